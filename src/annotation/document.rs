@@ -1,0 +1,73 @@
+//! One annotator's annotations of one document.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Proposal, Rejected, Span};
+
+/// Where the annotator stands with a document; drives corpus progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Status {
+    #[default]
+    Todo,
+    InProgress,
+    Done,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Todo => "todo",
+            Status::InProgress => "in progress",
+            Status::Done => "done",
+        }
+    }
+}
+
+/// Everything an annotator decided about one document.
+///
+/// Entities are kept sorted by [`Span::key`] so files and exports are stable.
+/// Overlapping and nested entities are allowed; exact duplicates are not.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DocAnnotations {
+    pub status: Status,
+    pub entities: Vec<Span>,
+    /// Proposals not yet decided on.
+    pub proposals: Vec<Proposal>,
+    /// Proposals turned down, so they are not proposed again.
+    pub rejected: Vec<Rejected>,
+}
+
+impl DocAnnotations {
+    /// Index of the entity equal to `span` (range and label).
+    pub fn find(&self, span: &Span) -> Option<usize> {
+        self.entities.iter().position(|s| s.same_entity(span))
+    }
+
+    pub fn find_proposal(&self, p: &Proposal) -> Option<usize> {
+        self.proposals.iter().position(|q| q.same_place(p))
+    }
+
+    pub fn is_rejected(&self, p: &Proposal) -> bool {
+        self.rejected.iter().any(|r| r.matches(p))
+    }
+
+    /// Inserts keeping the order; the caller has checked for duplicates.
+    pub(crate) fn insert_sorted(&mut self, span: Span) {
+        let at = self.entities.partition_point(|s| s.key() < span.key());
+        self.entities.insert(at, span);
+    }
+
+    /// Puts entities in canonical order (after loading a file written by hand).
+    pub fn normalize_order(&mut self) {
+        self.entities.sort_by(|a, b| a.key().cmp(&b.key()));
+    }
+
+    /// Entity counts by label, in label order.
+    pub fn counts(&self) -> std::collections::BTreeMap<String, usize> {
+        let mut m = std::collections::BTreeMap::new();
+        for s in &self.entities {
+            *m.entry(s.label.clone()).or_insert(0) += 1;
+        }
+        m
+    }
+}

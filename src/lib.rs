@@ -1,0 +1,10 @@
+//! Kashif: a native workbench for annotating named entities in Arabic news.
+//!
+//! The core (`corpus`, `annotation`, `store`, `schema`, `text`, and later
+//! `arabic`, `propose`, `formats`, `eval`) knows nothing of the UI; `ui` knows
+//! nothing of files.
+
+pub mod annotation;
+pub mod corpus;
+pub mod schema;
+pub mod text;

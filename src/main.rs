@@ -1,0 +1,39 @@
+//! The `kashif` command: the workbench (default) and its command-line tools.
+
+mod cli;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "kashif", version, about = "Annotate named entities in Arabic news")]
+struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Open the workbench (the default).
+    Gui(cli::gui::GuiArgs),
+    /// Check every annotation file against the corpus and the label schema.
+    Validate(cli::validate::ValidateArgs),
+    /// Entity counts per document, by label, with each document's status.
+    Stats(cli::stats::StatsArgs),
+}
+
+fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    let result = match args.command {
+        None => cli::gui::run(cli::gui::GuiArgs::default()),
+        Some(Command::Gui(a)) => cli::gui::run(a),
+        Some(Command::Validate(a)) => cli::validate::run(a),
+        Some(Command::Stats(a)) => cli::stats::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("kashif: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
