@@ -11,7 +11,8 @@ pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
 /// One article. `text` is what every offset, hash and export refers to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
-    /// Path relative to the corpus folder, with `/` separators.
+    /// Path relative to the corpus folder, with `/` separators and without
+    /// the `.txt` extension (`sub/article`); names its annotation files.
     pub id: String,
     pub text: String,
     pub path: PathBuf,
@@ -139,7 +140,7 @@ fn read_document(root: &Path, path: &Path) -> Result<Document, CorpusError> {
             path: path.to_path_buf(),
         });
     }
-    let rel = path.strip_prefix(root).unwrap_or(path);
+    let rel = path.strip_prefix(root).unwrap_or(path).with_extension("");
     let id = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy())
@@ -192,8 +193,8 @@ mod tests {
         std::fs::write(root.join("notes.md"), "ignored").unwrap();
         let c = Corpus::load(root).unwrap();
         let ids: Vec<_> = c.documents.iter().map(|d| d.id.as_str()).collect();
-        assert_eq!(ids, ["a.txt", "sub/b.txt"]);
-        assert_eq!(c.get("sub/b.txt").unwrap().text, "آخر\n");
+        assert_eq!(ids, ["a", "sub/b"]);
+        assert_eq!(c.get("sub/b").unwrap().text, "آخر\n");
         assert_eq!(c.errors.len(), 2);
         let msgs: Vec<String> = c.errors.iter().map(|e| e.to_string()).collect();
         assert!(msgs.iter().any(|m| m.contains("bad.txt") && m.contains("offset 1")));
