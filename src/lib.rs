@@ -8,3 +8,4 @@ pub mod annotation;
 pub mod corpus;
 pub mod schema;
 pub mod text;
+pub mod ui;

@@ -1,8 +1,18 @@
 //! `kashif gui`: the workbench window.
 
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use clap::Args;
+use kashif::annotation::DocAnnotations;
+use kashif::corpus::Corpus;
+use kashif::schema::Schema;
+use kashif::ui::app::ANNOTATOR_KEY;
+use kashif::ui::model::{Backend, Command, DocEntry, Loaded};
+use kashif::ui::picker::RfdPicker;
+use kashif::ui::{AppModel, KashifApp};
 
 use super::common::Folders;
 
@@ -13,8 +23,78 @@ pub struct GuiArgs {
     /// Annotator name; asked in the window (and remembered) when not given.
     #[arg(long)]
     pub annotator: Option<String>,
+    /// Debugging aid: show the annotations of this RON file (a map from
+    /// document id to annotations) instead of the annotator's files.
+    #[arg(long, hide = true)]
+    pub fixture: Option<PathBuf>,
+    /// Window size in points, `WIDTHxHEIGHT`.
+    #[arg(long, default_value = "1280x800")]
+    pub size: String,
 }
 
-pub fn run(_args: GuiArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("the workbench window is not built yet")
+/// Loads folders with `corpus`, annotations from a fixture when given.
+struct FsBackend {
+    fixture: Option<BTreeMap<String, DocAnnotations>>,
+}
+
+impl Backend for FsBackend {
+    fn open_folder(&mut self, dir: &Path, _annotator: Option<&str>) -> Result<Loaded, String> {
+        let corpus = Corpus::load(dir).map_err(|e| e.to_string())?;
+        let documents = corpus
+            .documents
+            .into_iter()
+            .map(|document| {
+                let annotations = self
+                    .fixture
+                    .as_ref()
+                    .and_then(|f| f.get(&document.id).cloned())
+                    .unwrap_or_default();
+                DocEntry { document, annotations, problems: Vec::new() }
+            })
+            .collect();
+        Ok(Loaded {
+            documents,
+            errors: corpus.errors.iter().map(|e| e.to_string()).collect(),
+        })
+    }
+}
+
+fn read_fixture(path: &Path) -> anyhow::Result<BTreeMap<String, DocAnnotations>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    ron::from_str(&text).map_err(|e| {
+        anyhow::anyhow!("{}:{}:{}: {}", path.display(), e.span.start.line, e.span.start.col, e.code)
+    })
+}
+
+fn parse_size(s: &str) -> anyhow::Result<[f32; 2]> {
+    let (w, h) = s.split_once('x').with_context(|| format!("--size {s:?}: expected WIDTHxHEIGHT"))?;
+    Ok([w.trim().parse()?, h.trim().parse()?])
+}
+
+pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
+    let fixture = args.fixture.as_deref().map(read_fixture).transpose()?;
+    let size = parse_size(&args.size)?;
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Kashif")
+            .with_inner_size(size),
+        ..Default::default()
+    };
+    let corpus_dir = args.folders.corpus.clone();
+    eframe::run_native(
+        "kashif",
+        options,
+        Box::new(move |cc| {
+            kashif::ui::fonts::install_egui_fonts(&cc.egui_ctx);
+            let mut model = AppModel::new(Schema::builtin(), Box::new(FsBackend { fixture }));
+            let remembered = cc.storage.and_then(|s| s.get_string(ANNOTATOR_KEY));
+            if let Some(name) = args.annotator.clone().or(remembered) {
+                model.apply(Command::SetAnnotator(name));
+            }
+            model.apply(Command::OpenFolder(corpus_dir));
+            Ok(Box::new(KashifApp::new(model, Box::new(RfdPicker))))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,95 @@
+//! Word boundaries for snapping a selection, in char offsets.
+//!
+//! A word is a run of letters, digits and the marks that attach to them
+//! (Arabic diacritics, tatweel, joiners), so `وأذربيجان` or `2023` or
+//! `Siyasət` is one word and punctuation or spaces end it.
+
+/// Whether `c` belongs inside a word.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+        || matches!(c,
+            '\u{0610}'..='\u{061A}'
+            | '\u{064B}'..='\u{065F}'
+            | '\u{0670}'
+            | '\u{06D6}'..='\u{06ED}'
+            | '\u{0640}'
+            | '\u{200C}'
+            | '\u{200D}'
+            | '\u{0300}'..='\u{036F}')
+}
+
+/// The word containing char `i` of `chars`, or `None` if `chars[i]` is not
+/// a word char.
+pub fn word_at(chars: &[char], i: usize) -> Option<(usize, usize)> {
+    if !chars.get(i).copied().is_some_and(is_word_char) {
+        return None;
+    }
+    let mut s = i;
+    while s > 0 && is_word_char(chars[s - 1]) {
+        s -= 1;
+    }
+    let mut e = i + 1;
+    while e < chars.len() && is_word_char(chars[e]) {
+        e += 1;
+    }
+    Some((s, e))
+}
+
+/// Grows `start..end` to whole words at both ends, then drops surrounding
+/// whitespace.
+pub fn snap_to_words(chars: &[char], start: usize, end: usize) -> (usize, usize) {
+    let (mut s, mut e) = (start.min(chars.len()), end.min(chars.len()));
+    if s < e {
+        if let Some((ws, _)) = word_at(chars, s) {
+            s = ws;
+        }
+        if let Some((_, we)) = word_at(chars, e - 1) {
+            e = we;
+        }
+    }
+    trim(chars, s, e, char::is_whitespace)
+}
+
+/// Drops chars matching `drop` from both ends of `start..end`.
+pub fn trim(chars: &[char], start: usize, end: usize, drop: fn(char) -> bool) -> (usize, usize) {
+    let (mut s, mut e) = (start, end);
+    while s < e && drop(chars[s]) {
+        s += 1;
+    }
+    while e > s && drop(chars[e - 1]) {
+        e -= 1;
+    }
+    if s == e { (start.min(s), start.min(s)) } else { (s, e) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn word_includes_clitics_and_diacritics() {
+        let c = chars("قال وأذربيجانُ اليوم");
+        assert_eq!(word_at(&c, 6), Some((4, 14)));
+        assert_eq!(word_at(&c, 3), None);
+    }
+
+    #[test]
+    fn snapping_grows_to_words_and_trims_space() {
+        let c = chars("أرمينيا (Siyasət) دولة");
+        // from inside the Arabic word to inside the Latin word
+        assert_eq!(snap_to_words(&c, 2, 11), (0, 16));
+        // a range of only spaces collapses
+        let (s, e) = snap_to_words(&c, 7, 8);
+        assert_eq!(s, e);
+    }
+
+    #[test]
+    fn snapping_keeps_digits_whole() {
+        let c = chars("عام 2023 م");
+        assert_eq!(snap_to_words(&c, 5, 6), (4, 8));
+    }
+}

@@ -1,0 +1,220 @@
+//! The article view driven through the real app with egui_kittest:
+//! selecting, clicking entities, zooming, copying.
+
+mod ui_support;
+
+use egui::Modifiers;
+use egui_kittest::kittest::Queryable;
+use kashif::annotation::{DocAnnotations, Origin, Span};
+use kashif::ui::EntityRef;
+use ui_support::{app, at, drag, harness};
+
+fn chars(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Char offset of the first occurrence of `needle` in `text`.
+fn find(text: &str, needle: &str) -> usize {
+    chars(&text[..text.find(needle).unwrap()])
+}
+
+#[test]
+fn drag_inside_an_arabic_word_selects_the_whole_word() {
+    let text = "قال وزير الخارجية أنتوني بلينكين اليوم";
+    let mut h = harness(app(text, DocAnnotations::default()), 900.0, 500.0);
+    let w = find(text, "الخارجية");
+    // from the second letter to the second-to-last: snaps to the word
+    drag(&mut h, at(&h, w + 1), at(&h, w + 6), Modifiers::NONE);
+    assert_eq!(h.state().model.selection, Some((w, w + 8)));
+}
+
+#[test]
+fn alt_drag_selects_exact_chars() {
+    let text = "قال وزير الخارجية أنتوني بلينكين اليوم";
+    let mut h = harness(app(text, DocAnnotations::default()), 900.0, 500.0);
+    let w = find(text, "الخارجية");
+    drag(&mut h, at(&h, w + 2), at(&h, w + 5), Modifiers::ALT);
+    assert_eq!(h.state().model.selection, Some((w + 2, w + 6)));
+}
+
+#[test]
+fn drag_from_an_arabic_word_into_the_latin_word_beside_it() {
+    let text = "نشرت صحيفة أرمينيا (Siyasət) تقريرا جديدا";
+    let mut h = harness(app(text, DocAnnotations::default()), 900.0, 500.0);
+    let a = find(text, "أرمينيا");
+    let l = find(text, "Siyasət");
+    // the Latin run lies left of the Arabic word on screen
+    assert!(at(&h, l).x < at(&h, a).x);
+    drag(&mut h, at(&h, a + 2), at(&h, l + 3), Modifiers::NONE);
+    assert_eq!(h.state().model.selection, Some((a, l + 7)));
+    // and the other way round, from the Latin word into the Arabic one
+    drag(&mut h, at(&h, l + 5), at(&h, a + 1), Modifiers::NONE);
+    assert_eq!(h.state().model.selection, Some((a, l + 7)));
+}
+
+#[test]
+fn drag_inside_a_number_run_in_rtl_text() {
+    let text = "قتل 286 شخصا في 23 أبريل";
+    let mut h = harness(app(text, DocAnnotations::default()), 900.0, 500.0);
+    let n = find(text, "286");
+    drag(&mut h, at(&h, n), at(&h, n + 2), Modifiers::ALT);
+    assert_eq!(h.state().model.selection, Some((n, n + 3)));
+    // digits read left to right inside the RTL line
+    assert!(at(&h, n).x < at(&h, n + 2).x);
+}
+
+#[test]
+fn drag_across_a_line_wrap() {
+    let text = "في مركز مؤتمرات بالقرب من العاصمة الفيدرالية تحت رعاية الولايات المتحدة وفي متناول اليد";
+    let mut h = harness(app(text, DocAnnotations::default()), 620.0, 600.0);
+    let layout = h.state().view.layout().unwrap();
+    assert!(layout.lines().len() >= 2, "the text must wrap");
+    let cs: Vec<char> = text.chars().collect();
+    let (l0, l1) = (layout.lines()[0].chars, layout.lines()[1].chars);
+    // the last letter of line 1 to the first letter of line 2
+    let a = (l0.0..l0.1).rev().find(|&i| cs[i] != ' ').unwrap();
+    let b = (l1.0..l1.1).find(|&i| cs[i] != ' ').unwrap();
+    let (pa, pb) = (at(&h, a), at(&h, b));
+    assert!(pb.y > pa.y + 10.0, "the two chars are on different lines");
+    drag(&mut h, pa, pb, Modifiers::NONE);
+    let (s, e) = h.state().model.selection.unwrap();
+    assert!(s <= a && e > b, "{s}..{e} must hold {a}..={b}");
+    let selected: String = text.chars().skip(s).take(e - s).collect();
+    assert!(!selected.starts_with(' ') && !selected.ends_with(' '), "{selected:?}");
+}
+
+#[test]
+fn paragraph_starting_with_a_latin_word_reads_right_to_left() {
+    let text = "CNN قالت إن الرئيس وصل";
+    let mut h = harness(app(text, DocAnnotations::default()), 900.0, 500.0);
+    let layout = h.state().view.layout().unwrap();
+    assert_eq!(layout.paragraph_rtl(0), Some(true));
+    // "CNN" comes first, so it is rightmost; the Arabic follows to its left
+    let cnn = at(&h, 1);
+    let qalat = at(&h, find(text, "قالت"));
+    assert!(cnn.x > qalat.x);
+    drag(&mut h, at(&h, 0), at(&h, 2), Modifiers::NONE);
+    assert_eq!(h.state().model.selection, Some((0, 3)));
+}
+
+#[test]
+fn empty_paragraphs_and_whitespace_documents_do_not_break_the_view() {
+    let text = "\n\nقال الوزير\n\n\nاليوم\n";
+    let mut h = harness(app(text, DocAnnotations::default()), 700.0, 500.0);
+    let w = find(text, "اليوم");
+    drag(&mut h, at(&h, w + 1), at(&h, w + 3), Modifiers::NONE);
+    assert_eq!(h.state().model.selection, Some((w, w + 5)));
+    // dragging over the blank lines between two words
+    let q = find(text, "الوزير");
+    drag(&mut h, at(&h, q + 1), at(&h, w + 1), Modifiers::NONE);
+    assert_eq!(h.state().model.selection, Some((q, w + 5)));
+
+    for blank in ["   \n  \n", "", "\n"] {
+        let mut h = harness(app(blank, DocAnnotations::default()), 700.0, 500.0);
+        let c = h.state().view.layout().map(|l| l.lines().len()).unwrap();
+        assert!(c >= 1);
+        let p = egui::pos2(400.0, 80.0);
+        drag(&mut h, p, p + egui::vec2(-100.0, 40.0), Modifiers::NONE);
+        assert_eq!(h.state().model.selection, None, "{blank:?}");
+    }
+}
+
+fn span(text: &str, needle: &str, label: &str) -> Span {
+    let s = find(text, needle);
+    Span {
+        start: s,
+        end: s + chars(needle),
+        label: label.into(),
+        origin: Origin::Manual,
+        text: needle.into(),
+    }
+}
+
+#[test]
+fn clicking_an_entity_node_selects_that_entity() {
+    let text = "اقتربت أرمينيا وأذربيجان من إبرام اتفاق سلام";
+    let ann = DocAnnotations {
+        entities: vec![span(text, "أرمينيا", "LOC"), span(text, "أذربيجان", "LOC")],
+        ..Default::default()
+    };
+    let mut h = harness(app(text, ann), 900.0, 500.0);
+    h.get_by_label("LOC: أذربيجان").click();
+    h.run();
+    assert_eq!(h.state().model.focused, Some(EntityRef::Entity(1)));
+    let s = find(text, "أذربيجان");
+    assert_eq!(h.state().model.selection, Some((s, s + 8)));
+    h.get_by_label("LOC: أرمينيا").click();
+    h.run();
+    assert_eq!(h.state().model.focused, Some(EntityRef::Entity(0)));
+}
+
+#[test]
+fn nested_entities_each_get_a_node_and_the_inner_one_wins_a_click() {
+    let text = "اندلعت حرب كاراباخ الثانية في سبتمبر";
+    let ann = DocAnnotations {
+        entities: vec![span(text, "حرب كاراباخ الثانية", "MISC"), span(text, "كاراباخ", "LOC")],
+        ..Default::default()
+    };
+    let mut h = harness(app(text, ann), 900.0, 500.0);
+    let _outer = h.get_by_label("MISC: حرب كاراباخ الثانية");
+    h.get_by_label("LOC: كاراباخ").click();
+    h.run();
+    assert_eq!(h.state().model.focused, Some(EntityRef::Entity(1)));
+}
+
+#[test]
+fn zoom_changes_layout_but_not_offsets() {
+    let text = "وقال وزير الخارجية الأمريكي أنتوني بلينكين في ختام المحادثات إن الجانبين حققا تقدما ملموسا";
+    let mut h = harness(app(text, DocAnnotations::default()), 800.0, 600.0);
+    let w = find(text, "بلينكين");
+    let before = h.state().view.char_rect(w).unwrap();
+    let lines_before = h.state().view.layout().unwrap().lines().len();
+    for _ in 0..4 {
+        h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Plus);
+        h.run();
+    }
+    assert!(h.state().view.zoom() > 1.3);
+    let after = h.state().view.char_rect(w).unwrap();
+    assert!(after.height() > before.height() * 1.3);
+    assert!(h.state().view.layout().unwrap().lines().len() > lines_before);
+    assert_eq!(h.state().view.hit(after.center()).map(|r| r.0), Some(w));
+    drag(&mut h, at(&h, w + 1), at(&h, w + 4), Modifiers::NONE);
+    assert_eq!(h.state().model.selection, Some((w, w + 7)));
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Num0);
+    h.run();
+    assert_eq!(h.state().view.zoom(), 1.0);
+    assert_eq!(h.state().view.char_rect(w), Some(before));
+}
+
+#[test]
+fn double_click_selects_a_word_and_ctrl_c_copies_it_in_logical_order() {
+    let text = "نشرت صحيفة (Siyasət) تقريرا";
+    let mut h = harness(app(text, DocAnnotations::default()), 900.0, 500.0);
+    let w = find(text, "صحيفة");
+    let p = at(&h, w + 2);
+    h.hover_at(p);
+    h.run();
+    for _ in 0..2 {
+        h.event(egui::Event::PointerButton { pos: p, button: egui::PointerButton::Primary, pressed: true, modifiers: Modifiers::NONE });
+        h.event(egui::Event::PointerButton { pos: p, button: egui::PointerButton::Primary, pressed: false, modifiers: Modifiers::NONE });
+        h.step();
+    }
+    h.run();
+    assert_eq!(h.state().model.selection, Some((w, w + 5)));
+
+    let l = find(text, "Siyasət");
+    drag(&mut h, at(&h, w + 1), at(&h, l + 2), Modifiers::NONE);
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::C);
+    h.step();
+    let copied: Vec<String> = h
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(copied, vec!["صحيفة (Siyasət".to_string()]);
+}
