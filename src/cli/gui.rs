@@ -27,6 +27,9 @@ pub struct GuiArgs {
     /// document id to annotations) instead of the annotator's files.
     #[arg(long, hide = true)]
     pub fixture: Option<PathBuf>,
+    /// Open this document (its id) instead of the first one not done.
+    #[arg(long)]
+    pub open: Option<String>,
     /// Window size in points, `WIDTHxHEIGHT`.
     #[arg(long, default_value = "1280x800")]
     pub size: String,
@@ -92,6 +95,12 @@ pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
                 model.apply(Command::SetAnnotator(name));
             }
             model.apply(Command::OpenFolder(corpus_dir));
+            if let Some(id) = &args.open {
+                match model.docs.iter().position(|d| &d.document.id == id) {
+                    Some(i) => model.apply(Command::OpenDocument(i)),
+                    None => model.message = format!("--open {id}: no such document"),
+                }
+            }
             Ok(Box::new(KashifApp::new(model, Box::new(RfdPicker))))
         }),
     )

@@ -4,6 +4,7 @@
 use egui::{Color32, RichText, Ui};
 
 use super::article_view::{ArticleInput, ArticleView, EntityRef, ViewEvent, label_color};
+use super::direction::egui_display_order;
 use super::model::{AppModel, Command};
 use super::picker::FolderPicker;
 use crate::annotation::Status;
@@ -122,7 +123,8 @@ impl KashifApp {
                 let focused = self.model.focused == Some(EntityRef::Entity(i));
                 ui.horizontal(|ui| {
                     ui.label(RichText::new(&s.label).color(c).strong());
-                    if ui.selectable_label(focused, &s.text).clicked() {
+                    let shown = egui_display_order(&s.text);
+                    if ui.selectable_label(focused, shown).clicked() {
                         commands.push(Command::Focus(Some(EntityRef::Entity(i))));
                     }
                 });

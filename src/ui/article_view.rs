@@ -8,7 +8,7 @@
 use cosmic_text::{CacheKey, FontSystem, SwashCache};
 use egui::{
     Color32, CornerRadius, Event, FontId, Key, Mesh, Modifiers, Pos2, Rect, Response, Sense,
-    Shape, Stroke, StrokeKind, Ui, Vec2, accesskit, pos2, vec2,
+    Shape, Stroke, StrokeKind, Ui, accesskit, pos2, vec2,
 };
 
 use super::atlas::GlyphAtlas;
@@ -258,7 +258,7 @@ impl ArticleView {
             .or(input.selection);
         self.paint_selection(&painter, visible.clone(), selection, ui.visuals().selection.bg_fill);
         self.paint_boxes(&painter, &boxes, input, ui.visuals().dark_mode);
-        self.paint_glyphs(ui, &painter, visible, ui.visuals().text_color());
+        self.paint_glyphs(ui, &painter, visible, ui.visuals().strong_text_color());
         self.paint_tags(&painter, &boxes, input);
         self.tooltip(&response, &boxes, input);
         self.accessibility(ui, &response, input);
@@ -441,7 +441,6 @@ impl ArticleView {
                     }
                 }
             }
-            let _ = b.depth;
         }
     }
 
@@ -476,7 +475,7 @@ impl ArticleView {
     fn paint_tags(&self, painter: &egui::Painter, boxes: &[BoxPiece], input: &ArticleInput<'_>) {
         let Some(l) = self.layout.as_ref() else { return };
         let size = (self.font_size() * 0.42).max(8.0);
-        for b in boxes.iter().filter(|b| b.first && b.depth == 0 || b.first && b.depth > 0) {
+        for b in boxes.iter().filter(|b| b.first) {
             let label = label_of(input.annotations, b.entity);
             let color = label_color(input.schema, label);
             let text = match b.entity {
@@ -604,5 +603,3 @@ fn origin_text(o: Origin) -> String {
     }
 }
 
-#[allow(dead_code)]
-fn _assert_vec2(_: Vec2) {}
