@@ -7,7 +7,7 @@ use egui::Modifiers;
 use egui_kittest::kittest::Queryable;
 use kashif::annotation::{DocAnnotations, Origin, Span};
 use kashif::ui::EntityRef;
-use ui_support::{app, at, drag, harness};
+use ui_support::{app, at, drag, drag_chars, harness};
 
 fn chars(s: &str) -> usize {
     s.chars().count()
@@ -24,7 +24,7 @@ fn drag_inside_an_arabic_word_selects_the_whole_word() {
     let mut h = harness(app(text, DocAnnotations::default()), 900.0, 500.0);
     let w = find(text, "الخارجية");
     // from the second letter to the second-to-last: snaps to the word
-    drag(&mut h, at(&h, w + 1), at(&h, w + 6), Modifiers::NONE);
+    drag_chars(&mut h, w + 1, w + 6, Modifiers::NONE);
     assert_eq!(h.state().model.selection, Some((w, w + 8)));
 }
 
@@ -33,7 +33,7 @@ fn alt_drag_selects_exact_chars() {
     let text = "قال وزير الخارجية أنتوني بلينكين اليوم";
     let mut h = harness(app(text, DocAnnotations::default()), 900.0, 500.0);
     let w = find(text, "الخارجية");
-    drag(&mut h, at(&h, w + 2), at(&h, w + 5), Modifiers::ALT);
+    drag_chars(&mut h, w + 2, w + 5, Modifiers::ALT);
     assert_eq!(h.state().model.selection, Some((w + 2, w + 6)));
 }
 
@@ -45,10 +45,10 @@ fn drag_from_an_arabic_word_into_the_latin_word_beside_it() {
     let l = find(text, "Siyasət");
     // the Latin run lies left of the Arabic word on screen
     assert!(at(&h, l).x < at(&h, a).x);
-    drag(&mut h, at(&h, a + 2), at(&h, l + 3), Modifiers::NONE);
+    drag_chars(&mut h, a + 2, l + 3, Modifiers::NONE);
     assert_eq!(h.state().model.selection, Some((a, l + 7)));
     // and the other way round, from the Latin word into the Arabic one
-    drag(&mut h, at(&h, l + 5), at(&h, a + 1), Modifiers::NONE);
+    drag_chars(&mut h, l + 5, a + 1, Modifiers::NONE);
     assert_eq!(h.state().model.selection, Some((a, l + 7)));
 }
 
@@ -57,7 +57,7 @@ fn drag_inside_a_number_run_in_rtl_text() {
     let text = "قتل 286 شخصا في 23 أبريل";
     let mut h = harness(app(text, DocAnnotations::default()), 900.0, 500.0);
     let n = find(text, "286");
-    drag(&mut h, at(&h, n), at(&h, n + 2), Modifiers::ALT);
+    drag_chars(&mut h, n, n + 2, Modifiers::ALT);
     assert_eq!(h.state().model.selection, Some((n, n + 3)));
     // digits read left to right inside the RTL line
     assert!(at(&h, n).x < at(&h, n + 2).x);
@@ -93,7 +93,7 @@ fn paragraph_starting_with_a_latin_word_reads_right_to_left() {
     let cnn = at(&h, 1);
     let qalat = at(&h, find(text, "قالت"));
     assert!(cnn.x > qalat.x);
-    drag(&mut h, at(&h, 0), at(&h, 2), Modifiers::NONE);
+    drag_chars(&mut h, 0, 2, Modifiers::NONE);
     assert_eq!(h.state().model.selection, Some((0, 3)));
 }
 
@@ -102,11 +102,11 @@ fn empty_paragraphs_and_whitespace_documents_do_not_break_the_view() {
     let text = "\n\nقال الوزير\n\n\nاليوم\n";
     let mut h = harness(app(text, DocAnnotations::default()), 700.0, 500.0);
     let w = find(text, "اليوم");
-    drag(&mut h, at(&h, w + 1), at(&h, w + 3), Modifiers::NONE);
+    drag_chars(&mut h, w + 1, w + 3, Modifiers::NONE);
     assert_eq!(h.state().model.selection, Some((w, w + 5)));
     // dragging over the blank lines between two words
     let q = find(text, "الوزير");
-    drag(&mut h, at(&h, q + 1), at(&h, w + 1), Modifiers::NONE);
+    drag_chars(&mut h, q + 1, w + 1, Modifiers::NONE);
     assert_eq!(h.state().model.selection, Some((q, w + 5)));
 
     for blank in ["   \n  \n", "", "\n"] {
@@ -168,7 +168,7 @@ fn zoom_changes_layout_but_not_offsets() {
     let mut h = harness(app(text, DocAnnotations::default()), 800.0, 600.0);
     let w = find(text, "بلينكين");
     let before = h.state().view.char_rect(w).unwrap();
-    let lines_before = h.state().view.layout().unwrap().lines().len();
+    let height_before = h.state().view.layout().unwrap().height();
     for _ in 0..4 {
         h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Plus);
         h.run();
@@ -176,9 +176,9 @@ fn zoom_changes_layout_but_not_offsets() {
     assert!(h.state().view.zoom() > 1.3);
     let after = h.state().view.char_rect(w).unwrap();
     assert!(after.height() > before.height() * 1.3);
-    assert!(h.state().view.layout().unwrap().lines().len() > lines_before);
+    assert!(h.state().view.layout().unwrap().height() > height_before * 1.3);
     assert_eq!(h.state().view.hit(after.center()).map(|r| r.0), Some(w));
-    drag(&mut h, at(&h, w + 1), at(&h, w + 4), Modifiers::NONE);
+    drag_chars(&mut h, w + 1, w + 4, Modifiers::NONE);
     assert_eq!(h.state().model.selection, Some((w, w + 7)));
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Num0);
     h.run();
@@ -194,7 +194,9 @@ fn double_click_selects_a_word_and_ctrl_c_copies_it_in_logical_order() {
     let p = at(&h, w + 2);
     h.hover_at(p);
     h.run();
-    for _ in 0..2 {
+    for t in [10.0, 10.1] {
+        // egui tells a double click by the time between the clicks
+        h.input_mut().time = Some(t);
         h.event(egui::Event::PointerButton { pos: p, button: egui::PointerButton::Primary, pressed: true, modifiers: Modifiers::NONE });
         h.event(egui::Event::PointerButton { pos: p, button: egui::PointerButton::Primary, pressed: false, modifiers: Modifiers::NONE });
         h.step();
@@ -203,8 +205,15 @@ fn double_click_selects_a_word_and_ctrl_c_copies_it_in_logical_order() {
     assert_eq!(h.state().model.selection, Some((w, w + 5)));
 
     let l = find(text, "Siyasət");
-    drag(&mut h, at(&h, w + 1), at(&h, l + 2), Modifiers::NONE);
-    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::C);
+    drag_chars(&mut h, w + 1, l + 2, Modifiers::NONE);
+    // one frame with Ctrl+C down (step() runs one frame per queued event)
+    h.event(egui::Event::Key {
+        key: egui::Key::C,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: Modifiers::COMMAND,
+    });
     h.step();
     let copied: Vec<String> = h
         .output()

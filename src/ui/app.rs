@@ -5,6 +5,7 @@ use egui::{Color32, RichText, Ui};
 
 use super::article_view::{ArticleInput, ArticleView, EntityRef, ViewEvent, label_color};
 use super::direction::egui_display_order;
+use super::fonts::install_egui_fonts;
 use super::model::{AppModel, Command};
 use super::picker::FolderPicker;
 use crate::annotation::Status;
@@ -18,6 +19,7 @@ pub struct KashifApp {
     pub view: ArticleView,
     picker: Box<dyn FolderPicker>,
     name_input: String,
+    fonts_installed: bool,
 }
 
 impl KashifApp {
@@ -27,11 +29,19 @@ impl KashifApp {
             view: ArticleView::new(),
             picker,
             name_input: String::new(),
+            fonts_installed: false,
         }
     }
 
     /// Draws the whole window into `ui` and applies what the user did.
     pub fn ui(&mut self, ui: &mut Ui) {
+        if !self.fonts_installed {
+            // New fonts take effect from the next pass: draw nothing until then.
+            install_egui_fonts(ui.ctx());
+            self.fonts_installed = true;
+            ui.ctx().request_repaint();
+            return;
+        }
         let mut commands = Vec::new();
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui, &mut commands));
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
@@ -93,17 +103,20 @@ impl KashifApp {
         ui.heading("Documents");
         egui::ScrollArea::vertical().id_salt("doc-list").show(ui, |ui| {
             for (i, d) in self.model.docs.iter().enumerate() {
-                let mark = match d.annotations.status {
-                    Status::Todo => "○",
-                    Status::InProgress => "◐",
-                    Status::Done => "●",
+                let status = d.annotations.status;
+                let color = match status {
+                    Status::Todo => ui.visuals().weak_text_color(),
+                    Status::InProgress => Color32::from_rgb(230, 160, 40),
+                    Status::Done => Color32::from_rgb(60, 170, 90),
                 };
-                let text = format!("{mark} {}  ({})", d.document.id, d.annotations.entities.len());
                 let selected = self.model.current == Some(i);
-                let r = ui.selectable_label(selected, text).on_hover_text(d.annotations.status.as_str());
-                if r.clicked() {
-                    commands.push(Command::OpenDocument(i));
-                }
+                ui.horizontal(|ui| {
+                    let text = format!("{}  ({})", d.document.id, d.annotations.entities.len());
+                    if ui.selectable_label(selected, text).clicked() {
+                        commands.push(Command::OpenDocument(i));
+                    }
+                    ui.label(RichText::new(status.as_str()).color(color).small());
+                });
             }
             for e in &self.model.errors {
                 ui.colored_label(Color32::from_rgb(200, 80, 60), e);

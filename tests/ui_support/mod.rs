@@ -82,3 +82,9 @@ pub fn seed_annotations() -> BTreeMap<String, DocAnnotations> {
 pub fn seed(id: &str) -> String {
     std::fs::read_to_string(format!("seeds/{id}.txt")).unwrap()
 }
+
+/// Drags from the centre of char `a` to the centre of char `b`.
+pub fn drag_chars(h: &mut Harness<'_, KashifApp>, a: usize, b: usize, mods: Modifiers) {
+    let (pa, pb) = (at(h, a), at(h, b));
+    drag(h, pa, pb, mods);
+}
