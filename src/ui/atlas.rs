@@ -60,6 +60,11 @@ impl GlyphAtlas {
         self.texture.as_ref().map(|t| t.id())
     }
 
+    /// Side of the texture in texels.
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
     /// Texture bytes plus an estimate of the index: the bound the atlas keeps.
     pub fn memory_bytes(&self) -> usize {
         self.size * self.size * 4
