@@ -52,6 +52,17 @@ fn seed_line(id: &str, n: usize) -> String {
 }
 
 fn snapshot(name: &str, text: String, entities: Vec<Span>, proposals: Vec<Proposal>, ppp: f32) {
+    snapshot_themed(name, text, entities, proposals, ppp, egui::Theme::Dark);
+}
+
+fn snapshot_themed(
+    name: &str,
+    text: String,
+    entities: Vec<Span>,
+    proposals: Vec<Proposal>,
+    ppp: f32,
+    theme: egui::Theme,
+) {
     let mut entities = entities;
     entities.sort_by(|a, b| a.key().cmp(&b.key()));
     let state = Snap {
@@ -65,7 +76,8 @@ fn snapshot(name: &str, text: String, entities: Vec<Span>, proposals: Vec<Propos
         .with_pixels_per_point(ppp)
         .wgpu()
         .build_ui_state(
-            |ui, s: &mut Snap| {
+            move |ui, s: &mut Snap| {
+                ui.ctx().set_theme(theme);
                 let input = ArticleInput {
                     doc_id: "snap",
                     text: &s.text,
@@ -138,4 +150,12 @@ fn snapshot_latin_first_word_reads_rtl() {
         span(&text, "2020", "DATE"),
     ];
     snapshot("latin_first_word_rtl", text, entities, vec![], 1.5);
+}
+
+#[test]
+fn snapshot_light_theme_with_proposals() {
+    let text = seed_line("002_ede75b7ff3073590", 21);
+    let entities = vec![span(&text, "أرمينيا", "LOC"), span(&text, "أذربيجان", "LOC")];
+    let proposals = vec![proposal(&text, "موسكو", "LOC"), proposal(&text, "6500", "MISC")];
+    snapshot_themed("light_theme_proposals", text, entities, proposals, 1.0, egui::Theme::Light);
 }

@@ -227,3 +227,95 @@ fn double_click_selects_a_word_and_ctrl_c_copies_it_in_logical_order() {
         .collect();
     assert_eq!(copied, vec!["صحيفة (Siyasət".to_string()]);
 }
+
+#[test]
+fn hovering_an_entity_shows_label_origin_and_confidence() {
+    let text = "اقتربت أرمينيا وأذربيجان من إبرام اتفاق سلام";
+    let mut p = span(text, "أذربيجان", "LOC");
+    p.origin = Origin::Accepted(kashif::annotation::Source::Gazetteer);
+    let s = find(text, "أرمينيا");
+    let ann = DocAnnotations {
+        entities: vec![p],
+        proposals: vec![kashif::annotation::Proposal {
+            start: s,
+            end: s + 7,
+            label: "LOC".into(),
+            text: "أرمينيا".into(),
+            confidence: 0.42,
+            source: kashif::annotation::Source::Model,
+        }],
+        ..Default::default()
+    };
+    let mut h = harness(app(text, ann), 900.0, 500.0);
+    let c = h.get_by_label("LOC: أذربيجان").rect().center();
+    h.hover_at(c);
+    h.run();
+    assert!(h.query_by_label_contains("accepted proposal (gazetteer)").is_some());
+    let c = h.get_by_label("proposed LOC: أرمينيا").rect().center();
+    h.hover_at(c);
+    h.run();
+    assert!(h.query_by_label_contains("confidence: 42%").is_some());
+    assert!(h.query_by_label_contains("proposal (model)").is_some());
+}
+
+#[test]
+fn resizing_rewraps_and_keeps_offsets() {
+    let text = "وقال وزير الخارجية الأمريكي أنتوني بلينكين في ختام المحادثات إن الجانبين حققا تقدما ملموسا نحو اتفاق سلام دائم";
+    let mut h = harness(app(text, DocAnnotations::default()), 1200.0, 600.0);
+    let lines_wide = h.state().view.layout().unwrap().lines().len();
+    h.set_size(egui::vec2(700.0, 600.0));
+    h.run();
+    let lines_narrow = h.state().view.layout().unwrap().lines().len();
+    assert!(lines_narrow > lines_wide, "{lines_wide} -> {lines_narrow}");
+    let w = find(text, "ملموسا");
+    assert_eq!(h.state().view.hit(at(&h, w + 2)).map(|r| r.0), Some(w + 2));
+}
+
+#[test]
+fn ctrl_wheel_zooms_the_article() {
+    let text = "قال الوزير اليوم";
+    let mut h = harness(app(text, DocAnnotations::default()), 900.0, 500.0);
+    let p = at(&h, 1);
+    h.hover_at(p);
+    h.run();
+    h.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta: egui::vec2(0.0, 50.0),
+        modifiers: Modifiers::COMMAND,
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Wheel,
+    });
+    h.run();
+    assert!(h.state().view.zoom() > 1.0, "zoom {}", h.state().view.zoom());
+}
+
+#[test]
+fn opening_another_document_starts_at_its_top_with_no_selection() {
+    use kashif::ui::Command;
+    let long: String = std::iter::repeat_n("قال الوزير إن المحادثات مستمرة.\n\n", 80).collect();
+    let mut model = kashif::ui::AppModel::with_documents(
+        kashif::schema::Schema::builtin(),
+        vec![
+            ui_support::entry("a", &long, DocAnnotations::default()),
+            ui_support::entry("b", &long, DocAnnotations::default()),
+        ],
+    );
+    model.annotator = Some("t".into());
+    let mut h = harness(kashif::ui::KashifApp::new(model, Box::new(ui_support::NoPicker)), 900.0, 500.0);
+    let p = at(&h, 1);
+    h.hover_at(p);
+    for _ in 0..5 {
+        h.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Point,
+            delta: egui::vec2(0.0, -400.0),
+            modifiers: Modifiers::NONE,
+            phase: egui::TouchPhase::Move,
+            source: egui::MouseWheelSource::Wheel,
+        });
+        h.run();
+    }
+    assert!(h.state().view.char_rect(0).unwrap().top() < 0.0, "scrolled down");
+    h.state_mut().model.apply(Command::OpenDocument(1));
+    h.run();
+    assert!(h.state().view.char_rect(0).unwrap().top() > 0.0, "back at the top");
+}

@@ -89,6 +89,8 @@ pub struct ArticleView {
     /// Screen position of the article origin in the last frame.
     origin: Pos2,
     keys: Vec<CacheKey>,
+    /// A new document was set: scroll back to its top.
+    scroll_to_top: bool,
 }
 
 impl Default for ArticleView {
@@ -115,6 +117,7 @@ impl ArticleView {
             drag: None,
             origin: Pos2::ZERO,
             keys: Vec::new(),
+            scroll_to_top: false,
         }
     }
 
@@ -148,6 +151,7 @@ impl ArticleView {
         self.chars = text.chars().collect();
         self.laid_for = Some(key);
         self.drag = None;
+        self.scroll_to_top = true;
     }
 
     /// Wraps the current document to `width` points at the current zoom.
@@ -192,10 +196,11 @@ impl ArticleView {
         self.set_document(input.doc_id, input.text);
         let mut events = Vec::new();
         self.zoom_keys(ui);
-        let out = egui::ScrollArea::vertical()
-            .auto_shrink([false, false])
-            .id_salt("article")
-            .show_viewport(ui, |ui, viewport| self.article_ui(ui, viewport, input, &mut events));
+        let mut area = egui::ScrollArea::vertical().auto_shrink([false, false]).id_salt("article");
+        if std::mem::take(&mut self.scroll_to_top) {
+            area = area.vertical_scroll_offset(0.0);
+        }
+        let out = area.show_viewport(ui, |ui, viewport| self.article_ui(ui, viewport, input, &mut events));
         (out.inner, events)
     }
 
