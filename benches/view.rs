@@ -32,7 +32,10 @@ fn article() -> String {
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
         .collect();
     seeds.sort();
-    let texts: Vec<String> = seeds.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect();
+    let texts: Vec<String> = seeds
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
     let mut text = String::new();
     'fill: loop {
         for t in &texts {
@@ -55,8 +58,12 @@ fn annotations(text: &str) -> DocAnnotations {
     let mut last_end = 0;
     for k in 0..ENTITIES * 2 {
         let at = (k * step / 2).max(last_end);
-        let Some(i) = (at..chars.len()).find(|&i| word_at(&chars, i).is_some()) else { break };
-        let Some((s, e)) = word_at(&chars, i) else { break };
+        let Some(i) = (at..chars.len()).find(|&i| word_at(&chars, i).is_some()) else {
+            break;
+        };
+        let Some((s, e)) = word_at(&chars, i) else {
+            break;
+        };
         last_end = e;
         let word: String = chars[s..e].iter().collect();
         let label = labels[k % labels.len()].to_string();
@@ -64,9 +71,22 @@ fn annotations(text: &str) -> DocAnnotations {
             break;
         }
         if k % 4 == 3 {
-            ann.proposals.push(Proposal { start: s, end: e, label, text: word, confidence: 0.6, source: Source::Model });
+            ann.proposals.push(Proposal {
+                start: s,
+                end: e,
+                label,
+                text: word,
+                confidence: 0.6,
+                source: Source::Model,
+            });
         } else {
-            ann.entities.push(Span { start: s, end: e, label, origin: Origin::Manual, text: word });
+            ann.entities.push(Span {
+                start: s,
+                end: e,
+                label,
+                origin: Origin::Manual,
+                text: word,
+            });
         }
     }
     ann
@@ -118,7 +138,10 @@ fn main() {
     }
     let (first_med, _, first_max) = stats(first);
     let (mut l, mut fs) = layout.expect("laid out");
-    println!("first layout (shape + wrap): median {first_med:.1} ms, max {first_max:.1} ms, {} lines", l.lines().len());
+    println!(
+        "first layout (shape + wrap): median {first_med:.1} ms, max {first_max:.1} ms, {} lines",
+        l.lines().len()
+    );
     let t = Instant::now();
     l.layout(&mut fs, WIDTH - 132.0, 20.0);
     println!("re-wrap to a new width: {:.1} ms", ms(t.elapsed()));
@@ -135,7 +158,11 @@ fn main() {
         sum += l.hit(x, y).map_or(0, |r| r.0);
     }
     let per_hit = ms(t.elapsed()) / n as f64;
-    println!("hit test: {:.2} µs each (checksum {})", per_hit * 1000.0, sum % 97);
+    println!(
+        "hit test: {:.2} µs each (checksum {})",
+        per_hit * 1000.0,
+        sum % 97
+    );
 
     // Frames: the real widget in an egui pass, scrolled by the wheel each
     // frame with the pointer over the text, plus tessellation.
@@ -144,7 +171,11 @@ fn main() {
     let mut view = ArticleView::new();
     let screen = Rect::from_min_size(Pos2::ZERO, vec2(WIDTH, HEIGHT));
     let run = |view: &mut ArticleView, events: Vec<Event>| -> Duration {
-        let raw = RawInput { screen_rect: Some(screen), events, ..Default::default() };
+        let raw = RawInput {
+            screen_rect: Some(screen),
+            events,
+            ..Default::default()
+        };
         let t = Instant::now();
         let out = ctx.run_ui(raw, |ui| {
             let input = ArticleInput {
@@ -171,7 +202,10 @@ fn main() {
     };
     let t = Instant::now();
     run(&mut view, vec![]);
-    println!("first frame in the widget (shape + wrap + paint): {:.1} ms", ms(t.elapsed()));
+    println!(
+        "first frame in the widget (shape + wrap + paint): {:.1} ms",
+        ms(t.elapsed())
+    );
     run(&mut view, vec![]);
     let mut frames = Vec::new();
     let hover = Pos2::new(WIDTH * 0.6, HEIGHT * 0.4);
@@ -190,13 +224,24 @@ fn main() {
         VERTICES.with(|v| v.get())
     );
     let (med, p95, max) = stats(frames.clone());
-    println!("scrolled + hovered frame (egui pass + tessellate): median {med:.2} ms, p95 {p95:.2} ms, max {max:.2} ms");
+    println!(
+        "scrolled + hovered frame (egui pass + tessellate): median {med:.2} ms, p95 {p95:.2} ms, max {max:.2} ms"
+    );
     let steady = stats(frames[100..].to_vec());
-    println!("  after the first 100 frames: median {:.2} ms, p95 {:.2} ms", steady.0, steady.1);
+    println!(
+        "  after the first 100 frames: median {:.2} ms, p95 {:.2} ms",
+        steady.0, steady.1
+    );
 
     // Atlas memory after scrolling everything at several zooms, with the
     // shipped atlas and with a small one that must evict.
-    for (size, zoom) in [(2048, 1.0), (2048, 1.5), (2048, 2.5), (512, 1.0), (512, 2.5)] {
+    for (size, zoom) in [
+        (2048, 1.0),
+        (2048, 1.5),
+        (2048, 2.5),
+        (512, 1.0),
+        (512, 2.5),
+    ] {
         if view.atlas().size() != size {
             view = ArticleView::with_atlas_size(size);
         }

@@ -17,7 +17,9 @@ struct Snap {
 }
 
 fn char_at(text: &str, needle: &str) -> usize {
-    text[..text.find(needle).unwrap_or_else(|| panic!("{needle} not in text"))]
+    text[..text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in text"))]
         .chars()
         .count()
 }
@@ -68,7 +70,11 @@ fn snapshot_themed(
     let state = Snap {
         view: ArticleView::new(),
         text,
-        annotations: DocAnnotations { entities, proposals, ..Default::default() },
+        annotations: DocAnnotations {
+            entities,
+            proposals,
+            ..Default::default()
+        },
         schema: Schema::builtin(),
     };
     let mut h = Harness::builder()
@@ -138,7 +144,13 @@ fn snapshot_latin_heading_and_slashed_dates_at_2x() {
         span(&text, "ناغورنو كاراباخ", "LOC"),
     ];
     let proposals = vec![proposal(&text, "الكونغرس الأمريكي", "ORG")];
-    snapshot("latin_heading_slashed_dates_2x", text, entities, proposals, 2.0);
+    snapshot(
+        "latin_heading_slashed_dates_2x",
+        text,
+        entities,
+        proposals,
+        2.0,
+    );
 }
 
 #[test]
@@ -155,7 +167,20 @@ fn snapshot_latin_first_word_reads_rtl() {
 #[test]
 fn snapshot_light_theme_with_proposals() {
     let text = seed_line("002_ede75b7ff3073590", 21);
-    let entities = vec![span(&text, "أرمينيا", "LOC"), span(&text, "أذربيجان", "LOC")];
-    let proposals = vec![proposal(&text, "موسكو", "LOC"), proposal(&text, "6500", "MISC")];
-    snapshot_themed("light_theme_proposals", text, entities, proposals, 1.0, egui::Theme::Light);
+    let entities = vec![
+        span(&text, "أرمينيا", "LOC"),
+        span(&text, "أذربيجان", "LOC"),
+    ];
+    let proposals = vec![
+        proposal(&text, "موسكو", "LOC"),
+        proposal(&text, "6500", "MISC"),
+    ];
+    snapshot_themed(
+        "light_theme_proposals",
+        text,
+        entities,
+        proposals,
+        1.0,
+        egui::Theme::Light,
+    );
 }

@@ -65,7 +65,8 @@ fn drag_inside_a_number_run_in_rtl_text() {
 
 #[test]
 fn drag_across_a_line_wrap() {
-    let text = "في مركز مؤتمرات بالقرب من العاصمة الفيدرالية تحت رعاية الولايات المتحدة وفي متناول اليد";
+    let text =
+        "في مركز مؤتمرات بالقرب من العاصمة الفيدرالية تحت رعاية الولايات المتحدة وفي متناول اليد";
     let mut h = harness(app(text, DocAnnotations::default()), 620.0, 600.0);
     let layout = h.state().view.layout().unwrap();
     assert!(layout.lines().len() >= 2, "the text must wrap");
@@ -80,7 +81,10 @@ fn drag_across_a_line_wrap() {
     let (s, e) = h.state().model.selection.unwrap();
     assert!(s <= a && e > b, "{s}..{e} must hold {a}..={b}");
     let selected: String = text.chars().skip(s).take(e - s).collect();
-    assert!(!selected.starts_with(' ') && !selected.ends_with(' '), "{selected:?}");
+    assert!(
+        !selected.starts_with(' ') && !selected.ends_with(' '),
+        "{selected:?}"
+    );
 }
 
 #[test]
@@ -152,7 +156,10 @@ fn clicking_an_entity_node_selects_that_entity() {
 fn nested_entities_each_get_a_node_and_the_inner_one_wins_a_click() {
     let text = "اندلعت حرب كاراباخ الثانية في سبتمبر";
     let ann = DocAnnotations {
-        entities: vec![span(text, "حرب كاراباخ الثانية", "MISC"), span(text, "كاراباخ", "LOC")],
+        entities: vec![
+            span(text, "حرب كاراباخ الثانية", "MISC"),
+            span(text, "كاراباخ", "LOC"),
+        ],
         ..Default::default()
     };
     let mut h = harness(app(text, ann), 900.0, 500.0);
@@ -164,7 +171,8 @@ fn nested_entities_each_get_a_node_and_the_inner_one_wins_a_click() {
 
 #[test]
 fn zoom_changes_layout_but_not_offsets() {
-    let text = "وقال وزير الخارجية الأمريكي أنتوني بلينكين في ختام المحادثات إن الجانبين حققا تقدما ملموسا";
+    let text =
+        "وقال وزير الخارجية الأمريكي أنتوني بلينكين في ختام المحادثات إن الجانبين حققا تقدما ملموسا";
     let mut h = harness(app(text, DocAnnotations::default()), 800.0, 600.0);
     let w = find(text, "بلينكين");
     let before = h.state().view.char_rect(w).unwrap();
@@ -197,8 +205,18 @@ fn double_click_selects_a_word_and_ctrl_c_copies_it_in_logical_order() {
     for t in [10.0, 10.1] {
         // egui tells a double click by the time between the clicks
         h.input_mut().time = Some(t);
-        h.event(egui::Event::PointerButton { pos: p, button: egui::PointerButton::Primary, pressed: true, modifiers: Modifiers::NONE });
-        h.event(egui::Event::PointerButton { pos: p, button: egui::PointerButton::Primary, pressed: false, modifiers: Modifiers::NONE });
+        h.event(egui::Event::PointerButton {
+            pos: p,
+            button: egui::PointerButton::Primary,
+            pressed: true,
+            modifiers: Modifiers::NONE,
+        });
+        h.event(egui::Event::PointerButton {
+            pos: p,
+            button: egui::PointerButton::Primary,
+            pressed: false,
+            modifiers: Modifiers::NONE,
+        });
         h.step();
     }
     h.run();
@@ -250,7 +268,10 @@ fn hovering_an_entity_shows_label_origin_and_confidence() {
     let c = h.get_by_label("LOC: أذربيجان").rect().center();
     h.hover_at(c);
     h.run();
-    assert!(h.query_by_label_contains("accepted proposal (gazetteer)").is_some());
+    assert!(
+        h.query_by_label_contains("accepted proposal (gazetteer)")
+            .is_some()
+    );
     let c = h.get_by_label("proposed LOC: أرمينيا").rect().center();
     h.hover_at(c);
     h.run();
@@ -286,7 +307,11 @@ fn ctrl_wheel_zooms_the_article() {
         source: egui::MouseWheelSource::Wheel,
     });
     h.run();
-    assert!(h.state().view.zoom() > 1.0, "zoom {}", h.state().view.zoom());
+    assert!(
+        h.state().view.zoom() > 1.0,
+        "zoom {}",
+        h.state().view.zoom()
+    );
 }
 
 #[test]
@@ -301,7 +326,11 @@ fn opening_another_document_starts_at_its_top_with_no_selection() {
         ],
     );
     model.annotator = Some("t".into());
-    let mut h = harness(kashif::ui::KashifApp::new(model, Box::new(ui_support::NoPicker)), 900.0, 500.0);
+    let mut h = harness(
+        kashif::ui::KashifApp::new(model, Box::new(ui_support::NoPicker)),
+        900.0,
+        500.0,
+    );
     let p = at(&h, 1);
     h.hover_at(p);
     for _ in 0..5 {
@@ -314,8 +343,14 @@ fn opening_another_document_starts_at_its_top_with_no_selection() {
         });
         h.run();
     }
-    assert!(h.state().view.char_rect(0).unwrap().top() < 0.0, "scrolled down");
+    assert!(
+        h.state().view.char_rect(0).unwrap().top() < 0.0,
+        "scrolled down"
+    );
     h.state_mut().model.apply(Command::OpenDocument(1));
     h.run();
-    assert!(h.state().view.char_rect(0).unwrap().top() > 0.0, "back at the top");
+    assert!(
+        h.state().view.char_rect(0).unwrap().top() > 0.0,
+        "back at the top"
+    );
 }

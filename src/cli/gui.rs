@@ -52,7 +52,11 @@ impl Backend for FsBackend {
                     .as_ref()
                     .and_then(|f| f.get(&document.id).cloned())
                     .unwrap_or_default();
-                DocEntry { document, annotations, problems: Vec::new() }
+                DocEntry {
+                    document,
+                    annotations,
+                    problems: Vec::new(),
+                }
             })
             .collect();
         Ok(Loaded {
@@ -63,14 +67,23 @@ impl Backend for FsBackend {
 }
 
 fn read_fixture(path: &Path) -> anyhow::Result<BTreeMap<String, DocAnnotations>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
     ron::from_str(&text).map_err(|e| {
-        anyhow::anyhow!("{}:{}:{}: {}", path.display(), e.span.start.line, e.span.start.col, e.code)
+        anyhow::anyhow!(
+            "{}:{}:{}: {}",
+            path.display(),
+            e.span.start.line,
+            e.span.start.col,
+            e.code
+        )
     })
 }
 
 fn parse_size(s: &str) -> anyhow::Result<[f32; 2]> {
-    let (w, h) = s.split_once('x').with_context(|| format!("--size {s:?}: expected WIDTHxHEIGHT"))?;
+    let (w, h) = s
+        .split_once('x')
+        .with_context(|| format!("--size {s:?}: expected WIDTHxHEIGHT"))?;
     Ok([w.trim().parse()?, h.trim().parse()?])
 }
 

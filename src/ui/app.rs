@@ -101,52 +101,58 @@ impl KashifApp {
 
     fn documents_ui(&self, ui: &mut Ui, commands: &mut Vec<Command>) {
         ui.heading("Documents");
-        egui::ScrollArea::vertical().id_salt("doc-list").show(ui, |ui| {
-            for (i, d) in self.model.docs.iter().enumerate() {
-                let status = d.annotations.status;
-                let color = match status {
-                    Status::Todo => ui.visuals().weak_text_color(),
-                    Status::InProgress => Color32::from_rgb(230, 160, 40),
-                    Status::Done => Color32::from_rgb(60, 170, 90),
-                };
-                let selected = self.model.current == Some(i);
-                ui.horizontal(|ui| {
-                    let text = format!("{}  ({})", d.document.id, d.annotations.entities.len());
-                    if ui.selectable_label(selected, text).clicked() {
-                        commands.push(Command::OpenDocument(i));
-                    }
-                    ui.label(RichText::new(status.as_str()).color(color).small());
-                });
-            }
-            for e in &self.model.errors {
-                ui.colored_label(Color32::from_rgb(200, 80, 60), e);
-            }
-        });
+        egui::ScrollArea::vertical()
+            .id_salt("doc-list")
+            .show(ui, |ui| {
+                for (i, d) in self.model.docs.iter().enumerate() {
+                    let status = d.annotations.status;
+                    let color = match status {
+                        Status::Todo => ui.visuals().weak_text_color(),
+                        Status::InProgress => Color32::from_rgb(230, 160, 40),
+                        Status::Done => Color32::from_rgb(60, 170, 90),
+                    };
+                    let selected = self.model.current == Some(i);
+                    ui.horizontal(|ui| {
+                        let text = format!("{}  ({})", d.document.id, d.annotations.entities.len());
+                        if ui.selectable_label(selected, text).clicked() {
+                            commands.push(Command::OpenDocument(i));
+                        }
+                        ui.label(RichText::new(status.as_str()).color(color).small());
+                    });
+                }
+                for e in &self.model.errors {
+                    ui.colored_label(Color32::from_rgb(200, 80, 60), e);
+                }
+            });
     }
 
     fn entities_ui(&self, ui: &mut Ui, commands: &mut Vec<Command>) {
         ui.heading("Entities");
-        let Some(d) = self.model.current_doc() else { return };
-        egui::ScrollArea::vertical().id_salt("entity-list").show(ui, |ui| {
-            for p in &d.problems {
-                ui.colored_label(Color32::from_rgb(200, 80, 60), p);
-            }
-            for (i, s) in d.annotations.entities.iter().enumerate() {
-                let c = label_color(&self.model.schema, &s.label);
-                let focused = self.model.focused == Some(EntityRef::Entity(i));
-                ui.horizontal(|ui| {
-                    ui.label(RichText::new(&s.label).color(c).strong());
-                    let shown = egui_display_order(&s.text);
-                    if ui.selectable_label(focused, shown).clicked() {
-                        commands.push(Command::Focus(Some(EntityRef::Entity(i))));
-                    }
-                });
-            }
-            if !d.annotations.proposals.is_empty() {
-                ui.separator();
-                ui.label(format!("{} proposals", d.annotations.proposals.len()));
-            }
-        });
+        let Some(d) = self.model.current_doc() else {
+            return;
+        };
+        egui::ScrollArea::vertical()
+            .id_salt("entity-list")
+            .show(ui, |ui| {
+                for p in &d.problems {
+                    ui.colored_label(Color32::from_rgb(200, 80, 60), p);
+                }
+                for (i, s) in d.annotations.entities.iter().enumerate() {
+                    let c = label_color(&self.model.schema, &s.label);
+                    let focused = self.model.focused == Some(EntityRef::Entity(i));
+                    ui.horizontal(|ui| {
+                        ui.label(RichText::new(&s.label).color(c).strong());
+                        let shown = egui_display_order(&s.text);
+                        if ui.selectable_label(focused, shown).clicked() {
+                            commands.push(Command::Focus(Some(EntityRef::Entity(i))));
+                        }
+                    });
+                }
+                if !d.annotations.proposals.is_empty() {
+                    ui.separator();
+                    ui.label(format!("{} proposals", d.annotations.proposals.len()));
+                }
+            });
     }
 
     fn article_ui(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {

@@ -7,8 +7,8 @@
 
 use cosmic_text::{CacheKey, FontSystem, SwashCache};
 use egui::{
-    Color32, CornerRadius, Event, FontId, Key, Mesh, Modifiers, Pos2, Rect, Response, Sense,
-    Shape, Stroke, StrokeKind, Ui, accesskit, pos2, vec2,
+    Color32, CornerRadius, Event, FontId, Key, Mesh, Modifiers, Pos2, Rect, Response, Sense, Shape,
+    Stroke, StrokeKind, Ui, accesskit, pos2, vec2,
 };
 
 use super::atlas::GlyphAtlas;
@@ -158,14 +158,20 @@ impl ArticleView {
     pub fn layout_to(&mut self, width: f32) {
         let font_size = self.font_size();
         if let Some(l) = &mut self.layout {
-            l.layout(&mut self.font_system, (width - 2.0 * MARGIN).max(1.0), font_size);
+            l.layout(
+                &mut self.font_system,
+                (width - 2.0 * MARGIN).max(1.0),
+                font_size,
+            );
         }
     }
 
     /// Screen rect of char `c` in the last frame (its first piece).
     pub fn char_rect(&self, c: usize) -> Option<Rect> {
         let l = self.layout.as_ref()?;
-        let li = l.lines_of(c, c + 1).find(|&li| !l.pieces(li, c, c + 1).is_empty())?;
+        let li = l
+            .lines_of(c, c + 1)
+            .find(|&li| !l.pieces(li, c, c + 1).is_empty())?;
         let (x0, x1) = l.pieces(li, c, c + 1)[0];
         let line = &l.lines()[li];
         Some(Rect::from_min_max(
@@ -182,7 +188,12 @@ impl ArticleView {
 
     /// The selection from `a` to `b` (chars under the two points), snapped to
     /// words unless `exact`.
-    pub fn selection_between(&self, a: (usize, usize), b: (usize, usize), exact: bool) -> (usize, usize) {
+    pub fn selection_between(
+        &self,
+        a: (usize, usize),
+        b: (usize, usize),
+        exact: bool,
+    ) -> (usize, usize) {
         let (s, e) = (a.0.min(b.0), a.1.max(b.1));
         if exact {
             trim(&self.chars, s, e, |c| c == '\n')
@@ -196,11 +207,15 @@ impl ArticleView {
         self.set_document(input.doc_id, input.text);
         let mut events = Vec::new();
         self.zoom_keys(ui);
-        let mut area = egui::ScrollArea::vertical().auto_shrink([false, false]).id_salt("article");
+        let mut area = egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .id_salt("article");
         if std::mem::take(&mut self.scroll_to_top) {
             area = area.vertical_scroll_offset(0.0);
         }
-        let out = area.show_viewport(ui, |ui, viewport| self.article_ui(ui, viewport, input, &mut events));
+        let out = area.show_viewport(ui, |ui, viewport| {
+            self.article_ui(ui, viewport, input, &mut events)
+        });
         (out.inner, events)
     }
 
@@ -209,7 +224,9 @@ impl ArticleView {
         ui.ctx().options_mut(|o| o.zoom_with_keyboard = false);
         let mut zoom = self.zoom;
         ui.input_mut(|i| {
-            if i.consume_key(Modifiers::COMMAND, Key::Plus) || i.consume_key(Modifiers::COMMAND, Key::Equals) {
+            if i.consume_key(Modifiers::COMMAND, Key::Plus)
+                || i.consume_key(Modifiers::COMMAND, Key::Equals)
+            {
                 zoom *= 1.1;
             }
             if i.consume_key(Modifiers::COMMAND, Key::Minus) {
@@ -261,7 +278,12 @@ impl ArticleView {
                 _ => None,
             })
             .or(input.selection);
-        self.paint_selection(&painter, visible.clone(), selection, ui.visuals().selection.bg_fill);
+        self.paint_selection(
+            &painter,
+            visible.clone(),
+            selection,
+            ui.visuals().selection.bg_fill,
+        );
         self.paint_boxes(&painter, &boxes, input, ui.visuals().dark_mode);
         self.paint_glyphs(ui, &painter, visible, ui.visuals().strong_text_color());
         self.paint_tags(&painter, &boxes, input);
@@ -271,12 +293,18 @@ impl ArticleView {
     }
 
     /// Every box piece of the entities and proposals on lines `visible`.
-    fn entity_pieces(&self, visible: std::ops::Range<usize>, ann: &DocAnnotations) -> Vec<BoxPiece> {
+    fn entity_pieces(
+        &self,
+        visible: std::ops::Range<usize>,
+        ann: &DocAnnotations,
+    ) -> Vec<BoxPiece> {
         let Some(l) = self.layout.as_ref() else {
             return Vec::new();
         };
-        let (Some(first), Some(last)) = (l.lines().get(visible.start), visible.end.checked_sub(1).and_then(|i| l.lines().get(i)))
-        else {
+        let (Some(first), Some(last)) = (
+            l.lines().get(visible.start),
+            visible.end.checked_sub(1).and_then(|i| l.lines().get(i)),
+        ) else {
             return Vec::new();
         };
         let (c0, c1) = (first.chars.0, last.chars.1.max(first.chars.0 + 1));
@@ -297,7 +325,9 @@ impl ArticleView {
             let depth = spans
                 .iter()
                 .enumerate()
-                .filter(|&(j, &(_, os, oe))| j != k && os <= s && end <= oe && ((os, oe) != (s, end) || j < k))
+                .filter(|&(j, &(_, os, oe))| {
+                    j != k && os <= s && end <= oe && ((os, oe) != (s, end) || j < k)
+                })
                 .count();
             for li in l.lines_of(s, end) {
                 if li < visible.start || li >= visible.end {
@@ -305,7 +335,11 @@ impl ArticleView {
                 }
                 let line = &l.lines()[li];
                 let first_here = s >= line.chars.0 && s < line.chars.1;
-                let start_piece = if first_here { l.pieces(li, s, s + 1).first().copied() } else { None };
+                let start_piece = if first_here {
+                    l.pieces(li, s, s + 1).first().copied()
+                } else {
+                    None
+                };
                 for (x0, x1) in l.pieces(li, s, end) {
                     let inset = depth as f32 * 3.0;
                     let pad = (line.height * 0.14).round();
@@ -314,7 +348,13 @@ impl ArticleView {
                         pos2(x1 + 2.0 - inset, line.top + line.height - pad - inset),
                     );
                     let first = start_piece.is_some_and(|(a, b)| a >= x0 - 0.5 && b <= x1 + 0.5);
-                    out.push(BoxPiece { entity: e, line: li, rect, depth, first });
+                    out.push(BoxPiece {
+                        entity: e,
+                        line: li,
+                        rect,
+                        depth,
+                        first,
+                    });
                 }
             }
         }
@@ -342,7 +382,9 @@ impl ArticleView {
         }
         if response.clicked() {
             self.drag = None;
-            let Some(pos) = response.interact_pointer_pos() else { return };
+            let Some(pos) = response.interact_pointer_pos() else {
+                return;
+            };
             match self.entity_at(pos, boxes, input.annotations) {
                 Some(e) => events.push(ViewEvent::EntityClicked(e)),
                 None => {
@@ -354,8 +396,12 @@ impl ArticleView {
             return;
         }
         if response.drag_started() {
-            let origin = ui.input(|i| i.pointer.press_origin()).or(response.interact_pointer_pos());
-            self.drag = origin.and_then(|p| self.hit(p)).map(|anchor| Drag { anchor });
+            let origin = ui
+                .input(|i| i.pointer.press_origin())
+                .or(response.interact_pointer_pos());
+            self.drag = origin
+                .and_then(|p| self.hit(p))
+                .map(|anchor| Drag { anchor });
         }
         if (response.dragged() || response.drag_stopped())
             && let Some(drag) = self.drag
@@ -386,7 +432,9 @@ impl ArticleView {
     }
 
     fn copy(&self, ui: &Ui, input: &ArticleInput<'_>, events: &mut Vec<ViewEvent>) {
-        let Some((s, e)) = input.selection.filter(|(s, e)| s < e) else { return };
+        let Some((s, e)) = input.selection.filter(|(s, e)| s < e) else {
+            return;
+        };
         let text_field_focused = ui.ctx().memory(|m| m.focused().is_some());
         if text_field_focused {
             return;
@@ -410,7 +458,9 @@ impl ArticleView {
         selection: Option<(usize, usize)>,
         color: Color32,
     ) {
-        let (Some(l), Some((s, e))) = (self.layout.as_ref(), selection) else { return };
+        let (Some(l), Some((s, e))) = (self.layout.as_ref(), selection) else {
+            return;
+        };
         if s >= e {
             return;
         }
@@ -426,7 +476,13 @@ impl ArticleView {
         }
     }
 
-    fn paint_boxes(&self, painter: &egui::Painter, boxes: &[BoxPiece], input: &ArticleInput<'_>, dark: bool) {
+    fn paint_boxes(
+        &self,
+        painter: &egui::Painter,
+        boxes: &[BoxPiece],
+        input: &ArticleInput<'_>,
+        dark: bool,
+    ) {
         for b in boxes {
             let color = label_color(input.schema, label_of(input.annotations, b.entity));
             let rect = b.rect.translate(self.origin.to_vec2());
@@ -435,12 +491,24 @@ impl ArticleView {
                 EntityRef::Entity(_) => {
                     let fill = color.gamma_multiply(if dark { 0.35 } else { 0.22 });
                     let width = if focused { 3.0 } else { 1.5 };
-                    painter.rect(rect, CornerRadius::same(4), fill, Stroke::new(width, color), StrokeKind::Inside);
+                    painter.rect(
+                        rect,
+                        CornerRadius::same(4),
+                        fill,
+                        Stroke::new(width, color),
+                        StrokeKind::Inside,
+                    );
                 }
                 EntityRef::Proposal(_) => {
                     painter.rect_filled(rect, CornerRadius::same(4), color.gamma_multiply(0.08));
                     let width = if focused { 2.5 } else { 1.2 };
-                    let pts = [rect.left_top(), rect.right_top(), rect.right_bottom(), rect.left_bottom(), rect.left_top()];
+                    let pts = [
+                        rect.left_top(),
+                        rect.right_top(),
+                        rect.right_bottom(),
+                        rect.left_bottom(),
+                        rect.left_top(),
+                    ];
                     for s in Shape::dashed_line(&pts, Stroke::new(width, color), 5.0, 3.0) {
                         painter.add(s);
                     }
@@ -449,8 +517,16 @@ impl ArticleView {
         }
     }
 
-    fn paint_glyphs(&mut self, ui: &Ui, painter: &egui::Painter, visible: std::ops::Range<usize>, color: Color32) {
-        let Some(layout) = self.layout.as_ref() else { return };
+    fn paint_glyphs(
+        &mut self,
+        ui: &Ui,
+        painter: &egui::Painter,
+        visible: std::ops::Range<usize>,
+        color: Color32,
+    ) {
+        let Some(layout) = self.layout.as_ref() else {
+            return;
+        };
         let ppp = ui.ctx().pixels_per_point();
         let ox = self.origin.x * ppp;
         self.keys.clear();
@@ -464,12 +540,20 @@ impl ArticleView {
                 placed.push(phys);
             }
         }
-        self.atlas.prepare(ui.ctx(), &mut self.font_system, &mut self.swash, &self.keys);
-        let Some(tex) = self.atlas.texture_id() else { return };
+        self.atlas
+            .prepare(ui.ctx(), &mut self.font_system, &mut self.swash, &self.keys);
+        let Some(tex) = self.atlas.texture_id() else {
+            return;
+        };
         let mut mesh = Mesh::with_texture(tex);
         for phys in placed {
-            let Some(a) = self.atlas.get(&phys.cache_key) else { continue };
-            let min = pos2((phys.x + a.left) as f32 / ppp, (phys.y - a.top) as f32 / ppp);
+            let Some(a) = self.atlas.get(&phys.cache_key) else {
+                continue;
+            };
+            let min = pos2(
+                (phys.x + a.left) as f32 / ppp,
+                (phys.y - a.top) as f32 / ppp,
+            );
             let r = Rect::from_min_size(min, vec2(a.width as f32 / ppp, a.height as f32 / ppp));
             let tint = if a.color { Color32::WHITE } else { color };
             mesh.add_rect_with_uv(r, a.uv, tint);
@@ -478,7 +562,9 @@ impl ArticleView {
     }
 
     fn paint_tags(&self, painter: &egui::Painter, boxes: &[BoxPiece], input: &ArticleInput<'_>) {
-        let Some(l) = self.layout.as_ref() else { return };
+        let Some(l) = self.layout.as_ref() else {
+            return;
+        };
         let size = (self.font_size() * 0.42).max(8.0);
         for b in boxes.iter().filter(|b| b.first) {
             let label = label_of(input.annotations, b.entity);
@@ -505,20 +591,40 @@ impl ArticleView {
     }
 
     fn tooltip(&self, response: &Response, boxes: &[BoxPiece], input: &ArticleInput<'_>) {
-        let Some(pos) = response.hover_pos() else { return };
-        let Some(e) = self.entity_at(pos, boxes, input.annotations) else { return };
+        let Some(pos) = response.hover_pos() else {
+            return;
+        };
+        let Some(e) = self.entity_at(pos, boxes, input.annotations) else {
+            return;
+        };
         let ann = input.annotations;
         let (label, text, origin, confidence) = match e {
             EntityRef::Entity(i) => {
                 let Some(s) = ann.entities.get(i) else { return };
-                (s.label.as_str(), s.text.as_str(), origin_text(s.origin), None)
+                (
+                    s.label.as_str(),
+                    s.text.as_str(),
+                    origin_text(s.origin),
+                    None,
+                )
             }
             EntityRef::Proposal(i) => {
-                let Some(p) = ann.proposals.get(i) else { return };
-                (p.label.as_str(), p.text.as_str(), format!("proposal ({})", source_text(p.source)), Some(p.confidence))
+                let Some(p) = ann.proposals.get(i) else {
+                    return;
+                };
+                (
+                    p.label.as_str(),
+                    p.text.as_str(),
+                    format!("proposal ({})", source_text(p.source)),
+                    Some(p.confidence),
+                )
             }
         };
-        let display = input.schema.get(label).map_or(label, |l| l.display.as_str()).to_string();
+        let display = input
+            .schema
+            .get(label)
+            .map_or(label, |l| l.display.as_str())
+            .to_string();
         response.clone().on_hover_ui_at_pointer(|ui| {
             ui.strong(format!("{label} · {display}"));
             ui.label(text);
@@ -534,13 +640,17 @@ impl ArticleView {
     fn accessibility(&self, ui: &Ui, response: &Response, input: &ArticleInput<'_>) {
         let text = input.text.to_string();
         response.widget_info(|| egui::WidgetInfo::labeled(accesskit::Role::Document, true, &text));
-        let Some(l) = self.layout.as_ref() else { return };
+        let Some(l) = self.layout.as_ref() else {
+            return;
+        };
         let ann = input.annotations;
         let all = (0..ann.entities.len())
             .map(EntityRef::Entity)
             .chain((0..ann.proposals.len()).map(EntityRef::Proposal));
         for e in all {
-            let Some((s, end)) = span_of(ann, e) else { continue };
+            let Some((s, end)) = span_of(ann, e) else {
+                continue;
+            };
             let label = label_of(ann, e);
             let name = match e {
                 EntityRef::Entity(i) => format!("{label}: {}", ann.entities[i].text),
@@ -551,7 +661,9 @@ impl ArticleView {
             ui.ctx().accesskit_node_builder(id, |node| {
                 node.set_role(accesskit::Role::Mark);
                 node.set_label(name);
-                let li = l.lines_of(s, end).find(|&li| !l.pieces(li, s, end).is_empty());
+                let li = l
+                    .lines_of(s, end)
+                    .find(|&li| !l.pieces(li, s, end).is_empty());
                 if let Some(li) = li {
                     let line = &l.lines()[li];
                     let (x0, x1) = l.pieces(li, s, end)[0];
@@ -586,9 +698,9 @@ fn label_of(ann: &DocAnnotations, e: EntityRef) -> &str {
 
 /// The schema colour of a label; grey for a label the schema lacks.
 pub fn label_color(schema: &Schema, label: &str) -> Color32 {
-    schema
-        .get(label)
-        .map_or(Color32::GRAY, |l| Color32::from_rgb(l.color.0, l.color.1, l.color.2))
+    schema.get(label).map_or(Color32::GRAY, |l| {
+        Color32::from_rgb(l.color.0, l.color.1, l.color.2)
+    })
 }
 
 fn source_text(s: Source) -> &'static str {
@@ -607,4 +719,3 @@ fn origin_text(o: Origin) -> String {
         Origin::Imported => "imported".to_string(),
     }
 }
-

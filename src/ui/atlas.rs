@@ -138,7 +138,10 @@ impl GlyphAtlas {
                 self.glyphs.insert(key, None);
                 continue;
             };
-            let (w, h) = (image.placement.width as usize, image.placement.height as usize);
+            let (w, h) = (
+                image.placement.width as usize,
+                image.placement.height as usize,
+            );
             if w == 0 || h == 0 {
                 self.glyphs.insert(key, None);
                 continue;
@@ -228,7 +231,8 @@ mod tests {
         assert_eq!(boxes.len(), 6 * 5);
         for (i, a) in boxes.iter().enumerate() {
             for b in &boxes[i + 1..] {
-                let apart = a.0 + 10 <= b.0 || b.0 + 10 <= a.0 || a.1 + 12 <= b.1 || b.1 + 12 <= a.1;
+                let apart =
+                    a.0 + 10 <= b.0 || b.0 + 10 <= a.0 || a.1 + 12 <= b.1 || b.1 + 12 <= a.1;
                 assert!(apart, "{a:?} overlaps {b:?}");
             }
         }

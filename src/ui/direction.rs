@@ -73,13 +73,25 @@ mod tests {
     #[test]
     fn arabic_paragraph_is_rtl_without_mark() {
         let d = paragraph_direction("(واشنطن) اقتربت أرمينيا", true);
-        assert_eq!(d, ParagraphDirection { rtl: true, needs_rlm: false });
+        assert_eq!(
+            d,
+            ParagraphDirection {
+                rtl: true,
+                needs_rlm: false
+            }
+        );
     }
 
     #[test]
     fn latin_first_word_in_arabic_document_still_reads_rtl() {
         let d = paragraph_direction("CNN قالت إن", true);
-        assert_eq!(d, ParagraphDirection { rtl: true, needs_rlm: true });
+        assert_eq!(
+            d,
+            ParagraphDirection {
+                rtl: true,
+                needs_rlm: true
+            }
+        );
     }
 
     #[test]

@@ -101,7 +101,12 @@ impl ArticleLayout {
                 .char_indices()
                 .map(|(b, _)| (b + prefix) as u32)
                 .collect();
-            let mut line = BufferLine::new(s, LineEnding::None, AttrsList::new(&attrs), Shaping::Advanced);
+            let mut line = BufferLine::new(
+                s,
+                LineEnding::None,
+                AttrsList::new(&attrs),
+                Shaping::Advanced,
+            );
             line.shape(font_system, 8);
             let n = char_bytes.len();
             paragraphs.push(Paragraph {
@@ -149,7 +154,11 @@ impl ArticleLayout {
             );
             let empty = p.char_bytes.is_empty();
             for (sub, ll) in laid.iter().enumerate() {
-                let height = if empty { (line_height * EMPTY_LINE).round() } else { line_height };
+                let height = if empty {
+                    (line_height * EMPTY_LINE).round()
+                } else {
+                    line_height
+                };
                 let glyph_h = ll.max_ascent + ll.max_descent;
                 let baseline = (top + (height - glyph_h) / 2.0 + ll.max_ascent).round();
                 self.lines.push(VisualLine {
@@ -280,7 +289,11 @@ impl ArticleLayout {
         let g = &glyphs[gi];
         let (s, e) = line.glyph_chars[gi];
         let n = e - s;
-        let frac = if g.w > 0.0 { ((x - g.x) / g.w).clamp(0.0, 0.9999) } else { 0.0 };
+        let frac = if g.w > 0.0 {
+            ((x - g.x) / g.w).clamp(0.0, 0.9999)
+        } else {
+            0.0
+        };
         let mut k = ((frac * n as f32) as usize).min(n - 1);
         if g.level.is_rtl() {
             k = n - 1 - k;
@@ -327,7 +340,9 @@ impl ArticleLayout {
 
     /// Indices of the lines holding any of `start..end`.
     pub fn lines_of(&self, start: usize, end: usize) -> std::ops::Range<usize> {
-        let a = self.lines.partition_point(|l| l.chars.1 <= start && l.chars.0 < start);
+        let a = self
+            .lines
+            .partition_point(|l| l.chars.1 <= start && l.chars.0 < start);
         let b = self.lines.partition_point(|l| l.chars.0 < end);
         a..b.max(a)
     }

@@ -49,7 +49,10 @@ pub enum Command {
     OpenFolder(PathBuf),
     OpenDocument(usize),
     /// Select `start..end` chars of the current document (empty clears).
-    Select { start: usize, end: usize },
+    Select {
+        start: usize,
+        end: usize,
+    },
     Focus(Option<EntityRef>),
     SetAnnotator(String),
 }
@@ -89,7 +92,10 @@ impl AppModel {
     /// A model holding `docs` already, with no backend (tests, previews).
     pub fn with_documents(schema: Schema, docs: Vec<DocEntry>) -> AppModel {
         let mut m = AppModel::new(schema, Box::new(NoBackend));
-        m.set_loaded(Loaded { documents: docs, errors: Vec::new() });
+        m.set_loaded(Loaded {
+            documents: docs,
+            errors: Vec::new(),
+        });
         m
     }
 
@@ -104,7 +110,8 @@ impl AppModel {
                     Ok(loaded) => {
                         self.folder = Some(dir.clone());
                         self.set_loaded(loaded);
-                        self.message = format!("opened {} ({} documents)", dir.display(), self.docs.len());
+                        self.message =
+                            format!("opened {} ({} documents)", dir.display(), self.docs.len());
                     }
                     Err(e) => self.message = format!("cannot open {}: {e}", dir.display()),
                 }
@@ -117,7 +124,9 @@ impl AppModel {
                 }
             }
             Command::Select { start, end } => {
-                let len = self.current_doc().map_or(0, |d| d.document.text.chars().count());
+                let len = self
+                    .current_doc()
+                    .map_or(0, |d| d.document.text.chars().count());
                 self.selection = (start < end && end <= len).then_some((start, end));
                 if self.selection.is_some() {
                     self.focused = None;
@@ -141,7 +150,9 @@ impl AppModel {
                 if let Some(dir) = self.folder.clone() {
                     let keep = self.current_doc().map(|d| d.document.id.clone());
                     self.apply(Command::OpenFolder(dir));
-                    if let Some(i) = keep.and_then(|id| self.docs.iter().position(|d| d.document.id == id)) {
+                    if let Some(i) =
+                        keep.and_then(|id| self.docs.iter().position(|d| d.document.id == id))
+                    {
                         self.current = Some(i);
                     }
                 }
@@ -164,7 +175,11 @@ impl AppModel {
 
     /// Documents done, out of all.
     pub fn progress(&self) -> (usize, usize) {
-        let done = self.docs.iter().filter(|d| d.annotations.status == Status::Done).count();
+        let done = self
+            .docs
+            .iter()
+            .filter(|d| d.annotations.status == Status::Done)
+            .count();
         (done, self.docs.len())
     }
 }
@@ -175,8 +190,15 @@ mod tests {
 
     fn entry(id: &str, text: &str, status: Status) -> DocEntry {
         DocEntry {
-            document: Document { id: id.into(), text: text.into(), path: PathBuf::from(id) },
-            annotations: DocAnnotations { status, ..Default::default() },
+            document: Document {
+                id: id.into(),
+                text: text.into(),
+                path: PathBuf::from(id),
+            },
+            annotations: DocAnnotations {
+                status,
+                ..Default::default()
+            },
             problems: Vec::new(),
         }
     }
@@ -185,7 +207,11 @@ mod tests {
     fn opens_first_document_not_done() {
         let m = AppModel::with_documents(
             Schema::builtin(),
-            vec![entry("a", "x", Status::Done), entry("b", "y", Status::InProgress), entry("c", "z", Status::Todo)],
+            vec![
+                entry("a", "x", Status::Done),
+                entry("b", "y", Status::InProgress),
+                entry("c", "z", Status::Todo),
+            ],
         );
         assert_eq!(m.current, Some(1));
         assert_eq!(m.progress(), (1, 3));
@@ -193,7 +219,8 @@ mod tests {
 
     #[test]
     fn selection_outside_the_text_is_refused() {
-        let mut m = AppModel::with_documents(Schema::builtin(), vec![entry("a", "قال", Status::Todo)]);
+        let mut m =
+            AppModel::with_documents(Schema::builtin(), vec![entry("a", "قال", Status::Todo)]);
         m.apply(Command::Select { start: 0, end: 3 });
         assert_eq!(m.selection, Some((0, 3)));
         m.apply(Command::Select { start: 1, end: 9 });
@@ -203,8 +230,12 @@ mod tests {
     struct Fake(Vec<String>);
     impl Backend for Fake {
         fn open_folder(&mut self, dir: &Path, annotator: Option<&str>) -> Result<Loaded, String> {
-            self.0.push(format!("{}:{}", dir.display(), annotator.unwrap_or("-")));
-            Ok(Loaded { documents: vec![entry("d", "نص", Status::Todo)], errors: vec![] })
+            self.0
+                .push(format!("{}:{}", dir.display(), annotator.unwrap_or("-")));
+            Ok(Loaded {
+                documents: vec![entry("d", "نص", Status::Todo)],
+                errors: vec![],
+            })
         }
     }
 

@@ -12,6 +12,8 @@ pub struct RfdPicker;
 
 impl FolderPicker for RfdPicker {
     fn pick_folder(&mut self) -> Option<PathBuf> {
-        rfd::FileDialog::new().set_title("Open a folder of articles").pick_folder()
+        rfd::FileDialog::new()
+            .set_title("Open a folder of articles")
+            .pick_folder()
     }
 }

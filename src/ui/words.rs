@@ -59,7 +59,11 @@ pub fn trim(chars: &[char], start: usize, end: usize, drop: fn(char) -> bool) ->
     while e > s && drop(chars[e - 1]) {
         e -= 1;
     }
-    if s == e { (start.min(s), start.min(s)) } else { (s, e) }
+    if s == e {
+        (start.min(s), start.min(s))
+    } else {
+        (s, e)
+    }
 }
 
 #[cfg(test)]

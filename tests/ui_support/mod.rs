@@ -34,7 +34,8 @@ pub fn entry(id: &str, text: &str, annotations: DocAnnotations) -> DocEntry {
 
 /// An app with one document open and an annotator set.
 pub fn app(text: &str, annotations: DocAnnotations) -> KashifApp {
-    let mut model = AppModel::with_documents(Schema::builtin(), vec![entry("doc", text, annotations)]);
+    let mut model =
+        AppModel::with_documents(Schema::builtin(), vec![entry("doc", text, annotations)]);
     model.annotator = Some("test".into());
     KashifApp::new(model, Box::new(NoPicker))
 }
@@ -61,13 +62,23 @@ pub fn drag(h: &mut Harness<'_, KashifApp>, from: Pos2, to: Pos2, mods: Modifier
     h.event(Event::ModifiersChanged(mods));
     h.hover_at(from);
     h.run();
-    h.event(Event::PointerButton { pos: from, button: PointerButton::Primary, pressed: true, modifiers: mods });
+    h.event(Event::PointerButton {
+        pos: from,
+        button: PointerButton::Primary,
+        pressed: true,
+        modifiers: mods,
+    });
     h.run();
     for t in [0.25, 0.5, 0.75, 1.0] {
         h.hover_at(from.lerp(to, t));
         h.run();
     }
-    h.event(Event::PointerButton { pos: to, button: PointerButton::Primary, pressed: false, modifiers: mods });
+    h.event(Event::PointerButton {
+        pos: to,
+        button: PointerButton::Primary,
+        pressed: false,
+        modifiers: mods,
+    });
     h.run();
     h.event(Event::ModifiersChanged(Modifiers::NONE));
     h.run();
