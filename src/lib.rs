@@ -7,4 +7,5 @@
 pub mod annotation;
 pub mod corpus;
 pub mod schema;
+pub mod store;
 pub mod text;
