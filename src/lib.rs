@@ -7,5 +7,6 @@
 pub mod annotation;
 pub mod corpus;
 pub mod schema;
+pub mod store;
 pub mod text;
 pub mod ui;
