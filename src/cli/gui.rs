@@ -7,8 +7,9 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::Args;
 use kashif::annotation::DocAnnotations;
-use kashif::corpus::Corpus;
+use kashif::corpus::{Corpus, Document};
 use kashif::schema::Schema;
+use kashif::store;
 use kashif::ui::app::ANNOTATOR_KEY;
 use kashif::ui::model::{Backend, Command, DocEntry, Loaded};
 use kashif::ui::picker::RfdPicker;
@@ -35,27 +36,49 @@ pub struct GuiArgs {
     pub size: String,
 }
 
-/// Loads folders with `corpus`, annotations from a fixture when given.
+/// Loads folders with `corpus` and the annotator's files with `store`
+/// (or a fixture's annotations, when given).
 struct FsBackend {
+    annotations_dir: PathBuf,
+    schema: Schema,
     fixture: Option<BTreeMap<String, DocAnnotations>>,
 }
 
+impl FsBackend {
+    fn annotations(
+        &self,
+        document: &Document,
+        annotator: Option<&str>,
+    ) -> (DocAnnotations, Vec<String>) {
+        if let Some(f) = &self.fixture {
+            return (f.get(&document.id).cloned().unwrap_or_default(), Vec::new());
+        }
+        let Some(annotator) = annotator else {
+            return (DocAnnotations::default(), Vec::new());
+        };
+        match store::read(&self.annotations_dir, annotator, document, &self.schema) {
+            Ok(Some(loaded)) => (
+                loaded.annotations,
+                loaded.problems.iter().map(|p| p.to_string()).collect(),
+            ),
+            Ok(None) => (DocAnnotations::default(), Vec::new()),
+            Err(e) => (DocAnnotations::default(), vec![e.to_string()]),
+        }
+    }
+}
+
 impl Backend for FsBackend {
-    fn open_folder(&mut self, dir: &Path, _annotator: Option<&str>) -> Result<Loaded, String> {
+    fn open_folder(&mut self, dir: &Path, annotator: Option<&str>) -> Result<Loaded, String> {
         let corpus = Corpus::load(dir).map_err(|e| e.to_string())?;
         let documents = corpus
             .documents
             .into_iter()
             .map(|document| {
-                let annotations = self
-                    .fixture
-                    .as_ref()
-                    .and_then(|f| f.get(&document.id).cloned())
-                    .unwrap_or_default();
+                let (annotations, problems) = self.annotations(&document, annotator);
                 DocEntry {
                     document,
                     annotations,
-                    problems: Vec::new(),
+                    problems,
                 }
             })
             .collect();
@@ -97,12 +120,21 @@ pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
         ..Default::default()
     };
     let corpus_dir = args.folders.corpus.clone();
+    let schema = args.folders.schema()?;
+    if let Some(a) = &args.annotator {
+        store::check_annotator(a)?;
+    }
+    let backend = FsBackend {
+        annotations_dir: args.folders.annotations.clone(),
+        schema: schema.clone(),
+        fixture,
+    };
     eframe::run_native(
         "kashif",
         options,
         Box::new(move |cc| {
             kashif::ui::fonts::install_egui_fonts(&cc.egui_ctx);
-            let mut model = AppModel::new(Schema::builtin(), Box::new(FsBackend { fixture }));
+            let mut model = AppModel::new(schema, Box::new(backend));
             let remembered = cc.storage.and_then(|s| s.get_string(ANNOTATOR_KEY));
             if let Some(name) = args.annotator.clone().or(remembered) {
                 model.apply(Command::SetAnnotator(name));

@@ -143,7 +143,8 @@ impl AppModel {
             }
             Command::SetAnnotator(name) => {
                 let name = name.trim().to_string();
-                if name.is_empty() {
+                if let Err(e) = crate::store::check_annotator(&name) {
+                    self.message = e.to_string();
                     return;
                 }
                 self.annotator = Some(name);
@@ -244,6 +245,8 @@ mod tests {
         let mut m = AppModel::new(Schema::builtin(), Box::new(Fake(Vec::new())));
         m.apply(Command::OpenFolder(PathBuf::from("seeds")));
         assert_eq!(m.docs.len(), 1);
+        m.apply(Command::SetAnnotator("../x".into()));
+        assert_eq!(m.annotator, None);
         m.apply(Command::SetAnnotator(" amal ".into()));
         assert_eq!(m.annotator.as_deref(), Some("amal"));
         assert_eq!(m.current, Some(0));
