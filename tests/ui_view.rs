@@ -4,7 +4,7 @@
 mod ui_support;
 
 use egui::Modifiers;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use kashif::annotation::{DocAnnotations, Origin, Span};
 use kashif::ui::EntityRef;
 use ui_support::{app, at, drag, drag_chars, harness};
@@ -353,4 +353,57 @@ fn opening_another_document_starts_at_its_top_with_no_selection() {
         h.state().view.char_rect(0).unwrap().top() > 0.0,
         "back at the top"
     );
+}
+
+#[test]
+fn the_view_exposes_its_text() {
+    let text = "قال الوزير (Reuters) اليوم";
+    let h = harness(app(text, DocAnnotations::default()), 900.0, 500.0);
+    let doc = h.get_by_role(egui::accesskit::Role::Document);
+    assert_eq!(doc.accesskit_node().label().as_deref(), Some(text));
+}
+
+#[test]
+fn file_open_folder_goes_through_the_picker_and_the_backend() {
+    use kashif::ui::model::{Backend, Loaded};
+    use kashif::ui::picker::FolderPicker;
+    use std::path::{Path, PathBuf};
+
+    struct Picker;
+    impl FolderPicker for Picker {
+        fn pick_folder(&mut self) -> Option<PathBuf> {
+            Some(PathBuf::from("/elsewhere"))
+        }
+    }
+    struct Mem;
+    impl Backend for Mem {
+        fn open_folder(&mut self, dir: &Path, _: Option<&str>) -> Result<Loaded, String> {
+            let id = dir.display().to_string();
+            Ok(Loaded {
+                documents: vec![ui_support::entry(
+                    &id,
+                    "نص من مجلد آخر",
+                    DocAnnotations::default(),
+                )],
+                errors: vec!["bad.txt: not UTF-8 (invalid byte at offset 3)".into()],
+            })
+        }
+    }
+    let mut model = kashif::ui::AppModel::new(kashif::schema::Schema::builtin(), Box::new(Mem));
+    model.annotator = Some("t".into());
+    let mut h = harness(
+        kashif::ui::KashifApp::new(model, Box::new(Picker)),
+        900.0,
+        500.0,
+    );
+    assert!(h.state().model.docs.is_empty());
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("Open folder…").click();
+    h.run();
+    let m = &h.state().model;
+    assert_eq!(m.folder.as_deref(), Some(Path::new("/elsewhere")));
+    assert_eq!(m.current, Some(0));
+    assert_eq!(m.docs[0].document.id, "/elsewhere");
+    assert!(h.query_by_label_contains("not UTF-8").is_some());
 }

@@ -157,7 +157,7 @@ impl KashifApp {
 
     fn article_ui(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
         let Some(d) = self.model.current.and_then(|i| self.model.docs.get(i)) else {
-            ui.centered_and_justified(|ui| ui.label("No document open: File → Open folder"));
+            ui.centered_and_justified(|ui| ui.label("No document open: File > Open folder"));
             return;
         };
         let input = ArticleInput {

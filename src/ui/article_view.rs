@@ -81,8 +81,8 @@ pub struct ArticleView {
     swash: SwashCache,
     atlas: GlyphAtlas,
     layout: Option<ArticleLayout>,
-    /// `(doc id, text length)` the layout was built for.
-    laid_for: Option<(String, usize)>,
+    /// `(doc id, text length, text address)` the layout was built for.
+    laid_for: Option<(String, usize, usize)>,
     chars: Vec<char>,
     zoom: f32,
     drag: Option<Drag>,
@@ -143,7 +143,8 @@ impl ArticleView {
 
     /// Shapes `text` unless it is the document already shaped.
     pub fn set_document(&mut self, doc_id: &str, text: &str) {
-        let key = (doc_id.to_string(), text.len());
+        // The address catches a reloaded text of the same length.
+        let key = (doc_id.to_string(), text.len(), text.as_ptr() as usize);
         if self.laid_for.as_ref() == Some(&key) {
             return;
         }
@@ -638,8 +639,8 @@ impl ArticleView {
 
     /// The text as the widget's label, and one `Mark` node per box.
     fn accessibility(&self, ui: &Ui, response: &Response, input: &ArticleInput<'_>) {
-        let text = input.text.to_string();
-        response.widget_info(|| egui::WidgetInfo::labeled(accesskit::Role::Document, true, &text));
+        response
+            .widget_info(|| egui::WidgetInfo::labeled(accesskit::Role::Document, true, input.text));
         let Some(l) = self.layout.as_ref() else {
             return;
         };
