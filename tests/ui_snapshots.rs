@@ -11,6 +11,7 @@ use kashif::ui::{ArticleInput, ArticleView};
 
 struct Snap {
     view: ArticleView,
+    selection: Option<(usize, usize)>,
     text: String,
     annotations: DocAnnotations,
     schema: Schema,
@@ -54,7 +55,15 @@ fn seed_line(id: &str, n: usize) -> String {
 }
 
 fn snapshot(name: &str, text: String, entities: Vec<Span>, proposals: Vec<Proposal>, ppp: f32) {
-    snapshot_themed(name, text, entities, proposals, ppp, egui::Theme::Dark);
+    snapshot_themed(
+        name,
+        text,
+        entities,
+        proposals,
+        ppp,
+        egui::Theme::Dark,
+        None,
+    );
 }
 
 fn snapshot_themed(
@@ -64,11 +73,13 @@ fn snapshot_themed(
     proposals: Vec<Proposal>,
     ppp: f32,
     theme: egui::Theme,
+    selection: Option<(usize, usize)>,
 ) {
     let mut entities = entities;
     entities.sort_by(|a, b| a.key().cmp(&b.key()));
     let state = Snap {
         view: ArticleView::new(),
+        selection,
         text,
         annotations: DocAnnotations {
             entities,
@@ -89,7 +100,7 @@ fn snapshot_themed(
                     text: &s.text,
                     annotations: &s.annotations,
                     schema: &s.schema,
-                    selection: None,
+                    selection: s.selection,
                     focused: None,
                 };
                 s.view.ui(ui, &input);
@@ -182,5 +193,27 @@ fn snapshot_light_theme_with_proposals() {
         proposals,
         1.0,
         egui::Theme::Light,
+        None,
+    );
+}
+
+#[test]
+fn snapshot_selection_split_by_bidi_and_wrapped() {
+    // Exact selection from inside the Latin word ("Siy|asət") over a line
+    // wrap into "العا|صمة": on the first line the highlight covers "asət",
+    // leaves "Siy" and the opening bracket out, and goes on from the closing
+    // bracket (drawn left of "S", mirrored) leftwards; on the second line it
+    // covers the start (right side) only.
+    let text = "نشرت صحيفة أرمينيا (Siyasət) تقريرا جديدا عن المحادثات بين البلدين في العاصمة الفيدرالية الأمريكية".to_string();
+    let a = char_at(&text, "Siyasət") + 3;
+    let e = char_at(&text, "العاصمة") + 4;
+    snapshot_themed(
+        "selection_bidi_wrap",
+        text,
+        vec![],
+        vec![],
+        1.0,
+        egui::Theme::Dark,
+        Some((a, e)),
     );
 }
