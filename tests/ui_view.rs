@@ -407,3 +407,24 @@ fn file_open_folder_goes_through_the_picker_and_the_backend() {
     assert_eq!(m.docs[0].document.id, "/elsewhere");
     assert!(h.query_by_label_contains("not UTF-8").is_some());
 }
+
+#[test]
+fn the_seed_fixture_loads_and_every_entity_text_matches_its_document() {
+    for (id, ann) in ui_support::seed_annotations() {
+        let text = ui_support::seed(&id);
+        for s in &ann.entities {
+            assert_eq!(
+                kashif::text::slice_chars(&text, s.start, s.end),
+                Some(s.text.as_str()),
+                "{id}"
+            );
+        }
+        for p in &ann.proposals {
+            assert_eq!(
+                kashif::text::slice_chars(&text, p.start, p.end),
+                Some(p.text.as_str()),
+                "{id}"
+            );
+        }
+    }
+}

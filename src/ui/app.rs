@@ -148,6 +148,16 @@ impl KashifApp {
                         }
                     });
                 }
+                if !d.annotations.detached.is_empty() {
+                    ui.separator();
+                    ui.label(format!(
+                        "{} detached (text changed; not placed):",
+                        d.annotations.detached.len()
+                    ));
+                    for s in &d.annotations.detached {
+                        ui.label(format!("{} {}", s.label, egui_display_order(&s.text)));
+                    }
+                }
                 if !d.annotations.proposals.is_empty() {
                     ui.separator();
                     ui.label(format!("{} proposals", d.annotations.proposals.len()));
