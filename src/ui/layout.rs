@@ -473,3 +473,75 @@ mod tests {
         assert_eq!(l.lines()[1].chars, (8, 15));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::ui::fonts::font_system;
+    use proptest::prelude::*;
+
+    fn token() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "قال",
+            "الوزير",
+            "وأذربيجان",
+            "لا",
+            "في",
+            "2020",
+            "٩",
+            "Siyasət",
+            "CNN",
+            "(",
+            ")",
+            "«",
+            "»",
+            "،",
+            ".",
+            "/",
+            " ",
+            " ",
+            " ",
+            "\n",
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Every char drawn with some width maps back to itself from the
+        /// middle of its piece, and every char but whitespace has a glyph
+        /// (cosmic-text drops the space where a line wraps).
+        #[test]
+        fn hit_inverts_pieces(tokens in prop::collection::vec(token(), 0..40), width in 120.0f32..700.0) {
+            let text: String = tokens.concat();
+            let mut fs = font_system();
+            let mut l = ArticleLayout::new(&mut fs, &text);
+            l.layout(&mut fs, width, 20.0);
+            let chars: Vec<char> = text.chars().collect();
+            let mut covered = vec![false; chars.len()];
+            for line in l.lines() {
+                for &(s, e) in &line.glyph_chars {
+                    for c in covered.iter_mut().take(e).skip(s) {
+                        *c = true;
+                    }
+                }
+            }
+            for (i, ch) in chars.iter().enumerate() {
+                prop_assert!(covered[i] || ch.is_whitespace(), "char {} {:?} has no glyph in {:?}", i, ch, text);
+                if *ch == '\n' {
+                    continue;
+                }
+                for li in l.lines_of(i, i + 1) {
+                    for (x0, x1) in l.pieces(li, i, i + 1) {
+                        if x1 - x0 < 1.0 {
+                            continue;
+                        }
+                        let line = &l.lines()[li];
+                        let hit = l.hit((x0 + x1) / 2.0, line.top + line.height / 2.0);
+                        prop_assert_eq!(hit, Some((i, i + 1)), "in {:?}", text);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -97,3 +97,34 @@ mod tests {
         assert_eq!(snap_to_words(&c, 5, 6), (4, 8));
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Snapping stays in bounds, never starts or ends inside a word or on
+        /// a space, and keeps every non-space char of the original range.
+        #[test]
+        fn snapping_lands_on_word_edges(
+            text in "[قال و2 a(). ]{0,30}",
+            a in 0usize..40,
+            b in 0usize..40,
+        ) {
+            let c: Vec<char> = text.chars().collect();
+            let (s, e) = (a.min(b).min(c.len()), a.max(b).min(c.len()));
+            let (ss, se) = snap_to_words(&c, s, e);
+            prop_assert!(ss <= se && se <= c.len());
+            if ss < se {
+                prop_assert!(!c[ss].is_whitespace() && !c[se - 1].is_whitespace());
+                prop_assert!(ss == 0 || !(is_word_char(c[ss]) && is_word_char(c[ss - 1])));
+                prop_assert!(se == c.len() || !(is_word_char(c[se]) && is_word_char(c[se - 1])));
+                prop_assert!(ss <= s || c[s..ss].iter().all(|x| x.is_whitespace()));
+                prop_assert!(se >= e || c[se..e].iter().all(|x| x.is_whitespace()));
+            } else {
+                prop_assert!(c[s..e].iter().all(|x| x.is_whitespace()));
+            }
+        }
+    }
+}
