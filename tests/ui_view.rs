@@ -428,3 +428,46 @@ fn the_seed_fixture_loads_and_every_entity_text_matches_its_document() {
         }
     }
 }
+
+#[test]
+fn the_annotator_is_asked_once_and_remembered() {
+    use std::collections::HashMap;
+
+    #[derive(Default)]
+    struct Mem(HashMap<String, String>);
+    impl eframe::Storage for Mem {
+        fn get_string(&self, key: &str) -> Option<String> {
+            self.0.get(key).cloned()
+        }
+        fn set_string(&mut self, key: &str, value: String) {
+            self.0.insert(key.to_string(), value);
+        }
+        fn remove_string(&mut self, key: &str) {
+            self.0.remove(key);
+        }
+        fn flush(&mut self) {}
+    }
+
+    let mut a = app("قال الوزير", DocAnnotations::default());
+    a.model.annotator = None;
+    let mut h = harness(a, 900.0, 500.0);
+    assert!(h.query_by_label("Who is annotating?").is_some());
+    h.get_by_role(egui::accesskit::Role::TextInput).click();
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text("amal");
+    h.run();
+    h.get_by_label("Start").click();
+    h.run();
+    assert_eq!(h.state().model.annotator.as_deref(), Some("amal"));
+    assert!(h.query_by_label("Who is annotating?").is_none());
+    let mut storage = Mem::default();
+    eframe::App::save(h.state_mut(), &mut storage);
+    assert_eq!(
+        storage
+            .0
+            .get(kashif::ui::app::ANNOTATOR_KEY)
+            .map(String::as_str),
+        Some("amal")
+    );
+}

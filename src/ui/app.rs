@@ -195,7 +195,13 @@ impl KashifApp {
             .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
             .show(ui.ctx(), |ui| {
                 ui.label("Your name goes into the annotation files (annotations/<name>/).");
-                let r = ui.text_edit_singleline(&mut self.name_input);
+                let r = ui
+                    .horizontal(|ui| {
+                        let label = ui.label("Name:");
+                        ui.text_edit_singleline(&mut self.name_input)
+                            .labelled_by(label.id)
+                    })
+                    .inner;
                 let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 if (ui.button("Start").clicked() || enter) && !self.name_input.trim().is_empty() {
                     commands.push(Command::SetAnnotator(self.name_input.trim().to_string()));
