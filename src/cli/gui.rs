@@ -31,9 +31,9 @@ pub struct GuiArgs {
     /// Open this document (its id) instead of the first one not done.
     #[arg(long)]
     pub open: Option<String>,
-    /// Window size in points, `WIDTHxHEIGHT`.
-    #[arg(long, default_value = "1280x800")]
-    pub size: String,
+    /// Window size in points, `WIDTHxHEIGHT` (default 1280x800).
+    #[arg(long)]
+    pub size: Option<String>,
 }
 
 /// Loads folders with `corpus` and the annotator's files with `store`
@@ -107,12 +107,20 @@ fn parse_size(s: &str) -> anyhow::Result<[f32; 2]> {
     let (w, h) = s
         .split_once('x')
         .with_context(|| format!("--size {s:?}: expected WIDTHxHEIGHT"))?;
-    Ok([w.trim().parse()?, h.trim().parse()?])
+    let num = |v: &str| {
+        v.trim()
+            .parse::<f32>()
+            .with_context(|| format!("--size {s:?}: {v:?} is not a number"))
+    };
+    Ok([num(w)?, num(h)?])
 }
 
 pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
     let fixture = args.fixture.as_deref().map(read_fixture).transpose()?;
-    let size = parse_size(&args.size)?;
+    let size = match &args.size {
+        Some(s) => parse_size(s)?,
+        None => [1280.0, 800.0],
+    };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Kashif")
