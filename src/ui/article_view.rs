@@ -265,6 +265,7 @@ impl ArticleView {
             return response;
         };
         let visible = layout.lines_between(viewport.min.y - MARGIN, viewport.max.y - MARGIN + 1.0);
+        let visible_for_a11y = visible.clone();
         let boxes = self.entity_pieces(visible.clone(), input.annotations);
 
         self.pointer(ui, &response, input, &boxes, events);
@@ -289,7 +290,7 @@ impl ArticleView {
         self.paint_glyphs(ui, &painter, visible, ui.visuals().strong_text_color());
         self.paint_tags(&painter, &boxes, input);
         self.tooltip(&response, &boxes, input);
-        self.accessibility(ui, &response, input);
+        self.accessibility(ui, &response, input, visible_for_a11y);
         response
     }
 
@@ -638,12 +639,31 @@ impl ArticleView {
     }
 
     /// The text as the widget's label, and one `Mark` node per box.
-    fn accessibility(&self, ui: &Ui, response: &Response, input: &ArticleInput<'_>) {
+    /// The text as the widget's label, and one `Mark` node per entity or
+    /// proposal on the lines in view and one screen above and below (as egui
+    /// does for its widgets: a whole article's nodes every frame would cost
+    /// more than the frame).
+    fn accessibility(
+        &self,
+        ui: &Ui,
+        response: &Response,
+        input: &ArticleInput<'_>,
+        visible: std::ops::Range<usize>,
+    ) {
         response
             .widget_info(|| egui::WidgetInfo::labeled(accesskit::Role::Document, true, input.text));
         let Some(l) = self.layout.as_ref() else {
             return;
         };
+        let n = visible.len().max(1);
+        let lines = l.lines();
+        let (Some(first), Some(last)) = (
+            lines.get(visible.start.saturating_sub(n)),
+            lines.get((visible.end + n).min(lines.len()).saturating_sub(1)),
+        ) else {
+            return;
+        };
+        let (c0, c1) = (first.chars.0, last.chars.1);
         let ann = input.annotations;
         let all = (0..ann.entities.len())
             .map(EntityRef::Entity)
@@ -652,16 +672,20 @@ impl ArticleView {
             let Some((s, end)) = span_of(ann, e) else {
                 continue;
             };
-            let label = label_of(ann, e);
-            let name = match e {
-                EntityRef::Entity(i) => format!("{label}: {}", ann.entities[i].text),
-                EntityRef::Proposal(i) => format!("proposed {label}: {}", ann.proposals[i].text),
-            };
+            if end <= c0 || s >= c1 {
+                continue;
+            }
             let id = response.id.with(("entity", e));
             let origin = self.origin;
             ui.ctx().accesskit_node_builder(id, |node| {
+                let label = label_of(ann, e);
                 node.set_role(accesskit::Role::Mark);
-                node.set_label(name);
+                node.set_label(match e {
+                    EntityRef::Entity(i) => format!("{label}: {}", ann.entities[i].text),
+                    EntityRef::Proposal(i) => {
+                        format!("proposed {label}: {}", ann.proposals[i].text)
+                    }
+                });
                 let li = l
                     .lines_of(s, end)
                     .find(|&li| !l.pieces(li, s, end).is_empty());
