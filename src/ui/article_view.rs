@@ -181,6 +181,26 @@ impl ArticleView {
         ))
     }
 
+    /// Screen rects (last frame) of every piece of chars `start..end`: one per
+    /// line it covers, more where bidi reordering splits it. What an entity
+    /// box is drawn around.
+    pub fn range_rects(&self, start: usize, end: usize) -> Vec<Rect> {
+        let Some(l) = self.layout.as_ref() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for li in l.lines_of(start, end) {
+            let line = &l.lines()[li];
+            for (x0, x1) in l.pieces(li, start, end) {
+                out.push(Rect::from_min_max(
+                    self.origin + vec2(x0, line.top),
+                    self.origin + vec2(x1, line.top + line.height),
+                ));
+            }
+        }
+        out
+    }
+
     /// The char under a screen point, as `start..end` (empty on an empty line).
     pub fn hit(&self, pos: Pos2) -> Option<(usize, usize)> {
         let p = pos - self.origin;
