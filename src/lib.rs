@@ -6,6 +6,7 @@
 
 pub mod annotation;
 pub mod corpus;
+pub mod eval;
 pub mod formats;
 pub mod schema;
 pub mod text;

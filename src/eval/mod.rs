@@ -1,0 +1,16 @@
+//! How good predicted entities are against gold, and how well annotators
+//! agree: span matching, precision/recall/F1 and Cohen's kappa.
+//!
+//! Pure functions over spans; the caller decides where gold and predictions
+//! come from (an annotator's files, the proposer) and how to show the result
+//! (CLI table, JSON, the review view).
+
+mod agreement;
+mod matching;
+mod report;
+mod score;
+
+pub use agreement::{Kappa, PairAgreement, TokenLabels, cohen_kappa, pair_agreement, token_labels};
+pub use matching::{DocMatch, Mode, match_spans};
+pub use report::{Confusion, DocPair, DocReport, Example, Report, evaluate};
+pub use score::{Counts, Prf, Scores};
