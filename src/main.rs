@@ -5,7 +5,11 @@ mod cli;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "kashif", version, about = "Annotate named entities in Arabic news")]
+#[command(
+    name = "kashif",
+    version,
+    about = "Annotate named entities in Arabic news"
+)]
 struct Args {
     #[command(subcommand)]
     command: Option<Command>,
