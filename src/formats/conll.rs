@@ -18,12 +18,12 @@ use std::path::Path;
 
 use super::imported::SpanReader;
 use super::overlap::show;
-use super::tokens::{proclitic_len, tokens};
 use super::{
     DocSpans, Exported, FormatError, ImportOptions, ImportedDoc, OffsetUnit, Output, Warning,
     outermost, valid_spans,
 };
 use crate::annotation::Span;
+use crate::arabic::{is_arabic_letter, is_arabic_mark, segment, tokenize};
 
 /// The comment line that names the document that follows.
 const ID_PREFIX: &str = "# id = ";
@@ -94,15 +94,12 @@ fn is_clitic_letter(c: char) -> bool {
     matches!(c, 'و' | 'ف' | 'ب' | 'ل' | 'ك')
 }
 
-fn is_mark(c: char) -> bool {
-    matches!(c, '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}')
-}
-
 /// The token pieces of the text, in order, as char ranges.
 fn pieces(chars: &[char], kept: &[&Span], split_clitics: bool) -> Vec<(usize, usize)> {
     let text: String = chars.iter().collect();
     let mut out = Vec::new();
-    for (s, e) in tokens(&text) {
+    for t in tokenize(&text) {
+        let (s, e) = (t.start, t.end);
         if !split_clitics {
             out.push((s, e));
             continue;
@@ -127,16 +124,21 @@ fn pieces(chars: &[char], kept: &[&Span], split_clitics: bool) -> Vec<(usize, us
             }
             let word = &chars[a..b];
             let before_entity = kept.iter().any(|k| k.start == b);
-            let clitics =
-                if before_entity && word.iter().all(|&c| is_clitic_letter(c) || is_mark(c)) {
-                    word.len()
-                } else {
-                    proclitic_len(&word.iter().collect::<String>())
-                };
+            let clitics = if before_entity
+                && word
+                    .iter()
+                    .all(|&c| is_clitic_letter(c) || is_arabic_mark(c))
+            {
+                word.len()
+            } else if word.first().is_some_and(|&c| is_arabic_letter(c)) {
+                segment(&word.iter().collect::<String>()).entity_start
+            } else {
+                0
+            };
             // One line per clitic letter, its diacritics with it.
             let mut at = a;
             for i in a + 1..a + clitics {
-                if !is_mark(chars[i]) {
+                if !is_arabic_mark(chars[i]) {
                     out.push((at, i));
                     at = i;
                 }

@@ -16,7 +16,6 @@ pub mod labelstudio;
 mod overlap;
 mod read;
 pub mod spacy;
-mod tokens;
 mod write;
 
 pub use error::FormatError;
