@@ -102,7 +102,7 @@ pub fn import(
                 ann_path,
                 line_no,
                 col,
-                format!("expected `LABEL start end`, found {middle:?}"),
+                format!("expected `LABEL start end`, found \"{middle}\""),
             )
         })?;
         let mut fragments = Vec::new();
@@ -133,17 +133,20 @@ pub fn import(
         };
         reader.add(start, end, label, check, line_no)?;
         if fragments.len() > 1 {
+            let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
             let got = reader
                 .spans
                 .last()
-                .map(|s| s.text.split_whitespace().collect::<Vec<_>>().join(" "));
-            let want = expected.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
-            if want.is_some() && got != want {
+                .map(|s| words(&s.text))
+                .unwrap_or_default();
+            if let Some(want) = expected.as_deref().map(words)
+                && got != want
+            {
                 return Err(FormatError::at(
                     ann_path,
                     line_no,
                     col,
-                    format!("fragments cover {got:?} but the file says {want:?}"),
+                    format!("fragments cover \"{got}\" but the file says \"{want}\""),
                 ));
             }
         }

@@ -241,7 +241,7 @@ pub fn import(
                 path,
                 line_no,
                 1,
-                format!("expected a token and a tag, found {line:?}"),
+                format!("expected a token and a tag, found \"{line}\""),
             ));
         }
         let Some(parsed) = parse_tag(tag) else {

@@ -114,7 +114,7 @@ impl<'a> SpanReader<'a> {
             && !known.iter().any(|l| l == label)
         {
             return Err(err(format!(
-                "unknown label {label:?} (the schema has {})",
+                "unknown label \"{label}\" (the schema has {})",
                 known.join(", ")
             )));
         }
@@ -135,7 +135,7 @@ impl<'a> SpanReader<'a> {
             && want != covered
         {
             return Err(err(format!(
-                "span {start}..{end} covers {covered:?} in the text but the file says {want:?}"
+                "span {start}..{end} covers \"{covered}\" in the text but the file says \"{want}\""
             )));
         }
         self.spans.push(Span {

@@ -153,7 +153,7 @@ fn valid_spans<'a>(doc: &DocSpans<'a>, warnings: &mut Vec<Warning>) -> Vec<&'a S
             warnings.push(Warning::new(
                 doc.id,
                 format!(
-                    "{} {}..{} {:?} lies outside the text ({} chars) or is empty; not exported",
+                    "{} {}..{} \"{}\" lies outside the text ({} chars) or is empty; not exported",
                     s.label, s.start, s.end, s.text, len
                 ),
             ));

@@ -27,7 +27,7 @@ impl std::fmt::Display for Warning {
 
 /// A span as a user reads it in a message: `LOC 12..20 "text"`.
 pub(crate) fn show(s: &Span) -> String {
-    format!("{} {}..{} {:?}", s.label, s.start, s.end, s.text)
+    format!("{} {}..{} \"{}\"", s.label, s.start, s.end, s.text)
 }
 
 /// Splits spans into a set without overlaps and the rest.
