@@ -10,4 +10,5 @@ pub mod corpus;
 pub mod eval;
 pub mod formats;
 pub mod schema;
+pub mod store;
 pub mod text;
