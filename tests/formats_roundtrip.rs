@@ -338,7 +338,7 @@ fn bad_files_give_errors_with_positions() {
     for (format, name, contents, want) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, contents).unwrap();
-        let err = read_files(format, &[path.clone()], &opts)
+        let err = read_files(format, std::slice::from_ref(&path), &opts)
             .unwrap_err()
             .to_string();
         assert!(err.starts_with(&path.display().to_string()), "{err}");

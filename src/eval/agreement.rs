@@ -103,17 +103,26 @@ pub struct PairAgreement {
     pub kappa_entity_tokens: Kappa,
 }
 
-/// Agreement over documents given as `(tokens, a's spans, b's spans)`;
-/// tokens are pooled over all documents for kappa.
-pub fn pair_agreement(
-    a: &str,
-    b: &str,
-    docs: &[(Vec<(usize, usize)>, &[Span], &[Span])],
-) -> PairAgreement {
+/// One document as two annotators saw it: its tokens (char ranges, the units
+/// of kappa) and each annotator's entities.
+#[derive(Debug, Clone)]
+pub struct DocTokens<'a> {
+    pub tokens: Vec<(usize, usize)>,
+    pub a: &'a [Span],
+    pub b: &'a [Span],
+}
+
+/// Agreement over documents; tokens are pooled over all documents for kappa.
+pub fn pair_agreement(a: &str, b: &str, docs: &[DocTokens]) -> PairAgreement {
     let mut strict = Counts::default();
     let mut partial = Counts::default();
     let (mut la, mut lb) = (Vec::new(), Vec::new());
-    for (tokens, sa, sb) in docs {
+    for DocTokens {
+        tokens,
+        a: sa,
+        b: sb,
+    } in docs
+    {
         for (mode, into) in [(Mode::Strict, &mut strict), (Mode::Partial, &mut partial)] {
             let m = match_spans(sa, sb, mode);
             into.add(Counts {
@@ -176,7 +185,15 @@ mod tests {
     fn identical_annotators_agree_fully() {
         let tokens = vec![(0, 3), (4, 9), (10, 14), (15, 20)];
         let s = vec![sp(4, 14, "LOC"), sp(15, 20, "PER"), sp(4, 9, "ORG")];
-        let p = pair_agreement("x", "y", &[(tokens, &s, &s)]);
+        let p = pair_agreement(
+            "x",
+            "y",
+            &[DocTokens {
+                tokens,
+                a: &s,
+                b: &s,
+            }],
+        );
         assert_eq!(p.strict.f1(), 1.0);
         assert_eq!(p.partial.f1(), 1.0);
         assert_eq!(p.kappa_tokens.kappa, Some(1.0));

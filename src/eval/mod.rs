@@ -10,7 +10,9 @@ mod matching;
 mod report;
 mod score;
 
-pub use agreement::{Kappa, PairAgreement, TokenLabels, cohen_kappa, pair_agreement, token_labels};
+pub use agreement::{
+    DocTokens, Kappa, PairAgreement, TokenLabels, cohen_kappa, pair_agreement, token_labels,
+};
 pub use matching::{DocMatch, Mode, match_spans};
 pub use report::{Confusion, DocPair, DocReport, Example, Report, evaluate};
 pub use score::{Counts, Prf, Scores};

@@ -50,8 +50,8 @@ pub fn export(docs: &[DocSpans]) -> Exported {
 fn fragments(chars: &[char], start: usize, end: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut a = start;
-    for i in start..end {
-        if chars[i] == '\n' {
+    for (i, &c) in chars.iter().enumerate().take(end).skip(start) {
+        if c == '\n' {
             if a < i {
                 out.push((a, i));
             }

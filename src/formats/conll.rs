@@ -137,8 +137,8 @@ fn pieces(chars: &[char], kept: &[&Span], split_clitics: bool) -> Vec<(usize, us
             };
             // One line per clitic letter, its diacritics with it.
             let mut at = a;
-            for i in a + 1..a + clitics {
-                if !is_arabic_mark(chars[i]) {
+            for (i, &c) in chars.iter().enumerate().take(a + clitics).skip(a + 1) {
+                if !is_arabic_mark(c) {
                     out.push((at, i));
                     at = i;
                 }

@@ -256,6 +256,9 @@ impl ImportedDoc {
                 ..s.clone()
             });
         }
+        // Spans that differed only by whitespace at their edges are one now.
+        out.sort_by(|a, b| a.key().cmp(&b.key()));
+        out.dedup_by(|a, b| a.same_entity(b));
         Some(out)
     }
 }
