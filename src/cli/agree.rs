@@ -78,12 +78,12 @@ pub fn run(args: AgreeArgs) -> anyhow::Result<ExitCode> {
             }
         );
         println!(
-            "  {:<24} {:>5}  {:>9} {:>10}  {:>12} {:>18}",
+            "  {:<24} {:>5}  {:>9} {:>10}  {:>12} {:>19}",
             "pair", "docs", "strict F1", "partial F1", "kappa tokens", "kappa entity tokens"
         );
         for r in &results {
             println!(
-                "  {:<24} {:>5}  {:>9.3} {:>10.3}  {:>12} {:>18}",
+                "  {:<24} {:>5}  {:>9.3} {:>10.3}  {:>12} {:>19}",
                 format!("{} / {}", r.a, r.b),
                 r.documents,
                 r.strict.f1(),

@@ -1,15 +1,18 @@
 //! How good predicted entities are against gold, and how well annotators
-//! agree: span matching, precision/recall/F1 and Cohen's kappa.
+//! agree: span matching, precision/recall/F1, Cohen's kappa, and merging two
+//! annotators into one gold set.
 //!
 //! Pure functions over spans; the caller decides where gold and predictions
 //! come from (an annotator's files, the proposer) and how to show the result
 //! (CLI table, JSON, the review view).
 
+mod adjudicate;
 mod agreement;
 mod matching;
 mod report;
 mod score;
 
+pub use adjudicate::{Adjudication, Choice, Conflict, adjudicate};
 pub use agreement::{
     DocTokens, Kappa, PairAgreement, TokenLabels, cohen_kappa, pair_agreement, token_labels,
 };

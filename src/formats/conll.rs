@@ -34,7 +34,8 @@ pub fn export(docs: &[DocSpans], split_clitics: bool) -> Exported {
     let mut warnings = Vec::new();
     for doc in docs {
         let valid = valid_spans(doc, &mut warnings);
-        let (kept, dropped) = outermost(&valid);
+        let (kept, mut dropped) = outermost(&valid);
+        dropped.sort_by_key(|(s, _)| s.key());
         for (s, k) in dropped {
             warnings.push(Warning::new(
                 doc.id,
