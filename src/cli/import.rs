@@ -63,6 +63,21 @@ fn safe_id(id: &str) -> bool {
             .all(|p| !p.is_empty() && p != "." && p != ".." && !p.starts_with('.'))
 }
 
+/// Writes a new corpus text; `create_new` makes sure no existing file is
+/// ever replaced, even one that appeared since the corpus was read.
+fn write_new_text(doc: &Document) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = doc.path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&doc.path)?;
+    f.write_all(doc.text.as_bytes())?;
+    f.sync_all()
+}
+
 pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let format = Format::from(args.format);
     let offsets = OffsetUnit::from(args.offsets);
@@ -202,11 +217,11 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             continue;
         }
         if is_new {
-            if let Some(dir) = doc.path.parent() {
-                std::fs::create_dir_all(dir)?;
+            if let Err(e) = write_new_text(&doc) {
+                eprintln!("error: {}: cannot write: {e}", doc.path.display());
+                failed = true;
+                continue;
             }
-            std::fs::write(&doc.path, &doc.text)
-                .map_err(|e| anyhow::anyhow!("{}: cannot write: {e}", doc.path.display()))?;
             added += 1;
         }
         let ann = DocAnnotations {
@@ -214,8 +229,12 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             entities: spans,
             ..Default::default()
         };
+        if let Err(e) = store.save(&doc, &ann) {
+            eprintln!("error: {e}");
+            failed = true;
+            continue;
+        }
         entities += ann.entities.len();
-        store.save(&doc, &ann)?;
         written += 1;
     }
     println!(

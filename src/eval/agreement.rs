@@ -20,8 +20,9 @@ pub type TokenLabels<'a> = Vec<Option<&'a str>>;
 pub fn token_labels<'a>(tokens: &[(usize, usize)], spans: &'a [Span]) -> TokenLabels<'a> {
     let mut order: Vec<&Span> = spans.iter().collect();
     order.sort_by(|a, b| {
-        (b.end - b.start)
-            .cmp(&(a.end - a.start))
+        b.end
+            .saturating_sub(b.start)
+            .cmp(&a.end.saturating_sub(a.start))
             .then(a.start.cmp(&b.start))
             .then(a.label.cmp(&b.label))
     });

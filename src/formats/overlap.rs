@@ -39,8 +39,9 @@ pub(crate) fn show(s: &Span) -> String {
 pub fn outermost<'a>(spans: &[&'a Span]) -> (Vec<&'a Span>, Vec<(&'a Span, &'a Span)>) {
     let mut order: Vec<&Span> = spans.to_vec();
     order.sort_by(|a, b| {
-        (b.end - b.start)
-            .cmp(&(a.end - a.start))
+        b.end
+            .saturating_sub(b.start)
+            .cmp(&a.end.saturating_sub(a.start))
             .then(a.start.cmp(&b.start))
             .then(a.label.cmp(&b.label))
     });
