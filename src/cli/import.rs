@@ -47,9 +47,9 @@ pub struct ImportArgs {
     pub files: Vec<PathBuf>,
 }
 
-/// Text without whitespace: a CoNLL file rebuilds spacing, nothing else.
+/// Text without layout chars: a CoNLL file rebuilds spacing, nothing else.
 fn squeezed(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
+    text.chars().filter(|c| !formats::is_layout(*c)).collect()
 }
 
 /// A document id usable as a path below the corpus folder.

@@ -9,7 +9,10 @@
 use std::path::{Path, PathBuf};
 
 use super::imported::SpanReader;
-use super::{DocSpans, Exported, FormatError, ImportOptions, ImportedDoc, Output, valid_spans};
+use super::overlap::show;
+use super::{
+    DocSpans, Exported, FormatError, ImportOptions, ImportedDoc, Output, Warning, valid_spans,
+};
 
 /// Exports each document as a `.txt` and `.ann` pair named by its id.
 pub fn export(docs: &[DocSpans]) -> Exported {
@@ -19,8 +22,31 @@ pub fn export(docs: &[DocSpans]) -> Exported {
         let spans = valid_spans(doc, &mut warnings);
         let chars: Vec<char> = doc.text.chars().collect();
         let mut ann = String::new();
-        for (n, s) in spans.iter().enumerate() {
+        let mut n = 0;
+        for s in spans {
             let fragments = fragments(&chars, s.start, s.end);
+            let (Some(first), Some(last)) = (fragments.first(), fragments.last()) else {
+                warnings.push(Warning::new(
+                    doc.id,
+                    format!(
+                        "{} covers only line breaks, which brat cannot hold; not in the brat file",
+                        show(s)
+                    ),
+                ));
+                continue;
+            };
+            if (first.0, last.1) != (s.start, s.end) {
+                warnings.push(Warning::new(
+                    doc.id,
+                    format!(
+                        "{} starts or ends with a line break, which brat cannot hold; written as {}..{}",
+                        show(s),
+                        first.0,
+                        last.1
+                    ),
+                ));
+            }
+            n += 1;
             let ranges: Vec<String> = fragments.iter().map(|(a, b)| format!("{a} {b}")).collect();
             let texts: Vec<String> = fragments
                 .iter()
@@ -28,7 +54,7 @@ pub fn export(docs: &[DocSpans]) -> Exported {
                 .collect();
             ann.push_str(&format!(
                 "T{}\t{} {}\t{}\n",
-                n + 1,
+                n,
                 s.label,
                 ranges.join(";"),
                 texts.join(" ")
@@ -46,7 +72,8 @@ pub fn export(docs: &[DocSpans]) -> Exported {
     }
 }
 
-/// `start..end` cut at line breaks, without the breaks.
+/// `start..end` cut at line breaks, without the breaks (empty when the
+/// range holds nothing else).
 fn fragments(chars: &[char], start: usize, end: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut a = start;
@@ -60,9 +87,6 @@ fn fragments(chars: &[char], start: usize, end: usize) -> Vec<(usize, usize)> {
     }
     if a < end {
         out.push((a, end));
-    }
-    if out.is_empty() {
-        out.push((start, end));
     }
     out
 }

@@ -209,26 +209,31 @@ fn normalize(text: &str, spans: Vec<Span>) -> (String, Vec<Span>) {
     (out, spans)
 }
 
+/// Chars that only shape the layout: whitespace, and the invisible marks the
+/// tokenizer drops (zero-width spaces and joiners, direction marks and
+/// embeddings, BOM). Texts that differ only in these are the same text to
+/// a token-based format such as CoNLL.
+pub fn is_layout(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
 impl ImportedDoc {
     /// The spans placed on `text`, a corpus document's text: as they are when
-    /// the texts are equal, moved when the texts differ only in whitespace (a
-    /// CoNLL file rebuilds text with single spaces). `None` when the texts
-    /// differ otherwise.
+    /// the texts are equal, moved when the texts differ only in whitespace and
+    /// invisible marks ([`is_layout`]; a CoNLL file rebuilds text with single
+    /// spaces). `None` when the texts differ otherwise.
     pub fn spans_on(&self, text: &str) -> Option<Vec<Span>> {
         if self.text == text {
             return Some(self.spans.clone());
         }
-        let ours: Vec<(usize, char)> = self
-            .text
-            .chars()
-            .enumerate()
-            .filter(|(_, c)| !c.is_whitespace())
-            .collect();
-        let theirs: Vec<(usize, char)> = text
-            .chars()
-            .enumerate()
-            .filter(|(_, c)| !c.is_whitespace())
-            .collect();
+        let visible = |t: &str| -> Vec<(usize, char)> {
+            t.chars()
+                .enumerate()
+                .filter(|(_, c)| !is_layout(*c))
+                .collect()
+        };
+        let (ours, theirs) = (visible(&self.text), visible(text));
         if ours.len() != theirs.len() || ours.iter().zip(&theirs).any(|(a, b)| a.1 != b.1) {
             return None;
         }
@@ -240,7 +245,7 @@ impl ImportedDoc {
         let idx = CharIndex::new(text);
         let mut out = Vec::with_capacity(self.spans.len());
         for s in &self.spans {
-            // First and last non-whitespace char inside the span.
+            // First and last visible char inside the span.
             let first = (s.start..s.end)
                 .map(|i| rank[i])
                 .find(|&r| r != usize::MAX)?;

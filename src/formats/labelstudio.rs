@@ -61,6 +61,7 @@ pub fn export(docs: &[DocSpans], offsets: OffsetUnit) -> Exported {
     let mut tasks = Vec::new();
     for doc in docs {
         let w = OffsetWriter::new(doc.text, offsets);
+        let index = crate::text::CharIndex::new(doc.text);
         let result = valid_spans(doc, &mut warnings)
             .into_iter()
             .enumerate()
@@ -72,7 +73,8 @@ pub fn export(docs: &[DocSpans], offsets: OffsetUnit) -> Exported {
                 value: OutValue {
                     start: w.at(s.start),
                     end: w.at(s.end),
-                    text: &s.text,
+                    // The text itself, not the span's copy, so the two always agree.
+                    text: index.slice(doc.text, s.start, s.end).unwrap_or_default(),
                     labels: [&s.label],
                 },
             })

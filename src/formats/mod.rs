@@ -19,7 +19,7 @@ pub mod spacy;
 mod write;
 
 pub use error::FormatError;
-pub use imported::{ImportOptions, ImportedDoc, OffsetUnit};
+pub use imported::{ImportOptions, ImportedDoc, OffsetUnit, is_layout};
 pub use overlap::{Warning, outermost};
 pub use read::read_files;
 pub use write::{WriteError, write_export};
