@@ -187,6 +187,7 @@ fn conll_round_trips_what_iob2_can_hold_and_reports_the_rest() {
         &docs,
         ExportOptions {
             split_clitics: true,
+            conll_ids: true,
             ..Default::default()
         },
     );
@@ -209,6 +210,29 @@ fn conll_round_trips_what_iob2_can_hold_and_reports_the_rest() {
     assert!(contents.contains("وَ O\nبِ O\nالْعِرَاقِ B-LOC\n"), "{contents}");
     let back = import_file(Format::Conll, contents, OffsetUnit::Chars);
     assert_eq!(back.len(), 2);
+    assert_eq!(back[0].id.as_deref(), Some("a"));
+    assert_eq!(back[1].id.as_deref(), Some("sub/b"));
+    // Without ids the documents are separated by -DOCSTART- lines.
+    let plain = formats::export(
+        Format::Conll,
+        &docs,
+        ExportOptions {
+            split_clitics: true,
+            ..Default::default()
+        },
+    );
+    let Output::File(plain) = &plain.output else {
+        panic!()
+    };
+    assert_eq!(plain.matches("-DOCSTART- O\n\n").count(), 2);
+    assert!(!plain.contains("# id"));
+    let unnamed = import_file(Format::Conll, plain, OffsetUnit::Chars);
+    assert_eq!(unnamed.len(), 2);
+    assert!(unnamed.iter().all(|d| d.id.is_none()));
+    assert_eq!(
+        unnamed.iter().map(|d| &d.spans).collect::<Vec<_>>(),
+        back.iter().map(|d| &d.spans).collect::<Vec<_>>()
+    );
     let keep = |v: &[Span], drop: &str| -> Vec<Span> {
         imported(v).into_iter().filter(|s| s.text != drop).collect()
     };

@@ -26,6 +26,10 @@ pub struct ExportArgs {
     /// so tags cover exactly the entities.
     #[arg(long)]
     pub split_clitics: bool,
+    /// CoNLL: a `# id = <document id>` line before each document instead of
+    /// `-DOCSTART- O`, so an import can restore the ids.
+    #[arg(long)]
+    pub conll_ids: bool,
     /// JSON formats: count offsets in chars or in UTF-16 units.
     #[arg(long, value_enum, default_value_t = OffsetsArg::Chars)]
     pub offsets: OffsetsArg,
@@ -39,8 +43,8 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
     if offsets == OffsetUnit::Utf16 && matches!(format, Format::Conll | Format::Brat) {
         anyhow::bail!("--offsets utf16 applies to doccano, spacy and labelstudio only");
     }
-    if args.split_clitics && format != Format::Conll {
-        anyhow::bail!("--split-clitics applies to conll only");
+    if (args.split_clitics || args.conll_ids) && format != Format::Conll {
+        anyhow::bail!("--split-clitics and --conll-ids apply to conll only");
     }
     let (corpus, schema) = exchange::open(&args.folders)?;
     exchange::require_annotator(&args.folders, &args.annotator)?;
@@ -75,6 +79,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
         .collect();
     let options = ExportOptions {
         split_clitics: args.split_clitics,
+        conll_ids: args.conll_ids,
         offsets,
     };
     let exported = formats::export(format, &docs, options);

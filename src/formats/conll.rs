@@ -1,5 +1,8 @@
 //! CoNLL IOB2: one token per line (`token TAG`), a blank line after each
-//! sentence, and a `# id = <doc id>` line before each document.
+//! sentence, and a `-DOCSTART- O` line (the CoNLL-2003 convention, skipped
+//! by common readers) and a blank line before each document; or, when ids
+//! are asked for, a `# id = <doc id>` line instead (readers must then skip
+//! `# ` comment lines).
 //!
 //! Sentences end after `.` `!` `?` `؟` and at line breaks of the text, but
 //! never inside an entity. IOB2 cannot hold overlapping entities: the longest
@@ -28,8 +31,11 @@ use crate::arabic::{is_arabic_letter, is_arabic_mark, segment, tokenize};
 /// The comment line that names the document that follows.
 const ID_PREFIX: &str = "# id = ";
 
+/// The line that opens a document when ids are not written.
+const DOCSTART: &str = "-DOCSTART- O\n\n";
+
 /// Exports `docs` as IOB2.
-pub fn export(docs: &[DocSpans], split_clitics: bool) -> Exported {
+pub fn export(docs: &[DocSpans], split_clitics: bool, ids: bool) -> Exported {
     let mut out = String::new();
     let mut warnings = Vec::new();
     for doc in docs {
@@ -50,9 +56,13 @@ pub fn export(docs: &[DocSpans], split_clitics: bool) -> Exported {
         let pieces = pieces(&chars, &kept, split_clitics);
         let owner = owners(&pieces, &kept);
         report_widened(doc.id, &pieces, &owner, &kept, &mut warnings);
-        out.push_str(ID_PREFIX);
-        out.push_str(doc.id);
-        out.push('\n');
+        if ids {
+            out.push_str(ID_PREFIX);
+            out.push_str(doc.id);
+            out.push('\n');
+        } else {
+            out.push_str(DOCSTART);
+        }
         for (i, &(a, b)) in pieces.iter().enumerate() {
             out.extend(&chars[a..b]);
             out.push(' ');
@@ -413,7 +423,7 @@ mod tests {
             text: TEXT,
             spans: &spans,
         }];
-        let e = export(&docs, true);
+        let e = export(&docs, true, true);
         assert!(e.warnings.is_empty(), "{:?}", e.warnings);
         let want = "# id = d\nاقتربت O\nأرمينيا B-LOC\nو O\nأذربيجان B-LOC\nمن O\nاتفاق O\n. O\n\n\
                     قال O\nبلينكين B-PER\nب O\nالولايات B-LOC\nالمتحدة I-LOC\n؟ O\n\nنعم O\n\n";
@@ -440,7 +450,9 @@ mod tests {
                 spans: &spans,
             }],
             false,
+            false,
         );
+        assert!(body(&e).starts_with("-DOCSTART- O\n\n"));
         assert!(body(&e).contains("وأذربيجان B-LOC\n"));
         assert_eq!(e.warnings.len(), 1);
         assert!(
@@ -463,6 +475,7 @@ mod tests {
                 spans: &spans,
             }],
             true,
+            false,
         );
         assert!(body(&e).contains("الولايات B-LOC\nالمتحدة I-LOC\n"));
         assert_eq!(e.warnings.len(), 1);

@@ -90,6 +90,9 @@ impl Format {
 pub struct ExportOptions {
     /// CoNLL only: attached conjunctions and prepositions get their own token.
     pub split_clitics: bool,
+    /// CoNLL only: name each document in a `# id = ...` line (instead of a
+    /// plain `-DOCSTART-` line), so an import can restore the ids.
+    pub conll_ids: bool,
     /// JSON formats only: how offsets are counted (UTF-16 for Label Studio
     /// and other JavaScript tools when the text has chars outside the BMP).
     pub offsets: OffsetUnit,
@@ -114,7 +117,7 @@ pub enum Output {
 /// Exports `docs` in `format`.
 pub fn export(format: Format, docs: &[DocSpans], options: ExportOptions) -> Exported {
     match format {
-        Format::Conll => conll::export(docs, options.split_clitics),
+        Format::Conll => conll::export(docs, options.split_clitics, options.conll_ids),
         Format::Brat => brat::export(docs),
         Format::Doccano => doccano::export(docs, options.offsets),
         Format::Spacy => spacy::export(docs, options.offsets),
