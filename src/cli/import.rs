@@ -1,13 +1,12 @@
 //! `kashif import`: another tool's files as one annotator's annotations.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use kashif::annotation::{DocAnnotations, Span, Status};
 use kashif::corpus::Document;
-use kashif::formats::{self, Format, ImportOptions, ImportedDoc, OffsetUnit};
+use kashif::formats::{self, Format, ImportOptions, OffsetUnit, Placement};
 use kashif::store::{self, Store};
 
 use super::common::Folders;
@@ -47,22 +46,6 @@ pub struct ImportArgs {
     pub files: Vec<PathBuf>,
 }
 
-/// Text without layout chars: a CoNLL file rebuilds spacing, nothing else.
-fn squeezed(text: &str) -> String {
-    text.chars().filter(|c| !formats::is_layout(*c)).collect()
-}
-
-/// A document id usable as a path below the corpus folder.
-fn safe_id(id: &str) -> bool {
-    !id.is_empty()
-        && !id.starts_with('/')
-        && !id.contains('\\')
-        && !id.chars().any(char::is_control)
-        && id
-            .split('/')
-            .all(|p| !p.is_empty() && p != "." && p != ".." && !p.starts_with('.'))
-}
-
 /// Writes a new corpus text; `create_new` makes sure no existing file is
 /// ever replaced, even one that appeared since the corpus was read.
 fn write_new_text(doc: &Document) -> std::io::Result<()> {
@@ -97,97 +80,35 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
-    let by_text: HashMap<&str, &Document> = corpus
-        .documents
-        .iter()
-        .map(|d| (d.text.as_str(), d))
-        .collect();
-    let by_squeezed: HashMap<String, &Document> = corpus
-        .documents
-        .iter()
-        .map(|d| (squeezed(&d.text), d))
-        .collect();
     let mut failed = false;
-    let fail = |d: &ImportedDoc, m: String| {
-        eprintln!("error: {}:{}: {m}", d.path.display(), d.line);
-        true
-    };
-    // Where each imported document goes: a corpus document (or a new one).
+    // Where each imported document goes: a corpus document or a new text.
     let mut targets: Vec<(Document, Vec<Span>, bool)> = Vec::new();
-    let mut unnamed = 0;
-    for d in &imported {
-        let named = d.id.as_deref().and_then(|id| corpus.get(id));
-        let found = named
-            .and_then(|doc| Some((doc, d.spans_on(&doc.text)?)))
-            .or_else(|| {
-                by_text
-                    .get(d.text.as_str())
-                    .map(|doc| (*doc, d.spans.clone()))
-            })
-            .or_else(|| {
-                let doc = by_squeezed.get(&squeezed(&d.text))?;
-                Some((*doc, d.spans_on(&doc.text)?))
-            });
-        if let Some((doc, spans)) = found {
-            targets.push((doc.clone(), spans, false));
-            continue;
-        }
-        if let Some(doc) = named {
-            failed |= fail(
-                d,
-                format!(
-                    "the text differs from the corpus document {:?}; not imported",
-                    doc.id
-                ),
-            );
-            continue;
-        }
-        if !args.add_texts {
-            failed |= fail(
-                d,
-                "the text is not in the corpus; not imported (use --add-texts to add it)".into(),
-            );
-            continue;
-        }
-        let id = match &d.id {
-            Some(id) => id.clone(),
-            None => {
-                unnamed += 1;
-                let stem = d
-                    .path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                format!("{stem}-{unnamed}")
+    for (d, placement) in imported
+        .iter()
+        .zip(formats::place(&imported, &corpus, args.add_texts))
+    {
+        match placement {
+            Placement::Existing { doc, spans } => {
+                targets.push((corpus.documents[doc].clone(), spans, false))
             }
-        };
-        if !safe_id(&id) {
-            failed |= fail(
-                d,
-                format!("document id {id:?} cannot be a file name; not imported"),
-            );
-            continue;
+            Placement::New { id, text, spans } => {
+                let path = args.folders.corpus.join(format!("{id}.txt"));
+                targets.push((Document { id, text, path }, spans, true));
+            }
+            Placement::Refused(why) => {
+                let hint = if args.add_texts {
+                    ""
+                } else {
+                    " (--add-texts adds texts the corpus lacks)"
+                };
+                eprintln!(
+                    "error: {}:{}: {why}; not imported{hint}",
+                    d.path.display(),
+                    d.line
+                );
+                failed = true;
+            }
         }
-        let path = args.folders.corpus.join(format!("{id}.txt"));
-        if path.exists() {
-            failed |= fail(
-                d,
-                format!(
-                    "{} exists with another text; not overwritten",
-                    path.display()
-                ),
-            );
-            continue;
-        }
-        targets.push((
-            Document {
-                id,
-                text: d.text.clone(),
-                path,
-            },
-            d.spans.clone(),
-            true,
-        ));
     }
 
     let store = Store::open(&args.folders.annotations, &args.annotator)?;
@@ -197,16 +118,7 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         StatusArg::Done => Status::Done,
     };
     let (mut written, mut entities, mut added) = (0, 0, 0);
-    let mut seen = std::collections::HashSet::new();
     for (doc, spans, is_new) in targets {
-        if !seen.insert(doc.id.clone()) {
-            eprintln!(
-                "error: {}: imported twice in these files; the second is not imported",
-                doc.id
-            );
-            failed = true;
-            continue;
-        }
         let path = store.path(&doc.id);
         if path.exists() && !args.force {
             eprintln!(

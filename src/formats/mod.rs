@@ -14,6 +14,7 @@ mod imported;
 mod json;
 pub mod labelstudio;
 mod overlap;
+mod placement;
 mod read;
 pub mod spacy;
 mod write;
@@ -21,6 +22,7 @@ mod write;
 pub use error::FormatError;
 pub use imported::{ImportOptions, ImportedDoc, OffsetUnit, is_layout};
 pub use overlap::{Warning, outermost};
+pub use placement::{Placement, is_safe_id, place};
 pub use read::read_files;
 pub use write::{WriteError, write_export};
 
