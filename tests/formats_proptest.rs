@@ -135,7 +135,29 @@ proptest! {
             prop_assert!(back.is_empty());
         } else {
             prop_assert_eq!(back.len(), 1);
+            // Read as they are, entities never take in the rebuilt spaces.
+            prop_assert!(back[0].spans.iter().all(|s| s.text.trim() == s.text), "{:?}", back[0].spans);
             prop_assert_eq!(back[0].spans_on(&t).unwrap(), spans);
+        }
+    }
+
+    /// Whatever the spans (overlapping, nested, cutting tokens, covering
+    /// only spaces), each one is either in the CoNLL file exactly or named
+    /// in a warning, and whatever the file holds that is not an input span
+    /// is the widened form a warning announced.
+    #[test]
+    fn conll_never_drops_in_silence((t, spans) in text_and_spans(), split in any::<bool>()) {
+        let docs = [DocSpans { id: "d", text: &t, spans: &spans }];
+        let e = formats::export(Format::Conll, &docs, ExportOptions { split_clitics: split, ..Default::default() });
+        let back = formats::import(Format::Conll, Path::new("f"), one_file(&e), &ImportOptions::default()).unwrap();
+        let got = back.first().map(|d| d.spans_on(&t).unwrap()).unwrap_or_default();
+        let warned = |s: &Span| e.warnings.iter().any(|w| w.message.starts_with(&format!("{} {}..{} ", s.label, s.start, s.end)));
+        for s in &spans {
+            prop_assert!(got.iter().any(|g| g.same_entity(s)) || warned(s), "{:?} lost; warnings {:?}", s, e.warnings);
+        }
+        for g in &got {
+            let announced = e.warnings.iter().any(|w| w.message.contains(&format!("cover chars {}..{} ", g.start, g.end)));
+            prop_assert!(spans.iter().any(|s| s.same_entity(g)) || announced, "{:?} appeared; warnings {:?}", g, e.warnings);
         }
     }
 }

@@ -116,7 +116,10 @@ fn pieces(chars: &[char], kept: &[&Span], split_clitics: bool) -> Vec<(usize, us
             continue;
         }
         let mut cuts = vec![s];
-        for k in kept {
+        for k in kept[first_ending_after(kept, s)..]
+            .iter()
+            .take_while(|k| k.start < e)
+        {
             for x in [k.start, k.end] {
                 if s < x && x < e {
                     cuts.push(x);
@@ -128,13 +131,17 @@ fn pieces(chars: &[char], kept: &[&Span], split_clitics: bool) -> Vec<(usize, us
         cuts.dedup();
         for w in cuts.windows(2) {
             let (a, b) = (w[0], w[1]);
-            let covered = kept.iter().any(|k| k.start <= a && b <= k.end);
+            let covered = kept
+                .get(first_ending_after(kept, a))
+                .is_some_and(|k| k.start <= a && b <= k.end);
             if covered {
                 out.push((a, b));
                 continue;
             }
             let word = &chars[a..b];
-            let before_entity = kept.iter().any(|k| k.start == b);
+            let before_entity = kept
+                .get(kept.partition_point(|k| k.start < b))
+                .is_some_and(|k| k.start == b);
             let clitics = if before_entity
                 && word
                     .iter()
@@ -165,11 +172,22 @@ fn pieces(chars: &[char], kept: &[&Span], split_clitics: bool) -> Vec<(usize, us
     out
 }
 
+/// Index of the first kept entity that ends after `at`. `kept` is sorted and
+/// without overlaps, so its ends are sorted too: one binary search finds
+/// the only entity that can contain or follow `at`, keeping long documents
+/// linear-logarithmic.
+fn first_ending_after(kept: &[&Span], at: usize) -> usize {
+    kept.partition_point(|k| k.end <= at)
+}
+
 /// The kept entity each piece belongs to: the first one it overlaps.
 fn owners(pieces: &[(usize, usize)], kept: &[&Span]) -> Vec<Option<usize>> {
     pieces
         .iter()
-        .map(|&(a, b)| kept.iter().position(|k| k.overlaps(a, b)))
+        .map(|&(a, b)| {
+            let i = first_ending_after(kept, a);
+            kept.get(i).filter(|k| k.start < b).map(|_| i)
+        })
         .collect()
 }
 
@@ -181,28 +199,36 @@ fn report_widened(
     kept: &[&Span],
     warnings: &mut Vec<Warning>,
 ) {
-    for (k, span) in kept.iter().enumerate() {
-        let mine: Vec<&(usize, usize)> = pieces
-            .iter()
-            .zip(owner)
-            .filter(|(_, o)| **o == Some(k))
-            .map(|(p, _)| p)
-            .collect();
-        match (mine.first(), mine.last()) {
-            (Some(first), Some(last)) if (first.0, last.1) == (span.start, span.end) => {}
-            (Some(first), Some(last)) => warnings.push(Warning::new(
+    // First char of the first piece and last char of the last piece of each entity.
+    let mut covers: Vec<Option<(usize, usize)>> = vec![None; kept.len()];
+    for (&(a, b), o) in pieces.iter().zip(owner) {
+        if let Some(k) = *o {
+            let c = covers[k].get_or_insert((a, b));
+            c.1 = b;
+        }
+    }
+    for (span, cover) in kept.iter().zip(covers) {
+        match cover {
+            Some(c) if c == (span.start, span.end) => {}
+            Some((a, b)) => warnings.push(Warning::new(
                 id,
                 format!(
-                    "{} does not start and end at token edges; the CoNLL tags cover chars {}..{} (use --split-clitics to cut tokens at entity edges)",
-                    show(span),
-                    first.0,
-                    last.1
+                    "{} does not start and end at token edges; the CoNLL tags cover chars {a}..{b} (use --split-clitics to cut tokens at entity edges)",
+                    show(span)
                 ),
             )),
-            _ => warnings.push(Warning::new(
-                id,
-                format!("{} shares its only token with another entity; it is not in the CoNLL file", show(span)),
-            )),
+            None => {
+                let i = pieces.partition_point(|p| p.1 <= span.start);
+                let why = if pieces.get(i).is_some_and(|p| p.0 < span.end) {
+                    "shares its only token with another entity"
+                } else {
+                    "covers no token (only spaces or invisible marks)"
+                };
+                warnings.push(Warning::new(
+                    id,
+                    format!("{} {why}; it is not in the CoNLL file", show(span)),
+                ))
+            }
         }
     }
 }
@@ -335,6 +361,12 @@ impl DocBuilder {
     }
 
     fn token(&mut self, token: &str, tag: Tag, line: usize) {
+        let continues =
+            matches!(tag, Tag::I(label) if self.open.as_ref().is_some_and(|o| o.label == label));
+        // Close before the separator, so no entity ends with a space.
+        if !continues {
+            self.close();
+        }
         if self.in_sentence {
             self.text.push(' ');
             self.len += 1;
@@ -343,23 +375,17 @@ impl DocBuilder {
             self.len += 1;
         }
         self.in_sentence = true;
-        let start = self.len;
-        match tag {
-            Tag::O => self.close(),
-            Tag::I(label) if self.open.as_ref().is_some_and(|o| o.label == label) => {}
-            Tag::B(label) | Tag::I(label) => {
-                if matches!(tag, Tag::I(_)) {
-                    self.notes.push(format!(
-                        "line {line}: I-{label} without B-{label} before it starts an entity"
-                    ));
-                }
-                self.close();
-                self.open = Some(Open {
-                    start,
-                    label: label.to_string(),
-                    line,
-                });
+        if !continues && let Tag::B(label) | Tag::I(label) = tag {
+            if matches!(tag, Tag::I(_)) {
+                self.notes.push(format!(
+                    "line {line}: I-{label} without B-{label} before it starts an entity"
+                ));
             }
+            self.open = Some(Open {
+                start: self.len,
+                label: label.to_string(),
+                line,
+            });
         }
         self.text.push_str(token);
         self.len += token.chars().count();
@@ -488,11 +514,11 @@ mod tests {
 
     #[test]
     fn import_rebuilds_text_and_reads_iob1() {
-        let f = "-DOCSTART- O\n\nقال O\nأنتوني B-PER\nبلينكين I-PER\n\nفي O\nواشنطن I-LOC\n";
+        let f = "-DOCSTART- O\n\nقال O\nأنتوني B-PER\nبلينكين I-PER\n\nفي O\nواشنطن I-LOC\nأمس O\n";
         let docs = import(Path::new("a.conll"), f, &ImportOptions::default()).unwrap();
         assert_eq!(docs.len(), 1);
         let d = &docs[0];
-        assert_eq!(d.text, "قال أنتوني بلينكين\nفي واشنطن");
+        assert_eq!(d.text, "قال أنتوني بلينكين\nفي واشنطن أمس");
         let got: Vec<_> = d
             .spans
             .iter()
