@@ -16,7 +16,9 @@ use crate::annotation::Span;
 /// One label (`None` = outside any entity) per token.
 pub type TokenLabels<'a> = Vec<Option<&'a str>>;
 
-/// The label of each token (`tokens` are char ranges) under `spans`.
+/// The label of each token under `spans`. `tokens` are char ranges in text
+/// order without overlaps (as the tokenizer gives them); each span labels the
+/// tokens it overlaps that no span of higher priority labelled first.
 pub fn token_labels<'a>(tokens: &[(usize, usize)], spans: &'a [Span]) -> TokenLabels<'a> {
     let mut order: Vec<&Span> = spans.iter().collect();
     order.sort_by(|a, b| {
@@ -26,15 +28,19 @@ pub fn token_labels<'a>(tokens: &[(usize, usize)], spans: &'a [Span]) -> TokenLa
             .then(a.start.cmp(&b.start))
             .then(a.label.cmp(&b.label))
     });
-    tokens
-        .iter()
-        .map(|&(a, b)| {
-            order
-                .iter()
-                .find(|s| s.overlaps(a, b))
-                .map(|s| s.label.as_str())
-        })
-        .collect()
+    let mut out: TokenLabels = vec![None; tokens.len()];
+    for s in order {
+        let first = tokens.partition_point(|t| t.1 <= s.start);
+        for (i, t) in tokens.iter().enumerate().skip(first) {
+            if t.0 >= s.end {
+                break;
+            }
+            if out[i].is_none() && s.overlaps(t.0, t.1) {
+                out[i] = Some(s.label.as_str());
+            }
+        }
+    }
+    out
 }
 
 /// Cohen's kappa: how much more two annotators agree than chance would.

@@ -1,5 +1,7 @@
 //! Pairing predicted spans with gold spans in one document.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::annotation::Span;
@@ -32,23 +34,49 @@ pub struct DocMatch {
 }
 
 /// Pairs `pred` with `gold` under `mode`.
+///
+/// Exact pairs go through a hash index and partial candidates through a
+/// binary search over gold starts, so long documents with thousands of
+/// entities (the review view recomputes this) stay fast.
 pub fn match_spans(gold: &[Span], pred: &[Span], mode: Mode) -> DocMatch {
     let mut gold_used = vec![false; gold.len()];
     let mut pred_used = vec![false; pred.len()];
     let mut pairs = Vec::new();
+    // Gold by (start, end, label); reversed so `pop` yields the first index.
+    let mut exact: HashMap<(usize, usize, &str), Vec<usize>> = HashMap::new();
+    for (g, s) in gold.iter().enumerate().rev() {
+        exact.entry((s.start, s.end, &s.label)).or_default().push(g);
+    }
     for (p, ps) in pred.iter().enumerate() {
-        if let Some(g) = (0..gold.len()).find(|&g| !gold_used[g] && gold[g].same_entity(ps)) {
+        if let Some(g) = exact
+            .get_mut(&(ps.start, ps.end, ps.label.as_str()))
+            .and_then(Vec::pop)
+        {
             gold_used[g] = true;
             pred_used[p] = true;
             pairs.push((g, p));
         }
     }
     if mode == Mode::Partial {
+        // Unpaired gold in start order; a gold span can overlap a prediction
+        // only if it starts before the prediction ends and not more than the
+        // longest gold length before the prediction starts.
+        let mut open: Vec<usize> = (0..gold.len()).filter(|&g| !gold_used[g]).collect();
+        open.sort_by_key(|&g| (gold[g].start, g));
+        let longest = open
+            .iter()
+            .map(|&g| gold[g].end.saturating_sub(gold[g].start))
+            .max()
+            .unwrap_or(0);
         let mut order: Vec<usize> = (0..pred.len()).filter(|&p| !pred_used[p]).collect();
         order.sort_by_key(|&p| pred[p].key());
         for p in order {
             let ps = &pred[p];
-            let best = (0..gold.len())
+            let hi = open.partition_point(|&g| gold[g].start < ps.end);
+            let lo = open.partition_point(|&g| gold[g].start + longest <= ps.start);
+            let best = open[lo..hi.max(lo)]
+                .iter()
+                .copied()
                 .filter(|&g| {
                     !gold_used[g] && gold[g].label == ps.label && gold[g].overlaps(ps.start, ps.end)
                 })
@@ -66,17 +94,21 @@ pub fn match_spans(gold: &[Span], pred: &[Span], mode: Mode) -> DocMatch {
     pairs.sort_unstable();
     let missed: Vec<usize> = (0..gold.len()).filter(|&g| !gold_used[g]).collect();
     let false_pos: Vec<usize> = (0..pred.len()).filter(|&p| !pred_used[p]).collect();
+    // False positives by range, in index order.
+    let mut by_range: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+    for &p in &false_pos {
+        by_range
+            .entry((pred[p].start, pred[p].end))
+            .or_default()
+            .push(p);
+    }
     let mut confusions = Vec::new();
-    let mut taken = vec![false; pred.len()];
     for &g in &missed {
-        if let Some(&p) = false_pos.iter().find(|&&p| {
-            !taken[p]
-                && pred[p].start == gold[g].start
-                && pred[p].end == gold[g].end
-                && pred[p].label != gold[g].label
-        }) {
-            taken[p] = true;
-            confusions.push((g, p));
+        let Some(bucket) = by_range.get_mut(&(gold[g].start, gold[g].end)) else {
+            continue;
+        };
+        if let Some(k) = bucket.iter().position(|&p| pred[p].label != gold[g].label) {
+            confusions.push((g, bucket.remove(k)));
         }
     }
     DocMatch {
