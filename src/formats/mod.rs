@@ -2,9 +2,11 @@
 //!
 //! Every format is a pair of pure functions: export turns documents
 //! ([`DocSpans`]) into file contents, import turns file contents into
-//! [`ImportedDoc`]s. Nothing here prints or touches the store; the caller
-//! (CLI or GUI) decides what to do with files and warnings. Offsets are char
-//! offsets throughout; [`OffsetUnit::Utf16`] converts at the edge.
+//! [`ImportedDoc`]s, and [`place`] decides which corpus document each one
+//! annotates. Nothing here prints or touches the store; [`read_files`] and
+//! [`write_export`] are the only file access, and the caller (CLI or GUI)
+//! decides what to do with warnings. Offsets are char offsets throughout;
+//! [`OffsetUnit::Utf16`] converts at the edge.
 
 pub mod brat;
 pub mod conll;
