@@ -7,5 +7,6 @@
 pub mod annotation;
 pub mod arabic;
 pub mod corpus;
+pub mod propose;
 pub mod schema;
 pub mod text;

@@ -1,0 +1,1 @@
+//! Trigger rules (titles, organisation heads, place cues).
