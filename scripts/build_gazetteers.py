@@ -334,6 +334,16 @@ def mine(sents, known, entity_tokens):
     return out
 
 
+def o_only_words(sents):
+    """Normalised single tokens seen tagged O and never inside a name: a
+    little-known city or subdivision spelled like one of them is dropped."""
+    o, ent = set(), set()
+    for sent in sents:
+        for tok, tag in sent:
+            (o if tag == "O" else ent).add(normalize(tok))
+    return o - ent
+
+
 def common_words(sents):
     """Normalised forms (1–3 tokens) mostly tagged O in the training part."""
     o_count, ent_count = {}, {}
@@ -350,6 +360,21 @@ def common_words(sents):
                 elif tags[i].startswith("B-"):
                     ent_count[f] = ent_count.get(f, 0) + 1
     return {f for f, c in o_count.items() if c >= 3 and c > 4 * ent_count.get(f, 0)}
+
+
+def stopwords(sents, min_o=3, max_entity_share=0.02):
+    """Normalised tokens that are almost never part of a name: where a rule
+    stops extending a name. Counted over the training part only."""
+    o_count, ent_count = {}, {}
+    for sent in sents:
+        for tok, tag in sent:
+            k = normalize(tok)
+            if tag == "O":
+                o_count[k] = o_count.get(k, 0) + 1
+            else:
+                ent_count[k] = ent_count.get(k, 0) + 1
+    return sorted(k for k, c in o_count.items()
+                  if c >= min_o and ent_count.get(k, 0) <= max_entity_share * (c + ent_count.get(k, 0)))
 
 
 # --- output --------------------------------------------------------------------
@@ -379,7 +404,9 @@ def build(anercorp):
     cities = cldr_cities()
     subs = cldr_subdivisions()
     iso, iso_parts = iso_names()
-    maintained_loc = t_locs | cities | subs | iso
+    o_only = o_only_words(train)
+    minor = {n for n in cities | subs if key(n) in o_only or len(key(n).replace(" ", "")) <= 3}
+    maintained_loc = t_locs | iso | (cities | subs) - minor
     loc = by_key(maintained_loc, drop=common)
     org = by_key(t_orgs, drop=common)
 
@@ -404,6 +431,10 @@ def build(anercorp):
             "%s names from the training part of ANERcorp (first 90%% of sentences), tagged >= %d times" % (label, MIN_COUNT),
             "and carrying the tag in >= %d%% of their occurrences. Normalised forms. CC BY-SA 4.0." % int(MIN_LABEL_SHARE * 100),
         ])
+    files["stopwords.txt"] = render(stopwords(train), [
+        "Tokens (normalised) tagged O >= 3 times and inside a name <= 2% of the time in the",
+        "training part of ANERcorp (first 90% of sentences); rules stop names at them. CC BY-SA 4.0.",
+    ])
     months = sorted({(n, name) for n, name in cldr_months()}, key=lambda p: (p[0], key(p[1]), p[1]))
     seen, month_lines = set(), []
     for n, name in months:

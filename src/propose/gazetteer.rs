@@ -6,7 +6,7 @@
 //! every prefix of an entry is recorded too, so a match extends token by
 //! token and stops at the first prefix that leads nowhere.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use super::words::{Word, Words};
@@ -18,12 +18,42 @@ use crate::arabic::{normalize, tokenize};
 /// Confidences follow the lists' measured precision on held-out ANERcorp
 /// (docs/rules.md); earlier lists win when a name is in several.
 const LISTS: [(&str, &str, &str, f32); 6] = [
-    ("mined_per.txt", include_str!("../../assets/gazetteer/mined_per.txt"), "PER", 0.8),
-    ("mined_org.txt", include_str!("../../assets/gazetteer/mined_org.txt"), "ORG", 0.75),
-    ("mined_misc.txt", include_str!("../../assets/gazetteer/mined_misc.txt"), "MISC", 0.6),
-    ("mined_loc.txt", include_str!("../../assets/gazetteer/mined_loc.txt"), "LOC", 0.8),
-    ("org.txt", include_str!("../../assets/gazetteer/org.txt"), "ORG", 0.8),
-    ("loc.txt", include_str!("../../assets/gazetteer/loc.txt"), "LOC", 0.8),
+    (
+        "mined_per.txt",
+        include_str!("../../assets/gazetteer/mined_per.txt"),
+        "PER",
+        0.8,
+    ),
+    (
+        "mined_org.txt",
+        include_str!("../../assets/gazetteer/mined_org.txt"),
+        "ORG",
+        0.75,
+    ),
+    (
+        "mined_misc.txt",
+        include_str!("../../assets/gazetteer/mined_misc.txt"),
+        "MISC",
+        0.6,
+    ),
+    (
+        "mined_loc.txt",
+        include_str!("../../assets/gazetteer/mined_loc.txt"),
+        "LOC",
+        0.8,
+    ),
+    (
+        "org.txt",
+        include_str!("../../assets/gazetteer/org.txt"),
+        "ORG",
+        0.8,
+    ),
+    (
+        "loc.txt",
+        include_str!("../../assets/gazetteer/loc.txt"),
+        "LOC",
+        0.8,
+    ),
 ];
 
 /// A stripped reading must leave at least this many chars to match, so a
@@ -43,6 +73,9 @@ struct Node {
 pub struct Gazetteer {
     labels: Vec<String>,
     nodes: HashMap<String, Node>,
+    /// Common words (normalised): never a one-word match, never read as
+    /// proclitic + name (`لجأوا` is not ل + جاوا).
+    common: HashSet<String>,
 }
 
 /// One name found: words `first..=last`; the entity starts `skip` chars into
@@ -59,7 +92,10 @@ pub struct Match {
 /// The matching key of a name: its tokens, normalised, joined by one space.
 pub fn entry_key(name: &str) -> String {
     let norm = normalize(name);
-    let tokens: Vec<&str> = tokenize(norm.as_str()).into_iter().map(|t| t.text).collect();
+    let tokens: Vec<&str> = tokenize(norm.as_str())
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
     tokens.join(" ")
 }
 
@@ -72,6 +108,7 @@ impl Gazetteer {
             for (_, text, label, confidence) in LISTS {
                 g.add_list(text, label, confidence);
             }
+            g.add_common_words(include_str!("../../assets/gazetteer/stopwords.txt"));
             g
         })
     }
@@ -85,6 +122,17 @@ impl Gazetteer {
                 self.add(line, label, confidence);
             }
         }
+    }
+
+    /// Adds common words (one per line, `#` comments), which never match
+    /// alone nor through a stripped reading.
+    pub fn add_common_words(&mut self, text: &str) {
+        let words = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'));
+        self.common
+            .extend(words.map(|w| normalize(w).into_string()));
     }
 
     /// Adds one name.
@@ -102,7 +150,10 @@ impl Gazetteer {
         };
         for (i, c) in key.char_indices() {
             if c == ' ' {
-                self.nodes.entry(key[..i].to_string()).or_default().continues = true;
+                self.nodes
+                    .entry(key[..i].to_string())
+                    .or_default()
+                    .continues = true;
             }
         }
         let node = self.nodes.entry(key).or_default();
@@ -132,8 +183,7 @@ impl Gazetteer {
         let mut key = first;
         let mut best = None;
         let mut j = i;
-        loop {
-            let Some(node) = self.nodes.get(&key) else { break };
+        while let Some(node) = self.nodes.get(&key) {
             if let Some((label, conf)) = node.entry {
                 best = Some((j, label, conf));
             }
@@ -147,34 +197,50 @@ impl Gazetteer {
         best
     }
 
-    /// Non-overlapping longest matches, left to right. At each word every
-    /// proclitic reading is tried; the longest match wins and, among equals,
-    /// the reading that strips least (so `لبنان` stays whole while
-    /// `وأذربيجان` loses its و).
-    pub fn find(&self, words: &Words) -> Vec<Match> {
+    /// The longest match starting at word `i`: every proclitic reading is
+    /// tried; the longest match wins and, among equals, the reading that
+    /// strips least (so `لبنان` stays whole while `وأذربيجان` loses its و).
+    pub fn match_at(&self, words: &Words, i: usize) -> Option<Match> {
         let ws = &words.words;
+        let w = ws.get(i)?;
+        if !w.is_word() {
+            return None;
+        }
+        let mut best: Option<(usize, usize, usize, f32)> = None;
+        let common = self.common.contains(&w.norm);
+        for split in &w.splits {
+            if !split.is_whole() && common {
+                break;
+            }
+            let key = w.key(split);
+            if !split.is_whole() && key.chars().count() < MIN_STRIPPED_KEY {
+                continue;
+            }
+            if let Some((last, label, conf)) = self.longest_from(ws, i, key)
+                && best.is_none_or(|b| last > b.0)
+                && !(last == i && common)
+            {
+                best = Some((last, split.entity_start, label, conf));
+            }
+        }
+        best.map(|(last, skip, label, confidence)| Match {
+            first: i,
+            last,
+            skip,
+            label: self.labels[label].clone(),
+            confidence,
+        })
+    }
+
+    /// Non-overlapping longest matches, left to right.
+    pub fn find(&self, words: &Words) -> Vec<Match> {
         let mut out = Vec::new();
         let mut i = 0;
-        while i < ws.len() {
-            let w = &ws[i];
-            let mut best: Option<(usize, usize, usize, f32)> = None;
-            if w.is_word() {
-                for split in &w.splits {
-                    let key = w.key(split);
-                    if !split.is_whole() && key.chars().count() < MIN_STRIPPED_KEY {
-                        continue;
-                    }
-                    if let Some((last, label, conf)) = self.longest_from(ws, i, key)
-                        && best.is_none_or(|b| last > b.0)
-                    {
-                        best = Some((last, split.entity_start, label, conf));
-                    }
-                }
-            }
-            match best {
-                Some((last, skip, label, confidence)) => {
-                    out.push(Match { first: i, last, skip, label: self.labels[label].clone(), confidence });
-                    i = last + 1;
+        while i < words.len() {
+            match self.match_at(words, i) {
+                Some(m) => {
+                    i = m.last + 1;
+                    out.push(m);
                 }
                 None => i += 1,
             }
@@ -187,7 +253,16 @@ impl Gazetteer {
         let words = Words::from_text(text);
         self.find(&words)
             .into_iter()
-            .map(|m| words.proposal(m.first, m.skip, m.last, &m.label, m.confidence, Source::Gazetteer))
+            .map(|m| {
+                words.proposal(
+                    m.first,
+                    m.skip,
+                    m.last,
+                    &m.label,
+                    m.confidence,
+                    Source::Gazetteer,
+                )
+            })
             .collect()
     }
 }
@@ -197,7 +272,11 @@ mod tests {
     use super::*;
 
     fn found(text: &str) -> Vec<(String, String)> {
-        Gazetteer::builtin().propose(text).into_iter().map(|p| (p.text, p.label)).collect()
+        Gazetteer::builtin()
+            .propose(text)
+            .into_iter()
+            .map(|p| (p.text, p.label))
+            .collect()
     }
 
     fn has(text: &str, want: &str, label: &str) -> bool {
@@ -210,7 +289,10 @@ mod tests {
         let got = found(text);
         assert!(got.contains(&("أرمينيا".into(), "LOC".into())), "{got:?}");
         assert!(got.contains(&("أذربيجان".into(), "LOC".into())), "{got:?}");
-        assert!(got.contains(&("الولايات المتحدة".into(), "LOC".into())), "{got:?}");
+        assert!(
+            got.contains(&("الولايات المتحدة".into(), "LOC".into())),
+            "{got:?}"
+        );
     }
 
     #[test]
@@ -218,10 +300,17 @@ mod tests {
         let text = "(واشنطن) قال وزير خارجية لبنان";
         let ps = Gazetteer::builtin().propose(text);
         for p in &ps {
-            assert_eq!(crate::text::slice_chars(text, p.start, p.end), Some(p.text.as_str()));
+            assert_eq!(
+                crate::text::slice_chars(text, p.start, p.end),
+                Some(p.text.as_str())
+            );
             assert_eq!(p.source, Source::Gazetteer);
         }
-        assert!(ps.iter().any(|p| p.text == "واشنطن" && p.start == 1 && p.end == 7), "{ps:?}");
+        assert!(
+            ps.iter()
+                .any(|p| p.text == "واشنطن" && p.start == 1 && p.end == 7),
+            "{ps:?}"
+        );
         assert!(ps.iter().any(|p| p.text == "لبنان"), "{ps:?}");
     }
 
@@ -238,10 +327,22 @@ mod tests {
 
     #[test]
     fn longest_match_wins_and_marks_do_not_matter() {
-        assert_eq!(found("في الولايات المتّحدة"), vec![("الولايات المتّحدة".to_string(), "LOC".to_string())]);
-        assert_eq!(found("قالت الأمم المتحدة"), vec![("الأمم المتحدة".to_string(), "ORG".to_string())]);
-        assert_eq!(found("رئيس الوزراء توني بلير"), vec![("توني بلير".to_string(), "PER".to_string())]);
-        assert_eq!(found("قال بلير"), vec![("بلير".to_string(), "PER".to_string())]);
+        assert_eq!(
+            found("في الولايات المتّحدة"),
+            vec![("الولايات المتّحدة".to_string(), "LOC".to_string())]
+        );
+        assert_eq!(
+            found("قالت الأمم المتحدة"),
+            vec![("الأمم المتحدة".to_string(), "ORG".to_string())]
+        );
+        assert_eq!(
+            found("رئيس الوزراء توني بلير"),
+            vec![("توني بلير".to_string(), "PER".to_string())]
+        );
+        assert_eq!(
+            found("قال بلير"),
+            vec![("بلير".to_string(), "PER".to_string())]
+        );
     }
 
     #[test]
@@ -266,11 +367,30 @@ mod tests {
     }
 
     #[test]
+    fn common_words_neither_match_alone_nor_lose_a_proclitic() {
+        let mut g = Gazetteer::default();
+        g.add("جاوا", "LOC", 0.8);
+        g.add("مالي", "LOC", 0.8);
+        g.add_common_words("# comment\nلجأوا\nمالي\n");
+        assert!(g.propose("في حال لجأوا الى السلاح").is_empty());
+        assert!(g.propose("مركز مالي كبير").is_empty());
+        assert_eq!(g.propose("زار جاوا ولجاوا").len(), 2);
+    }
+
+    #[test]
     fn conll_tokens_match_too() {
         let toks = ["زار", "وأذربيجان", "و", "الولايات", "المتحدة"];
         let words = Words::from_tokens(&toks);
         let ms = Gazetteer::builtin().find(&words);
-        assert!(ms.iter().any(|m| m.first == 1 && m.last == 1 && m.skip == 1 && m.label == "LOC"), "{ms:?}");
-        assert!(ms.iter().any(|m| m.first == 3 && m.last == 4 && m.skip == 0), "{ms:?}");
+        assert!(
+            ms.iter()
+                .any(|m| m.first == 1 && m.last == 1 && m.skip == 1 && m.label == "LOC"),
+            "{ms:?}"
+        );
+        assert!(
+            ms.iter()
+                .any(|m| m.first == 3 && m.last == 4 && m.skip == 0),
+            "{ms:?}"
+        );
     }
 }

@@ -23,8 +23,19 @@ pub struct Word<'a> {
 
 impl<'a> Word<'a> {
     fn new(text: &'a str, start: usize, end: usize, kind: TokenKind) -> Self {
-        let splits = if kind == TokenKind::Arabic { splits(text) } else { vec![Split::WHOLE] };
-        Word { text, start, end, kind, norm: normalize(text).into_string(), splits }
+        let splits = if kind == TokenKind::Arabic {
+            splits(text)
+        } else {
+            vec![Split::WHOLE]
+        };
+        Word {
+            text,
+            start,
+            end,
+            kind,
+            norm: normalize(text).into_string(),
+            splits,
+        }
     }
 
     /// Whether the token is made of letters (a name can start here).
@@ -34,7 +45,11 @@ impl<'a> Word<'a> {
 
     /// Normalised lookup key of this token under `split`.
     pub fn key(&self, split: &Split) -> String {
-        if split.is_whole() && !split.article { self.norm.clone() } else { split.key(self.text) }
+        if split.is_whole() && !split.article {
+            self.norm.clone()
+        } else {
+            split.key(self.text)
+        }
     }
 }
 
@@ -48,8 +63,14 @@ pub struct Words<'a> {
 impl<'a> Words<'a> {
     /// Tokenizes a document.
     pub fn from_text(text: &'a str) -> Self {
-        let words = tokenize(text).into_iter().map(|t| Word::new(t.text, t.start, t.end, t.kind)).collect();
-        Words { text: text.to_string(), words }
+        let words = tokenize(text)
+            .into_iter()
+            .map(|t| Word::new(t.text, t.start, t.end, t.kind))
+            .collect();
+        Words {
+            text: text.to_string(),
+            words,
+        }
     }
 
     /// Takes tokens as given (CoNLL), laid out as if joined by single spaces.
@@ -62,7 +83,10 @@ impl<'a> Words<'a> {
             words.push(Word::new(tok, at, at + len, kind));
             at += len + 1;
         }
-        Words { text: tokens.join(" "), words }
+        Words {
+            text: tokens.join(" "),
+            words,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -75,10 +99,27 @@ impl<'a> Words<'a> {
 
     /// The proposal covering words `first..=last`, starting `skip` chars into
     /// the first word (past a proclitic).
-    pub fn proposal(&self, first: usize, skip: usize, last: usize, label: &str, confidence: f32, source: Source) -> Proposal {
+    pub fn proposal(
+        &self,
+        first: usize,
+        skip: usize,
+        last: usize,
+        label: &str,
+        confidence: f32,
+        source: Source,
+    ) -> Proposal {
         let start = self.words[first].start + skip;
         let end = self.words[last].end;
-        let text = crate::text::slice_chars(&self.text, start, end).unwrap_or_default().to_string();
-        Proposal { start, end, label: label.to_string(), text, confidence, source }
+        let text = crate::text::slice_chars(&self.text, start, end)
+            .unwrap_or_default()
+            .to_string();
+        Proposal {
+            start,
+            end,
+            label: label.to_string(),
+            text,
+            confidence,
+            source,
+        }
     }
 }
