@@ -3,6 +3,9 @@
 //!
 //! `cargo run --release --example rules_eval -- ../shared/data/anercorp/train.conll`
 //!
+//! Given a folder of `.txt` articles instead, it lists what the gazetteer,
+//! the rules and the dates propose in each (`-- seeds`).
+//!
 //! Exact token-span matching per label; a proposal that starts after a
 //! proclitic counts from the token holding it (ANERcorp keeps clitics on).
 
@@ -10,8 +13,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use kashif::annotation::Proposal;
 use kashif::propose::gazetteer::Gazetteer;
-use kashif::propose::rules;
 use kashif::propose::words::Words;
+use kashif::propose::{dates, rules};
 
 type Spans = HashSet<(usize, usize, usize, String)>;
 
@@ -19,6 +22,9 @@ fn main() -> anyhow::Result<()> {
     let path = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "../shared/data/anercorp/train.conll".into());
+    if std::path::Path::new(&path).is_dir() {
+        return list_folder(&path);
+    }
     let text = std::fs::read_to_string(&path).map_err(|e| anyhow::anyhow!("{path}: {e}"))?;
     let mut sents: Vec<Vec<(String, String)>> = vec![Vec::new()];
     for line in text.lines() {
@@ -71,7 +77,8 @@ fn main() -> anyhow::Result<()> {
             })
             .collect();
         let rule = rules::propose_words(&words);
-        for (name, props) in [("gazetteer", &gaz), ("rules", &rule)] {
+        let date = dates::propose_words(&words);
+        for (name, props) in [("gazetteer", &gaz), ("rules", &rule), ("dates", &date)] {
             for p in props.iter() {
                 if let Some((s, e)) = token_span(&words, p) {
                     let set = by_source.entry(name).or_default();
@@ -189,4 +196,23 @@ fn token_span(words: &Words, p: &Proposal) -> Option<(usize, usize)> {
         .iter()
         .rposition(|w| w.start < p.end && p.end <= w.end)?;
     Some((s, e + 1))
+}
+
+/// Prints every proposal for each article of a folder.
+fn list_folder(dir: &str) -> anyhow::Result<()> {
+    let corpus = kashif::corpus::Corpus::load(std::path::Path::new(dir))?;
+    for doc in &corpus.documents {
+        println!("== {}", doc.id);
+        let mut all = Gazetteer::builtin().propose(&doc.text);
+        all.extend(rules::propose(&doc.text));
+        all.extend(dates::propose(&doc.text));
+        all.sort_by_key(|p| (p.start, p.end));
+        for p in all {
+            println!(
+                "{:>6}..{:<6} {:<5} {:<9?} {:.2} {}",
+                p.start, p.end, p.label, p.source, p.confidence, p.text
+            );
+        }
+    }
+    Ok(())
 }

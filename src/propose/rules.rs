@@ -16,231 +16,66 @@ use crate::annotation::{Proposal, Source};
 use crate::arabic::Split;
 
 /// Titles and roles that come before a person's name (normalised).
+#[rustfmt::skip]
 const PERSON_TITLES: &[&str] = &[
-    "الرئيس",
-    "رئيس",
-    "الرئيسه",
-    "رئيسه",
-    "الوزير",
-    "وزير",
-    "الوزيره",
-    "وزيره",
-    "وزيرا",
-    "السيد",
-    "السيده",
-    "الشيخ",
-    "الامير",
-    "الاميره",
-    "الملك",
-    "الملكه",
-    "المستشار",
-    "مستشار",
-    "المستشاره",
-    "المتحدث",
-    "متحدث",
-    "المتحدثه",
-    "الناطق",
-    "ناطق",
-    "المبعوث",
-    "مبعوث",
-    "السفير",
-    "سفير",
-    "الجنرال",
-    "اللواء",
-    "العقيد",
-    "العميد",
-    "المشير",
-    "الدكتور",
-    "الدكتوره",
-    "الاستاذ",
-    "البروفيسور",
-    "النائب",
-    "نائب",
-    "الزعيم",
-    "زعيم",
-    "القائد",
-    "قائد",
-    "المدرب",
-    "مدرب",
-    "اللاعب",
-    "لاعب",
-    "الكاتب",
-    "الكاتبه",
-    "الشاعر",
-    "الروائي",
-    "الفنان",
-    "الفنانه",
-    "الممثل",
-    "الممثله",
-    "المطرب",
-    "المطربه",
-    "المخرج",
-    "الصحفي",
-    "مساعد",
-    "مساعده",
-    "البابا",
-    "المرشح",
-    "السناتور",
-    "السيناتور",
-    "الحاخام",
-    "الامين",
-    "امين",
-    "المدير",
-    "مدير",
-    "المديره",
-    "محافظ",
-    "المحافظ",
-    "حاكم",
-    "الحاكم",
-    "نظيره",
-    "نظيرها",
-    "المفوض",
-    "مفوض",
-    "الدبلوماسي",
-    "المسؤول",
-    "مسؤول",
-    "المراسل",
-    "مراسل",
-    "القاضي",
-    "المدعي",
-    "النجم",
-    "الامبراطور",
+    "الرئيس", "رئيس", "الرئيسه", "رئيسه", "الوزير", "وزير", "الوزيره", "وزيره", "وزيرا", "وزيري",
+    "السيد", "السيده", "الشيخ", "الامير", "الاميره", "الملك", "الملكه", "المستشار", "مستشار",
+    "المستشاره", "المتحدث", "متحدث", "المتحدثه", "الناطق", "ناطق", "المبعوث", "مبعوث", "السفير",
+    "سفير", "الجنرال", "اللواء", "العقيد", "العميد", "المشير", "الدكتور", "الدكتوره", "الاستاذ",
+    "البروفيسور", "النائب", "نائب", "الزعيم", "زعيم", "القائد", "قائد", "المدرب", "مدرب", "اللاعب",
+    "لاعب", "الكاتب", "الكاتبه", "الشاعر", "الروائي", "الفنان", "الفنانه", "الممثل", "الممثله",
+    "المطرب", "المطربه", "المخرج", "الصحفي", "مساعد", "مساعده", "البابا", "المرشح", "السناتور",
+    "السيناتور", "الحاخام", "الامين", "امين", "المدير", "مدير", "المديره", "محافظ", "المحافظ",
+    "حاكم", "الحاكم", "نظيره", "نظيرها", "المفوض", "مفوض", "الدبلوماسي", "المسؤول", "مسؤول",
+    "المراسل", "مراسل", "القاضي", "المدعي", "النجم", "الامبراطور",
 ];
 
 /// Words that may follow a title before the name: the office and the
 /// country (`وزير الخارجية الأمريكي`, `رئيس وزراء أرمينيا`, `المتحدث باسم`).
+#[rustfmt::skip]
 const ROLE_WORDS: &[&str] = &[
-    "وزراء",
-    "خارجيه",
-    "دفاع",
-    "داخليه",
-    "باسم",
-    "عام",
-    "الدوله",
-    "دوله",
-    "شؤون",
-    "لشؤون",
-    "العام",
-    "وزاره",
-    "مجلس",
-    "حكومه",
-    "جمهوريه",
-    "الجمهوريه",
-    "السابق",
-    "الحالي",
-    "المنتهيه",
-    "ولايته",
+    "وزراء", "خارجيه", "دفاع", "داخليه", "باسم", "عام", "الدوله", "دوله", "شؤون", "لشؤون", "العام",
+    "وزاره", "مجلس", "حكومه", "جمهوريه", "الجمهوريه", "السابق", "الحالي", "المنتهيه", "ولايته",
     "الاسبق",
 ];
 
+/// Prepositions that fold into names (`على` → `علي`, like the name Ali):
+/// matched on the original spelling, they never start a name.
+const PREPOSITIONS: &[&str] = &["على", "إلى", "الى", "حتى", "لدى", "عن", "في", "من", "مع"];
+
 /// Heads of organisation names (normalised, without article).
+#[rustfmt::skip]
 const ORG_HEADS: &[&str] = &[
-    "وزاره",
-    "حزب",
-    "منظمه",
-    "مجلس",
-    "لجنه",
-    "وكاله",
-    "شركه",
-    "جامعه",
-    "بنك",
-    "مصرف",
-    "اتحاد",
-    "جمعيه",
-    "هيئه",
-    "حركه",
-    "جبهه",
-    "صندوق",
-    "مؤسسه",
-    "معهد",
-    "محكمه",
-    "نادي",
-    "منتدي",
-    "تنظيم",
-    "تحالف",
-    "ائتلاف",
-    "برلمان",
-    "صحيفه",
-    "مجموعه",
-    "قناه",
-    "اذاعه",
-    "سفاره",
-    "كليه",
-    "اكاديميه",
-    "مفوضيه",
-    "مركز",
-    "فريق",
-    "منتخب",
-    "ديوان",
-    "رابطه",
-    "نقابه",
-    "بورصه",
-    "جيش",
-    "الكونغرس",
+    "وزاره", "حزب", "منظمه", "مجلس", "لجنه", "وكاله", "شركه", "جامعه", "بنك", "مصرف", "اتحاد",
+    "جمعيه", "هيئه", "حركه", "جبهه", "صندوق", "مؤسسه", "معهد", "محكمه", "نادي", "منتدي", "تنظيم",
+    "تحالف", "ائتلاف", "برلمان", "صحيفه", "مجموعه", "قناه", "اذاعه", "سفاره", "كليه", "اكاديميه",
+    "مفوضيه", "منتخب", "ديوان", "رابطه", "نقابه", "بورصه", "جيش", "الكونغرس",
 ];
 
 /// Place cues: the next word names a place (normalised, article kept as
 /// written: `العاصمة` is a cue, `عاصمة` is too).
+#[rustfmt::skip]
 const PLACE_CUES: &[&str] = &[
-    "مدينه",
-    "المدينه",
-    "العاصمه",
-    "عاصمه",
-    "اقليم",
-    "الاقليم",
-    "منطقه",
-    "ولايه",
-    "محافظه",
-    "بلده",
-    "البلده",
-    "قريه",
-    "القريه",
-    "جزيره",
-    "جزر",
-    "نهر",
-    "جبل",
-    "جبال",
-    "بحيره",
-    "مقاطعه",
-    "مخيم",
-    "ميناء",
-    "صحراء",
-    "بلدات",
-    "مدن",
-    "عاصمتها",
-    "عاصمته",
+    "مدينه", "المدينه", "العاصمه", "عاصمه", "اقليم", "الاقليم", "منطقه", "ولايه", "محافظه", "بلده",
+    "البلده", "قريه", "القريه", "جزيره", "جزر", "نهر", "جبل", "جبال", "بحيره", "مقاطعه", "مخيم",
+    "ميناء", "صحراء", "بلدات", "مدن", "عاصمتها", "عاصمته",
 ];
 
 /// Words starting with ال that end a complement: relative pronouns, `إلى`
 /// and time words (`مجلس الأمن الأسبوع المقبل` stops before `الأسبوع`).
+#[rustfmt::skip]
 const COMPLEMENT_STOPS: &[&str] = &[
-    "الذي",
-    "التي",
-    "الذين",
-    "اللذين",
-    "اللتين",
-    "اللذان",
-    "اللتان",
-    "اللاتي",
-    "اللواتي",
-    "الي",
-    "الا",
-    "الان",
-    "اليوم",
-    "الاسبوع",
-    "الشهر",
-    "العام",
-    "الماضي",
-    "المقبل",
-    "الجاري",
-    "القادم",
-    "الحالي",
-    "السابق",
-    "الاخير",
-    "الاخيره",
-    "امس",
-    "اللذي",
+    "الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان", "اللاتي", "اللواتي", "الي", "الا",
+    "الان", "اليوم", "الاسبوع", "الشهر", "العام", "الماضي", "المقبل", "الجاري", "القادم", "الحالي",
+    "السابق", "الاخير", "الاخيره", "امس", "اللذي",
 ];
+
+/// Words that join the parts of a long name (`محمد بن راشد آل مكتوم`,
+/// `عبد الله`, `أبو مازن`); a name may run past three words through them.
+const NAME_LINKS: &[&str] = &[
+    "بن", "بنت", "ابن", "ال", "عبد", "ابو", "ابي", "ام", "ولد", "عبد",
+];
+const MAX_LINKED_NAME: usize = 7;
 
 const PER_CONFIDENCE: f32 = 0.6;
 const ORG_CONFIDENCE: f32 = 0.55;
@@ -272,7 +107,8 @@ fn lexicon() -> &'static Lexicon {
     })
 }
 
-/// The reading of `w` under which it is in `set` (whole word first).
+/// The reading of `w` under which it is in `set` (whole word first); a
+/// definite word also matches by its bare stem (`المجلس` is `مجلس`).
 fn reading_in(w: &Word, set: &HashSet<&'static str>) -> Option<Split> {
     if !w.is_word() {
         return None;
@@ -309,50 +145,73 @@ fn is_trigger(lex: &Lexicon, w: &Word) -> bool {
         || reading_in(w, &lex.cues).is_some()
 }
 
-/// `و` + a common word (`وقال`): a new clause, not the rest of a name.
-fn conjoined_common_word(lex: &Lexicon, w: &Word) -> bool {
-    w.norm.chars().count() > 3
-        && w.norm
-            .strip_prefix('و')
-            .is_some_and(|rest| lex.stopwords.contains(rest))
+/// A common word, as written or after a proclitic (`لعرض`, `كجزء`, `وقال`).
+fn common(lex: &Lexicon, w: &Word) -> bool {
+    lex.stopwords.contains(w.norm.as_str())
+        || PREPOSITIONS.contains(&w.text)
+        || w.splits
+            .iter()
+            .any(|s| !s.is_whole() && lex.stopwords.contains(s.key(w.text).as_str()))
 }
 
 /// Whether `w` can continue a name already started.
 fn continues_name(lex: &Lexicon, w: &Word) -> bool {
     w.is_word()
-        && !lex.stopwords.contains(w.norm.as_str())
+        && !common(lex, w)
         && !is_trigger(lex, w)
         && !clitic_and_article(w)
-        && !conjoined_common_word(lex, w)
+        // `و` mostly joins a new phrase (`القوقاز وتشك`).
+        && !w.norm.starts_with('و')
 }
 
-/// Whether `w` can start a name: as `continues_name`, and not definite,
-/// not an adjective, not a known place or organisation.
+/// Whether word `i` can start a name: not common, not a trigger, not
+/// definite, not a known place or organisation.
 fn starts_name(lex: &Lexicon, gaz: &Gazetteer, words: &Words, i: usize) -> bool {
     let w = &words.words[i];
-    continues_name(lex, w)
+    w.is_word()
+        && !common(lex, w)
+        && !is_trigger(lex, w)
+        && !clitic_and_article(w)
         && !definite(w)
-        && !w
-            .splits
-            .iter()
-            .any(|s| !s.is_whole() && lex.stopwords.contains(s.key(w.text).as_str()))
         && gaz.match_at(words, i).is_none_or(|m| m.label == "PER")
+}
+
+/// Last word of a name starting at `first`: 1–3 words, more through
+/// linking words (`بن`, `آل`), never ending on a link.
+fn name_end(lex: &Lexicon, words: &Words, first: usize, extra: impl Fn(&Word) -> bool) -> usize {
+    let ws = &words.words;
+    let is_link = |w: &Word| NAME_LINKS.contains(&w.norm.as_str());
+    let mut last = first;
+    while let Some(next) = ws.get(last + 1) {
+        let linked = is_link(next) || is_link(&ws[last]);
+        let room = last + 1 < first + MAX_NAME || (linked && last + 1 < first + MAX_LINKED_NAME);
+        if !room || !(is_link(next) || (continues_name(lex, next) && extra(next))) {
+            break;
+        }
+        last += 1;
+    }
+    while last > first && is_link(&ws[last]) {
+        last -= 1;
+    }
+    last
 }
 
 /// Title + (office, country) + 1–3 name words → PER.
 fn persons(lex: &Lexicon, gaz: &Gazetteer, words: &Words, out: &mut Vec<Proposal>) {
     let ws = &words.words;
     for i in 0..ws.len() {
-        if reading_in(&ws[i], &lex.titles).is_none() {
+        let Some(title) = reading_in(&ws[i], &lex.titles) else {
             continue;
-        }
+        };
+        // An indefinite title is in construct with what follows (`رئيس
+        // وزراء أرمينيا`, `رئيس ناغورنو كاراباخ`): that word is no name.
+        let needs_complement = !title.article && !definite(&ws[i]);
         // Skip the office and country: definite words, role words, known
-        // places and organisations, at most four.
+        // places and organisations, at most four words.
         let mut j = i + 1;
         while j < ws.len() && j <= i + 4 {
             let w = &ws[j];
-            let known = gaz.match_at(words, j).filter(|m| m.label != "PER");
-            if let Some(m) = known {
+            if let Some(m) = gaz.match_at(words, j).filter(|m| m.label != "PER") {
                 j = m.last + 1;
             } else if w.is_word()
                 && (definite(w)
@@ -365,38 +224,41 @@ fn persons(lex: &Lexicon, gaz: &Gazetteer, words: &Words, out: &mut Vec<Proposal
                 break;
             }
         }
-        if j >= ws.len() || !starts_name(lex, gaz, words, j) {
+        if j >= ws.len() || (needs_complement && j == i + 1) || !starts_name(lex, gaz, words, j) {
             continue;
         }
-        let mut last = j;
-        while last + 1 < ws.len() && last + 1 < j + MAX_NAME && continues_name(lex, &ws[last + 1]) {
-            last += 1;
-        }
+        let last = name_end(lex, words, j, |_| true);
         out.push(words.proposal(j, 0, last, "PER", PER_CONFIDENCE, Source::Rule));
     }
 }
 
 /// Organisation head + definite complement (or a name) → ORG.
-fn organisations(lex: &Lexicon, words: &Words, out: &mut Vec<Proposal>) {
+fn organisations(lex: &Lexicon, gaz: &Gazetteer, words: &Words, out: &mut Vec<Proposal>) {
     let ws = &words.words;
     for i in 0..ws.len() {
         let w = &ws[i];
         let Some(split) = reading_in(w, &lex.heads) else {
             continue;
         };
-        let head_definite = split.article || (split.is_whole() && definite(w));
+        let head_definite = split.article;
         let mut last = i;
         let mut j = i + 1;
+        // Nouns then adjectives: `وزارة الدفاع الأذربيجانية` but not
+        // `... القوات`, which starts the object.
+        let mut after_adjective = false;
         while j < ws.len() && j <= i + MAX_COMPLEMENT {
             let c = &ws[j];
+            let adjective = adjective_like(c);
             let ok = c.is_word()
                 && definite(c)
                 && !clitic_and_article(c)
                 && !lex.complement_stops.contains(c.norm.as_str())
-                && (!head_definite || adjective_like(c));
+                && (!head_definite || adjective)
+                && (!after_adjective || adjective);
             if !ok {
                 break;
             }
+            after_adjective = adjective;
             last = j;
             j += 1;
         }
@@ -407,7 +269,11 @@ fn organisations(lex: &Lexicon, words: &Words, out: &mut Vec<Proposal>) {
                 j += 1;
             }
         }
-        if last > i {
+        // A known name of another kind (`الاتحاد السوفياتي` is a place) wins.
+        let known_other = gaz
+            .match_at(words, i)
+            .is_some_and(|m| m.label != "ORG" && m.last >= last);
+        if last > i && !known_other {
             out.push(words.proposal(
                 i,
                 split.entity_start,
@@ -420,13 +286,14 @@ fn organisations(lex: &Lexicon, words: &Words, out: &mut Vec<Proposal>) {
     }
 }
 
-/// Place cue + the next word (or the known place there) → LOC.
+/// Place cue + the next word(s) (or the known place there) → LOC.
 fn places(lex: &Lexicon, gaz: &Gazetteer, words: &Words, out: &mut Vec<Proposal>) {
     let ws = &words.words;
     for i in 0..ws.len() {
-        if reading_in(&ws[i], &lex.cues).is_none() {
+        let Some(cue) = reading_in(&ws[i], &lex.cues) else {
             continue;
-        }
+        };
+        let cue_definite = cue.article || definite(&ws[i]);
         let mut j = i + 1;
         if ws
             .get(j)
@@ -451,21 +318,23 @@ fn places(lex: &Lexicon, gaz: &Gazetteer, words: &Words, out: &mut Vec<Proposal>
             continue;
         }
         let w = &ws[j];
-        if continues_name(lex, w)
-            && !adjective_like(w)
-            && !lex.complement_stops.contains(w.norm.as_str())
-        {
-            let mut last = j;
-            while last + 1 < ws.len()
-                && last + 1 < j + MAX_NAME
-                && continues_name(lex, &ws[last + 1])
-                && !adjective_like(&ws[last + 1])
-            {
-                last += 1;
-            }
+        // After `العاصمة`, a definite word is an adjective (`الفيدرالية`).
+        let fits = !(cue_definite && definite(w)) && !adjective_like(w);
+        if fits && starts_place(lex, w) {
+            let last = name_end(lex, words, j, |n| !adjective_like(n));
             out.push(words.proposal(j, 0, last, "LOC", LOC_CONFIDENCE, Source::Rule));
         }
     }
+}
+
+/// Whether `w` can start a place name after a cue (`مدينة الصدر` may be
+/// definite, unlike a person's name).
+fn starts_place(lex: &Lexicon, w: &Word) -> bool {
+    w.is_word()
+        && !common(lex, w)
+        && !is_trigger(lex, w)
+        && !clitic_and_article(w)
+        && !lex.complement_stops.contains(w.norm.as_str())
 }
 
 /// Every rule's proposals over tokens (dates are in `dates`).
@@ -474,7 +343,7 @@ pub fn propose_words(words: &Words) -> Vec<Proposal> {
     let gaz = Gazetteer::builtin();
     let mut out = Vec::new();
     persons(lex, gaz, words, &mut out);
-    organisations(lex, words, &mut out);
+    organisations(lex, gaz, words, &mut out);
     places(lex, gaz, words, &mut out);
     out.sort_by(|a, b| {
         (a.start, std::cmp::Reverse(a.end)).cmp(&(b.start, std::cmp::Reverse(b.end)))
@@ -511,6 +380,14 @@ mod tests {
         assert_eq!(found(s, "PER"), vec!["ماثيو ميللر"]);
         let s = "تحدث مع رئيس وزراء أرمينيا باشينيان يوم الاثنين";
         assert_eq!(found(s, "PER"), vec!["باشينيان"]);
+        let s = "برعاية رئيس المجلس الأوروبي شارل ميشيل كجزء من جولة";
+        assert_eq!(found(s, "PER"), vec!["شارل ميشيل"]);
+        let s = "لإدارة الرئيس الأميركي دونالد ترامب لعرض محاولته";
+        assert_eq!(found(s, "PER"), vec!["دونالد ترامب"]);
+        let s = "صاحب السمو الشيخ محمد بن راشد آل مكتوم نائب رئيس الدولة";
+        assert_eq!(found(s, "PER"), vec!["محمد بن راشد آل مكتوم"]);
+        let s = "مستشار الرئيس السوداني ـ في تصريحات";
+        assert!(found(s, "PER").is_empty());
     }
 
     #[test]
@@ -518,6 +395,15 @@ mod tests {
         assert!(found("وقال وزير الخارجية إن المحادثات كانت صريحة", "PER").is_empty());
         assert!(found("ورحب الرئيس الروسي بالمحادثات", "PER").is_empty());
         assert!(found("رئيس الوزراء", "PER").is_empty());
+        // `رئيس X` is "president of X": X is no person.
+        assert!(found("وقع “رئيس ناغورنو كاراباخ (آرتساخ)” الانفصالي", "PER").is_empty());
+        assert!(
+            found(
+                "وحث ميشيل الرئيس الأذربيجاني ورئيس وزراء أرمينيا على “اتخاذ إجراءات",
+                "PER"
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -540,6 +426,15 @@ mod tests {
             vec!["المجلس الأوروبي"]
         );
         assert!(found("قال إن المجلس قرر", "ORG").is_empty());
+        assert_eq!(
+            found(
+                "اتهمت وزارة الدفاع الأذربيجانية القوات الأرمينية بإطلاق",
+                "ORG"
+            ),
+            vec!["وزارة الدفاع الأذربيجانية"]
+        );
+        assert!(found("انهيار الاتحاد السوفياتي", "ORG").is_empty());
+        assert!(found("في مركز مؤتمرات بالقرب", "ORG").is_empty());
     }
 
     #[test]
@@ -558,6 +453,9 @@ mod tests {
         );
         assert!(found("بالقرب من العاصمة الفيدرالية .", "LOC").is_empty());
         assert!(found("وهي منطقة جبلية يسكنها الأرمن", "LOC").is_empty());
+        assert!(found("لحل أزمة الإقليم المتأججة منذ أشهر", "LOC").is_empty());
+        assert_eq!(found("في منطقة القوقاز وتشك في", "LOC"), vec!["القوقاز"]);
+        assert_eq!(found("في حي مدينة الصدر ببغداد", "LOC"), vec!["الصدر"]);
         assert_eq!(found("في العاصمة القاهرة", "LOC"), vec!["القاهرة"]);
     }
 }

@@ -40,7 +40,7 @@ impl<'a> Word<'a> {
 
     /// Whether the token is made of letters (a name can start here).
     pub fn is_word(&self) -> bool {
-        matches!(self.kind, TokenKind::Arabic | TokenKind::Latin)
+        matches!(self.kind, TokenKind::Arabic | TokenKind::Latin) && !self.norm.is_empty()
     }
 
     /// Normalised lookup key of this token under `split`.
