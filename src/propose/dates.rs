@@ -178,10 +178,11 @@ fn month_at(lex: &Lexicon, words: &Words, i: usize) -> Option<(usize, usize, Str
     for split in &w.splits {
         let mut key = w.key(split);
         let mut best = None;
-        for j in i..(i + lex.month_tokens).min(ws.len()) {
+        let end = (i + lex.month_tokens).min(ws.len());
+        for (j, next) in ws.iter().enumerate().take(end).skip(i) {
             if j > i {
                 key.push(' ');
-                key.push_str(&ws[j].norm);
+                key.push_str(&next.norm);
             }
             if lex.months.contains_key(&key) {
                 best = Some((split.entity_start, j, key.clone()));

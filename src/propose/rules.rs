@@ -319,7 +319,7 @@ fn places(lex: &Lexicon, gaz: &Gazetteer, words: &Words, out: &mut Vec<Proposal>
         }
         let w = &ws[j];
         // After `العاصمة`, a definite word is an adjective (`الفيدرالية`).
-        let fits = !(cue_definite && definite(w)) && !adjective_like(w);
+        let fits = !((cue_definite && definite(w)) || adjective_like(w));
         if fits && starts_place(lex, w) {
             let last = name_end(lex, words, j, |n| !adjective_like(n));
             out.push(words.proposal(j, 0, last, "LOC", LOC_CONFIDENCE, Source::Rule));
