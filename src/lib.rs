@@ -9,6 +9,7 @@ pub mod arabic;
 pub mod corpus;
 pub mod eval;
 pub mod formats;
+pub mod propose;
 pub mod schema;
 pub mod store;
 pub mod text;
