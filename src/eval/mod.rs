@@ -10,6 +10,7 @@ mod adjudicate;
 mod agreement;
 mod matching;
 mod report;
+mod review;
 mod score;
 
 pub use adjudicate::{Adjudication, Choice, Conflict, adjudicate};
@@ -18,4 +19,5 @@ pub use agreement::{
 };
 pub use matching::{DocMatch, Mode, match_spans};
 pub use report::{Confusion, DocPair, DocReport, Example, Report, evaluate};
+pub use review::{Mark, MarkKind, marks};
 pub use score::{Counts, Prf, Scores};
