@@ -99,7 +99,7 @@ proptest! {
             for offsets in [OffsetUnit::Chars, OffsetUnit::Utf16] {
                 let e = formats::export(format, &docs, ExportOptions { offsets, ..Default::default() });
                 prop_assert!(e.warnings.is_empty());
-                let back = formats::import(format, Path::new("f"), one_file(&e), &ImportOptions { offsets, labels: None }).unwrap();
+                let back = formats::import(format, Path::new("f"), one_file(&e), &ImportOptions { offsets, ..Default::default() }).unwrap();
                 prop_assert_eq!(back.len(), 1);
                 prop_assert_eq!(&back[0].text, &t);
                 prop_assert_eq!(back[0].id.as_deref(), Some("d"));

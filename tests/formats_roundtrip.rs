@@ -79,6 +79,7 @@ fn import_file(format: Format, contents: &str, offsets: OffsetUnit) -> Vec<Impor
                 .map(String::from)
                 .to_vec(),
         ),
+        ..Default::default()
     };
     formats::import(format, Path::new("x"), contents, &opts).unwrap()
 }
@@ -320,6 +321,7 @@ fn bad_files_give_errors_with_positions() {
     let opts = ImportOptions {
         offsets: OffsetUnit::Chars,
         labels: Some(vec!["LOC".into()]),
+        ..Default::default()
     };
     let cases: [(Format, &str, &str, &str); 6] = [
         (

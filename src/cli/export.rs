@@ -11,6 +11,7 @@ use super::exchange::{self, FormatArg, OffsetsArg};
 
 #[derive(Args, Clone, Debug)]
 pub struct ExportArgs {
+    /// The format to write.
     #[arg(long, value_enum)]
     pub format: FormatArg,
     /// Whose annotations to export.

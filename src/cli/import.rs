@@ -21,6 +21,7 @@ pub enum StatusArg {
 
 #[derive(Args, Clone, Debug)]
 pub struct ImportArgs {
+    /// The format the files are in.
     #[arg(long, value_enum)]
     pub format: FormatArg,
     /// Whose annotations the imported entities become.
@@ -36,6 +37,10 @@ pub struct ImportArgs {
     /// Replace annotation files that already exist.
     #[arg(long)]
     pub force: bool,
+    /// Import the file's label FROM as TO (repeatable), e.g. `--rename
+    /// PERS=PER` for ANERcorp.
+    #[arg(long, value_name = "FROM=TO")]
+    pub rename: Vec<String>,
     /// Status of the imported documents.
     #[arg(long, value_enum, default_value_t = StatusArg::Done)]
     pub status: StatusArg,
@@ -69,9 +74,17 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     }
     store::check_annotator(&args.annotator)?;
     let (corpus, schema) = exchange::open(&args.folders)?;
+    let mut renames = Vec::new();
+    for r in &args.rename {
+        let Some((from, to)) = r.split_once('=') else {
+            anyhow::bail!("--rename {r:?}: expected FROM=TO, e.g. PERS=PER");
+        };
+        renames.push((from.to_string(), to.to_string()));
+    }
     let options = ImportOptions {
         offsets,
         labels: Some(schema.labels.iter().map(|l| l.name.clone()).collect()),
+        renames,
     };
     let imported = formats::read_files(format, &args.files, &options)?;
     for d in &imported {

@@ -128,7 +128,7 @@ mod tests {
         assert!(units.contains("[[3,8,\"LOC\"]]"), "{units}");
         let opts = ImportOptions {
             offsets: OffsetUnit::Utf16,
-            labels: None,
+            ..Default::default()
         };
         let back = import(Path::new("f"), &units, &opts).unwrap();
         assert_eq!((back[0].spans[0].start, back[0].spans[0].end), (2, 7));

@@ -20,16 +20,27 @@ pub enum OffsetUnit {
 #[derive(Debug, Clone, Default)]
 pub struct ImportOptions {
     pub offsets: OffsetUnit,
-    /// Labels that may appear; `None` accepts any label.
+    /// Labels that may appear (after renaming); `None` accepts any label.
     pub labels: Option<Vec<String>>,
+    /// Labels of the file to write under another name (`PERS` → `PER` for
+    /// ANERcorp), applied before the check against `labels`.
+    pub renames: Vec<(String, String)>,
 }
 
 impl ImportOptions {
     pub fn with_labels(labels: impl IntoIterator<Item = String>) -> ImportOptions {
         ImportOptions {
-            offsets: OffsetUnit::Chars,
             labels: Some(labels.into_iter().collect()),
+            ..ImportOptions::default()
         }
+    }
+
+    /// The name a file's label is imported under.
+    pub fn rename<'a>(&'a self, label: &'a str) -> &'a str {
+        self.renames
+            .iter()
+            .find(|(from, _)| from == label)
+            .map_or(label, |(_, to)| to.as_str())
     }
 }
 
@@ -109,6 +120,7 @@ impl<'a> SpanReader<'a> {
         expected: Option<&str>,
         line: usize,
     ) -> Result<(), FormatError> {
+        let label = self.options.rename(label);
         let err = |m: String| FormatError::new(self.path, line, m);
         if let Some(known) = &self.options.labels
             && !known.iter().any(|l| l == label)
@@ -289,7 +301,7 @@ mod tests {
         let text = "𝒜 بغداد";
         let opts = ImportOptions {
             offsets: OffsetUnit::Utf16,
-            labels: None,
+            ..Default::default()
         };
         let d = read(text, &opts, &[(3, 8, "LOC")]).unwrap();
         assert_eq!(
@@ -313,6 +325,14 @@ mod tests {
             (d.spans[0].start, d.spans[0].end, d.spans[0].text.as_str()),
             (2, 7, "بغداد")
         );
+    }
+
+    #[test]
+    fn renamed_labels_are_checked_under_their_new_name() {
+        let mut opts = ImportOptions::with_labels(["PER".to_string()]);
+        opts.renames.push(("PERS".into(), "PER".into()));
+        let d = read("بلينكين", &opts, &[(0, 7, "PERS")]).unwrap();
+        assert_eq!(d.spans[0].label, "PER");
     }
 
     #[test]

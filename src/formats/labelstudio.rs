@@ -216,7 +216,7 @@ mod tests {
 ]"#;
         let opts = ImportOptions {
             offsets: OffsetUnit::Utf16,
-            labels: None,
+            ..Default::default()
         };
         let d = import(Path::new("ls.json"), f, &opts).unwrap();
         assert_eq!(d[0].id, None);
