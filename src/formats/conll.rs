@@ -4,8 +4,9 @@
 //! are asked for, a `# id = <doc id>` line instead (readers must then skip
 //! `# ` comment lines).
 //!
-//! Sentences end after `.` `!` `?` `؟` and at line breaks of the text, but
-//! never inside an entity. IOB2 cannot hold overlapping entities: the longest
+//! Sentences end after `.` `!` `?` `؟` (with a closing quote or bracket
+//! right after them) and at line breaks of the text, but never inside an
+//! entity. IOB2 cannot hold overlapping entities: the longest
 //! is kept and the others are reported. Without `split_clitics` a token is
 //! tagged whole, so an entity that starts or ends inside a token (the و of
 //! `وأذربيجان`) is widened to the token and reported; with it, attached
@@ -63,6 +64,13 @@ pub fn export(docs: &[DocSpans], split_clitics: bool, ids: bool) -> Exported {
         } else {
             out.push_str(DOCSTART);
         }
+        // Whether each piece ends a run of stop punctuation (closers after a
+        // stop included).
+        let mut stops = Vec::with_capacity(pieces.len());
+        for (i, &(a, b)) in pieces.iter().enumerate() {
+            let after_stop = i > 0 && stops[i - 1] && pieces[i - 1].1 == a;
+            stops.push(is_stop(&chars[a..b]) || (after_stop && is_closer(&chars[a..b])));
+        }
         for (i, &(a, b)) in pieces.iter().enumerate() {
             out.extend(&chars[a..b]);
             out.push(' ');
@@ -80,9 +88,12 @@ pub fn export(docs: &[DocSpans], split_clitics: bool, ids: bool) -> Exported {
             out.push('\n');
             let ends_sentence = match pieces.get(i + 1) {
                 None => true,
-                Some(&(c, _)) => {
+                Some(&(c, d)) => {
                     let same_entity = owner[i].is_some() && owner[i] == owner[i + 1];
-                    let stop = is_stop(&chars[a..b]) && !is_stop(&chars[c..pieces[i + 1].1]);
+                    // `...` and a closing quote or bracket right after the
+                    // stop (`الأيام.”`) stay in the sentence.
+                    let more = is_stop(&chars[c..d]) || (b == c && is_closer(&chars[c..d]));
+                    let stop = stops[i] && !more;
                     !same_entity && (stop || chars[b..c].contains(&'\n'))
                 }
             };
@@ -99,6 +110,11 @@ pub fn export(docs: &[DocSpans], split_clitics: bool, ids: bool) -> Exported {
 
 fn is_stop(token: &[char]) -> bool {
     !token.is_empty() && token.iter().all(|c| matches!(c, '.' | '!' | '?' | '؟'))
+}
+
+/// Closing quotes and brackets, which belong to the sentence they close.
+fn is_closer(token: &[char]) -> bool {
+    matches!(token, ['”' | '»' | '"' | '\'' | '’' | ')' | ']' | '›'])
 }
 
 fn is_clitic_letter(c: char) -> bool {
@@ -464,6 +480,35 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(ranges(&on), ranges(&spans));
+    }
+
+    #[test]
+    fn closing_quotes_stay_with_their_sentence() {
+        let text = "قال “حققنا تقدما...” ثم غادر. (نعم).\nلا";
+        let e = export(
+            &[DocSpans {
+                id: "d",
+                text,
+                spans: &[],
+            }],
+            false,
+            false,
+        );
+        let sentences: Vec<String> = body(&e)
+            .trim_start_matches("-DOCSTART- O\n\n")
+            .split("\n\n")
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.lines()
+                    .map(|l| l.trim_end_matches(" O"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        assert_eq!(
+            sentences,
+            ["قال “ حققنا تقدما . . . ”", "ثم غادر .", "( نعم ) .", "لا"]
+        );
     }
 
     #[test]
