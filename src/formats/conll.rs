@@ -1,6 +1,6 @@
 //! CoNLL IOB2: one token per line (`token TAG`), a blank line after each
-//! sentence, and a `-DOCSTART- O` line (the CoNLL-2003 convention, skipped
-//! by common readers) and a blank line before each document; or, when ids
+//! sentence, and a `-DOCSTART- O` line (the CoNLL-2003 document separator
+//! many readers skip) and a blank line before each document; or, when ids
 //! are asked for, a `# id = <doc id>` line instead (readers must then skip
 //! `# ` comment lines).
 //!
@@ -16,7 +16,7 @@
 //!
 //! Import rebuilds the text: tokens joined by single spaces, sentences by
 //! newlines. [`super::ImportedDoc::spans_on`] puts the entities back onto the
-//! original text when it differs only in whitespace.
+//! original text when it differs only in whitespace and invisible marks.
 
 use std::path::Path;
 
@@ -64,47 +64,59 @@ pub fn export(docs: &[DocSpans], split_clitics: bool, ids: bool) -> Exported {
         } else {
             out.push_str(DOCSTART);
         }
-        // Whether each piece ends a run of stop punctuation (closers after a
-        // stop included).
-        let mut stops = Vec::with_capacity(pieces.len());
-        for (i, &(a, b)) in pieces.iter().enumerate() {
-            let after_stop = i > 0 && stops[i - 1] && pieces[i - 1].1 == a;
-            stops.push(is_stop(&chars[a..b]) || (after_stop && is_closer(&chars[a..b])));
-        }
-        for (i, &(a, b)) in pieces.iter().enumerate() {
-            out.extend(&chars[a..b]);
-            out.push(' ');
-            match owner[i] {
-                None => out.push('O'),
-                Some(k) => {
-                    out.push_str(if i > 0 && owner[i - 1] == Some(k) {
-                        "I-"
-                    } else {
-                        "B-"
-                    });
-                    out.push_str(&kept[k].label);
-                }
-            }
-            out.push('\n');
-            let ends_sentence = match pieces.get(i + 1) {
-                None => true,
-                Some(&(c, d)) => {
-                    let same_entity = owner[i].is_some() && owner[i] == owner[i + 1];
-                    // `...` and a closing quote or bracket right after the
-                    // stop (`الأيام.”`) stay in the sentence.
-                    let more = is_stop(&chars[c..d]) || (b == c && is_closer(&chars[c..d]));
-                    let stop = stops[i] && !more;
-                    !same_entity && (stop || chars[b..c].contains(&'\n'))
-                }
-            };
-            if ends_sentence {
-                out.push('\n');
-            }
-        }
+        write_sentences(&mut out, &chars, &pieces, &owner, &kept);
     }
     Exported {
         output: Output::File(out),
         warnings,
+    }
+}
+
+/// Writes one document's pieces, one per line with its tag, a blank line
+/// after each sentence.
+fn write_sentences(
+    out: &mut String,
+    chars: &[char],
+    pieces: &[(usize, usize)],
+    owner: &[Option<usize>],
+    kept: &[&Span],
+) {
+    // Whether each piece ends a run of stop punctuation (closers after a
+    // stop included).
+    let mut stops = Vec::with_capacity(pieces.len());
+    for (i, &(a, b)) in pieces.iter().enumerate() {
+        let after_stop = i > 0 && stops[i - 1] && pieces[i - 1].1 == a;
+        stops.push(is_stop(&chars[a..b]) || (after_stop && is_closer(&chars[a..b])));
+    }
+    for (i, &(a, b)) in pieces.iter().enumerate() {
+        out.extend(&chars[a..b]);
+        out.push(' ');
+        match owner[i] {
+            None => out.push('O'),
+            Some(k) => {
+                out.push_str(if i > 0 && owner[i - 1] == Some(k) {
+                    "I-"
+                } else {
+                    "B-"
+                });
+                out.push_str(&kept[k].label);
+            }
+        }
+        out.push('\n');
+        let ends_sentence = match pieces.get(i + 1) {
+            None => true,
+            Some(&(c, d)) => {
+                let same_entity = owner[i].is_some() && owner[i] == owner[i + 1];
+                // `...` and a closing quote or bracket right after the
+                // stop (`الأيام.”`) stay in the sentence.
+                let more = is_stop(&chars[c..d]) || (b == c && is_closer(&chars[c..d]));
+                let stop = stops[i] && !more;
+                !same_entity && (stop || chars[b..c].contains(&'\n'))
+            }
+        };
+        if ends_sentence {
+            out.push('\n');
+        }
     }
 }
 
