@@ -10,3 +10,4 @@ pub mod corpus;
 pub mod schema;
 pub mod store;
 pub mod text;
+pub mod workflow;
