@@ -524,3 +524,38 @@ fn label_keys_depend_on_selection_and_focus() {
     ));
     assert_disk_matches(&s, dir.path());
 }
+
+#[test]
+fn accepting_a_proposal_already_drawn_by_hand_just_clears_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(seeds(), dir.path());
+    s.set_proposer(proposer());
+    s.wait_for_proposals();
+    let text = current_text(&s);
+    let (a, b) = range_of(&text, "أرمينيا", 0);
+    // The annotator draws the same entity the proposal suggests.
+    ok(&mut s, Command::Select { start: a, end: b });
+    ok(&mut s, Command::CreateFromSelection("LOC".into()));
+    let n = s.current_annotations().unwrap().entities.len();
+    // Accepting everything still works, and the entity is not doubled.
+    ok(&mut s, Command::AcceptAllAbove(0.0));
+    let ann = s.current_annotations().unwrap();
+    assert!(ann.proposals.is_empty());
+    assert_eq!(
+        ann.entities
+            .iter()
+            .filter(|e| e.start == a && e.end == b)
+            .count(),
+        1
+    );
+    assert!(ann.entities.len() > n);
+    assert_disk_matches(&s, dir.path());
+    ok(&mut s, Command::Undo);
+    assert!(
+        s.current_annotations()
+            .unwrap()
+            .proposals
+            .iter()
+            .any(|p| p.start == a)
+    );
+}

@@ -110,7 +110,11 @@ fn crash_at_any_moment_loses_nothing_confirmed() {
                 }
             }
         }
-        assert_eq!(confirmed.len(), CONFIRMED, "round {round}: child stopped early");
+        assert_eq!(
+            confirmed.len(),
+            CONFIRMED,
+            "round {round}: child stopped early"
+        );
         std::thread::sleep(Duration::from_millis(delay_ms));
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
@@ -130,7 +134,10 @@ fn crash_at_any_moment_loses_nothing_confirmed() {
         // the background: the kill fell among those writes.
         let files = store::annotation_files(&ann_dir.join(ANNOTATOR)).len();
         if delay_ms >= 40 {
-            assert!(files >= 2, "round {round}: the child wrote only {files} file(s)");
+            assert!(
+                files >= 2,
+                "round {round}: the child wrote only {files} file(s)"
+            );
         }
         // Everything confirmed is there.
         let first = &corpus.documents[0];
@@ -140,7 +147,10 @@ fn crash_at_any_moment_loses_nothing_confirmed() {
             .annotations;
         for (a, b) in &confirmed {
             assert!(
-                on_disk.entities.iter().any(|e| e.start == *a && e.end == *b),
+                on_disk
+                    .entities
+                    .iter()
+                    .any(|e| e.start == *a && e.end == *b),
                 "round {round}: confirmed entity {a}..{b} lost"
             );
         }

@@ -18,7 +18,9 @@ fn corrupt_file_opens_read_only_and_stays_byte_identical() {
 
     let mut s = open(seeds(), dir.path());
     s.set_proposer(std::sync::Arc::new(FakeProposer::new(&[(
-        "أرمينيا", "LOC", 0.9,
+        "أرمينيا",
+        "LOC",
+        0.9,
     )])));
     ok(&mut s, Command::Open(FIRST.into()));
     s.wait_for_proposals();

@@ -9,9 +9,7 @@ use std::sync::Arc;
 
 use kashif::annotation::{DocAnnotations, Status};
 use kashif::text::CharIndex;
-use kashif::workflow::{
-    Command, Direction, Edge, Key, Modifiers as M, Scope, Session, Side,
-};
+use kashif::workflow::{Command, Direction, Edge, Key, Modifiers as M, Scope, Session, Side};
 use workflow_support::*;
 
 /// xorshift64*: tiny, deterministic, good enough to pick commands.
@@ -38,9 +36,7 @@ const LABELS: [&str; 6] = ["PER", "LOC", "ORG", "MISC", "DATE", "BOGUS"];
 const WORDS: [&str; 5] = ["أرمينيا", "أذربيجان", "واشنطن", "بلينكين", "موسكو"];
 
 fn random_command(r: &mut Rng, s: &Session) -> Command {
-    let len = s
-        .current_document()
-        .map_or(0, |d| d.text.chars().count());
+    let len = s.current_document().map_or(0, |d| d.text.chars().count());
     let label = r.pick(&LABELS).to_string();
     match r.below(26) {
         0 => Command::NextDocument,
@@ -95,7 +91,11 @@ fn check_well_formed(s: &Session) {
         let a = s.annotations(i).unwrap();
         let idx = CharIndex::new(&doc.text);
         for w in a.entities.windows(2) {
-            assert!(w[0].key() <= w[1].key(), "{}: entities out of order", doc.id);
+            assert!(
+                w[0].key() <= w[1].key(),
+                "{}: entities out of order",
+                doc.id
+            );
             assert!(!w[0].same_entity(&w[1]), "{}: duplicate entity", doc.id);
         }
         for e in &a.entities {
@@ -187,7 +187,10 @@ fn a_thousand_random_commands() {
     assert_disk_matches(&s, dir.path());
     let entities: usize = all(&s).iter().map(|a| a.entities.len()).sum();
     eprintln!("soak: {applied} applied, {refused} refused, {entities} entities at the end");
-    assert!(applied > 500 && refused > 20, "{applied} applied, {refused} refused");
+    assert!(
+        applied > 500 && refused > 20,
+        "{applied} applied, {refused} refused"
+    );
     assert!(entities > 0);
     // And a fresh session reads back exactly the same.
     drop(s);

@@ -2,6 +2,7 @@
 
 use crate::annotation::{Edit, Origin, Span, Status};
 
+use super::bulk::accept_edit;
 use super::command::{Command, Outcome, WorkflowError};
 use super::focus::{self, Focus, Items};
 use super::search::{Scope, find, hit};
@@ -252,7 +253,8 @@ impl Session {
             self.check_label(l)?;
         }
         let span = p.accepted(label.as_deref());
-        let edits = self.starting(i, vec![Edit::accept(&p, label.as_deref())]);
+        let edit = accept_edit(&self.states[i].annotations, &p, label.as_deref());
+        let edits = self.starting(i, vec![edit]);
         let out = self.commit(edits, 1)?;
         self.focus_next_proposal(i, &f, Some(Focus::entity(&span)));
         Ok(out)

@@ -1,7 +1,7 @@
 //! Bulk actions: accepting many proposals at once, and annotating every
 //! occurrence of a string in a document or the whole corpus.
 
-use crate::annotation::{Edit, Origin, Proposal, Span};
+use crate::annotation::{DocAnnotations, Edit, Origin, Proposal, Span};
 
 use super::search::{Scope, whole_word_occurrences};
 use super::session::Session;
@@ -105,12 +105,23 @@ impl Session {
 
     /// Accept edits for the current document's proposals passing `keep`.
     pub(super) fn accept_where(&self, i: usize, keep: impl Fn(&Proposal) -> bool) -> Vec<Edit> {
-        self.states[i]
-            .annotations
-            .proposals
+        let ann = &self.states[i].annotations;
+        ann.proposals
             .iter()
             .filter(|p| keep(p))
-            .map(|p| Edit::accept(p, None))
+            .map(|p| accept_edit(ann, p, None))
             .collect()
+    }
+}
+
+/// Accepting `p` (as `label`): it becomes an entity, or, when that very
+/// entity exists already (the annotator drew it by hand), it just leaves the
+/// pending list, so accepting never fails on a duplicate.
+pub(super) fn accept_edit(ann: &DocAnnotations, p: &Proposal, label: Option<&str>) -> Edit {
+    let span = p.accepted(label);
+    if ann.find(&span).is_some() {
+        Edit::Unpropose(p.clone())
+    } else {
+        Edit::accept(p, label)
     }
 }

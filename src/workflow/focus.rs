@@ -79,50 +79,65 @@ pub enum Items {
     ProposalsOnly,
 }
 
-fn candidates<'a>(doc: &'a DocAnnotations, items: Items) -> impl Iterator<Item = Focus> + 'a {
+/// Every item's place in reading order, without allocating.
+fn candidates(doc: &DocAnnotations, items: Items) -> impl Iterator<Item = Order<'_>> {
     let entities = doc
         .entities
         .iter()
         .filter(move |_| items == Items::All)
-        .map(Focus::entity);
-    entities.chain(doc.proposals.iter().map(Focus::proposal))
+        .map(|s| (s.start, Reverse(s.end), s.label.as_str(), FocusKind::Entity));
+    let proposals = doc.proposals.iter().map(|p| {
+        (
+            p.start,
+            Reverse(p.end),
+            p.label.as_str(),
+            FocusKind::Proposal,
+        )
+    });
+    entities.chain(proposals)
+}
+
+fn from_order(o: Order<'_>) -> Focus {
+    Focus {
+        kind: o.3,
+        start: o.0,
+        end: o.1.0,
+        label: o.2.to_string(),
+    }
 }
 
 /// The item after `from` in reading order, wrapping to the first; the first
-/// item when there is no focus. One linear pass, no allocation per item
-/// beyond the candidate being compared.
+/// item when there is no focus. One linear pass.
 pub fn next(doc: &DocAnnotations, from: Option<&Focus>, items: Items) -> Option<Focus> {
-    let mut after: Option<Focus> = None;
-    let mut first: Option<Focus> = None;
-    for f in candidates(doc, items) {
-        if first.as_ref().is_none_or(|b| f.order() < b.order()) {
-            first = Some(f.clone());
+    let from = from.map(Focus::order);
+    let mut after: Option<Order<'_>> = None;
+    let mut first: Option<Order<'_>> = None;
+    for o in candidates(doc, items) {
+        if first.is_none_or(|b| o < b) {
+            first = Some(o);
         }
-        if from.is_some_and(|c| f.order() > c.order())
-            && after.as_ref().is_none_or(|b| f.order() < b.order())
-        {
-            after = Some(f);
+        if from.is_some_and(|c| o > c) && after.is_none_or(|b| o < b) {
+            after = Some(o);
         }
     }
-    after.or(first)
+    after.or(first).map(from_order)
 }
 
 /// The item before `from` in reading order, wrapping to the last; the last
 /// item when there is no focus.
 pub fn previous(doc: &DocAnnotations, from: Option<&Focus>, items: Items) -> Option<Focus> {
-    let mut before: Option<Focus> = None;
-    let mut last: Option<Focus> = None;
-    for f in candidates(doc, items) {
-        if last.as_ref().is_none_or(|b| f.order() > b.order()) {
-            last = Some(f.clone());
+    let from = from.map(Focus::order);
+    let mut before: Option<Order<'_>> = None;
+    let mut last: Option<Order<'_>> = None;
+    for o in candidates(doc, items) {
+        if last.is_none_or(|b| o > b) {
+            last = Some(o);
         }
-        if from.is_some_and(|c| f.order() < c.order())
-            && before.as_ref().is_none_or(|b| f.order() > b.order())
-        {
-            before = Some(f);
+        if from.is_some_and(|c| o < c) && before.is_none_or(|b| o > b) {
+            before = Some(o);
         }
     }
-    before.or(last)
+    before.or(last).map(from_order)
 }
 
 #[cfg(test)]
