@@ -59,7 +59,7 @@ fn crash_child() {
         round += 1;
         s.apply(Command::NextDocument).ok();
         if s.apply(Command::FocusNext).is_ok() {
-            let label = if round % 2 == 0 { "LOC" } else { "ORG" };
+            let label = if round.is_multiple_of(2) { "LOC" } else { "ORG" };
             s.apply(Command::RelabelFocused(label.into())).ok();
         }
         let text = s.current_document().unwrap().text.clone();
@@ -67,7 +67,7 @@ fn crash_child() {
         let (a, b) = w[(round as usize * 7) % w.len()];
         s.apply(Command::Select { start: a, end: b }).ok();
         s.apply(Command::CreateFromSelection("MISC".into())).ok();
-        if round % 50 == 0 {
+        if round.is_multiple_of(50) {
             s.apply(Command::Undo).ok();
         }
         if s.current() == Some(s.documents().len() - 1) {
@@ -194,7 +194,7 @@ fn an_interrupted_temp_file_is_ignored_and_cleaned() {
     let s: Session = open(seeds(), ann);
     assert_eq!(s.annotations(0).unwrap().entities.len(), 1);
     assert!(s.state(0).unwrap().read_only.is_none());
-    assert_eq!(s.store().cleaned(), [tmp.clone()]);
+    assert_eq!(s.store().cleaned(), std::slice::from_ref(&tmp));
     assert!(!tmp.exists());
     assert_eq!(std::fs::read(&path).unwrap(), good);
 }

@@ -107,9 +107,11 @@ impl Saver {
             Some(old) => old.due,
             None => Instant::now() + self.timing.debounce,
         };
-        g.pending.insert(doc.id.clone(), Job { doc, ann, due });
+        let replaced = g.pending.insert(doc.id.clone(), Job { doc, ann, due });
         drop(g);
         self.state.1.notify_all();
+        // Freeing a large snapshot is not done while holding the lock.
+        drop(replaced);
     }
 
     pub fn status(&self) -> SaveStatus {
@@ -157,6 +159,12 @@ impl Saver {
                 })
                 .collect())
         }
+    }
+
+    /// Whether a file is being written at this moment (benches show that
+    /// commands run meanwhile).
+    pub fn writing(&self) -> bool {
+        lock(&self.state).writing > 0
     }
 
     /// Files written so far (for tests and benches).
@@ -227,11 +235,13 @@ fn run(state: &State, store: &Store, timing: SaveTiming) {
             .collect();
         g = lock(state);
         g.writing = 0;
+        let mut written = Vec::new();
         for (id, mut job, r) in results {
             match r {
                 Ok(()) => {
                     g.writes += 1;
                     g.errors.remove(&id);
+                    written.push(job);
                 }
                 Err(e) => {
                     g.errors.insert(id.clone(), e.to_string());
@@ -247,5 +257,8 @@ fn run(state: &State, store: &Store, timing: SaveTiming) {
             g.flush_done = target;
         }
         state.1.notify_all();
+        drop(g);
+        drop(written);
+        g = lock(state);
     }
 }

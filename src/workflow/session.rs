@@ -228,6 +228,11 @@ impl Session {
         self.saver.flush()
     }
 
+    /// Whether autosave is writing a file right now.
+    pub fn writing(&self) -> bool {
+        self.saver.writing()
+    }
+
     /// Files written by autosave so far.
     pub fn writes(&self) -> u64 {
         self.saver.writes()
@@ -405,5 +410,15 @@ impl Session {
             self.saver
                 .enqueue(self.docs[i].clone(), self.states[i].annotations.clone());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The app may move the session into a thread or behind a mutex.
+    #[test]
+    fn session_is_send() {
+        fn send<T: Send>() {}
+        send::<super::Session>();
     }
 }
