@@ -213,9 +213,11 @@ fn main() {
     Stats(undo).line("Ctrl+Z (undo)");
     Stats(redo).line("Ctrl+Y (redo)");
     let mut bulk = Vec::new();
+    let mut outcome = None;
     bulk.push(time(|| {
-        s.apply(Command::AcceptAllAbove(0.5)).expect("bulk");
+        outcome = Some(s.apply(Command::AcceptAllAbove(0.5)).expect("bulk"));
     }));
+    println!("accept all above 0.5: {outcome:?}");
     let mut undo_bulk = Vec::new();
     undo_bulk.push(time(|| {
         s.apply(Command::Undo).expect("undo bulk");

@@ -559,3 +559,53 @@ fn accepting_a_proposal_already_drawn_by_hand_just_clears_it() {
             .any(|p| p.start == a)
     );
 }
+
+#[test]
+fn dragging_an_edge_resizes_the_focused_entity() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(seeds(), dir.path());
+    let text = current_text(&s);
+    let (a, b) = range_of(&text, "وأذربيجان", 0);
+    ok(&mut s, Command::Select { start: a, end: b });
+    ok(&mut s, Command::CreateFromSelection("LOC".into()));
+    // Drag the start past the conjunction (edges may come in any order).
+    let out = ok(
+        &mut s,
+        Command::Resize {
+            start: b,
+            end: a + 1,
+        },
+    );
+    assert_eq!(
+        out,
+        Outcome::Edited {
+            documents: 1,
+            changes: 1
+        }
+    );
+    let e = &s.current_annotations().unwrap().entities[0];
+    assert_eq!(e.text, "أذربيجان");
+    assert_eq!(
+        (s.focus().unwrap().start, s.focus().unwrap().end),
+        (a + 1, b)
+    );
+    assert!(matches!(
+        s.apply(Command::Resize {
+            start: a + 1,
+            end: b
+        })
+        .unwrap(),
+        Outcome::Nothing(_)
+    ));
+    assert!(matches!(
+        s.apply(Command::Resize { start: a, end: a }),
+        Err(WorkflowError::Edit(_))
+    ));
+    assert_disk_matches(&s, dir.path());
+    ok(&mut s, Command::Undo);
+    assert_eq!(
+        s.current_annotations().unwrap().entities[0].text,
+        "وأذربيجان"
+    );
+    assert_disk_matches(&s, dir.path());
+}

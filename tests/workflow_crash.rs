@@ -59,7 +59,11 @@ fn crash_child() {
         round += 1;
         s.apply(Command::NextDocument).ok();
         if s.apply(Command::FocusNext).is_ok() {
-            let label = if round.is_multiple_of(2) { "LOC" } else { "ORG" };
+            let label = if round.is_multiple_of(2) {
+                "LOC"
+            } else {
+                "ORG"
+            };
             s.apply(Command::RelabelFocused(label.into())).ok();
         }
         let text = s.current_document().unwrap().text.clone();

@@ -38,7 +38,14 @@ const WORDS: [&str; 5] = ["أرمينيا", "أذربيجان", "واشنطن", 
 fn random_command(r: &mut Rng, s: &Session) -> Command {
     let len = s.current_document().map_or(0, |d| d.text.chars().count());
     let label = r.pick(&LABELS).to_string();
-    match r.below(26) {
+    match r.below(27) {
+        26 => {
+            let start = r.below(len + 2);
+            Command::Resize {
+                start,
+                end: start + r.below(20),
+            }
+        }
         0 => Command::NextDocument,
         1 => Command::PreviousDocument,
         2 => Command::MarkDoneAndNext,

@@ -59,6 +59,10 @@ impl Session {
                     None => Err(WorkflowError::NoSelection),
                 }
             }
+            Command::Resize { start, end } => {
+                let (_, span) = self.focused_entity()?;
+                self.resize(span, start.min(end), start.max(end))
+            }
             Command::MoveEdge { edge, direction } => self.move_edge(edge, direction),
             Command::MoveEdgeVisual { edge, side } => {
                 let (i, span) = self.focused_entity()?;
@@ -325,6 +329,17 @@ impl Session {
         let (start, end) = words
             .move_edge(span.start, span.end, edge, direction)
             .ok_or(WorkflowError::CannotMove)?;
+        self.resize(span, start, end)
+    }
+
+    /// Gives entity `span` of the open document the range `start..end`.
+    fn resize(&mut self, span: Span, start: usize, end: usize) -> Result<Outcome, WorkflowError> {
+        let i = self.editable()?;
+        if (span.start, span.end) == (start, end) {
+            return Ok(Outcome::Nothing(
+                "the entity already has these edges".into(),
+            ));
+        }
         let mut moved = span.clone();
         (moved.start, moved.end) = (start, end);
         let edits = self.starting(i, vec![Edit::Resize { span, start, end }]);

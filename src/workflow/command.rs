@@ -46,6 +46,11 @@ pub enum Command {
     /// proposal, accepts it under this label; else with a focused entity,
     /// relabels it.
     ApplyLabel(String),
+    /// Gives the focused entity exactly these boundaries (dragging an edge).
+    Resize {
+        start: usize,
+        end: usize,
+    },
     /// Moves one boundary of the focused entity by one word, in logical order.
     MoveEdge {
         edge: Edge,

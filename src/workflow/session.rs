@@ -385,7 +385,8 @@ impl Session {
 
     // ----- helpers for applying commands ---------------------------------
 
-    /// Opens document `i`: clears selection and focus, asks for proposals.
+    /// Opens document `i`: clears selection and focus, asks for its
+    /// proposals, and for the next document's, so moving on finds them ready.
     pub(super) fn open_index(&mut self, i: usize) {
         if self.current != Some(i) {
             self.selection = None;
@@ -393,6 +394,9 @@ impl Session {
         }
         self.current = Some(i);
         self.request_proposals(i);
+        if i + 1 < self.docs.len() {
+            self.request_proposals(i + 1);
+        }
     }
 
     /// Applies one edit to document `i` and returns its inverse; no undo

@@ -22,7 +22,10 @@ impl Session {
         {
             return Err(self.read_only_error(i));
         }
-        let mut step = Step::default();
+        let mut step = Step {
+            items,
+            ..Step::default()
+        };
         for (doc, edit) in edits {
             match self.edit_doc(doc, edit) {
                 Ok(inverse) => step.changes.push(Change { doc, inverse }),
@@ -66,9 +69,9 @@ impl Session {
     /// Applies the inverses of `step` newest first, returning the step that
     /// re-applies it. On failure everything is put back and the step is lost
     /// (only possible if the annotations changed outside the stack).
-    fn revert(&mut self, step: Step) -> Result<Step, WorkflowError> {
+    fn revert(&mut self, mut step: Step) -> Result<Step, WorkflowError> {
         let mut done: Vec<Change> = Vec::with_capacity(step.changes.len());
-        for c in step.changes.into_iter().rev() {
+        for c in std::mem::take(&mut step.changes).into_iter().rev() {
             match self.edit_doc(c.doc, c.inverse) {
                 Ok(again) => done.push(Change {
                     doc: c.doc,
@@ -82,7 +85,10 @@ impl Session {
                 }
             }
         }
-        Ok(Step { changes: done })
+        Ok(Step {
+            changes: done,
+            items: step.items,
+        })
     }
 
     pub(super) fn undo_step(&mut self, redo: bool) -> Result<Outcome, WorkflowError> {
@@ -97,7 +103,7 @@ impl Session {
         };
         let reverted = self.revert(step)?;
         let docs = reverted.documents();
-        let changes = reverted.changes.len();
+        let changes = reverted.items;
         for &d in &docs {
             self.save(d);
         }

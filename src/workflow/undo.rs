@@ -16,6 +16,8 @@ pub(crate) struct Change {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Step {
     pub changes: Vec<Change>,
+    /// Entities or proposals the command decided on, as reported to the user.
+    pub items: usize,
 }
 
 impl Step {
