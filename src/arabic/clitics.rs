@@ -70,8 +70,16 @@ pub fn splits(word: &str) -> Vec<Split> {
     let n = normalize(word);
     let folded: Vec<char> = n.as_str().chars().collect();
     let orig = |i: usize| n.original_offset(i).unwrap_or(0);
+    // Folding turns إلهام into الهام; only a bare alef starts an article.
+    let bare_alef_at = |i: usize| {
+        let o = orig(i);
+        matches!(word.chars().nth(o), Some('ا' | 'ٱ'))
+    };
+    let article_at = |at: usize, after_lam: bool| {
+        article_split(&folded, at, after_lam).filter(|_| after_lam || bare_alef_at(at))
+    };
     let mut out = vec![Split::WHOLE];
-    if let Some(s) = article_split(&folded, 0, false) {
+    if let Some(s) = article_at(0, false) {
         out.push(Split {
             entity_start: 0,
             article: true,
@@ -98,7 +106,7 @@ pub fn splits(word: &str) -> Vec<Split> {
             article: false,
             stem_start: entity_start,
         });
-        if let Some(s) = article_split(&folded, len, after_lam) {
+        if let Some(s) = article_at(len, after_lam) {
             out.push(Split {
                 entity_start,
                 article: true,
@@ -199,6 +207,13 @@ mod tests {
         assert_eq!(splits("بل"), vec![Split::WHOLE]);
         assert_eq!(splits("وا"), vec![Split::WHOLE]);
         assert_eq!(segment("وبه").entity_start, 1);
+        // A hamza alef is no article: إلهام keeps its letters in the stem.
+        assert!(!segment("إلهام").article);
+        let w = "وإلهام";
+        assert_eq!(
+            (segment(w).entity_start, segment(w).stem(w)),
+            (1, "الهام".to_string())
+        );
     }
 
     #[test]
