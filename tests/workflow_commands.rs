@@ -609,3 +609,68 @@ fn dragging_an_edge_resizes_the_focused_entity() {
     );
     assert_disk_matches(&s, dir.path());
 }
+
+#[test]
+fn annotate_a_seed_end_to_end_with_the_keyboard_and_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let km = keymap();
+    let (doc_id, saved) = {
+        let mut s = open(seeds(), dir.path());
+        s.set_proposer(Arc::new(kashif::workflow::RulesProposer));
+        s.wait_for_proposals();
+        let doc_id = s.current_document().unwrap().id.clone();
+        let n = s.current_annotations().unwrap().proposals.len();
+        assert!(n >= 5, "only {n} proposals");
+        // Walk the proposals: accept, and reject every fourth.
+        press(&mut s, &km, M::NONE, Key::Tab).unwrap();
+        let mut k = 0;
+        while !s.current_annotations().unwrap().proposals.is_empty() {
+            if s.focus().is_none_or(|f| f.kind != FocusKind::Proposal) {
+                press(&mut s, &km, M::NONE, Key::Tab).unwrap();
+                continue;
+            }
+            let key = if k % 4 == 3 {
+                Key::Backspace
+            } else {
+                Key::Enter
+            };
+            press(&mut s, &km, M::NONE, key).unwrap();
+            k += 1;
+            assert!(k <= n, "proposals do not run out");
+        }
+        // One more by hand, then done.
+        let text = current_text(&s);
+        let (a, b) = range_of(&text, "بلينكين", 0);
+        ok(&mut s, Command::Select { start: a, end: b });
+        let _ = press(&mut s, &km, M::NONE, Key::Char('1'));
+        press(&mut s, &km, M::CTRL, Key::Enter).unwrap();
+        assert_ne!(s.current_document().unwrap().id, doc_id);
+        s.flush().unwrap();
+        let i = s.index_of(&doc_id).unwrap();
+        (doc_id, s.annotations(i).unwrap().clone())
+    };
+    assert_eq!(saved.status, Status::Done);
+    assert!(!saved.entities.is_empty() && !saved.rejected.is_empty());
+    // A new session finds every decision; rejected ones stay away.
+    let mut s = open(seeds(), dir.path());
+    s.set_proposer(Arc::new(kashif::workflow::RulesProposer));
+    ok(&mut s, Command::Open(doc_id.clone()));
+    s.wait_for_proposals();
+    let i = s.index_of(&doc_id).unwrap();
+    assert_eq!(s.annotations(i).unwrap(), &saved);
+    // One writer at a time: a second session is refused while this one lives.
+    let second = kashif::workflow::Session::open(
+        seeds(),
+        kashif::schema::Schema::builtin(),
+        dir.path(),
+        ANNOTATOR,
+    );
+    assert!(matches!(
+        second.map(|_| ()),
+        Err(kashif::store::StoreError::Locked { .. })
+    ));
+    drop(s);
+    // The first document not done is opened on start.
+    let fresh = open(seeds(), dir.path());
+    assert_ne!(fresh.current_document().unwrap().id, doc_id);
+}

@@ -10,6 +10,7 @@
 
 mod apply;
 mod autosave;
+mod builtin;
 mod bulk;
 mod command;
 mod doc_list;
@@ -27,6 +28,7 @@ mod waker;
 mod words;
 
 pub use autosave::{SaveError, SaveStatus, SaveTiming};
+pub use builtin::RulesProposer;
 pub use bulk::AnnotatePreview;
 pub use command::{Command, Outcome, WorkflowError};
 pub use doc_list::{DocRow, Progress};
