@@ -204,3 +204,52 @@ fn a_thousand_random_commands() {
     let again = open(seeds(), dir.path());
     assert_disk_matches(&again, dir.path());
 }
+
+/// Without a learner every annotation change is the annotator's, so undoing
+/// everything gives back the start and redoing everything gives the end
+/// (proposals are the machine's and are not undone).
+#[test]
+fn undo_everything_then_redo_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(seeds(), dir.path());
+    s.set_proposer(Arc::new(FakeProposer::new(&[
+        ("أرمينيا", "LOC", 0.9),
+        ("أذربيجان", "LOC", 0.7),
+        ("بلينكين", "PER", 0.6),
+    ])));
+    // Every document's proposals are in before the first command.
+    for _ in 0..s.documents().len() {
+        s.apply(Command::NextDocument).unwrap();
+    }
+    s.wait_for_proposals();
+    let decisions = |s: &Session| -> Vec<_> {
+        all(s)
+            .into_iter()
+            .map(|a| (a.entities, a.rejected, a.status))
+            .collect()
+    };
+    let start = decisions(&s);
+    let mut r = Rng(0x0DDB_A11C_0FFE_E123);
+    for _ in 0..1000 {
+        let cmd = match random_command(&mut r, &s) {
+            // Undo and redo are exercised below, all at once.
+            Command::Undo | Command::Redo => Command::FocusNext,
+            c => c,
+        };
+        let _ = s.apply(cmd);
+    }
+    let end = decisions(&s);
+    assert_ne!(start, end);
+    let mut undone = 0;
+    while s.can_undo() {
+        s.apply(Command::Undo).expect("every step undoes");
+        undone += 1;
+    }
+    assert_eq!(decisions(&s), start, "after {undone} undos");
+    assert_disk_matches(&s, dir.path());
+    while s.can_redo() {
+        s.apply(Command::Redo).expect("every step redoes");
+    }
+    assert_eq!(decisions(&s), end);
+    assert_disk_matches(&s, dir.path());
+}
