@@ -262,3 +262,52 @@ fn run(state: &State, store: &Store, timing: SaveTiming) {
         g = lock(state);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotation::Status;
+    use crate::schema::Schema;
+
+    #[test]
+    fn snapshots_of_one_document_coalesce_into_one_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(dir.path(), "a").unwrap());
+        let doc = Arc::new(Document {
+            id: "d".into(),
+            text: "نص".into(),
+            path: "d.txt".into(),
+        });
+        // Due in an hour: nothing is written until asked.
+        let saver = Saver::new(
+            store.clone(),
+            SaveTiming {
+                debounce: Duration::from_secs(3600),
+                retry: Duration::from_secs(3600),
+            },
+        );
+        for i in 0..100 {
+            let ann = DocAnnotations {
+                status: if i == 99 {
+                    Status::Done
+                } else {
+                    Status::InProgress
+                },
+                ..Default::default()
+            };
+            saver.enqueue(doc.clone(), ann);
+        }
+        assert_eq!(saver.status(), SaveStatus::Saving { documents: 1 });
+        assert_eq!(saver.writes(), 0);
+        saver.flush().unwrap();
+        assert_eq!(saver.writes(), 1);
+        assert_eq!(saver.status(), SaveStatus::Saved);
+        let loaded = store.load(&doc, &Schema::builtin()).unwrap().unwrap();
+        assert_eq!(loaded.annotations.status, Status::Done);
+        // Dropping writes what is still queued.
+        saver.enqueue(doc.clone(), DocAnnotations::default());
+        drop(saver);
+        let loaded = store.load(&doc, &Schema::builtin()).unwrap().unwrap();
+        assert_eq!(loaded.annotations.status, Status::Todo);
+    }
+}
