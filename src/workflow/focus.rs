@@ -66,6 +66,31 @@ impl Focus {
             .find(|p| p.start == self.start && p.end == self.end && p.label == self.label)
     }
 
+    /// The item at `index` of `doc`'s entities or proposals (views that
+    /// address boxes by index convert with this and [`Focus::index_in`]).
+    pub fn at(doc: &DocAnnotations, kind: FocusKind, index: usize) -> Option<Focus> {
+        match kind {
+            FocusKind::Entity => doc.entities.get(index).map(Focus::entity),
+            FocusKind::Proposal => doc.proposals.get(index).map(Focus::proposal),
+        }
+    }
+
+    /// Where the named item sits in `doc`'s entities or proposals (by kind).
+    pub fn index_in(&self, doc: &DocAnnotations) -> Option<usize> {
+        let same =
+            |start, end, label: &str| start == self.start && end == self.end && label == self.label;
+        match self.kind {
+            FocusKind::Entity => doc
+                .entities
+                .iter()
+                .position(|s| same(s.start, s.end, &s.label)),
+            FocusKind::Proposal => doc
+                .proposals
+                .iter()
+                .position(|p| same(p.start, p.end, &p.label)),
+        }
+    }
+
     /// Whether the named item still exists in `doc`.
     pub fn exists(&self, doc: &DocAnnotations) -> bool {
         self.find_entity(doc).is_some() || self.find_proposal(doc).is_some()
@@ -211,6 +236,18 @@ mod tests {
         assert_eq!((g.start, g.kind), (10, FocusKind::Proposal));
         assert!(g.find_proposal(&d).is_some());
         assert!(g.find_entity(&d).is_none());
+    }
+
+    #[test]
+    fn index_round_trip() {
+        let d = doc();
+        for kind in [FocusKind::Entity, FocusKind::Proposal] {
+            for i in 0..2 {
+                let f = Focus::at(&d, kind, i).unwrap();
+                assert_eq!(f.index_in(&d), Some(i));
+            }
+            assert_eq!(Focus::at(&d, kind, 2), None);
+        }
     }
 
     #[test]
