@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::Args;
@@ -14,6 +15,7 @@ use kashif::ui::app::ANNOTATOR_KEY;
 use kashif::ui::model::{Backend, Command, DocEntry, Loaded};
 use kashif::ui::picker::RfdPicker;
 use kashif::ui::{AppModel, KashifApp};
+use kashif::workflow::{Proposer, RulesProposer, Session};
 
 use super::common::Folders;
 
@@ -34,6 +36,13 @@ pub struct GuiArgs {
     /// Window size in points, `WIDTHxHEIGHT` (default 1280x800).
     #[arg(long)]
     pub size: Option<String>,
+    /// Debugging aid (screenshots): open with the shortcut overlay shown.
+    #[arg(long, hide = true)]
+    pub show_keys: bool,
+    /// Debugging aid (screenshots): select this char range `START..END` and
+    /// focus the first proposal or entity (Tab) on start.
+    #[arg(long, hide = true)]
+    pub select: Option<String>,
 }
 
 /// Loads folders with `corpus` and the annotator's files with `store`
@@ -42,6 +51,8 @@ struct FsBackend {
     annotations_dir: PathBuf,
     schema: Schema,
     fixture: Option<BTreeMap<String, DocAnnotations>>,
+    /// Woken by the session's background threads.
+    ctx: Option<egui::Context>,
 }
 
 impl FsBackend {
@@ -67,7 +78,33 @@ impl FsBackend {
     }
 }
 
+/// The proposer the workbench runs in the background. The model branch's
+/// combined proposer goes in here, behind the same trait (one line).
+fn proposer() -> Arc<dyn Proposer> {
+    Arc::new(RulesProposer)
+}
+
 impl Backend for FsBackend {
+    fn open_session(&mut self, dir: &Path, annotator: &str) -> Result<Session, String> {
+        if self.fixture.is_some() {
+            return Err("showing a fixture, not the annotator's files".to_string());
+        }
+        let corpus = Corpus::load(dir).map_err(|e| e.to_string())?;
+        let mut session = Session::open(
+            corpus,
+            self.schema.clone(),
+            &self.annotations_dir,
+            annotator,
+        )
+        .map_err(|e| e.to_string())?;
+        if let Some(ctx) = &self.ctx {
+            let ctx = ctx.clone();
+            session.set_waker(move || ctx.request_repaint());
+        }
+        session.set_proposer(proposer());
+        Ok(session)
+    }
+
     fn open_folder(&mut self, dir: &Path, annotator: Option<&str>) -> Result<Loaded, String> {
         let corpus = Corpus::load(dir).map_err(|e| e.to_string())?;
         let documents = corpus
@@ -103,6 +140,25 @@ fn read_fixture(path: &Path) -> anyhow::Result<BTreeMap<String, DocAnnotations>>
     })
 }
 
+/// `--select START..END`: select that range and focus the first box.
+fn start_selection(model: &mut AppModel, range: &str) {
+    use kashif::workflow::Command as W;
+    let parsed = range
+        .split_once("..")
+        .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)));
+    match parsed {
+        Some((start, end)) => {
+            if let Some(s) = model.session.as_mut() {
+                s.wait_for_proposals();
+            }
+            model.poll_session();
+            model.apply(Command::Work(W::FocusNext));
+            model.apply(Command::Work(W::Select { start, end }));
+        }
+        None => model.message = format!("--select {range:?}: expected START..END"),
+    }
+}
+
 fn parse_size(s: &str) -> anyhow::Result<[f32; 2]> {
     let (w, h) = s
         .split_once('x')
@@ -136,12 +192,15 @@ pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
         annotations_dir: args.folders.annotations.clone(),
         schema: schema.clone(),
         fixture,
+        ctx: None,
     };
     eframe::run_native(
         "kashif",
         options,
         Box::new(move |cc| {
             kashif::ui::fonts::install_egui_fonts(&cc.egui_ctx);
+            let mut backend = backend;
+            backend.ctx = Some(cc.egui_ctx.clone());
             let mut model = AppModel::new(schema, Box::new(backend));
             let remembered = cc.storage.and_then(|s| s.get_string(ANNOTATOR_KEY));
             if let Some(name) = args.annotator.clone().or(remembered) {
@@ -154,7 +213,12 @@ pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
                     None => model.message = format!("--open {id}: no such document"),
                 }
             }
-            Ok(Box::new(KashifApp::new(model, Box::new(RfdPicker))))
+            if let Some(r) = &args.select {
+                start_selection(&mut model, r);
+            }
+            let mut app = KashifApp::new(model, Box::new(RfdPicker));
+            app.work.show_shortcuts = args.show_keys;
+            Ok(Box::new(app))
         }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;

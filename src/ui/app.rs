@@ -8,6 +8,8 @@ use super::direction::egui_display_order;
 use super::fonts::install_egui_fonts;
 use super::model::{AppModel, Command};
 use super::picker::FolderPicker;
+use super::work::WorkUi;
+use crate::workflow::Keymap;
 use crate::annotation::Status;
 
 /// Key under which eframe remembers the annotator's name.
@@ -20,16 +22,19 @@ pub struct KashifApp {
     picker: Box<dyn FolderPicker>,
     name_input: String,
     fonts_installed: bool,
+    /// The annotation workbench shown while an editing session is open.
+    pub work: WorkUi,
 }
 
 impl KashifApp {
     pub fn new(model: AppModel, picker: Box<dyn FolderPicker>) -> KashifApp {
         KashifApp {
-            model,
             view: ArticleView::new(),
             picker,
             name_input: String::new(),
             fonts_installed: false,
+            work: WorkUi::new(Keymap::new(&model.schema)),
+            model,
         }
     }
 
@@ -44,6 +49,21 @@ impl KashifApp {
         }
         let mut commands = Vec::new();
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui, &mut commands));
+        if let Some(e) = &self.model.session_error {
+            egui::Panel::top("session-error").show(ui, |ui| {
+                ui.colored_label(Color32::from_rgb(220, 80, 60), format!("Read-only: {e}"));
+            });
+        }
+        if self.model.session.is_some() {
+            self.work.ui(ui, &mut self.model, &mut self.view);
+            if self.model.annotator.is_none() {
+                self.annotator_ui(ui, &mut commands);
+            }
+            for c in commands {
+                self.model.apply(c);
+            }
+            return;
+        }
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         egui::Panel::left("documents")
             .default_size(230.0)
@@ -215,9 +235,18 @@ impl eframe::App for KashifApp {
         KashifApp::ui(self, ui);
     }
 
+    /// Called on close (and every 30 s): remembers the annotator and waits
+    /// until every edit is on disk.
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         if let Some(a) = &self.model.annotator {
             storage.set_string(ANNOTATOR_KEY, a.clone());
+        }
+        if let Some(s) = &self.model.session
+            && let Err(errors) = s.flush()
+        {
+            for e in errors {
+                eprintln!("kashif: could not save {e}");
+            }
         }
     }
 }

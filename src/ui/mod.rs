@@ -11,7 +11,9 @@ pub mod fonts;
 pub mod layout;
 pub mod model;
 pub mod picker;
+pub mod session_model;
 pub mod words;
+pub mod work;
 
 pub use app::KashifApp;
 pub use article_view::{ArticleInput, ArticleView, EntityRef, ViewEvent};

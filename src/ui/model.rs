@@ -8,6 +8,7 @@ use super::article_view::EntityRef;
 use crate::annotation::{DocAnnotations, Status};
 use crate::corpus::Document;
 use crate::schema::Schema;
+use crate::workflow::{self, Session};
 
 /// One loaded document with what the annotator decided about it.
 #[derive(Debug, Clone)]
@@ -32,6 +33,16 @@ pub trait Backend {
     /// Loads every article under `dir` with `annotator`'s annotations
     /// (none when no annotator is known yet).
     fn open_folder(&mut self, dir: &Path, annotator: Option<&str>) -> Result<Loaded, String>;
+
+    /// Opens `annotator`'s editing session on the folder `dir` (their
+    /// store's writer lock, autosave, proposals). Without one the folder
+    /// opens read-only.
+    fn open_session(&mut self, dir: &Path, annotator: &str) -> Result<Session, String> {
+        Err(format!(
+            "{}: no annotation store to write {annotator}'s files",
+            dir.display()
+        ))
+    }
 }
 
 /// A backend with nothing behind it: opening a folder fails.
@@ -55,6 +66,8 @@ pub enum Command {
     },
     Focus(Option<EntityRef>),
     SetAnnotator(String),
+    /// An annotation-workflow command for the editing session.
+    Work(workflow::Command),
 }
 
 /// The state of the workbench window.
@@ -70,6 +83,12 @@ pub struct AppModel {
     pub message: String,
     /// Load errors of the open folder.
     pub errors: Vec<String>,
+    /// The editing session (autosave, undo, proposals); `None` when the
+    /// folder is only shown (no annotator yet, or their store is locked).
+    pub session: Option<Session>,
+    /// Why the folder is shown read-only although an annotator is known
+    /// (e.g. another process holds the writer lock).
+    pub session_error: Option<String>,
     backend: Box<dyn Backend>,
 }
 
@@ -85,6 +104,8 @@ impl AppModel {
             annotator: None,
             message: String::new(),
             errors: Vec::new(),
+            session: None,
+            session_error: None,
             backend,
         }
     }
@@ -99,13 +120,24 @@ impl AppModel {
         m
     }
 
+    pub(super) fn backend_mut(&mut self) -> &mut dyn Backend {
+        self.backend.as_mut()
+    }
+
     pub fn current_doc(&self) -> Option<&DocEntry> {
         self.current.and_then(|i| self.docs.get(i))
     }
 
     pub fn apply(&mut self, cmd: Command) {
+        if let Some(w) = self.as_work(&cmd) {
+            return self.apply_work(w);
+        }
         match cmd {
+            Command::Work(c) => self.apply_work(c),
             Command::OpenFolder(dir) => {
+                if self.open_session(&dir) {
+                    return;
+                }
                 match self.backend.open_folder(&dir, self.annotator.as_deref()) {
                     Ok(loaded) => {
                         self.folder = Some(dir.clone());

@@ -147,6 +147,21 @@ impl ArticleView {
                     }
                 }
             }
+            if focused {
+                // A ring outside the box that no label colour is confused
+                // with: where the keys act is visible at a glance.
+                let ring = if dark {
+                    Color32::from_rgb(255, 214, 64)
+                } else {
+                    Color32::from_rgb(20, 40, 160)
+                };
+                painter.rect_stroke(
+                    rect.expand(2.5),
+                    CornerRadius::same(6),
+                    Stroke::new(2.0, ring),
+                    StrokeKind::Outside,
+                );
+            }
         }
     }
 

@@ -1,0 +1,180 @@
+//! The app model's editing session: opening it for a folder, applying
+//! workflow commands to it, and mirroring what it holds into the model's
+//! plain fields (documents, current, selection, focus) that the rest of the
+//! window reads.
+
+use std::path::Path;
+
+use super::article_view::EntityRef;
+use super::model::{AppModel, DocEntry};
+use crate::workflow::{self, Focus, FocusKind, Outcome};
+
+/// Which documents' annotations to copy from the session into the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mirror {
+    /// Only where the annotator is (selection, focus, current document).
+    Place,
+    /// Also the current document's annotations.
+    Current,
+    /// Every document's annotations (corpus-wide edits, new proposals).
+    All,
+}
+
+impl AppModel {
+    /// Opens the annotator's editing session on `dir`; `false` when there is
+    /// no annotator yet or the session cannot open (the reason is kept in
+    /// `session_error` and the folder then opens read-only).
+    pub(super) fn open_session(&mut self, dir: &Path) -> bool {
+        // The old session's writer lock must be released before a new one
+        // is taken; dropping it writes what is queued.
+        if let Some(old) = self.session.take() {
+            if let Err(errors) = old.flush() {
+                self.message = format!("could not save {} document(s) before reopening", errors.len());
+            }
+            drop(old);
+        }
+        self.session_error = None;
+        let Some(annotator) = self.annotator.clone() else {
+            return false;
+        };
+        match self.backend_mut().open_session(dir, &annotator) {
+            Ok(session) => {
+                self.folder = Some(dir.to_path_buf());
+                self.errors = session.corpus_errors().iter().map(|e| e.to_string()).collect();
+                self.docs = session
+                    .documents()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| DocEntry {
+                        document: (**d).clone(),
+                        annotations: session.annotations(i).cloned().unwrap_or_default(),
+                        problems: session.state(i).map(|s| s.problems.clone()).unwrap_or_default(),
+                    })
+                    .collect();
+                self.message = format!(
+                    "opened {} ({} documents) as {annotator}",
+                    dir.display(),
+                    self.docs.len()
+                );
+                self.session = Some(session);
+                self.mirror(Mirror::Place);
+                true
+            }
+            Err(e) => {
+                self.session_error = Some(e);
+                false
+            }
+        }
+    }
+
+    /// With a session, the window's own navigation commands become workflow
+    /// commands, so there is one place where the document, selection and
+    /// focus change.
+    pub(super) fn as_work(&self, cmd: &super::model::Command) -> Option<workflow::Command> {
+        use super::model::Command as C;
+        let s = self.session.as_ref()?;
+        match cmd {
+            C::OpenDocument(i) => Some(workflow::Command::Open(s.documents().get(*i)?.id.clone())),
+            C::Select { start, end } => Some(workflow::Command::Select {
+                start: *start,
+                end: *end,
+            }),
+            C::Focus(None) => Some(workflow::Command::ClearSelection),
+            C::Focus(Some(e)) => Some(workflow::Command::Focus(focus_of(
+                *e,
+                s.current_annotations()?,
+            )?)),
+            _ => None,
+        }
+    }
+
+    /// Applies one workflow command to the session; refusals and "nothing
+    /// to do" go to the status bar.
+    pub(super) fn apply_work(&mut self, cmd: workflow::Command) {
+        let Some(session) = self.session.as_mut() else {
+            self.message = match &self.session_error {
+                Some(e) => format!("read-only: {e}"),
+                None => "read-only: no annotator".to_string(),
+            };
+            return;
+        };
+        let mirror = match session.apply(cmd) {
+            Ok(Outcome::Edited { documents, .. }) => {
+                self.message.clear();
+                if documents > 1 {
+                    Mirror::All
+                } else {
+                    Mirror::Current
+                }
+            }
+            Ok(Outcome::Moved) => {
+                self.message.clear();
+                Mirror::Place
+            }
+            Ok(Outcome::Found(n)) => {
+                self.message = format!("{n} found");
+                Mirror::Place
+            }
+            Ok(Outcome::Nothing(why)) => {
+                self.message = why;
+                Mirror::Place
+            }
+            Err(e) => {
+                self.message = e.to_string();
+                Mirror::Place
+            }
+        };
+        self.mirror(mirror);
+    }
+
+    /// Takes in the session's background results (proposals, retraining);
+    /// returns whether anything visible changed. Call once per frame.
+    pub fn poll_session(&mut self) -> bool {
+        let changed = self.session.as_mut().is_some_and(|s| s.poll());
+        if changed {
+            self.mirror(Mirror::All);
+        }
+        changed
+    }
+
+    /// Copies the session's place (and annotations, as asked) into the
+    /// model's fields.
+    pub(super) fn mirror(&mut self, what: Mirror) {
+        let Some(s) = &self.session else {
+            return;
+        };
+        self.current = s.current();
+        self.selection = s.selection();
+        self.focused = s
+            .focus()
+            .zip(s.current_annotations())
+            .and_then(|(f, ann)| entity_ref(f, ann));
+        let which: Vec<usize> = match what {
+            Mirror::Place => Vec::new(),
+            Mirror::Current => s.current().into_iter().collect(),
+            Mirror::All => (0..self.docs.len()).collect(),
+        };
+        for i in which {
+            if let (Some(entry), Some(ann)) = (self.docs.get_mut(i), s.annotations(i)) {
+                entry.annotations.clone_from(ann);
+            }
+        }
+    }
+}
+
+/// The view's name for a focused item: its index in its list.
+pub fn entity_ref(f: &Focus, ann: &crate::annotation::DocAnnotations) -> Option<EntityRef> {
+    let i = f.index_in(ann)?;
+    Some(match f.kind {
+        FocusKind::Entity => EntityRef::Entity(i),
+        FocusKind::Proposal => EntityRef::Proposal(i),
+    })
+}
+
+/// The session's name for a box the view reports.
+pub fn focus_of(e: EntityRef, ann: &crate::annotation::DocAnnotations) -> Option<Focus> {
+    match e {
+        EntityRef::Entity(i) => Focus::at(ann, FocusKind::Entity, i),
+        EntityRef::Proposal(i) => Focus::at(ann, FocusKind::Proposal, i),
+    }
+}

@@ -1,0 +1,187 @@
+//! The annotation workbench around an editing session: keys from the
+//! workflow key table, the document list with progress, the label palette,
+//! bulk actions, search, guidelines, the shortcut overlay and a status bar
+//! that says whether everything is saved. Draws what the session holds and
+//! sends `ui::Command::Work` commands; it never touches files.
+
+mod keys;
+mod overlay;
+mod panels;
+mod status;
+mod tools;
+
+use egui::{Color32, RichText, Ui};
+
+pub use keys::{chord_of, take_actions};
+
+use super::article_view::{ArticleInput, ArticleView, ViewEvent};
+use super::model::{AppModel, Command};
+use super::session_model::{entity_ref, focus_of};
+use crate::workflow::{self, Action, Keymap, Scope, UiAction};
+
+/// The workbench's own view state (what is typed in its boxes, which panels
+/// are open); everything about the annotations lives in the session.
+pub struct WorkUi {
+    pub keymap: Keymap,
+    /// The shortcut overlay (F1, ?) is open.
+    pub show_shortcuts: bool,
+    /// The guidelines window (F2) is open.
+    pub show_guidelines: bool,
+    pub doc_filter: String,
+    pub search_query: String,
+    pub search_scope: Scope,
+    focus_search: bool,
+    /// "Accept all above" threshold.
+    pub min_confidence: f32,
+    /// "Annotate all occurrences": label and scope, and the preview for the
+    /// current selection.
+    pub annotate_label: String,
+    pub annotate_scope: Scope,
+    preview: Option<(PreviewKey, workflow::AnnotatePreview)>,
+    /// Commands applied so far (previews are recomputed after each).
+    applied: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct PreviewKey {
+    text: String,
+    label: String,
+    scope: Scope,
+    applied: u64,
+}
+
+impl WorkUi {
+    pub fn new(keymap: Keymap) -> WorkUi {
+        WorkUi {
+            keymap,
+            show_shortcuts: false,
+            show_guidelines: false,
+            doc_filter: String::new(),
+            search_query: String::new(),
+            search_scope: Scope::Document,
+            focus_search: false,
+            min_confidence: 0.8,
+            annotate_label: String::new(),
+            annotate_scope: Scope::Document,
+            preview: None,
+            applied: 0,
+        }
+    }
+
+    /// Draws the workbench (status bar, documents, tools, article, overlays)
+    /// and applies what the user did, keys first.
+    pub fn ui(&mut self, ui: &mut Ui, model: &mut AppModel, view: &mut ArticleView) {
+        model.poll_session();
+        let mut commands = Vec::new();
+        for action in take_actions(ui.ctx(), &self.keymap) {
+            match action {
+                Action::Run(c) => commands.push(Command::Work(c)),
+                Action::Ui(UiAction::ToggleShortcuts) => self.show_shortcuts ^= true,
+                Action::Ui(UiAction::ToggleGuidelines) => self.show_guidelines ^= true,
+                Action::Ui(UiAction::FocusSearch) => self.focus_search = true,
+            }
+        }
+        // Keys act before the panels draw, so this frame shows their effect.
+        self.apply(model, std::mem::take(&mut commands));
+        self.update_preview(model);
+
+        egui::Panel::bottom("work-status").show(ui, |ui| status::status_ui(ui, model));
+        egui::Panel::left("work-documents")
+            .default_size(250.0)
+            .show(ui, |ui| self.documents_ui(ui, model, &mut commands));
+        egui::Panel::right("work-tools")
+            .default_size(280.0)
+            .show(ui, |ui| self.tools_ui(ui, model, &mut commands));
+        egui::CentralPanel::default().show(ui, |ui| article_ui(ui, model, view, &mut commands));
+        self.overlay_ui(ui);
+        self.guidelines_ui(ui);
+        self.apply(model, commands);
+    }
+
+    fn apply(&mut self, model: &mut AppModel, commands: Vec<Command>) {
+        for c in commands {
+            model.apply(c);
+            self.applied += 1;
+        }
+    }
+
+    /// The annotate-all preview for the selected text, recomputed only when
+    /// the selection, label, scope or annotations may have changed.
+    fn update_preview(&mut self, model: &mut AppModel) {
+        let Some(session) = model.session.as_mut() else {
+            self.preview = None;
+            return;
+        };
+        if self.annotate_label.is_empty()
+            && let Some(l) = session.schema().labels.first()
+        {
+            self.annotate_label = l.name.clone();
+        }
+        let text = tools::selected_text(session);
+        let Some(text) = text else {
+            self.preview = None;
+            return;
+        };
+        let key = PreviewKey {
+            text,
+            label: self.annotate_label.clone(),
+            scope: self.annotate_scope,
+            applied: self.applied,
+        };
+        if self.preview.as_ref().is_some_and(|(k, _)| *k == key) {
+            return;
+        }
+        let p = session.preview_annotate_all(&key.text, &key.label, key.scope);
+        self.preview = Some((key, p));
+    }
+}
+
+/// The article of the open document, or why there is none; a read-only
+/// document says why above its text.
+fn article_ui(ui: &mut Ui, model: &AppModel, view: &mut ArticleView, commands: &mut Vec<Command>) {
+    let Some(session) = &model.session else {
+        return;
+    };
+    let (Some(doc), Some(ann)) = (session.current_document(), session.current_annotations()) else {
+        ui.centered_and_justified(|ui| ui.label("No document: File > Open folder"));
+        return;
+    };
+    if let Some(reason) = session.read_only_reason() {
+        egui::Frame::new()
+            .fill(Color32::from_rgb(120, 30, 30))
+            .inner_margin(6.0)
+            .show(ui, |ui| {
+                ui.label(
+                    RichText::new(format!(
+                        "Read-only: {reason}. The file is left as it is; fix it by hand and reopen."
+                    ))
+                    .color(Color32::WHITE),
+                );
+            });
+    }
+    let input = ArticleInput {
+        doc_id: &doc.id,
+        text: &doc.text,
+        annotations: ann,
+        schema: session.schema(),
+        selection: session.selection(),
+        focused: session.focus().and_then(|f| entity_ref(f, ann)),
+    };
+    let (_, events) = view.ui(ui, &input);
+    for e in events {
+        match e {
+            ViewEvent::Selected { start, end } => {
+                commands.push(Command::Work(workflow::Command::Select { start, end }))
+            }
+            ViewEvent::EntityClicked(e) => {
+                if let Some(f) = focus_of(e, ann) {
+                    // A clicked box is what the keys act on next, not an
+                    // older selection.
+                    commands.push(Command::Work(workflow::Command::Select { start: 0, end: 0 }));
+                    commands.push(Command::Work(workflow::Command::Focus(f)));
+                }
+            }
+            ViewEvent::Copied(_) => {}
+        }
+    }
+}

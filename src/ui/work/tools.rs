@@ -1,0 +1,162 @@
+//! Bulk tools: accepting proposals by label or confidence, annotating every
+//! occurrence of the selected text, and search.
+
+use egui::{RichText, Ui};
+
+use super::WorkUi;
+use crate::text::slice_chars;
+use crate::ui::article_view::label_color;
+use crate::ui::direction::egui_display_order;
+use crate::ui::model::{AppModel, Command};
+use crate::workflow::{self, Focus, Scope, Session};
+
+fn work(c: workflow::Command) -> Command {
+    Command::Work(c)
+}
+
+/// The selected text of the open document (what annotate-all looks for).
+pub(super) fn selected_text(s: &Session) -> Option<String> {
+    let (a, b) = s.selection()?;
+    let t = slice_chars(&s.current_document()?.text, a, b)?;
+    (!t.trim().is_empty()).then(|| t.to_string())
+}
+
+fn scope_ui(ui: &mut Ui, scope: &mut Scope) {
+    ui.radio_value(scope, Scope::Document, "this document");
+    ui.radio_value(scope, Scope::Corpus, "whole corpus");
+}
+
+impl WorkUi {
+    pub(super) fn proposals_ui(&mut self, ui: &mut Ui, model: &AppModel, out: &mut Vec<Command>) {
+        let Some(s) = &model.session else {
+            return;
+        };
+        let Some(ann) = s.current_annotations() else {
+            return;
+        };
+        ui.heading(format!("Proposals ({})", ann.proposals.len()));
+        ui.horizontal_wrapped(|ui| {
+            for l in &s.schema().labels {
+                let n = ann.proposals.iter().filter(|p| p.label == l.name).count();
+                let b = ui.add_enabled(n > 0, egui::Button::new(format!("accept all {} ({n})", l.name)));
+                if b.clicked() {
+                    out.push(work(workflow::Command::AcceptAllOfLabel(l.name.clone())));
+                }
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.add(egui::Slider::new(&mut self.min_confidence, 0.0..=1.0).text("min"));
+            let n = ann
+                .proposals
+                .iter()
+                .filter(|p| p.confidence >= self.min_confidence)
+                .count();
+            if ui
+                .add_enabled(n > 0, egui::Button::new(format!("accept all ≥ ({n})")))
+                .clicked()
+            {
+                out.push(work(workflow::Command::AcceptAllAbove(self.min_confidence)));
+            }
+        });
+        let focus = s.focus();
+        egui::ScrollArea::vertical()
+            .id_salt("work-proposals")
+            .max_height(140.0)
+            .show(ui, |ui| {
+                for p in &ann.proposals {
+                    let f = Focus::proposal(p);
+                    let c = label_color(s.schema(), &p.label);
+                    ui.horizontal(|ui| {
+                        ui.label(RichText::new(format!("{}?", p.label)).color(c));
+                        let text = format!("{} {:.2}", egui_display_order(&p.text), p.confidence);
+                        if ui.selectable_label(focus == Some(&f), text).clicked() {
+                            out.push(work(workflow::Command::Focus(f)));
+                        }
+                    });
+                }
+            });
+    }
+
+    pub(super) fn annotate_all_ui(&mut self, ui: &mut Ui, model: &AppModel, out: &mut Vec<Command>) {
+        let Some(s) = &model.session else {
+            return;
+        };
+        ui.heading("Annotate all occurrences");
+        let Some(text) = selected_text(s) else {
+            ui.label(RichText::new("Select a word or name first.").small());
+            return;
+        };
+        ui.label(format!("of «{}» as", egui_display_order(&text)));
+        ui.horizontal(|ui| {
+            egui::ComboBox::from_id_salt("annotate-label")
+                .selected_text(self.annotate_label.clone())
+                .show_ui(ui, |ui| {
+                    for l in &s.schema().labels {
+                        ui.selectable_value(&mut self.annotate_label, l.name.clone(), &l.name);
+                    }
+                });
+            scope_ui(ui, &mut self.annotate_scope);
+        });
+        let preview = self.preview.as_ref().map(|(_, p)| *p).unwrap_or_default();
+        let mut summary = format!(
+            "{} found, {} new, in {} document(s)",
+            preview.occurrences, preview.new, preview.documents
+        );
+        if preview.read_only > 0 {
+            summary.push_str(&format!("; {} in read-only documents left alone", preview.read_only));
+        }
+        ui.label(summary);
+        if ui
+            .add_enabled(preview.new > 0, egui::Button::new(format!("annotate {} (one undo step)", preview.new)))
+            .clicked()
+        {
+            out.push(work(workflow::Command::AnnotateAll {
+                text,
+                label: self.annotate_label.clone(),
+                scope: self.annotate_scope,
+            }));
+        }
+    }
+
+    pub(super) fn search_ui(&mut self, ui: &mut Ui, model: &AppModel, out: &mut Vec<Command>) {
+        let Some(s) = &model.session else {
+            return;
+        };
+        ui.heading("Search (Ctrl+F)");
+        let r = ui.add(
+            egui::TextEdit::singleline(&mut self.search_query)
+                .hint_text("text, any hamza or vowel marks")
+                .desired_width(f32::INFINITY),
+        );
+        if std::mem::take(&mut self.focus_search) {
+            r.request_focus();
+        }
+        let mut go = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        ui.horizontal(|ui| {
+            scope_ui(ui, &mut self.search_scope);
+            go |= ui.button("Find").clicked();
+        });
+        if go && !self.search_query.trim().is_empty() {
+            out.push(work(workflow::Command::Search {
+                query: self.search_query.trim().to_string(),
+                scope: self.search_scope,
+            }));
+        }
+        let hits = s.search_hits();
+        if hits.is_empty() {
+            return;
+        }
+        egui::ScrollArea::vertical()
+            .id_salt("work-hits")
+            .max_height(180.0)
+            .show(ui, |ui| {
+                for (i, h) in hits.iter().enumerate() {
+                    let line = format!("…{} [{}] {}…", h.before, h.matched, h.after);
+                    let text = format!("{}: {}", h.doc_id, egui_display_order(&line.replace('\n', " ")));
+                    if ui.selectable_label(false, text).clicked() {
+                        out.push(work(workflow::Command::OpenHit(i)));
+                    }
+                }
+            });
+    }
+}
