@@ -88,9 +88,11 @@ impl WorkUi {
         egui::Panel::bottom("work-status").show(ui, |ui| status::status_ui(ui, model));
         egui::Panel::left("work-documents")
             .default_size(250.0)
+            .size_range(180.0..=420.0)
             .show(ui, |ui| self.documents_ui(ui, model, &mut commands));
         egui::Panel::right("work-tools")
-            .default_size(280.0)
+            .default_size(290.0)
+            .size_range(220.0..=480.0)
             .show(ui, |ui| self.tools_ui(ui, model, &mut commands));
         egui::CentralPanel::default().show(ui, |ui| article_ui(ui, model, view, &mut commands));
         self.overlay_ui(ui);

@@ -25,7 +25,9 @@ impl WorkUi {
                     .spacing([18.0, 4.0])
                     .show(ui, |ui| {
                         for row in self.keymap.overlay() {
-                            ui.label(RichText::new(&row.keys).monospace().strong());
+                            // Arrow glyphs are not in every UI font.
+                            let keys = row.keys.replace('←', "Left").replace('→', "Right");
+                            ui.label(RichText::new(keys).monospace().strong());
                             ui.label(&row.help);
                             ui.end_row();
                         }
@@ -66,6 +68,8 @@ impl WorkUi {
 /// each line put into display order for egui.
 pub fn guidelines_text_ui(ui: &mut Ui) {
     for line in GUIDELINES.lines() {
+        // Arrow glyphs are not in every UI font.
+        let line = line.replace('→', "->");
         let t = line.trim_end();
         if let Some(h) = t.strip_prefix("# ") {
             ui.heading(egui_display_order(h));

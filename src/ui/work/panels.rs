@@ -34,7 +34,7 @@ impl WorkUi {
             "{} / {} done · {} in progress",
             p.done, p.total, p.in_progress
         )));
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let l = ui.label("Filter:");
             ui.add(
                 egui::TextEdit::singleline(&mut self.doc_filter)
@@ -49,7 +49,7 @@ impl WorkUi {
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 for row in s.doc_list(&self.doc_filter) {
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         let text = format!("{}  ({}+{}?)", row.id, row.entities, row.proposals);
                         let r = ui.selectable_label(row.current, text);
                         if r.clicked() {
@@ -116,7 +116,7 @@ impl WorkUi {
                 ui.separator();
                 entities_ui(ui, model, out);
                 ui.separator();
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     ui.toggle_value(&mut self.show_guidelines, "Guidelines (F2)");
                     ui.toggle_value(&mut self.show_shortcuts, "Keys (F1)");
                 });
@@ -143,7 +143,7 @@ fn entities_ui(ui: &mut Ui, model: &AppModel, out: &mut Vec<Command>) {
     for e in &ann.entities {
         let f = Focus::entity(e);
         let c = label_color(s.schema(), &e.label);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(&e.label).color(c).strong());
             let r = ui.selectable_label(focus == Some(&f), egui_display_order(&e.text));
             if r.clicked() {

@@ -13,7 +13,7 @@ const RED: Color32 = Color32::from_rgb(220, 80, 60);
 /// What the status bar says about saving, and its colour.
 pub fn save_text(status: &SaveStatus) -> (String, Color32) {
     match status {
-        SaveStatus::Saved => ("✔ saved".to_string(), GREEN),
+        SaveStatus::Saved => ("saved".to_string(), GREEN),
         SaveStatus::Saving { documents } => (format!("saving {documents}…"), AMBER),
         SaveStatus::Failed { doc_id, message } => {
             (format!("save FAILED for {doc_id} (kept in memory, retrying): {message}"), RED)

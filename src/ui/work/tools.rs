@@ -44,7 +44,7 @@ impl WorkUi {
                 }
             }
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.add(egui::Slider::new(&mut self.min_confidence, 0.0..=1.0).text("min"));
             let n = ann
                 .proposals
@@ -66,7 +66,7 @@ impl WorkUi {
                 for p in &ann.proposals {
                     let f = Focus::proposal(p);
                     let c = label_color(s.schema(), &p.label);
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         ui.label(RichText::new(format!("{}?", p.label)).color(c));
                         let text = format!("{} {:.2}", egui_display_order(&p.text), p.confidence);
                         if ui.selectable_label(focus == Some(&f), text).clicked() {
@@ -87,8 +87,8 @@ impl WorkUi {
             return;
         };
         ui.label(format!("of «{}» as", egui_display_order(&text)));
-        ui.horizontal(|ui| {
-            egui::ComboBox::from_id_salt("annotate-label")
+        ui.horizontal_wrapped(|ui| {
+            egui::ComboBox::new("annotate-label", "label")
                 .selected_text(self.annotate_label.clone())
                 .show_ui(ui, |ui| {
                     for l in &s.schema().labels {
@@ -132,7 +132,7 @@ impl WorkUi {
             r.request_focus();
         }
         let mut go = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             scope_ui(ui, &mut self.search_scope);
             go |= ui.button("Find").clicked();
         });

@@ -1,0 +1,336 @@
+//! The workbench end to end through egui_kittest: keys, clicks and drags on
+//! the real app over a real editing session (temp corpus and annotations
+//! folder); after each action the files on disk equal what is shown.
+
+#[path = "ui_support/mod.rs"]
+mod ui_support;
+#[path = "workflow_support/mod.rs"]
+mod workflow_support;
+mod wire_support;
+
+use std::sync::Arc;
+
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::{NodeT, Queryable};
+use kashif::annotation::{Origin, Status};
+use kashif::workflow::FocusKind;
+use ui_support::drag_chars;
+use wire_support::*;
+use workflow_support::FakeProposer;
+
+const A: &str = "اقتربت أرمينيا وأذربيجان من إبرام اتفاق سلام في واشنطن يوم الخميس";
+const B: &str = "قال أنتوني بلينكين في واشنطن إن الاتفاق قريب";
+const C: &str = "وصل الرئيس إلى باريس";
+
+fn proposer() -> Arc<FakeProposer> {
+    Arc::new(FakeProposer::new(&[
+        ("أرمينيا", "LOC", 0.9),
+        ("أذربيجان", "LOC", 0.8),
+        ("واشنطن", "ORG", 0.6),
+        ("الخميس", "DATE", 0.95),
+    ]))
+}
+
+struct Setup {
+    _tmp: tempfile::TempDir,
+    corpus: std::path::PathBuf,
+    ann: std::path::PathBuf,
+}
+
+fn setup() -> Setup {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    let ann = tmp.path().join("annotations");
+    write_corpus(&corpus, &[("a", A), ("b", B), ("c", C)]);
+    Setup {
+        _tmp: tmp,
+        corpus,
+        ann,
+    }
+}
+
+fn open(s: &Setup) -> egui_kittest::Harness<'static, kashif::ui::KashifApp> {
+    workbench(&s.corpus, &s.ann, proposer(), (1200.0, 700.0))
+}
+
+const NONE: Modifiers = Modifiers::NONE;
+
+#[test]
+fn accept_reject_and_relabel_proposals_by_keys() {
+    let s = setup();
+    let mut h = open(&s);
+    assert_eq!(session(&h).current_annotations().unwrap().proposals.len(), 4);
+    assert_disk_equals_shown(&h, &s.ann);
+
+    // Tab focuses the first proposal in reading order: أرمينيا.
+    key(&mut h, NONE, Key::Tab);
+    let f = session(&h).focus().unwrap().clone();
+    assert_eq!((f.kind, f.start, f.end), (FocusKind::Proposal, 7, 14));
+    // The view marks it as the focused node.
+    assert!(h.get_by_label("proposed LOC: أرمينيا").accesskit_node().is_selected() == Some(true));
+
+    key(&mut h, NONE, Key::Enter);
+    let ann = session(&h).current_annotations().unwrap();
+    assert_eq!(ann.entities.len(), 1);
+    assert_eq!(ann.entities[0].text, "أرمينيا");
+    assert!(matches!(ann.entities[0].origin, Origin::Accepted(_)));
+    assert_eq!(ann.status, Status::InProgress);
+    assert_disk_equals_shown(&h, &s.ann);
+
+    // Focus moved on to أذربيجان; X rejects it and it is remembered.
+    assert_eq!(session(&h).focus().unwrap().start, range_of(A, "أذربيجان").0);
+    key(&mut h, NONE, Key::X);
+    let ann = session(&h).current_annotations().unwrap();
+    assert_eq!(ann.rejected.len(), 1);
+    assert!(ann.proposals.iter().all(|p| p.text != "أذربيجان"));
+    assert_disk_equals_shown(&h, &s.ann);
+
+    // Next is واشنطن (ORG?): the number key 2 accepts it as LOC.
+    assert_eq!(session(&h).focus().unwrap().label, "ORG");
+    key(&mut h, NONE, Key::Num2);
+    let ann = session(&h).current_annotations().unwrap();
+    let w = ann.entities.iter().find(|e| e.text == "واشنطن").unwrap();
+    assert_eq!(w.label, "LOC");
+    assert_disk_equals_shown(&h, &s.ann);
+
+    // Backspace rejects too (الخميس).
+    key(&mut h, NONE, Key::Backspace);
+    assert_eq!(session(&h).current_annotations().unwrap().rejected.len(), 2);
+    assert_disk_equals_shown(&h, &s.ann);
+
+    // Click the accepted entity's box, then 1 relabels it PER.
+    h.get_by_label("LOC: أرمينيا").click();
+    settle(&mut h);
+    assert_eq!(session(&h).focus().unwrap().kind, FocusKind::Entity);
+    key(&mut h, NONE, Key::Num1);
+    let ann = session(&h).current_annotations().unwrap();
+    assert!(ann.entities.iter().any(|e| e.text == "أرمينيا" && e.label == "PER"));
+    assert_disk_equals_shown(&h, &s.ann);
+}
+
+#[test]
+fn create_by_drag_and_key_then_move_an_edge_and_delete() {
+    let s = setup();
+    let mut h = open(&s);
+    let (a, b) = range_of(A, "إبرام اتفاق");
+    drag_chars(&mut h, a + 1, b - 2, NONE);
+    settle(&mut h);
+    assert_eq!(session(&h).selection(), Some((a, b)));
+    key(&mut h, NONE, Key::Num4);
+    let ann = session(&h).current_annotations().unwrap();
+    let e = ann.entities.iter().find(|e| e.label == "MISC").unwrap();
+    assert_eq!((e.start, e.end, e.text.as_str()), (a, b, "إبرام اتفاق"));
+    assert_eq!(e.origin, Origin::Manual);
+    assert_disk_equals_shown(&h, &s.ann);
+
+    // Shift+Left in Arabic text extends the end by the next word.
+    key(&mut h, Modifiers::SHIFT, Key::ArrowLeft);
+    let ann = session(&h).current_annotations().unwrap();
+    assert!(ann.entities.iter().any(|e| e.text == "إبرام اتفاق سلام"));
+    assert_disk_equals_shown(&h, &s.ann);
+    key(&mut h, Modifiers::SHIFT, Key::ArrowRight);
+    assert!(session(&h)
+        .current_annotations()
+        .unwrap()
+        .entities
+        .iter()
+        .any(|e| e.text == "إبرام اتفاق"));
+
+    // The palette works like the keys: relabel the focused entity as ORG.
+    h.get_by_label("3 ORG").click();
+    settle(&mut h);
+    assert!(session(&h)
+        .current_annotations()
+        .unwrap()
+        .entities
+        .iter()
+        .any(|e| e.text == "إبرام اتفاق" && e.label == "ORG"));
+    assert_disk_equals_shown(&h, &s.ann);
+
+    key(&mut h, NONE, Key::Delete);
+    assert!(session(&h).current_annotations().unwrap().entities.is_empty());
+    assert_disk_equals_shown(&h, &s.ann);
+}
+
+#[test]
+fn undo_and_redo_by_keys() {
+    let s = setup();
+    let mut h = open(&s);
+    key(&mut h, NONE, Key::Tab);
+    key(&mut h, NONE, Key::Enter);
+    key(&mut h, NONE, Key::Enter);
+    assert_eq!(session(&h).current_annotations().unwrap().entities.len(), 2);
+    key(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(session(&h).current_annotations().unwrap().entities.len(), 1);
+    assert_disk_equals_shown(&h, &s.ann);
+    key(&mut h, Modifiers::COMMAND, Key::Z);
+    let ann = session(&h).current_annotations().unwrap();
+    assert!(ann.entities.is_empty());
+    assert_eq!(ann.status, Status::Todo);
+    assert_disk_equals_shown(&h, &s.ann);
+    key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    assert_eq!(session(&h).current_annotations().unwrap().entities.len(), 1);
+    assert_disk_equals_shown(&h, &s.ann);
+    key(&mut h, Modifiers::COMMAND, Key::Y);
+    assert_eq!(session(&h).current_annotations().unwrap().entities.len(), 2);
+    assert_disk_equals_shown(&h, &s.ann);
+}
+
+#[test]
+fn mark_done_and_move_on_then_navigate() {
+    let s = setup();
+    let mut h = open(&s);
+    assert_eq!(session(&h).current_document().unwrap().id, "a");
+    key(&mut h, NONE, Key::Tab);
+    key(&mut h, NONE, Key::Enter);
+    key(&mut h, Modifiers::COMMAND, Key::Enter);
+    assert_eq!(session(&h).annotations(0).unwrap().status, Status::Done);
+    assert_eq!(session(&h).current_document().unwrap().id, "b");
+    // The next document's proposals are there (computed in the background).
+    assert!(session(&h)
+        .current_annotations()
+        .unwrap()
+        .proposals
+        .iter()
+        .any(|p| p.text == "واشنطن"));
+    assert_disk_equals_shown(&h, &s.ann);
+    // The list shows the progress.
+    h.get_by_label_contains("1 / 3 done");
+    key(&mut h, Modifiers::COMMAND, Key::PageUp);
+    assert_eq!(session(&h).current_document().unwrap().id, "a");
+    key(&mut h, Modifiers::COMMAND, Key::PageDown);
+    key(&mut h, Modifiers::COMMAND, Key::PageDown);
+    assert_eq!(session(&h).current_document().unwrap().id, "c");
+    assert_disk_equals_shown(&h, &s.ann);
+    // A click in the document list opens that document.
+    h.get_by_label_contains("b  (").click();
+    settle(&mut h);
+    assert_eq!(session(&h).current_document().unwrap().id, "b");
+
+    // Restart: the first document not done opens, decisions are in place.
+    drop(h);
+    let h = open(&s);
+    assert_eq!(session(&h).current_document().unwrap().id, "b");
+    assert_eq!(session(&h).annotations(0).unwrap().status, Status::Done);
+    assert_eq!(session(&h).annotations(0).unwrap().entities.len(), 1);
+}
+
+#[test]
+fn a_corrupt_ron_file_opens_read_only_and_stays_byte_identical() {
+    let s = setup();
+    let dir = s.ann.join(ANNOTATOR);
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = b"(version: 1, document: \"a\", entities: [ oops".to_vec();
+    std::fs::write(dir.join("a.ron"), &bad).unwrap();
+    let mut h = open(&s);
+    assert_eq!(session(&h).current_document().unwrap().id, "a");
+    let reason = session(&h).read_only_reason().expect("read-only").to_string();
+    assert!(reason.contains("a.ron:1:"), "{reason}");
+    h.get_by_label_contains("Read-only:");
+    // No proposals for it, and every edit is refused.
+    assert!(session(&h).current_annotations().unwrap().proposals.is_empty());
+    let (a, b) = range_of(A, "أرمينيا");
+    drag_chars(&mut h, a, b - 1, NONE);
+    settle(&mut h);
+    for (m, k) in [
+        (NONE, Key::Num2),
+        (NONE, Key::Tab),
+        (NONE, Key::Enter),
+        (NONE, Key::Delete),
+        (Modifiers::COMMAND, Key::D),
+    ] {
+        key(&mut h, m, k);
+    }
+    assert!(h.state().model.message.contains("read-only"), "{}", h.state().model.message);
+    assert!(session(&h).current_annotations().unwrap().entities.is_empty());
+    session(&h).flush().unwrap();
+    drop(h);
+    assert_eq!(std::fs::read(dir.join("a.ron")).unwrap(), bad);
+}
+
+#[test]
+fn a_locked_store_opens_read_only_and_says_why() {
+    let s = setup();
+    let _holder = workflow_support::open(kashif::corpus::Corpus::load(&s.corpus).unwrap(), &s.ann);
+    let mut model = kashif::ui::AppModel::new(
+        kashif::schema::Schema::builtin(),
+        Box::new(TestBackend {
+            annotations: s.ann.clone(),
+            proposer: proposer(),
+        }),
+    );
+    model.apply(kashif::ui::Command::SetAnnotator(ANNOTATOR.into()));
+    model.apply(kashif::ui::Command::OpenFolder(s.corpus.clone()));
+    assert!(model.session.is_none());
+    let e = model.session_error.clone().unwrap();
+    assert!(e.contains("another Kashif process"), "{e}");
+    let mut h = ui_support::harness(
+        kashif::ui::KashifApp::new(model, Box::new(ui_support::NoPicker)),
+        1000.0,
+        600.0,
+    );
+    h.get_by_label_contains("Read-only: ");
+    h.run();
+}
+
+#[test]
+fn the_shortcut_overlay_lists_the_key_table() {
+    let s = setup();
+    let mut h = open(&s);
+    key(&mut h, NONE, Key::F1);
+    assert!(h.state().work.show_shortcuts);
+    let rows = h.state().work.keymap.overlay();
+    for row in &rows {
+        h.get_by_label(&row.help);
+    }
+    assert!(rows.iter().any(|r| r.keys.contains("Ctrl+Enter")));
+    key(&mut h, NONE, Key::F1);
+    assert!(!h.state().work.show_shortcuts);
+    // F2: guidelines.
+    key(&mut h, NONE, Key::F2);
+    assert!(h.state().work.show_guidelines);
+    h.get_by_label("Where an entity starts and ends");
+}
+
+#[test]
+fn bulk_accept_annotate_all_and_search_from_the_panels() {
+    let s = setup();
+    let mut h = open(&s);
+    h.get_by_label("accept all LOC (2)").click();
+    settle(&mut h);
+    assert_eq!(session(&h).current_annotations().unwrap().entities.len(), 2);
+    assert_disk_equals_shown(&h, &s.ann);
+    key(&mut h, Modifiers::COMMAND, Key::Z);
+    assert!(session(&h).current_annotations().unwrap().entities.is_empty());
+    h.state_mut().work.min_confidence = 0.85;
+    settle(&mut h);
+    h.get_by_label("accept all ≥ (2)").click();
+    settle(&mut h);
+    assert_eq!(session(&h).current_annotations().unwrap().entities.len(), 2);
+    assert_disk_equals_shown(&h, &s.ann);
+
+    // Annotate every واشنطن in the corpus: the preview counts first.
+    let (a, b) = range_of(A, "واشنطن");
+    drag_chars(&mut h, a + 1, b - 1, NONE);
+    settle(&mut h);
+    h.state_mut().work.annotate_label = "LOC".into();
+    h.state_mut().work.annotate_scope = kashif::workflow::Scope::Corpus;
+    settle(&mut h);
+    h.get_by_label("2 found, 2 new, in 2 document(s)");
+    h.get_by_label("annotate 2 (one undo step)").click();
+    settle(&mut h);
+    assert!(session(&h).annotations(1).unwrap().entities.iter().any(|e| e.text == "واشنطن"));
+    assert_disk_equals_shown(&h, &s.ann);
+
+    // Search the corpus, click the hit in b.
+    h.state_mut().work.search_query = "بلينكين".into();
+    h.state_mut().work.search_scope = kashif::workflow::Scope::Corpus;
+    settle(&mut h);
+    h.get_by_label("Find").click();
+    settle(&mut h);
+    assert_eq!(session(&h).search_hits().len(), 1);
+    h.get_by_label_contains("b: ").click();
+    settle(&mut h);
+    assert_eq!(session(&h).current_document().unwrap().id, "b");
+    assert_eq!(session(&h).selection(), Some(range_of(B, "بلينكين")));
+}

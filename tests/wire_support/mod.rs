@@ -1,0 +1,171 @@
+//! Shared by the workbench tests: the real app (AppModel + KashifApp) on an
+//! editing session over a temp corpus and annotations folder, keys and
+//! gestures through egui_kittest, and checks that the files on disk equal
+//! what the session holds and what the view shows.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use kashif::corpus::Corpus;
+use kashif::schema::Schema;
+use kashif::store;
+use kashif::ui::model::{Backend, Loaded};
+use kashif::ui::{AppModel, Command, KashifApp};
+use kashif::workflow::{Proposer, SaveTiming, Session};
+
+use super::ui_support::NoPicker;
+
+pub const ANNOTATOR: &str = "tester";
+
+pub const FAST: SaveTiming = SaveTiming {
+    debounce: std::time::Duration::from_millis(20),
+    retry: std::time::Duration::from_millis(50),
+};
+
+/// Opens sessions on the real store in `annotations`, with `proposer`.
+pub struct TestBackend {
+    pub annotations: PathBuf,
+    pub proposer: Arc<dyn Proposer>,
+}
+
+impl Backend for TestBackend {
+    fn open_folder(&mut self, dir: &Path, _: Option<&str>) -> Result<Loaded, String> {
+        // The read-only fallback: documents without annotations.
+        let corpus = Corpus::load(dir).map_err(|e| e.to_string())?;
+        Ok(Loaded {
+            documents: corpus
+                .documents
+                .into_iter()
+                .map(|document| kashif::ui::DocEntry {
+                    document,
+                    annotations: Default::default(),
+                    problems: Vec::new(),
+                })
+                .collect(),
+            errors: Vec::new(),
+        })
+    }
+
+    fn open_session(&mut self, dir: &Path, annotator: &str) -> Result<Session, String> {
+        let corpus = Corpus::load(dir).map_err(|e| e.to_string())?;
+        let mut s = Session::open_with(corpus, Schema::builtin(), &self.annotations, annotator, FAST)
+            .map_err(|e| e.to_string())?;
+        s.set_proposer(self.proposer.clone());
+        Ok(s)
+    }
+}
+
+/// A corpus folder with these documents.
+pub fn write_corpus(dir: &Path, docs: &[(&str, &str)]) {
+    std::fs::create_dir_all(dir).unwrap();
+    for (id, text) in docs {
+        std::fs::write(dir.join(format!("{id}.txt")), text).unwrap();
+    }
+}
+
+/// The app with `ANNOTATOR`'s session open on `corpus`, in a harness,
+/// proposals for the first document already in.
+pub fn workbench(
+    corpus: &Path,
+    annotations: &Path,
+    proposer: Arc<dyn Proposer>,
+    size: (f32, f32),
+) -> Harness<'static, KashifApp> {
+    let backend = TestBackend {
+        annotations: annotations.to_path_buf(),
+        proposer,
+    };
+    let mut model = AppModel::new(Schema::builtin(), Box::new(backend));
+    model.apply(Command::SetAnnotator(ANNOTATOR.into()));
+    model.apply(Command::OpenFolder(corpus.to_path_buf()));
+    let app = KashifApp::new(model, Box::new(NoPicker));
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(size.0, size.1))
+        .with_max_steps(16)
+        .build_ui_state(|ui, app: &mut KashifApp| app.ui(ui), app);
+    settle(&mut h);
+    h
+}
+
+pub fn session<'a>(h: &'a Harness<'_, KashifApp>) -> &'a Session {
+    h.state().model.session.as_ref().expect("a session is open")
+}
+
+/// Runs frames until the app is idle, with every proposal request answered
+/// (so the spinner stops and runs are deterministic).
+pub fn settle(h: &mut Harness<'_, KashifApp>) {
+    for _ in 0..10 {
+        h.step();
+        let busy = {
+            let s = h.state_mut().model.session.as_mut();
+            match s {
+                Some(s) if s.proposing() => {
+                    s.wait_for_proposals();
+                    true
+                }
+                _ => false,
+            }
+        };
+        if !busy {
+            break;
+        }
+    }
+    h.run();
+}
+
+pub fn key(h: &mut Harness<'_, KashifApp>, mods: egui::Modifiers, k: egui::Key) {
+    h.key_press_modifiers(mods, k);
+    settle(h);
+}
+
+/// Flushes, then checks every editable document's file equals the session,
+/// and the view's entity and proposal nodes equal the open document's.
+pub fn assert_disk_equals_shown(h: &Harness<'_, KashifApp>, annotations: &Path) {
+    let s = session(h);
+    s.flush().expect("flush");
+    let schema = Schema::builtin();
+    for (i, doc) in s.documents().iter().enumerate() {
+        let state = s.state(i).unwrap();
+        if state.read_only.is_some() {
+            continue;
+        }
+        match store::read(annotations, ANNOTATOR, doc, &schema).expect("file loads") {
+            Some(loaded) => assert_eq!(
+                loaded.annotations, state.annotations,
+                "{}: disk differs from memory",
+                doc.id
+            ),
+            None => assert_eq!(state.annotations, Default::default(), "{}: no file", doc.id),
+        }
+    }
+    if let Some(ann) = s.current_annotations() {
+        let mut shown: Vec<String> = h
+            .query_all_by_role(Role::Mark)
+            .filter_map(|n| n.accesskit_node().label())
+            .collect();
+        let mut want: Vec<String> = ann
+            .entities
+            .iter()
+            .map(|e| format!("{}: {}", e.label, e.text))
+            .chain(
+                ann.proposals
+                    .iter()
+                    .map(|p| format!("proposed {}: {}", p.label, p.text)),
+            )
+            .collect();
+        shown.sort();
+        want.sort();
+        assert_eq!(shown, want, "the view shows other boxes than the session holds");
+    }
+}
+
+/// Char range of the first occurrence of `needle`.
+pub fn range_of(text: &str, needle: &str) -> (usize, usize) {
+    let b = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in text"));
+    let s = text[..b].chars().count();
+    (s, s + needle.chars().count())
+}
