@@ -137,6 +137,25 @@ fn main() {
     let t = Instant::now();
     let mut s = Session::open(corpus, Schema::builtin(), &ann_dir, "bench").expect("session");
     let open = t.elapsed();
+    // Filtering 2,000 proposals against 2,000 entities (part of merging
+    // them on the UI thread when they arrive).
+    {
+        let ann = s.current_annotations().expect("open document");
+        let idx = CharIndex::new(&text);
+        let raw = Every {
+            words: props.clone(),
+        }
+        .propose("long", &text);
+        let n = raw.len();
+        let t = Instant::now();
+        let fresh = kashif::workflow::fresh_proposals(ann, &text, &idx, raw);
+        println!(
+            "filter {n} proposals against {} entities: {:.1?} ({} kept)",
+            ann.entities.len(),
+            t.elapsed(),
+            fresh.len()
+        );
+    }
     s.set_proposer(Arc::new(Every { words: props }));
     s.wait_for_proposals();
     let a = s.current_annotations().expect("open document");

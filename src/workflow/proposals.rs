@@ -6,6 +6,7 @@
 //! rejected proposal, or one at the place of an existing entity, never
 //! comes back.
 
+use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -122,13 +123,26 @@ impl Drop for ProposalWorker {
 /// The proposals worth showing: inside the text (their `text` is taken from
 /// the document), not rejected before, not at the place of an existing
 /// entity (whatever its label), not already pending, no duplicates.
+/// Hash lookups keep this linear: a long article can bring thousands.
 pub fn fresh_proposals(
     doc: &DocAnnotations,
     text: &str,
     index: &CharIndex,
     proposals: Vec<Proposal>,
 ) -> Vec<Proposal> {
+    let taken: HashSet<(usize, usize)> = doc.entities.iter().map(|s| (s.start, s.end)).collect();
+    let seen: HashSet<(usize, usize, &str)> = doc
+        .proposals
+        .iter()
+        .map(|p| (p.start, p.end, p.label.as_str()))
+        .chain(
+            doc.rejected
+                .iter()
+                .map(|r| (r.start, r.end, r.label.as_str())),
+        )
+        .collect();
     let mut out: Vec<Proposal> = Vec::new();
+    let mut fresh: HashSet<(usize, usize, String)> = HashSet::new();
     for mut p in proposals {
         let Some(covered) = (p.start < p.end)
             .then(|| index.slice(text, p.start, p.end))
@@ -136,22 +150,28 @@ pub fn fresh_proposals(
         else {
             continue;
         };
-        p.text = covered.to_string();
-        p.confidence = p.confidence.clamp(0.0, 1.0);
-        let taken = doc
-            .entities
-            .iter()
-            .any(|s| s.start == p.start && s.end == p.end);
-        if taken
-            || doc.is_rejected(&p)
-            || doc.find_proposal(&p).is_some()
-            || out.iter().any(|q| q.same_place(&p))
+        if taken.contains(&(p.start, p.end))
+            || seen.contains(&(p.start, p.end, p.label.as_str()))
+            || !fresh.insert((p.start, p.end, p.label.clone()))
         {
             continue;
         }
+        p.text = covered.to_string();
+        p.confidence = p.confidence.clamp(0.0, 1.0);
         out.push(p);
     }
     out
+}
+
+/// Adds fresh proposals (from [`fresh_proposals`]) to the pending list,
+/// keeping its order. Not an undoable edit: see the module doc.
+pub(crate) fn add_pending(doc: &mut DocAnnotations, fresh: Vec<Proposal>) -> usize {
+    let n = fresh.len();
+    if n > 0 {
+        doc.proposals.extend(fresh);
+        doc.proposals.sort_by(|a, b| a.key().cmp(&b.key()));
+    }
+    n
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use super::doc_list::{DocRow, Progress};
 use super::doc_state::DocState;
 use super::focus::Focus;
 use super::learning::{LearnStatus, LearnWorker, Learner};
-use super::proposals::{Answer, ProposalWorker, Proposer, fresh_proposals};
+use super::proposals::{Answer, ProposalWorker, Proposer, add_pending, fresh_proposals};
 use super::search::Hit;
 use super::undo::UndoStack;
 use super::waker::Waker;
@@ -368,15 +368,7 @@ impl Session {
         }
         let idx = state.index(&doc.text);
         let fresh = fresh_proposals(&state.annotations, &doc.text, &idx, proposals);
-        let mut added = 0;
-        for p in fresh {
-            if Edit::Propose(p)
-                .apply(&mut state.annotations, &doc.text, &idx)
-                .is_ok()
-            {
-                added += 1;
-            }
-        }
+        let added = add_pending(&mut state.annotations, fresh);
         if added > 0 {
             self.save(i);
         }
