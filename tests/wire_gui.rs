@@ -334,3 +334,39 @@ fn bulk_accept_annotate_all_and_search_from_the_panels() {
     assert_eq!(session(&h).current_document().unwrap().id, "b");
     assert_eq!(session(&h).selection(), Some(range_of(B, "بلينكين")));
 }
+
+#[test]
+fn dragging_an_edge_of_the_focused_entity_resizes_it() {
+    let s = setup();
+    let mut h = open(&s);
+    let (a, b) = range_of(A, "إبرام");
+    drag_chars(&mut h, a + 1, b - 1, NONE);
+    settle(&mut h);
+    key(&mut h, NONE, Key::Num4);
+    assert_eq!(session(&h).focus().unwrap().start, a);
+    // Right to left: the end edge is the left side of the last char. Drag
+    // it onto the next word.
+    let last = h.state().view.char_rect(b - 1).unwrap();
+    let grab = egui::pos2(last.left() + 1.0, last.center().y);
+    let (c, _) = range_of(A, "اتفاق");
+    let to = ui_support::at(&h, c + 2);
+    ui_support::drag(&mut h, grab, to, NONE);
+    settle(&mut h);
+    let ann = session(&h).current_annotations().unwrap();
+    assert_eq!(ann.entities.len(), 1);
+    assert_eq!(ann.entities[0].text, "إبرام اتفاق");
+    assert_disk_equals_shown(&h, &s.ann);
+    // The start edge (right side of the first char) shrinks nothing past
+    // the end and moves back to include من.
+    let first = h.state().view.char_rect(a).unwrap();
+    let grab = egui::pos2(first.right() - 1.0, first.center().y);
+    let to = ui_support::at(&h, range_of(A, "من").0);
+    ui_support::drag(&mut h, grab, to, NONE);
+    settle(&mut h);
+    let ann = session(&h).current_annotations().unwrap();
+    assert_eq!(ann.entities[0].text, "من إبرام اتفاق");
+    assert_disk_equals_shown(&h, &s.ann);
+    // Undo takes the resize back.
+    key(&mut h, Modifiers::COMMAND, Key::Z);
+    assert_eq!(session(&h).current_annotations().unwrap().entities[0].text, "إبرام اتفاق");
+}

@@ -203,7 +203,7 @@ impl KashifApp {
             match e {
                 ViewEvent::Selected { start, end } => commands.push(Command::Select { start, end }),
                 ViewEvent::EntityClicked(e) => commands.push(Command::Focus(Some(e))),
-                ViewEvent::Copied(_) => {}
+                ViewEvent::Copied(_) | ViewEvent::Resized { .. } => {}
             }
         }
     }

@@ -10,6 +10,7 @@ use egui::{Key, Modifiers, Pos2, Rect, Response, Sense, Ui, vec2};
 
 mod a11y;
 mod boxes;
+mod edges;
 mod paint;
 mod pointer;
 
@@ -48,6 +49,9 @@ pub enum ViewEvent {
     EntityClicked(EntityRef),
     /// The selection was copied to the clipboard.
     Copied(String),
+    /// The focused entity's edge was dragged: it should get these
+    /// boundaries (chars).
+    Resized { start: usize, end: usize },
 }
 
 /// What the view shows this frame.
@@ -77,6 +81,8 @@ pub struct ArticleView {
     chars: Vec<char>,
     zoom: f32,
     drag: Option<Drag>,
+    /// An edge of the focused entity being dragged.
+    edge_drag: Option<edges::EdgeDrag>,
     /// Screen position of the article origin in the last frame.
     origin: Pos2,
     keys: Vec<CacheKey>,
@@ -108,6 +114,7 @@ impl ArticleView {
             chars: Vec::new(),
             zoom: 1.0,
             drag: None,
+            edge_drag: None,
             origin: Pos2::ZERO,
             keys: Vec::new(),
             scroll_to_top: false,
@@ -295,7 +302,9 @@ impl ArticleView {
         let visible_for_a11y = visible.clone();
         let boxes = self.entity_pieces(visible.clone(), input.annotations);
 
-        self.pointer(ui, &response, input, &boxes, events);
+        if !self.edge_pointer(ui, &response, input, events) {
+            self.pointer(ui, &response, input, &boxes, events);
+        }
         self.copy(ui, input, events);
 
         let painter = ui.painter_at(rect.intersect(ui.clip_rect()));
@@ -307,6 +316,8 @@ impl ArticleView {
                 _ => None,
             })
             .or(input.selection);
+        // While an edge is dragged, the range it would give is highlighted.
+        let selection = self.edge_drag.map(|d| d.now).or(selection);
         self.paint_selection(
             &painter,
             visible.clone(),

@@ -183,6 +183,9 @@ fn article_ui(ui: &mut Ui, model: &AppModel, view: &mut ArticleView, commands: &
                     commands.push(Command::Work(workflow::Command::Focus(f)));
                 }
             }
+            ViewEvent::Resized { start, end } => {
+                commands.push(Command::Work(workflow::Command::Resize { start, end }))
+            }
             ViewEvent::Copied(_) => {}
         }
     }
