@@ -140,17 +140,25 @@ fn entities_ui(ui: &mut Ui, model: &AppModel, out: &mut Vec<Command>) {
         }
     }
     let focus = s.focus();
-    for e in &ann.entities {
-        let f = Focus::entity(e);
-        let c = label_color(s.schema(), &e.label);
-        ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(&e.label).color(c).strong());
-            let r = ui.selectable_label(focus == Some(&f), egui_display_order(&e.text));
-            if r.clicked() {
-                out.push(work(workflow::Command::Focus(f)));
+    // Only the rows in view are laid out: a long article has thousands.
+    let row = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
+    egui::ScrollArea::vertical()
+        .id_salt("work-entities")
+        .max_height(260.0)
+        .auto_shrink([false, true])
+        .show_rows(ui, row, ann.entities.len(), |ui, rows| {
+            for e in &ann.entities[rows] {
+                let f = Focus::entity(e);
+                let c = label_color(s.schema(), &e.label);
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(&e.label).color(c).strong());
+                    let r = ui.selectable_label(focus == Some(&f), egui_display_order(&e.text));
+                    if r.clicked() {
+                        out.push(work(workflow::Command::Focus(f)));
+                    }
+                });
             }
         });
-    }
     if !ann.detached.is_empty() {
         ui.label(format!("{} detached (text changed; not placed):", ann.detached.len()));
         for d in &ann.detached {

@@ -59,14 +59,16 @@ impl WorkUi {
             }
         });
         let focus = s.focus();
+        let row = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
         egui::ScrollArea::vertical()
             .id_salt("work-proposals")
-            .max_height(140.0)
-            .show(ui, |ui| {
-                for p in &ann.proposals {
+            .max_height(160.0)
+            .auto_shrink([false, true])
+            .show_rows(ui, row, ann.proposals.len(), |ui, rows| {
+                for p in &ann.proposals[rows] {
                     let f = Focus::proposal(p);
                     let c = label_color(s.schema(), &p.label);
-                    ui.horizontal_wrapped(|ui| {
+                    ui.horizontal(|ui| {
                         ui.label(RichText::new(format!("{}?", p.label)).color(c));
                         let text = format!("{} {:.2}", egui_display_order(&p.text), p.confidence);
                         if ui.selectable_label(focus == Some(&f), text).clicked() {

@@ -1,0 +1,322 @@
+//! The workbench's key-to-frame speed on a long article:
+//! `cargo bench --bench wire`.
+//!
+//! The whole window (documents, tools, article, status bar) over a real
+//! editing session with autosave, on one document of the seeds repeated to
+//! 100,000 chars with 2,000 entities (1,500 saved, 500 proposals). For each
+//! kind of key press: the time from handing egui the key event to the
+//! tessellated frame that shows its effect (CPU; the GPU upload is not
+//! counted). Then: frames that ran while autosave was writing the file,
+//! against frames that did not, to show saving never stalls a frame.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use egui::{Event, Key, Modifiers, Pos2, RawInput, Rect, vec2};
+use kashif::annotation::{DocAnnotations, Origin, Proposal, Source, Span};
+use kashif::corpus::Corpus;
+use kashif::schema::Schema;
+use kashif::store::Store;
+use kashif::ui::fonts::install_egui_fonts;
+use kashif::ui::model::{Backend, Loaded};
+use kashif::ui::picker::FolderPicker;
+use kashif::ui::words::word_at;
+use kashif::ui::{AppModel, Command, KashifApp};
+use kashif::workflow::{self, Focus, SaveTiming, Session};
+
+const TARGET_CHARS: usize = 100_000;
+const ENTITIES: usize = 2_000;
+const WIDTH: f32 = 1600.0;
+const HEIGHT: f32 = 1000.0;
+const ANNOTATOR: &str = "bench";
+
+fn article() -> String {
+    let mut seeds: Vec<_> = std::fs::read_dir("seeds")
+        .expect("run from the repository root (seeds/)")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    seeds.sort();
+    let texts: Vec<String> = seeds
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
+    let mut text = String::new();
+    'fill: loop {
+        for t in &texts {
+            text.push_str(t.trim_end());
+            text.push_str("\n\n");
+            if text.chars().count() >= TARGET_CHARS {
+                break 'fill;
+            }
+        }
+    }
+    text.chars().take(TARGET_CHARS).collect()
+}
+
+/// `ENTITIES` one-word boxes spread evenly, every fourth a proposal.
+fn annotations(text: &str) -> DocAnnotations {
+    let chars: Vec<char> = text.chars().collect();
+    let labels = ["PER", "LOC", "ORG", "MISC", "DATE"];
+    let step = chars.len() / ENTITIES;
+    let mut ann = DocAnnotations::default();
+    let mut last_end = 0;
+    for k in 0..ENTITIES {
+        let at = (k * step).max(last_end);
+        let Some((s, e)) = (at..chars.len()).find_map(|i| word_at(&chars, i)) else {
+            break;
+        };
+        last_end = e;
+        let word: String = chars[s..e].iter().collect();
+        let label = labels[k % labels.len()].to_string();
+        if k % 4 == 3 {
+            ann.proposals.push(Proposal {
+                start: s,
+                end: e,
+                label,
+                text: word,
+                confidence: 0.6,
+                source: Source::Model,
+            });
+        } else {
+            ann.entities.push(Span {
+                start: s,
+                end: e,
+                label,
+                origin: Origin::Manual,
+                text: word,
+            });
+        }
+    }
+    ann
+}
+
+struct Bench {
+    annotations: std::path::PathBuf,
+}
+
+impl Backend for Bench {
+    fn open_folder(&mut self, dir: &Path, _: Option<&str>) -> Result<Loaded, String> {
+        Err(format!("{}: the bench only opens sessions", dir.display()))
+    }
+
+    fn open_session(&mut self, dir: &Path, annotator: &str) -> Result<Session, String> {
+        let corpus = Corpus::load(dir).map_err(|e| e.to_string())?;
+        // A short debounce so the file is written often while keys run.
+        let timing = SaveTiming {
+            debounce: Duration::from_millis(20),
+            retry: Duration::from_millis(200),
+        };
+        Session::open_with(corpus, Schema::builtin(), &self.annotations, annotator, timing)
+            .map_err(|e| e.to_string())
+    }
+}
+
+struct NoPicker;
+impl FolderPicker for NoPicker {
+    fn pick_folder(&mut self) -> Option<std::path::PathBuf> {
+        None
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn stats(mut v: Vec<f64>) -> (f64, f64, f64) {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let p = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+    (p(0.5), p(0.95), v[v.len() - 1])
+}
+
+struct Window {
+    ctx: egui::Context,
+    app: KashifApp,
+    /// Frames that overlapped an autosave write, and those that did not.
+    during_write: Vec<f64>,
+    no_write: Vec<f64>,
+}
+
+impl Window {
+    /// One frame with these events: egui pass over the whole window plus
+    /// tessellation. Returns its duration.
+    fn frame(&mut self, events: Vec<Event>) -> Duration {
+        let raw = RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(WIDTH, HEIGHT))),
+            events,
+            ..Default::default()
+        };
+        let writing_before = self.session().writing();
+        let t = Instant::now();
+        let app = &mut self.app;
+        let out = self.ctx.run_ui(raw, |ui| app.ui(ui));
+        let _ = self.ctx.tessellate(out.shapes, out.pixels_per_point);
+        let d = t.elapsed();
+        if writing_before || self.session().writing() {
+            self.during_write.push(ms(d));
+        } else {
+            self.no_write.push(ms(d));
+        }
+        d
+    }
+
+    fn key(&mut self, mods: Modifiers, key: Key) -> f64 {
+        let ev = Event::Key {
+            key,
+            physical_key: None,
+            pressed: true,
+            repeat: false,
+            modifiers: mods,
+        };
+        ms(self.frame(vec![ev]))
+    }
+
+    fn session(&self) -> &Session {
+        self.app.model.session.as_ref().expect("session")
+    }
+
+    fn run(&mut self, c: workflow::Command) {
+        self.app.model.apply(Command::Work(c));
+    }
+
+    /// Focuses the `k`-th proposal or entity (not timed), then lets the view
+    /// scroll there.
+    fn focus(&mut self, proposal: bool, k: usize) {
+        let ann = self.session().current_annotations().expect("doc");
+        let f = if proposal {
+            Focus::proposal(&ann.proposals[k % ann.proposals.len()])
+        } else {
+            Focus::entity(&ann.entities[k % ann.entities.len()])
+        };
+        self.run(workflow::Command::Focus(f));
+        self.frame(vec![]);
+        self.frame(vec![]);
+    }
+}
+
+fn report(name: &str, v: Vec<f64>) {
+    let n = v.len();
+    let (med, p95, max) = stats(v);
+    println!("{name:<44} n={n:<4} median {med:6.2} ms  p95 {p95:6.2} ms  max {max:6.2} ms");
+}
+
+fn main() {
+    let tmp = std::env::temp_dir().join(format!("kashif-wire-bench-{}", std::process::id()));
+    let corpus = tmp.join("corpus");
+    let annotations = tmp.join("annotations");
+    std::fs::create_dir_all(&corpus).expect("temp folder");
+    let text = article();
+    std::fs::write(corpus.join("long.txt"), &text).expect("write article");
+    let ann = annotations_for(&corpus, &annotations, &text);
+    println!(
+        "article: {} chars, {} entities + {} proposals; window {WIDTH}x{HEIGHT}",
+        text.chars().count(),
+        ann.entities.len(),
+        ann.proposals.len()
+    );
+
+    let mut model = AppModel::new(
+        Schema::builtin(),
+        Box::new(Bench {
+            annotations: annotations.clone(),
+        }),
+    );
+    model.apply(Command::SetAnnotator(ANNOTATOR.into()));
+    model.apply(Command::OpenFolder(corpus.clone()));
+    let ctx = egui::Context::default();
+    install_egui_fonts(&ctx);
+    let mut w = Window {
+        ctx,
+        app: KashifApp::new(model, Box::new(NoPicker)),
+        during_write: Vec::new(),
+        no_write: Vec::new(),
+    };
+    let t = Instant::now();
+    for _ in 0..3 {
+        w.frame(vec![]);
+    }
+    println!("first frames (fonts, shaping, layout): {:.0} ms", ms(t.elapsed()));
+    for _ in 0..20 {
+        w.frame(vec![]);
+    }
+    w.during_write.clear();
+    w.no_write.clear();
+
+    let none = Modifiers::NONE;
+    let n = 150;
+    let mut tab = Vec::new();
+    for _ in 0..n {
+        tab.push(w.key(none, Key::Tab));
+        w.frame(vec![]);
+    }
+    assert!(w.session().focus().is_some(), "Tab focused nothing");
+    report("Tab (focus next, scrolls into view)", tab);
+
+    let (mut enter, mut reject, mut undo, mut redo) = (vec![], vec![], vec![], vec![]);
+    for k in 0..n {
+        w.focus(true, k * 7);
+        let before = w.session().current_annotations().map_or(0, |a| a.entities.len());
+        enter.push(w.key(none, Key::Enter));
+        let after = w.session().current_annotations().map_or(0, |a| a.entities.len());
+        assert_eq!(after, before + 1, "Enter accepted nothing");
+        undo.push(w.key(Modifiers::COMMAND, Key::Z));
+        redo.push(w.key(Modifiers::COMMAND, Key::Y));
+        w.run(workflow::Command::Undo);
+        w.focus(true, k * 7 + 3);
+        reject.push(w.key(none, Key::X));
+        w.run(workflow::Command::Undo);
+    }
+    report("Enter (accept the focused proposal)", enter);
+    report("X (reject the focused proposal)", reject);
+    report("Ctrl+Z (undo)", undo);
+    report("Ctrl+Y (redo)", redo);
+
+    let (mut relabel, mut grow, mut shrink, mut delete) = (vec![], vec![], vec![], vec![]);
+    for k in 0..n {
+        w.focus(false, k * 11);
+        relabel.push(w.key(none, if k % 2 == 0 { Key::Num2 } else { Key::Num3 }));
+        grow.push(w.key(Modifiers::SHIFT, Key::ArrowLeft));
+        shrink.push(w.key(Modifiers::SHIFT, Key::ArrowRight));
+        delete.push(w.key(none, Key::Delete));
+        w.run(workflow::Command::Undo);
+    }
+    report("2/3 (relabel the focused entity)", relabel);
+    report("Shift+Left (end edge one word on)", grow);
+    report("Shift+Right (end edge one word back)", shrink);
+    report("Delete (the focused entity)", delete);
+
+    let mut create = Vec::new();
+    for k in 0..n {
+        let ann = w.session().current_annotations().expect("doc");
+        let e = &ann.entities[(k * 13) % ann.entities.len()];
+        let (s, end) = (e.start, e.end);
+        w.run(workflow::Command::Focus(Focus::entity(e)));
+        w.run(workflow::Command::DeleteFocused);
+        w.run(workflow::Command::Select { start: s, end });
+        w.frame(vec![]);
+        w.frame(vec![]);
+        create.push(w.key(none, Key::Num4));
+    }
+    report("4 (create an entity from the selection)", create);
+
+    let writes = w.session().writes();
+    report("frames while autosave was writing", w.during_write.clone());
+    report("frames while it was not", w.no_write.clone());
+    println!("autosave wrote the file {writes} times during the key presses");
+    let t = Instant::now();
+    w.session().flush().expect("flush");
+    println!("final flush: {:.1} ms", ms(t.elapsed()));
+    drop(w);
+    let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// Writes the bench's annotations as the annotator's file (then releases
+/// the store so the session can take its lock).
+fn annotations_for(corpus: &Path, dir: &Path, text: &str) -> DocAnnotations {
+    let ann = annotations(text);
+    let c = Corpus::load(corpus).expect("corpus");
+    let store = Store::open(dir, ANNOTATOR).expect("store");
+    store.save(&c.documents[0], &ann).expect("save");
+    drop(store);
+    ann
+}
