@@ -39,6 +39,9 @@ pub struct GuiArgs {
     /// Debugging aid (screenshots): open with the shortcut overlay shown.
     #[arg(long, hide = true)]
     pub show_keys: bool,
+    /// Debugging aid (screenshots): open with the guidelines shown.
+    #[arg(long, hide = true)]
+    pub show_guidelines: bool,
     /// Debugging aid (screenshots): select this char range `START..END` and
     /// focus the first proposal or entity (Tab) on start.
     #[arg(long, hide = true)]
@@ -218,6 +221,7 @@ pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
             }
             let mut app = KashifApp::new(model, Box::new(RfdPicker));
             app.work.show_shortcuts = args.show_keys;
+            app.work.show_guidelines = args.show_guidelines;
             Ok(Box::new(app))
         }),
     )

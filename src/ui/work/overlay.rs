@@ -4,7 +4,6 @@
 use egui::{Align2, RichText, Ui};
 
 use super::WorkUi;
-use crate::ui::direction::egui_display_order;
 use crate::workflow::GUIDELINES;
 
 impl WorkUi {
@@ -64,33 +63,62 @@ impl WorkUi {
     }
 }
 
-/// The guidelines (markdown) as headings, bullets and paragraphs; Arabic in
-/// each line put into display order for egui.
+/// The guidelines (markdown) as headings, bullets and paragraphs. Their
+/// text is English with Arabic examples, so each line reads left to right
+/// with every Arabic run kept whole (egui shapes a run right to left but
+/// has no bidi: wrapping inside a run, or reordering the whole line, would
+/// scramble it).
 pub fn guidelines_text_ui(ui: &mut Ui) {
     for line in GUIDELINES.lines() {
         // Arrow glyphs are not in every UI font.
-        let line = line.replace('→', "->");
+        let line = line.replace('→', "->").replace("**", "").replace('`', "");
         let t = line.trim_end();
         if let Some(h) = t.strip_prefix("# ") {
-            ui.heading(egui_display_order(h));
+            ui.heading(h);
         } else if let Some(h) = t.strip_prefix("## ").or(t.strip_prefix("### ")) {
             ui.add_space(4.0);
-            ui.label(RichText::new(egui_display_order(h)).strong().size(16.0));
+            ui.label(RichText::new(h).strong().size(16.0));
         } else if t.starts_with('|') {
             if t.contains("---") {
                 continue;
             }
-            let cells: Vec<String> = t
-                .trim_matches('|')
-                .split('|')
-                .map(|c| egui_display_order(&c.trim().replace("**", "").replace('`', "")))
-                .collect();
-            ui.label(cells.join("  ·  "));
+            let cells: Vec<&str> = t.trim_matches('|').split('|').map(str::trim).collect();
+            mixed_line_ui(ui, &cells.join("  ·  "));
         } else if t.is_empty() {
             ui.add_space(4.0);
         } else {
-            let shown = t.replace("**", "").replace('`', "");
-            ui.label(egui_display_order(&shown));
+            mixed_line_ui(ui, t);
         }
     }
+}
+
+/// One left-to-right line holding right-to-left runs: the runs in visual
+/// order, Latin text wrapping between words, each Arabic run one unbroken
+/// label.
+pub fn mixed_line_ui(ui: &mut Ui, text: &str) {
+    use unicode_bidi::{BidiInfo, Level};
+    let info = BidiInfo::new(text, Some(Level::ltr()));
+    let Some(para) = info.paragraphs.first() else {
+        return;
+    };
+    let (levels, runs) = info.visual_runs(para, para.range.clone());
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 0.0;
+        for run in runs {
+            let part = &text[run.clone()];
+            if levels[run.start].is_rtl() {
+                if part.starts_with(' ') {
+                    ui.label(" ");
+                }
+                ui.add(egui::Label::new(part.trim()).wrap_mode(egui::TextWrapMode::Extend));
+                if part.ends_with(' ') {
+                    ui.label(" ");
+                }
+            } else {
+                for word in part.split_inclusive(' ') {
+                    ui.label(word);
+                }
+            }
+        }
+    });
 }
