@@ -107,8 +107,14 @@ impl Backend for Bench {
             debounce: Duration::from_millis(20),
             retry: Duration::from_millis(200),
         };
-        Session::open_with(corpus, Schema::builtin(), &self.annotations, annotator, timing)
-            .map_err(|e| e.to_string())
+        Session::open_with(
+            corpus,
+            Schema::builtin(),
+            &self.annotations,
+            annotator,
+            timing,
+        )
+        .map_err(|e| e.to_string())
     }
 }
 
@@ -235,7 +241,10 @@ fn main() {
     for _ in 0..3 {
         w.frame(vec![]);
     }
-    println!("first frames (fonts, shaping, layout): {:.0} ms", ms(t.elapsed()));
+    println!(
+        "first frames (fonts, shaping, layout): {:.0} ms",
+        ms(t.elapsed())
+    );
     for _ in 0..20 {
         w.frame(vec![]);
     }
@@ -255,9 +264,15 @@ fn main() {
     let (mut enter, mut reject, mut undo, mut redo) = (vec![], vec![], vec![], vec![]);
     for k in 0..n {
         w.focus(true, k * 7);
-        let before = w.session().current_annotations().map_or(0, |a| a.entities.len());
+        let before = w
+            .session()
+            .current_annotations()
+            .map_or(0, |a| a.entities.len());
         enter.push(w.key(none, Key::Enter));
-        let after = w.session().current_annotations().map_or(0, |a| a.entities.len());
+        let after = w
+            .session()
+            .current_annotations()
+            .map_or(0, |a| a.entities.len());
         assert_eq!(after, before + 1, "Enter accepted nothing");
         undo.push(w.key(Modifiers::COMMAND, Key::Z));
         redo.push(w.key(Modifiers::COMMAND, Key::Y));

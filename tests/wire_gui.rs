@@ -4,9 +4,9 @@
 
 #[path = "ui_support/mod.rs"]
 mod ui_support;
+mod wire_support;
 #[path = "workflow_support/mod.rs"]
 mod workflow_support;
-mod wire_support;
 
 use std::sync::Arc;
 
@@ -59,7 +59,10 @@ const NONE: Modifiers = Modifiers::NONE;
 fn accept_reject_and_relabel_proposals_by_keys() {
     let s = setup();
     let mut h = open(&s);
-    assert_eq!(session(&h).current_annotations().unwrap().proposals.len(), 4);
+    assert_eq!(
+        session(&h).current_annotations().unwrap().proposals.len(),
+        4
+    );
     assert_disk_equals_shown(&h, &s.ann);
 
     // Tab focuses the first proposal in reading order: أرمينيا.
@@ -67,7 +70,12 @@ fn accept_reject_and_relabel_proposals_by_keys() {
     let f = session(&h).focus().unwrap().clone();
     assert_eq!((f.kind, f.start, f.end), (FocusKind::Proposal, 7, 14));
     // The view marks it as the focused node.
-    assert!(h.get_by_label("proposed LOC: أرمينيا").accesskit_node().is_selected() == Some(true));
+    assert!(
+        h.get_by_label("proposed LOC: أرمينيا")
+            .accesskit_node()
+            .is_selected()
+            == Some(true)
+    );
 
     key(&mut h, NONE, Key::Enter);
     let ann = session(&h).current_annotations().unwrap();
@@ -78,7 +86,10 @@ fn accept_reject_and_relabel_proposals_by_keys() {
     assert_disk_equals_shown(&h, &s.ann);
 
     // Focus moved on to أذربيجان; X rejects it and it is remembered.
-    assert_eq!(session(&h).focus().unwrap().start, range_of(A, "أذربيجان").0);
+    assert_eq!(
+        session(&h).focus().unwrap().start,
+        range_of(A, "أذربيجان").0
+    );
     key(&mut h, NONE, Key::X);
     let ann = session(&h).current_annotations().unwrap();
     assert_eq!(ann.rejected.len(), 1);
@@ -104,7 +115,11 @@ fn accept_reject_and_relabel_proposals_by_keys() {
     assert_eq!(session(&h).focus().unwrap().kind, FocusKind::Entity);
     key(&mut h, NONE, Key::Num1);
     let ann = session(&h).current_annotations().unwrap();
-    assert!(ann.entities.iter().any(|e| e.text == "أرمينيا" && e.label == "PER"));
+    assert!(
+        ann.entities
+            .iter()
+            .any(|e| e.text == "أرمينيا" && e.label == "PER")
+    );
     assert_disk_equals_shown(&h, &s.ann);
 }
 
@@ -129,26 +144,36 @@ fn create_by_drag_and_key_then_move_an_edge_and_delete() {
     assert!(ann.entities.iter().any(|e| e.text == "إبرام اتفاق سلام"));
     assert_disk_equals_shown(&h, &s.ann);
     key(&mut h, Modifiers::SHIFT, Key::ArrowRight);
-    assert!(session(&h)
-        .current_annotations()
-        .unwrap()
-        .entities
-        .iter()
-        .any(|e| e.text == "إبرام اتفاق"));
+    assert!(
+        session(&h)
+            .current_annotations()
+            .unwrap()
+            .entities
+            .iter()
+            .any(|e| e.text == "إبرام اتفاق")
+    );
 
     // The palette works like the keys: relabel the focused entity as ORG.
     h.get_by_label("3 ORG").click();
     settle(&mut h);
-    assert!(session(&h)
-        .current_annotations()
-        .unwrap()
-        .entities
-        .iter()
-        .any(|e| e.text == "إبرام اتفاق" && e.label == "ORG"));
+    assert!(
+        session(&h)
+            .current_annotations()
+            .unwrap()
+            .entities
+            .iter()
+            .any(|e| e.text == "إبرام اتفاق" && e.label == "ORG")
+    );
     assert_disk_equals_shown(&h, &s.ann);
 
     key(&mut h, NONE, Key::Delete);
-    assert!(session(&h).current_annotations().unwrap().entities.is_empty());
+    assert!(
+        session(&h)
+            .current_annotations()
+            .unwrap()
+            .entities
+            .is_empty()
+    );
     assert_disk_equals_shown(&h, &s.ann);
 }
 
@@ -187,12 +212,14 @@ fn mark_done_and_move_on_then_navigate() {
     assert_eq!(session(&h).annotations(0).unwrap().status, Status::Done);
     assert_eq!(session(&h).current_document().unwrap().id, "b");
     // The next document's proposals are there (computed in the background).
-    assert!(session(&h)
-        .current_annotations()
-        .unwrap()
-        .proposals
-        .iter()
-        .any(|p| p.text == "واشنطن"));
+    assert!(
+        session(&h)
+            .current_annotations()
+            .unwrap()
+            .proposals
+            .iter()
+            .any(|p| p.text == "واشنطن")
+    );
     assert_disk_equals_shown(&h, &s.ann);
     // The list shows the progress.
     h.get_by_label_contains("1 / 3 done");
@@ -224,11 +251,20 @@ fn a_corrupt_ron_file_opens_read_only_and_stays_byte_identical() {
     std::fs::write(dir.join("a.ron"), &bad).unwrap();
     let mut h = open(&s);
     assert_eq!(session(&h).current_document().unwrap().id, "a");
-    let reason = session(&h).read_only_reason().expect("read-only").to_string();
+    let reason = session(&h)
+        .read_only_reason()
+        .expect("read-only")
+        .to_string();
     assert!(reason.contains("a.ron:1:"), "{reason}");
     h.get_by_label_contains("Read-only:");
     // No proposals for it, and every edit is refused.
-    assert!(session(&h).current_annotations().unwrap().proposals.is_empty());
+    assert!(
+        session(&h)
+            .current_annotations()
+            .unwrap()
+            .proposals
+            .is_empty()
+    );
     let (a, b) = range_of(A, "أرمينيا");
     drag_chars(&mut h, a, b - 1, NONE);
     settle(&mut h);
@@ -241,8 +277,18 @@ fn a_corrupt_ron_file_opens_read_only_and_stays_byte_identical() {
     ] {
         key(&mut h, m, k);
     }
-    assert!(h.state().model.message.contains("read-only"), "{}", h.state().model.message);
-    assert!(session(&h).current_annotations().unwrap().entities.is_empty());
+    assert!(
+        h.state().model.message.contains("read-only"),
+        "{}",
+        h.state().model.message
+    );
+    assert!(
+        session(&h)
+            .current_annotations()
+            .unwrap()
+            .entities
+            .is_empty()
+    );
     session(&h).flush().unwrap();
     drop(h);
     assert_eq!(std::fs::read(dir.join("a.ron")).unwrap(), bad);
@@ -301,7 +347,13 @@ fn bulk_accept_annotate_all_and_search_from_the_panels() {
     assert_eq!(session(&h).current_annotations().unwrap().entities.len(), 2);
     assert_disk_equals_shown(&h, &s.ann);
     key(&mut h, Modifiers::COMMAND, Key::Z);
-    assert!(session(&h).current_annotations().unwrap().entities.is_empty());
+    assert!(
+        session(&h)
+            .current_annotations()
+            .unwrap()
+            .entities
+            .is_empty()
+    );
     h.state_mut().work.min_confidence = 0.85;
     settle(&mut h);
     h.get_by_label("accept all ≥ (2)").click();
@@ -319,7 +371,14 @@ fn bulk_accept_annotate_all_and_search_from_the_panels() {
     h.get_by_label("2 found, 2 new, in 2 document(s)");
     h.get_by_label("annotate 2 (one undo step)").click();
     settle(&mut h);
-    assert!(session(&h).annotations(1).unwrap().entities.iter().any(|e| e.text == "واشنطن"));
+    assert!(
+        session(&h)
+            .annotations(1)
+            .unwrap()
+            .entities
+            .iter()
+            .any(|e| e.text == "واشنطن")
+    );
     assert_disk_equals_shown(&h, &s.ann);
 
     // Search the corpus, click the hit in b.
@@ -368,5 +427,8 @@ fn dragging_an_edge_of_the_focused_entity_resizes_it() {
     assert_disk_equals_shown(&h, &s.ann);
     // Undo takes the resize back.
     key(&mut h, Modifiers::COMMAND, Key::Z);
-    assert_eq!(session(&h).current_annotations().unwrap().entities[0].text, "إبرام اتفاق");
+    assert_eq!(
+        session(&h).current_annotations().unwrap().entities[0].text,
+        "إبرام اتفاق"
+    );
 }

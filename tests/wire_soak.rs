@@ -118,7 +118,11 @@ fn a_thousand_random_ui_actions_keep_disk_equal_to_memory() {
             counts[3] += 1;
         } else {
             // Open a document from the list.
-            let ids: Vec<String> = session(&h).documents().iter().map(|d| d.id.clone()).collect();
+            let ids: Vec<String> = session(&h)
+                .documents()
+                .iter()
+                .map(|d| d.id.clone())
+                .collect();
             let id = &ids[rng.below(ids.len())];
             if let Some(n) = h.query_all_by_label_contains(&format!("{id}  (")).next() {
                 n.click();

@@ -9,8 +9,8 @@ use super::fonts::install_egui_fonts;
 use super::model::{AppModel, Command};
 use super::picker::FolderPicker;
 use super::work::WorkUi;
-use crate::workflow::Keymap;
 use crate::annotation::Status;
+use crate::workflow::Keymap;
 
 /// Key under which eframe remembers the annotator's name.
 pub const ANNOTATOR_KEY: &str = "kashif.annotator";

@@ -29,7 +29,10 @@ impl AppModel {
         // is taken; dropping it writes what is queued.
         if let Some(old) = self.session.take() {
             if let Err(errors) = old.flush() {
-                self.message = format!("could not save {} document(s) before reopening", errors.len());
+                self.message = format!(
+                    "could not save {} document(s) before reopening",
+                    errors.len()
+                );
             }
             drop(old);
         }
@@ -40,7 +43,11 @@ impl AppModel {
         match self.backend_mut().open_session(dir, &annotator) {
             Ok(session) => {
                 self.folder = Some(dir.to_path_buf());
-                self.errors = session.corpus_errors().iter().map(|e| e.to_string()).collect();
+                self.errors = session
+                    .corpus_errors()
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect();
                 self.docs = session
                     .documents()
                     .iter()
@@ -48,7 +55,10 @@ impl AppModel {
                     .map(|(i, d)| DocEntry {
                         document: (**d).clone(),
                         annotations: session.annotations(i).cloned().unwrap_or_default(),
-                        problems: session.state(i).map(|s| s.problems.clone()).unwrap_or_default(),
+                        problems: session
+                            .state(i)
+                            .map(|s| s.problems.clone())
+                            .unwrap_or_default(),
                     })
                     .collect();
                 self.message = format!(

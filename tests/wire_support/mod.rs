@@ -52,8 +52,14 @@ impl Backend for TestBackend {
 
     fn open_session(&mut self, dir: &Path, annotator: &str) -> Result<Session, String> {
         let corpus = Corpus::load(dir).map_err(|e| e.to_string())?;
-        let mut s = Session::open_with(corpus, Schema::builtin(), &self.annotations, annotator, FAST)
-            .map_err(|e| e.to_string())?;
+        let mut s = Session::open_with(
+            corpus,
+            Schema::builtin(),
+            &self.annotations,
+            annotator,
+            FAST,
+        )
+        .map_err(|e| e.to_string())?;
         s.set_proposer(self.proposer.clone());
         Ok(s)
     }
@@ -170,10 +176,16 @@ fn check_disk(h: &Harness<'_, KashifApp>, annotations: &Path, all_shown: bool) {
         shown.sort();
         want.sort();
         if all_shown {
-            assert_eq!(shown, want, "the view shows other boxes than the session holds");
+            assert_eq!(
+                shown, want,
+                "the view shows other boxes than the session holds"
+            );
         } else {
             for x in &shown {
-                assert!(want.contains(x), "the view shows {x:?}, the session has no such box");
+                assert!(
+                    want.contains(x),
+                    "the view shows {x:?}, the session has no such box"
+                );
             }
         }
     }
@@ -181,7 +193,9 @@ fn check_disk(h: &Harness<'_, KashifApp>, annotations: &Path, all_shown: bool) {
 
 /// Char range of the first occurrence of `needle`.
 pub fn range_of(text: &str, needle: &str) -> (usize, usize) {
-    let b = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in text"));
+    let b = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"));
     let s = text[..b].chars().count();
     (s, s + needle.chars().count())
 }

@@ -41,7 +41,11 @@ impl ArticleView {
                 .find(|&li| !l.pieces(li, c, c + 1).is_empty())
                 .is_some_and(|li| l.lines()[li].rtl);
             // The start edge leads the text, the end edge trails it.
-            let x = if start_edge == rtl { r.right() } else { r.left() };
+            let x = if start_edge == rtl {
+                r.right()
+            } else {
+                r.left()
+            };
             if (pos.x - x).abs() <= GRAB && pos.y >= r.top() - 2.0 && pos.y <= r.bottom() + 2.0 {
                 return Some(EdgeDrag {
                     from: (e.start, e.end),

@@ -99,7 +99,10 @@ mod tests {
             run(egui::Key::Num2, none),
             Some(Command::ApplyLabel("LOC".into()))
         );
-        assert_eq!(run(egui::Key::Z, egui::Modifiers::COMMAND), Some(Command::Undo));
+        assert_eq!(
+            run(egui::Key::Z, egui::Modifiers::COMMAND),
+            Some(Command::Undo)
+        );
         assert_eq!(
             run(
                 egui::Key::Z,
@@ -117,8 +120,10 @@ mod tests {
             Some(Action::Ui(_))
         ));
         // Typing in a field: a digit is text, not a label key.
-        assert!(chord_of(egui::Key::Num1, none)
-            .and_then(|c| km.action(c, true))
-            .is_none());
+        assert!(
+            chord_of(egui::Key::Num1, none)
+                .and_then(|c| km.action(c, true))
+                .is_none()
+        );
     }
 }

@@ -179,7 +179,10 @@ fn article_ui(ui: &mut Ui, model: &AppModel, view: &mut ArticleView, commands: &
                 if let Some(f) = focus_of(e, ann) {
                     // A clicked box is what the keys act on next, not an
                     // older selection.
-                    commands.push(Command::Work(workflow::Command::Select { start: 0, end: 0 }));
+                    commands.push(Command::Work(workflow::Command::Select {
+                        start: 0,
+                        end: 0,
+                    }));
                     commands.push(Command::Work(workflow::Command::Focus(f)));
                 }
             }

@@ -35,7 +35,8 @@ impl WorkUi {
                 ui.label(
                     RichText::new(
                         "Mouse: drag to select (Alt: exact chars), double-click a word, \
-                         click a box to focus it, click a label in the palette. \
+                         click a box to focus it, drag an edge of the focused entity to resize it, \
+                         click a label in the palette. \
                          Ctrl +/−/0 zoom. F1 or ? closes this.",
                     )
                     .small(),
@@ -55,7 +56,7 @@ impl WorkUi {
             .open(&mut open)
             .default_size([520.0, 560.0])
             .show(ui.ctx(), |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| guidelines_text_ui(ui));
+                egui::ScrollArea::vertical().show(ui, guidelines_text_ui);
             });
         if !open {
             self.show_guidelines = false;

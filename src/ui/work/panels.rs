@@ -49,27 +49,24 @@ impl WorkUi {
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 for row in s.doc_list(&self.doc_filter) {
-                    ui.horizontal_wrapped(|ui| {
-                        let text = format!("{}  ({}+{}?)", row.id, row.entities, row.proposals);
-                        let r = ui.selectable_label(row.current, text);
-                        if r.clicked() {
-                            out.push(work(workflow::Command::Open(row.id.clone())));
-                        }
-                        if row.current && r.changed() {
-                            r.scroll_to_me(None);
-                        }
+                    ui.horizontal(|ui| {
+                        // Status first: it stays on the row however long the id.
                         match &row.read_only {
                             Some(why) => {
                                 ui.colored_label(Color32::from_rgb(220, 80, 60), "read-only")
                                     .on_hover_text(why);
                             }
                             None => {
-                                ui.label(
-                                    RichText::new(row.status.as_str())
-                                        .color(status_color(ui, row.status))
-                                        .small(),
-                                );
+                                let t = RichText::new(format!("{:<11}", row.status.as_str()))
+                                    .color(status_color(ui, row.status))
+                                    .small()
+                                    .monospace();
+                                ui.label(t);
                             }
+                        }
+                        let text = format!("{}  ({}+{}?)", row.id, row.entities, row.proposals);
+                        if ui.selectable_label(row.current, text).clicked() {
+                            out.push(work(workflow::Command::Open(row.id.clone())));
                         }
                     });
                 }
@@ -99,7 +96,9 @@ impl WorkUi {
                     for l in &s.schema().labels {
                         let c = label_color(s.schema(), &l.name);
                         let b = egui::Button::new(
-                            RichText::new(format!("{} {}", l.key, l.name)).color(Color32::WHITE).strong(),
+                            RichText::new(format!("{} {}", l.key, l.name))
+                                .color(Color32::WHITE)
+                                .strong(),
                         )
                         .fill(c.gamma_multiply(0.85));
                         if ui.add(b).on_hover_text(&l.display).clicked() {
@@ -160,7 +159,10 @@ fn entities_ui(ui: &mut Ui, model: &AppModel, out: &mut Vec<Command>) {
             }
         });
     if !ann.detached.is_empty() {
-        ui.label(format!("{} detached (text changed; not placed):", ann.detached.len()));
+        ui.label(format!(
+            "{} detached (text changed; not placed):",
+            ann.detached.len()
+        ));
         for d in &ann.detached {
             ui.label(format!("{} {}", d.label, egui_display_order(&d.text)));
         }

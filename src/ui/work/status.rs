@@ -15,9 +15,10 @@ pub fn save_text(status: &SaveStatus) -> (String, Color32) {
     match status {
         SaveStatus::Saved => ("saved".to_string(), GREEN),
         SaveStatus::Saving { documents } => (format!("saving {documents}…"), AMBER),
-        SaveStatus::Failed { doc_id, message } => {
-            (format!("save FAILED for {doc_id} (kept in memory, retrying): {message}"), RED)
-        }
+        SaveStatus::Failed { doc_id, message } => (
+            format!("save FAILED for {doc_id} (kept in memory, retrying): {message}"),
+            RED,
+        ),
     }
 }
 

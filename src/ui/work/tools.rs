@@ -38,7 +38,10 @@ impl WorkUi {
         ui.horizontal_wrapped(|ui| {
             for l in &s.schema().labels {
                 let n = ann.proposals.iter().filter(|p| p.label == l.name).count();
-                let b = ui.add_enabled(n > 0, egui::Button::new(format!("accept all {} ({n})", l.name)));
+                let b = ui.add_enabled(
+                    n > 0,
+                    egui::Button::new(format!("accept all {} ({n})", l.name)),
+                );
                 if b.clicked() {
                     out.push(work(workflow::Command::AcceptAllOfLabel(l.name.clone())));
                 }
@@ -79,7 +82,12 @@ impl WorkUi {
             });
     }
 
-    pub(super) fn annotate_all_ui(&mut self, ui: &mut Ui, model: &AppModel, out: &mut Vec<Command>) {
+    pub(super) fn annotate_all_ui(
+        &mut self,
+        ui: &mut Ui,
+        model: &AppModel,
+        out: &mut Vec<Command>,
+    ) {
         let Some(s) = &model.session else {
             return;
         };
@@ -105,11 +113,17 @@ impl WorkUi {
             preview.occurrences, preview.new, preview.documents
         );
         if preview.read_only > 0 {
-            summary.push_str(&format!("; {} in read-only documents left alone", preview.read_only));
+            summary.push_str(&format!(
+                "; {} in read-only documents left alone",
+                preview.read_only
+            ));
         }
         ui.label(summary);
         if ui
-            .add_enabled(preview.new > 0, egui::Button::new(format!("annotate {} (one undo step)", preview.new)))
+            .add_enabled(
+                preview.new > 0,
+                egui::Button::new(format!("annotate {} (one undo step)", preview.new)),
+            )
             .clicked()
         {
             out.push(work(workflow::Command::AnnotateAll {
@@ -154,7 +168,11 @@ impl WorkUi {
             .show(ui, |ui| {
                 for (i, h) in hits.iter().enumerate() {
                     let line = format!("…{} [{}] {}…", h.before, h.matched, h.after);
-                    let text = format!("{}: {}", h.doc_id, egui_display_order(&line.replace('\n', " ")));
+                    let text = format!(
+                        "{}: {}",
+                        h.doc_id,
+                        egui_display_order(&line.replace('\n', " "))
+                    );
                     if ui.selectable_label(false, text).clicked() {
                         out.push(work(workflow::Command::OpenHit(i)));
                     }
