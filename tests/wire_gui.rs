@@ -18,7 +18,7 @@ use ui_support::drag_chars;
 use wire_support::*;
 use workflow_support::FakeProposer;
 
-const A: &str = "اقتربت أرمينيا وأذربيجان من إبرام اتفاق سلام في واشنطن يوم الخميس";
+const A: &str = "اقتربت أرمينيا وأذربيجان من إبرام اتفاق سلام في واشنطن يوم الخميس مع بلينكين";
 const B: &str = "قال أنتوني بلينكين في واشنطن إن الاتفاق قريب";
 const C: &str = "وصل الرئيس إلى باريس";
 
@@ -303,6 +303,7 @@ fn a_locked_store_opens_read_only_and_says_why() {
         Box::new(TestBackend {
             annotations: s.ann.clone(),
             proposer: proposer(),
+            learner: None,
         }),
     );
     model.apply(kashif::ui::Command::SetAnnotator(ANNOTATOR.into()));
@@ -382,7 +383,7 @@ fn bulk_accept_annotate_all_and_search_from_the_panels() {
     assert_disk_equals_shown(&h, &s.ann);
 
     // Search the corpus, click the hit in b.
-    h.state_mut().work.search_query = "بلينكين".into();
+    h.state_mut().work.search_query = "أنتوني".into();
     h.state_mut().work.search_scope = kashif::workflow::Scope::Corpus;
     settle(&mut h);
     h.get_by_label("Find").click();
@@ -391,7 +392,7 @@ fn bulk_accept_annotate_all_and_search_from_the_panels() {
     h.get_by_label_contains("b: ").click();
     settle(&mut h);
     assert_eq!(session(&h).current_document().unwrap().id, "b");
-    assert_eq!(session(&h).selection(), Some(range_of(B, "بلينكين")));
+    assert_eq!(session(&h).selection(), Some(range_of(B, "أنتوني")));
 }
 
 #[test]
@@ -431,4 +432,51 @@ fn dragging_an_edge_of_the_focused_entity_resizes_it() {
         session(&h).current_annotations().unwrap().entities[0].text,
         "إبرام اتفاق"
     );
+}
+
+#[test]
+fn marking_done_teaches_the_proposer_and_the_status_bar_says_so() {
+    let s = setup();
+    let learning = Arc::new(kashif::workflow::LearningProposer::new(FakeProposerRef(
+        proposer(),
+    )));
+    let mut h = workbench_learning(
+        &s.corpus,
+        &s.ann,
+        learning.clone(),
+        Some(learning.clone()),
+        (1200.0, 700.0),
+    );
+    let (a, b) = range_of(A, "بلينكين");
+    drag_chars(&mut h, a + 1, b - 1, NONE);
+    settle(&mut h);
+    key(&mut h, NONE, Key::Num1);
+    key(&mut h, Modifiers::COMMAND, Key::Enter);
+    assert_eq!(session(&h).current_document().unwrap().id, "b");
+    h.state_mut()
+        .model
+        .session
+        .as_mut()
+        .unwrap()
+        .wait_for_learning();
+    settle(&mut h);
+    h.get_by_label_contains("New proposals ready: 1 gold names remembered");
+    let p = session(&h)
+        .current_annotations()
+        .unwrap()
+        .proposals
+        .iter()
+        .find(|p| p.text == "بلينكين")
+        .expect("the remembered name is proposed in the next document");
+    assert_eq!(p.label, "PER");
+    assert_disk_equals_shown(&h, &s.ann);
+}
+
+/// Shares one fake proposer behind the learning wrapper.
+struct FakeProposerRef(Arc<FakeProposer>);
+
+impl kashif::workflow::Proposer for FakeProposerRef {
+    fn propose(&self, doc_id: &str, text: &str) -> Vec<kashif::annotation::Proposal> {
+        self.0.propose(doc_id, text)
+    }
 }

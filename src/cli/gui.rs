@@ -15,7 +15,7 @@ use kashif::ui::app::ANNOTATOR_KEY;
 use kashif::ui::model::{Backend, Command, DocEntry, Loaded};
 use kashif::ui::picker::RfdPicker;
 use kashif::ui::{AppModel, KashifApp};
-use kashif::workflow::{Proposer, RulesProposer, Session};
+use kashif::workflow::{LearningProposer, RulesProposer, Session};
 
 use super::common::Folders;
 
@@ -81,10 +81,12 @@ impl FsBackend {
     }
 }
 
-/// The proposer the workbench runs in the background. The model branch's
-/// combined proposer goes in here, behind the same trait (one line).
-fn proposer() -> Arc<dyn Proposer> {
-    Arc::new(RulesProposer)
+/// The proposer the workbench runs in the background, which also learns
+/// from documents marked done. The model branch's combined proposer goes in
+/// here (one line: `LearningProposer::new(its adapter)`, or the adapter
+/// itself when it implements both traits).
+fn proposer() -> Arc<LearningProposer<RulesProposer>> {
+    Arc::new(LearningProposer::new(RulesProposer))
 }
 
 impl Backend for FsBackend {
@@ -104,7 +106,9 @@ impl Backend for FsBackend {
             let ctx = ctx.clone();
             session.set_waker(move || ctx.request_repaint());
         }
-        session.set_proposer(proposer());
+        let p = proposer();
+        session.set_proposer(p.clone());
+        session.set_learner(p);
         Ok(session)
     }
 

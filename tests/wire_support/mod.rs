@@ -15,7 +15,7 @@ use kashif::schema::Schema;
 use kashif::store;
 use kashif::ui::model::{Backend, Loaded};
 use kashif::ui::{AppModel, Command, KashifApp};
-use kashif::workflow::{Proposer, SaveTiming, Session};
+use kashif::workflow::{Learner, Proposer, SaveTiming, Session};
 
 use super::ui_support::NoPicker;
 
@@ -30,6 +30,7 @@ pub const FAST: SaveTiming = SaveTiming {
 pub struct TestBackend {
     pub annotations: PathBuf,
     pub proposer: Arc<dyn Proposer>,
+    pub learner: Option<Arc<dyn Learner>>,
 }
 
 impl Backend for TestBackend {
@@ -61,6 +62,9 @@ impl Backend for TestBackend {
         )
         .map_err(|e| e.to_string())?;
         s.set_proposer(self.proposer.clone());
+        if let Some(l) = &self.learner {
+            s.set_learner(l.clone());
+        }
         Ok(s)
     }
 }
@@ -81,9 +85,21 @@ pub fn workbench(
     proposer: Arc<dyn Proposer>,
     size: (f32, f32),
 ) -> Harness<'static, KashifApp> {
+    workbench_learning(corpus, annotations, proposer, None, size)
+}
+
+/// As [`workbench`], with a learner taught when documents are marked done.
+pub fn workbench_learning(
+    corpus: &Path,
+    annotations: &Path,
+    proposer: Arc<dyn Proposer>,
+    learner: Option<Arc<dyn Learner>>,
+    size: (f32, f32),
+) -> Harness<'static, KashifApp> {
     let backend = TestBackend {
         annotations: annotations.to_path_buf(),
         proposer,
+        learner,
     };
     let mut model = AppModel::new(Schema::builtin(), Box::new(backend));
     model.apply(Command::SetAnnotator(ANNOTATOR.into()));
