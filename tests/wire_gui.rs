@@ -480,3 +480,24 @@ impl kashif::workflow::Proposer for FakeProposerRef {
         self.0.propose(doc_id, text)
     }
 }
+
+#[test]
+fn shift_tab_wraps_to_the_last_proposal_and_scrolls_it_into_view() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    let ann = tmp.path().join("annotations");
+    let mut long = String::new();
+    for _ in 0..80 {
+        long.push_str("اقتربت أرمينيا من إبرام اتفاق سلام\n\n");
+    }
+    long.push_str("وفي النهاية يوم الخميس");
+    write_corpus(&corpus, &[("long", &long)]);
+    let mut h = workbench(&corpus, &ann, proposer(), (1200.0, 700.0));
+    let (a, _) = range_of(&long, "الخميس");
+    assert!(h.state().view.char_rect(a).unwrap().top() > 700.0, "starts below the view");
+    key(&mut h, Modifiers::SHIFT, Key::Tab);
+    assert_eq!(session(&h).focus().unwrap().start, a);
+    let r = h.state().view.char_rect(a).unwrap();
+    assert!(r.top() >= 0.0 && r.bottom() <= 700.0, "focused box not in view: {r:?}");
+    assert!(h.get_by_label("proposed DATE: الخميس").accesskit_node().is_selected() == Some(true));
+}
