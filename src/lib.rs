@@ -6,5 +6,6 @@
 
 pub mod annotation;
 pub mod corpus;
+pub mod propose;
 pub mod schema;
 pub mod text;

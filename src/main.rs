@@ -19,6 +19,8 @@ enum Command {
     Validate(cli::validate::ValidateArgs),
     /// Entity counts per document, by label, with each document's status.
     Stats(cli::stats::StatsArgs),
+    /// Train the entity tagger on a CoNLL file and report held-out scores.
+    Train(cli::train::TrainArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -28,6 +30,7 @@ fn main() -> std::process::ExitCode {
         Some(Command::Gui(a)) => cli::gui::run(a),
         Some(Command::Validate(a)) => cli::validate::run(a),
         Some(Command::Stats(a)) => cli::stats::run(a),
+        Some(Command::Train(a)) => cli::train::run(a),
     };
     match result {
         Ok(code) => code,

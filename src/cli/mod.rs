@@ -4,3 +4,4 @@ pub mod common;
 pub mod gui;
 pub mod stats;
 pub mod validate;
+pub mod train;

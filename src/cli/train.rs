@@ -1,0 +1,133 @@
+//! `kashif train`: train the tagger on a CoNLL file, report held-out scores.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+
+use kashif::propose::features::Groups;
+use kashif::propose::iob::{Score, Sentence, read_conll};
+use kashif::propose::model::Model;
+use kashif::propose::train::{TrainConfig, train};
+
+#[derive(Args, Clone, Debug)]
+pub struct TrainArgs {
+    /// CoNLL training file (`token TAG` lines, IOB2).
+    #[arg(long, default_value = "../shared/data/anercorp/train.conll")]
+    pub data: PathBuf,
+    /// Share of sentences, taken from the END of the file, held out for scoring.
+    #[arg(long, default_value_t = 0.1)]
+    pub holdout_fraction: f64,
+    /// Where the model goes.
+    #[arg(long, default_value = "assets/model/ner.model")]
+    pub out: PathBuf,
+    /// Train and score only; write no model.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Perceptron passes over the data.
+    #[arg(long, default_value_t = TrainConfig::default().epochs)]
+    pub epochs: usize,
+    /// Drop features seen fewer times than this.
+    #[arg(long, default_value_t = TrainConfig::default().min_count)]
+    pub min_count: u32,
+    /// Leave out a feature group (repeatable): word, affix, stem, window,
+    /// bigram, shape, lexicon, phrase, position, neighbour-lex, gazetteer, trigger.
+    #[arg(long)]
+    pub without: Vec<String>,
+    /// Write the held-out sentences as CoNLL here (to score `kashif tag` on them).
+    #[arg(long)]
+    pub write_heldout: Option<PathBuf>,
+}
+
+/// Splits off the last `fraction` of sentences (at least one when any are held out).
+pub fn split(data: Vec<Sentence>, fraction: f64) -> (Vec<Sentence>, Vec<Sentence>) {
+    let n = data.len();
+    let held = ((n as f64) * fraction.clamp(0.0, 1.0)).round() as usize;
+    let mut train = data;
+    let heldout = train.split_off(n - held.min(n));
+    (train, heldout)
+}
+
+/// Held-out scores of a model.
+pub fn evaluate(model: &Model, heldout: &[Sentence]) -> Score {
+    let mut score = Score::default();
+    for s in heldout {
+        let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
+        let pred: Vec<&str> = model
+            .tag(&toks)
+            .into_iter()
+            .map(|t| model.labels[t].as_str())
+            .collect();
+        score.add(&s.tags, &pred);
+    }
+    score
+}
+
+pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(&args.data)
+        .with_context(|| format!("reading {}", args.data.display()))?;
+    let data = read_conll(&text, true).with_context(|| args.data.display().to_string())?;
+    let total = data.len();
+    let (train_part, heldout) = split(data, args.holdout_fraction);
+    let mut groups = Groups::all();
+    for name in &args.without {
+        let g = Groups::by_name(name)
+            .with_context(|| format!("unknown feature group {name:?}"))?;
+        groups.0 &= !g;
+    }
+    let cfg = TrainConfig {
+        groups,
+        epochs: args.epochs,
+        min_count: args.min_count,
+        ..TrainConfig::default()
+    };
+    eprintln!(
+        "{}: {total} sentences; training on the first {}, holding out the last {}",
+        args.data.display(),
+        train_part.len(),
+        heldout.len()
+    );
+    if let Some(first) = heldout.first() {
+        eprintln!(
+            "held-out part = `tail -n +{} {}`",
+            first.line,
+            args.data.display()
+        );
+    }
+    if let Some(path) = &args.write_heldout {
+        let mut out = String::new();
+        for s in &heldout {
+            for (t, g) in s.tokens.iter().zip(&s.tags) {
+                out.push_str(&format!("{t} {g}\n"));
+            }
+            out.push('\n');
+        }
+        std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
+    }
+    let start = Instant::now();
+    let model = train(&train_part, &[], &cfg, |e| {
+        eprintln!("epoch {e}/{} ({:.1} s)", cfg.epochs, start.elapsed().as_secs_f64())
+    })?;
+    eprintln!(
+        "trained in {:.1} s: {} features, {} labels",
+        start.elapsed().as_secs_f64(),
+        model.num_features(),
+        model.labels.len()
+    );
+    if !heldout.is_empty() {
+        println!("held-out exact-span scores ({} sentences):", heldout.len());
+        print!("{}", evaluate(&model, &heldout));
+    }
+    if !args.dry_run {
+        let bytes = model.to_bytes();
+        if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        std::fs::write(&args.out, &bytes)
+            .with_context(|| format!("writing {}", args.out.display()))?;
+        eprintln!("wrote {} ({} bytes)", args.out.display(), bytes.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}

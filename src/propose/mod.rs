@@ -1,0 +1,9 @@
+//! Proposing entities: the learned tagger (features, lexicon, model,
+//! training) and IOB2 token files.
+
+pub mod features;
+pub mod iob;
+pub mod lexicon;
+pub mod model;
+pub mod textprep;
+pub mod train;
