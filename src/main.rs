@@ -5,7 +5,11 @@ mod cli;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "kashif", version, about = "Annotate named entities in Arabic news")]
+#[command(
+    name = "kashif",
+    version,
+    about = "Annotate named entities in Arabic news"
+)]
 struct Args {
     #[command(subcommand)]
     command: Option<Command>,
@@ -21,6 +25,10 @@ enum Command {
     Stats(cli::stats::StatsArgs),
     /// Train the entity tagger on a CoNLL file and report held-out scores.
     Train(cli::train::TrainArgs),
+    /// Tag CoNLL tokens from standard input (IOB2 out).
+    Tag(cli::tag::TagArgs),
+    /// Exact-span P/R/F1 of a predicted IOB2 file against a gold one.
+    Score(cli::score::ScoreArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -31,6 +39,8 @@ fn main() -> std::process::ExitCode {
         Some(Command::Validate(a)) => cli::validate::run(a),
         Some(Command::Stats(a)) => cli::stats::run(a),
         Some(Command::Train(a)) => cli::train::run(a),
+        Some(Command::Tag(a)) => cli::tag::run(a),
+        Some(Command::Score(a)) => cli::score::run(a),
     };
     match result {
         Ok(code) => code,

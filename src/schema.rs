@@ -120,8 +120,11 @@ mod tests {
 
     #[test]
     fn broken_schema_names_file_and_position() {
-        let err = Schema::parse("(labels: [\n  (name: \"PER\", oops)\n])", Path::new("l.ron"))
-            .unwrap_err();
+        let err = Schema::parse(
+            "(labels: [\n  (name: \"PER\", oops)\n])",
+            Path::new("l.ron"),
+        )
+        .unwrap_err();
         let msg = err.to_string();
         assert!(msg.starts_with("l.ron:2:"), "{msg}");
     }

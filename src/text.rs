@@ -59,9 +59,16 @@ pub fn slice_chars(text: &str, start: usize, end: usize) -> Option<&str> {
     if start > end {
         return None;
     }
-    let mut it = text.char_indices().map(|(b, _)| b).chain(std::iter::once(text.len()));
+    let mut it = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()));
     let a = it.nth(start)?;
-    let b = if end == start { a } else { it.nth(end - start - 1)? };
+    let b = if end == start {
+        a
+    } else {
+        it.nth(end - start - 1)?
+    };
     text.get(a..b)
 }
 
@@ -128,7 +135,10 @@ mod tests {
         // The middle of the surrogate pair is no char boundary.
         assert_eq!(utf16_to_char(MIXED, astral + 1), None);
         let n = char_len(MIXED);
-        assert_eq!(utf16_to_char(MIXED, char_to_utf16(MIXED, n).unwrap()), Some(n));
+        assert_eq!(
+            utf16_to_char(MIXED, char_to_utf16(MIXED, n).unwrap()),
+            Some(n)
+        );
     }
 
     #[test]

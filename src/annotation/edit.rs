@@ -16,9 +16,16 @@ pub enum Edit {
     /// Removes the entity with this range and label.
     Remove(Span),
     /// Gives an entity another label.
-    Relabel { span: Span, label: String },
+    Relabel {
+        span: Span,
+        label: String,
+    },
     /// Moves an entity's boundaries.
-    Resize { span: Span, start: usize, end: usize },
+    Resize {
+        span: Span,
+        start: usize,
+        end: usize,
+    },
     /// Adds a pending proposal (the proposer's output).
     Propose(Proposal),
     /// Removes a pending proposal without deciding on it.
@@ -36,22 +43,45 @@ pub enum Edit {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum EditError {
     #[error("span {start}..{end} is not inside the text ({len} chars) or is empty")]
-    OutOfRange { start: usize, end: usize, len: usize },
+    OutOfRange {
+        start: usize,
+        end: usize,
+        len: usize,
+    },
     #[error("{label} {start}..{end} is already annotated")]
-    Duplicate { start: usize, end: usize, label: String },
+    Duplicate {
+        start: usize,
+        end: usize,
+        label: String,
+    },
     #[error("no {label} entity at {start}..{end}")]
-    NoSuchEntity { start: usize, end: usize, label: String },
+    NoSuchEntity {
+        start: usize,
+        end: usize,
+        label: String,
+    },
     #[error("no pending {label} proposal at {start}..{end}")]
-    NoSuchProposal { start: usize, end: usize, label: String },
+    NoSuchProposal {
+        start: usize,
+        end: usize,
+        label: String,
+    },
     #[error("no rejected {label} proposal at {start}..{end}")]
-    NoSuchRejection { start: usize, end: usize, label: String },
+    NoSuchRejection {
+        start: usize,
+        end: usize,
+        label: String,
+    },
 }
 
 impl Edit {
     /// Accepting a proposal: it leaves the pending list and becomes an entity,
     /// optionally with another label.
     pub fn accept(p: &Proposal, label: Option<&str>) -> Edit {
-        Edit::Batch(vec![Edit::Unpropose(p.clone()), Edit::Add(p.accepted(label))])
+        Edit::Batch(vec![
+            Edit::Unpropose(p.clone()),
+            Edit::Add(p.accepted(label)),
+        ])
     }
 
     /// Rejecting a proposal: it leaves the pending list and is remembered.
@@ -130,15 +160,13 @@ impl Edit {
                 Ok(Edit::Unreject(r))
             }
             Edit::Unreject(r) => {
-                let i = doc
-                    .rejected
-                    .iter()
-                    .rposition(|q| q == &r)
-                    .ok_or_else(|| EditError::NoSuchRejection {
+                let i = doc.rejected.iter().rposition(|q| q == &r).ok_or_else(|| {
+                    EditError::NoSuchRejection {
                         start: r.start,
                         end: r.end,
                         label: r.label.clone(),
-                    })?;
+                    }
+                })?;
                 Ok(Edit::Reject(doc.rejected.remove(i)))
             }
             Edit::SetStatus(s) => {

@@ -2,6 +2,8 @@
 
 pub mod common;
 pub mod gui;
+pub mod score;
 pub mod stats;
-pub mod validate;
+pub mod tag;
 pub mod train;
+pub mod validate;

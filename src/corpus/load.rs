@@ -46,7 +46,11 @@ pub enum CorpusError {
     #[error("{path}: empty file")]
     Empty { path: PathBuf },
     #[error("{path}: {size} bytes is larger than the limit of {limit} bytes")]
-    TooLarge { path: PathBuf, size: u64, limit: u64 },
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
 }
 
 /// A loaded folder: the documents that loaded, sorted by id, and one error per
@@ -94,7 +98,11 @@ impl Corpus {
     }
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<CorpusError>) -> std::io::Result<()> {
+fn walk(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    errors: &mut Vec<CorpusError>,
+) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let path = entry.path();
@@ -171,7 +179,10 @@ mod tests {
 
     #[test]
     fn decode_strips_bom_and_normalises_newlines() {
-        assert_eq!(decode("\u{FEFF}أ\r\nب\rج\n".as_bytes()).unwrap(), "أ\nب\nج\n");
+        assert_eq!(
+            decode("\u{FEFF}أ\r\nب\rج\n".as_bytes()).unwrap(),
+            "أ\nب\nج\n"
+        );
     }
 
     #[test]
@@ -197,8 +208,14 @@ mod tests {
         assert_eq!(c.get("sub/b").unwrap().text, "آخر\n");
         assert_eq!(c.errors.len(), 2);
         let msgs: Vec<String> = c.errors.iter().map(|e| e.to_string()).collect();
-        assert!(msgs.iter().any(|m| m.contains("bad.txt") && m.contains("offset 1")));
-        assert!(msgs.iter().any(|m| m.contains("empty.txt") && m.contains("empty")));
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("bad.txt") && m.contains("offset 1"))
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("empty.txt") && m.contains("empty"))
+        );
     }
 
     #[test]

@@ -8,7 +8,10 @@ use super::model::{Model, ModelError};
 /// Where the shipped model lives in the repository.
 pub const MODEL_PATH: &str = "assets/model/ner.model";
 
-static BUILTIN: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/model/ner.model"));
+static BUILTIN: &[u8] = include_bytes!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/assets/model/ner.model"
+));
 
 /// A model file that cannot be used, with its path.
 #[derive(Debug, thiserror::Error)]

@@ -24,8 +24,13 @@ impl Groups {
     pub const NEIGHBOUR_LEX: u32 = 1 << 9;
     pub const GAZETTEER: u32 = 1 << 10;
     pub const TRIGGER: u32 = 1 << 11;
+    pub const CONTEXT_AFFIX: u32 = 1 << 12;
+    pub const CHAR_NGRAM: u32 = 1 << 13;
+    /// A first-pass model's tags and what it said about the same word
+    /// elsewhere in the document (see `context`).
+    pub const DOCUMENT: u32 = 1 << 14;
     /// The named groups, for `--without` and the ablation table.
-    pub const NAMES: [(&'static str, u32); 12] = [
+    pub const NAMES: [(&'static str, u32); 15] = [
         ("word", Self::WORD),
         ("affix", Self::AFFIX),
         ("stem", Self::STEM),
@@ -38,6 +43,9 @@ impl Groups {
         ("neighbour-lex", Self::NEIGHBOUR_LEX),
         ("gazetteer", Self::GAZETTEER),
         ("trigger", Self::TRIGGER),
+        ("context-affix", Self::CONTEXT_AFFIX),
+        ("char-ngram", Self::CHAR_NGRAM),
+        ("document", Self::DOCUMENT),
     ];
 
     pub fn all() -> Groups {
@@ -50,7 +58,10 @@ impl Groups {
 
     /// The group named `name` (see [`Groups::NAMES`]).
     pub fn by_name(name: &str) -> Option<u32> {
-        Self::NAMES.iter().find(|(n, _)| *n == name).map(|(_, b)| *b)
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| *b)
     }
 }
 
@@ -83,6 +94,11 @@ pub struct Token {
     pub stem: String,
     /// Word shape class (see [`shape`]).
     pub shape: u8,
+    /// First-pass tag id + 1 (0 = no first pass).
+    pub first_pass: u8,
+    /// Class and bucket of the first-pass tags of the same stem elsewhere
+    /// in the document (`lexicon::UNSEEN` = not seen elsewhere).
+    pub document: (u8, u8),
 }
 
 impl Token {
@@ -93,6 +109,8 @@ impl Token {
             shape: shape(raw),
             norm,
             stem,
+            first_pass: 0,
+            document: (super::lexicon::UNSEEN, 0),
         }
     }
 }
@@ -294,6 +312,43 @@ pub fn extract(toks: &[Token], lex: &Lexicon, groups: Groups, out: &mut Sentence
             let q = if i + 1 < n { gaz[i + 1] } else { 255 };
             h.push(Fnv::new(24).byte(p).byte(gaz[i]).byte(q).0);
         }
+        if groups.has(Groups::CONTEXT_AFFIX) {
+            // e.g. a nisba adjective before a name: الإسباني, البلجيكية
+            for d in [-1isize, 1] {
+                let w = norm(ii + d);
+                let art = w.starts_with("ال") as u8;
+                let suf = suffix(w, 2).unwrap_or(w);
+                h.push(Fnv::new(27).byte(d as u8).byte(art).str(suf).0);
+                h.push(Fnv::new(28).byte(d as u8).str(prefix(w, 2).unwrap_or(w)).0);
+            }
+        }
+        if groups.has(Groups::CHAR_NGRAM) {
+            // letter trigrams of the stem: transliterated foreign names share them
+            let cs: Vec<char> = tok.stem.chars().collect();
+            for k in 0..cs.len().saturating_sub(2) {
+                let mut buf = [0u8; 12];
+                let mut at = 0;
+                for c in &cs[k..k + 3] {
+                    at += c.encode_utf8(&mut buf[at..]).len();
+                }
+                h.push(Fnv::new(29).bytes(&buf[..at]).0);
+            }
+        }
+        if groups.has(Groups::DOCUMENT) && tok.first_pass != 0 {
+            h.push(Fnv::new(30).byte(tok.first_pass).0);
+            for d in [-1isize, 1] {
+                let j = ii + d;
+                let c = if j < 0 || j as usize >= n {
+                    255
+                } else {
+                    toks[j as usize].first_pass
+                };
+                h.push(Fnv::new(31).byte(d as u8).byte(c).0);
+            }
+            let (dc, db) = tok.document;
+            h.push(Fnv::new(32).byte(dc).byte(db).0);
+            h.push(Fnv::new(33).byte(dc).byte(tok.first_pass).0);
+        }
         if groups.has(Groups::TRIGGER) {
             for d in [-2isize, -1, 1] {
                 let j = ii + d;
@@ -334,7 +389,10 @@ mod tests {
 
     #[test]
     fn features_are_deterministic_and_group_sensitive() {
-        let toks: Vec<Token> = ["قال", "الرئيس", "محمد"].iter().map(|t| Token::new(t)).collect();
+        let toks: Vec<Token> = ["قال", "الرئيس", "محمد"]
+            .iter()
+            .map(|t| Token::new(t))
+            .collect();
         let lex = Lexicon::default();
         let mut a = SentenceFeatures::default();
         let mut b = SentenceFeatures::default();

@@ -196,11 +196,13 @@ impl Score {
 
     /// Sums over all labels.
     pub fn micro(&self) -> Counts {
-        self.per_label.values().fold(Counts::default(), |a, c| Counts {
-            tp: a.tp + c.tp,
-            gold: a.gold + c.gold,
-            pred: a.pred + c.pred,
-        })
+        self.per_label
+            .values()
+            .fold(Counts::default(), |a, c| Counts {
+                tp: a.tp + c.tp,
+                gold: a.gold + c.gold,
+                pred: a.pred + c.pred,
+            })
     }
 
     /// Keeps only the named labels (the others are ignored, not counted wrong).

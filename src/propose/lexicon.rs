@@ -279,7 +279,7 @@ fn argmax(v: &[u32]) -> (usize, u32) {
 }
 
 /// (most frequent class, bucket of how often it wins × how often the word was seen)
-fn class_bucket(counts: Option<&Vec<u32>>) -> (u8, u8) {
+pub(crate) fn class_bucket(counts: Option<&Vec<u32>>) -> (u8, u8) {
     let Some(counts) = counts else {
         return (UNSEEN, 0);
     };
@@ -315,7 +315,10 @@ mod tests {
     }
 
     fn types() -> Vec<String> {
-        ["LOC", "ORG", "PER"].iter().map(|s| s.to_string()).collect()
+        ["LOC", "ORG", "PER"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
 
     #[test]

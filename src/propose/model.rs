@@ -65,6 +65,11 @@ pub struct Model {
     w: Vec<f32>,
     /// `allowed[p * L + c]`, with `p = L` for the start.
     allowed: Vec<bool>,
+    /// Subtracted from the `O` score of every token: the perceptron is
+    /// cautious, and trading a little precision for recall pays in F1.
+    pub outside_penalty: f32,
+    /// The first pass whose tags feed the `document` features, if used.
+    pub first_pass: Option<Box<Model>>,
 }
 
 /// Tags of one sentence with the marginal probability of each chosen tag.
@@ -132,6 +137,8 @@ impl Model {
             lab,
             w,
             allowed,
+            outside_penalty: 0.0,
+            first_pass: None,
         }
     }
 
@@ -152,9 +159,13 @@ impl Model {
         out.resize(feats.len() * l, 0.0);
         for i in 0..feats.len() {
             let row = &mut out[i * l..(i + 1) * l];
+            row[0] = -self.outside_penalty;
             for h in feats.token(i) {
                 if let Some(&f) = self.index.get(h) {
-                    let (a, b) = (self.off[f as usize] as usize, self.off[f as usize + 1] as usize);
+                    let (a, b) = (
+                        self.off[f as usize] as usize,
+                        self.off[f as usize + 1] as usize,
+                    );
                     for k in a..b {
                         row[self.lab[k] as usize] += self.w[k];
                     }
@@ -163,32 +174,56 @@ impl Model {
         }
     }
 
-    /// Features of raw tokens, as the model was trained with.
-    pub fn features(&self, tokens: &[&str], out: &mut SentenceFeatures) {
-        let toks: Vec<Token> = tokens.iter().map(|t| Token::new(t)).collect();
-        extract(&toks, &self.lexicon, self.groups, out);
-    }
-
-    /// Best tag ids of raw tokens.
-    pub fn tag(&self, tokens: &[&str]) -> Vec<usize> {
+    /// Best tags of prepared tokens (their document context already set).
+    pub fn tag_tokens(&self, toks: &[Token], confidence: bool) -> Tagged {
         let mut f = SentenceFeatures::default();
-        self.features(tokens, &mut f);
-        let mut e = Vec::new();
-        self.emissions(&f, &mut e);
-        viterbi(&e, &self.trans, &self.allowed, self.labels.len())
-    }
-
-    /// Best tags with the marginal probability of each.
-    pub fn tag_with_confidence(&self, tokens: &[&str]) -> Tagged {
-        let mut f = SentenceFeatures::default();
-        self.features(tokens, &mut f);
+        extract(toks, &self.lexicon, self.groups, &mut f);
         let mut e = Vec::new();
         self.emissions(&f, &mut e);
         let l = self.labels.len();
         let tags = viterbi(&e, &self.trans, &self.allowed, l);
-        let m = marginals(&e, &self.trans, &self.allowed, l);
-        let confidence = tags.iter().enumerate().map(|(i, &t)| m[i * l + t]).collect();
+        let confidence = if confidence {
+            let m = marginals(&e, &self.trans, &self.allowed, l);
+            tags.iter()
+                .enumerate()
+                .map(|(i, &t)| m[i * l + t])
+                .collect()
+        } else {
+            Vec::new()
+        };
         Tagged { tags, confidence }
+    }
+
+    /// Tags the sentences of one document; with a first pass, each sentence
+    /// sees what it said about the same words in nearby sentences.
+    pub fn tag_document<S: AsRef<str>>(&self, sents: &[Vec<S>], confidence: bool) -> Vec<Tagged> {
+        let mut toks: Vec<Vec<Token>> = sents
+            .iter()
+            .map(|s| s.iter().map(|t| Token::new(t.as_ref())).collect())
+            .collect();
+        self.tag_prepared(&mut toks, confidence)
+    }
+
+    /// As [`Model::tag_document`], on tokens already prepared.
+    pub fn tag_prepared(&self, toks: &mut [Vec<Token>], confidence: bool) -> Vec<Tagged> {
+        if let Some(first) = &self.first_pass {
+            let tags: Vec<Vec<usize>> = toks
+                .iter()
+                .map(|s| first.tag_tokens(s, false).tags)
+                .collect();
+            super::context::annotate(toks, &tags, self.types().len());
+        }
+        toks.iter()
+            .map(|s| self.tag_tokens(s, confidence))
+            .collect()
+    }
+
+    /// Best tag ids of one sentence of raw tokens (no document around it).
+    pub fn tag(&self, tokens: &[&str]) -> Vec<usize> {
+        self.tag_document(&[tokens.to_vec()], false)
+            .pop()
+            .map(|t| t.tags)
+            .unwrap_or_default()
     }
 
     /// The file form: fixed layout, features sorted by hash, so the same
@@ -208,17 +243,30 @@ impl Model {
         for x in &self.trans {
             b.extend_from_slice(&x.to_le_bytes());
         }
+        b.extend_from_slice(&self.outside_penalty.to_le_bytes());
         let mut feats: Vec<(u64, u32)> = self.index.iter().map(|(&h, &i)| (h, i)).collect();
         feats.sort_unstable();
         b.extend_from_slice(&(feats.len() as u32).to_le_bytes());
         for (h, i) in feats {
-            let (a, e) = (self.off[i as usize] as usize, self.off[i as usize + 1] as usize);
+            let (a, e) = (
+                self.off[i as usize] as usize,
+                self.off[i as usize + 1] as usize,
+            );
             b.extend_from_slice(&h.to_le_bytes());
             b.push((e - a) as u8);
             for k in a..e {
                 b.push(self.lab[k]);
                 b.extend_from_slice(&self.w[k].to_le_bytes());
             }
+        }
+        match &self.first_pass {
+            Some(m) => {
+                let inner = m.to_bytes();
+                b.push(1);
+                b.extend_from_slice(&(inner.len() as u64).to_le_bytes());
+                b.extend_from_slice(&inner);
+            }
+            None => b.push(0),
         }
         b
     }
@@ -250,6 +298,7 @@ impl Model {
         for _ in 0..(nl + 1) * nl {
             trans.push(r.f32()?);
         }
+        let outside_penalty = r.f32()?;
         let nf = r.u32()? as usize;
         let mut feats = Vec::with_capacity(nf.min(bytes.len() / 9));
         for _ in 0..nf {
@@ -265,13 +314,28 @@ impl Model {
             }
             feats.push((h, ws));
         }
+        let first_pass = match r.take(1)?[0] {
+            0 => None,
+            1 => {
+                let n = r.u64()? as usize;
+                let at = r.at;
+                let inner = r.take(n)?;
+                let m = Model::from_bytes(inner)
+                    .map_err(|e| ModelError::Corrupt(format!("first pass at byte {at}: {e}")))?;
+                Some(Box::new(m))
+            }
+            x => return Err(ModelError::Corrupt(format!("first-pass flag {x}"))),
+        };
         if r.at != bytes.len() {
             return Err(ModelError::Corrupt(format!(
                 "{} trailing bytes",
                 bytes.len() - r.at
             )));
         }
-        Ok(Model::from_parts(labels, groups, lexicon, trans, feats))
+        let mut m = Model::from_parts(labels, groups, lexicon, trans, feats);
+        m.outside_penalty = outside_penalty;
+        m.first_pass = first_pass;
+        Ok(m)
     }
 }
 
@@ -389,9 +453,8 @@ pub(crate) fn marginals(e: &[f32], trans: &[f32], allowed: &[bool], l: usize) ->
     }
     for i in (0..n - 1).rev() {
         for p in 0..l {
-            b[i * l + p] = log_sum_exp(
-                (0..l).map(|c| t(p, c) + e[(i + 1) * l + c] + b[(i + 1) * l + c]),
-            );
+            b[i * l + p] =
+                log_sum_exp((0..l).map(|c| t(p, c) + e[(i + 1) * l + c] + b[(i + 1) * l + c]));
         }
     }
     let z = log_sum_exp((0..l).map(|c| a[(n - 1) * l + c]));
@@ -457,7 +520,10 @@ mod tests {
             Model::from_bytes(&b[..b.len() - 3]),
             Err(ModelError::Truncated(_))
         ));
-        assert!(matches!(Model::from_bytes(b"nope"), Err(ModelError::Truncated(_) | ModelError::Magic)));
+        assert!(matches!(
+            Model::from_bytes(b"nope"),
+            Err(ModelError::Truncated(_) | ModelError::Magic)
+        ));
         let mut bad = b.clone();
         bad[0] = b'X';
         assert!(matches!(Model::from_bytes(&bad), Err(ModelError::Magic)));

@@ -19,6 +19,10 @@ pub struct TrainConfig {
     /// Lexicon folds for the training sentences' own lexicon features.
     pub folds: usize,
     pub seed: u64,
+    /// Folds for the first-pass tags of the training sentences.
+    pub first_pass_folds: usize,
+    /// See [`Model::outside_penalty`].
+    pub outside_penalty: f32,
 }
 
 impl Default for TrainConfig {
@@ -29,6 +33,8 @@ impl Default for TrainConfig {
             min_count: 2,
             folds: 10,
             seed: 0x6b61_7368_6966,
+            outside_penalty: 0.0,
+            first_pass_folds: 5,
         }
     }
 }
@@ -65,12 +71,15 @@ impl Rng {
     }
 }
 
-/// Trains a model; `progress` is told each finished epoch (1-based).
+/// Trains a model; `progress` is told each finished epoch (1-based) of the
+/// final pass. With the `document` group, a first-pass model is trained too,
+/// and the training sentences get its tags from models that did not see
+/// them (folds), as the second pass will see on new text.
 pub fn train(
     data: &[Sentence],
     gazetteer: &GazetteerEntries,
     cfg: &TrainConfig,
-    mut progress: impl FnMut(usize),
+    progress: impl FnMut(usize),
 ) -> Result<Model, TrainError> {
     let data: Vec<&Sentence> = data.iter().filter(|s| !s.tokens.is_empty()).collect();
     if data.is_empty() {
@@ -91,16 +100,60 @@ pub fn train(
     if types.len() > 127 {
         return Err(TrainError::TooManyTypes);
     }
-    let labels = label_set(&types);
+    let mut toks: Vec<Vec<Token>> = data
+        .iter()
+        .map(|s| s.tokens.iter().map(|t| Token::new(t)).collect())
+        .collect();
+    if !cfg.groups.has(Groups::DOCUMENT) {
+        return Ok(train_tokens(&toks, &data, &types, gazetteer, cfg, progress));
+    }
+    let plain = TrainConfig {
+        groups: Groups(cfg.groups.0 & !Groups::DOCUMENT),
+        ..cfg.clone()
+    };
+    let n = data.len();
+    let folds = cfg.first_pass_folds.clamp(1, n);
+    let fold_of = |i: usize| i * folds / n;
+    let mut first_tags: Vec<Vec<usize>> = Vec::with_capacity(n);
+    for f in 0..folds {
+        let inside: Vec<usize> = (0..n).filter(|&i| fold_of(i) == f).collect();
+        let outside: Vec<usize> = (0..n).filter(|&i| fold_of(i) != f).collect();
+        let m = if outside.is_empty() {
+            None
+        } else {
+            let t: Vec<Vec<Token>> = outside.iter().map(|&i| toks[i].clone()).collect();
+            let d: Vec<&Sentence> = outside.iter().map(|&i| data[i]).collect();
+            Some(train_tokens(&t, &d, &types, gazetteer, &plain, |_| {}))
+        };
+        for &i in &inside {
+            first_tags.push(match &m {
+                Some(m) => m.tag_tokens(&toks[i], false).tags,
+                None => vec![0; toks[i].len()],
+            });
+        }
+    }
+    let first = train_tokens(&toks, &data, &types, gazetteer, &plain, |_| {});
+    super::context::annotate(&mut toks, &first_tags, types.len());
+    let mut model = train_tokens(&toks, &data, &types, gazetteer, cfg, progress);
+    model.first_pass = Some(Box::new(first));
+    Ok(model)
+}
+
+/// One perceptron model over prepared tokens.
+fn train_tokens(
+    toks: &[Vec<Token>],
+    data: &[&Sentence],
+    types: &[String],
+    gazetteer: &GazetteerEntries,
+    cfg: &TrainConfig,
+    mut progress: impl FnMut(usize),
+) -> Model {
+    let labels = label_set(types);
     let l = labels.len();
     let label_id: HashMap<&str, usize> = labels
         .iter()
         .enumerate()
         .map(|(i, s)| (s.as_str(), i))
-        .collect();
-    let toks: Vec<Vec<Token>> = data
-        .iter()
-        .map(|s| s.tokens.iter().map(|t| Token::new(t)).collect())
         .collect();
     let gold: Vec<Vec<usize>> = data
         .iter()
@@ -116,10 +169,8 @@ pub fn train(
         lex
     };
     let full = with_gazetteer(Lexicon::build(
-        &types,
-        toks.iter()
-            .zip(&data)
-            .map(|(t, s)| (&t[..], &s.tags[..])),
+        types,
+        toks.iter().zip(data).map(|(t, s)| (&t[..], &s.tags[..])),
     ));
 
     // Each training sentence sees a lexicon built without its own fold.
@@ -132,7 +183,7 @@ pub fn train(
             full.clone()
         } else {
             with_gazetteer(Lexicon::build(
-                &types,
+                types,
                 (0..n)
                     .filter(|&i| fold_of(i) != f)
                     .map(|i| (&toks[i][..], &data[i].tags[..])),
@@ -250,7 +301,9 @@ pub fn train(
             out.push((h, ws));
         }
     }
-    Ok(Model::from_parts(labels, cfg.groups, full, trans, out))
+    let mut model = Model::from_parts(labels, cfg.groups, full, trans, out);
+    model.outside_penalty = cfg.outside_penalty;
+    model
 }
 
 #[cfg(test)]
