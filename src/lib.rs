@@ -5,6 +5,7 @@
 //! nothing of files.
 
 pub mod annotation;
+pub mod arabic;
 pub mod corpus;
 pub mod propose;
 pub mod schema;

@@ -1,11 +1,16 @@
-//! Proposing entities: the learned tagger (features, lexicon, model,
-//! training) and IOB2 token files.
+//! Proposing entities: gazetteers, rules and dates (each turns text into
+//! `Proposal`s with its own `Source`), the learned tagger (features,
+//! lexicon, model, training) and IOB2 token files.
 
 pub mod bundled;
 pub mod context;
+pub mod dates;
 pub mod features;
+pub mod gazetteer;
 pub mod iob;
 pub mod lexicon;
 pub mod model;
+pub mod rules;
 pub mod textprep;
 pub mod train;
+pub mod words;
