@@ -9,4 +9,5 @@ pub mod arabic;
 pub mod corpus;
 pub mod propose;
 pub mod schema;
+pub mod store;
 pub mod text;

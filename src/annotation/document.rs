@@ -31,10 +31,14 @@ impl Status {
 pub struct DocAnnotations {
     pub status: Status,
     pub entities: Vec<Span>,
-    /// Proposals not yet decided on.
+    /// Proposals not yet decided on, in the same order as entities.
     pub proposals: Vec<Proposal>,
     /// Proposals turned down, so they are not proposed again.
     pub rejected: Vec<Rejected>,
+    /// Entities that no longer fit the document (its text changed and their
+    /// text was not found near the old place, or the file was edited by hand).
+    /// Kept and saved so no decision is lost; shown for the annotator to fix.
+    pub detached: Vec<Span>,
 }
 
 impl DocAnnotations {
@@ -60,6 +64,7 @@ impl DocAnnotations {
     /// Puts entities in canonical order (after loading a file written by hand).
     pub fn normalize_order(&mut self) {
         self.entities.sort_by(|a, b| a.key().cmp(&b.key()));
+        self.proposals.sort_by(|a, b| a.key().cmp(&b.key()));
     }
 
     /// Entity counts by label, in label order.

@@ -141,7 +141,16 @@ impl Edit {
             }
             Edit::Propose(p) => {
                 covered(text, index, p.start, p.end)?;
-                doc.proposals.push(p.clone());
+                if doc.find_proposal(&p).is_some() {
+                    return Err(EditError::Duplicate {
+                        start: p.start,
+                        end: p.end,
+                        label: p.label,
+                    });
+                }
+                let key = p.key();
+                let at = doc.proposals.partition_point(|q| q.key() < key);
+                doc.proposals.insert(at, p.clone());
                 Ok(Edit::Unpropose(p))
             }
             Edit::Unpropose(p) => {

@@ -86,6 +86,11 @@ impl Proposal {
         }
     }
 
+    /// Sort key, as [`Span::key`]: proposals are kept in reading order.
+    pub fn key(&self) -> (usize, std::cmp::Reverse<usize>, &str) {
+        (self.start, std::cmp::Reverse(self.end), &self.label)
+    }
+
     pub fn same_place(&self, other: &Proposal) -> bool {
         self.start == other.start && self.end == other.end && self.label == other.label
     }

@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use kashif::corpus::Corpus;
+use kashif::schema::Schema;
 
 /// Where the articles and the annotation files are.
 #[derive(Args, Clone, Debug)]
@@ -13,6 +15,9 @@ pub struct Folders {
     /// Folder of annotation files, one subfolder per annotator.
     #[arg(long, default_value = "annotations")]
     pub annotations: PathBuf,
+    /// Label schema file (default: the shipped `assets/labels.ron`).
+    #[arg(long)]
+    pub schema: Option<PathBuf>,
 }
 
 impl Default for Folders {
@@ -20,6 +25,22 @@ impl Default for Folders {
         Folders {
             corpus: PathBuf::from("seeds"),
             annotations: PathBuf::from("annotations"),
+            schema: None,
         }
+    }
+}
+
+impl Folders {
+    /// The label schema: the given file, or the shipped one.
+    pub fn schema(&self) -> anyhow::Result<Schema> {
+        match &self.schema {
+            Some(p) => Ok(Schema::load(p)?),
+            None => Ok(Schema::builtin()),
+        }
+    }
+
+    /// The corpus; a missing folder is an error, bad files are in `errors`.
+    pub fn corpus(&self) -> anyhow::Result<Corpus> {
+        Ok(Corpus::load(&self.corpus)?)
     }
 }

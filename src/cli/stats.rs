@@ -3,6 +3,8 @@
 use std::process::ExitCode;
 
 use clap::Args;
+use kashif::annotation::Status;
+use kashif::store;
 
 use super::common::Folders;
 
@@ -10,8 +12,95 @@ use super::common::Folders;
 pub struct StatsArgs {
     #[command(flatten)]
     pub folders: Folders,
+    /// Only this annotator (default: every annotator with a folder).
+    #[arg(long)]
+    pub annotator: Option<String>,
 }
 
-pub fn run(_args: StatsArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not built yet")
+/// One table per annotator: status and entity counts by label for every
+/// document, then the totals and how much of the corpus is done.
+pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
+    let schema = args.folders.schema()?;
+    let corpus = args.folders.corpus()?;
+    for e in &corpus.errors {
+        eprintln!("{e}");
+    }
+    let annotators = match args.annotator {
+        Some(a) => vec![a],
+        None => store::annotators(&args.folders.annotations),
+    };
+    if annotators.is_empty() {
+        println!(
+            "no annotations yet in {} ({} documents in {})",
+            args.folders.annotations.display(),
+            corpus.documents.len(),
+            args.folders.corpus.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let labels: Vec<&str> = schema.labels.iter().map(|l| l.name.as_str()).collect();
+    let width = corpus
+        .documents
+        .iter()
+        .map(|d| d.id.chars().count())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let mut failed = false;
+    for annotator in &annotators {
+        println!("annotator {annotator}");
+        print!("  {:width$}  {:11}", "document", "status");
+        for l in &labels {
+            print!(" {l:>5}");
+        }
+        println!(" {:>6}", "total");
+        let mut totals = vec![0usize; labels.len()];
+        let mut other = 0usize;
+        let mut done = 0usize;
+        for doc in &corpus.documents {
+            let ann = match store::read(&args.folders.annotations, annotator, doc, &schema) {
+                Ok(Some(l)) => l.annotations,
+                Ok(None) => Default::default(),
+                Err(e) => {
+                    eprintln!("{e}");
+                    failed = true;
+                    println!("  {:width$}  {:11}", doc.id, "unreadable");
+                    continue;
+                }
+            };
+            if ann.status == Status::Done {
+                done += 1;
+            }
+            let counts = ann.counts();
+            print!("  {:width$}  {:11}", doc.id, ann.status.as_str());
+            for (i, l) in labels.iter().enumerate() {
+                let n = counts.get(*l).copied().unwrap_or(0);
+                totals[i] += n;
+                print!(" {n:>5}");
+            }
+            other += counts
+                .iter()
+                .filter(|(l, _)| !labels.contains(&l.as_str()))
+                .map(|(_, n)| n)
+                .sum::<usize>();
+            println!(" {:>6}", ann.entities.len());
+        }
+        print!(
+            "  {:width$}  {:11}",
+            "total",
+            format!("{done}/{} done", corpus.documents.len())
+        );
+        for n in &totals {
+            print!(" {n:>5}");
+        }
+        println!(" {:>6}", totals.iter().sum::<usize>() + other);
+        if other > 0 {
+            println!("  ({other} entities have labels outside the schema)");
+        }
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

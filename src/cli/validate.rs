@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Args;
+use kashif::store::{self, Severity};
 
 use super::common::Folders;
 
@@ -12,6 +13,55 @@ pub struct ValidateArgs {
     pub folders: Folders,
 }
 
-pub fn run(_args: ValidateArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not built yet")
+/// Prints one line per problem (`file:line:col: message`) and fails if any
+/// is an error; warnings alone (e.g. re-anchored spans) still pass.
+pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
+    let schema = args.folders.schema()?;
+    let corpus = args.folders.corpus()?;
+    let (mut errors, mut warnings, mut files) = (0usize, 0usize, 0usize);
+    for e in &corpus.errors {
+        println!("{e}");
+        errors += 1;
+    }
+    let annotators = store::annotators(&args.folders.annotations);
+    for annotator in &annotators {
+        let dir = args.folders.annotations.join(annotator);
+        for (id, path) in store::annotation_files(&dir) {
+            files += 1;
+            let Some(doc) = corpus.get(&id) else {
+                println!(
+                    "{}: no document {id:?} in the corpus {}",
+                    path.display(),
+                    args.folders.corpus.display()
+                );
+                errors += 1;
+                continue;
+            };
+            match store::read_file(&path, annotator, doc, &schema) {
+                Err(e) => {
+                    println!("{e}");
+                    errors += 1;
+                }
+                Ok(loaded) => {
+                    for p in &loaded.problems {
+                        println!("{p}");
+                        match p.severity {
+                            Severity::Error => errors += 1,
+                            Severity::Warning => warnings += 1,
+                        }
+                    }
+                }
+            }
+        }
+    }
+    eprintln!(
+        "checked {files} annotation files of {} annotators against {} documents: {errors} errors, {warnings} warnings",
+        annotators.len(),
+        corpus.documents.len()
+    );
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -1,0 +1,283 @@
+//! Reading one annotation file: parse, check against the document and the
+//! schema, re-anchor what moved, and report every problem with its place.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::positions::{self, Pos};
+use super::reanchor::nearest;
+use super::{AnnotationFile, FORMAT_VERSION, StoreError, file_path};
+use crate::annotation::{DocAnnotations, Span};
+use crate::corpus::Document;
+use crate::schema::Schema;
+use crate::text::CharIndex;
+
+/// Errors make `kashif validate` fail; warnings are worth reading but the
+/// annotations are whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Something wrong or noteworthy in a file that still loaded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub path: PathBuf,
+    /// 1-based line and column, where the problem has a place.
+    pub line_col: Option<(usize, usize)>,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some((l, c)) = self.line_col {
+            write!(f, ":{l}:{c}")?;
+        }
+        if self.severity == Severity::Warning {
+            write!(f, ": warning")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// A file that loaded, possibly with problems; its annotations are usable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    pub annotations: DocAnnotations,
+    pub problems: Vec<Problem>,
+}
+
+impl Loaded {
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+}
+
+/// Reads `annotator`'s file for `doc`; `None` if there is none yet.
+/// Takes no lock: safe while another process is writing.
+pub fn read(
+    annotations_dir: &Path,
+    annotator: &str,
+    doc: &Document,
+    schema: &Schema,
+) -> Result<Option<Loaded>, StoreError> {
+    let path = file_path(annotations_dir, annotator, &doc.id);
+    if !path.exists() {
+        return Ok(None);
+    }
+    read_file(&path, annotator, doc, schema).map(Some)
+}
+
+#[derive(Deserialize)]
+struct VersionOnly {
+    version: u32,
+}
+
+/// Parses a file without checking it against a document: for tools that
+/// must tell a broken file from a good one.
+pub(crate) fn parse(path: &Path) -> Result<(String, AnnotationFile), StoreError> {
+    let bytes = std::fs::read(path).map_err(|e| StoreError::io(path, e))?;
+    let src = String::from_utf8(bytes).map_err(|e| {
+        let ok = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let ok = String::from_utf8_lossy(ok);
+        let line = ok.matches('\n').count() + 1;
+        let col = ok.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        StoreError::Parse {
+            path: path.to_path_buf(),
+            line,
+            col,
+            message: "not UTF-8".into(),
+        }
+    })?;
+    let parse_error = |e: ron::error::SpannedError| StoreError::Parse {
+        path: path.to_path_buf(),
+        line: e.span.start.line,
+        col: e.span.start.col,
+        message: e.code.to_string(),
+    };
+    // Check the version first: a newer format may not parse as this one.
+    if let Ok(v) = ron::from_str::<VersionOnly>(&src)
+        && v.version > FORMAT_VERSION
+    {
+        return Err(StoreError::Version {
+            path: path.to_path_buf(),
+            found: v.version,
+            supported: FORMAT_VERSION,
+        });
+    }
+    let file: AnnotationFile = ron::from_str(&src).map_err(parse_error)?;
+    Ok((src, file))
+}
+
+/// Reads and checks one file against its document and the schema.
+pub fn read_file(
+    path: &Path,
+    annotator: &str,
+    doc: &Document,
+    schema: &Schema,
+) -> Result<Loaded, StoreError> {
+    let (src, file) = parse(path)?;
+    let places = positions::list_elements(&src);
+    let at = |list: &str, i: usize| places.get(list).and_then(|v| v.get(i)).copied();
+    let mut problems = Vec::new();
+    let mut report = |pos: Option<Pos>, severity, message: String| {
+        problems.push(Problem {
+            path: path.to_path_buf(),
+            line_col: pos.map(|p| (p.line, p.col)),
+            severity,
+            message,
+        })
+    };
+
+    if file.document != doc.id {
+        report(
+            positions::field(&src, "document"),
+            Severity::Warning,
+            format!(
+                "names document {:?} but belongs to {:?}",
+                file.document, doc.id
+            ),
+        );
+    }
+    if file.annotator != annotator {
+        report(
+            positions::field(&src, "annotator"),
+            Severity::Warning,
+            format!(
+                "names annotator {:?} but is in {:?}'s folder",
+                file.annotator, annotator
+            ),
+        );
+    }
+    let changed = file.text_hash != doc.text_hash();
+    if changed {
+        report(
+            positions::field(&src, "text_hash"),
+            Severity::Warning,
+            "the document text changed since this file was written; spans were re-anchored by their text".into(),
+        );
+    }
+
+    let index = CharIndex::new(&doc.text);
+    let text = doc.text.as_str();
+    let mut ann = DocAnnotations {
+        status: file.status,
+        rejected: file.rejected,
+        ..DocAnnotations::default()
+    };
+    for (i, mut span) in file.entities.into_iter().enumerate() {
+        let pos = at("entities", i);
+        if !schema.contains(&span.label) {
+            report(
+                pos,
+                Severity::Error,
+                format!("label {:?} is not in the label schema", span.label),
+            );
+        }
+        match place(text, &index, &span.text, span.start, span.end) {
+            Placement::Fits => {}
+            Placement::Moved(start) => {
+                if !changed {
+                    // The text did not change, so the file itself is wrong.
+                    report(
+                        pos,
+                        Severity::Error,
+                        format!(
+                            "{} {}..{}: text {:?} is not there; re-anchored at {}",
+                            span.label, span.start, span.end, span.text, start
+                        ),
+                    );
+                }
+                span.end = start + span.text.chars().count();
+                span.start = start;
+            }
+            Placement::Lost(why) => {
+                report(
+                    pos,
+                    Severity::Error,
+                    format!(
+                        "{} {}..{} {:?}: {why}; kept as detached",
+                        span.label, span.start, span.end, span.text
+                    ),
+                );
+                ann.detached.push(span);
+                continue;
+            }
+        }
+        if ann.entities.iter().any(|s: &Span| s.same_entity(&span)) {
+            report(
+                pos,
+                Severity::Warning,
+                format!(
+                    "{} {}..{} is listed twice; kept once",
+                    span.label, span.start, span.end
+                ),
+            );
+            continue;
+        }
+        ann.entities.push(span);
+    }
+    for (i, span) in file.detached.into_iter().enumerate() {
+        report(
+            at("detached", i),
+            Severity::Error,
+            format!(
+                "{} {:?} is detached (its place in the text was lost); place or delete it",
+                span.label, span.text
+            ),
+        );
+        ann.detached.push(span);
+    }
+    for (i, mut p) in file.proposals.into_iter().enumerate() {
+        match place(text, &index, &p.text, p.start, p.end) {
+            Placement::Fits => {}
+            Placement::Moved(start) => {
+                p.end = start + p.text.chars().count();
+                p.start = start;
+            }
+            Placement::Lost(why) => {
+                report(
+                    at("proposals", i),
+                    Severity::Warning,
+                    format!("proposal {} {:?}: {why}; dropped", p.label, p.text),
+                );
+                continue;
+            }
+        }
+        // A machine suggestion listed twice carries nothing new.
+        if ann.find_proposal(&p).is_none() {
+            ann.proposals.push(p);
+        }
+    }
+    ann.normalize_order();
+    Ok(Loaded {
+        annotations: ann,
+        problems,
+    })
+}
+
+enum Placement {
+    Fits,
+    Moved(usize),
+    Lost(String),
+}
+
+/// Whether `covered` is at `start..end`, else where it is nearest.
+fn place(text: &str, index: &CharIndex, covered: &str, start: usize, end: usize) -> Placement {
+    if start >= end {
+        return Placement::Lost(format!("empty or reversed range {start}..{end}"));
+    }
+    if index.slice(text, start, end) == Some(covered) {
+        return Placement::Fits;
+    }
+    match nearest(text, index, covered, start) {
+        Some(s) => Placement::Moved(s),
+        None if covered.is_empty() => Placement::Lost("no covered text recorded".into()),
+        None => Placement::Lost("its text is not in the document".into()),
+    }
+}
