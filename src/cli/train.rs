@@ -10,7 +10,7 @@ use clap::Args;
 use kashif::propose::features::Groups;
 use kashif::propose::iob::{Score, Sentence, read_conll};
 use kashif::propose::model::Model;
-use kashif::propose::train::{TrainConfig, train};
+use kashif::propose::train::{TrainConfig, maintained_gazetteer, train};
 
 #[derive(Args, Clone, Debug)]
 pub struct TrainArgs {
@@ -36,6 +36,9 @@ pub struct TrainArgs {
     /// bigram, shape, lexicon, phrase, position, neighbour-lex, gazetteer, trigger.
     #[arg(long)]
     pub without: Vec<String>,
+    /// Add a feature group left out by default (repeatable): gazetteer.
+    #[arg(long)]
+    pub with: Vec<String>,
     /// Subtracted from every token's O score when tagging (more recall).
     #[arg(long, default_value_t = TrainConfig::default().outside_penalty)]
     pub outside_penalty: f32,
@@ -74,7 +77,11 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     let data = read_conll(&text, true).with_context(|| args.data.display().to_string())?;
     let total = data.len();
     let (train_part, heldout) = split(data, args.holdout_fraction);
-    let mut groups = Groups::all();
+    let mut groups = Groups::default_set();
+    for name in &args.with {
+        groups.0 |=
+            Groups::by_name(name).with_context(|| format!("unknown feature group {name:?}"))?;
+    }
     for name in &args.without {
         let g = Groups::by_name(name).with_context(|| format!("unknown feature group {name:?}"))?;
         groups.0 &= !g;
@@ -110,7 +117,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
     }
     let start = Instant::now();
-    let model = train(&train_part, &[], &cfg, |e| {
+    let model = train(&train_part, &maintained_gazetteer(), &cfg, |e| {
         eprintln!(
             "epoch {e}/{} ({:.1} s)",
             cfg.epochs,

@@ -5,7 +5,7 @@
 //! table in `docs/model.md` is made that way.
 
 use super::lexicon::{Lexicon, PhraseMatch};
-use super::textprep::{normalise_token, strip_proclitic};
+use crate::arabic::{normalize, segment, splits};
 
 /// Feature groups, as bit flags stored in the model file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +52,12 @@ impl Groups {
         Groups(Self::NAMES.iter().fold(0, |a, (_, b)| a | b))
     }
 
+    /// What the shipped model uses: all but `gazetteer`, which cost 1.6
+    /// points of F1 on the development part (see docs/model.md).
+    pub fn default_set() -> Groups {
+        Groups(Self::all().0 & !Self::GAZETTEER)
+    }
+
     pub fn has(self, g: u32) -> bool {
         self.0 & g != 0
     }
@@ -88,12 +94,14 @@ impl Fnv {
 /// What the features need to know about one token, computed once.
 #[derive(Debug, Clone, Default)]
 pub struct Token {
-    /// Normalised form (see `arabic::normalise_token`).
+    /// Normalised form (see `arabic::normalize`).
     pub norm: String,
-    /// The normalised form without its proclitics.
+    /// The normalised form without proclitics and article (see `arabic::segment`).
     pub stem: String,
     /// Word shape class (see [`shape`]).
     pub shape: u8,
+    /// Stems of the other proclitic readings (see `arabic::splits`).
+    pub readings: Vec<String>,
     /// First-pass tag id + 1 (0 = no first pass).
     pub first_pass: u8,
     /// Class and bucket of the first-pass tags of the same stem elsewhere
@@ -103,9 +111,21 @@ pub struct Token {
 
 impl Token {
     pub fn new(raw: &str) -> Token {
-        let norm = normalise_token(raw);
-        let stem = strip_proclitic(&norm).to_string();
+        let norm = normalize(raw).into_string();
+        let norm = if norm.is_empty() {
+            raw.to_string()
+        } else {
+            norm
+        };
+        let stem = segment(raw).stem(raw);
+        let stem = if stem.is_empty() { norm.clone() } else { stem };
+        let readings = splits(raw)
+            .iter()
+            .map(|s| s.stem(raw))
+            .filter(|s| s.chars().count() >= 2 && *s != stem && *s != norm)
+            .collect();
         Token {
+            readings,
             shape: shape(raw),
             norm,
             stem,
@@ -216,7 +236,12 @@ pub fn extract(toks: &[Token], lex: &Lexicon, groups: Groups, out: &mut Sentence
     let word_class: Vec<(u8, u8)> = toks.iter().map(|t| lex.word_class(&t.norm)).collect();
     let stem_class: Vec<(u8, u8)> = toks.iter().map(|t| lex.stem_class(&t.stem)).collect();
     let gaz: Vec<u8> = if groups.has(Groups::GAZETTEER) {
-        toks.iter().map(|t| lex.gazetteer_class(&t.stem)).collect()
+        toks.iter()
+            .map(|t| match lex.gazetteer_class(&t.norm) {
+                0 => lex.gazetteer_class(&t.stem),
+                c => c,
+            })
+            .collect()
     } else {
         Vec::new()
     };
@@ -234,6 +259,9 @@ pub fn extract(toks: &[Token], lex: &Lexicon, groups: Groups, out: &mut Sentence
         }
         if groups.has(Groups::STEM) {
             h.push(Fnv::new(2).str(&tok.stem).0);
+            for r in &tok.readings {
+                h.push(Fnv::new(2).str(r).0);
+            }
             for k in 2..=3 {
                 if let Some(s) = suffix(&tok.stem, k) {
                     h.push(Fnv::new(3).byte(k as u8).str(s).0);

@@ -11,6 +11,5 @@ pub mod iob;
 pub mod lexicon;
 pub mod model;
 pub mod rules;
-pub mod textprep;
 pub mod train;
 pub mod words;

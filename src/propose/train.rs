@@ -28,7 +28,7 @@ pub struct TrainConfig {
 impl Default for TrainConfig {
     fn default() -> Self {
         TrainConfig {
-            groups: Groups::all(),
+            groups: Groups::default_set(),
             epochs: 12,
             min_count: 2,
             folds: 10,
@@ -52,6 +52,25 @@ pub enum TrainError {
 
 /// Single-word gazetteer entries `(surface form, label)` given to the model.
 pub type GazetteerEntries = [(String, String)];
+
+/// The one-word names of the maintained lists (CLDR and ISO 3166 places,
+/// organisations) under `assets/gazetteer/`. The lists mined from ANERcorp
+/// are left out: the model's own lexicon mines the same data, jackknifed.
+pub fn maintained_gazetteer() -> Vec<(String, String)> {
+    let lists = [
+        (include_str!("../../assets/gazetteer/loc.txt"), "LOC"),
+        (include_str!("../../assets/gazetteer/org.txt"), "ORG"),
+    ];
+    let mut out = Vec::new();
+    for (text, label) in lists {
+        for line in text.lines().map(str::trim) {
+            if !line.is_empty() && !line.starts_with('#') && !line.contains(' ') {
+                out.push((line.to_string(), label.to_string()));
+            }
+        }
+    }
+    out
+}
 
 struct Rng(u64);
 
@@ -164,7 +183,6 @@ fn train_tokens(
         for (form, label) in gazetteer {
             let t = Token::new(form);
             lex.add_gazetteer(&t.norm, label);
-            lex.add_gazetteer(&t.stem, label);
         }
         lex
     };
