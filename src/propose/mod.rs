@@ -10,6 +10,7 @@ pub mod gazetteer;
 pub mod iob;
 pub mod lexicon;
 pub mod model;
+pub mod proposer;
 pub mod rules;
 pub mod train;
 pub mod words;
