@@ -29,6 +29,8 @@ enum Command {
     Tag(cli::tag::TagArgs),
     /// Exact-span P/R/F1 of a predicted IOB2 file against a gold one.
     Score(cli::score::ScoreArgs),
+    /// Write entity proposals for every document into an annotator's files.
+    Propose(cli::propose::ProposeArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -41,6 +43,7 @@ fn main() -> std::process::ExitCode {
         Some(Command::Train(a)) => cli::train::run(a),
         Some(Command::Tag(a)) => cli::tag::run(a),
         Some(Command::Score(a)) => cli::score::run(a),
+        Some(Command::Propose(a)) => cli::propose::run(a),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,7 @@
 
 pub mod common;
 pub mod gui;
+pub mod propose;
 pub mod score;
 pub mod stats;
 pub mod tag;

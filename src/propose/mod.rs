@@ -7,6 +7,7 @@ pub mod context;
 pub mod dates;
 pub mod features;
 pub mod gazetteer;
+pub mod gold;
 pub mod iob;
 pub mod lexicon;
 pub mod model;

@@ -120,26 +120,41 @@ impl Proposer {
         out
     }
 
-    /// Chars to leave out at the start of a model span: the longest
-    /// conjunction/preposition reading, unless the whole word is a name the
-    /// model's training data knows (`لبنان` is not ل + بنان).
+    /// Chars to leave out at the start of a model span, from the longest
+    /// proclitic reading: stripped when the rest is a name the training data
+    /// knows (`وأذربيجان`), kept when only the whole word is (`لبنان`); for
+    /// unknown words a conjunction or a preposition + article is stripped,
+    /// a lone ب ل ك is not (`بلينكين`).
     fn proclitic_skip(&self, words: &Words, i: usize) -> usize {
         let w = &words.words[i];
         if w.kind != TokenKind::Arabic {
             return 0;
         }
-        let (class, _) = self.model.lexicon.word_class(&w.norm);
-        if class != 0 && class != super::lexicon::UNSEEN {
+        let best = crate::arabic::segment(w.text);
+        if best.entity_start == 0 || w.end - w.start - best.entity_start < 3 {
             return 0;
         }
-        let best = crate::arabic::segment(w.text);
-        let left = w.end - w.start - best.entity_start;
-        if left < 3 { 0 } else { best.entity_start }
+        let lex = &self.model.lexicon;
+        let is_name = |(class, _): (u8, u8)| class != 0 && class != super::lexicon::UNSEEN;
+        let rest =
+            crate::arabic::normalize(&w.text.chars().skip(best.entity_start).collect::<String>())
+                .into_string();
+        if is_name(lex.word_class(&rest)) {
+            best.entity_start
+        } else if is_name(lex.word_class(&w.norm)) {
+            0
+        } else if best.article || w.text.starts_with(['و', 'ف']) {
+            // a conjunction, or a preposition before the article: بالولايات
+            best.entity_start
+        } else {
+            // a lone ب ل ك before an unknown word is as likely its first letter (بلينكين)
+            0
+        }
     }
 }
 
 /// Word ranges of the sentences: broken after `.` `!` `?` `؟` and at line breaks.
-fn sentences(text: &str, words: &Words) -> Vec<std::ops::Range<usize>> {
+pub(crate) fn sentences(text: &str, words: &Words) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     let ws = &words.words;
