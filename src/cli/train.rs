@@ -7,9 +7,14 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 
+use kashif::annotation::Status;
 use kashif::propose::features::Groups;
+use kashif::propose::gold::sentences_of;
 use kashif::propose::iob::{Score, Sentence, read_conll};
 use kashif::propose::model::Model;
+use kashif::store;
+
+use super::common::Folders;
 use kashif::propose::train::{TrainConfig, maintained_gazetteer, train};
 
 #[derive(Args, Clone, Debug)]
@@ -42,6 +47,11 @@ pub struct TrainArgs {
     /// Subtracted from every token's O score when tagging (more recall).
     #[arg(long, default_value_t = TrainConfig::default().outside_penalty)]
     pub outside_penalty: f32,
+    /// Also train on the documents annotators marked done.
+    #[arg(long)]
+    pub with_annotations: bool,
+    #[command(flatten)]
+    pub folders: Folders,
     /// Write the held-out sentences as CoNLL here (to score `kashif tag` on them).
     #[arg(long)]
     pub write_heldout: Option<PathBuf>,
@@ -71,12 +81,39 @@ pub fn evaluate(model: &Model, heldout: &[Sentence]) -> Score {
     score
 }
 
+/// Sentences of every document any annotator marked done.
+fn done_documents(folders: &Folders) -> anyhow::Result<Vec<Sentence>> {
+    let schema = folders.schema()?;
+    let corpus = folders.corpus()?;
+    let mut out = Vec::new();
+    for annotator in store::annotators(&folders.annotations) {
+        for doc in &corpus.documents {
+            let loaded = store::read(&folders.annotations, &annotator, doc, &schema)?;
+            if let Some(l) = loaded
+                && l.annotations.status == Status::Done
+            {
+                out.extend(sentences_of(&doc.text, &l.annotations.entities));
+            }
+        }
+    }
+    Ok(out)
+}
+
 pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(&args.data)
         .with_context(|| format!("reading {}", args.data.display()))?;
     let data = read_conll(&text, true).with_context(|| args.data.display().to_string())?;
     let total = data.len();
-    let (train_part, heldout) = split(data, args.holdout_fraction);
+    let (mut train_part, heldout) = split(data, args.holdout_fraction);
+    if args.with_annotations {
+        let gold = done_documents(&args.folders)?;
+        eprintln!(
+            "adding {} sentences from documents marked done in {}",
+            gold.len(),
+            args.folders.annotations.display()
+        );
+        train_part.extend(gold);
+    }
     let mut groups = Groups::default_set();
     for name in &args.with {
         groups.0 |=
