@@ -21,29 +21,46 @@ fn class_of_tag(tag: usize) -> usize {
 /// Sets `first_pass` and `document` on every token from first-pass tags.
 pub fn annotate(sents: &mut [Vec<Token>], first: &[Vec<usize>], num_types: usize) {
     let nc = num_types + 1;
-    let counts_of = |range: std::ops::Range<usize>, sents: &[Vec<Token>]| {
-        let mut m: HashMap<String, Vec<u32>> = HashMap::new();
-        for j in range {
-            for (t, &tag) in sents[j].iter().zip(&first[j]) {
-                m.entry(t.stem.clone()).or_insert_with(|| vec![0; nc])[class_of_tag(tag)] += 1;
-            }
+    // Every stem's occurrences, in sentence order: (sentence, class).
+    let mut seen: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    for (j, (s, tags)) in sents.iter().zip(first).enumerate() {
+        for (t, &tag) in s.iter().zip(tags) {
+            seen.entry(t.stem.as_str())
+                .or_default()
+                .push((j, class_of_tag(tag)));
         }
-        m
-    };
-    let n = sents.len();
-    for j in 0..n {
+    }
+    let mut classes: Vec<Vec<(u8, u8)>> = Vec::with_capacity(sents.len());
+    let mut counts = vec![0u32; nc];
+    for (j, s) in sents.iter().enumerate() {
         let lo = j.saturating_sub(WINDOW);
-        let hi = (j + WINDOW + 1).min(n);
-        let mut around = counts_of(lo..j, sents);
-        for (k, v) in counts_of(j + 1..hi, sents) {
-            let e = around.entry(k).or_insert_with(|| vec![0; nc]);
-            for (a, b) in e.iter_mut().zip(v) {
-                *a += b;
-            }
-        }
-        for (t, &tag) in sents[j].iter_mut().zip(&first[j]) {
+        let hi = j + WINDOW;
+        let row = s
+            .iter()
+            .map(|t| {
+                let occ = &seen[t.stem.as_str()];
+                counts.iter_mut().for_each(|c| *c = 0);
+                let from = occ.partition_point(|&(k, _)| k < lo);
+                let mut any = false;
+                for &(k, c) in occ[from..].iter().take_while(|&&(k, _)| k <= hi) {
+                    if k != j {
+                        counts[c] += 1;
+                        any = true;
+                    }
+                }
+                if any {
+                    class_bucket(Some(&counts))
+                } else {
+                    class_bucket(None)
+                }
+            })
+            .collect();
+        classes.push(row);
+    }
+    for ((s, tags), row) in sents.iter_mut().zip(first).zip(classes) {
+        for ((t, &tag), c) in s.iter_mut().zip(tags).zip(row) {
             t.first_pass = tag as u8 + 1;
-            t.document = class_bucket(around.get(&t.stem));
+            t.document = c;
         }
     }
 }

@@ -5,7 +5,7 @@
 //! table in `docs/model.md` is made that way.
 
 use super::lexicon::{Lexicon, PhraseMatch};
-use crate::arabic::{normalize, segment, splits};
+use crate::arabic::{normalize, splits};
 
 /// Feature groups, as bit flags stored in the model file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,10 +117,19 @@ impl Token {
         } else {
             norm
         };
-        let stem = segment(raw).stem(raw);
+        // Only Arabic words have proclitics; spare the rest the work.
+        let all = if raw.chars().any(crate::arabic::is_arabic_letter) {
+            splits(raw)
+        } else {
+            Vec::new()
+        };
+        // The longest reading, as `arabic::segment` picks it.
+        let best = all.iter().max_by_key(|s| (s.entity_start, s.stem_start));
+        let stem = best.map(|s| s.stem(raw)).unwrap_or_default();
         let stem = if stem.is_empty() { norm.clone() } else { stem };
-        let readings = splits(raw)
+        let readings = all
             .iter()
+            .filter(|s| !s.is_whole() || s.article)
             .map(|s| s.stem(raw))
             .filter(|s| s.chars().count() >= 2 && *s != stem && *s != norm)
             .collect();

@@ -146,12 +146,12 @@ impl Lexicon {
 
     /// Class and confidence bucket of a normalised word form.
     pub fn word_class(&self, norm: &str) -> (u8, u8) {
-        class_bucket(self.words.get(norm))
+        class_bucket(self.words.get(norm).map(Vec::as_slice))
     }
 
     /// Class and confidence bucket of a stem.
     pub fn stem_class(&self, stem: &str) -> (u8, u8) {
-        class_bucket(self.stems.get(stem))
+        class_bucket(self.stems.get(stem).map(Vec::as_slice))
     }
 
     /// Class of the entities this stem tends to precede (0 = none).
@@ -279,7 +279,7 @@ fn argmax(v: &[u32]) -> (usize, u32) {
 }
 
 /// (most frequent class, bucket of how often it wins × how often the word was seen)
-pub(crate) fn class_bucket(counts: Option<&Vec<u32>>) -> (u8, u8) {
+pub(crate) fn class_bucket(counts: Option<&[u32]>) -> (u8, u8) {
     let Some(counts) = counts else {
         return (UNSEEN, 0);
     };

@@ -419,13 +419,12 @@ pub(crate) fn viterbi(e: &[f32], trans: &[f32], allowed: &[bool], l: usize) -> V
     path
 }
 
-fn log_sum_exp(v: impl Iterator<Item = f32>) -> f32 {
-    let v: Vec<f32> = v.collect();
-    let m = v.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+fn log_sum_exp(v: impl Iterator<Item = f32> + Clone) -> f32 {
+    let m = v.clone().fold(f32::NEG_INFINITY, f32::max);
     if m == f32::NEG_INFINITY {
         return m;
     }
-    m + v.iter().map(|x| (x - m).exp()).sum::<f32>().ln()
+    m + v.map(|x| (x - m).exp()).sum::<f32>().ln()
 }
 
 /// Per-token tag marginals (`n × l`) by forward-backward in log space.
