@@ -8,7 +8,10 @@ use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 
 use kashif::propose::bundled;
+use kashif::propose::iob::tags_of;
 use kashif::propose::model::Model;
+use kashif::propose::proposer::Proposer;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Format {
@@ -26,13 +29,19 @@ pub struct TagArgs {
     /// A model file instead of the one built into the program.
     #[arg(long)]
     pub model: Option<PathBuf>,
+    /// Add the rules, dates and gazetteers to the model, as `propose` does
+    /// (more recall, less precision on ANERcorp: see docs/model.md).
+    #[arg(long)]
+    pub with_rules: bool,
 }
 
 /// Tags CoNLL `input` into `out`, keeping blank lines; `keep` filters
 /// labels. The sentences are tagged as one running text (the model looks at
-/// nearby sentences for the same names).
+/// nearby sentences for the same names). With a proposer, rules, dates and
+/// gazetteers join the model (see `propose::proposer`).
 pub fn tag_conll(
     model: &Model,
+    proposer: Option<&Proposer>,
     input: &str,
     keep: &[String],
     out: &mut impl Write,
@@ -51,17 +60,37 @@ pub fn tag_conll(
     if !cur.is_empty() {
         sents.push(cur);
     }
-    let tagged = model.tag_document(&sents, false);
-    let mut tags = tagged.iter().flat_map(|t| t.tags.iter());
+    let wanted = |l: &str| keep.is_empty() || keep.iter().any(|k| k == l);
+    let tagged: Vec<Vec<String>> = match proposer {
+        Some(p) => p
+            .propose_tokens(&sents, wanted)
+            .into_iter()
+            .zip(&sents)
+            .map(|(sp, s)| tags_of(&sp, s.len()))
+            .collect(),
+        None => model
+            .tag_document(&sents, false)
+            .into_iter()
+            .map(|t| {
+                t.tags
+                    .iter()
+                    .map(|&k| {
+                        let tag = model.labels[k].as_str();
+                        match tag.split_once('-') {
+                            Some((_, l)) if !wanted(l) => "O".to_string(),
+                            _ => tag.to_string(),
+                        }
+                    })
+                    .collect()
+            })
+            .collect(),
+    };
+    let mut tags = tagged.iter().flat_map(|t| t.iter());
     for l in lines {
         match l {
             Some(tok) => {
-                let tag = tags.next().map_or("O", |&t| model.labels[t].as_str());
-                let shown = match tag.split_once('-') {
-                    Some((_, l)) if !keep.is_empty() && !keep.iter().any(|k| k == l) => "O",
-                    _ => tag,
-                };
-                writeln!(out, "{tok} {shown}")?;
+                let tag = tags.next().map_or("O", String::as_str);
+                writeln!(out, "{tok} {tag}")?;
             }
             None => writeln!(out)?,
         }
@@ -76,7 +105,7 @@ pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
         None => bundled::load()?,
     };
     for l in &args.labels {
-        if !model.types().contains(l) {
+        if !model.types().contains(l) && l != "DATE" {
             bail!(
                 "--labels: the model has no label {l:?} (it has {})",
                 model.types().join(", ")
@@ -89,7 +118,11 @@ pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
         .context("reading standard input")?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    tag_conll(&model, &input, &args.labels, &mut out).context("writing standard output")?;
+    let proposer = args
+        .with_rules
+        .then(|| Proposer::new(Arc::new(model.clone())));
+    tag_conll(&model, proposer.as_ref(), &input, &args.labels, &mut out)
+        .context("writing standard output")?;
     out.flush().context("writing standard output")?;
     Ok(ExitCode::SUCCESS)
 }

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 
 use super::gazetteer::Gazetteer;
-use super::iob::{Sentence, spans};
+use super::iob::{Sentence, TokenSpan, spans};
 use super::model::Model;
 use super::train::{TrainConfig, TrainError, train};
 use super::words::Words;
@@ -88,6 +88,71 @@ impl Proposer {
             all.extend(gazetteer_proposals(&self.memory, &words, Source::Memory));
         }
         resolve(all)
+    }
+
+    /// Token-level proposals for CoNLL input (`kashif tag`): sentences of
+    /// tokens in, token spans per sentence out, only labels `keep` accepts.
+    /// The model sees all sentences as one running text; rules, dates and
+    /// gazetteers see one sentence at a time. Spans cover whole tokens.
+    pub fn propose_tokens<S: AsRef<str>>(
+        &self,
+        sents: &[Vec<S>],
+        keep: impl Fn(&str) -> bool,
+    ) -> Vec<Vec<TokenSpan>> {
+        let tagged = self.model.tag_document(sents, true);
+        sents
+            .iter()
+            .zip(tagged)
+            .map(|(s, t)| {
+                let toks: Vec<&str> = s.iter().map(|x| x.as_ref()).collect();
+                let words = Words::from_tokens(&toks);
+                let tags: Vec<&str> = t
+                    .tags
+                    .iter()
+                    .map(|&k| self.model.labels[k].as_str())
+                    .collect();
+                let mut all: Vec<Proposal> = spans(&tags)
+                    .into_iter()
+                    .map(|sp| {
+                        let c = t.confidence[sp.start..sp.end]
+                            .iter()
+                            .copied()
+                            .fold(1.0f32, f32::min);
+                        words.proposal(sp.start, 0, sp.end - 1, &sp.label, c, Source::Model)
+                    })
+                    .collect();
+                all.extend(self.other_proposals(&words));
+                all.retain(|p| keep(&p.label));
+                resolve(all)
+                    .into_iter()
+                    .filter_map(|p| {
+                        let ws = &words.words;
+                        let first = ws.iter().position(|w| w.end > p.start)?;
+                        let last = ws.iter().rposition(|w| w.start < p.end)?;
+                        (first <= last).then(|| TokenSpan {
+                            start: first,
+                            end: last + 1,
+                            label: p.label.clone(),
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Rules, dates, gazetteers and memory on one text's words.
+    fn other_proposals(&self, words: &Words) -> Vec<Proposal> {
+        let mut all = rules::propose_words(words);
+        all.extend(dates::propose_words(words));
+        all.extend(gazetteer_proposals(
+            Gazetteer::builtin(),
+            words,
+            Source::Gazetteer,
+        ));
+        if self.memory_len > 0 {
+            all.extend(gazetteer_proposals(&self.memory, words, Source::Memory));
+        }
+        all
     }
 
     /// The model's spans, with the conjunction or preposition glued to the
