@@ -10,12 +10,12 @@ use clap::Args;
 use kashif::annotation::Status;
 use kashif::propose::features::Groups;
 use kashif::propose::gold::sentences_of;
-use kashif::propose::iob::{Score, Sentence, read_conll};
+use kashif::propose::iob::{Score, Sentence, read_conll, spans};
 use kashif::propose::model::Model;
 use kashif::store;
 
 use super::common::Folders;
-use kashif::propose::train::{TrainConfig, maintained_gazetteer, train};
+use kashif::propose::train::{Algorithm, TrainConfig, maintained_gazetteer, train};
 
 #[derive(Args, Clone, Debug)]
 pub struct TrainArgs {
@@ -44,6 +44,21 @@ pub struct TrainArgs {
     /// Add a feature group left out by default (repeatable): gazetteer.
     #[arg(long)]
     pub with: Vec<String>,
+    /// perceptron or crf.
+    #[arg(long, default_value = "perceptron")]
+    pub algorithm: Algorithm,
+    /// CRF: L2 strength.
+    #[arg(long, default_value_t = TrainConfig::default().c2)]
+    pub c2: f64,
+    /// CRF: first learning rate.
+    #[arg(long, default_value_t = TrainConfig::default().eta0)]
+    pub eta0: f64,
+    /// Scores are divided by this for confidences (marginals).
+    #[arg(long, default_value_t = TrainConfig::default().temperature)]
+    pub temperature: f32,
+    /// Weights smaller than this (absolute) are left out of the model file.
+    #[arg(long, default_value_t = TrainConfig::default().prune)]
+    pub prune: f32,
     /// Subtracted from every token's O score when tagging (more recall).
     #[arg(long, default_value_t = TrainConfig::default().outside_penalty)]
     pub outside_penalty: f32,
@@ -67,18 +82,34 @@ pub fn split(data: Vec<Sentence>, fraction: f64) -> (Vec<Sentence>, Vec<Sentence
 }
 
 /// Held-out scores of a model; the held-out sentences are tagged as one
-/// running text, as `kashif tag` does.
-pub fn evaluate(model: &Model, heldout: &[Sentence]) -> Score {
+/// running text, as `kashif tag` does. Also returns, per confidence band,
+/// (predicted spans, correct ones): how far the confidences can be trusted.
+pub fn evaluate(model: &Model, heldout: &[Sentence]) -> (Score, Vec<(f32, usize, usize)>) {
     let sents: Vec<Vec<&str>> = heldout
         .iter()
         .map(|s| s.tokens.iter().map(String::as_str).collect())
         .collect();
     let mut score = Score::default();
-    for (s, t) in heldout.iter().zip(model.tag_document(&sents, false)) {
+    let mut bands: Vec<(f32, usize, usize)> = [0.0, 0.5, 0.8, 0.95, 0.99]
+        .iter()
+        .map(|&b| (b, 0, 0))
+        .collect();
+    for (s, t) in heldout.iter().zip(model.tag_document(&sents, true)) {
         let pred: Vec<&str> = t.tags.iter().map(|&t| model.labels[t].as_str()).collect();
         score.add(&s.tags, &pred);
+        let gold = spans(&s.tags);
+        for p in spans(&pred) {
+            let c = t.confidence[p.start..p.end]
+                .iter()
+                .copied()
+                .fold(1.0f32, f32::min);
+            if let Some(b) = bands.iter_mut().rev().find(|b| c >= b.0) {
+                b.1 += 1;
+                b.2 += gold.contains(&p) as usize;
+            }
+        }
     }
-    score
+    (score, bands)
 }
 
 /// Sentences of every document any annotator marked done.
@@ -128,6 +159,11 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         epochs: args.epochs,
         min_count: args.min_count,
         outside_penalty: args.outside_penalty,
+        algorithm: args.algorithm,
+        c2: args.c2,
+        eta0: args.eta0,
+        prune: args.prune,
+        temperature: args.temperature,
         ..TrainConfig::default()
     };
     eprintln!(
@@ -169,7 +205,17 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     );
     if !heldout.is_empty() {
         println!("held-out exact-span scores ({} sentences):", heldout.len());
-        print!("{}", evaluate(&model, &heldout));
+        let (score, bands) = evaluate(&model, &heldout);
+        print!("{score}");
+        println!("precision of predicted spans by confidence (lowest token marginal):");
+        for (lo, n, ok) in bands {
+            if n > 0 {
+                println!(
+                    "  >= {lo:<4}  {n:>5} spans  precision {:.3}",
+                    ok as f64 / n as f64
+                );
+            }
+        }
     }
     if !args.dry_run {
         let bytes = model.to_bytes();

@@ -4,6 +4,7 @@
 
 pub mod bundled;
 pub mod context;
+mod crf;
 pub mod dates;
 pub mod features;
 pub mod gazetteer;

@@ -68,6 +68,9 @@ pub struct Model {
     /// Subtracted from the `O` score of every token: the perceptron is
     /// cautious, and trading a little precision for recall pays in F1.
     pub outside_penalty: f32,
+    /// Scores are divided by this before marginals are taken: perceptron
+    /// scores are large, and undivided every marginal would be ~1.
+    pub temperature: f32,
     /// The first pass whose tags feed the `document` features, if used.
     pub first_pass: Option<Box<Model>>,
 }
@@ -138,6 +141,7 @@ impl Model {
             w,
             allowed,
             outside_penalty: 0.0,
+            temperature: 1.0,
             first_pass: None,
         }
     }
@@ -183,7 +187,10 @@ impl Model {
         let l = self.labels.len();
         let tags = viterbi(&e, &self.trans, &self.allowed, l);
         let confidence = if confidence {
-            let m = marginals(&e, &self.trans, &self.allowed, l);
+            let t = self.temperature.max(1e-3);
+            let e: Vec<f32> = e.iter().map(|x| x / t).collect();
+            let tr: Vec<f32> = self.trans.iter().map(|x| x / t).collect();
+            let m = marginals(&e, &tr, &self.allowed, l);
             tags.iter()
                 .enumerate()
                 .map(|(i, &t)| m[i * l + t])
@@ -244,6 +251,7 @@ impl Model {
             b.extend_from_slice(&x.to_le_bytes());
         }
         b.extend_from_slice(&self.outside_penalty.to_le_bytes());
+        b.extend_from_slice(&self.temperature.to_le_bytes());
         let mut feats: Vec<(u64, u32)> = self.index.iter().map(|(&h, &i)| (h, i)).collect();
         feats.sort_unstable();
         b.extend_from_slice(&(feats.len() as u32).to_le_bytes());
@@ -299,6 +307,7 @@ impl Model {
             trans.push(r.f32()?);
         }
         let outside_penalty = r.f32()?;
+        let temperature = r.f32()?;
         let nf = r.u32()? as usize;
         let mut feats = Vec::with_capacity(nf.min(bytes.len() / 9));
         for _ in 0..nf {
@@ -334,6 +343,7 @@ impl Model {
         }
         let mut m = Model::from_parts(labels, groups, lexicon, trans, feats);
         m.outside_penalty = outside_penalty;
+        m.temperature = temperature;
         m.first_pass = first_pass;
         Ok(m)
     }

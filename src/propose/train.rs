@@ -19,6 +19,14 @@ pub struct TrainConfig {
     /// Lexicon folds for the training sentences' own lexicon features.
     pub folds: usize,
     pub seed: u64,
+    pub algorithm: Algorithm,
+    /// CRF: L2 strength and first learning rate.
+    pub c2: f64,
+    pub eta0: f64,
+    /// See [`Model::temperature`].
+    pub temperature: f32,
+    /// Weights this small (in absolute value) are left out of the file.
+    pub prune: f32,
     /// Folds for the first-pass tags of the training sentences.
     pub first_pass_folds: usize,
     /// See [`Model::outside_penalty`].
@@ -35,6 +43,32 @@ impl Default for TrainConfig {
             seed: 0x6b61_7368_6966,
             outside_penalty: 0.0,
             first_pass_folds: 5,
+            algorithm: Algorithm::Perceptron,
+            c2: 1.0,
+            eta0: 0.1,
+            prune: 1e-3,
+            // chosen on the development part (docs/model.md)
+            temperature: 20.0,
+        }
+    }
+}
+
+/// How the weights are learned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Algorithm {
+    /// Averaged structured perceptron.
+    Perceptron,
+    /// Linear-chain CRF, L2-regularised, stochastic gradient descent.
+    Crf,
+}
+
+impl std::str::FromStr for Algorithm {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "perceptron" => Ok(Algorithm::Perceptron),
+            "crf" => Ok(Algorithm::Crf),
+            _ => Err(format!("unknown algorithm {s:?} (perceptron or crf)")),
         }
     }
 }
@@ -249,21 +283,88 @@ fn train_tokens(
     drop(hashes);
 
     let nf = kept.len();
+    let allowed = super::model::allowed_for(&labels);
+    let mut rng = Rng(cfg.seed | 1);
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut next_order = |_epoch: usize| {
+        rng.shuffle(&mut order);
+        order.clone()
+    };
+    let (w, trans) = match cfg.algorithm {
+        Algorithm::Perceptron => perceptron(
+            &feats,
+            &gold,
+            nf,
+            l,
+            &allowed,
+            cfg.epochs,
+            &mut next_order,
+            &mut progress,
+        ),
+        Algorithm::Crf => {
+            let items: Vec<super::crf::Item> = feats
+                .iter()
+                .zip(&gold)
+                .map(|((ids, off), g)| super::crf::Item { ids, off, gold: g })
+                .collect();
+            let sgd = super::crf::Sgd {
+                epochs: cfg.epochs,
+                c2: cfg.c2,
+                eta0: cfg.eta0,
+            };
+            super::crf::train(
+                &items,
+                &mut next_order,
+                nf,
+                l,
+                &allowed,
+                &sgd,
+                &mut progress,
+            )
+        }
+    };
+    let mut out = Vec::with_capacity(nf);
+    for (f, &h) in kept.iter().enumerate() {
+        let ws: Vec<(u8, f32)> = (0..l)
+            .filter_map(|k| {
+                let x = w[f * l + k];
+                (x.abs() > cfg.prune).then_some((k as u8, x))
+            })
+            .collect();
+        if !ws.is_empty() {
+            out.push((h, ws));
+        }
+    }
+    let mut model = Model::from_parts(labels, cfg.groups, full, trans, out);
+    model.outside_penalty = cfg.outside_penalty;
+    model.temperature = cfg.temperature;
+    model
+}
+
+/// Averaged structured perceptron with integer updates; returns averaged
+/// `(state weights nf × l, transition weights (l + 1) × l)`.
+#[allow(clippy::too_many_arguments)]
+fn perceptron(
+    feats: &[(Vec<u32>, Vec<usize>)],
+    gold: &[Vec<usize>],
+    nf: usize,
+    l: usize,
+    allowed: &[bool],
+    epochs: usize,
+    next_order: &mut dyn FnMut(usize) -> Vec<usize>,
+    progress: &mut dyn FnMut(usize),
+) -> (Vec<f32>, Vec<f32>) {
     let mut w = vec![0i32; nf * l];
     let mut u = vec![0i64; nf * l];
     let tl = (l + 1) * l;
     let mut tw = vec![0i32; tl];
     let mut tu = vec![0i64; tl];
-    let allowed = super::model::allowed_for(&labels);
-    let mut order: Vec<usize> = (0..n).collect();
-    let mut rng = Rng(cfg.seed | 1);
     let mut c: i64 = 1;
     let mut e: Vec<f32> = Vec::new();
     let trans_f = |tw: &[i32]| -> Vec<f32> { tw.iter().map(|&x| x as f32).collect() };
-    for epoch in 0..cfg.epochs {
-        rng.shuffle(&mut order);
+    for epoch in 0..epochs {
         let mut tf = trans_f(&tw);
-        for &s in &order {
+        for s in next_order(epoch) {
             let (ids, off) = &feats[s];
             let len = off.len() - 1;
             e.clear();
@@ -276,7 +377,7 @@ fn train_tokens(
                     }
                 }
             }
-            let pred = viterbi(&e, &tf, &allowed, l);
+            let pred = viterbi(&e, &tf, allowed, l);
             let g = &gold[s];
             if pred != *g {
                 for i in 0..len {
@@ -304,24 +405,11 @@ fn train_tokens(
         }
         progress(epoch + 1);
     }
-
     let avg = |w: i32, u: i64| -> f32 { (w as f64 - u as f64 / c as f64) as f32 };
-    let trans: Vec<f32> = (0..tl).map(|k| avg(tw[k], tu[k])).collect();
-    let mut out = Vec::with_capacity(nf);
-    for (f, &h) in kept.iter().enumerate() {
-        let ws: Vec<(u8, f32)> = (0..l)
-            .filter_map(|k| {
-                let x = avg(w[f * l + k], u[f * l + k]);
-                (x.abs() > 1e-3).then_some((k as u8, x))
-            })
-            .collect();
-        if !ws.is_empty() {
-            out.push((h, ws));
-        }
-    }
-    let mut model = Model::from_parts(labels, cfg.groups, full, trans, out);
-    model.outside_penalty = cfg.outside_penalty;
-    model
+    (
+        w.iter().zip(&u).map(|(&a, &b)| avg(a, b)).collect(),
+        tw.iter().zip(&tu).map(|(&a, &b)| avg(a, b)).collect(),
+    )
 }
 
 #[cfg(test)]
