@@ -3,10 +3,13 @@
 //! annotators already saved as gold.
 //!
 //! Conflicts: candidates are taken greedily, memory first (the annotator's
-//! own decisions), then by confidence, then the longer span, then the
-//! earlier one; a candidate overlapping one already taken is dropped. When
-//! two sources propose the very same span and label, the kept one gets the
-//! higher of their confidences plus a small bonus for the agreement.
+//! own decisions), then the model (on held-out ANERcorp it is the most
+//! precise source: letting rules and gazetteers win overlaps cost 2.8
+//! points of F1, see docs/model.md), then rules, dates and gazetteers; within
+//! a tier by confidence, then the longer span, then the earlier one. A
+//! candidate overlapping one already taken is dropped. When two sources
+//! propose the very same span and label, the kept one gets the higher of
+//! their confidences plus a small bonus for the agreement.
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
@@ -281,12 +284,12 @@ pub fn resolve(mut all: Vec<Proposal>) -> Vec<Proposal> {
 }
 
 fn rank(p: &Proposal) -> f32 {
-    let memory = if p.source == Source::Memory {
-        10.0
-    } else {
-        0.0
+    let tier = match p.source {
+        Source::Memory => 20.0,
+        Source::Model => 10.0,
+        Source::Rule | Source::Gazetteer => 0.0,
     };
-    memory + p.confidence
+    tier + p.confidence
 }
 
 /// The proposals worth showing for a document: not on an existing entity's
@@ -334,7 +337,7 @@ mod tests {
     }
 
     #[test]
-    fn resolve_prefers_memory_then_confidence_then_length() {
+    fn resolve_prefers_memory_then_model_then_confidence_then_length() {
         let got = resolve(vec![
             prop(0, 5, "PER", 0.9, Source::Model),
             prop(3, 8, "ORG", 0.5, Source::Memory),
@@ -352,7 +355,7 @@ mod tests {
             [
                 (3, 8, "ORG", Source::Memory),
                 (10, 20, "LOC", Source::Gazetteer),
-                (30, 35, "DATE", Source::Rule),
+                (30, 35, "DATE", Source::Model),
             ]
         );
         assert!((got[2].confidence - 0.8).abs() < 1e-6, "agreement bonus");
