@@ -337,10 +337,10 @@ pub fn extract(toks: &[Token], lex: &Lexicon, groups: Groups, out: &mut Sentence
                 PhraseMatch::Begin(c) => h.push(Fnv::new(21).byte(0).byte(c).0),
                 PhraseMatch::Inside(c) => h.push(Fnv::new(21).byte(1).byte(c).0),
             }
-            if i > 0 {
-                if let PhraseMatch::Begin(c) | PhraseMatch::Inside(c) = phrases[i - 1] {
-                    h.push(Fnv::new(22).byte(c).0);
-                }
+            if i > 0
+                && let PhraseMatch::Begin(c) | PhraseMatch::Inside(c) = phrases[i - 1]
+            {
+                h.push(Fnv::new(22).byte(c).0);
             }
         }
         if groups.has(Groups::GAZETTEER) {

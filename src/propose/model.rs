@@ -510,7 +510,7 @@ mod tests {
             let s: f32 = m[i * n..(i + 1) * n].iter().sum();
             assert!((s - 1.0).abs() < 1e-4, "{s}");
         }
-        assert_eq!(m[n + 2] > 0.5, true);
+        assert!(m[n + 2] > 0.5);
     }
 
     #[test]
