@@ -53,6 +53,9 @@ pub struct TrainArgs {
     /// CRF: first learning rate.
     #[arg(long, default_value_t = TrainConfig::default().eta0)]
     pub eta0: f64,
+    /// Training runs with different shuffles, weights averaged.
+    #[arg(long, default_value_t = TrainConfig::default().ensemble)]
+    pub ensemble: usize,
     /// Scores are divided by this for confidences (marginals).
     #[arg(long, default_value_t = TrainConfig::default().temperature)]
     pub temperature: f32,
@@ -164,6 +167,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         eta0: args.eta0,
         prune: args.prune,
         temperature: args.temperature,
+        ensemble: args.ensemble,
         ..TrainConfig::default()
     };
     eprintln!(
