@@ -38,10 +38,11 @@ pub struct TrainArgs {
     #[arg(long, default_value_t = TrainConfig::default().min_count)]
     pub min_count: u32,
     /// Leave out a feature group (repeatable): word, affix, stem, window,
-    /// bigram, shape, lexicon, phrase, position, neighbour-lex, gazetteer, trigger.
+    /// bigram, shape, lexicon, phrase, position, neighbour-lex, trigger,
+    /// context-affix, char-ngram, document.
     #[arg(long)]
     pub without: Vec<String>,
-    /// Add a feature group left out by default (repeatable): gazetteer.
+    /// Add a feature group left out by default (repeatable): gazetteer, rules.
     #[arg(long)]
     pub with: Vec<String>,
     /// perceptron or crf.

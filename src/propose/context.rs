@@ -65,6 +65,28 @@ pub fn annotate(sents: &mut [Vec<Token>], first: &[Vec<usize>], num_types: usize
     }
 }
 
+/// Sets `rule` on the tokens of one sentence from the rules and date
+/// patterns (`propose::rules`, `propose::dates`) run over its tokens.
+pub fn mark_rules<S: AsRef<str>>(raw: &[S], toks: &mut [Token], types: &[String]) {
+    let raw: Vec<&str> = raw.iter().map(|s| s.as_ref()).collect();
+    let words = super::words::Words::from_tokens(&raw);
+    let mut found = super::rules::propose_words(&words);
+    found.extend(super::dates::propose_words(&words));
+    for p in found {
+        let class = types
+            .iter()
+            .position(|t| *t == p.label)
+            .map_or(100, |i| i + 1) as u8;
+        let mut first = true;
+        for (w, t) in words.words.iter().zip(toks.iter_mut()) {
+            if w.start < p.end && p.start < w.end && t.rule == 0 {
+                t.rule = class * 2 + (!first) as u8;
+                first = false;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,8 +29,10 @@ impl Groups {
     /// A first-pass model's tags and what it said about the same word
     /// elsewhere in the document (see `context`).
     pub const DOCUMENT: u32 = 1 << 14;
+    /// What the hand-written rules and date patterns say about the token.
+    pub const RULES: u32 = 1 << 15;
     /// The named groups, for `--without` and the ablation table.
-    pub const NAMES: [(&'static str, u32); 15] = [
+    pub const NAMES: [(&'static str, u32); 16] = [
         ("word", Self::WORD),
         ("affix", Self::AFFIX),
         ("stem", Self::STEM),
@@ -46,16 +48,17 @@ impl Groups {
         ("context-affix", Self::CONTEXT_AFFIX),
         ("char-ngram", Self::CHAR_NGRAM),
         ("document", Self::DOCUMENT),
+        ("rules", Self::RULES),
     ];
 
     pub fn all() -> Groups {
         Groups(Self::NAMES.iter().fold(0, |a, (_, b)| a | b))
     }
 
-    /// What the shipped model uses: all but `gazetteer`, which cost 1.6
-    /// points of F1 on the development part (see docs/model.md).
+    /// What the shipped model uses: all but `gazetteer` and `rules`, which
+    /// did not help on the development part (see docs/model.md).
     pub fn default_set() -> Groups {
-        Groups(Self::all().0 & !Self::GAZETTEER)
+        Groups(Self::all().0 & !Self::GAZETTEER & !Self::RULES)
     }
 
     pub fn has(self, g: u32) -> bool {
@@ -102,6 +105,9 @@ pub struct Token {
     pub shape: u8,
     /// Stems of the other proclitic readings (see `arabic::splits`).
     pub readings: Vec<String>,
+    /// Class of a rule or date proposal covering the token (0 = none),
+    /// times 2, plus 1 when the token is not its first.
+    pub rule: u8,
     /// First-pass tag id + 1 (0 = no first pass).
     pub first_pass: u8,
     /// Class and bucket of the first-pass tags of the same stem elsewhere
@@ -138,6 +144,7 @@ impl Token {
             shape: shape(raw),
             norm,
             stem,
+            rule: 0,
             first_pass: 0,
             document: (super::lexicon::UNSEEN, 0),
         }
@@ -385,6 +392,25 @@ pub fn extract(toks: &[Token], lex: &Lexicon, groups: Groups, out: &mut Sentence
             let (dc, db) = tok.document;
             h.push(Fnv::new(32).byte(dc).byte(db).0);
             h.push(Fnv::new(33).byte(dc).byte(tok.first_pass).0);
+        }
+        if groups.has(Groups::RULES) {
+            let r = |j: isize| {
+                if j < 0 || j as usize >= n {
+                    255
+                } else {
+                    toks[j as usize].rule
+                }
+            };
+            if tok.rule != 0 {
+                h.push(Fnv::new(38).byte(tok.rule).0);
+            }
+            h.push(
+                Fnv::new(39)
+                    .byte(r(ii - 1))
+                    .byte(tok.rule)
+                    .byte(r(ii + 1))
+                    .0,
+            );
         }
         if groups.has(Groups::TRIGGER) {
             for d in [-2isize, -1, 1] {

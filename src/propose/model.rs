@@ -206,7 +206,13 @@ impl Model {
     pub fn tag_document<S: AsRef<str>>(&self, sents: &[Vec<S>], confidence: bool) -> Vec<Tagged> {
         let mut toks: Vec<Vec<Token>> = sents
             .iter()
-            .map(|s| s.iter().map(|t| Token::new(t.as_ref())).collect())
+            .map(|s| {
+                let mut t: Vec<Token> = s.iter().map(|t| Token::new(t.as_ref())).collect();
+                if self.groups.has(Groups::RULES) {
+                    super::context::mark_rules(s, &mut t, self.types());
+                }
+                t
+            })
             .collect();
         self.tag_prepared(&mut toks, confidence)
     }

@@ -158,7 +158,13 @@ pub fn train(
     }
     let mut toks: Vec<Vec<Token>> = data
         .iter()
-        .map(|s| s.tokens.iter().map(|t| Token::new(t)).collect())
+        .map(|s| {
+            let mut t: Vec<Token> = s.tokens.iter().map(|t| Token::new(t)).collect();
+            if cfg.groups.has(Groups::RULES) {
+                super::context::mark_rules(&s.tokens, &mut t, &types);
+            }
+            t
+        })
         .collect();
     if !cfg.groups.has(Groups::DOCUMENT) {
         return Ok(train_tokens(&toks, &data, &types, gazetteer, cfg, progress));
