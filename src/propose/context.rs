@@ -109,4 +109,18 @@ mod tests {
         assert_eq!(sents[0][0].document.0, UNSEEN, "قال appears nowhere else");
         assert_eq!(sents[2][0].document.0, 0);
     }
+
+    #[test]
+    fn rule_marks_cover_a_date_first_token_then_inside() {
+        let raw = ["وصل", "يوم", "الخميس", "الماضي", "إلى", "باكو"];
+        let mut toks: Vec<Token> = raw.iter().map(|w| Token::new(w)).collect();
+        let types = vec!["LOC".to_string(), "PER".to_string()];
+        mark_rules(&raw, &mut toks, &types);
+        assert_eq!(toks[0].rule, 0);
+        assert_eq!(
+            toks[1].rule, 200,
+            "DATE is not a model type: class 100, first token"
+        );
+        assert_eq!(toks[2].rule, 201);
+    }
 }
