@@ -47,6 +47,9 @@ SKIP_TERRITORIES = {"ZZ", "XA", "XB", "001"}
 # Words a subdivision name starts with that say what kind of place it is:
 # the bare name after them is added too (محافظة البصرة → البصرة).
 PLACE_KIND_WORDS = {"ولاية", "محافظة", "إمارة", "امارة", "منطقة", "مقاطعة", "إقليم", "اقليم", "مدينة", "بلدية", "جزيرة", "جزر", "دائرة", "ناحية", "قضاء", "مركز", "مديرية"}
+# A subdivision named "the <kind> <adjective>" (المنطقة الشرقية) reads as a
+# plain description in news; such names are dropped.
+GENERIC_DEFINITE_KINDS = {"المنطقه", "الاقليم", "المحافظه", "الولايه"}
 # Words that are names of places somewhere but mostly something else in news.
 STOP_NAMES = {"العالم", "الوسطى", "الشمال", "الجنوب", "الشرق", "الغرب", "الشمالية", "الجنوبية", "الشرقية", "الغربية", "الوسط", "العاصمة", "الساحل", "المركز", "الجزيرة", "الحدود", "السلام", "النور", "الامل", "الوحدة", "الحرية", "الاتحاد", "المستقبل"}
 
@@ -169,6 +172,8 @@ def cldr_subdivisions():
         if not s.text:
             continue
         name = clean(s.text)
+        if normalize(name.split(" ")[0]) in GENERIC_DEFINITE_KINDS:
+            continue
         names.add(name)
         words = name.split(" ")
         if len(words) > 1 and words[0] in PLACE_KIND_WORDS:
@@ -374,7 +379,7 @@ def stopwords(sents, min_o=3, max_entity_share=0.02):
             else:
                 ent_count[k] = ent_count.get(k, 0) + 1
     return sorted(k for k, c in o_count.items()
-                  if c >= min_o and ent_count.get(k, 0) <= max_entity_share * (c + ent_count.get(k, 0)))
+                  if k and c >= min_o and ent_count.get(k, 0) <= max_entity_share * (c + ent_count.get(k, 0)))
 
 
 # --- output --------------------------------------------------------------------
@@ -482,6 +487,7 @@ def main():
     for name, text in sorted(files.items()):
         with open(os.path.join(args.out, name), "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
+    for name, text in sorted(files.items()):
         print("%-16s %6d entries" % (name, sum(1 for l in text.splitlines() if not l.startswith("#"))))
     print("iso-codes parts read: " + ", ".join(iso_parts))
     return 0

@@ -88,6 +88,15 @@ const DECADES: &[&str] = &[
 ];
 const CENTURY_ENDS: &[&str] = &["الماضي", "العشرين", "التاسع", "الحادي"];
 
+/// Ordinal day words (`الخامس من مايو`, `الحادي عشر من سبتمبر`).
+#[rustfmt::skip]
+const ORDINAL_UNITS: &[&str] = &[
+    "الاول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع",
+    "العاشر", "الحادي",
+];
+const ORDINAL_TENS: &[&str] = &["عشر", "والعشرين", "والثلاثين"];
+const ORDINAL_ROUND: &[&str] = &["العشرين", "الثلاثين"];
+
 const CONFIDENT: f32 = 0.9;
 const LESS_SURE: f32 = 0.7;
 
@@ -232,11 +241,35 @@ fn modifier_after(words: &Words, last: usize) -> usize {
     }
 }
 
-/// `[day] month [pair] [year] [modifier]` at word `i`.
+/// An ordinal day at word `i` followed by `من [شهر]`: (its proclitic, the
+/// word where the month starts).
+fn ordinal_day(words: &Words, i: usize) -> Option<(usize, usize)> {
+    let ws = &words.words;
+    let w = ws.get(i)?;
+    let (skip, mut last) = if let Some(s) = reading_in(w, ORDINAL_UNITS) {
+        let tens = norm_is(words, i + 1, ORDINAL_TENS);
+        (s.entity_start, if tens { i + 1 } else { i })
+    } else {
+        (reading_in(w, ORDINAL_ROUND)?.entity_start, i)
+    };
+    if !norm_is(words, last + 1, &["من"]) {
+        return None;
+    }
+    last += 2;
+    if norm_is(words, last, &["شهر"]) {
+        last += 1;
+    }
+    Some((skip, last))
+}
+
+/// `[day] month [pair] [year] [modifier]` at word `i`; the day is a number
+/// or an ordinal with `من` (`الخامس من مايو`).
 fn month_date(lex: &Lexicon, words: &Words, i: usize) -> Option<(usize, usize, f32)> {
     let ws = &words.words;
     let (skip, day, month_start) = if ws.get(i).is_some_and(is_day) {
         (0, true, i + 1)
+    } else if let Some((skip, start)) = ordinal_day(words, i) {
+        (skip, true, start)
     } else {
         (usize::MAX, false, i)
     };
@@ -432,6 +465,19 @@ mod tests {
         assert_eq!(dates("وفي ٩ أكتوبر الجاري، تم"), vec!["٩ أكتوبر الجاري"]);
         assert_eq!(dates("في سبتمبر من عام 2020"), vec!["سبتمبر من عام 2020"]);
         assert_eq!(dates("بداية مايو ونهاية يونيو"), vec!["مايو", "يونيو"]);
+        assert_eq!(
+            dates("في الخامس من مايو / أيار الماضي ."),
+            vec!["الخامس من مايو / أيار الماضي"]
+        );
+        assert_eq!(
+            dates("بعد الحادي عشر من سبتمبر 2001 الذي"),
+            vec!["الحادي عشر من سبتمبر 2001"]
+        );
+        assert_eq!(
+            dates("في الأول من شهر اكتوبر المقبل لمناقشة"),
+            vec!["الأول من شهر اكتوبر المقبل"]
+        );
+        assert!(dates("الأول من نوعه").is_empty());
     }
 
     #[test]

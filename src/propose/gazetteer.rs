@@ -22,37 +22,37 @@ const LISTS: [(&str, &str, &str, f32); 6] = [
         "mined_per.txt",
         include_str!("../../assets/gazetteer/mined_per.txt"),
         "PER",
-        0.8,
+        0.85,
     ),
     (
         "mined_org.txt",
         include_str!("../../assets/gazetteer/mined_org.txt"),
         "ORG",
-        0.75,
+        0.85,
     ),
     (
         "mined_misc.txt",
         include_str!("../../assets/gazetteer/mined_misc.txt"),
         "MISC",
-        0.6,
+        0.8,
     ),
     (
         "mined_loc.txt",
         include_str!("../../assets/gazetteer/mined_loc.txt"),
         "LOC",
-        0.8,
+        0.75,
     ),
     (
         "org.txt",
         include_str!("../../assets/gazetteer/org.txt"),
         "ORG",
-        0.8,
+        0.85,
     ),
     (
         "loc.txt",
         include_str!("../../assets/gazetteer/loc.txt"),
         "LOC",
-        0.8,
+        0.75,
     ),
 ];
 

@@ -123,3 +123,78 @@ impl<'a> Words<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::propose::{dates, gazetteer::Gazetteer, rules};
+    use crate::text::slice_chars;
+    use proptest::prelude::*;
+
+    fn newsish() -> impl Strategy<Value = String> {
+        let words = [
+            "وزير",
+            "الخارجية",
+            "أنتوني",
+            "بلينكين",
+            "وأذربيجان",
+            "بالولايات",
+            "المتحدة",
+            "لبنان",
+            "مدينة",
+            "العاصمة",
+            "وزارة",
+            "الدفاع",
+            "يوم",
+            "الخميس",
+            "تشرين",
+            "الثاني",
+            "(نوفمبر)",
+            "١٥",
+            "2023",
+            "عام",
+            "،",
+            "“",
+            "”",
+            ".",
+            "ـ",
+            "وَ",
+            "ل",
+            "بن",
+            "آل",
+            "Siyasət",
+            "أيلول/سبتمبر",
+            "\u{200F}",
+            "الخامس",
+            "من",
+            "مايو",
+            "/",
+        ];
+        proptest::collection::vec(proptest::sample::select(words.to_vec()), 0..30)
+            .prop_map(|ws| ws.join(" "))
+    }
+
+    proptest! {
+        /// Whatever the text, every proposal's text is exactly its chars.
+        #[test]
+        fn proposals_slice_their_text(text in newsish()) {
+            let mut all = Gazetteer::builtin().propose(&text);
+            all.extend(rules::propose(&text));
+            all.extend(dates::propose(&text));
+            for p in all {
+                prop_assert!(p.start < p.end);
+                prop_assert_eq!(slice_chars(&text, p.start, p.end), Some(p.text.as_str()));
+            }
+        }
+
+        #[test]
+        fn conll_tokens_lay_out_like_joined_text(text in newsish()) {
+            let toks: Vec<&str> = text.split(' ').filter(|t| !t.is_empty()).collect();
+            let words = Words::from_tokens(&toks);
+            let joined = toks.join(" ");
+            for w in &words.words {
+                prop_assert_eq!(slice_chars(&joined, w.start, w.end), Some(w.text));
+            }
+        }
+    }
+}
