@@ -5,7 +5,11 @@
 //! nothing of files.
 
 pub mod annotation;
+pub mod arabic;
 pub mod corpus;
+pub mod eval;
+pub mod formats;
+pub mod propose;
 pub mod schema;
 pub mod store;
 pub mod text;

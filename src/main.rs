@@ -23,6 +23,14 @@ enum Command {
     Validate(cli::validate::ValidateArgs),
     /// Entity counts per document, by label, with each document's status.
     Stats(cli::stats::StatsArgs),
+    /// Write one annotator's entities as CoNLL, brat, doccano, spaCy or Label Studio files.
+    Export(cli::export::ExportArgs),
+    /// Read another tool's files into one annotator's annotations.
+    Import(cli::import::ImportArgs),
+    /// Score predicted entities against gold: P/R/F1 per label, strict and partial.
+    Eval(cli::eval::EvalArgs),
+    /// Agreement between annotators: pairwise F1 and Cohen's kappa over tokens.
+    Agree(cli::agree::AgreeArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -32,6 +40,10 @@ fn main() -> std::process::ExitCode {
         Some(Command::Gui(a)) => cli::gui::run(a),
         Some(Command::Validate(a)) => cli::validate::run(a),
         Some(Command::Stats(a)) => cli::stats::run(a),
+        Some(Command::Export(a)) => cli::export::run(a),
+        Some(Command::Import(a)) => cli::import::run(a),
+        Some(Command::Eval(a)) => cli::eval::run(a),
+        Some(Command::Agree(a)) => cli::agree::run(a),
     };
     match result {
         Ok(code) => code,

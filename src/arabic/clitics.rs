@@ -1,0 +1,239 @@
+//! Proclitic segmentation: which part of a word an entity span leaves out.
+//!
+//! Arabic glues conjunctions (و ف) and prepositions (ب ك ل) to the next word;
+//! the annotation guidelines keep them OUT of an entity but keep the article
+//! ال IN (`وأذربيجان` → `أذربيجان`, `بالولايات` → `الولايات`). Many names merely
+//! start with these letters (`لبنان`, `واشنطن`, `فرنسا`), so segmentation
+//! offers every reading and lets a lexicon decide; without one, the longest
+//! reading is the usual guess.
+
+use super::normalize::normalize;
+
+/// One reading of a word as proclitics + (article) + stem. Offsets are chars
+/// of the original word, so marks on the proclitic (`وَ`) stay out too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Split {
+    /// Where an entity starts: after the conjunction/preposition, before
+    /// the article.
+    pub entity_start: usize,
+    /// Whether the entity part starts with the article. After ل the article
+    /// loses its alef (`للولايات` = ل + الولايات): the entity part is then
+    /// `لولايات` and the lookup key restores `الولايات`.
+    pub article: bool,
+    /// Where the bare stem starts (after the article, if any).
+    pub stem_start: usize,
+}
+
+impl Split {
+    /// The reading that strips nothing.
+    pub const WHOLE: Split = Split {
+        entity_start: 0,
+        article: false,
+        stem_start: 0,
+    };
+
+    pub fn is_whole(&self) -> bool {
+        self.entity_start == 0
+    }
+
+    /// The normalised bare stem of `word`, without proclitics and article.
+    pub fn stem(&self, word: &str) -> String {
+        normalize(&tail(word, self.stem_start)).into_string()
+    }
+
+    /// The normalised form to look the entity part up by: the stem with the
+    /// article restored in full (`للولايات` → `الولايات`).
+    pub fn key(&self, word: &str) -> String {
+        if self.article {
+            format!("ال{}", self.stem(word))
+        } else {
+            self.stem(word)
+        }
+    }
+}
+
+fn tail(word: &str, from: usize) -> String {
+    word.chars().skip(from).collect()
+}
+
+const CONJUNCTIONS: [&str; 3] = ["", "و", "ف"];
+const PREPOSITIONS: [&str; 4] = ["", "ب", "ك", "ل"];
+/// Letters a stem must keep, so that `وا` or `بل` are never stripped bare.
+const MIN_STEM: usize = 2;
+
+/// Every reading of `word`: the whole word first, then by growing proclitic,
+/// and for each proclitic the plain reading before the one with an article.
+///
+/// Covers conjunction? + preposition? + article? — which includes وبال وكال
+/// فبال وال فال بال كال لل ال و ف ب ل ك and their relatives (ولل، وب، فل).
+pub fn splits(word: &str) -> Vec<Split> {
+    let n = normalize(word);
+    let folded: Vec<char> = n.as_str().chars().collect();
+    let orig = |i: usize| n.original_offset(i).unwrap_or(0);
+    // Folding turns إلهام into الهام; only a bare alef starts an article.
+    let bare_alef_at = |i: usize| {
+        let o = orig(i);
+        matches!(word.chars().nth(o), Some('ا' | 'ٱ'))
+    };
+    let article_at = |at: usize, after_lam: bool| {
+        article_split(&folded, at, after_lam).filter(|_| after_lam || bare_alef_at(at))
+    };
+    let mut out = vec![Split::WHOLE];
+    if let Some(s) = article_at(0, false) {
+        out.push(Split {
+            entity_start: 0,
+            article: true,
+            stem_start: orig(s),
+        });
+    }
+    let mut prefixes: Vec<(usize, bool)> = Vec::new();
+    for conj in CONJUNCTIONS {
+        for prep in PREPOSITIONS {
+            let p: Vec<char> = conj.chars().chain(prep.chars()).collect();
+            if !p.is_empty() && folded.starts_with(&p) {
+                prefixes.push((p.len(), prep == "ل"));
+            }
+        }
+    }
+    prefixes.sort();
+    for (len, after_lam) in prefixes {
+        if folded.len() < len + MIN_STEM {
+            continue;
+        }
+        let entity_start = orig(len);
+        out.push(Split {
+            entity_start,
+            article: false,
+            stem_start: entity_start,
+        });
+        if let Some(s) = article_at(len, after_lam) {
+            out.push(Split {
+                entity_start,
+                article: true,
+                stem_start: orig(s),
+            });
+        }
+    }
+    out
+}
+
+/// Where the stem starts if an article follows position `at`, leaving a stem
+/// of at least two letters. After ل the article is a lone ل.
+fn article_split(folded: &[char], at: usize, after_lam: bool) -> Option<usize> {
+    let rest = &folded[at..];
+    let len = if after_lam {
+        (rest.first() == Some(&'ل')).then_some(1)?
+    } else {
+        rest.starts_with(&['ا', 'ل']).then_some(2)?
+    };
+    (rest.len() >= len + MIN_STEM).then_some(at + len)
+}
+
+/// The usual reading when no lexicon can decide: the longest proclitic,
+/// with the article if there is one.
+pub fn segment(word: &str) -> Split {
+    splits(word)
+        .into_iter()
+        .max_by_key(|s| (s.entity_start, s.stem_start))
+        .unwrap_or(Split::WHOLE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entity(word: &str, s: &Split) -> String {
+        tail(word, s.entity_start)
+    }
+
+    #[test]
+    fn guideline_cases() {
+        let w = "وأذربيجان";
+        let s = segment(w);
+        assert_eq!(entity(w, &s), "أذربيجان");
+        assert_eq!(s.key(w), "اذربيجان");
+
+        let w = "بالولايات";
+        let s = segment(w);
+        assert_eq!(entity(w, &s), "الولايات");
+        assert!(s.article);
+        assert_eq!(s.stem(w), "ولايات");
+        assert_eq!(s.key(w), "الولايات");
+    }
+
+    #[test]
+    fn listed_proclitics_strip_the_conjunction_but_keep_the_article() {
+        for (word, ent, key) in [
+            ("وبالعراق", "العراق", "العراق"),
+            ("وكالعادة", "العادة", "العاده"),
+            ("فبالتالي", "التالي", "التالي"),
+            ("والقاهرة", "القاهرة", "القاهره"),
+            ("فالحكومة", "الحكومة", "الحكومه"),
+            ("كالعادة", "العادة", "العاده"),
+            ("للولايات", "لولايات", "الولايات"),
+            ("وللحكومة", "لحكومة", "الحكومه"),
+            ("الخارجية", "الخارجية", "الخارجيه"),
+            ("وموسكو", "موسكو", "موسكو"),
+            ("فموسكو", "موسكو", "موسكو"),
+            ("بروسيا", "روسيا", "روسيا"),
+            ("لأرمينيا", "أرمينيا", "ارمينيا"),
+            ("كرئيس", "رئيس", "رئيس"),
+        ] {
+            let s = segment(word);
+            assert_eq!(entity(word, &s), ent, "{word}");
+            assert_eq!(s.key(word), key, "{word}");
+        }
+    }
+
+    #[test]
+    fn marks_on_the_proclitic_stay_out() {
+        let w = "وَبِالْعِرَاقِ";
+        let s = segment(w);
+        assert_eq!(entity(w, &s), "الْعِرَاقِ");
+        assert_eq!(s.key(w), "العراق");
+    }
+
+    #[test]
+    fn names_that_start_like_proclitics_keep_the_whole_reading() {
+        for word in ["لبنان", "فرنسا", "بريطانيا", "كندا", "واشنطن", "باكو"]
+        {
+            let all = splits(word);
+            assert_eq!(all[0], Split::WHOLE, "{word}");
+            assert_eq!(all[0].key(word), normalize(word).into_string());
+            // ...while a lexicon could also try the stripped one.
+            assert!(all.len() > 1, "{word}");
+        }
+        // A stripped reading must leave two letters: "بل" and "وا" stay whole.
+        assert_eq!(splits("بل"), vec![Split::WHOLE]);
+        assert_eq!(splits("وا"), vec![Split::WHOLE]);
+        assert_eq!(segment("وبه").entity_start, 1);
+        // A hamza alef is no article: إلهام keeps its letters in the stem.
+        assert!(!segment("إلهام").article);
+        let w = "وإلهام";
+        assert_eq!(
+            (segment(w).entity_start, segment(w).stem(w)),
+            (1, "الهام".to_string())
+        );
+    }
+
+    #[test]
+    fn readings_are_ordered_from_whole_to_longest() {
+        let w = "وبالولايات";
+        let got: Vec<(usize, bool, String)> = splits(w)
+            .iter()
+            .map(|s| (s.entity_start, s.article, s.key(w)))
+            .collect();
+        let want = [
+            (0, false, "وبالولايات"),
+            (1, false, "بالولايات"),
+            (2, false, "الولايات"),
+            (2, true, "الولايات"),
+        ];
+        let want: Vec<(usize, bool, String)> = want
+            .iter()
+            .map(|&(a, b, c)| (a, b, c.to_string()))
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(segment(w).stem(w), "ولايات");
+    }
+}
