@@ -6,6 +6,7 @@ use egui::{Color32, RichText, Ui};
 use super::article_view::{ArticleInput, ArticleView, EntityRef, ViewEvent, label_color};
 use super::direction::egui_display_order;
 use super::fonts::install_egui_fonts;
+use super::gold_ui::GoldUi;
 use super::model::{AppModel, Command};
 use super::picker::FolderPicker;
 use crate::annotation::Status;
@@ -20,6 +21,8 @@ pub struct KashifApp {
     picker: Box<dyn FolderPicker>,
     name_input: String,
     fonts_installed: bool,
+    /// Export, review and adjudication dialogs and panels.
+    pub gold_ui: GoldUi,
 }
 
 impl KashifApp {
@@ -30,7 +33,17 @@ impl KashifApp {
             picker,
             name_input: String::new(),
             fonts_installed: false,
+            gold_ui: GoldUi::default(),
         }
+    }
+
+    /// Uses `picker` for the export dialog's target.
+    pub fn with_save_picker(
+        mut self,
+        picker: Box<dyn super::save_picker::SavePicker>,
+    ) -> KashifApp {
+        self.gold_ui.picker = picker;
+        self
     }
 
     /// Draws the whole window into `ui` and applies what the user did.
@@ -48,10 +61,16 @@ impl KashifApp {
         egui::Panel::left("documents")
             .default_size(230.0)
             .show(ui, |ui| self.documents_ui(ui, &mut commands));
-        egui::Panel::right("entities")
-            .default_size(230.0)
-            .show(ui, |ui| self.entities_ui(ui, &mut commands));
-        egui::CentralPanel::default().show(ui, |ui| self.article_ui(ui, &mut commands));
+        if GoldUi::owns_panels(&self.model) {
+            self.gold_ui
+                .panels_ui(ui, &self.model, &mut self.view, &mut commands);
+        } else {
+            egui::Panel::right("entities")
+                .default_size(230.0)
+                .show(ui, |ui| self.entities_ui(ui, &mut commands));
+            egui::CentralPanel::default().show(ui, |ui| self.article_ui(ui, &mut commands));
+        }
+        self.gold_ui.windows_ui(ui, &self.model, &mut commands);
         if self.model.annotator.is_none() {
             self.annotator_ui(ui, &mut commands);
         }
@@ -69,7 +88,9 @@ impl KashifApp {
                     }
                     ui.close();
                 }
+                self.gold_ui.file_menu_ui(ui, commands);
             });
+            self.gold_ui.mode_menu_ui(ui, &self.model, commands);
         });
     }
 

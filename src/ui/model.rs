@@ -5,8 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use super::article_view::EntityRef;
+use super::gold::{AnnotatorFiles, GoldCommand, GoldState};
 use crate::annotation::{DocAnnotations, Status};
 use crate::corpus::Document;
+use crate::formats::Exported;
 use crate::schema::Schema;
 
 /// One loaded document with what the annotator decided about it.
@@ -32,6 +34,40 @@ pub trait Backend {
     /// Loads every article under `dir` with `annotator`'s annotations
     /// (none when no annotator is known yet).
     fn open_folder(&mut self, dir: &Path, annotator: Option<&str>) -> Result<Loaded, String>;
+
+    /// Annotators that have files (review, adjudication and export dialogs).
+    fn annotators(&mut self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// `annotator`'s files for `docs`, one entry per document.
+    fn read_annotator(
+        &mut self,
+        annotator: &str,
+        _docs: &[&Document],
+    ) -> Result<AnnotatorFiles, String> {
+        Err(format!(
+            "cannot read {annotator}'s files: no annotation folder"
+        ))
+    }
+
+    /// Writes an export at `path` (a file, or a folder for brat); returns
+    /// how many files were written.
+    fn write_export(&mut self, path: &Path, _exported: &Exported) -> Result<usize, String> {
+        Err(format!("{}: nowhere to write", path.display()))
+    }
+
+    /// Saves whole documents as `annotator`'s (adjudicated gold); returns how
+    /// many were saved.
+    fn save_annotations(
+        &mut self,
+        annotator: &str,
+        _docs: &[(&Document, DocAnnotations)],
+    ) -> Result<usize, String> {
+        Err(format!(
+            "cannot save {annotator}'s files: no annotation folder"
+        ))
+    }
 }
 
 /// A backend with nothing behind it: opening a folder fails.
@@ -55,6 +91,8 @@ pub enum Command {
     },
     Focus(Option<EntityRef>),
     SetAnnotator(String),
+    /// Export, review and adjudication.
+    Gold(GoldCommand),
 }
 
 /// The state of the workbench window.
@@ -70,6 +108,8 @@ pub struct AppModel {
     pub message: String,
     /// Load errors of the open folder.
     pub errors: Vec<String>,
+    /// Export, review and adjudication state.
+    pub gold: GoldState,
     backend: Box<dyn Backend>,
 }
 
@@ -85,6 +125,7 @@ impl AppModel {
             annotator: None,
             message: String::new(),
             errors: Vec::new(),
+            gold: GoldState::default(),
             backend,
         }
     }
@@ -103,8 +144,14 @@ impl AppModel {
         self.current.and_then(|i| self.docs.get(i))
     }
 
+    /// The backend with the open documents, for commands applied elsewhere.
+    pub(super) fn backend_and_docs(&mut self) -> (&mut dyn Backend, &[DocEntry]) {
+        (self.backend.as_mut(), &self.docs)
+    }
+
     pub fn apply(&mut self, cmd: Command) {
         match cmd {
+            Command::Gold(c) => self.apply_gold(c),
             Command::OpenFolder(dir) => {
                 match self.backend.open_folder(&dir, self.annotator.as_deref()) {
                     Ok(loaded) => {
