@@ -217,3 +217,15 @@ fn snapshot_selection_split_by_bidi_and_wrapped() {
         Some((a, e)),
     );
 }
+
+#[test]
+fn snapshot_entities_split_by_bidi_and_by_a_wrap() {
+    // "مجلة Der" is split by the Latin run's order (two boxes, one tag);
+    // "البلدين في العاصمة" wraps (a box on each line, the tag on the first).
+    let text = "نشرت مجلة Der Spiegel الألمانية تقريرا عن المحادثات بين البلدين في العاصمة الفيدرالية الأمريكية".to_string();
+    let entities = vec![
+        span(&text, "مجلة Der", "ORG"),
+        span(&text, "البلدين في العاصمة", "MISC"),
+    ];
+    snapshot("entities_split_bidi_wrap", text, entities, vec![], 1.0);
+}

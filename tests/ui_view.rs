@@ -471,3 +471,27 @@ fn the_annotator_is_asked_once_and_remembered() {
         Some("amal")
     );
 }
+
+#[test]
+fn an_entity_split_by_bidi_or_a_wrap_has_a_piece_on_each_part() {
+    // "مجلة Der" in "مجلة Der Spiegel": the Latin run sits left of مجلة with
+    // "Spiegel" between "Der" and مجلة, so the entity has two pieces.
+    let text =
+        "نشرت مجلة Der Spiegel الألمانية تقريرا عن المحادثات بين البلدين في العاصمة الفيدرالية";
+    let split = span(text, "مجلة Der", "ORG");
+    let mut h = harness(app(text, DocAnnotations::default()), 1400.0, 500.0);
+    let pieces = h.state().view.range_rects(split.start, split.end);
+    assert_eq!(pieces.len(), 2, "{pieces:?}");
+    let spiegel = at(&h, find(text, "Spiegel") + 3);
+    assert!(pieces[0].max.x <= spiegel.x && spiegel.x <= pieces[1].min.x);
+
+    // An entity over a wrap: one piece per line, on different lines.
+    h.set_size(egui::vec2(640.0, 600.0));
+    h.run();
+    let layout = h.state().view.layout().unwrap();
+    let end0 = layout.lines()[0].chars.1;
+    let whole = (end0 - 4, end0 + 4);
+    let pieces = h.state().view.range_rects(whole.0, whole.1);
+    assert_eq!(pieces.len(), 2, "{pieces:?}");
+    assert!(pieces[1].min.y >= pieces[0].max.y - 0.5);
+}

@@ -82,9 +82,74 @@ fn neutralise_separators(s: &str) -> String {
         .collect()
 }
 
+/// Texts shorter than this (bytes) are shaped on one thread.
+const PARALLEL_BYTES: usize = 20_000;
+
+/// Shapes every paragraph, the second half on another thread when it pays.
+fn shape_all(
+    font_system: &mut FontSystem,
+    paragraphs: &mut [Paragraph],
+    bytes: usize,
+    parallel_bytes: usize,
+) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if bytes < parallel_bytes || threads < 2 || !holds_only_shipped_faces(font_system) {
+        for p in paragraphs.iter_mut() {
+            p.line.shape(font_system, 8);
+        }
+        return;
+    }
+    // Split where half the bytes are done.
+    let mut acc = 0;
+    let mid = paragraphs
+        .iter()
+        .position(|p| {
+            acc += p.line.text().len() + 1;
+            acc * 2 >= bytes
+        })
+        .map_or(paragraphs.len(), |i| i + 1);
+    let (first, second) = paragraphs.split_at_mut(mid);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut fs = font_system_shipped();
+            for p in second.iter_mut() {
+                p.line.shape(&mut fs, 8);
+            }
+        });
+        for p in first.iter_mut() {
+            p.line.shape(font_system, 8);
+        }
+    });
+}
+
+/// Whether `font_system` has the shipped faces under the ids a fresh one
+/// gives them: glyphs shaped by either can then be drawn by either.
+fn holds_only_shipped_faces(font_system: &FontSystem) -> bool {
+    let faces = |fs: &FontSystem| -> Vec<(cosmic_text::fontdb::ID, String)> {
+        fs.db()
+            .faces()
+            .map(|f| (f.id, f.post_script_name.clone()))
+            .collect()
+    };
+    faces(font_system) == faces(&font_system_shipped())
+}
+
+fn font_system_shipped() -> FontSystem {
+    super::fonts::font_system()
+}
+
 impl ArticleLayout {
     /// Shapes `text` (every paragraph); call [`ArticleLayout::layout`] next.
+    ///
+    /// A long text is shaped on two threads when `font_system` holds exactly
+    /// the shipped faces (so a second font system built the same way gives
+    /// the same font ids).
     pub fn new(font_system: &mut FontSystem, text: &str) -> ArticleLayout {
+        ArticleLayout::new_with(font_system, text, PARALLEL_BYTES)
+    }
+
+    /// [`ArticleLayout::new`], shaping on two threads from `parallel_bytes` on.
+    fn new_with(font_system: &mut FontSystem, text: &str, parallel_bytes: usize) -> ArticleLayout {
         let doc_rtl = document_is_rtl(text);
         let attrs = Attrs::new().family(Family::Name(ARABIC_FAMILY));
         let mut paragraphs = Vec::new();
@@ -101,13 +166,12 @@ impl ArticleLayout {
                 .char_indices()
                 .map(|(b, _)| (b + prefix) as u32)
                 .collect();
-            let mut line = BufferLine::new(
+            let line = BufferLine::new(
                 s,
                 LineEnding::None,
                 AttrsList::new(&attrs),
                 Shaping::Advanced,
             );
-            line.shape(font_system, 8);
             let n = char_bytes.len();
             paragraphs.push(Paragraph {
                 char_start,
@@ -118,6 +182,7 @@ impl ArticleLayout {
             });
             char_start += n + 1;
         }
+        shape_all(font_system, &mut paragraphs, text.len(), parallel_bytes);
         ArticleLayout {
             paragraphs,
             lines: Vec::new(),
@@ -463,6 +528,32 @@ mod tests {
         let l = laid("", 300.0);
         assert_eq!(l.char_len(), 0);
         assert_eq!(l.hit(0.0, 0.0), Some((0, 0)));
+    }
+
+    #[test]
+    fn shaping_on_two_threads_gives_the_same_glyphs() {
+        let seed = "(واشنطن) اقتربت أرمينيا وأذربيجان يوم 23 أبريل من اتفاق (Siyasət) سلام.\n\n";
+        let text = seed.repeat(40);
+        let mut fs = font_system();
+        let mut one = ArticleLayout::new_with(&mut fs, &text, usize::MAX);
+        one.layout(&mut fs, 500.0, 20.0);
+        let mut two = ArticleLayout::new_with(&mut fs, &text, 0);
+        two.layout(&mut fs, 500.0, 20.0);
+        assert_eq!(one.lines().len(), two.lines().len());
+        for (a, b) in one.lines().iter().zip(two.lines()) {
+            assert_eq!(a.glyph_chars, b.glyph_chars);
+            let ga: Vec<_> = one
+                .glyphs(a)
+                .iter()
+                .map(|g| (g.font_id, g.glyph_id, g.x))
+                .collect();
+            let gb: Vec<_> = two
+                .glyphs(b)
+                .iter()
+                .map(|g| (g.font_id, g.glyph_id, g.x))
+                .collect();
+            assert_eq!(ga, gb);
+        }
     }
 
     #[test]
