@@ -190,7 +190,7 @@ pub fn side_ui(ui: &mut Ui, model: &AppModel, commands: &mut Vec<Command>) {
     let total = adj.conflict_count();
     let agreed: usize = adj.docs.iter().map(|d| d.adjudication.agreed.len()).sum();
     ui.label(format!(
-        "{} and {} → {GOLD}: {} document(s), {agreed} agreed entities merged, {} of {total} conflict(s) decided",
+        "{} and {} into {GOLD}: {} document(s), {agreed} agreed entities merged, {} of {total} conflict(s) decided",
         adj.a,
         adj.b,
         adj.docs.len(),
@@ -221,7 +221,7 @@ pub fn side_ui(ui: &mut Ui, model: &AppModel, commands: &mut Vec<Command>) {
             }
         });
         ui.label(
-            RichText::new("keys 1 2 3 0 decide; ↓/N next, ↑/P previous")
+            RichText::new("keys 1 2 3 0 decide; Down/N next, Up/P previous")
                 .small()
                 .weak(),
         );

@@ -75,7 +75,7 @@ impl ExportDialog {
                     .num_columns(2)
                     .spacing([12.0, 6.0])
                     .show(ui, |ui| {
-                        ui.label("Annotator");
+                        let name = ui.label("Annotator");
                         if known.is_empty() {
                             ui.label("no annotator has files yet");
                         } else {
@@ -85,7 +85,9 @@ impl ExportDialog {
                                     for a in known {
                                         ui.selectable_value(&mut self.annotator, a.clone(), a);
                                     }
-                                });
+                                })
+                                .response
+                                .labelled_by(name.id);
                         }
                         ui.end_row();
                         ui.label("Format");

@@ -139,7 +139,13 @@ impl GoldUi {
     }
 }
 
-fn source_combo(ui: &mut Ui, id: &str, value: &mut Option<ReviewSource>, all: &[ReviewSource]) {
+fn source_combo(
+    ui: &mut Ui,
+    label: egui::Id,
+    id: &str,
+    value: &mut Option<ReviewSource>,
+    all: &[ReviewSource],
+) {
     let shown = value.as_ref().map_or("choose…".to_string(), |s| s.name());
     egui::ComboBox::from_id_salt(id)
         .selected_text(shown)
@@ -148,7 +154,9 @@ fn source_combo(ui: &mut Ui, id: &str, value: &mut Option<ReviewSource>, all: &[
             for s in all {
                 ui.selectable_value(value, Some(s.clone()), s.name());
             }
-        });
+        })
+        .response
+        .labelled_by(label);
 }
 
 fn review_dialog_ui(
@@ -184,11 +192,11 @@ fn review_dialog_ui(
             egui::Grid::new("review-grid")
                 .num_columns(2)
                 .show(ui, |ui| {
-                    ui.label("gold (the truth)");
-                    source_combo(ui, "review-gold", &mut d.gold, &sources);
+                    let l = ui.label("gold (the truth)");
+                    source_combo(ui, l.id, "review-gold", &mut d.gold, &sources);
                     ui.end_row();
-                    ui.label("compared");
-                    source_combo(ui, "review-pred", &mut d.pred, &sources);
+                    let l = ui.label("compared");
+                    source_combo(ui, l.id, "review-pred", &mut d.pred, &sources);
                     ui.end_row();
                 });
             ui.checkbox(
@@ -214,7 +222,7 @@ fn review_dialog_ui(
     open && !close
 }
 
-fn annotator_combo(ui: &mut Ui, id: &str, value: &mut String, all: &[String]) {
+fn annotator_combo(ui: &mut Ui, label: egui::Id, id: &str, value: &mut String, all: &[String]) {
     egui::ComboBox::from_id_salt(id)
         .selected_text(value.as_str())
         .width(200.0)
@@ -222,7 +230,9 @@ fn annotator_combo(ui: &mut Ui, id: &str, value: &mut String, all: &[String]) {
             for a in all {
                 ui.selectable_value(value, a.clone(), a);
             }
-        });
+        })
+        .response
+        .labelled_by(label);
 }
 
 fn adjudicate_dialog_ui(
@@ -255,11 +265,11 @@ fn adjudicate_dialog_ui(
         .collapsible(false)
         .show(ctx, |ui| {
             egui::Grid::new("adjudicate-grid").num_columns(2).show(ui, |ui| {
-                ui.label("left (key 1)");
-                annotator_combo(ui, "adj-a", &mut d.a, &names);
+                let l = ui.label("left (key 1)");
+                annotator_combo(ui, l.id, "adj-a", &mut d.a, &names);
                 ui.end_row();
-                ui.label("right (key 2)");
-                annotator_combo(ui, "adj-b", &mut d.b, &names);
+                let l = ui.label("right (key 2)");
+                annotator_combo(ui, l.id, "adj-b", &mut d.b, &names);
                 ui.end_row();
             });
             ui.label(format!(

@@ -212,19 +212,19 @@ pub fn kind_name(kind: MarkKind) -> &'static str {
         MarkKind::Hit => "hit (true positive)",
         MarkKind::FalsePositive => "false positive",
         MarkKind::Miss => "missed (dashed)",
-        MarkKind::LabelMismatch => "label mismatch (gold→compared)",
+        MarkKind::LabelMismatch => "label mismatch (GOLD as COMPARED)",
     }
 }
 
 /// The label a mark is shown with in the article and to screen readers:
-/// `TP PER`, `FP LOC`, `MISS ORG`, `ORG→LOC`.
+/// `TP PER`, `FP LOC`, `MISS ORG`, `ORG as LOC`.
 pub fn mark_label(m: &Mark) -> String {
     let label = |s: &Option<Span>| s.as_ref().map_or("", |s| s.label.as_str()).to_string();
     match m.kind {
         MarkKind::Hit => format!("TP {}", label(&m.pred)),
         MarkKind::FalsePositive => format!("FP {}", label(&m.pred)),
         MarkKind::Miss => format!("MISS {}", label(&m.gold)),
-        MarkKind::LabelMismatch => format!("{}→{}", label(&m.gold), label(&m.pred)),
+        MarkKind::LabelMismatch => format!("{} as {}", label(&m.gold), label(&m.pred)),
     }
 }
 
@@ -289,7 +289,7 @@ mod tests {
         let marks = eval::marks(&gold, &pred, eval::Mode::Strict);
         let (ann, schema) = marks_view(&marks);
         let names: Vec<&str> = ann.entities.iter().map(|s| s.label.as_str()).collect();
-        assert_eq!(names, ["TP PER", "ORG→LOC", "FP MISC"]);
+        assert_eq!(names, ["TP PER", "ORG as LOC", "FP MISC"]);
         assert_eq!(ann.proposals.len(), 1);
         assert_eq!(ann.proposals[0].label, "MISS LOC");
         assert_eq!((ann.proposals[0].start, ann.proposals[0].end), (5, 8));

@@ -127,7 +127,7 @@ pub fn side_ui(ui: &mut Ui, model: &AppModel, commands: &mut Vec<Command>) {
             if !r.report.confusions.is_empty() {
                 ui.strong("label confusions (same span, other label)");
                 for c in &r.report.confusions {
-                    ui.label(format!("{} → {}: {}", c.gold, c.pred, c.count));
+                    ui.label(format!("{} as {}: {}", c.gold, c.pred, c.count));
                 }
             }
             if !r.skipped.is_empty() {
