@@ -495,3 +495,22 @@ fn an_entity_split_by_bidi_or_a_wrap_has_a_piece_on_each_part() {
     assert_eq!(pieces.len(), 2, "{pieces:?}");
     assert!(pieces[1].min.y >= pieces[0].max.y - 0.5);
 }
+
+#[test]
+fn focusing_an_entity_from_the_list_scrolls_it_into_view() {
+    let para = "قال الوزير إن المحادثات مستمرة بين البلدين.\n\n";
+    let mut text = para.repeat(60);
+    text.push_str("واختتم الاجتماع في باكو اليوم.");
+    let ann = DocAnnotations {
+        entities: vec![span(&text, "باكو", "LOC")],
+        ..Default::default()
+    };
+    let mut h = harness(app(&text, ann), 900.0, 500.0);
+    let s = find(&text, "باكو");
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(900.0, 500.0));
+    assert!(!screen.contains(at(&h, s)), "starts out of view");
+    h.get_by_label("باكو").click();
+    h.run();
+    assert_eq!(h.state().model.focused, Some(EntityRef::Entity(0)));
+    assert!(screen.contains(at(&h, s)), "scrolled into view");
+}

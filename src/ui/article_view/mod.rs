@@ -82,6 +82,8 @@ pub struct ArticleView {
     keys: Vec<CacheKey>,
     /// A new document was set: scroll back to its top.
     scroll_to_top: bool,
+    /// The focused entity last brought into view.
+    shown_focus: Option<EntityRef>,
 }
 
 impl Default for ArticleView {
@@ -109,6 +111,7 @@ impl ArticleView {
             origin: Pos2::ZERO,
             keys: Vec::new(),
             scroll_to_top: false,
+            shown_focus: None,
         }
     }
 
@@ -263,6 +266,19 @@ impl ArticleView {
         let height = self.layout.as_ref().map_or(0.0, |l| l.height()) + 2.0 * MARGIN;
         let (rect, response) = ui.allocate_exact_size(vec2(width, height), Sense::click_and_drag());
         self.origin = rect.min + vec2(MARGIN, MARGIN);
+
+        // Bring a newly focused entity into view (from the entity list, or
+        // keyboard navigation); a no-op when it is visible already.
+        if input.focused != self.shown_focus {
+            self.shown_focus = input.focused;
+            if let Some((s, e)) = input
+                .focused
+                .and_then(|f| boxes::span_of(input.annotations, f))
+                && let Some(r) = self.range_rects(s, e).first()
+            {
+                ui.scroll_to_rect(r.expand(8.0), None);
+            }
+        }
 
         // Ctrl + wheel zooms the article (egui reports it as zoom, not scroll).
         if response.hovered() {
