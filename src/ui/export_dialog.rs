@@ -16,6 +16,8 @@ pub struct ExportDialog {
     pub annotator: String,
     pub all: bool,
     pub split_clitics: bool,
+    pub conll_ids: bool,
+    pub utf16: bool,
 }
 
 impl Default for ExportDialog {
@@ -25,6 +27,8 @@ impl Default for ExportDialog {
             annotator: String::new(),
             all: false,
             split_clitics: false,
+            conll_ids: false,
+            utf16: false,
         }
     }
 }
@@ -37,8 +41,14 @@ impl ExportDialog {
             annotator: self.annotator.clone(),
             all: self.all,
             split_clitics: self.split_clitics && self.format == Format::Conll,
+            conll_ids: self.conll_ids && self.format == Format::Conll,
+            utf16: self.utf16 && self.is_json(),
             path,
         }
+    }
+
+    fn is_json(&self) -> bool {
+        !matches!(self.format, Format::Conll | Format::Brat)
     }
 
     /// Draws the window; returns false when the user closed it.
@@ -109,12 +119,31 @@ impl ExportDialog {
                             ),
                         );
                         ui.end_row();
+                        ui.label("");
+                        ui.add_enabled(
+                            self.format == Format::Conll,
+                            egui::Checkbox::new(
+                                &mut self.conll_ids,
+                                "# id = lines (so an import restores the ids)",
+                            ),
+                        );
+                        ui.end_row();
+                        ui.label("JSON");
+                        let json = self.is_json();
+                        ui.add_enabled(
+                            json,
+                            egui::Checkbox::new(
+                                &mut self.utf16,
+                                "offsets in UTF-16 units (JavaScript tools)",
+                            ),
+                        );
+                        ui.end_row();
                     });
                 ui.label(
                     RichText::new(if self.format.is_folder() {
                         "brat writes a folder: one .txt and one .ann per document"
                     } else {
-                        "offsets are chars, as Python slices strings"
+                        "offsets are chars, as Python slices strings, unless UTF-16 is ticked"
                     })
                     .small()
                     .weak(),

@@ -42,6 +42,10 @@ pub struct ExportRequest {
     pub all: bool,
     /// CoNLL only.
     pub split_clitics: bool,
+    /// CoNLL only: `# id = …` lines instead of `-DOCSTART-`.
+    pub conll_ids: bool,
+    /// JSON formats only: offsets in UTF-16 code units.
+    pub utf16: bool,
     pub path: PathBuf,
 }
 
@@ -227,10 +231,16 @@ impl AppModel {
                 spans: &a.entities,
             })
             .collect();
+        let conll = req.format == Format::Conll;
+        let json = !conll && !req.format.is_folder();
         let options = ExportOptions {
-            split_clitics: req.split_clitics && req.format == Format::Conll,
-            conll_ids: false,
-            offsets: formats::OffsetUnit::Chars,
+            split_clitics: req.split_clitics && conll,
+            conll_ids: req.conll_ids && conll,
+            offsets: if req.utf16 && json {
+                formats::OffsetUnit::Utf16
+            } else {
+                formats::OffsetUnit::Chars
+            },
         };
         let exported = formats::export(req.format, &spans, options);
         warnings.extend(exported.warnings.iter().map(|w| w.to_string()));

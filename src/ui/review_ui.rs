@@ -124,6 +124,7 @@ pub fn side_ui(ui: &mut Ui, model: &AppModel, commands: &mut Vec<Command>) {
                 &r.report.partial,
             );
             chart_ui(ui, r);
+            documents_ui(ui, model, r, commands);
             if !r.report.confusions.is_empty() {
                 ui.strong("label confusions (same span, other label)");
                 for c in &r.report.confusions {
@@ -251,4 +252,38 @@ fn chart_ui(ui: &mut Ui, r: &Review) {
             plot.bar_chart(strict);
             plot.bar_chart(partial);
         });
+}
+
+/// Per-document counts, as `kashif eval` lists them; a click opens one.
+fn documents_ui(ui: &mut Ui, model: &AppModel, r: &Review, commands: &mut Vec<Command>) {
+    ui.strong("per document");
+    egui::Grid::new("review-docs")
+        .striped(true)
+        .num_columns(5)
+        .spacing([10.0, 2.0])
+        .show(ui, |ui| {
+            for h in ["document", "gold", "compared", "strict F1", "partial F1"] {
+                ui.label(RichText::new(h).weak());
+            }
+            ui.end_row();
+            for (d, rep) in r.docs.iter().zip(&r.report.per_document) {
+                let open = model.current == Some(d.index);
+                if ui.selectable_label(open, &rep.id).clicked() {
+                    commands.push(Command::OpenDocument(d.index));
+                }
+                ui.label(rep.gold.to_string());
+                ui.label(rep.pred.to_string());
+                let f = |c: &eval::Counts| {
+                    if c.is_empty() {
+                        "-".to_string()
+                    } else {
+                        f3(c.f1())
+                    }
+                };
+                ui.label(f(&rep.strict));
+                ui.label(f(&rep.partial));
+                ui.end_row();
+            }
+        });
+    ui.add_space(6.0);
 }
