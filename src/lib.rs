@@ -15,3 +15,4 @@ pub mod store;
 pub mod text;
 pub mod ui;
 pub mod workbench_files;
+pub mod workflow;

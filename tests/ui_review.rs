@@ -228,7 +228,8 @@ fn export_from_the_gui_writes_the_cli_bytes_in_every_format() {
         }
         if f == Format::LabelStudio {
             // b holds a char outside the BMP: UTF-16 offsets differ there
-            h.get_by_label("offsets in UTF-16 units (JavaScript tools)").click();
+            h.get_by_label("offsets in UTF-16 units (JavaScript tools)")
+                .click();
             h.run();
             cli.extend(["--offsets", "utf16"]);
         }
