@@ -377,6 +377,11 @@ fn review_figures_are_those_of_evaluate_and_of_kashif_eval() {
     ] {
         assert_eq!(gui[key], cli[key], "{key}");
     }
+    // the agreement line is `kashif agree`'s (both have a and b marked done)
+    let out = s.kashif(&["agree", "amina", "badr", "--json"]);
+    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let agreement = &h.state().model.gold.review.as_ref().unwrap().agreement;
+    assert_eq!(serde_json::to_value(agreement).unwrap(), cli[0]);
     // and the table shows them
     let f3 = kashif::ui::review_ui::f3;
     for (label, c) in &report.strict.per_label {

@@ -5,8 +5,9 @@
 use super::gold::AnnotatorFiles;
 use super::model::{Backend, DocEntry};
 use crate::annotation::{DocAnnotations, Origin, Proposal, Span, Status};
+use crate::arabic::tokenize;
 use crate::corpus::Document;
-use crate::eval::{self, DocPair, Mark, MarkKind, Report};
+use crate::eval::{self, DocPair, DocTokens, Mark, MarkKind, PairAgreement, Report};
 use crate::schema::{Label, Schema};
 
 /// Where entities to compare come from. New kinds of source (the proposer
@@ -92,6 +93,9 @@ pub struct Review {
     pub skipped: Vec<String>,
     pub problems: Vec<String>,
     pub report: Report,
+    /// Agreement of the two sources over the compared documents (Cohen's
+    /// kappa over tokens, as `kashif agree`; gold's done-filter applies).
+    pub agreement: PairAgreement,
     /// The matching the article's marks follow.
     pub mark_mode: eval::Mode,
 }
@@ -168,6 +172,18 @@ impl Review {
             })
             .collect();
         let report = eval::evaluate(&pairs);
+        let tokens: Vec<DocTokens> = out
+            .iter()
+            .map(|d| DocTokens {
+                tokens: tokenize(&refs[d.index].text)
+                    .iter()
+                    .map(|t| (t.start, t.end))
+                    .collect(),
+                a: &d.gold,
+                b: &d.pred,
+            })
+            .collect();
+        let agreement = eval::pair_agreement(&gold.name(), &pred.name(), &tokens);
         Ok(Review {
             gold,
             pred,
@@ -176,6 +192,7 @@ impl Review {
             skipped,
             problems,
             report,
+            agreement,
             mark_mode: eval::Mode::Strict,
         })
     }

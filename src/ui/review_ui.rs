@@ -124,6 +124,12 @@ pub fn side_ui(ui: &mut Ui, model: &AppModel, commands: &mut Vec<Command>) {
                 &r.report.partial,
             );
             chart_ui(ui, r);
+            let k = |k: &eval::Kappa| k.kappa.map_or("-".to_string(), f3);
+            ui.label(format!(
+                "Cohen's kappa: {} over all tokens, {} over tokens in an entity",
+                k(&r.agreement.kappa_tokens),
+                k(&r.agreement.kappa_entity_tokens)
+            ));
             documents_ui(ui, model, r, commands);
             if !r.report.confusions.is_empty() {
                 ui.strong("label confusions (same span, other label)");
