@@ -115,7 +115,7 @@ impl ExportDialog {
                             self.format == Format::Conll,
                             egui::Checkbox::new(
                                 &mut self.split_clitics,
-                                "split clitics (و ب ل … on their own lines)",
+                                "split clitics (conjunctions, prepositions on their own lines)",
                             ),
                         );
                         ui.end_row();
