@@ -299,3 +299,179 @@ impl AppModel {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    use super::*;
+    use crate::annotation::{Origin, Span};
+    use crate::formats::Exported;
+    use crate::schema::Schema;
+    use crate::ui::model::{Backend, Command, DocEntry, Loaded};
+
+    type Saved = std::rc::Rc<std::cell::RefCell<Vec<(String, String, usize)>>>;
+
+    /// Annotators' files in memory; saves are recorded.
+    struct Memory {
+        files: BTreeMap<String, BTreeMap<String, DocAnnotations>>,
+        saved: Saved,
+    }
+
+    impl Backend for Memory {
+        fn open_folder(&mut self, _: &Path, _: Option<&str>) -> Result<Loaded, String> {
+            let documents = ["a", "b"]
+                .iter()
+                .map(|id| DocEntry {
+                    document: Document {
+                        id: id.to_string(),
+                        text: "قال أنتوني بلينكين في واشنطن".into(),
+                        path: PathBuf::from(id),
+                    },
+                    annotations: DocAnnotations::default(),
+                    problems: Vec::new(),
+                })
+                .collect();
+            Ok(Loaded {
+                documents,
+                errors: Vec::new(),
+            })
+        }
+        fn annotators(&mut self) -> Vec<String> {
+            self.files.keys().cloned().collect()
+        }
+        fn read_annotator(
+            &mut self,
+            who: &str,
+            docs: &[&Document],
+        ) -> Result<AnnotatorFiles, String> {
+            let files = self.files.get(who).ok_or(format!("no {who}"))?;
+            Ok(AnnotatorFiles {
+                annotations: docs.iter().map(|d| files.get(&d.id).cloned()).collect(),
+                problems: Vec::new(),
+            })
+        }
+        fn write_export(&mut self, _: &Path, _: &Exported) -> Result<usize, String> {
+            Ok(1)
+        }
+        fn save_annotations(
+            &mut self,
+            who: &str,
+            docs: &[(&Document, DocAnnotations)],
+        ) -> Result<usize, String> {
+            for (d, a) in docs {
+                self.saved
+                    .borrow_mut()
+                    .push((who.to_string(), d.id.clone(), a.entities.len()));
+            }
+            Ok(docs.len())
+        }
+    }
+
+    fn sp(start: usize, end: usize, label: &str) -> Span {
+        Span {
+            start,
+            end,
+            label: label.into(),
+            origin: Origin::Manual,
+            text: String::new(),
+        }
+    }
+
+    fn model(saved: Saved) -> AppModel {
+        let ann = |status, entities| DocAnnotations {
+            status,
+            entities,
+            ..Default::default()
+        };
+        let mut files = BTreeMap::new();
+        files.insert(
+            "x".to_string(),
+            BTreeMap::from([
+                ("a".to_string(), ann(Status::Todo, vec![sp(4, 18, "PER")])),
+                ("b".to_string(), ann(Status::Todo, vec![sp(22, 28, "LOC")])),
+            ]),
+        );
+        files.insert(
+            "y".to_string(),
+            BTreeMap::from([
+                ("a".to_string(), ann(Status::Done, vec![sp(4, 18, "PER")])),
+                ("b".to_string(), ann(Status::Done, vec![sp(22, 28, "ORG")])),
+            ]),
+        );
+        let mut m = AppModel::new(Schema::builtin(), Box::new(Memory { files, saved }));
+        m.apply(Command::OpenFolder(PathBuf::from("corpus")));
+        m
+    }
+
+    #[test]
+    fn export_of_nothing_done_says_so() {
+        let mut m = model(Saved::default());
+        let req = |all| ExportRequest {
+            format: Format::Spacy,
+            annotator: "x".into(),
+            all,
+            split_clitics: false,
+            conll_ids: false,
+            utf16: false,
+            path: PathBuf::from("out.jsonl"),
+        };
+        m.apply(Command::Gold(GoldCommand::Export(req(false))));
+        let out = m.gold.export.clone().unwrap();
+        assert!(!out.ok);
+        assert!(
+            out.summary.starts_with("nothing to export: x"),
+            "{}",
+            out.summary
+        );
+        m.apply(Command::Gold(GoldCommand::Export(req(true))));
+        let out = m.gold.export.clone().unwrap();
+        assert!(out.ok, "{}", out.summary);
+        assert!(
+            out.summary
+                .starts_with("exported 2 document(s), 2 entities")
+        );
+    }
+
+    #[test]
+    fn gold_keeps_documents_with_undecided_conflicts_back() {
+        let saved = Saved::default();
+        let mut m = model(saved.clone());
+        m.apply(Command::Gold(GoldCommand::StartAdjudication {
+            a: "x".into(),
+            b: "y".into(),
+        }));
+        assert_eq!(m.gold.mode, Mode::Adjudicate);
+        // a agrees everywhere; b has one conflict, shown at once
+        assert_eq!(m.current, Some(1));
+        assert_eq!(m.selection, Some((22, 28)));
+        m.apply(Command::Gold(GoldCommand::SaveGold));
+        assert_eq!(*saved.borrow(), [("gold".to_string(), "a".to_string(), 1)]);
+        assert!(
+            m.message.contains("1 with undecided conflicts not saved"),
+            "{}",
+            m.message
+        );
+        m.apply(Command::Gold(GoldCommand::Decide(Choice::Both)));
+        m.apply(Command::Gold(GoldCommand::SaveGold));
+        assert_eq!(
+            saved.borrow().last(),
+            Some(&("gold".to_string(), "b".to_string(), 2))
+        );
+    }
+
+    #[test]
+    fn a_review_of_an_unknown_source_leaves_the_mode() {
+        let mut m = model(Saved::default());
+        m.apply(Command::Gold(GoldCommand::StartReview {
+            gold: super::super::review::ReviewSource::Annotator("nobody".into()),
+            pred: super::super::review::ReviewSource::Annotator("x".into()),
+            all: true,
+        }));
+        assert_eq!(m.gold.mode, Mode::Annotate);
+        assert_eq!(m.message, "no nobody");
+        m.apply(Command::Gold(GoldCommand::SetMode(Mode::Review)));
+        assert_eq!(m.gold.mode, Mode::Annotate, "no review to show");
+    }
+}
