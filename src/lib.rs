@@ -7,7 +7,12 @@
 pub mod annotation;
 pub mod arabic;
 pub mod corpus;
+pub mod eval;
+pub mod formats;
 pub mod propose;
 pub mod schema;
 pub mod store;
 pub mod text;
+pub mod ui;
+pub mod workbench_files;
+pub mod workflow;

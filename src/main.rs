@@ -31,6 +31,14 @@ enum Command {
     Score(cli::score::ScoreArgs),
     /// Write entity proposals for every document into an annotator's files.
     Propose(cli::propose::ProposeArgs),
+    /// Write one annotator's entities as CoNLL, brat, doccano, spaCy or Label Studio files.
+    Export(cli::export::ExportArgs),
+    /// Read another tool's files into one annotator's annotations.
+    Import(cli::import::ImportArgs),
+    /// Score predicted entities against gold: P/R/F1 per label, strict and partial.
+    Eval(cli::eval::EvalArgs),
+    /// Agreement between annotators: pairwise F1 and Cohen's kappa over tokens.
+    Agree(cli::agree::AgreeArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -44,6 +52,10 @@ fn main() -> std::process::ExitCode {
         Some(Command::Tag(a)) => cli::tag::run(a),
         Some(Command::Score(a)) => cli::score::run(a),
         Some(Command::Propose(a)) => cli::propose::run(a),
+        Some(Command::Export(a)) => cli::export::run(a),
+        Some(Command::Import(a)) => cli::import::run(a),
+        Some(Command::Eval(a)) => cli::eval::run(a),
+        Some(Command::Agree(a)) => cli::agree::run(a),
     };
     match result {
         Ok(code) => code,

@@ -1,8 +1,24 @@
 //! `kashif gui`: the workbench window.
 
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use clap::Args;
+use kashif::annotation::DocAnnotations;
+use kashif::corpus::{Corpus, Document};
+use kashif::formats::Exported;
+use kashif::schema::Schema;
+use kashif::store;
+use kashif::ui::app::ANNOTATOR_KEY;
+use kashif::ui::gold::{AnnotatorFiles, GoldCommand};
+use kashif::ui::model::{Backend, Command, DocEntry, Loaded};
+use kashif::ui::picker::RfdPicker;
+use kashif::ui::review::ReviewSource;
+use kashif::ui::save_picker::RfdSavePicker;
+use kashif::ui::{AppModel, KashifApp};
+use kashif::workbench_files;
 
 use super::common::Folders;
 
@@ -13,8 +29,201 @@ pub struct GuiArgs {
     /// Annotator name; asked in the window (and remembered) when not given.
     #[arg(long)]
     pub annotator: Option<String>,
+    /// Debugging aid: show the annotations of this RON file (a map from
+    /// document id to annotations) instead of the annotator's files.
+    #[arg(long, hide = true)]
+    pub fixture: Option<PathBuf>,
+    /// Open this document (its id) instead of the first one not done.
+    #[arg(long)]
+    pub open: Option<String>,
+    /// Window size in points, `WIDTHxHEIGHT` (default 1280x800).
+    #[arg(long)]
+    pub size: Option<String>,
+    /// Debugging aid: start in review mode, `GOLD,COMPARED` annotators (a
+    /// compared name `proposals:NAME` takes NAME's pending proposals).
+    #[arg(long, hide = true)]
+    pub review: Option<String>,
+    /// Debugging aid: start adjudicating annotators `A,B`.
+    #[arg(long, hide = true)]
+    pub adjudicate: Option<String>,
 }
 
-pub fn run(_args: GuiArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("the workbench window is not built yet")
+/// Loads folders with `corpus` and the annotator's files with `store`
+/// (or a fixture's annotations, when given).
+struct FsBackend {
+    annotations_dir: PathBuf,
+    schema: Schema,
+    fixture: Option<BTreeMap<String, DocAnnotations>>,
+}
+
+impl FsBackend {
+    fn annotations(
+        &self,
+        document: &Document,
+        annotator: Option<&str>,
+    ) -> (DocAnnotations, Vec<String>) {
+        if let Some(f) = &self.fixture {
+            return (f.get(&document.id).cloned().unwrap_or_default(), Vec::new());
+        }
+        let Some(annotator) = annotator else {
+            return (DocAnnotations::default(), Vec::new());
+        };
+        match store::read(&self.annotations_dir, annotator, document, &self.schema) {
+            Ok(Some(loaded)) => (
+                loaded.annotations,
+                loaded.problems.iter().map(|p| p.to_string()).collect(),
+            ),
+            Ok(None) => (DocAnnotations::default(), Vec::new()),
+            Err(e) => (DocAnnotations::default(), vec![e.to_string()]),
+        }
+    }
+}
+
+impl Backend for FsBackend {
+    fn annotators(&mut self) -> Vec<String> {
+        workbench_files::annotators(&self.annotations_dir)
+    }
+
+    fn read_annotator(
+        &mut self,
+        annotator: &str,
+        docs: &[&Document],
+    ) -> Result<AnnotatorFiles, String> {
+        workbench_files::read_annotator(&self.annotations_dir, &self.schema, annotator, docs)
+    }
+
+    fn write_export(&mut self, path: &Path, exported: &Exported) -> Result<usize, String> {
+        workbench_files::write_export(path, exported)
+    }
+
+    fn save_annotations(
+        &mut self,
+        annotator: &str,
+        docs: &[(&Document, DocAnnotations)],
+    ) -> Result<usize, String> {
+        workbench_files::save_annotations(&self.annotations_dir, annotator, docs)
+    }
+
+    fn open_folder(&mut self, dir: &Path, annotator: Option<&str>) -> Result<Loaded, String> {
+        let corpus = Corpus::load(dir).map_err(|e| e.to_string())?;
+        let documents = corpus
+            .documents
+            .into_iter()
+            .map(|document| {
+                let (annotations, problems) = self.annotations(&document, annotator);
+                DocEntry {
+                    document,
+                    annotations,
+                    problems,
+                }
+            })
+            .collect();
+        Ok(Loaded {
+            documents,
+            errors: corpus.errors.iter().map(|e| e.to_string()).collect(),
+        })
+    }
+}
+
+fn read_fixture(path: &Path) -> anyhow::Result<BTreeMap<String, DocAnnotations>> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    ron::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{}:{}:{}: {}",
+            path.display(),
+            e.span.start.line,
+            e.span.start.col,
+            e.code
+        )
+    })
+}
+
+fn parse_size(s: &str) -> anyhow::Result<[f32; 2]> {
+    let (w, h) = s
+        .split_once('x')
+        .with_context(|| format!("--size {s:?}: expected WIDTHxHEIGHT"))?;
+    let num = |v: &str| {
+        v.trim()
+            .parse::<f32>()
+            .with_context(|| format!("--size {s:?}: {v:?} is not a number"))
+    };
+    Ok([num(w)?, num(h)?])
+}
+
+pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
+    let fixture = args.fixture.as_deref().map(read_fixture).transpose()?;
+    let size = match &args.size {
+        Some(s) => parse_size(s)?,
+        None => [1280.0, 800.0],
+    };
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Kashif")
+            .with_inner_size(size),
+        ..Default::default()
+    };
+    let corpus_dir = args.folders.corpus.clone();
+    let schema = args.folders.schema()?;
+    if let Some(a) = &args.annotator {
+        store::check_annotator(a)?;
+    }
+    let backend = FsBackend {
+        annotations_dir: args.folders.annotations.clone(),
+        schema: schema.clone(),
+        fixture,
+    };
+    eframe::run_native(
+        "kashif",
+        options,
+        Box::new(move |cc| {
+            kashif::ui::fonts::install_egui_fonts(&cc.egui_ctx);
+            let mut model = AppModel::new(schema, Box::new(backend));
+            let remembered = cc.storage.and_then(|s| s.get_string(ANNOTATOR_KEY));
+            if let Some(name) = args.annotator.clone().or(remembered) {
+                model.apply(Command::SetAnnotator(name));
+            }
+            model.apply(Command::OpenFolder(corpus_dir));
+            if let Some(id) = &args.open {
+                match model.docs.iter().position(|d| &d.document.id == id) {
+                    Some(i) => model.apply(Command::OpenDocument(i)),
+                    None => model.message = format!("--open {id}: no such document"),
+                }
+            }
+            if let Some(pair) = &args.review {
+                start_review(&mut model, pair);
+            }
+            if let Some(pair) = &args.adjudicate {
+                let (a, b) = pair.split_once(',').unwrap_or((pair, ""));
+                model.apply(Command::Gold(GoldCommand::StartAdjudication {
+                    a: a.into(),
+                    b: b.into(),
+                }));
+            }
+            Ok(Box::new(
+                KashifApp::new(model, Box::new(RfdPicker))
+                    .with_save_picker(Box::new(RfdSavePicker)),
+            ))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--review GOLD,COMPARED`: `proposals:NAME` names pending proposals.
+fn start_review(model: &mut AppModel, pair: &str) {
+    let (g, p) = pair.split_once(',').unwrap_or((pair, ""));
+    let source = |s: &str| match s.strip_prefix("proposals:") {
+        Some(name) => ReviewSource::Proposals(name.to_string()),
+        None => ReviewSource::Annotator(s.to_string()),
+    };
+    let keep = model.current;
+    model.apply(Command::Gold(GoldCommand::StartReview {
+        gold: source(g),
+        pred: source(p),
+        all: true,
+    }));
+    if keep.is_some() && model.current != keep {
+        model.current = keep;
+    }
 }

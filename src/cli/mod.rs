@@ -1,9 +1,14 @@
 //! One module per subcommand; each returns the process exit code.
 
+pub mod agree;
 pub mod common;
+pub mod eval;
+pub mod exchange;
+pub mod export;
 pub mod gui;
 pub mod propose;
 pub mod score;
+pub mod import;
 pub mod stats;
 pub mod tag;
 pub mod train;

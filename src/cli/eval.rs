@@ -1,0 +1,235 @@
+//! `kashif eval`: predicted entities scored against gold.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use kashif::annotation::Span;
+use kashif::corpus::Document;
+use kashif::eval::{self, DocPair, Report, Scores};
+use kashif::schema::Schema;
+use kashif::store;
+use serde::Serialize;
+
+use super::common::Folders;
+use super::exchange;
+
+#[derive(Args, Clone, Debug)]
+pub struct EvalArgs {
+    /// The annotator whose entities are the truth.
+    #[arg(long)]
+    pub gold: String,
+    /// The annotator whose entities are scored.
+    #[arg(long)]
+    pub pred: String,
+    /// Score every gold document, not only those marked done.
+    #[arg(long)]
+    pub all: bool,
+    /// Print the full report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub folders: Folders,
+}
+
+/// Predicted entities of a document; `None` when the source has nothing for
+/// it (the document is then left out rather than counted as all misses).
+pub type Predict<'a> = Box<dyn FnMut(&Document) -> anyhow::Result<Option<Vec<Span>>> + 'a>;
+
+/// Where predictions come from, by name: an annotator's files. (Other
+/// sources, such as the proposer, plug in here.)
+fn predictions<'a>(
+    name: &'a str,
+    folders: &'a Folders,
+    schema: &'a Schema,
+) -> anyhow::Result<Predict<'a>> {
+    exchange::require_annotator(folders, name)?;
+    Ok(Box::new(move |doc: &Document| {
+        Ok(store::read(&folders.annotations, name, doc, schema)?.map(|l| l.annotations.entities))
+    }))
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    gold: &'a str,
+    pred: &'a str,
+    skipped: &'a [String],
+    #[serde(flatten)]
+    report: &'a Report,
+}
+
+pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    let (corpus, schema) = exchange::open(&args.folders)?;
+    exchange::require_annotator(&args.folders, &args.gold)?;
+    let mut failed = false;
+    let gold = exchange::annotated(
+        &args.folders,
+        &corpus,
+        &schema,
+        &args.gold,
+        args.all,
+        &mut failed,
+    );
+    let mut predict = predictions(&args.pred, &args.folders, &schema)?;
+    let mut preds = Vec::with_capacity(gold.len());
+    let mut skipped = Vec::new();
+    for g in &gold {
+        match predict(g.doc)? {
+            Some(p) => preds.push((g, p)),
+            None => skipped.push(g.doc.id.clone()),
+        }
+    }
+    let pairs: Vec<DocPair> = preds
+        .iter()
+        .map(|(g, p)| DocPair {
+            id: &g.doc.id,
+            gold: &g.ann.entities,
+            pred: p,
+        })
+        .collect();
+    let report = eval::evaluate(&pairs);
+    if args.json {
+        let out = JsonReport {
+            gold: &args.gold,
+            pred: &args.pred,
+            skipped: &skipped,
+            report: &report,
+        };
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        print_report(&args, &report, &skipped);
+    }
+    if pairs.is_empty() {
+        eprintln!(
+            "no documents to score: {} has none {}{}",
+            args.gold,
+            if args.all {
+                "annotated"
+            } else {
+                "marked done (use --all for the others)"
+            },
+            if skipped.is_empty() {
+                String::new()
+            } else {
+                format!(" that {} annotated too", args.pred)
+            }
+        );
+        failed = true;
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn f3(x: f64) -> String {
+    format!("{x:.3}")
+}
+
+fn print_scores(title: &str, s: &Scores) {
+    println!("{title}");
+    println!(
+        "  {:<8} {:>5} {:>5} {:>5}  {:>6} {:>6} {:>6}",
+        "label", "tp", "fp", "fn", "P", "R", "F1"
+    );
+    for (label, c) in &s.per_label {
+        println!(
+            "  {:<8} {:>5} {:>5} {:>5}  {:>6} {:>6} {:>6}",
+            label,
+            c.tp,
+            c.fp,
+            c.fn_,
+            f3(c.precision()),
+            f3(c.recall()),
+            f3(c.f1())
+        );
+    }
+    let t = s.total;
+    println!(
+        "  {:<8} {:>5} {:>5} {:>5}  {:>6} {:>6} {:>6}",
+        "micro",
+        t.tp,
+        t.fp,
+        t.fn_,
+        f3(s.micro.precision),
+        f3(s.micro.recall),
+        f3(s.micro.f1)
+    );
+    println!(
+        "  {:<8} {:>5} {:>5} {:>5}  {:>6} {:>6} {:>6}",
+        "macro",
+        "",
+        "",
+        "",
+        f3(s.macro_avg.precision),
+        f3(s.macro_avg.recall),
+        f3(s.macro_avg.f1)
+    );
+}
+
+fn print_report(args: &EvalArgs, r: &Report, skipped: &[String]) {
+    println!(
+        "gold: {}   predicted: {}   documents: {}{}",
+        args.gold,
+        args.pred,
+        r.documents,
+        if args.all {
+            " (all annotated)"
+        } else {
+            " (marked done)"
+        }
+    );
+    if !skipped.is_empty() {
+        println!(
+            "  left out, {} has no file for them: {}",
+            args.pred,
+            skipped.join(", ")
+        );
+    }
+    print_scores("strict (same span and label)", &r.strict);
+    print_scores(
+        "partial (overlapping span, same label; one to one)",
+        &r.partial,
+    );
+    println!("per document");
+    let w = r
+        .per_document
+        .iter()
+        .map(|d| d.id.chars().count())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    println!(
+        "  {:<w$} {:>5} {:>5}  {:>9} {:>10}",
+        "document", "gold", "pred", "strict F1", "partial F1"
+    );
+    for d in &r.per_document {
+        let f = |c: &eval::Counts| {
+            if c.is_empty() {
+                "-".to_string()
+            } else {
+                f3(c.f1())
+            }
+        };
+        println!(
+            "  {:<w$} {:>5} {:>5}  {:>9} {:>10}",
+            d.id,
+            d.gold,
+            d.pred,
+            f(&d.strict),
+            f(&d.partial)
+        );
+    }
+    if r.confusions.is_empty() {
+        println!("label confusions (same span, other label): none");
+    } else {
+        println!("label confusions (same span, other label)");
+        for c in &r.confusions {
+            let first = &c.examples[0];
+            println!(
+                "  {} → {}: {}   e.g. {} {}..{} \"{}\"",
+                c.gold, c.pred, c.count, first.doc, first.start, first.end, first.text
+            );
+        }
+    }
+}

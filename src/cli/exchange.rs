@@ -1,0 +1,117 @@
+//! What the export, import, eval and agree commands share: format names on
+//! the command line, and reading one annotator's files over the corpus.
+
+use clap::ValueEnum;
+use kashif::annotation::{DocAnnotations, Status};
+use kashif::corpus::{Corpus, Document};
+use kashif::formats::{Format, OffsetUnit};
+use kashif::schema::Schema;
+use kashif::store;
+
+use super::common::Folders;
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormatArg {
+    Conll,
+    Brat,
+    Doccano,
+    Spacy,
+    Labelstudio,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Conll => Format::Conll,
+            FormatArg::Brat => Format::Brat,
+            FormatArg::Doccano => Format::Doccano,
+            FormatArg::Spacy => Format::Spacy,
+            FormatArg::Labelstudio => Format::LabelStudio,
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum OffsetsArg {
+    /// Unicode scalars, as Python slices strings.
+    #[default]
+    Chars,
+    /// UTF-16 code units, as JavaScript tools (Label Studio) count.
+    Utf16,
+}
+
+impl From<OffsetsArg> for OffsetUnit {
+    fn from(o: OffsetsArg) -> OffsetUnit {
+        match o {
+            OffsetsArg::Chars => OffsetUnit::Chars,
+            OffsetsArg::Utf16 => OffsetUnit::Utf16,
+        }
+    }
+}
+
+/// One document with one annotator's annotations of it.
+pub struct Annotated<'c> {
+    pub doc: &'c Document,
+    pub ann: DocAnnotations,
+}
+
+/// The corpus and schema, with the corpus's bad files reported on stderr.
+pub fn open(folders: &Folders) -> anyhow::Result<(Corpus, Schema)> {
+    let schema = folders.schema()?;
+    let corpus = folders.corpus()?;
+    for e in &corpus.errors {
+        eprintln!("warning: {e}");
+    }
+    Ok((corpus, schema))
+}
+
+/// Fails unless `annotator` has a folder of annotations.
+pub fn require_annotator(folders: &Folders, annotator: &str) -> anyhow::Result<()> {
+    let known = store::annotators(&folders.annotations);
+    if known.iter().any(|a| a == annotator) {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "no annotations of {annotator:?} in {} (annotators there: {})",
+        folders.annotations.display(),
+        if known.is_empty() {
+            "none".to_string()
+        } else {
+            known.join(", ")
+        }
+    )
+}
+
+/// Every document `annotator` has a file for (only those marked done unless
+/// `all`). Problems in files go to stderr; unreadable files set `failed`.
+pub fn annotated<'c>(
+    folders: &Folders,
+    corpus: &'c Corpus,
+    schema: &Schema,
+    annotator: &str,
+    all: bool,
+    failed: &mut bool,
+) -> Vec<Annotated<'c>> {
+    let mut out = Vec::new();
+    for doc in &corpus.documents {
+        match store::read(&folders.annotations, annotator, doc, schema) {
+            Ok(None) => {}
+            Ok(Some(loaded)) => {
+                for p in &loaded.problems {
+                    eprintln!("{p}");
+                }
+                if all || loaded.annotations.status == Status::Done {
+                    out.push(Annotated {
+                        doc,
+                        ann: loaded.annotations,
+                    });
+                }
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                *failed = true;
+            }
+        }
+    }
+    out
+}

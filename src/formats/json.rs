@@ -1,0 +1,148 @@
+//! What the JSON formats share: reading JSONL lines and JSON arrays with
+//! positions, document ids, and offsets in the unit a tool wants.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::error::line_col;
+use super::{FormatError, OffsetUnit};
+
+/// Each non-blank line of a JSONL file parsed as `T`, with its line number.
+pub(crate) fn jsonl<T: DeserializeOwned>(
+    path: &Path,
+    contents: &str,
+) -> Result<Vec<(usize, T)>, FormatError> {
+    let mut out = Vec::new();
+    for (n, line) in contents.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let record =
+            serde_json::from_str(line).map_err(|e| FormatError::json(path, &e, n + 1, 1))?;
+        out.push((n + 1, record));
+    }
+    Ok(out)
+}
+
+/// The items of a top-level JSON array, each with the line it starts on, so
+/// errors found after parsing can still point into the file.
+pub(crate) fn array_items(path: &Path, contents: &str) -> Result<Vec<(usize, Value)>, FormatError> {
+    let values: Vec<Value> =
+        serde_json::from_str(contents).map_err(|e| FormatError::json(path, &e, 1, 1))?;
+    let starts = item_starts(contents);
+    Ok(values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| (starts.get(i).map_or(0, |&b| line_col(contents, b).0), v))
+        .collect())
+}
+
+/// Byte offsets where the items of a (valid) top-level array start.
+fn item_starts(s: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let (mut depth, mut in_string, mut escaped, mut expect_item) = (0usize, false, false, false);
+    for (i, c) in s.char_indices() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        if c.is_whitespace() {
+            continue;
+        }
+        if depth == 1 && expect_item && c != ']' {
+            out.push(i);
+            expect_item = false;
+        }
+        match c {
+            '"' => in_string = true,
+            '[' | '{' => {
+                depth += 1;
+                if depth == 1 {
+                    expect_item = true;
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 1 => expect_item = true,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A document id from an `id` field (string or number) or from
+/// `meta.id` / `meta.doc_id`.
+pub(crate) fn doc_id(id: Option<&Value>, meta: Option<&Value>) -> Option<String> {
+    let from = |v: &Value| match v {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    id.and_then(from).or_else(|| {
+        let m = meta?;
+        m.get("id")
+            .and_then(from)
+            .or_else(|| m.get("doc_id").and_then(from))
+    })
+}
+
+/// Writes char offsets in the unit a tool wants.
+pub(crate) struct OffsetWriter {
+    /// UTF-16 offset of every char boundary, when converting.
+    utf16: Option<Vec<usize>>,
+}
+
+impl OffsetWriter {
+    pub fn new(text: &str, unit: OffsetUnit) -> OffsetWriter {
+        let utf16 = (unit == OffsetUnit::Utf16).then(|| {
+            std::iter::once(0)
+                .chain(text.chars().scan(0, |u, c| {
+                    *u += c.len_utf16();
+                    Some(*u)
+                }))
+                .collect()
+        });
+        OffsetWriter { utf16 }
+    }
+
+    /// `c` must be a char offset inside the text (spans are checked first).
+    pub fn at(&self, c: usize) -> usize {
+        match &self.utf16 {
+            None => c,
+            Some(t) => t.get(c).copied().unwrap_or(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn array_items_know_their_lines() {
+        let s = "[\n  {\"a\": \"x, ]\"},\n  [1, 2],\n\n  {\"b\": {\"c\": [3]}}\n]";
+        let items = array_items(Path::new("f.json"), s).unwrap();
+        let lines: Vec<usize> = items.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, [2, 3, 5]);
+    }
+
+    #[test]
+    fn syntax_errors_have_line_and_column() {
+        let e = array_items(Path::new("f.json"), "[\n {\"a\": 1,}\n]").unwrap_err();
+        assert_eq!((e.line, e.col), (2, Some(10)));
+        let e = jsonl::<Value>(Path::new("f.jsonl"), "{}\n\n{\"a\" 1}\n").unwrap_err();
+        assert_eq!(e.to_string(), "f.jsonl:3:6: expected `:`");
+    }
+
+    #[test]
+    fn utf16_offsets_count_surrogate_pairs() {
+        let w = OffsetWriter::new("𝒜ب", OffsetUnit::Utf16);
+        assert_eq!((w.at(0), w.at(1), w.at(2)), (0, 2, 3));
+    }
+}

@@ -1,0 +1,172 @@
+//! Gold labels in the file formats other tools read, and back.
+//!
+//! Every format is a pair of pure functions: export turns documents
+//! ([`DocSpans`]) into file contents, import turns file contents into
+//! [`ImportedDoc`]s, and [`place`] decides which corpus document each one
+//! annotates. Nothing here prints or touches the store; [`read_files`] and
+//! [`write_export`] are the only file access, and the caller (CLI or GUI)
+//! decides what to do with warnings. Offsets are char offsets throughout;
+//! [`OffsetUnit::Utf16`] converts at the edge.
+
+pub mod brat;
+pub mod conll;
+pub mod doccano;
+mod error;
+mod imported;
+mod json;
+pub mod labelstudio;
+mod overlap;
+mod placement;
+mod read;
+pub mod spacy;
+mod write;
+
+pub use error::FormatError;
+pub use imported::{ImportOptions, ImportedDoc, OffsetUnit, is_layout};
+pub use overlap::{Warning, outermost};
+pub use placement::{Placement, is_safe_id, place};
+pub use read::read_files;
+pub use write::{WriteError, write_export};
+
+use crate::annotation::Span;
+
+/// One document to export: its id, its exact text and the entities to write.
+#[derive(Debug, Clone, Copy)]
+pub struct DocSpans<'a> {
+    pub id: &'a str,
+    pub text: &'a str,
+    pub spans: &'a [Span],
+}
+
+/// The export (and import) formats Kashif speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Conll,
+    Brat,
+    Doccano,
+    Spacy,
+    LabelStudio,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Conll,
+        Format::Brat,
+        Format::Doccano,
+        Format::Spacy,
+        Format::LabelStudio,
+    ];
+
+    /// The name used on the command line and in menus.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Conll => "conll",
+            Format::Brat => "brat",
+            Format::Doccano => "doccano",
+            Format::Spacy => "spacy",
+            Format::LabelStudio => "labelstudio",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Whether the format writes a folder (one file pair per document) rather
+    /// than a single file.
+    pub fn is_folder(self) -> bool {
+        self == Format::Brat
+    }
+
+    /// The usual extension of the single output file (a save dialog's filter).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Conll => "conll",
+            Format::Brat => "",
+            Format::Doccano | Format::Spacy => "jsonl",
+            Format::LabelStudio => "json",
+        }
+    }
+}
+
+/// Choices that change what an export writes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExportOptions {
+    /// CoNLL only: attached conjunctions and prepositions get their own token.
+    pub split_clitics: bool,
+    /// CoNLL only: name each document in a `# id = ...` line (instead of a
+    /// plain `-DOCSTART-` line), so an import can restore the ids.
+    pub conll_ids: bool,
+    /// JSON formats only: how offsets are counted (UTF-16 for Label Studio
+    /// and other JavaScript tools when the text has chars outside the BMP).
+    pub offsets: OffsetUnit,
+}
+
+/// What an export produced: file contents, and what the format could not hold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exported {
+    pub output: Output,
+    pub warnings: Vec<Warning>,
+}
+
+/// The files of an export.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    /// One file (written at the chosen path).
+    File(String),
+    /// Files at paths relative to a chosen folder.
+    Folder(Vec<(std::path::PathBuf, String)>),
+}
+
+/// Exports `docs` in `format`.
+pub fn export(format: Format, docs: &[DocSpans], options: ExportOptions) -> Exported {
+    match format {
+        Format::Conll => conll::export(docs, options.split_clitics, options.conll_ids),
+        Format::Brat => brat::export(docs),
+        Format::Doccano => doccano::export(docs, options.offsets),
+        Format::Spacy => spacy::export(docs, options.offsets),
+        Format::LabelStudio => labelstudio::export(docs, options.offsets),
+    }
+}
+
+/// Imports the contents of one file. Brat needs two files per document and
+/// goes through [`brat::import`] (or [`read_files`]) instead.
+pub fn import(
+    format: Format,
+    path: &std::path::Path,
+    contents: &str,
+    options: &ImportOptions,
+) -> Result<Vec<ImportedDoc>, FormatError> {
+    match format {
+        Format::Conll => conll::import(path, contents, options),
+        Format::Doccano => doccano::import(path, contents, options),
+        Format::Spacy => spacy::import(path, contents, options),
+        Format::LabelStudio => labelstudio::import(path, contents, options),
+        Format::Brat => Err(FormatError::new(
+            path,
+            0,
+            "brat needs the .ann and the .txt of each document; use brat::import",
+        )),
+    }
+}
+
+/// Spans that can be written: inside the text, not empty. The others are
+/// reported, never written.
+fn valid_spans<'a>(doc: &DocSpans<'a>, warnings: &mut Vec<Warning>) -> Vec<&'a Span> {
+    let len = crate::text::char_len(doc.text);
+    let mut out = Vec::with_capacity(doc.spans.len());
+    for s in doc.spans {
+        if s.start >= s.end || s.end > len {
+            warnings.push(Warning::new(
+                doc.id,
+                format!(
+                    "{} {}..{} \"{}\" lies outside the text ({} chars) or is empty; not exported",
+                    s.label, s.start, s.end, s.text, len
+                ),
+            ));
+        } else {
+            out.push(s);
+        }
+    }
+    out
+}

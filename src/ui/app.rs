@@ -1,0 +1,244 @@
+//! The workbench window: documents on the left, the article in the middle,
+//! the current document's entities on the right, a status bar below.
+
+use egui::{Color32, RichText, Ui};
+
+use super::article_view::{ArticleInput, ArticleView, EntityRef, ViewEvent, label_color};
+use super::direction::egui_display_order;
+use super::fonts::install_egui_fonts;
+use super::gold_ui::GoldUi;
+use super::model::{AppModel, Command};
+use super::picker::FolderPicker;
+use crate::annotation::Status;
+
+/// Key under which eframe remembers the annotator's name.
+pub const ANNOTATOR_KEY: &str = "kashif.annotator";
+
+/// The eframe app: the model, the view state, and the folder dialog.
+pub struct KashifApp {
+    pub model: AppModel,
+    pub view: ArticleView,
+    picker: Box<dyn FolderPicker>,
+    name_input: String,
+    fonts_installed: bool,
+    /// Export, review and adjudication dialogs and panels.
+    pub gold_ui: GoldUi,
+}
+
+impl KashifApp {
+    pub fn new(model: AppModel, picker: Box<dyn FolderPicker>) -> KashifApp {
+        KashifApp {
+            model,
+            view: ArticleView::new(),
+            picker,
+            name_input: String::new(),
+            fonts_installed: false,
+            gold_ui: GoldUi::default(),
+        }
+    }
+
+    /// Uses `picker` for the export dialog's target.
+    pub fn with_save_picker(
+        mut self,
+        picker: Box<dyn super::save_picker::SavePicker>,
+    ) -> KashifApp {
+        self.gold_ui.picker = picker;
+        self
+    }
+
+    /// Draws the whole window into `ui` and applies what the user did.
+    pub fn ui(&mut self, ui: &mut Ui) {
+        if !self.fonts_installed {
+            // New fonts take effect from the next pass: draw nothing until then.
+            install_egui_fonts(ui.ctx());
+            self.fonts_installed = true;
+            ui.ctx().request_repaint();
+            return;
+        }
+        let mut commands = Vec::new();
+        egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui, &mut commands));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
+        egui::Panel::left("documents")
+            .default_size(230.0)
+            .show(ui, |ui| self.documents_ui(ui, &mut commands));
+        if GoldUi::owns_panels(&self.model) {
+            self.gold_ui
+                .panels_ui(ui, &self.model, &mut self.view, &mut commands);
+        } else {
+            egui::Panel::right("entities")
+                .default_size(230.0)
+                .show(ui, |ui| self.entities_ui(ui, &mut commands));
+            egui::CentralPanel::default().show(ui, |ui| self.article_ui(ui, &mut commands));
+        }
+        self.gold_ui.windows_ui(ui, &self.model, &mut commands);
+        if self.model.annotator.is_none() {
+            self.annotator_ui(ui, &mut commands);
+        }
+        for c in commands {
+            self.model.apply(c);
+        }
+    }
+
+    fn menu_ui(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui.button("Open folder…").clicked() {
+                    if let Some(dir) = self.picker.pick_folder() {
+                        commands.push(Command::OpenFolder(dir));
+                    }
+                    ui.close();
+                }
+                self.gold_ui.file_menu_ui(ui, commands);
+            });
+            self.gold_ui.mode_menu_ui(ui, &self.model, commands);
+        });
+    }
+
+    fn status_ui(&self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            let m = &self.model;
+            let (done, all) = m.progress();
+            ui.label(format!("{done}/{all} done"));
+            ui.separator();
+            if let Some(d) = m.current_doc() {
+                ui.label(&d.document.id);
+                ui.separator();
+            }
+            if let Some((s, e)) = m.selection {
+                ui.label(format!("selection {s}–{e}"));
+                ui.separator();
+            }
+            ui.label(format!("zoom {:.0}%", self.view.zoom() * 100.0));
+            if let Some(a) = &m.annotator {
+                ui.separator();
+                ui.label(format!("annotator: {a}"));
+            }
+            if !m.message.is_empty() {
+                ui.separator();
+                ui.label(&m.message);
+            }
+        });
+    }
+
+    fn documents_ui(&self, ui: &mut Ui, commands: &mut Vec<Command>) {
+        ui.heading("Documents");
+        egui::ScrollArea::vertical()
+            .id_salt("doc-list")
+            .show(ui, |ui| {
+                for (i, d) in self.model.docs.iter().enumerate() {
+                    let status = d.annotations.status;
+                    let color = match status {
+                        Status::Todo => ui.visuals().weak_text_color(),
+                        Status::InProgress => Color32::from_rgb(230, 160, 40),
+                        Status::Done => Color32::from_rgb(60, 170, 90),
+                    };
+                    let selected = self.model.current == Some(i);
+                    ui.horizontal(|ui| {
+                        let text = format!("{}  ({})", d.document.id, d.annotations.entities.len());
+                        if ui.selectable_label(selected, text).clicked() {
+                            commands.push(Command::OpenDocument(i));
+                        }
+                        ui.label(RichText::new(status.as_str()).color(color).small());
+                    });
+                }
+                for e in &self.model.errors {
+                    ui.colored_label(Color32::from_rgb(200, 80, 60), e);
+                }
+            });
+    }
+
+    fn entities_ui(&self, ui: &mut Ui, commands: &mut Vec<Command>) {
+        ui.heading("Entities");
+        let Some(d) = self.model.current_doc() else {
+            return;
+        };
+        egui::ScrollArea::vertical()
+            .id_salt("entity-list")
+            .show(ui, |ui| {
+                for p in &d.problems {
+                    ui.colored_label(Color32::from_rgb(200, 80, 60), p);
+                }
+                for (i, s) in d.annotations.entities.iter().enumerate() {
+                    let c = label_color(&self.model.schema, &s.label);
+                    let focused = self.model.focused == Some(EntityRef::Entity(i));
+                    ui.horizontal(|ui| {
+                        ui.label(RichText::new(&s.label).color(c).strong());
+                        let shown = egui_display_order(&s.text);
+                        if ui.selectable_label(focused, shown).clicked() {
+                            commands.push(Command::Focus(Some(EntityRef::Entity(i))));
+                        }
+                    });
+                }
+                if !d.annotations.detached.is_empty() {
+                    ui.separator();
+                    ui.label(format!(
+                        "{} detached (text changed; not placed):",
+                        d.annotations.detached.len()
+                    ));
+                    for s in &d.annotations.detached {
+                        ui.label(format!("{} {}", s.label, egui_display_order(&s.text)));
+                    }
+                }
+                if !d.annotations.proposals.is_empty() {
+                    ui.separator();
+                    ui.label(format!("{} proposals", d.annotations.proposals.len()));
+                }
+            });
+    }
+
+    fn article_ui(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
+        let Some(d) = self.model.current.and_then(|i| self.model.docs.get(i)) else {
+            ui.centered_and_justified(|ui| ui.label("No document open: File > Open folder"));
+            return;
+        };
+        let input = ArticleInput {
+            doc_id: &d.document.id,
+            text: &d.document.text,
+            annotations: &d.annotations,
+            schema: &self.model.schema,
+            selection: self.model.selection,
+            focused: self.model.focused,
+        };
+        let (_, events) = self.view.ui(ui, &input);
+        for e in events {
+            match e {
+                ViewEvent::Selected { start, end } => commands.push(Command::Select { start, end }),
+                ViewEvent::EntityClicked(e) => commands.push(Command::Focus(Some(e))),
+                ViewEvent::Copied(_) => {}
+            }
+        }
+    }
+
+    fn annotator_ui(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
+        egui::Window::new("Who is annotating?")
+            .collapsible(false)
+            .resizable(false)
+            .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+            .show(ui.ctx(), |ui| {
+                ui.label("Your name goes into the annotation files (annotations/<name>/).");
+                let r = ui
+                    .horizontal(|ui| {
+                        let label = ui.label("Name:");
+                        ui.text_edit_singleline(&mut self.name_input)
+                            .labelled_by(label.id)
+                    })
+                    .inner;
+                let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if (ui.button("Start").clicked() || enter) && !self.name_input.trim().is_empty() {
+                    commands.push(Command::SetAnnotator(self.name_input.trim().to_string()));
+                }
+            });
+    }
+}
+
+impl eframe::App for KashifApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        KashifApp::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if let Some(a) = &self.model.annotator {
+            storage.set_string(ANNOTATOR_KEY, a.clone());
+        }
+    }
+}

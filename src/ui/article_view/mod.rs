@@ -1,0 +1,323 @@
+//! The article view: cosmic-text layout painted through egui, entity boxes,
+//! selection in logical char offsets, zoom, accessibility.
+//!
+//! The widget owns only view state (fonts, layout, glyph atlas, an ongoing
+//! drag); what is selected or focused lives in the app model, and the view
+//! reports what the user did as [`ViewEvent`]s.
+
+use cosmic_text::{CacheKey, FontSystem, SwashCache};
+use egui::{Key, Modifiers, Pos2, Rect, Response, Sense, Ui, vec2};
+
+mod a11y;
+mod boxes;
+mod paint;
+mod pointer;
+
+pub use boxes::label_color;
+
+use super::atlas::GlyphAtlas;
+use super::fonts::font_system;
+use super::layout::ArticleLayout;
+use super::words::{snap_to_words, trim};
+use crate::annotation::DocAnnotations;
+use crate::schema::Schema;
+
+/// Article font size at zoom 1, in points.
+pub const BASE_FONT_SIZE: f32 = 20.0;
+const MIN_ZOOM: f32 = 0.5;
+const MAX_ZOOM: f32 = 4.0;
+/// Side of the square glyph atlas texture, in texels (16 MiB of RGBA).
+pub const ATLAS_SIZE: usize = 2048;
+/// Empty space around the text inside the view, in points.
+const MARGIN: f32 = 16.0;
+
+/// A box drawn in the article: a saved entity or a proposal, by index into
+/// `DocAnnotations::entities` / `proposals`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntityRef {
+    Entity(usize),
+    Proposal(usize),
+}
+
+/// What the user did in the view this frame.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ViewEvent {
+    /// The selection is now `start..end` (chars; empty clears it).
+    Selected { start: usize, end: usize },
+    /// The user clicked an entity box.
+    EntityClicked(EntityRef),
+    /// The selection was copied to the clipboard.
+    Copied(String),
+}
+
+/// What the view shows this frame.
+pub struct ArticleInput<'a> {
+    /// Identifies the document: a new id re-shapes the text.
+    pub doc_id: &'a str,
+    pub text: &'a str,
+    pub annotations: &'a DocAnnotations,
+    pub schema: &'a Schema,
+    pub selection: Option<(usize, usize)>,
+    pub focused: Option<EntityRef>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Drag {
+    anchor: (usize, usize),
+}
+
+/// The article view's own state, kept by the app across frames.
+pub struct ArticleView {
+    font_system: FontSystem,
+    swash: SwashCache,
+    atlas: GlyphAtlas,
+    layout: Option<ArticleLayout>,
+    /// `(doc id, text length, text address)` the layout was built for.
+    laid_for: Option<(String, usize, usize)>,
+    chars: Vec<char>,
+    zoom: f32,
+    drag: Option<Drag>,
+    /// Screen position of the article origin in the last frame.
+    origin: Pos2,
+    keys: Vec<CacheKey>,
+    /// A new document was set: scroll back to its top.
+    scroll_to_top: bool,
+    /// The focused entity last brought into view.
+    shown_focus: Option<EntityRef>,
+}
+
+impl Default for ArticleView {
+    fn default() -> Self {
+        ArticleView::new()
+    }
+}
+
+impl ArticleView {
+    pub fn new() -> ArticleView {
+        ArticleView::with_atlas_size(ATLAS_SIZE)
+    }
+
+    /// A view whose glyph atlas is `size` × `size` texels.
+    pub fn with_atlas_size(size: usize) -> ArticleView {
+        ArticleView {
+            font_system: font_system(),
+            swash: SwashCache::new(),
+            atlas: GlyphAtlas::new(size),
+            layout: None,
+            laid_for: None,
+            chars: Vec::new(),
+            zoom: 1.0,
+            drag: None,
+            origin: Pos2::ZERO,
+            keys: Vec::new(),
+            scroll_to_top: false,
+            shown_focus: None,
+        }
+    }
+
+    pub fn zoom(&self) -> f32 {
+        self.zoom
+    }
+
+    pub fn set_zoom(&mut self, zoom: f32) {
+        self.zoom = zoom.clamp(MIN_ZOOM, MAX_ZOOM);
+    }
+
+    pub fn font_size(&self) -> f32 {
+        (BASE_FONT_SIZE * self.zoom).round()
+    }
+
+    pub fn layout(&self) -> Option<&ArticleLayout> {
+        self.layout.as_ref()
+    }
+
+    pub fn atlas(&self) -> &GlyphAtlas {
+        &self.atlas
+    }
+
+    /// Shapes `text` unless it is the document already shaped.
+    pub fn set_document(&mut self, doc_id: &str, text: &str) {
+        // The address catches a reloaded text of the same length.
+        let key = (doc_id.to_string(), text.len(), text.as_ptr() as usize);
+        if self.laid_for.as_ref() == Some(&key) {
+            return;
+        }
+        self.layout = Some(ArticleLayout::new(&mut self.font_system, text));
+        self.chars = text.chars().collect();
+        self.laid_for = Some(key);
+        self.drag = None;
+        self.scroll_to_top = true;
+    }
+
+    /// Wraps the current document to `width` points at the current zoom.
+    pub fn layout_to(&mut self, width: f32) {
+        let font_size = self.font_size();
+        if let Some(l) = &mut self.layout {
+            l.layout(
+                &mut self.font_system,
+                (width - 2.0 * MARGIN).max(1.0),
+                font_size,
+            );
+        }
+    }
+
+    /// Screen rect of char `c` in the last frame (its first piece).
+    pub fn char_rect(&self, c: usize) -> Option<Rect> {
+        let l = self.layout.as_ref()?;
+        let li = l
+            .lines_of(c, c + 1)
+            .find(|&li| !l.pieces(li, c, c + 1).is_empty())?;
+        let (x0, x1) = l.pieces(li, c, c + 1)[0];
+        let line = &l.lines()[li];
+        Some(Rect::from_min_max(
+            self.origin + vec2(x0, line.top),
+            self.origin + vec2(x1, line.top + line.height),
+        ))
+    }
+
+    /// Screen rects (last frame) of every piece of chars `start..end`: one per
+    /// line it covers, more where bidi reordering splits it. What an entity
+    /// box is drawn around.
+    pub fn range_rects(&self, start: usize, end: usize) -> Vec<Rect> {
+        let Some(l) = self.layout.as_ref() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for li in l.lines_of(start, end) {
+            let line = &l.lines()[li];
+            for (x0, x1) in l.pieces(li, start, end) {
+                out.push(Rect::from_min_max(
+                    self.origin + vec2(x0, line.top),
+                    self.origin + vec2(x1, line.top + line.height),
+                ));
+            }
+        }
+        out
+    }
+
+    /// The char under a screen point, as `start..end` (empty on an empty line).
+    pub fn hit(&self, pos: Pos2) -> Option<(usize, usize)> {
+        let p = pos - self.origin;
+        self.layout.as_ref()?.hit(p.x, p.y)
+    }
+
+    /// The selection from `a` to `b` (chars under the two points), snapped to
+    /// words unless `exact`.
+    pub fn selection_between(
+        &self,
+        a: (usize, usize),
+        b: (usize, usize),
+        exact: bool,
+    ) -> (usize, usize) {
+        let (s, e) = (a.0.min(b.0), a.1.max(b.1));
+        if exact {
+            trim(&self.chars, s, e, |c| c == '\n')
+        } else {
+            snap_to_words(&self.chars, s, e)
+        }
+    }
+
+    /// Shows the article in a scroll area filling `ui`.
+    pub fn ui(&mut self, ui: &mut Ui, input: &ArticleInput<'_>) -> (Response, Vec<ViewEvent>) {
+        self.set_document(input.doc_id, input.text);
+        let mut events = Vec::new();
+        self.zoom_keys(ui);
+        let mut area = egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .id_salt("article");
+        if std::mem::take(&mut self.scroll_to_top) {
+            area = area.vertical_scroll_offset(0.0);
+        }
+        let out = area.show_viewport(ui, |ui, viewport| {
+            self.article_ui(ui, viewport, input, &mut events)
+        });
+        (out.inner, events)
+    }
+
+    fn zoom_keys(&mut self, ui: &mut Ui) {
+        // egui would zoom the whole UI on these keys; the article zooms instead.
+        ui.ctx().options_mut(|o| o.zoom_with_keyboard = false);
+        let mut zoom = self.zoom;
+        ui.input_mut(|i| {
+            if i.consume_key(Modifiers::COMMAND, Key::Plus)
+                || i.consume_key(Modifiers::COMMAND, Key::Equals)
+            {
+                zoom *= 1.1;
+            }
+            if i.consume_key(Modifiers::COMMAND, Key::Minus) {
+                zoom /= 1.1;
+            }
+            if i.consume_key(Modifiers::COMMAND, Key::Num0) {
+                zoom = 1.0;
+            }
+        });
+        self.set_zoom(zoom);
+    }
+
+    fn article_ui(
+        &mut self,
+        ui: &mut Ui,
+        viewport: Rect,
+        input: &ArticleInput<'_>,
+        events: &mut Vec<ViewEvent>,
+    ) -> Response {
+        let width = ui.available_width();
+        self.layout_to(width);
+        let height = self.layout.as_ref().map_or(0.0, |l| l.height()) + 2.0 * MARGIN;
+        let (rect, response) = ui.allocate_exact_size(vec2(width, height), Sense::click_and_drag());
+        self.origin = rect.min + vec2(MARGIN, MARGIN);
+
+        // Bring a newly focused entity into view (from the entity list, or
+        // keyboard navigation); a no-op when it is visible already.
+        if input.focused != self.shown_focus {
+            self.shown_focus = input.focused;
+            if let Some((s, e)) = input
+                .focused
+                .and_then(|f| boxes::span_of(input.annotations, f))
+                && let Some(r) = self.range_rects(s, e).first()
+            {
+                ui.scroll_to_rect(r.expand(8.0), None);
+            }
+        }
+
+        // Ctrl + wheel zooms the article (egui reports it as zoom, not scroll).
+        if response.hovered() {
+            let dz = ui.input(|i| i.zoom_delta());
+            if dz != 1.0 {
+                self.set_zoom(self.zoom * dz);
+            }
+        }
+
+        let Some(layout) = self.layout.as_ref() else {
+            return response;
+        };
+        let visible = layout.lines_between(viewport.min.y - MARGIN, viewport.max.y - MARGIN + 1.0);
+        let visible_for_a11y = visible.clone();
+        let boxes = self.entity_pieces(visible.clone(), input.annotations);
+
+        self.pointer(ui, &response, input, &boxes, events);
+        self.copy(ui, input, events);
+
+        let painter = ui.painter_at(rect.intersect(ui.clip_rect()));
+        let selection = events
+            .iter()
+            .rev()
+            .find_map(|e| match e {
+                ViewEvent::Selected { start, end } => Some((*start, *end)),
+                _ => None,
+            })
+            .or(input.selection);
+        self.paint_selection(
+            &painter,
+            visible.clone(),
+            selection,
+            ui.visuals().selection.bg_fill,
+        );
+        self.paint_boxes(&painter, &boxes, input, ui.visuals().dark_mode);
+        self.paint_glyphs(ui, &painter, visible, ui.visuals().strong_text_color());
+        self.paint_tags(&painter, &boxes, input);
+        self.tooltip(&response, &boxes, input);
+        self.accessibility(ui, &response, input, visible_for_a11y);
+        response
+    }
+}

@@ -1,0 +1,301 @@
+//! The app model: everything the window shows, changed only by applying
+//! [`Command`]s in one place. File access goes through a [`Backend`] that
+//! the binary provides, so the UI itself never touches files.
+
+use std::path::{Path, PathBuf};
+
+use super::article_view::EntityRef;
+use super::gold::{AnnotatorFiles, GoldCommand, GoldState};
+use crate::annotation::{DocAnnotations, Status};
+use crate::corpus::Document;
+use crate::formats::Exported;
+use crate::schema::Schema;
+
+/// One loaded document with what the annotator decided about it.
+#[derive(Debug, Clone)]
+pub struct DocEntry {
+    pub document: Document,
+    pub annotations: DocAnnotations,
+    /// Problems met loading its annotations (`file:line:col: message`).
+    pub problems: Vec<String>,
+}
+
+/// A loaded folder.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub documents: Vec<DocEntry>,
+    /// Files that could not be loaded, one message each.
+    pub errors: Vec<String>,
+}
+
+/// Where documents and annotations come from; the binary wires this to
+/// `corpus` and `store`, tests to memory.
+pub trait Backend {
+    /// Loads every article under `dir` with `annotator`'s annotations
+    /// (none when no annotator is known yet).
+    fn open_folder(&mut self, dir: &Path, annotator: Option<&str>) -> Result<Loaded, String>;
+
+    /// Annotators that have files (review, adjudication and export dialogs).
+    fn annotators(&mut self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// `annotator`'s files for `docs`, one entry per document.
+    fn read_annotator(
+        &mut self,
+        annotator: &str,
+        _docs: &[&Document],
+    ) -> Result<AnnotatorFiles, String> {
+        Err(format!(
+            "cannot read {annotator}'s files: no annotation folder"
+        ))
+    }
+
+    /// Writes an export at `path` (a file, or a folder for brat); returns
+    /// how many files were written.
+    fn write_export(&mut self, path: &Path, _exported: &Exported) -> Result<usize, String> {
+        Err(format!("{}: nowhere to write", path.display()))
+    }
+
+    /// Saves whole documents as `annotator`'s (adjudicated gold); returns how
+    /// many were saved.
+    fn save_annotations(
+        &mut self,
+        annotator: &str,
+        _docs: &[(&Document, DocAnnotations)],
+    ) -> Result<usize, String> {
+        Err(format!(
+            "cannot save {annotator}'s files: no annotation folder"
+        ))
+    }
+}
+
+/// A backend with nothing behind it: opening a folder fails.
+pub struct NoBackend;
+
+impl Backend for NoBackend {
+    fn open_folder(&mut self, dir: &Path, _: Option<&str>) -> Result<Loaded, String> {
+        Err(format!("{}: no document source configured", dir.display()))
+    }
+}
+
+/// Everything the UI asks the app to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    OpenFolder(PathBuf),
+    OpenDocument(usize),
+    /// Select `start..end` chars of the current document (empty clears).
+    Select {
+        start: usize,
+        end: usize,
+    },
+    Focus(Option<EntityRef>),
+    SetAnnotator(String),
+    /// Export, review and adjudication.
+    Gold(GoldCommand),
+}
+
+/// The state of the workbench window.
+pub struct AppModel {
+    pub schema: Schema,
+    pub folder: Option<PathBuf>,
+    pub docs: Vec<DocEntry>,
+    pub current: Option<usize>,
+    pub selection: Option<(usize, usize)>,
+    pub focused: Option<EntityRef>,
+    pub annotator: Option<String>,
+    /// Shown in the status bar.
+    pub message: String,
+    /// Load errors of the open folder.
+    pub errors: Vec<String>,
+    /// Export, review and adjudication state.
+    pub gold: GoldState,
+    backend: Box<dyn Backend>,
+}
+
+impl AppModel {
+    pub fn new(schema: Schema, backend: Box<dyn Backend>) -> AppModel {
+        AppModel {
+            schema,
+            folder: None,
+            docs: Vec::new(),
+            current: None,
+            selection: None,
+            focused: None,
+            annotator: None,
+            message: String::new(),
+            errors: Vec::new(),
+            gold: GoldState::default(),
+            backend,
+        }
+    }
+
+    /// A model holding `docs` already, with no backend (tests, previews).
+    pub fn with_documents(schema: Schema, docs: Vec<DocEntry>) -> AppModel {
+        let mut m = AppModel::new(schema, Box::new(NoBackend));
+        m.set_loaded(Loaded {
+            documents: docs,
+            errors: Vec::new(),
+        });
+        m
+    }
+
+    pub fn current_doc(&self) -> Option<&DocEntry> {
+        self.current.and_then(|i| self.docs.get(i))
+    }
+
+    /// The backend with the open documents, for commands applied elsewhere.
+    pub(super) fn backend_and_docs(&mut self) -> (&mut dyn Backend, &[DocEntry]) {
+        (self.backend.as_mut(), &self.docs)
+    }
+
+    pub fn apply(&mut self, cmd: Command) {
+        match cmd {
+            Command::Gold(c) => self.apply_gold(c),
+            Command::OpenFolder(dir) => {
+                match self.backend.open_folder(&dir, self.annotator.as_deref()) {
+                    Ok(loaded) => {
+                        self.folder = Some(dir.clone());
+                        self.set_loaded(loaded);
+                        self.message =
+                            format!("opened {} ({} documents)", dir.display(), self.docs.len());
+                    }
+                    Err(e) => self.message = format!("cannot open {}: {e}", dir.display()),
+                }
+            }
+            Command::OpenDocument(i) => {
+                if i < self.docs.len() {
+                    self.current = Some(i);
+                    self.selection = None;
+                    self.focused = None;
+                }
+            }
+            Command::Select { start, end } => {
+                let len = self
+                    .current_doc()
+                    .map_or(0, |d| d.document.text.chars().count());
+                self.selection = (start < end && end <= len).then_some((start, end));
+                if self.selection.is_some() {
+                    self.focused = None;
+                }
+            }
+            Command::Focus(e) => {
+                self.focused = e;
+                if let Some(d) = self.current_doc()
+                    && let Some(EntityRef::Entity(i)) = e
+                    && let Some(s) = d.annotations.entities.get(i)
+                {
+                    self.selection = Some((s.start, s.end));
+                }
+            }
+            Command::SetAnnotator(name) => {
+                let name = name.trim().to_string();
+                if let Err(e) = crate::store::check_annotator(&name) {
+                    self.message = e.to_string();
+                    return;
+                }
+                self.annotator = Some(name);
+                if let Some(dir) = self.folder.clone() {
+                    let keep = self.current_doc().map(|d| d.document.id.clone());
+                    self.apply(Command::OpenFolder(dir));
+                    if let Some(i) =
+                        keep.and_then(|id| self.docs.iter().position(|d| d.document.id == id))
+                    {
+                        self.current = Some(i);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Replaces the documents and opens the first one not done.
+    fn set_loaded(&mut self, loaded: Loaded) {
+        self.docs = loaded.documents;
+        self.errors = loaded.errors;
+        self.selection = None;
+        self.focused = None;
+        self.current = self
+            .docs
+            .iter()
+            .position(|d| d.annotations.status != Status::Done)
+            .or(if self.docs.is_empty() { None } else { Some(0) });
+    }
+
+    /// Documents done, out of all.
+    pub fn progress(&self) -> (usize, usize) {
+        let done = self
+            .docs
+            .iter()
+            .filter(|d| d.annotations.status == Status::Done)
+            .count();
+        (done, self.docs.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: &str, text: &str, status: Status) -> DocEntry {
+        DocEntry {
+            document: Document {
+                id: id.into(),
+                text: text.into(),
+                path: PathBuf::from(id),
+            },
+            annotations: DocAnnotations {
+                status,
+                ..Default::default()
+            },
+            problems: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn opens_first_document_not_done() {
+        let m = AppModel::with_documents(
+            Schema::builtin(),
+            vec![
+                entry("a", "x", Status::Done),
+                entry("b", "y", Status::InProgress),
+                entry("c", "z", Status::Todo),
+            ],
+        );
+        assert_eq!(m.current, Some(1));
+        assert_eq!(m.progress(), (1, 3));
+    }
+
+    #[test]
+    fn selection_outside_the_text_is_refused() {
+        let mut m =
+            AppModel::with_documents(Schema::builtin(), vec![entry("a", "قال", Status::Todo)]);
+        m.apply(Command::Select { start: 0, end: 3 });
+        assert_eq!(m.selection, Some((0, 3)));
+        m.apply(Command::Select { start: 1, end: 9 });
+        assert_eq!(m.selection, None);
+    }
+
+    struct Fake(Vec<String>);
+    impl Backend for Fake {
+        fn open_folder(&mut self, dir: &Path, annotator: Option<&str>) -> Result<Loaded, String> {
+            self.0
+                .push(format!("{}:{}", dir.display(), annotator.unwrap_or("-")));
+            Ok(Loaded {
+                documents: vec![entry("d", "نص", Status::Todo)],
+                errors: vec![],
+            })
+        }
+    }
+
+    #[test]
+    fn setting_the_annotator_reloads_the_folder() {
+        let mut m = AppModel::new(Schema::builtin(), Box::new(Fake(Vec::new())));
+        m.apply(Command::OpenFolder(PathBuf::from("seeds")));
+        assert_eq!(m.docs.len(), 1);
+        m.apply(Command::SetAnnotator("../x".into()));
+        assert_eq!(m.annotator, None);
+        m.apply(Command::SetAnnotator(" amal ".into()));
+        assert_eq!(m.annotator.as_deref(), Some("amal"));
+        assert_eq!(m.current, Some(0));
+    }
+}

@@ -1,0 +1,386 @@
+//! [`Session::apply`]: the one place commands take effect.
+
+use crate::annotation::{Edit, Origin, Span, Status};
+
+use super::bulk::accept_edit;
+use super::command::{Command, Outcome, WorkflowError};
+use super::focus::{self, Focus, Items};
+use super::search::{Scope, find, hit};
+use super::session::Session;
+use super::words::{Direction, Edge, paragraph_is_rtl};
+
+impl Session {
+    /// Applies one command. On error nothing changed. Background results
+    /// are taken in first, so the command sees the latest proposals.
+    pub fn apply(&mut self, cmd: Command) -> Result<Outcome, WorkflowError> {
+        self.poll();
+        match cmd {
+            Command::Open(id) => {
+                let i = self
+                    .index_of(&id)
+                    .ok_or(WorkflowError::NoSuchDocument(id))?;
+                self.open_index(i);
+                Ok(Outcome::Moved)
+            }
+            Command::NextDocument => self.step_document(true),
+            Command::PreviousDocument => self.step_document(false),
+            Command::MarkDoneAndNext => self.done_and_next(),
+            Command::SetStatus(s) => self.set_status(s),
+            Command::Select { start, end } => self.select(start, end),
+            Command::ClearSelection => {
+                self.selection = None;
+                self.focus = None;
+                Ok(Outcome::Moved)
+            }
+            Command::Focus(f) => {
+                let i = self.current.ok_or(WorkflowError::NoDocument)?;
+                if !f.exists(&self.states[i].annotations) {
+                    return Ok(Outcome::Nothing("that item is gone".into()));
+                }
+                self.focus = Some(f);
+                Ok(Outcome::Moved)
+            }
+            Command::FocusNext => self.move_focus(true),
+            Command::FocusPrevious => self.move_focus(false),
+            Command::AcceptFocused { label } => self.accept_focused(label),
+            Command::RejectFocused => self.reject_focused(),
+            Command::RelabelFocused(label) => self.relabel_focused(label),
+            Command::DeleteFocused => self.delete_focused(),
+            Command::CreateFromSelection(label) => self.create(label),
+            Command::ApplyLabel(label) => {
+                if self.selection.is_some() {
+                    return self.create(label);
+                }
+                match &self.focus {
+                    Some(f) if f.kind == focus::FocusKind::Proposal => {
+                        self.accept_focused(Some(label))
+                    }
+                    Some(_) => self.relabel_focused(label),
+                    None => Err(WorkflowError::NoSelection),
+                }
+            }
+            Command::Resize { start, end } => {
+                let (_, span) = self.focused_entity()?;
+                self.resize(span, start.min(end), start.max(end))
+            }
+            Command::MoveEdge { edge, direction } => self.move_edge(edge, direction),
+            Command::MoveEdgeVisual { edge, side } => {
+                let (i, span) = self.focused_entity()?;
+                let rtl = paragraph_is_rtl(&self.docs[i].text, span.start);
+                self.move_edge(edge, side.logical(rtl))
+            }
+            Command::AcceptAllOfLabel(label) => {
+                self.check_label(&label)?;
+                self.accept_all(|p| p.label == label)
+            }
+            Command::AcceptAllAbove(t) => self.accept_all(|p| p.confidence >= t),
+            Command::AnnotateAll { text, label, scope } => {
+                self.check_label(&label)?;
+                if scope == Scope::Document {
+                    let i = self.current.ok_or(WorkflowError::NoDocument)?;
+                    self.writable(i)?;
+                }
+                let plan = self.plan_annotate_all(&text, &label, scope);
+                if plan.edits.is_empty() {
+                    return Ok(Outcome::Nothing(format!("no new occurrence of {text:?}")));
+                }
+                let items = plan.preview.new;
+                let edits = plan
+                    .edits
+                    .into_iter()
+                    .flat_map(|(i, e)| self.starting(i, e))
+                    .collect();
+                self.commit(edits, items)
+            }
+            Command::Undo => self.undo_step(false),
+            Command::Redo => self.undo_step(true),
+            Command::Search { query, scope } => {
+                self.hits = self.search(&query, scope);
+                Ok(Outcome::Found(self.hits.len()))
+            }
+            Command::OpenHit(n) => {
+                let h = self.hits.get(n).ok_or(WorkflowError::NoSuchHit(n))?;
+                let (id, start, end) = (h.doc_id.clone(), h.start, h.end);
+                let i = self
+                    .index_of(&id)
+                    .ok_or(WorkflowError::NoSuchDocument(id))?;
+                self.open_index(i);
+                self.focus = None;
+                self.selection = Some((start, end));
+                Ok(Outcome::Moved)
+            }
+        }
+    }
+
+    fn check_label(&self, label: &str) -> Result<(), WorkflowError> {
+        if self.schema.contains(label) {
+            Ok(())
+        } else {
+            Err(WorkflowError::UnknownLabel(label.to_string()))
+        }
+    }
+
+    fn writable(&self, i: usize) -> Result<(), WorkflowError> {
+        match self.states[i].read_only {
+            Some(_) => Err(self.read_only_error(i)),
+            None => Ok(()),
+        }
+    }
+
+    /// The open document, checked to be editable.
+    fn editable(&self) -> Result<usize, WorkflowError> {
+        let i = self.current.ok_or(WorkflowError::NoDocument)?;
+        self.writable(i)?;
+        Ok(i)
+    }
+
+    fn focused_entity(&self) -> Result<(usize, Span), WorkflowError> {
+        let i = self.current.ok_or(WorkflowError::NoDocument)?;
+        let f = self.focus.as_ref().ok_or(WorkflowError::NoFocus)?;
+        let s = f
+            .find_entity(&self.states[i].annotations)
+            .ok_or(WorkflowError::NotAnEntity)?;
+        Ok((i, s.clone()))
+    }
+
+    fn step_document(&mut self, forward: bool) -> Result<Outcome, WorkflowError> {
+        let n = self.docs.len();
+        let next = match (self.current, forward) {
+            (None, _) if n > 0 => 0,
+            (Some(c), true) if c + 1 < n => c + 1,
+            (Some(c), false) if c > 0 => c - 1,
+            _ => {
+                let end = if forward { "last" } else { "first" };
+                return Ok(Outcome::Nothing(format!("this is the {end} document")));
+            }
+        };
+        self.open_index(next);
+        Ok(Outcome::Moved)
+    }
+
+    fn set_status(&mut self, s: Status) -> Result<Outcome, WorkflowError> {
+        let i = self.editable()?;
+        if self.states[i].annotations.status == s {
+            return Ok(Outcome::Nothing(format!("already {}", s.as_str())));
+        }
+        let out = self.commit(vec![(i, Edit::SetStatus(s))], 0)?;
+        if s == Status::Done {
+            self.learn(i);
+        }
+        Ok(out)
+    }
+
+    fn done_and_next(&mut self) -> Result<Outcome, WorkflowError> {
+        let i = self.editable()?;
+        let out = match self.set_status(Status::Done)? {
+            Outcome::Nothing(_) => Outcome::Moved,
+            o => o,
+        };
+        let n = self.docs.len();
+        let next = (i + 1..n).chain(0..i).find(|&j| {
+            self.states[j].annotations.status != Status::Done && self.states[j].read_only.is_none()
+        });
+        match next {
+            Some(j) => self.open_index(j),
+            None => self.message = Some("Every document is done.".into()),
+        }
+        Ok(out)
+    }
+
+    /// Teaches the learner document `i` (just marked done).
+    fn learn(&mut self, i: usize) {
+        let Some(l) = &self.learner else { return };
+        let doc = &self.docs[i];
+        l.learner
+            .remember(&doc.id, &doc.text, &self.states[i].annotations.entities);
+        l.retrain();
+        // The memory changed: documents are proposed for again when opened.
+        for s in &mut self.states {
+            s.proposed = false;
+        }
+    }
+
+    fn select(&mut self, a: usize, b: usize) -> Result<Outcome, WorkflowError> {
+        let i = self.current.ok_or(WorkflowError::NoDocument)?;
+        let doc = self.docs[i].clone();
+        let idx = self.states[i].index(&doc.text);
+        let len = idx.char_len();
+        let (mut s, mut e) = (a.min(b).min(len), a.max(b).min(len));
+        // Spaces at the edges are never part of an entity.
+        let chars = |x: usize| {
+            idx.slice(&doc.text, x, x + 1)
+                .and_then(|c| c.chars().next())
+        };
+        while s < e && chars(s).is_some_and(char::is_whitespace) {
+            s += 1;
+        }
+        while e > s && chars(e - 1).is_some_and(char::is_whitespace) {
+            e -= 1;
+        }
+        self.selection = (s < e).then_some((s, e));
+        Ok(Outcome::Moved)
+    }
+
+    fn move_focus(&mut self, forward: bool) -> Result<Outcome, WorkflowError> {
+        let i = self.current.ok_or(WorkflowError::NoDocument)?;
+        let ann = &self.states[i].annotations;
+        let f = if forward {
+            focus::next(ann, self.focus.as_ref(), Items::All)
+        } else {
+            focus::previous(ann, self.focus.as_ref(), Items::All)
+        };
+        match f {
+            Some(f) => {
+                self.focus = Some(f);
+                self.selection = None;
+                Ok(Outcome::Moved)
+            }
+            None => Ok(Outcome::Nothing("no proposals or entities here".into())),
+        }
+    }
+
+    /// After deciding on the proposal at `from`: the next pending proposal
+    /// in reading order (wrapping), else `fallback`.
+    fn focus_next_proposal(&mut self, i: usize, from: &Focus, fallback: Option<Focus>) {
+        let ann = &self.states[i].annotations;
+        self.focus = focus::next(ann, Some(from), Items::ProposalsOnly).or(fallback);
+    }
+
+    fn accept_focused(&mut self, label: Option<String>) -> Result<Outcome, WorkflowError> {
+        let i = self.editable()?;
+        let f = self.focus.clone().ok_or(WorkflowError::NoFocus)?;
+        let p = f
+            .find_proposal(&self.states[i].annotations)
+            .ok_or(WorkflowError::NotAProposal)?
+            .clone();
+        if let Some(l) = &label {
+            self.check_label(l)?;
+        }
+        let span = p.accepted(label.as_deref());
+        let edit = accept_edit(&self.states[i].annotations, &p, label.as_deref());
+        let edits = self.starting(i, vec![edit]);
+        let out = self.commit(edits, 1)?;
+        self.focus_next_proposal(i, &f, Some(Focus::entity(&span)));
+        Ok(out)
+    }
+
+    fn reject_focused(&mut self) -> Result<Outcome, WorkflowError> {
+        let i = self.editable()?;
+        let f = self.focus.clone().ok_or(WorkflowError::NoFocus)?;
+        let p = f
+            .find_proposal(&self.states[i].annotations)
+            .ok_or(WorkflowError::NotAProposal)?
+            .clone();
+        let edits = self.starting(i, vec![Edit::reject(&p)]);
+        let out = self.commit(edits, 1)?;
+        self.focus_next_proposal(i, &f, None);
+        Ok(out)
+    }
+
+    fn relabel_focused(&mut self, label: String) -> Result<Outcome, WorkflowError> {
+        let i = self.editable()?;
+        self.check_label(&label)?;
+        let (_, span) = self.focused_entity()?;
+        if span.label == label {
+            return Ok(Outcome::Nothing(format!("already {label}")));
+        }
+        let mut new = span.clone();
+        new.label = label.clone();
+        let edits = self.starting(i, vec![Edit::Relabel { span, label }]);
+        let out = self.commit(edits, 1)?;
+        self.focus = Some(Focus::entity(&new));
+        Ok(out)
+    }
+
+    fn delete_focused(&mut self) -> Result<Outcome, WorkflowError> {
+        let i = self.editable()?;
+        let (_, span) = self.focused_entity()?;
+        let f = Focus::entity(&span);
+        let edits = self.starting(i, vec![Edit::Remove(span)]);
+        let out = self.commit(edits, 1)?;
+        let ann = &self.states[i].annotations;
+        self.focus = focus::next(ann, Some(&f), Items::All);
+        Ok(out)
+    }
+
+    fn create(&mut self, label: String) -> Result<Outcome, WorkflowError> {
+        let i = self.editable()?;
+        self.check_label(&label)?;
+        let (start, end) = self.selection.ok_or(WorkflowError::NoSelection)?;
+        let span = Span {
+            start,
+            end,
+            label,
+            origin: Origin::Manual,
+            text: String::new(),
+        };
+        let edits = self.starting(i, vec![Edit::Add(span.clone())]);
+        let out = self.commit(edits, 1)?;
+        self.selection = None;
+        self.focus = Some(Focus::entity(&span));
+        Ok(out)
+    }
+
+    fn move_edge(&mut self, edge: Edge, direction: Direction) -> Result<Outcome, WorkflowError> {
+        let i = self.editable()?;
+        let (_, span) = self.focused_entity()?;
+        let doc = self.docs[i].clone();
+        let words = self.states[i].words(&doc.text);
+        let (start, end) = words
+            .move_edge(span.start, span.end, edge, direction)
+            .ok_or(WorkflowError::CannotMove)?;
+        self.resize(span, start, end)
+    }
+
+    /// Gives entity `span` of the open document the range `start..end`.
+    fn resize(&mut self, span: Span, start: usize, end: usize) -> Result<Outcome, WorkflowError> {
+        let i = self.editable()?;
+        if (span.start, span.end) == (start, end) {
+            return Ok(Outcome::Nothing(
+                "the entity already has these edges".into(),
+            ));
+        }
+        let mut moved = span.clone();
+        (moved.start, moved.end) = (start, end);
+        let edits = self.starting(i, vec![Edit::Resize { span, start, end }]);
+        let out = self.commit(edits, 1)?;
+        self.focus = Some(Focus::entity(&moved));
+        Ok(out)
+    }
+
+    fn accept_all(
+        &mut self,
+        keep: impl Fn(&crate::annotation::Proposal) -> bool,
+    ) -> Result<Outcome, WorkflowError> {
+        let i = self.editable()?;
+        let edits = self.accept_where(i, keep);
+        if edits.is_empty() {
+            return Ok(Outcome::Nothing("no such proposals".into()));
+        }
+        let n = edits.len();
+        let out = self.commit(self.starting(i, edits), n)?;
+        if let Some(f) = self.focus.clone()
+            && !f.exists(&self.states[i].annotations)
+        {
+            self.focus_next_proposal(i, &f, None);
+        }
+        Ok(out)
+    }
+
+    /// Hits of `query` in the open document or the whole corpus.
+    pub fn search(&mut self, query: &str, scope: Scope) -> Vec<super::search::Hit> {
+        let docs: Vec<usize> = match scope {
+            Scope::Document => self.current.into_iter().collect(),
+            Scope::Corpus => (0..self.docs.len()).collect(),
+        };
+        let mut hits = Vec::new();
+        for i in docs {
+            let doc = self.docs[i].clone();
+            let idx = self.states[i].index(&doc.text);
+            for (s, e) in find(&doc.text, query) {
+                hits.push(hit(&doc.id, &doc.text, &idx, s, e));
+            }
+        }
+        hits
+    }
+}

@@ -1,0 +1,127 @@
+//! Bulk actions: accepting many proposals at once, and annotating every
+//! occurrence of a string in a document or the whole corpus.
+
+use crate::annotation::{DocAnnotations, Edit, Origin, Proposal, Span};
+
+use super::search::{Scope, whole_word_occurrences};
+use super::session::Session;
+
+/// What "annotate all occurrences" would do; computed without changing
+/// anything, for the confirmation ("annotate 12 occurrences in 4 documents?").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AnnotatePreview {
+    /// Whole-word occurrences found (in editable documents).
+    pub occurrences: usize,
+    /// Of those, how many would become new entities (the rest are already
+    /// annotated at that place).
+    pub new: usize,
+    /// Documents that would change.
+    pub documents: usize,
+    /// Occurrences in read-only documents, left alone.
+    pub read_only: usize,
+}
+
+/// Planned edits per document, and the preview they add up to.
+pub(super) struct Plan {
+    pub edits: Vec<(usize, Vec<Edit>)>,
+    pub preview: AnnotatePreview,
+}
+
+impl Session {
+    /// The documents a scope reaches (`Document` without an open one: none).
+    fn scope_docs(&self, scope: Scope) -> Vec<usize> {
+        match scope {
+            Scope::Document => self.current.into_iter().collect(),
+            Scope::Corpus => (0..self.docs.len()).collect(),
+        }
+    }
+
+    /// How many places "annotate all" would label, changing nothing.
+    pub fn preview_annotate_all(
+        &mut self,
+        text: &str,
+        label: &str,
+        scope: Scope,
+    ) -> AnnotatePreview {
+        self.plan_annotate_all(text, label, scope).preview
+    }
+
+    /// Each whole-word occurrence not yet annotated at that exact place
+    /// (under any label: the annotator already decided there) becomes an
+    /// entity; a pending proposal at the place is accepted under `label`.
+    pub(super) fn plan_annotate_all(&mut self, text: &str, label: &str, scope: Scope) -> Plan {
+        let mut plan = Plan {
+            edits: Vec::new(),
+            preview: AnnotatePreview::default(),
+        };
+        for i in self.scope_docs(scope) {
+            let doc = self.docs[i].clone();
+            let words = self.states[i].words(&doc.text);
+            let found = whole_word_occurrences(&doc.text, &words, text);
+            let state = &self.states[i];
+            if state.read_only.is_some() {
+                plan.preview.read_only += found.len();
+                continue;
+            }
+            plan.preview.occurrences += found.len();
+            let ann = &state.annotations;
+            let mut edits = Vec::new();
+            for (start, end) in found {
+                if ann
+                    .entities
+                    .iter()
+                    .any(|s| s.start == start && s.end == end)
+                {
+                    continue;
+                }
+                let pending = ann
+                    .proposals
+                    .iter()
+                    .find(|p| p.start == start && p.end == end && p.label == label)
+                    .or_else(|| {
+                        ann.proposals
+                            .iter()
+                            .find(|p| p.start == start && p.end == end)
+                    });
+                edits.push(match pending {
+                    Some(p) => Edit::accept(p, Some(label)),
+                    None => Edit::Add(Span {
+                        start,
+                        end,
+                        label: label.to_string(),
+                        origin: Origin::Manual,
+                        text: String::new(),
+                    }),
+                });
+            }
+            if !edits.is_empty() {
+                plan.preview.new += edits.len();
+                plan.preview.documents += 1;
+                plan.edits.push((i, edits));
+            }
+        }
+        plan
+    }
+
+    /// Accept edits for the current document's proposals passing `keep`.
+    pub(super) fn accept_where(&self, i: usize, keep: impl Fn(&Proposal) -> bool) -> Vec<Edit> {
+        let ann = &self.states[i].annotations;
+        ann.proposals
+            .iter()
+            .filter(|p| keep(p))
+            .map(|p| accept_edit(ann, p, None))
+            .collect()
+    }
+}
+
+/// Accepting `p` (as `label`): it becomes an entity, or, when that very
+/// entity exists already (the annotator drew it by hand), it just leaves the
+/// pending list, so accepting never fails on a duplicate.
+pub(super) fn accept_edit(ann: &DocAnnotations, p: &Proposal, label: Option<&str>) -> Edit {
+    let span = p.accepted(label);
+    if ann.find(&span).is_some() {
+        Edit::Unpropose(p.clone())
+    } else {
+        Edit::accept(p, label)
+    }
+}

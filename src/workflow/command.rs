@@ -1,0 +1,131 @@
+//! Every user intent as a value. The UI (keys, mouse, menus) only builds
+//! these; [`super::Session::apply`] is the one place they take effect.
+
+use crate::annotation::Status;
+
+use super::focus::Focus;
+use super::search::Scope;
+use super::words::{Direction, Edge, Side};
+
+/// One user intent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Opens the document with this id.
+    Open(String),
+    NextDocument,
+    PreviousDocument,
+    /// Marks the current document done (teaching the learner) and opens the
+    /// next document, after it in corpus order and wrapping, that is not done.
+    MarkDoneAndNext,
+    SetStatus(Status),
+
+    /// The view's selection, in chars (any order; empty clears it).
+    Select {
+        start: usize,
+        end: usize,
+    },
+    /// Clears selection and focus (Escape).
+    ClearSelection,
+    /// Focuses this entity or proposal (a click on its box).
+    Focus(Focus),
+    /// Next / previous entity or proposal in reading order (Tab, Shift+Tab).
+    FocusNext,
+    FocusPrevious,
+
+    /// Accepts the focused proposal, optionally under another label.
+    AcceptFocused {
+        label: Option<String>,
+    },
+    /// Rejects the focused proposal; it never comes back.
+    RejectFocused,
+    RelabelFocused(String),
+    DeleteFocused,
+    /// Creates an entity over the selection (trimmed of spaces).
+    CreateFromSelection(String),
+    /// A label key: with a selection, creates an entity; else with a focused
+    /// proposal, accepts it under this label; else with a focused entity,
+    /// relabels it.
+    ApplyLabel(String),
+    /// Gives the focused entity exactly these boundaries (dragging an edge).
+    Resize {
+        start: usize,
+        end: usize,
+    },
+    /// Moves one boundary of the focused entity by one word, in logical order.
+    MoveEdge {
+        edge: Edge,
+        direction: Direction,
+    },
+    /// The same as an arrow key names it: resolved by the direction of the
+    /// entity's paragraph (in right-to-left text Left moves toward the end).
+    MoveEdgeVisual {
+        edge: Edge,
+        side: Side,
+    },
+
+    /// Accepts every pending proposal of this label in the current document.
+    AcceptAllOfLabel(String),
+    /// Accepts every pending proposal with confidence `>=` this, current document.
+    AcceptAllAbove(f32),
+    /// Annotates every whole-word occurrence of `text` with `label`.
+    /// See [`super::Session::preview_annotate_all`] for the count first.
+    AnnotateAll {
+        text: String,
+        label: String,
+        scope: Scope,
+    },
+
+    /// Undoes the last step (one command = one step, bulk ones included); if
+    /// that step changed another document, that document is opened.
+    Undo,
+    Redo,
+
+    /// Searches and keeps the hits in [`super::Session::search_hits`].
+    Search {
+        query: String,
+        scope: Scope,
+    },
+    /// Opens the document of search hit `i` and selects the hit.
+    OpenHit(usize),
+}
+
+/// What a command did, for the status bar.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Nothing to do; why.
+    Nothing(String),
+    /// Document, selection or focus changed; no annotation did.
+    Moved,
+    /// Annotations changed: `changes` entities or proposals in `documents`
+    /// documents, recorded as one undo step.
+    Edited { documents: usize, changes: usize },
+    /// A search found this many hits.
+    Found(usize),
+}
+
+/// Why a command was refused; the state is as it was.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WorkflowError {
+    #[error("no document is open")]
+    NoDocument,
+    #[error("no document {0:?} in the corpus")]
+    NoSuchDocument(String),
+    #[error("{doc_id} is read-only: {reason}")]
+    ReadOnly { doc_id: String, reason: String },
+    #[error("nothing is focused")]
+    NoFocus,
+    #[error("the focused item is not a proposal")]
+    NotAProposal,
+    #[error("the focused item is not an entity")]
+    NotAnEntity,
+    #[error("nothing is selected")]
+    NoSelection,
+    #[error("label {0:?} is not in the label schema")]
+    UnknownLabel(String),
+    #[error("the boundary cannot move further that way")]
+    CannotMove,
+    #[error("no search hit {0}")]
+    NoSuchHit(usize),
+    #[error(transparent)]
+    Edit(#[from] crate::annotation::EditError),
+}

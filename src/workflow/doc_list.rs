@@ -1,0 +1,94 @@
+//! The document list: one row per document, a text filter, and corpus
+//! progress for the progress bar.
+
+use crate::annotation::Status;
+
+/// One document as the list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocRow {
+    /// Position in the corpus (sorted by id).
+    pub index: usize,
+    pub id: String,
+    pub status: Status,
+    pub entities: usize,
+    pub proposals: usize,
+    /// Its annotation file does not load; shown with the reason.
+    pub read_only: Option<String>,
+    pub current: bool,
+}
+
+impl DocRow {
+    /// Whether the row passes the list's filter box: every word of the
+    /// filter must occur, case-insensitively, in the id or the status name
+    /// (`todo`, `in progress`, `done`, plus `read-only`).
+    pub fn matches(&self, filter: &str) -> bool {
+        let mut hay = format!("{} {}", self.id, self.status.as_str()).to_lowercase();
+        if self.read_only.is_some() {
+            hay.push_str(" read-only");
+        }
+        filter
+            .to_lowercase()
+            .split_whitespace()
+            .all(|w| hay.contains(w))
+    }
+}
+
+/// How far the corpus is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Progress {
+    pub done: usize,
+    pub in_progress: usize,
+    pub total: usize,
+}
+
+impl Progress {
+    /// Done documents as a fraction of all (0 for an empty corpus).
+    pub fn fraction(&self) -> f32 {
+        if self.total == 0 {
+            0.0
+        } else {
+            self.done as f32 / self.total as f32
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, status: Status) -> DocRow {
+        DocRow {
+            index: 0,
+            id: id.into(),
+            status,
+            entities: 0,
+            proposals: 0,
+            read_only: None,
+            current: false,
+        }
+    }
+
+    #[test]
+    fn filter_on_id_and_status() {
+        let r = row("news/001_abc", Status::InProgress);
+        assert!(r.matches(""));
+        assert!(r.matches("001"));
+        assert!(r.matches("NEWS progress"));
+        assert!(!r.matches("done"));
+        assert!(row("x", Status::Done).matches("done"));
+        let mut broken = row("y", Status::Todo);
+        broken.read_only = Some("bad".into());
+        assert!(broken.matches("read-only"));
+    }
+
+    #[test]
+    fn progress_fraction() {
+        let p = Progress {
+            done: 1,
+            in_progress: 1,
+            total: 4,
+        };
+        assert_eq!(p.fraction(), 0.25);
+        assert_eq!(Progress::default().fraction(), 0.0);
+    }
+}

@@ -1,0 +1,56 @@
+//! What the session knows about one document beyond its text.
+
+use std::sync::Arc;
+
+use crate::annotation::DocAnnotations;
+use crate::text::CharIndex;
+
+use super::words::WordEdges;
+
+/// One document's annotations plus why it may not be edited.
+#[derive(Debug, Default)]
+pub struct DocState {
+    pub annotations: DocAnnotations,
+    /// Why the document cannot be edited: its annotation file exists but does
+    /// not load. The file is the annotator's data, so it is never written;
+    /// edits are refused before they reach the store.
+    pub read_only: Option<String>,
+    /// Problems found while loading (re-anchored or detached spans, unknown
+    /// labels), as `file:line:col: message`, for the UI to show.
+    pub problems: Vec<String>,
+    /// Whether proposals were asked for since the proposer last changed.
+    pub(crate) proposed: bool,
+    index: Option<Arc<CharIndex>>,
+    words: Option<Arc<WordEdges>>,
+}
+
+impl DocState {
+    pub(crate) fn new(annotations: DocAnnotations) -> DocState {
+        DocState {
+            annotations,
+            ..DocState::default()
+        }
+    }
+
+    pub(crate) fn broken(reason: String) -> DocState {
+        DocState {
+            read_only: Some(reason),
+            ..DocState::default()
+        }
+    }
+
+    /// The char index of the text, built on first use (long corpora would
+    /// otherwise hold an index for every document).
+    pub(crate) fn index(&mut self, text: &str) -> Arc<CharIndex> {
+        self.index
+            .get_or_insert_with(|| Arc::new(CharIndex::new(text)))
+            .clone()
+    }
+
+    /// Word edges for boundary moves and occurrence matching, built on first use.
+    pub(crate) fn words(&mut self, text: &str) -> Arc<WordEdges> {
+        self.words
+            .get_or_insert_with(|| Arc::new(WordEdges::new(text)))
+            .clone()
+    }
+}

@@ -1,0 +1,44 @@
+//! The annotation workflow, without any GUI: a [`Session`] holds the corpus,
+//! the annotator's store and every document's state, and changes only
+//! through [`Command`]s applied in one place ([`Session::apply`]). Edits are
+//! undoable in steps, saved in the background within a second, proposals
+//! arrive from a background [`Proposer`], and marking a document done feeds
+//! a [`Learner`]. The keyboard map is data ([`Keymap`]) so the shortcut
+//! overlay and the key handling cannot disagree.
+//!
+//! The egui app (`ui`) translates input into commands and draws the state.
+
+mod apply;
+mod autosave;
+mod builtin;
+mod bulk;
+mod command;
+mod doc_list;
+mod doc_state;
+mod focus;
+mod guidelines;
+mod keymap;
+mod learning;
+mod proposals;
+mod search;
+mod session;
+mod steps;
+mod undo;
+mod waker;
+mod words;
+
+pub use autosave::{SaveError, SaveStatus, SaveTiming};
+pub use builtin::RulesProposer;
+pub use bulk::AnnotatePreview;
+pub use command::{Command, Outcome, WorkflowError};
+pub use doc_list::{DocRow, Progress};
+pub use doc_state::DocState;
+pub use focus::{Focus, FocusKind};
+pub use guidelines::GUIDELINES;
+pub use keymap::{Action, Binding, Chord, Key, Keymap, Modifiers, OverlayRow, UiAction, Where};
+pub use learning::{LearnStatus, Learner};
+pub use proposals::{Proposer, fresh_proposals};
+pub use search::{CONTEXT_CHARS, Hit, Scope, find, whole_word_occurrences};
+pub use session::Session;
+pub use undo::UNDO_LIMIT;
+pub use words::{Direction, Edge, Side, WordEdges, paragraph_is_rtl};

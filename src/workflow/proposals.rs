@@ -1,0 +1,231 @@
+//! Proposals computed off the UI thread when a document opens.
+//!
+//! Merging them is not an undoable user edit: they are the machine's
+//! suggestions, not the annotator's decisions. They are saved with the
+//! document (so the file shows what was pending), and filtered so that a
+//! rejected proposal, or one at the place of an existing entity, never
+//! comes back.
+
+use std::collections::HashSet;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
+
+use crate::annotation::{DocAnnotations, Proposal};
+use crate::corpus::Document;
+use crate::text::CharIndex;
+
+use super::waker::Waker;
+
+/// Anything that suggests entities for a text: rules, gazetteers, a trained
+/// model, the memory of gold strings. Called on a background thread.
+pub trait Proposer: Send + Sync {
+    fn propose(&self, doc_id: &str, text: &str) -> Vec<Proposal>;
+}
+
+/// The proposals of one document, back from the worker.
+pub(crate) struct Answer {
+    pub doc: usize,
+    pub proposals: Result<Vec<Proposal>, String>,
+}
+
+struct Request {
+    doc: usize,
+    document: Arc<Document>,
+}
+
+/// One background thread running the proposer, fed through a channel.
+pub(crate) struct ProposalWorker {
+    tx: Option<Sender<Request>>,
+    rx: Receiver<Answer>,
+    /// Requests sent whose answers were not received yet.
+    pub outstanding: usize,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl ProposalWorker {
+    pub fn new(proposer: Arc<dyn Proposer>, waker: Waker) -> ProposalWorker {
+        let (tx, requests) = channel::<Request>();
+        let (answers, rx) = channel::<Answer>();
+        let thread = std::thread::Builder::new()
+            .name("kashif-propose".into())
+            .spawn(move || {
+                for r in requests {
+                    let doc_id = r.document.id.as_str();
+                    let text = r.document.text.as_str();
+                    let proposals =
+                        catch_unwind(AssertUnwindSafe(|| proposer.propose(doc_id, text)))
+                            .map_err(|_| format!("{doc_id}: the proposer failed (panicked)"));
+                    if answers
+                        .send(Answer {
+                            doc: r.doc,
+                            proposals,
+                        })
+                        .is_err()
+                    {
+                        return;
+                    }
+                    waker.wake();
+                }
+            })
+            .ok();
+        ProposalWorker {
+            tx: Some(tx),
+            rx,
+            outstanding: 0,
+            thread,
+        }
+    }
+
+    pub fn request(&mut self, doc: usize, document: Arc<Document>) {
+        if let Some(tx) = &self.tx
+            && tx.send(Request { doc, document }).is_ok()
+        {
+            self.outstanding += 1;
+        }
+    }
+
+    /// Answers ready now, without waiting.
+    pub fn try_answers(&mut self) -> Vec<Answer> {
+        let got: Vec<Answer> = self.rx.try_iter().collect();
+        self.outstanding = self.outstanding.saturating_sub(got.len());
+        got
+    }
+
+    /// Waits for every outstanding answer (tests, benches).
+    pub fn wait_answers(&mut self) -> Vec<Answer> {
+        let mut got = Vec::new();
+        while self.outstanding > 0 {
+            match self.rx.recv() {
+                Ok(a) => {
+                    self.outstanding -= 1;
+                    got.push(a);
+                }
+                Err(_) => {
+                    self.outstanding = 0;
+                }
+            }
+        }
+        got
+    }
+}
+
+impl Drop for ProposalWorker {
+    /// Closing the channel ends the thread after its current document; it
+    /// is not waited for, so closing the window never waits on a proposer.
+    fn drop(&mut self) {
+        self.tx = None;
+        drop(self.thread.take());
+    }
+}
+
+/// The proposals worth showing: inside the text (their `text` is taken from
+/// the document), not rejected before, not at the place of an existing
+/// entity (whatever its label), not already pending, no duplicates.
+/// Hash lookups keep this linear: a long article can bring thousands.
+pub fn fresh_proposals(
+    doc: &DocAnnotations,
+    text: &str,
+    index: &CharIndex,
+    proposals: Vec<Proposal>,
+) -> Vec<Proposal> {
+    let taken: HashSet<(usize, usize)> = doc.entities.iter().map(|s| (s.start, s.end)).collect();
+    let seen: HashSet<(usize, usize, &str)> = doc
+        .proposals
+        .iter()
+        .map(|p| (p.start, p.end, p.label.as_str()))
+        .chain(
+            doc.rejected
+                .iter()
+                .map(|r| (r.start, r.end, r.label.as_str())),
+        )
+        .collect();
+    let mut out: Vec<Proposal> = Vec::new();
+    let mut fresh: HashSet<(usize, usize, String)> = HashSet::new();
+    for mut p in proposals {
+        let Some(covered) = (p.start < p.end)
+            .then(|| index.slice(text, p.start, p.end))
+            .flatten()
+        else {
+            continue;
+        };
+        if taken.contains(&(p.start, p.end))
+            || seen.contains(&(p.start, p.end, p.label.as_str()))
+            || !fresh.insert((p.start, p.end, p.label.clone()))
+        {
+            continue;
+        }
+        p.text = covered.to_string();
+        p.confidence = p.confidence.clamp(0.0, 1.0);
+        out.push(p);
+    }
+    out
+}
+
+/// Adds fresh proposals (from [`fresh_proposals`]) to the pending list,
+/// keeping its order. Not an undoable edit: see the module doc.
+pub(crate) fn add_pending(doc: &mut DocAnnotations, fresh: Vec<Proposal>) -> usize {
+    let n = fresh.len();
+    if n > 0 {
+        doc.proposals.extend(fresh);
+        doc.proposals.sort_by(|a, b| a.key().cmp(&b.key()));
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotation::{Origin, Rejected, Source, Span};
+
+    const TEXT: &str = "اقتربت أرمينيا وأذربيجان من اتفاق";
+
+    fn p(start: usize, end: usize, label: &str) -> Proposal {
+        Proposal {
+            start,
+            end,
+            label: label.into(),
+            text: "wrong".into(),
+            confidence: 1.5,
+            source: Source::Model,
+        }
+    }
+
+    #[test]
+    fn rejected_taken_and_invalid_proposals_are_dropped() {
+        let doc = DocAnnotations {
+            entities: vec![Span {
+                start: 7,
+                end: 14,
+                label: "LOC".into(),
+                origin: Origin::Manual,
+                text: "أرمينيا".into(),
+            }],
+            rejected: vec![Rejected {
+                start: 16,
+                end: 24,
+                label: "ORG".into(),
+                text: "أذربيجان".into(),
+            }],
+            ..Default::default()
+        };
+        let idx = CharIndex::new(TEXT);
+        let got = fresh_proposals(
+            &doc,
+            TEXT,
+            &idx,
+            vec![
+                p(7, 14, "PER"),  // place of an entity
+                p(16, 24, "ORG"), // rejected
+                p(16, 24, "LOC"), // fine
+                p(16, 24, "LOC"), // duplicate
+                p(30, 99, "LOC"), // outside
+                p(3, 3, "LOC"),   // empty
+            ],
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].text, "أذربيجان");
+        assert_eq!(got[0].confidence, 1.0);
+    }
+}

@@ -1,0 +1,420 @@
+//! The session: corpus, schema, the annotator's store, every document's
+//! state, and where the annotator is (document, selection, focus). The UI
+//! reads it each frame and changes it only through [`Session::apply`].
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::annotation::{DocAnnotations, Edit, EditError, Status};
+use crate::corpus::{Corpus, CorpusError, Document};
+use crate::schema::Schema;
+use crate::store::{Store, StoreError};
+
+use super::autosave::{SaveError, SaveStatus, SaveTiming, Saver};
+use super::doc_list::{DocRow, Progress};
+use super::doc_state::DocState;
+use super::focus::Focus;
+use super::learning::{LearnStatus, LearnWorker, Learner};
+use super::proposals::{Answer, ProposalWorker, Proposer, add_pending, fresh_proposals};
+use super::search::Hit;
+use super::undo::UndoStack;
+use super::waker::Waker;
+
+/// One annotator working through one corpus.
+pub struct Session {
+    pub(super) docs: Vec<Arc<Document>>,
+    pub(super) root: PathBuf,
+    pub(super) corpus_errors: Vec<CorpusError>,
+    pub(super) schema: Schema,
+    pub(super) store: Arc<Store>,
+    pub(super) states: Vec<DocState>,
+    pub(super) current: Option<usize>,
+    /// Chars `start..end`, non-empty, inside the current document.
+    pub(super) selection: Option<(usize, usize)>,
+    pub(super) focus: Option<Focus>,
+    pub(super) undo: UndoStack,
+    pub(super) saver: Saver,
+    pub(super) waker: Waker,
+    pub(super) proposer: Option<ProposalWorker>,
+    pub(super) learner: Option<LearnWorker>,
+    pub(super) hits: Vec<Hit>,
+    pub(super) message: Option<String>,
+}
+
+impl Session {
+    /// Opens `annotator`'s store under `annotations_dir` (taking its writer
+    /// lock), loads every document's annotations, and opens the first
+    /// document not done. A file that does not load makes its document
+    /// read-only; only a store that cannot be opened is an error.
+    pub fn open(
+        corpus: Corpus,
+        schema: Schema,
+        annotations_dir: &Path,
+        annotator: &str,
+    ) -> Result<Session, StoreError> {
+        Session::open_with(
+            corpus,
+            schema,
+            annotations_dir,
+            annotator,
+            SaveTiming::default(),
+        )
+    }
+
+    /// As [`Session::open`], with other autosave timing.
+    pub fn open_with(
+        corpus: Corpus,
+        schema: Schema,
+        annotations_dir: &Path,
+        annotator: &str,
+        timing: SaveTiming,
+    ) -> Result<Session, StoreError> {
+        let store = Arc::new(Store::open(annotations_dir, annotator)?);
+        let docs: Vec<Arc<Document>> = corpus.documents.into_iter().map(Arc::new).collect();
+        let states = docs
+            .iter()
+            .map(|d| match store.load(d, &schema) {
+                Ok(None) => DocState::new(DocAnnotations::default()),
+                Ok(Some(loaded)) => {
+                    let mut s = DocState::new(loaded.annotations);
+                    s.problems = loaded.problems.iter().map(|p| p.to_string()).collect();
+                    s
+                }
+                Err(e) => DocState::broken(e.to_string()),
+            })
+            .collect();
+        let mut session = Session {
+            docs,
+            root: corpus.root,
+            corpus_errors: corpus.errors,
+            schema,
+            saver: Saver::new(store.clone(), timing),
+            store,
+            states,
+            current: None,
+            selection: None,
+            focus: None,
+            undo: UndoStack::default(),
+            waker: Waker::default(),
+            proposer: None,
+            learner: None,
+            hits: Vec::new(),
+            message: None,
+        };
+        let first = (0..session.docs.len())
+            .find(|&i| session.states[i].annotations.status != Status::Done)
+            .or((!session.docs.is_empty()).then_some(0));
+        if let Some(i) = first {
+            session.open_index(i);
+        }
+        Ok(session)
+    }
+
+    /// Sets what the background threads call when they have something new
+    /// (the UI passes a repaint request).
+    pub fn set_waker(&self, f: impl Fn() + Send + Sync + 'static) {
+        self.waker.set(f);
+    }
+
+    /// Installs the proposer; the open document is proposed for at once,
+    /// others when they open.
+    pub fn set_proposer(&mut self, proposer: Arc<dyn Proposer>) {
+        self.proposer = Some(ProposalWorker::new(proposer, self.waker.clone()));
+        for s in &mut self.states {
+            s.proposed = false;
+        }
+        if let Some(i) = self.current {
+            self.request_proposals(i);
+        }
+    }
+
+    pub fn set_learner(&mut self, learner: Arc<dyn Learner>) {
+        self.learner = Some(LearnWorker::new(learner, self.waker.clone()));
+    }
+
+    // ----- reading the state -------------------------------------------
+
+    pub fn documents(&self) -> &[Arc<Document>] {
+        &self.docs
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Files of the corpus folder that did not load as documents.
+    pub fn corpus_errors(&self) -> &[CorpusError] {
+        &self.corpus_errors
+    }
+
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    pub fn annotator(&self) -> &str {
+        self.store.annotator()
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn index_of(&self, doc_id: &str) -> Option<usize> {
+        self.docs
+            .binary_search_by(|d| d.id.as_str().cmp(doc_id))
+            .ok()
+    }
+
+    pub fn state(&self, i: usize) -> Option<&DocState> {
+        self.states.get(i)
+    }
+
+    pub fn annotations(&self, i: usize) -> Option<&DocAnnotations> {
+        self.states.get(i).map(|s| &s.annotations)
+    }
+
+    /// Index of the open document.
+    pub fn current(&self) -> Option<usize> {
+        self.current
+    }
+
+    pub fn current_document(&self) -> Option<&Document> {
+        self.current.map(|i| &*self.docs[i])
+    }
+
+    pub fn current_annotations(&self) -> Option<&DocAnnotations> {
+        self.current.map(|i| &self.states[i].annotations)
+    }
+
+    /// Why the open document cannot be edited, if it cannot.
+    pub fn read_only_reason(&self) -> Option<&str> {
+        self.current
+            .and_then(|i| self.states[i].read_only.as_deref())
+    }
+
+    pub fn selection(&self) -> Option<(usize, usize)> {
+        self.selection
+    }
+
+    pub fn focus(&self) -> Option<&Focus> {
+        self.focus.as_ref()
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.undo.redo.is_empty()
+    }
+
+    pub fn search_hits(&self) -> &[Hit] {
+        &self.hits
+    }
+
+    /// The latest notice for the status bar (a proposer failure, "every
+    /// document is done", ...).
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    pub fn save_status(&self) -> SaveStatus {
+        self.saver.status()
+    }
+
+    /// Blocks until every edit so far is on disk (window close, tests).
+    /// Failed documents stay queued and are retried; memory is untouched.
+    pub fn flush(&self) -> Result<(), Vec<SaveError>> {
+        self.saver.flush()
+    }
+
+    /// Whether autosave is writing a file right now.
+    pub fn writing(&self) -> bool {
+        self.saver.writing()
+    }
+
+    /// Files written by autosave so far.
+    pub fn writes(&self) -> u64 {
+        self.saver.writes()
+    }
+
+    pub fn learn_status(&self) -> LearnStatus {
+        self.learner
+            .as_ref()
+            .map_or(LearnStatus::Idle, |l| l.status())
+    }
+
+    /// Whether proposals are being computed.
+    pub fn proposing(&self) -> bool {
+        self.proposer.as_ref().is_some_and(|p| p.outstanding > 0)
+    }
+
+    /// Every document as the list shows it, passing `filter`.
+    pub fn doc_list(&self, filter: &str) -> Vec<DocRow> {
+        self.docs
+            .iter()
+            .zip(&self.states)
+            .enumerate()
+            .map(|(index, (d, s))| DocRow {
+                index,
+                id: d.id.clone(),
+                status: s.annotations.status,
+                entities: s.annotations.entities.len(),
+                proposals: s.annotations.proposals.len(),
+                read_only: s.read_only.clone(),
+                current: self.current == Some(index),
+            })
+            .filter(|r| r.matches(filter))
+            .collect()
+    }
+
+    pub fn progress(&self) -> Progress {
+        let mut p = Progress {
+            total: self.docs.len(),
+            ..Progress::default()
+        };
+        for s in &self.states {
+            match s.annotations.status {
+                Status::Done => p.done += 1,
+                Status::InProgress => p.in_progress += 1,
+                Status::Todo => {}
+            }
+        }
+        p
+    }
+
+    // ----- background results -------------------------------------------
+
+    /// Takes in what the background threads finished: proposals, and the end
+    /// of a retraining (after which documents are proposed for again). Call
+    /// once per frame; returns whether anything visible changed.
+    pub fn poll(&mut self) -> bool {
+        let mut changed = false;
+        let retrained = self.learner.as_ref().map(|l| (l.take_fresh(), l.status()));
+        if let Some((true, status)) = retrained {
+            changed = true;
+            match status {
+                LearnStatus::Ready(msg) => {
+                    self.message = Some(format!("New proposals ready: {msg}"));
+                    for s in &mut self.states {
+                        s.proposed = false;
+                    }
+                    if let Some(i) = self.current {
+                        self.request_proposals(i);
+                    }
+                }
+                LearnStatus::Failed(msg) => {
+                    self.message = Some(format!("Retraining failed: {msg}"))
+                }
+                _ => {}
+            }
+        }
+        let answers = self
+            .proposer
+            .as_mut()
+            .map(|p| p.try_answers())
+            .unwrap_or_default();
+        for a in answers {
+            changed |= self.merge_proposals(a);
+        }
+        changed
+    }
+
+    /// Blocks until every proposal request so far is answered and merged
+    /// (tests and benches; the UI polls instead).
+    pub fn wait_for_proposals(&mut self) {
+        let answers = self
+            .proposer
+            .as_mut()
+            .map(|p| p.wait_answers())
+            .unwrap_or_default();
+        for a in answers {
+            self.merge_proposals(a);
+        }
+    }
+
+    /// Blocks until retraining finishes, then takes in its result (tests).
+    pub fn wait_for_learning(&mut self) {
+        if let Some(l) = &self.learner {
+            l.wait();
+        }
+        self.poll();
+    }
+
+    pub(super) fn request_proposals(&mut self, i: usize) {
+        let state = &mut self.states[i];
+        if state.proposed || state.read_only.is_some() {
+            return;
+        }
+        if let Some(p) = &mut self.proposer {
+            state.proposed = true;
+            p.request(i, self.docs[i].clone());
+        }
+    }
+
+    fn merge_proposals(&mut self, answer: Answer) -> bool {
+        let i = answer.doc;
+        let proposals = match answer.proposals {
+            Ok(p) => p,
+            Err(msg) => {
+                self.message = Some(msg);
+                return true;
+            }
+        };
+        let doc = self.docs[i].clone();
+        let state = &mut self.states[i];
+        if state.read_only.is_some() {
+            return false;
+        }
+        let idx = state.index(&doc.text);
+        let fresh = fresh_proposals(&state.annotations, &doc.text, &idx, proposals);
+        let added = add_pending(&mut state.annotations, fresh);
+        if added > 0 {
+            self.save(i);
+        }
+        added > 0
+    }
+
+    // ----- helpers for applying commands ---------------------------------
+
+    /// Opens document `i`: clears selection and focus, asks for its
+    /// proposals, and for the next document's, so moving on finds them ready.
+    pub(super) fn open_index(&mut self, i: usize) {
+        if self.current != Some(i) {
+            self.selection = None;
+            self.focus = None;
+        }
+        self.current = Some(i);
+        self.request_proposals(i);
+        if i + 1 < self.docs.len() {
+            self.request_proposals(i + 1);
+        }
+    }
+
+    /// Applies one edit to document `i` and returns its inverse; no undo
+    /// record, no save.
+    pub(super) fn edit_doc(&mut self, i: usize, edit: Edit) -> Result<Edit, EditError> {
+        let doc = self.docs[i].clone();
+        let state = &mut self.states[i];
+        let idx = state.index(&doc.text);
+        edit.apply(&mut state.annotations, &doc.text, &idx)
+    }
+
+    /// Hands document `i`'s state to the autosave thread.
+    pub(super) fn save(&self, i: usize) {
+        if self.states[i].read_only.is_none() {
+            self.saver
+                .enqueue(self.docs[i].clone(), self.states[i].annotations.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The app may move the session into a thread or behind a mutex.
+    #[test]
+    fn session_is_send() {
+        fn send<T: Send>() {}
+        send::<super::Session>();
+    }
+}

@@ -1,0 +1,163 @@
+//! Round trips on random texts and spans: Arabic letters and clitic letters,
+//! diacritics, Latin, chars outside the BMP, digits, punctuation, tabs,
+//! quotes, line breaks and invisible direction marks.
+
+use std::path::Path;
+
+use kashif::annotation::{Origin, Span};
+use kashif::formats::{self, DocSpans, ExportOptions, Format, ImportOptions, OffsetUnit, Output};
+use proptest::prelude::*;
+
+const POOL: &[char] = &[
+    'ا', 'ب', 'و', 'ل', 'ك', 'ف', 'ن', 'م', 'ر', 'َ', 'ِ', 'ّ', ' ', ' ', ' ', '\n', '.', '؟', 'A',
+    'b', '𝒜', '😀', '٣', '7', '\t', '"', '\\', '،', '(', '\u{200F}', '\u{200C}',
+];
+const LABELS: [&str; 3] = ["PER", "LOC", "ORG"];
+
+fn text() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(POOL), 1..80).prop_map(|v| v.into_iter().collect())
+}
+
+fn span_of(text: &str, start: usize, end: usize, label: &str) -> Span {
+    Span {
+        start,
+        end,
+        label: label.into(),
+        origin: Origin::Imported,
+        text: kashif::text::slice_chars(text, start, end)
+            .unwrap_or_default()
+            .into(),
+    }
+}
+
+fn canonical(mut v: Vec<Span>) -> Vec<Span> {
+    v.sort_by(|a, b| a.key().cmp(&b.key()));
+    v.dedup_by(|a, b| a.same_entity(b));
+    v
+}
+
+/// A text and any spans in it (overlaps allowed).
+fn text_and_spans() -> impl Strategy<Value = (String, Vec<Span>)> {
+    text()
+        .prop_flat_map(|t| {
+            let n = kashif::text::char_len(&t);
+            let span = (0..n, 1..=n, 0..LABELS.len());
+            (Just(t), prop::collection::vec(span, 0..6))
+        })
+        .prop_map(|(t, raw)| {
+            let n = kashif::text::char_len(&t);
+            let spans = raw
+                .into_iter()
+                .filter(|&(s, len, _)| s + len <= n)
+                .map(|(s, len, l)| span_of(&t, s, s + len, LABELS[l]))
+                .collect();
+            (t, canonical(spans))
+        })
+}
+
+/// A text and entities made of whole tokens, without overlaps (what IOB2 holds).
+fn text_and_token_spans() -> impl Strategy<Value = (String, Vec<Span>)> {
+    text()
+        .prop_flat_map(|t| {
+            let k = kashif::arabic::tokenize(&t).len();
+            (
+                Just(t),
+                prop::collection::vec((0..k.max(1), 1..3usize, 0..LABELS.len()), 0..5),
+            )
+        })
+        .prop_map(|(t, raw)| {
+            let tokens = kashif::arabic::tokenize(&t);
+            let mut spans: Vec<Span> = Vec::new();
+            for (i, len, l) in raw {
+                let Some(first) = tokens.get(i) else { continue };
+                let Some(last) = tokens.get(i + len - 1) else {
+                    continue;
+                };
+                let s = span_of(&t, first.start, last.end, LABELS[l]);
+                if !spans.iter().any(|o| o.overlaps(s.start, s.end)) {
+                    spans.push(s);
+                }
+            }
+            (t, canonical(spans))
+        })
+}
+
+fn one_file(e: &formats::Exported) -> &str {
+    match &e.output {
+        Output::File(s) => s,
+        Output::Folder(_) => panic!("one file expected"),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn json_formats_round_trip((t, spans) in text_and_spans()) {
+        let docs = [DocSpans { id: "d", text: &t, spans: &spans }];
+        for format in [Format::Doccano, Format::Spacy, Format::LabelStudio] {
+            for offsets in [OffsetUnit::Chars, OffsetUnit::Utf16] {
+                let e = formats::export(format, &docs, ExportOptions { offsets, ..Default::default() });
+                prop_assert!(e.warnings.is_empty());
+                let back = formats::import(format, Path::new("f"), one_file(&e), &ImportOptions { offsets, ..Default::default() }).unwrap();
+                prop_assert_eq!(back.len(), 1);
+                prop_assert_eq!(&back[0].text, &t);
+                prop_assert_eq!(back[0].id.as_deref(), Some("d"));
+                prop_assert_eq!(&back[0].spans, &spans);
+            }
+        }
+    }
+
+    #[test]
+    fn brat_round_trips_or_warns((t, spans) in text_and_spans()) {
+        let docs = [DocSpans { id: "d", text: &t, spans: &spans }];
+        let e = formats::export(Format::Brat, &docs, ExportOptions::default());
+        let Output::Folder(files) = &e.output else { panic!() };
+        let back = formats::brat::import("d", Path::new("d.ann"), &files[1].1, &files[0].1, &ImportOptions::default()).unwrap();
+        prop_assert_eq!(&back.text, &t);
+        // Entities with a line break at an edge are the only ones brat
+        // changes, and each of them is reported.
+        let edge = |s: &Span| s.text.starts_with('\n') || s.text.ends_with('\n');
+        let n_edge = spans.iter().filter(|s| edge(s)).count();
+        prop_assert_eq!(e.warnings.len(), n_edge);
+        if n_edge == 0 {
+            prop_assert_eq!(&back.spans, &spans);
+        }
+    }
+
+    #[test]
+    fn conll_round_trips_token_entities((t, spans) in text_and_token_spans(), split in any::<bool>()) {
+        let docs = [DocSpans { id: "d", text: &t, spans: &spans }];
+        let e = formats::export(Format::Conll, &docs, ExportOptions { split_clitics: split, ..Default::default() });
+        prop_assert!(e.warnings.is_empty(), "{:?}", e.warnings);
+        let back = formats::import(Format::Conll, Path::new("f"), one_file(&e), &ImportOptions::default()).unwrap();
+        if kashif::arabic::tokenize(&t).is_empty() {
+            prop_assert!(back.is_empty());
+        } else {
+            prop_assert_eq!(back.len(), 1);
+            // Read as they are, entities never take in the rebuilt spaces.
+            prop_assert!(back[0].spans.iter().all(|s| s.text.trim() == s.text), "{:?}", back[0].spans);
+            prop_assert_eq!(back[0].spans_on(&t).unwrap(), spans);
+        }
+    }
+
+    /// Whatever the spans (overlapping, nested, cutting tokens, covering
+    /// only spaces), each one is either in the CoNLL file exactly or named
+    /// in a warning, and whatever the file holds that is not an input span
+    /// is the widened form a warning announced.
+    #[test]
+    fn conll_never_drops_in_silence((t, spans) in text_and_spans(), split in any::<bool>()) {
+        let docs = [DocSpans { id: "d", text: &t, spans: &spans }];
+        let e = formats::export(Format::Conll, &docs, ExportOptions { split_clitics: split, ..Default::default() });
+        let back = formats::import(Format::Conll, Path::new("f"), one_file(&e), &ImportOptions::default()).unwrap();
+        let got = back.first().map(|d| d.spans_on(&t).unwrap()).unwrap_or_default();
+        let warned = |s: &Span| e.warnings.iter().any(|w| w.message.starts_with(&format!("{} {}..{} ", s.label, s.start, s.end)));
+        for s in &spans {
+            prop_assert!(got.iter().any(|g| g.same_entity(s)) || warned(s), "{:?} lost; warnings {:?}", s, e.warnings);
+        }
+        for g in &got {
+            let announced = e.warnings.iter().any(|w| w.message.contains(&format!("cover chars {}..{} ", g.start, g.end)));
+            prop_assert!(spans.iter().any(|s| s.same_entity(g)) || announced, "{:?} appeared; warnings {:?}", g, e.warnings);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! Golden images of hard seed paragraphs (digits, parentheses, quotes,
+//! Latin) rendered by the article view through wgpu. Rendered headless with
+//! Mesa's software renderers; the comparison tolerates small renderer
+//! differences but always compares (a missing image fails the test; create
+//! or refresh with `UPDATE_SNAPSHOTS=1`).
+
+use egui_kittest::{Harness, SnapshotOptions};
+use kashif::annotation::{DocAnnotations, Origin, Proposal, Source, Span};
+use kashif::schema::Schema;
+use kashif::ui::{ArticleInput, ArticleView};
+
+struct Snap {
+    view: ArticleView,
+    selection: Option<(usize, usize)>,
+    text: String,
+    annotations: DocAnnotations,
+    schema: Schema,
+}
+
+fn char_at(text: &str, needle: &str) -> usize {
+    text[..text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in text"))]
+        .chars()
+        .count()
+}
+
+fn span(text: &str, needle: &str, label: &str) -> Span {
+    let s = char_at(text, needle);
+    Span {
+        start: s,
+        end: s + needle.chars().count(),
+        label: label.into(),
+        origin: Origin::Manual,
+        text: needle.into(),
+    }
+}
+
+fn proposal(text: &str, needle: &str, label: &str) -> Proposal {
+    let s = char_at(text, needle);
+    Proposal {
+        start: s,
+        end: s + needle.chars().count(),
+        label: label.into(),
+        text: needle.into(),
+        confidence: 0.7,
+        source: Source::Gazetteer,
+    }
+}
+
+/// Line `n` (1-based) of a seed article.
+fn seed_line(id: &str, n: usize) -> String {
+    let text = std::fs::read_to_string(format!("seeds/{id}.txt")).unwrap();
+    text.lines().nth(n - 1).unwrap().to_string()
+}
+
+fn snapshot(name: &str, text: String, entities: Vec<Span>, proposals: Vec<Proposal>, ppp: f32) {
+    snapshot_themed(
+        name,
+        text,
+        entities,
+        proposals,
+        ppp,
+        egui::Theme::Dark,
+        None,
+    );
+}
+
+fn snapshot_themed(
+    name: &str,
+    text: String,
+    entities: Vec<Span>,
+    proposals: Vec<Proposal>,
+    ppp: f32,
+    theme: egui::Theme,
+    selection: Option<(usize, usize)>,
+) {
+    let mut entities = entities;
+    entities.sort_by(|a, b| a.key().cmp(&b.key()));
+    let state = Snap {
+        view: ArticleView::new(),
+        selection,
+        text,
+        annotations: DocAnnotations {
+            entities,
+            proposals,
+            ..Default::default()
+        },
+        schema: Schema::builtin(),
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(560.0, 260.0))
+        .with_pixels_per_point(ppp)
+        .wgpu()
+        .build_ui_state(
+            move |ui, s: &mut Snap| {
+                ui.ctx().set_theme(theme);
+                let input = ArticleInput {
+                    doc_id: "snap",
+                    text: &s.text,
+                    annotations: &s.annotations,
+                    schema: &s.schema,
+                    selection: s.selection,
+                    focused: None,
+                };
+                s.view.ui(ui, &input);
+            },
+            state,
+        );
+    h.run();
+    // Tolerant of renderer differences (anti-aliasing of box edges, glyph
+    // coverage rounding), yet a moved word or a broken join fails.
+    let options = SnapshotOptions::new().threshold(2.0).max_failed_pixels(150);
+    h.snapshot_options(name, &options);
+}
+
+#[test]
+fn snapshot_digits_and_dates_in_rtl() {
+    // "... أعلنت باكو في 23 أبريل أنها أقامت أول نقطة تفتيش ..."
+    let text = seed_line("000_a5568e69e50189a5", 21);
+    let entities = vec![
+        span(&text, "باكو", "LOC"),
+        span(&text, "23 أبريل", "DATE"),
+        span(&text, "أرمينيا", "LOC"),
+    ];
+    let proposals = vec![proposal(&text, "ممر لاتشين", "LOC")];
+    snapshot("digits_dates", text, entities, proposals, 1.0);
+}
+
+#[test]
+fn snapshot_quotes_parentheses_and_nested_entities() {
+    // "وفي 28 سبتمبر، وقع “رئيس ناغورنو كاراباخ (آرتساخ)” الانفصالي ..."
+    let text = seed_line("003_0acdc6091995a434", 67);
+    let entities = vec![
+        span(&text, "28 سبتمبر", "DATE"),
+        span(&text, "ناغورنو كاراباخ (آرتساخ)", "LOC"),
+        span(&text, "آرتساخ", "LOC"),
+        span(&text, "سامفيل شهرامانيان", "PER"),
+    ];
+    snapshot("quotes_parentheses_nested", text, entities, vec![], 1.0);
+}
+
+#[test]
+fn snapshot_latin_heading_and_slashed_dates_at_2x() {
+    // A Latin-only heading (left to right), then an Arabic paragraph with a
+    // slashed month pair and digits, at pixels_per_point 2.
+    let text = format!(
+        "{}\n\n{}",
+        seed_line("003_0acdc6091995a434", 1),
+        seed_line("003_0acdc6091995a434", 47)
+    );
+    let entities = vec![
+        span(&text, "Siyasət", "ORG"),
+        span(&text, "15 تشرين الثاني/نوفمبر", "DATE"),
+        span(&text, "ناغورنو كاراباخ", "LOC"),
+    ];
+    let proposals = vec![proposal(&text, "الكونغرس الأمريكي", "ORG")];
+    snapshot(
+        "latin_heading_slashed_dates_2x",
+        text,
+        entities,
+        proposals,
+        2.0,
+    );
+}
+
+#[test]
+fn snapshot_latin_first_word_reads_rtl() {
+    let text = "CNN: قالت وزارة الخارجية (MFA) إن 6500 قتيل سقطوا في حرب 2020.".to_string();
+    let entities = vec![
+        span(&text, "CNN", "ORG"),
+        span(&text, "وزارة الخارجية", "ORG"),
+        span(&text, "2020", "DATE"),
+    ];
+    snapshot("latin_first_word_rtl", text, entities, vec![], 1.5);
+}
+
+#[test]
+fn snapshot_light_theme_with_proposals() {
+    let text = seed_line("002_ede75b7ff3073590", 21);
+    let entities = vec![
+        span(&text, "أرمينيا", "LOC"),
+        span(&text, "أذربيجان", "LOC"),
+    ];
+    let proposals = vec![
+        proposal(&text, "موسكو", "LOC"),
+        proposal(&text, "6500", "MISC"),
+    ];
+    snapshot_themed(
+        "light_theme_proposals",
+        text,
+        entities,
+        proposals,
+        1.0,
+        egui::Theme::Light,
+        None,
+    );
+}
+
+#[test]
+fn snapshot_selection_split_by_bidi_and_wrapped() {
+    // Exact selection from inside the Latin word ("Siy|asət") over a line
+    // wrap into "العا|صمة": on the first line the highlight covers "asət",
+    // leaves "Siy" and the opening bracket out, and goes on from the closing
+    // bracket (drawn left of "S", mirrored) leftwards; on the second line it
+    // covers the start (right side) only.
+    let text = "نشرت صحيفة أرمينيا (Siyasət) تقريرا جديدا عن المحادثات بين البلدين في العاصمة الفيدرالية الأمريكية".to_string();
+    let a = char_at(&text, "Siyasət") + 3;
+    let e = char_at(&text, "العاصمة") + 4;
+    snapshot_themed(
+        "selection_bidi_wrap",
+        text,
+        vec![],
+        vec![],
+        1.0,
+        egui::Theme::Dark,
+        Some((a, e)),
+    );
+}
+
+#[test]
+fn snapshot_entities_split_by_bidi_and_by_a_wrap() {
+    // "مجلة Der" is split by the Latin run's order (two boxes, one tag);
+    // "البلدين في العاصمة" wraps (a box on each line, the tag on the first).
+    let text = "نشرت مجلة Der Spiegel الألمانية تقريرا عن المحادثات بين البلدين في العاصمة الفيدرالية الأمريكية".to_string();
+    let entities = vec![
+        span(&text, "مجلة Der", "ORG"),
+        span(&text, "البلدين في العاصمة", "MISC"),
+    ];
+    snapshot("entities_split_bidi_wrap", text, entities, vec![], 1.0);
+}

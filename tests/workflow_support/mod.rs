@@ -1,0 +1,168 @@
+//! Shared by the workflow integration tests: corpora in temp folders, a fake
+//! proposer and learner, key presses through the real keymap, and the check
+//! that what is on disk equals what is in memory.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use kashif::annotation::{Proposal, Source, Span};
+use kashif::corpus::Corpus;
+use kashif::schema::Schema;
+use kashif::store;
+use kashif::text::CharIndex;
+use kashif::workflow::{
+    Action, Chord, Command, Key, Keymap, Learner, Modifiers, Outcome, Proposer, SaveTiming,
+    Session, WordEdges, WorkflowError, whole_word_occurrences,
+};
+
+pub const ANNOTATOR: &str = "tester";
+
+/// Fast autosave so tests that wait for it do not wait long.
+pub const FAST: SaveTiming = SaveTiming {
+    debounce: Duration::from_millis(20),
+    retry: Duration::from_millis(50),
+};
+
+pub fn seeds_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
+}
+
+pub fn seeds() -> Corpus {
+    Corpus::load(&seeds_dir()).expect("seeds load")
+}
+
+/// A corpus folder with these documents.
+pub fn corpus_of(dir: &Path, docs: &[(&str, &str)]) -> Corpus {
+    std::fs::create_dir_all(dir).unwrap();
+    for (id, text) in docs {
+        std::fs::write(dir.join(format!("{id}.txt")), text).unwrap();
+    }
+    Corpus::load(dir).unwrap()
+}
+
+pub fn open(corpus: Corpus, annotations: &Path) -> Session {
+    Session::open_with(corpus, Schema::builtin(), annotations, ANNOTATOR, FAST).expect("session")
+}
+
+/// Proposes every whole-word occurrence of its strings.
+pub struct FakeProposer {
+    pub entries: Vec<(&'static str, &'static str, f32)>,
+    pub calls: AtomicUsize,
+}
+
+impl FakeProposer {
+    pub fn new(entries: &[(&'static str, &'static str, f32)]) -> FakeProposer {
+        FakeProposer {
+            entries: entries.to_vec(),
+            calls: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl Proposer for FakeProposer {
+    fn propose(&self, _doc_id: &str, text: &str) -> Vec<Proposal> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        let words = WordEdges::new(text);
+        let mut out = Vec::new();
+        for &(s, label, confidence) in &self.entries {
+            for (start, end) in whole_word_occurrences(text, &words, s) {
+                out.push(Proposal {
+                    start,
+                    end,
+                    label: label.into(),
+                    text: String::new(),
+                    confidence,
+                    source: Source::Gazetteer,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// Records what it was taught; retraining reports how many documents.
+#[derive(Default)]
+pub struct FakeLearner {
+    pub remembered: Mutex<Vec<(String, Vec<String>)>>,
+    pub retrains: AtomicUsize,
+}
+
+impl Learner for FakeLearner {
+    fn remember(&self, doc_id: &str, _text: &str, entities: &[Span]) {
+        let texts = entities.iter().map(|s| s.text.clone()).collect();
+        self.remembered
+            .lock()
+            .unwrap()
+            .push((doc_id.to_string(), texts));
+    }
+
+    fn retrain(&self) -> Result<String, String> {
+        let n = self.retrains.fetch_add(1, Ordering::SeqCst) + 1;
+        Ok(format!("model {n}"))
+    }
+}
+
+/// Presses a key through the real keymap (article focused) and applies it.
+pub fn press(
+    s: &mut Session,
+    km: &Keymap,
+    mods: Modifiers,
+    key: Key,
+) -> Result<Outcome, WorkflowError> {
+    match km.action(Chord::new(mods, key), false) {
+        Some(Action::Run(cmd)) => s.apply(cmd.clone()),
+        other => panic!("{mods:?}+{key:?} runs no command: {other:?}"),
+    }
+}
+
+pub fn keymap() -> Keymap {
+    Keymap::new(&Schema::builtin())
+}
+
+/// Char range of the `nth` (0-based) occurrence of `needle` in `text`.
+pub fn range_of(text: &str, needle: &str, nth: usize) -> (usize, usize) {
+    let (b, _) = text
+        .match_indices(needle)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{needle:?} #{nth} not in text"));
+    let s = CharIndex::new(text).char_of(b);
+    (s, s + needle.chars().count())
+}
+
+/// Flushes, then checks every editable document: the file read back equals
+/// memory (a document never changed may have no file).
+pub fn assert_disk_matches(s: &Session, annotations: &Path) {
+    s.flush().expect("flush");
+    let schema = Schema::builtin();
+    for (i, doc) in s.documents().iter().enumerate() {
+        let state = s.state(i).unwrap();
+        if state.read_only.is_some() {
+            continue;
+        }
+        let disk = store::read(annotations, ANNOTATOR, doc, &schema)
+            .unwrap_or_else(|e| panic!("{}: {e}", doc.id));
+        match disk {
+            Some(loaded) => assert_eq!(
+                loaded.annotations, state.annotations,
+                "{}: disk differs from memory",
+                doc.id
+            ),
+            None => assert_eq!(
+                state.annotations,
+                Default::default(),
+                "{}: edited but no file",
+                doc.id
+            ),
+        }
+    }
+}
+
+/// Runs a command that must succeed.
+pub fn ok(s: &mut Session, cmd: Command) -> Outcome {
+    s.apply(cmd.clone())
+        .unwrap_or_else(|e| panic!("{cmd:?} failed: {e}"))
+}
