@@ -14,4 +14,5 @@ pub mod schema;
 pub mod store;
 pub mod text;
 pub mod ui;
+pub mod workbench_files;
 pub mod workflow;

@@ -23,6 +23,14 @@ enum Command {
     Validate(cli::validate::ValidateArgs),
     /// Entity counts per document, by label, with each document's status.
     Stats(cli::stats::StatsArgs),
+    /// Train the entity tagger on a CoNLL file and report held-out scores.
+    Train(cli::train::TrainArgs),
+    /// Tag CoNLL tokens from standard input (IOB2 out).
+    Tag(cli::tag::TagArgs),
+    /// Exact-span P/R/F1 of a predicted IOB2 file against a gold one.
+    Score(cli::score::ScoreArgs),
+    /// Write entity proposals for every document into an annotator's files.
+    Propose(cli::propose::ProposeArgs),
     /// Write one annotator's entities as CoNLL, brat, doccano, spaCy or Label Studio files.
     Export(cli::export::ExportArgs),
     /// Read another tool's files into one annotator's annotations.
@@ -40,6 +48,10 @@ fn main() -> std::process::ExitCode {
         Some(Command::Gui(a)) => cli::gui::run(a),
         Some(Command::Validate(a)) => cli::validate::run(a),
         Some(Command::Stats(a)) => cli::stats::run(a),
+        Some(Command::Train(a)) => cli::train::run(a),
+        Some(Command::Tag(a)) => cli::tag::run(a),
+        Some(Command::Score(a)) => cli::score::run(a),
+        Some(Command::Propose(a)) => cli::propose::run(a),
         Some(Command::Export(a)) => cli::export::run(a),
         Some(Command::Import(a)) => cli::import::run(a),
         Some(Command::Eval(a)) => cli::eval::run(a),

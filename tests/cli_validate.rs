@@ -119,8 +119,8 @@ fn stats_counts_by_label_and_status() {
         .find(|l| l.trim_start().starts_with("a "))
         .unwrap();
     let cols: Vec<&str> = row.split_whitespace().collect();
-    // a, done, PER LOC ORG MISC DATE, total
-    assert_eq!(cols, ["a", "done", "1", "1", "0", "0", "0", "2"]);
+    // a, done, PER LOC ORG MISC DATE, total, proposed
+    assert_eq!(cols, ["a", "done", "1", "1", "0", "0", "0", "2", "0"]);
     assert!(stdout.contains("1/2 done"), "{stdout}");
 }
 

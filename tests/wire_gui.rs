@@ -494,10 +494,21 @@ fn shift_tab_wraps_to_the_last_proposal_and_scrolls_it_into_view() {
     write_corpus(&corpus, &[("long", &long)]);
     let mut h = workbench(&corpus, &ann, proposer(), (1200.0, 700.0));
     let (a, _) = range_of(&long, "الخميس");
-    assert!(h.state().view.char_rect(a).unwrap().top() > 700.0, "starts below the view");
+    assert!(
+        h.state().view.char_rect(a).unwrap().top() > 700.0,
+        "starts below the view"
+    );
     key(&mut h, Modifiers::SHIFT, Key::Tab);
     assert_eq!(session(&h).focus().unwrap().start, a);
     let r = h.state().view.char_rect(a).unwrap();
-    assert!(r.top() >= 0.0 && r.bottom() <= 700.0, "focused box not in view: {r:?}");
-    assert!(h.get_by_label("proposed DATE: الخميس").accesskit_node().is_selected() == Some(true));
+    assert!(
+        r.top() >= 0.0 && r.bottom() <= 700.0,
+        "focused box not in view: {r:?}"
+    );
+    assert!(
+        h.get_by_label("proposed DATE: الخميس")
+            .accesskit_node()
+            .is_selected()
+            == Some(true)
+    );
 }

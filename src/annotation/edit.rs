@@ -255,13 +255,7 @@ mod tests {
     const TEXT: &str = "اقتربت أرمينيا وأذربيجان من اتفاق";
 
     fn span(start: usize, end: usize, label: &str) -> Span {
-        Span {
-            start,
-            end,
-            label: label.into(),
-            origin: Origin::Manual,
-            text: String::new(),
-        }
+        Span::new(start, end, label, Origin::Manual)
     }
 
     fn apply(doc: &mut DocAnnotations, e: Edit) -> Result<Edit, EditError> {

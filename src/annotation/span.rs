@@ -36,6 +36,18 @@ pub struct Span {
 }
 
 impl Span {
+    /// A span whose `text` is filled in when it is added to a document
+    /// ([`crate::annotation::Edit::Add`]) or checked on load.
+    pub fn new(start: usize, end: usize, label: impl Into<String>, origin: Origin) -> Span {
+        Span {
+            start,
+            end,
+            label: label.into(),
+            origin,
+            text: String::new(),
+        }
+    }
+
     /// Two spans are the same entity when range and label agree; origin does
     /// not make a second copy of the same entity.
     pub fn same_entity(&self, other: &Span) -> bool {

@@ -1,11 +1,14 @@
 //! `kashif eval`: predicted entities scored against gold.
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Args;
-use kashif::annotation::Span;
+use kashif::annotation::{Origin, Span};
 use kashif::corpus::Document;
 use kashif::eval::{self, DocPair, Report, Scores};
+use kashif::propose::bundled;
+use kashif::propose::proposer::Proposer;
 use kashif::schema::Schema;
 use kashif::store;
 use serde::Serialize;
@@ -18,7 +21,8 @@ pub struct EvalArgs {
     /// The annotator whose entities are the truth.
     #[arg(long)]
     pub gold: String,
-    /// The annotator whose entities are scored.
+    /// The annotator whose entities are scored, or `proposals` to score the
+    /// proposer itself.
     #[arg(long)]
     pub pred: String,
     /// Score every gold document, not only those marked done.
@@ -35,13 +39,33 @@ pub struct EvalArgs {
 /// it (the document is then left out rather than counted as all misses).
 pub type Predict<'a> = Box<dyn FnMut(&Document) -> anyhow::Result<Option<Vec<Span>>> + 'a>;
 
-/// Where predictions come from, by name: an annotator's files. (Other
-/// sources, such as the proposer, plug in here.)
+/// The `--pred` name that scores the proposer instead of an annotator.
+pub const PROPOSALS: &str = "proposals";
+
+/// Where predictions come from, by name: an annotator's files, or
+/// `proposals`: the proposer (model, rules, dates, gazetteers) run afresh on
+/// each document. Its memory of saved entities stays empty, so the gold
+/// annotator's own entities cannot leak into what is scored.
 fn predictions<'a>(
     name: &'a str,
     folders: &'a Folders,
     schema: &'a Schema,
 ) -> anyhow::Result<Predict<'a>> {
+    if name == PROPOSALS {
+        let proposer = Proposer::new(Arc::new(bundled::load()?));
+        return Ok(Box::new(move |doc: &Document| {
+            let spans = proposer
+                .propose(&doc.text)
+                .into_iter()
+                .filter(|p| schema.contains(&p.label))
+                .map(|p| Span {
+                    text: p.text.clone(),
+                    ..Span::new(p.start, p.end, p.label, Origin::Accepted(p.source))
+                })
+                .collect();
+            Ok(Some(spans))
+        }));
+    }
     exchange::require_annotator(folders, name)?;
     Ok(Box::new(move |doc: &Document| {
         Ok(store::read(&folders.annotations, name, doc, schema)?.map(|l| l.annotations.entities))

@@ -9,12 +9,17 @@ use anyhow::Context as _;
 use clap::Args;
 use kashif::annotation::DocAnnotations;
 use kashif::corpus::{Corpus, Document};
+use kashif::formats::Exported;
 use kashif::schema::Schema;
 use kashif::store;
 use kashif::ui::app::ANNOTATOR_KEY;
+use kashif::ui::gold::{AnnotatorFiles, GoldCommand};
 use kashif::ui::model::{Backend, Command, DocEntry, Loaded};
 use kashif::ui::picker::RfdPicker;
+use kashif::ui::review::ReviewSource;
+use kashif::ui::save_picker::RfdSavePicker;
 use kashif::ui::{AppModel, KashifApp};
+use kashif::workbench_files;
 use kashif::workflow::{LearningProposer, RulesProposer, Session};
 
 use super::common::Folders;
@@ -46,6 +51,13 @@ pub struct GuiArgs {
     /// focus the first proposal or entity (Tab) on start.
     #[arg(long, hide = true)]
     pub select: Option<String>,
+    /// Debugging aid: start in review mode, `GOLD,COMPARED` annotators (a
+    /// compared name `proposals:NAME` takes NAME's pending proposals).
+    #[arg(long, hide = true)]
+    pub review: Option<String>,
+    /// Debugging aid: start adjudicating annotators `A,B`.
+    #[arg(long, hide = true)]
+    pub adjudicate: Option<String>,
 }
 
 /// Loads folders with `corpus` and the annotator's files with `store`
@@ -110,6 +122,30 @@ impl Backend for FsBackend {
         session.set_proposer(p.clone());
         session.set_learner(p);
         Ok(session)
+    }
+
+    fn annotators(&mut self) -> Vec<String> {
+        workbench_files::annotators(&self.annotations_dir)
+    }
+
+    fn read_annotator(
+        &mut self,
+        annotator: &str,
+        docs: &[&Document],
+    ) -> Result<AnnotatorFiles, String> {
+        workbench_files::read_annotator(&self.annotations_dir, &self.schema, annotator, docs)
+    }
+
+    fn write_export(&mut self, path: &Path, exported: &Exported) -> Result<usize, String> {
+        workbench_files::write_export(path, exported)
+    }
+
+    fn save_annotations(
+        &mut self,
+        annotator: &str,
+        docs: &[(&Document, DocAnnotations)],
+    ) -> Result<usize, String> {
+        workbench_files::save_annotations(&self.annotations_dir, annotator, docs)
     }
 
     fn open_folder(&mut self, dir: &Path, annotator: Option<&str>) -> Result<Loaded, String> {
@@ -223,7 +259,18 @@ pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
             if let Some(r) = &args.select {
                 start_selection(&mut model, r);
             }
-            let mut app = KashifApp::new(model, Box::new(RfdPicker));
+            if let Some(pair) = &args.review {
+                start_review(&mut model, pair);
+            }
+            if let Some(pair) = &args.adjudicate {
+                let (a, b) = pair.split_once(',').unwrap_or((pair, ""));
+                model.apply(Command::Gold(GoldCommand::StartAdjudication {
+                    a: a.into(),
+                    b: b.into(),
+                }));
+            }
+            let mut app = KashifApp::new(model, Box::new(RfdPicker))
+                .with_save_picker(Box::new(RfdSavePicker));
             app.work.show_shortcuts = args.show_keys;
             app.work.show_guidelines = args.show_guidelines;
             Ok(Box::new(app))
@@ -231,4 +278,22 @@ pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--review GOLD,COMPARED`: `proposals:NAME` names pending proposals.
+fn start_review(model: &mut AppModel, pair: &str) {
+    let (g, p) = pair.split_once(',').unwrap_or((pair, ""));
+    let source = |s: &str| match s.strip_prefix("proposals:") {
+        Some(name) => ReviewSource::Proposals(name.to_string()),
+        None => ReviewSource::Annotator(s.to_string()),
+    };
+    let keep = model.current;
+    model.apply(Command::Gold(GoldCommand::StartReview {
+        gold: source(g),
+        pred: source(p),
+        all: true,
+    }));
+    if keep.is_some() && model.current != keep {
+        model.current = keep;
+    }
 }

@@ -17,8 +17,9 @@ pub struct StatsArgs {
     pub annotator: Option<String>,
 }
 
-/// One table per annotator: status and entity counts by label for every
-/// document, then the totals and how much of the corpus is done.
+/// One table per annotator: status, entity counts by label and pending
+/// proposals for every document, then the totals and how much of the corpus
+/// is done.
 pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
     let schema = args.folders.schema()?;
     let corpus = args.folders.corpus()?;
@@ -53,10 +54,11 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
         for l in &labels {
             print!(" {l:>5}");
         }
-        println!(" {:>6}", "total");
+        println!(" {:>6} {:>8}", "total", "proposed");
         let mut totals = vec![0usize; labels.len()];
         let mut other = 0usize;
         let mut done = 0usize;
+        let mut pending = 0usize;
         for doc in &corpus.documents {
             let ann = match store::read(&args.folders.annotations, annotator, doc, &schema) {
                 Ok(Some(l)) => l.annotations,
@@ -83,7 +85,8 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
                 .filter(|(l, _)| !labels.contains(&l.as_str()))
                 .map(|(_, n)| n)
                 .sum::<usize>();
-            println!(" {:>6}", ann.entities.len());
+            pending += ann.proposals.len();
+            println!(" {:>6} {:>8}", ann.entities.len(), ann.proposals.len());
         }
         print!(
             "  {:width$}  {:11}",
@@ -93,7 +96,11 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
         for n in &totals {
             print!(" {n:>5}");
         }
-        println!(" {:>6}", totals.iter().sum::<usize>() + other);
+        println!(
+            " {:>6} {:>8}",
+            totals.iter().sum::<usize>() + other,
+            pending
+        );
         if other > 0 {
             println!("  ({other} entities have labels outside the schema)");
         }

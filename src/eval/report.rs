@@ -145,11 +145,8 @@ mod tests {
 
     fn sp(start: usize, end: usize, label: &str) -> Span {
         Span {
-            start,
-            end,
-            label: label.into(),
-            origin: Origin::Manual,
             text: format!("t{start}"),
+            ..Span::new(start, end, label, Origin::Manual)
         }
     }
 

@@ -79,13 +79,7 @@ mod tests {
     use crate::annotation::Origin;
 
     fn sp(start: usize, end: usize, label: &str) -> Span {
-        Span {
-            start,
-            end,
-            label: label.into(),
-            origin: Origin::Manual,
-            text: String::new(),
-        }
+        Span::new(start, end, label, Origin::Manual)
     }
 
     #[test]

@@ -1,7 +1,18 @@
-//! Proposing entities: gazetteers, rules and dates (this file declares the
-//! parts; each one turns text into `Proposal`s with its own `Source`).
+//! Proposing entities: gazetteers, rules and dates (each turns text into
+//! `Proposal`s with its own `Source`), the learned tagger (features,
+//! lexicon, model, training) and IOB2 token files.
 
+pub mod bundled;
+pub mod context;
+mod crf;
 pub mod dates;
+pub mod features;
 pub mod gazetteer;
+pub mod gold;
+pub mod iob;
+pub mod lexicon;
+pub mod model;
+pub mod proposer;
 pub mod rules;
+pub mod train;
 pub mod words;

@@ -6,6 +6,7 @@ use egui::{Color32, RichText, Ui};
 use super::article_view::{ArticleInput, ArticleView, EntityRef, ViewEvent, label_color};
 use super::direction::egui_display_order;
 use super::fonts::install_egui_fonts;
+use super::gold_ui::GoldUi;
 use super::model::{AppModel, Command};
 use super::picker::FolderPicker;
 use super::work::WorkUi;
@@ -24,6 +25,8 @@ pub struct KashifApp {
     fonts_installed: bool,
     /// The annotation workbench shown while an editing session is open.
     pub work: WorkUi,
+    /// Export, review and adjudication dialogs and panels.
+    pub gold_ui: GoldUi,
 }
 
 impl KashifApp {
@@ -34,8 +37,18 @@ impl KashifApp {
             name_input: String::new(),
             fonts_installed: false,
             work: WorkUi::new(Keymap::new(&model.schema)),
+            gold_ui: GoldUi::default(),
             model,
         }
+    }
+
+    /// Uses `picker` for the export dialog's target.
+    pub fn with_save_picker(
+        mut self,
+        picker: Box<dyn super::save_picker::SavePicker>,
+    ) -> KashifApp {
+        self.gold_ui.picker = picker;
+        self
     }
 
     /// Draws the whole window into `ui` and applies what the user did.
@@ -54,8 +67,9 @@ impl KashifApp {
                 ui.colored_label(Color32::from_rgb(220, 80, 60), format!("Read-only: {e}"));
             });
         }
-        if self.model.session.is_some() {
+        if self.model.session.is_some() && !GoldUi::owns_panels(&self.model) {
             self.work.ui(ui, &mut self.model, &mut self.view);
+            self.gold_ui.windows_ui(ui, &self.model, &mut commands);
             if self.model.annotator.is_none() {
                 self.annotator_ui(ui, &mut commands);
             }
@@ -68,10 +82,16 @@ impl KashifApp {
         egui::Panel::left("documents")
             .default_size(230.0)
             .show(ui, |ui| self.documents_ui(ui, &mut commands));
-        egui::Panel::right("entities")
-            .default_size(230.0)
-            .show(ui, |ui| self.entities_ui(ui, &mut commands));
-        egui::CentralPanel::default().show(ui, |ui| self.article_ui(ui, &mut commands));
+        if GoldUi::owns_panels(&self.model) {
+            self.gold_ui
+                .panels_ui(ui, &self.model, &mut self.view, &mut commands);
+        } else {
+            egui::Panel::right("entities")
+                .default_size(230.0)
+                .show(ui, |ui| self.entities_ui(ui, &mut commands));
+            egui::CentralPanel::default().show(ui, |ui| self.article_ui(ui, &mut commands));
+        }
+        self.gold_ui.windows_ui(ui, &self.model, &mut commands);
         if self.model.annotator.is_none() {
             self.annotator_ui(ui, &mut commands);
         }
@@ -89,7 +109,9 @@ impl KashifApp {
                     }
                     ui.close();
                 }
+                self.gold_ui.file_menu_ui(ui, commands);
             });
+            self.gold_ui.mode_menu_ui(ui, &self.model, commands);
         });
     }
 

@@ -33,11 +33,16 @@ pub fn install_egui_fonts(ctx: &egui::Context) {
         ARABIC_FAMILY.to_owned(),
         Arc::new(egui::FontData::from_static(ARABIC_FONT)),
     );
+    // Noto Sans after it covers Latin letters egui's default face lacks
+    // (the ə of Siyasət in an entity list or a review panel).
+    defs.font_data.insert(
+        LATIN_FAMILY.to_owned(),
+        Arc::new(egui::FontData::from_static(LATIN_FONT)),
+    );
     for family in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
-        defs.families
-            .entry(family)
-            .or_default()
-            .push(ARABIC_FAMILY.to_owned());
+        let list = defs.families.entry(family).or_default();
+        list.push(ARABIC_FAMILY.to_owned());
+        list.push(LATIN_FAMILY.to_owned());
     }
     ctx.set_fonts(defs);
 }

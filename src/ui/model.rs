@@ -5,8 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use super::article_view::EntityRef;
+use super::gold::{AnnotatorFiles, GoldCommand, GoldState};
 use crate::annotation::{DocAnnotations, Status};
 use crate::corpus::Document;
+use crate::formats::Exported;
 use crate::schema::Schema;
 use crate::workflow::{self, Session};
 
@@ -43,6 +45,40 @@ pub trait Backend {
             dir.display()
         ))
     }
+
+    /// Annotators that have files (review, adjudication and export dialogs).
+    fn annotators(&mut self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// `annotator`'s files for `docs`, one entry per document.
+    fn read_annotator(
+        &mut self,
+        annotator: &str,
+        _docs: &[&Document],
+    ) -> Result<AnnotatorFiles, String> {
+        Err(format!(
+            "cannot read {annotator}'s files: no annotation folder"
+        ))
+    }
+
+    /// Writes an export at `path` (a file, or a folder for brat); returns
+    /// how many files were written.
+    fn write_export(&mut self, path: &Path, _exported: &Exported) -> Result<usize, String> {
+        Err(format!("{}: nowhere to write", path.display()))
+    }
+
+    /// Saves whole documents as `annotator`'s (adjudicated gold); returns how
+    /// many were saved.
+    fn save_annotations(
+        &mut self,
+        annotator: &str,
+        _docs: &[(&Document, DocAnnotations)],
+    ) -> Result<usize, String> {
+        Err(format!(
+            "cannot save {annotator}'s files: no annotation folder"
+        ))
+    }
 }
 
 /// A backend with nothing behind it: opening a folder fails.
@@ -68,6 +104,8 @@ pub enum Command {
     SetAnnotator(String),
     /// An annotation-workflow command for the editing session.
     Work(workflow::Command),
+    /// Export, review and adjudication.
+    Gold(GoldCommand),
 }
 
 /// The state of the workbench window.
@@ -89,6 +127,8 @@ pub struct AppModel {
     /// Why the folder is shown read-only although an annotator is known
     /// (e.g. another process holds the writer lock).
     pub session_error: Option<String>,
+    /// Export, review and adjudication state.
+    pub gold: GoldState,
     backend: Box<dyn Backend>,
 }
 
@@ -106,6 +146,7 @@ impl AppModel {
             errors: Vec::new(),
             session: None,
             session_error: None,
+            gold: GoldState::default(),
             backend,
         }
     }
@@ -128,12 +169,22 @@ impl AppModel {
         self.current.and_then(|i| self.docs.get(i))
     }
 
+    /// The backend with the open documents, for commands applied elsewhere.
+    pub(super) fn backend_and_docs(&mut self) -> (&mut dyn Backend, &[DocEntry]) {
+        (self.backend.as_mut(), &self.docs)
+    }
+
     pub fn apply(&mut self, cmd: Command) {
         if let Some(w) = self.as_work(&cmd) {
             return self.apply_work(w);
         }
+        if matches!(cmd, Command::Gold(_)) {
+            // Export, review and adjudication read the saved files.
+            self.flush_session();
+        }
         match cmd {
             Command::Work(c) => self.apply_work(c),
+            Command::Gold(c) => self.apply_gold(c),
             Command::OpenFolder(dir) => {
                 if self.open_session(&dir) {
                     return;

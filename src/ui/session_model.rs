@@ -137,6 +137,15 @@ impl AppModel {
         self.mirror(mirror);
     }
 
+    /// Writes every edit so far (before reading the annotators' files).
+    pub(super) fn flush_session(&mut self) {
+        if let Some(s) = &self.session
+            && let Err(errors) = s.flush()
+        {
+            self.message = format!("could not save {} document(s)", errors.len());
+        }
+    }
+
     /// Takes in the session's background results (proposals, retraining);
     /// returns whether anything visible changed. Call once per frame.
     pub fn poll_session(&mut self) -> bool {

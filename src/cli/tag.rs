@@ -1,0 +1,128 @@
+//! `kashif tag`: tag CoNLL tokens from standard input with the trained model.
+
+use std::io::{BufWriter, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+
+use kashif::propose::bundled;
+use kashif::propose::iob::tags_of;
+use kashif::propose::model::Model;
+use kashif::propose::proposer::Proposer;
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Format {
+    /// One token a line (first column), blank line between sentences.
+    Conll,
+}
+
+#[derive(Args, Clone, Debug)]
+pub struct TagArgs {
+    #[arg(long, value_enum, default_value = "conll")]
+    pub format: Format,
+    /// Output only these labels (comma-separated); the others become O.
+    #[arg(long, value_delimiter = ',')]
+    pub labels: Vec<String>,
+    /// A model file instead of the one built into the program.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+    /// Add the rules, dates and gazetteers to the model, as `propose` does
+    /// (more recall, less precision on ANERcorp: see docs/model.md).
+    #[arg(long)]
+    pub with_rules: bool,
+}
+
+/// Tags CoNLL `input` into `out`, keeping blank lines; `keep` filters
+/// labels. The sentences are tagged as one running text (the model looks at
+/// nearby sentences for the same names). With a proposer, rules, dates and
+/// gazetteers join the model (see `propose::proposer`).
+pub fn tag_conll(
+    model: &Model,
+    proposer: Option<&Proposer>,
+    input: &str,
+    keep: &[String],
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    // Lines as they come: Some(token) or None for a blank line.
+    let lines: Vec<Option<&str>> = input.lines().map(|l| l.split_whitespace().next()).collect();
+    let mut sents: Vec<Vec<&str>> = Vec::new();
+    let mut cur: Vec<&str> = Vec::new();
+    for l in &lines {
+        match l {
+            Some(t) => cur.push(t),
+            None if !cur.is_empty() => sents.push(std::mem::take(&mut cur)),
+            None => {}
+        }
+    }
+    if !cur.is_empty() {
+        sents.push(cur);
+    }
+    let wanted = |l: &str| keep.is_empty() || keep.iter().any(|k| k == l);
+    let tagged: Vec<Vec<String>> = match proposer {
+        Some(p) => p
+            .propose_tokens(&sents, wanted)
+            .into_iter()
+            .zip(&sents)
+            .map(|(sp, s)| tags_of(&sp, s.len()))
+            .collect(),
+        None => model
+            .tag_document(&sents, false)
+            .into_iter()
+            .map(|t| {
+                t.tags
+                    .iter()
+                    .map(|&k| {
+                        let tag = model.labels[k].as_str();
+                        match tag.split_once('-') {
+                            Some((_, l)) if !wanted(l) => "O".to_string(),
+                            _ => tag.to_string(),
+                        }
+                    })
+                    .collect()
+            })
+            .collect(),
+    };
+    let mut tags = tagged.iter().flat_map(|t| t.iter());
+    for l in lines {
+        match l {
+            Some(tok) => {
+                let tag = tags.next().map_or("O", String::as_str);
+                writeln!(out, "{tok} {tag}")?;
+            }
+            None => writeln!(out)?,
+        }
+    }
+    Ok(())
+}
+
+pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
+    let Format::Conll = args.format;
+    let model = match &args.model {
+        Some(p) => bundled::load_file(p)?,
+        None => bundled::load()?,
+    };
+    for l in &args.labels {
+        if !model.types().contains(l) && l != "DATE" {
+            bail!(
+                "--labels: the model has no label {l:?} (it has {})",
+                model.types().join(", ")
+            );
+        }
+    }
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("reading standard input")?;
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let proposer = args
+        .with_rules
+        .then(|| Proposer::new(Arc::new(model.clone())));
+    tag_conll(&model, proposer.as_ref(), &input, &args.labels, &mut out)
+        .context("writing standard output")?;
+    out.flush().context("writing standard output")?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,235 @@
+//! `kashif train`: train the tagger on a CoNLL file, report held-out scores.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+
+use kashif::annotation::Status;
+use kashif::propose::features::Groups;
+use kashif::propose::gold::sentences_of;
+use kashif::propose::iob::{Score, Sentence, read_conll, spans};
+use kashif::propose::model::Model;
+use kashif::store;
+
+use super::common::Folders;
+use kashif::propose::train::{Algorithm, TrainConfig, maintained_gazetteer, train};
+
+#[derive(Args, Clone, Debug)]
+pub struct TrainArgs {
+    /// CoNLL training file (`token TAG` lines, IOB2).
+    #[arg(long, default_value = "../shared/data/anercorp/train.conll")]
+    pub data: PathBuf,
+    /// Share of sentences, taken from the END of the file, held out for scoring.
+    #[arg(long, default_value_t = 0.1)]
+    pub holdout_fraction: f64,
+    /// Where the model goes.
+    #[arg(long, default_value = "assets/model/ner.model")]
+    pub out: PathBuf,
+    /// Train and score only; write no model.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Perceptron passes over the data.
+    #[arg(long, default_value_t = TrainConfig::default().epochs)]
+    pub epochs: usize,
+    /// Drop features seen fewer times than this.
+    #[arg(long, default_value_t = TrainConfig::default().min_count)]
+    pub min_count: u32,
+    /// Leave out a feature group (repeatable): word, affix, stem, window,
+    /// bigram, shape, lexicon, phrase, position, neighbour-lex, trigger,
+    /// context-affix, char-ngram, document.
+    #[arg(long)]
+    pub without: Vec<String>,
+    /// Add a feature group left out by default (repeatable): gazetteer, rules.
+    #[arg(long)]
+    pub with: Vec<String>,
+    /// perceptron or crf.
+    #[arg(long, default_value = "perceptron")]
+    pub algorithm: Algorithm,
+    /// CRF: L2 strength.
+    #[arg(long, default_value_t = TrainConfig::default().c2)]
+    pub c2: f64,
+    /// CRF: first learning rate.
+    #[arg(long, default_value_t = TrainConfig::default().eta0)]
+    pub eta0: f64,
+    /// Training runs with different shuffles, weights averaged.
+    #[arg(long, default_value_t = TrainConfig::default().ensemble)]
+    pub ensemble: usize,
+    /// Scores are divided by this for confidences (marginals).
+    #[arg(long, default_value_t = TrainConfig::default().temperature)]
+    pub temperature: f32,
+    /// Weights smaller than this (absolute) are left out of the model file.
+    #[arg(long, default_value_t = TrainConfig::default().prune)]
+    pub prune: f32,
+    /// Subtracted from every token's O score when tagging (more recall).
+    #[arg(long, default_value_t = TrainConfig::default().outside_penalty)]
+    pub outside_penalty: f32,
+    /// Also train on the documents annotators marked done.
+    #[arg(long)]
+    pub with_annotations: bool,
+    #[command(flatten)]
+    pub folders: Folders,
+    /// Write the held-out sentences as CoNLL here (to score `kashif tag` on them).
+    #[arg(long)]
+    pub write_heldout: Option<PathBuf>,
+}
+
+/// Splits off the last `fraction` of sentences (at least one when any are held out).
+pub fn split(data: Vec<Sentence>, fraction: f64) -> (Vec<Sentence>, Vec<Sentence>) {
+    let n = data.len();
+    let held = ((n as f64) * fraction.clamp(0.0, 1.0)).round() as usize;
+    let mut train = data;
+    let heldout = train.split_off(n - held.min(n));
+    (train, heldout)
+}
+
+/// Held-out scores of a model; the held-out sentences are tagged as one
+/// running text, as `kashif tag` does. Also returns, per confidence band,
+/// (predicted spans, correct ones): how far the confidences can be trusted.
+pub fn evaluate(model: &Model, heldout: &[Sentence]) -> (Score, Vec<(f32, usize, usize)>) {
+    let sents: Vec<Vec<&str>> = heldout
+        .iter()
+        .map(|s| s.tokens.iter().map(String::as_str).collect())
+        .collect();
+    let mut score = Score::default();
+    let mut bands: Vec<(f32, usize, usize)> = [0.0, 0.5, 0.8, 0.95, 0.99]
+        .iter()
+        .map(|&b| (b, 0, 0))
+        .collect();
+    for (s, t) in heldout.iter().zip(model.tag_document(&sents, true)) {
+        let pred: Vec<&str> = t.tags.iter().map(|&t| model.labels[t].as_str()).collect();
+        score.add(&s.tags, &pred);
+        let gold = spans(&s.tags);
+        for p in spans(&pred) {
+            let c = t.confidence[p.start..p.end]
+                .iter()
+                .copied()
+                .fold(1.0f32, f32::min);
+            if let Some(b) = bands.iter_mut().rev().find(|b| c >= b.0) {
+                b.1 += 1;
+                b.2 += gold.contains(&p) as usize;
+            }
+        }
+    }
+    (score, bands)
+}
+
+/// Sentences of every document any annotator marked done.
+fn done_documents(folders: &Folders) -> anyhow::Result<Vec<Sentence>> {
+    let schema = folders.schema()?;
+    let corpus = folders.corpus()?;
+    let mut out = Vec::new();
+    for annotator in store::annotators(&folders.annotations) {
+        for doc in &corpus.documents {
+            let loaded = store::read(&folders.annotations, &annotator, doc, &schema)?;
+            if let Some(l) = loaded
+                && l.annotations.status == Status::Done
+            {
+                out.extend(sentences_of(&doc.text, &l.annotations.entities));
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(&args.data)
+        .with_context(|| format!("reading {}", args.data.display()))?;
+    let data = read_conll(&text, true).with_context(|| args.data.display().to_string())?;
+    let total = data.len();
+    let (mut train_part, heldout) = split(data, args.holdout_fraction);
+    if args.with_annotations {
+        let gold = done_documents(&args.folders)?;
+        eprintln!(
+            "adding {} sentences from documents marked done in {}",
+            gold.len(),
+            args.folders.annotations.display()
+        );
+        train_part.extend(gold);
+    }
+    let mut groups = Groups::default_set();
+    for name in &args.with {
+        groups.0 |=
+            Groups::by_name(name).with_context(|| format!("unknown feature group {name:?}"))?;
+    }
+    for name in &args.without {
+        let g = Groups::by_name(name).with_context(|| format!("unknown feature group {name:?}"))?;
+        groups.0 &= !g;
+    }
+    let cfg = TrainConfig {
+        groups,
+        epochs: args.epochs,
+        min_count: args.min_count,
+        outside_penalty: args.outside_penalty,
+        algorithm: args.algorithm,
+        c2: args.c2,
+        eta0: args.eta0,
+        prune: args.prune,
+        temperature: args.temperature,
+        ensemble: args.ensemble,
+        ..TrainConfig::default()
+    };
+    eprintln!(
+        "{}: {total} sentences; training on the first {}, holding out the last {}",
+        args.data.display(),
+        train_part.len(),
+        heldout.len()
+    );
+    if let Some(first) = heldout.first() {
+        eprintln!(
+            "held-out part = `tail -n +{} {}`",
+            first.line,
+            args.data.display()
+        );
+    }
+    if let Some(path) = &args.write_heldout {
+        let mut out = String::new();
+        for s in &heldout {
+            for (t, g) in s.tokens.iter().zip(&s.tags) {
+                out.push_str(&format!("{t} {g}\n"));
+            }
+            out.push('\n');
+        }
+        std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
+    }
+    let start = Instant::now();
+    let model = train(&train_part, &maintained_gazetteer(), &cfg, |e| {
+        eprintln!(
+            "epoch {e}/{} ({:.1} s)",
+            cfg.epochs,
+            start.elapsed().as_secs_f64()
+        )
+    })?;
+    eprintln!(
+        "trained in {:.1} s: {} features, {} labels",
+        start.elapsed().as_secs_f64(),
+        model.num_features(),
+        model.labels.len()
+    );
+    if !heldout.is_empty() {
+        println!("held-out exact-span scores ({} sentences):", heldout.len());
+        let (score, bands) = evaluate(&model, &heldout);
+        print!("{score}");
+        println!("precision of predicted spans by confidence (lowest token marginal):");
+        for (lo, n, ok) in bands {
+            if n > 0 {
+                println!(
+                    "  >= {lo:<4}  {n:>5} spans  precision {:.3}",
+                    ok as f64 / n as f64
+                );
+            }
+        }
+    }
+    if !args.dry_run {
+        let bytes = model.to_bytes();
+        if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        std::fs::write(&args.out, &bytes)
+            .with_context(|| format!("writing {}", args.out.display()))?;
+        eprintln!("wrote {} ({} bytes)", args.out.display(), bytes.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,126 @@
+//! Document context for the second pass: a name tagged once is usually the
+//! same kind of name elsewhere in the article (ألونسو in a Formula 1 story),
+//! so each token learns what the first pass said about its stem in the
+//! neighbouring sentences.
+
+use std::collections::HashMap;
+
+use super::features::Token;
+use super::lexicon::class_bucket;
+
+/// Sentences on each side that count as "the document" (ANERcorp has no
+/// document breaks; articles are cut into sentences the same way).
+pub const WINDOW: usize = 10;
+
+/// Class of a tag id: 0 for `O`, else `1 + type index` (tags are `O`, then
+/// `B-X`, `I-X` per type).
+fn class_of_tag(tag: usize) -> usize {
+    if tag == 0 { 0 } else { (tag - 1) / 2 + 1 }
+}
+
+/// Sets `first_pass` and `document` on every token from first-pass tags.
+pub fn annotate(sents: &mut [Vec<Token>], first: &[Vec<usize>], num_types: usize) {
+    let nc = num_types + 1;
+    // Every stem's occurrences, in sentence order: (sentence, class).
+    let mut seen: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    for (j, (s, tags)) in sents.iter().zip(first).enumerate() {
+        for (t, &tag) in s.iter().zip(tags) {
+            seen.entry(t.stem.as_str())
+                .or_default()
+                .push((j, class_of_tag(tag)));
+        }
+    }
+    let mut classes: Vec<Vec<(u8, u8)>> = Vec::with_capacity(sents.len());
+    let mut counts = vec![0u32; nc];
+    for (j, s) in sents.iter().enumerate() {
+        let lo = j.saturating_sub(WINDOW);
+        let hi = j + WINDOW;
+        let row = s
+            .iter()
+            .map(|t| {
+                let occ = &seen[t.stem.as_str()];
+                counts.iter_mut().for_each(|c| *c = 0);
+                let from = occ.partition_point(|&(k, _)| k < lo);
+                let mut any = false;
+                for &(k, c) in occ[from..].iter().take_while(|&&(k, _)| k <= hi) {
+                    if k != j {
+                        counts[c] += 1;
+                        any = true;
+                    }
+                }
+                if any {
+                    class_bucket(Some(&counts))
+                } else {
+                    class_bucket(None)
+                }
+            })
+            .collect();
+        classes.push(row);
+    }
+    for ((s, tags), row) in sents.iter_mut().zip(first).zip(classes) {
+        for ((t, &tag), c) in s.iter_mut().zip(tags).zip(row) {
+            t.first_pass = tag as u8 + 1;
+            t.document = c;
+        }
+    }
+}
+
+/// Sets `rule` on the tokens of one sentence from the rules and date
+/// patterns (`propose::rules`, `propose::dates`) run over its tokens.
+pub fn mark_rules<S: AsRef<str>>(raw: &[S], toks: &mut [Token], types: &[String]) {
+    let raw: Vec<&str> = raw.iter().map(|s| s.as_ref()).collect();
+    let words = super::words::Words::from_tokens(&raw);
+    let mut found = super::rules::propose_words(&words);
+    found.extend(super::dates::propose_words(&words));
+    for p in found {
+        let class = types
+            .iter()
+            .position(|t| *t == p.label)
+            .map_or(100, |i| i + 1) as u8;
+        let mut first = true;
+        for (w, t) in words.words.iter().zip(toks.iter_mut()) {
+            if w.start < p.end && p.start < w.end && t.rule == 0 {
+                t.rule = class * 2 + (!first) as u8;
+                first = false;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::propose::lexicon::UNSEEN;
+
+    #[test]
+    fn a_stem_tagged_nearby_gives_its_class_but_not_from_its_own_sentence() {
+        let mk = |ws: &[&str]| ws.iter().map(|w| Token::new(w)).collect::<Vec<_>>();
+        let mut sents = vec![
+            mk(&["قال", "ألونسو"]),
+            mk(&["وألونسو", "فاز"]),
+            mk(&["فاز"]),
+        ];
+        // types: 0 LOC, 1 PER -> tags O=0, B-LOC=1, I-LOC=2, B-PER=3, I-PER=4
+        let first = vec![vec![0, 3], vec![0, 0], vec![0]];
+        annotate(&mut sents, &first, 2);
+        assert_eq!(sents[1][0].document.0, 2, "ألونسو was PER in sentence 0");
+        assert_eq!(sents[1][0].first_pass, 1);
+        assert_eq!(sents[0][1].document.0, 0, "only O for it in sentence 1");
+        assert_eq!(sents[0][0].document.0, UNSEEN, "قال appears nowhere else");
+        assert_eq!(sents[2][0].document.0, 0);
+    }
+
+    #[test]
+    fn rule_marks_cover_a_date_first_token_then_inside() {
+        let raw = ["وصل", "يوم", "الخميس", "الماضي", "إلى", "باكو"];
+        let mut toks: Vec<Token> = raw.iter().map(|w| Token::new(w)).collect();
+        let types = vec!["LOC".to_string(), "PER".to_string()];
+        mark_rules(&raw, &mut toks, &types);
+        assert_eq!(toks[0].rule, 0);
+        assert_eq!(
+            toks[1].rule, 200,
+            "DATE is not a model type: class 100, first token"
+        );
+        assert_eq!(toks[2].rule, 201);
+    }
+}

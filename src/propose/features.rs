@@ -1,0 +1,483 @@
+//! Token features for the sequence model, hashed to `u64` without building
+//! strings, so tagging stays fast and the model file stays small.
+//!
+//! Feature groups can be switched off one by one ([`Groups`]); the ablation
+//! table in `docs/model.md` is made that way.
+
+use super::lexicon::{Lexicon, PhraseMatch};
+use crate::arabic::{normalize, splits};
+
+/// Feature groups, as bit flags stored in the model file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Groups(pub u32);
+
+impl Groups {
+    pub const WORD: u32 = 1;
+    pub const AFFIX: u32 = 1 << 1;
+    pub const STEM: u32 = 1 << 2;
+    pub const WINDOW: u32 = 1 << 3;
+    pub const BIGRAM: u32 = 1 << 4;
+    pub const SHAPE: u32 = 1 << 5;
+    pub const LEXICON: u32 = 1 << 6;
+    pub const PHRASE: u32 = 1 << 7;
+    pub const POSITION: u32 = 1 << 8;
+    pub const NEIGHBOUR_LEX: u32 = 1 << 9;
+    pub const GAZETTEER: u32 = 1 << 10;
+    pub const TRIGGER: u32 = 1 << 11;
+    pub const CONTEXT_AFFIX: u32 = 1 << 12;
+    pub const CHAR_NGRAM: u32 = 1 << 13;
+    /// A first-pass model's tags and what it said about the same word
+    /// elsewhere in the document (see `context`).
+    pub const DOCUMENT: u32 = 1 << 14;
+    /// What the hand-written rules and date patterns say about the token.
+    pub const RULES: u32 = 1 << 15;
+    /// The named groups, for `--without` and the ablation table.
+    pub const NAMES: [(&'static str, u32); 16] = [
+        ("word", Self::WORD),
+        ("affix", Self::AFFIX),
+        ("stem", Self::STEM),
+        ("window", Self::WINDOW),
+        ("bigram", Self::BIGRAM),
+        ("shape", Self::SHAPE),
+        ("lexicon", Self::LEXICON),
+        ("phrase", Self::PHRASE),
+        ("position", Self::POSITION),
+        ("neighbour-lex", Self::NEIGHBOUR_LEX),
+        ("gazetteer", Self::GAZETTEER),
+        ("trigger", Self::TRIGGER),
+        ("context-affix", Self::CONTEXT_AFFIX),
+        ("char-ngram", Self::CHAR_NGRAM),
+        ("document", Self::DOCUMENT),
+        ("rules", Self::RULES),
+    ];
+
+    pub fn all() -> Groups {
+        Groups(Self::NAMES.iter().fold(0, |a, (_, b)| a | b))
+    }
+
+    /// What the shipped model uses: all but `gazetteer` and `rules`, which
+    /// did not help on the development part (see docs/model.md).
+    pub fn default_set() -> Groups {
+        Groups(Self::all().0 & !Self::GAZETTEER & !Self::RULES)
+    }
+
+    pub fn has(self, g: u32) -> bool {
+        self.0 & g != 0
+    }
+
+    /// The group named `name` (see [`Groups::NAMES`]).
+    pub fn by_name(name: &str) -> Option<u32> {
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| *b)
+    }
+}
+
+/// FNV-1a over a template id and string pieces; deterministic across runs
+/// and platforms (the model file stores these values).
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Fnv {
+    fn new(template: u8) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325).byte(template)
+    }
+    fn byte(self, b: u8) -> Fnv {
+        Fnv((self.0 ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3))
+    }
+    fn bytes(self, s: &[u8]) -> Fnv {
+        s.iter().fold(self, |h, &b| h.byte(b)).byte(0xff)
+    }
+    fn str(self, s: &str) -> Fnv {
+        self.bytes(s.as_bytes())
+    }
+}
+
+/// What the features need to know about one token, computed once.
+#[derive(Debug, Clone, Default)]
+pub struct Token {
+    /// Normalised form (see `arabic::normalize`).
+    pub norm: String,
+    /// The normalised form without proclitics and article (see `arabic::segment`).
+    pub stem: String,
+    /// Word shape class (see [`shape`]).
+    pub shape: u8,
+    /// Stems of the other proclitic readings (see `arabic::splits`).
+    pub readings: Vec<String>,
+    /// Class of a rule or date proposal covering the token (0 = none),
+    /// times 2, plus 1 when the token is not its first.
+    pub rule: u8,
+    /// First-pass tag id + 1 (0 = no first pass).
+    pub first_pass: u8,
+    /// Class and bucket of the first-pass tags of the same stem elsewhere
+    /// in the document (`lexicon::UNSEEN` = not seen elsewhere).
+    pub document: (u8, u8),
+}
+
+impl Token {
+    pub fn new(raw: &str) -> Token {
+        let norm = normalize(raw).into_string();
+        let norm = if norm.is_empty() {
+            raw.to_string()
+        } else {
+            norm
+        };
+        // Only Arabic words have proclitics; spare the rest the work.
+        let all = if raw.chars().any(crate::arabic::is_arabic_letter) {
+            splits(raw)
+        } else {
+            Vec::new()
+        };
+        // The longest reading, as `arabic::segment` picks it.
+        let best = all.iter().max_by_key(|s| (s.entity_start, s.stem_start));
+        let stem = best.map(|s| s.stem(raw)).unwrap_or_default();
+        let stem = if stem.is_empty() { norm.clone() } else { stem };
+        let readings = all
+            .iter()
+            .filter(|s| !s.is_whole() || s.article)
+            .map(|s| s.stem(raw))
+            .filter(|s| s.chars().count() >= 2 && *s != stem && *s != norm)
+            .collect();
+        Token {
+            readings,
+            shape: shape(raw),
+            norm,
+            stem,
+            rule: 0,
+            first_pass: 0,
+            document: (super::lexicon::UNSEEN, 0),
+        }
+    }
+}
+
+/// 0 Arabic letters, 1 Latin with capital, 2 Latin, 3 digits, 4 digits and
+/// other, 5 punctuation, 6 mixed.
+pub fn shape(raw: &str) -> u8 {
+    let mut arabic = false;
+    let mut latin = false;
+    let mut upper = false;
+    let mut digit = false;
+    let mut other = false;
+    for c in raw.chars() {
+        if ('\u{0600}'..='\u{06FF}').contains(&c) && c.is_alphabetic() {
+            arabic = true;
+        } else if c.is_ascii_alphabetic() {
+            latin = true;
+            upper |= c.is_ascii_uppercase();
+        } else if c.is_numeric() {
+            digit = true;
+        } else {
+            other = true;
+        }
+    }
+    match (arabic, latin, digit, other) {
+        (true, false, false, false) => 0,
+        (false, true, false, false) if upper => 1,
+        (false, true, false, false) => 2,
+        (false, false, true, false) => 3,
+        (false, false, true, true) => 4,
+        (false, false, false, true) => 5,
+        _ => 6,
+    }
+}
+
+/// Feature hashes of every token of a sentence, flat, with `offsets[i]..offsets[i+1]`
+/// the slice of token `i`. Reused between sentences to avoid allocation.
+#[derive(Debug, Default, Clone)]
+pub struct SentenceFeatures {
+    pub hashes: Vec<u64>,
+    pub offsets: Vec<usize>,
+}
+
+impl SentenceFeatures {
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    pub fn token(&self, i: usize) -> &[u64] {
+        &self.hashes[self.offsets[i]..self.offsets[i + 1]]
+    }
+}
+
+fn prefix(s: &str, n: usize) -> Option<&str> {
+    let mut it = s.char_indices();
+    let (end, _) = it.nth(n)?;
+    Some(&s[..end])
+}
+
+fn suffix(s: &str, n: usize) -> Option<&str> {
+    let count = s.chars().count();
+    if count <= n {
+        return None;
+    }
+    let (start, _) = s.char_indices().nth(count - n)?;
+    Some(&s[start..])
+}
+
+const BOS: &str = "<s>";
+const EOS: &str = "</s>";
+
+/// Computes the features of every token of `toks` into `out`.
+pub fn extract(toks: &[Token], lex: &Lexicon, groups: Groups, out: &mut SentenceFeatures) {
+    out.hashes.clear();
+    out.offsets.clear();
+    out.offsets.push(0);
+    let n = toks.len();
+    let norm = |j: isize| -> &str {
+        if j < 0 {
+            BOS
+        } else if j as usize >= n {
+            EOS
+        } else {
+            &toks[j as usize].norm
+        }
+    };
+    let stem = |j: isize| -> &str {
+        if j < 0 {
+            BOS
+        } else if j as usize >= n {
+            EOS
+        } else {
+            &toks[j as usize].stem
+        }
+    };
+    let phrases = if groups.has(Groups::PHRASE) {
+        lex.match_phrases(toks)
+    } else {
+        Vec::new()
+    };
+    let word_class: Vec<(u8, u8)> = toks.iter().map(|t| lex.word_class(&t.norm)).collect();
+    let stem_class: Vec<(u8, u8)> = toks.iter().map(|t| lex.stem_class(&t.stem)).collect();
+    let gaz: Vec<u8> = if groups.has(Groups::GAZETTEER) {
+        toks.iter()
+            .map(|t| match lex.gazetteer_class(&t.norm) {
+                0 => lex.gazetteer_class(&t.stem),
+                c => c,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let trig: Vec<u8> = if groups.has(Groups::TRIGGER) {
+        toks.iter().map(|t| lex.trigger_class(&t.stem)).collect()
+    } else {
+        Vec::new()
+    };
+    for (i, tok) in toks.iter().enumerate() {
+        let h = &mut out.hashes;
+        let ii = i as isize;
+        h.push(Fnv::new(0).0); // bias
+        if groups.has(Groups::WORD) {
+            h.push(Fnv::new(1).str(&tok.norm).0);
+        }
+        if groups.has(Groups::STEM) {
+            h.push(Fnv::new(2).str(&tok.stem).0);
+            for r in &tok.readings {
+                h.push(Fnv::new(2).str(r).0);
+            }
+            for k in 2..=3 {
+                if let Some(s) = suffix(&tok.stem, k) {
+                    h.push(Fnv::new(3).byte(k as u8).str(s).0);
+                }
+            }
+            h.push(Fnv::new(4).byte((tok.stem.len() != tok.norm.len()) as u8).0);
+        }
+        if groups.has(Groups::AFFIX) {
+            for k in 1..=4 {
+                if let Some(p) = prefix(&tok.norm, k) {
+                    h.push(Fnv::new(5).byte(k as u8).str(p).0);
+                }
+                if let Some(s) = suffix(&tok.norm, k) {
+                    h.push(Fnv::new(6).byte(k as u8).str(s).0);
+                }
+            }
+        }
+        if groups.has(Groups::WINDOW) {
+            for d in [-2isize, -1, 1, 2] {
+                h.push(Fnv::new(7).byte(d as u8).str(norm(ii + d)).0);
+            }
+            for d in [-1isize, 1] {
+                h.push(Fnv::new(8).byte(d as u8).str(stem(ii + d)).0);
+            }
+        }
+        if groups.has(Groups::BIGRAM) {
+            h.push(Fnv::new(9).str(norm(ii - 1)).str(&tok.norm).0);
+            h.push(Fnv::new(10).str(&tok.norm).str(norm(ii + 1)).0);
+            h.push(Fnv::new(11).str(stem(ii - 1)).str(&tok.stem).0);
+        }
+        if groups.has(Groups::SHAPE) {
+            h.push(Fnv::new(12).byte(tok.shape).0);
+            let len = tok.stem.chars().count().min(8) as u8;
+            h.push(Fnv::new(13).byte(len).0);
+            let prev = if i > 0 { toks[i - 1].shape } else { 9 };
+            h.push(Fnv::new(14).byte(prev).byte(tok.shape).0);
+        }
+        if groups.has(Groups::POSITION) {
+            h.push(Fnv::new(15).byte((i == 0) as u8).byte((i + 1 == n) as u8).0);
+        }
+        if groups.has(Groups::LEXICON) {
+            let (wc, wb) = word_class[i];
+            let (sc, sb) = stem_class[i];
+            h.push(Fnv::new(16).byte(wc).byte(wb).0);
+            h.push(Fnv::new(17).byte(sc).byte(sb).0);
+            h.push(Fnv::new(18).byte(wc).byte(sc).0);
+        }
+        if groups.has(Groups::NEIGHBOUR_LEX) {
+            for d in [-2isize, -1, 1, 2] {
+                let j = ii + d;
+                let c = if j < 0 || j as usize >= n {
+                    255
+                } else {
+                    stem_class[j as usize].0
+                };
+                h.push(Fnv::new(19).byte(d as u8).byte(c).0);
+            }
+            let p = if i > 0 { stem_class[i - 1].0 } else { 255 };
+            h.push(Fnv::new(20).byte(p).byte(stem_class[i].0).0);
+        }
+        if groups.has(Groups::PHRASE) {
+            match phrases[i] {
+                PhraseMatch::None => {}
+                PhraseMatch::Begin(c) => h.push(Fnv::new(21).byte(0).byte(c).0),
+                PhraseMatch::Inside(c) => h.push(Fnv::new(21).byte(1).byte(c).0),
+            }
+            if i > 0
+                && let PhraseMatch::Begin(c) | PhraseMatch::Inside(c) = phrases[i - 1]
+            {
+                h.push(Fnv::new(22).byte(c).0);
+            }
+        }
+        if groups.has(Groups::GAZETTEER) {
+            h.push(Fnv::new(23).byte(gaz[i]).0);
+            let p = if i > 0 { gaz[i - 1] } else { 255 };
+            let q = if i + 1 < n { gaz[i + 1] } else { 255 };
+            h.push(Fnv::new(24).byte(p).byte(gaz[i]).byte(q).0);
+        }
+        if groups.has(Groups::CONTEXT_AFFIX) {
+            // e.g. a nisba adjective before a name: الإسباني, البلجيكية
+            for d in [-1isize, 1] {
+                let w = norm(ii + d);
+                let art = w.starts_with("ال") as u8;
+                let suf = suffix(w, 2).unwrap_or(w);
+                h.push(Fnv::new(27).byte(d as u8).byte(art).str(suf).0);
+                h.push(Fnv::new(28).byte(d as u8).str(prefix(w, 2).unwrap_or(w)).0);
+            }
+        }
+        if groups.has(Groups::CHAR_NGRAM) {
+            // letter trigrams of the stem: transliterated foreign names share them
+            let cs: Vec<char> = tok.stem.chars().collect();
+            for k in 0..cs.len().saturating_sub(2) {
+                let mut buf = [0u8; 12];
+                let mut at = 0;
+                for c in &cs[k..k + 3] {
+                    at += c.encode_utf8(&mut buf[at..]).len();
+                }
+                h.push(Fnv::new(29).bytes(&buf[..at]).0);
+            }
+        }
+        if groups.has(Groups::DOCUMENT) && tok.first_pass != 0 {
+            h.push(Fnv::new(30).byte(tok.first_pass).0);
+            for d in [-1isize, 1] {
+                let j = ii + d;
+                let c = if j < 0 || j as usize >= n {
+                    255
+                } else {
+                    toks[j as usize].first_pass
+                };
+                h.push(Fnv::new(31).byte(d as u8).byte(c).0);
+            }
+            let (dc, db) = tok.document;
+            h.push(Fnv::new(32).byte(dc).byte(db).0);
+            h.push(Fnv::new(33).byte(dc).byte(tok.first_pass).0);
+        }
+        if groups.has(Groups::RULES) {
+            let r = |j: isize| {
+                if j < 0 || j as usize >= n {
+                    255
+                } else {
+                    toks[j as usize].rule
+                }
+            };
+            if tok.rule != 0 {
+                h.push(Fnv::new(38).byte(tok.rule).0);
+            }
+            h.push(
+                Fnv::new(39)
+                    .byte(r(ii - 1))
+                    .byte(tok.rule)
+                    .byte(r(ii + 1))
+                    .0,
+            );
+        }
+        if groups.has(Groups::TRIGGER) {
+            for d in [-2isize, -1, 1] {
+                let j = ii + d;
+                if j >= 0 && (j as usize) < n && trig[j as usize] != 0 {
+                    h.push(Fnv::new(25).byte(d as u8).byte(trig[j as usize]).0);
+                }
+            }
+            if trig[i] != 0 {
+                h.push(Fnv::new(26).byte(trig[i]).0);
+            }
+        }
+        out.offsets.push(out.hashes.len());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn affixes_count_chars_not_bytes() {
+        assert_eq!(prefix("مصر", 2), Some("مص"));
+        assert_eq!(prefix("مصر", 3), None);
+        assert_eq!(suffix("مصرية", 2), Some("ية"));
+        assert_eq!(suffix("ab", 2), None);
+    }
+
+    #[test]
+    fn shapes() {
+        assert_eq!(shape("مصر"), 0);
+        assert_eq!(shape("CNN"), 1);
+        assert_eq!(shape("cnn"), 2);
+        assert_eq!(shape("2020"), 3);
+        assert_eq!(shape("٢٠٢٠"), 3);
+        assert_eq!(shape("12.5"), 4);
+        assert_eq!(shape("،"), 5);
+    }
+
+    #[test]
+    fn features_are_deterministic_and_group_sensitive() {
+        let toks: Vec<Token> = ["قال", "الرئيس", "محمد"]
+            .iter()
+            .map(|t| Token::new(t))
+            .collect();
+        let lex = Lexicon::default();
+        let mut a = SentenceFeatures::default();
+        let mut b = SentenceFeatures::default();
+        extract(&toks, &lex, Groups::all(), &mut a);
+        extract(&toks, &lex, Groups::all(), &mut b);
+        assert_eq!(a.hashes, b.hashes);
+        assert_eq!(a.len(), 3);
+        extract(&toks, &lex, Groups(Groups::WORD), &mut b);
+        assert_eq!(b.token(0).len(), 2);
+        assert!(b.token(1).iter().all(|h| a.token(1).contains(h)));
+    }
+
+    #[test]
+    fn the_same_word_in_another_place_shares_its_word_feature() {
+        let s1: Vec<Token> = ["في", "مصر"].iter().map(|t| Token::new(t)).collect();
+        let s2: Vec<Token> = ["مصر", "اليوم"].iter().map(|t| Token::new(t)).collect();
+        let lex = Lexicon::default();
+        let mut a = SentenceFeatures::default();
+        let mut b = SentenceFeatures::default();
+        extract(&s1, &lex, Groups(Groups::WORD), &mut a);
+        extract(&s2, &lex, Groups(Groups::WORD), &mut b);
+        assert_eq!(a.token(1), b.token(0));
+        assert_ne!(a.token(0), b.token(0));
+    }
+}

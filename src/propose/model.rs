@@ -1,0 +1,546 @@
+//! The learned sequence tagger: a linear-chain model over hashed token
+//! features, trained as an averaged structured perceptron (integer updates,
+//! fixed shuffling, so the same data always gives the same file), decoded
+//! with Viterbi under IOB2 constraints. Confidence comes from
+//! forward-backward marginals over the same scores.
+//!
+//! Why not `crfs`' own trainers: in crfs 0.4.1 every training sequence
+//! clears and walks arrays as long as the whole feature set, which makes a
+//! rich feature set on ANERcorp take hours; its tagger also gives no
+//! marginals for confidences.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use super::features::{Groups, SentenceFeatures, Token, extract};
+use super::lexicon::Lexicon;
+
+/// Errors reading a model file.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("not a Kashif model file (bad magic)")]
+    Magic,
+    #[error("model file is truncated at byte {0}")]
+    Truncated(usize),
+    #[error("model file is corrupt: {0}")]
+    Corrupt(String),
+}
+
+/// Feature hashes are already well mixed; hashing them again is wasted time.
+#[derive(Default)]
+pub struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (x ^ (x >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type FastMap<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
+
+const MAGIC: &[u8; 11] = b"KASHIF-NER\x01";
+
+/// A trained tagger.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Tags: `O` first, then `B-X`, `I-X` per entity type.
+    pub labels: Vec<String>,
+    pub groups: Groups,
+    pub lexicon: Lexicon,
+    /// `(L + 1) × L`: row `p` for previous tag `p`, row `L` for the start.
+    trans: Vec<f32>,
+    /// Feature hash → index into `off`.
+    index: FastMap<u32>,
+    /// Weights of feature `f` are `lab[off[f]..off[f+1]]`, `w[...]`.
+    off: Vec<u32>,
+    lab: Vec<u8>,
+    w: Vec<f32>,
+    /// `allowed[p * L + c]`, with `p = L` for the start.
+    allowed: Vec<bool>,
+    /// Subtracted from the `O` score of every token: the perceptron is
+    /// cautious, and trading a little precision for recall pays in F1.
+    pub outside_penalty: f32,
+    /// Scores are divided by this before marginals are taken: perceptron
+    /// scores are large, and undivided every marginal would be ~1.
+    pub temperature: f32,
+    /// The first pass whose tags feed the `document` features, if used.
+    pub first_pass: Option<Box<Model>>,
+}
+
+/// Tags of one sentence with the marginal probability of each chosen tag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tagged {
+    pub tags: Vec<usize>,
+    pub confidence: Vec<f32>,
+}
+
+/// The tag set for entity types: `O`, then `B-X`, `I-X` for each.
+pub fn label_set(types: &[String]) -> Vec<String> {
+    let mut labels = vec!["O".to_string()];
+    for t in types {
+        labels.push(format!("B-{t}"));
+        labels.push(format!("I-{t}"));
+    }
+    labels
+}
+
+/// IOB2: `I-X` only after `B-X` or `I-X`.
+pub(crate) fn allowed_for(labels: &[String]) -> Vec<bool> {
+    let l = labels.len();
+    let mut a = vec![true; (l + 1) * l];
+    for (c, cur) in labels.iter().enumerate() {
+        if let Some(x) = cur.strip_prefix("I-") {
+            for p in 0..=l {
+                let ok = p < l && labels[p].get(2..) == Some(x);
+                a[p * l + c] = ok;
+            }
+        }
+    }
+    a
+}
+
+impl Model {
+    pub(crate) fn from_parts(
+        labels: Vec<String>,
+        groups: Groups,
+        lexicon: Lexicon,
+        trans: Vec<f32>,
+        feats: Vec<(u64, Vec<(u8, f32)>)>,
+    ) -> Model {
+        let mut index = FastMap::default();
+        index.reserve(feats.len());
+        let mut off = Vec::with_capacity(feats.len() + 1);
+        let mut lab = Vec::new();
+        let mut w = Vec::new();
+        off.push(0);
+        for (i, (h, ws)) in feats.into_iter().enumerate() {
+            index.insert(h, i as u32);
+            for (l, x) in ws {
+                lab.push(l);
+                w.push(x);
+            }
+            off.push(lab.len() as u32);
+        }
+        let allowed = allowed_for(&labels);
+        Model {
+            labels,
+            groups,
+            lexicon,
+            trans,
+            index,
+            off,
+            lab,
+            w,
+            allowed,
+            outside_penalty: 0.0,
+            temperature: 1.0,
+            first_pass: None,
+        }
+    }
+
+    /// Number of features with weights.
+    pub fn num_features(&self) -> usize {
+        self.index.len()
+    }
+
+    /// Entity types, e.g. `LOC MISC ORG PER`.
+    pub fn types(&self) -> &[String] {
+        &self.lexicon.types
+    }
+
+    /// Per-token label scores (`n × L`) from the features.
+    fn emissions(&self, feats: &SentenceFeatures, out: &mut Vec<f32>) {
+        let l = self.labels.len();
+        out.clear();
+        out.resize(feats.len() * l, 0.0);
+        for i in 0..feats.len() {
+            let row = &mut out[i * l..(i + 1) * l];
+            row[0] = -self.outside_penalty;
+            for h in feats.token(i) {
+                if let Some(&f) = self.index.get(h) {
+                    let (a, b) = (
+                        self.off[f as usize] as usize,
+                        self.off[f as usize + 1] as usize,
+                    );
+                    for k in a..b {
+                        row[self.lab[k] as usize] += self.w[k];
+                    }
+                }
+            }
+        }
+    }
+
+    /// Best tags of prepared tokens (their document context already set).
+    pub fn tag_tokens(&self, toks: &[Token], confidence: bool) -> Tagged {
+        let mut f = SentenceFeatures::default();
+        extract(toks, &self.lexicon, self.groups, &mut f);
+        let mut e = Vec::new();
+        self.emissions(&f, &mut e);
+        let l = self.labels.len();
+        let tags = viterbi(&e, &self.trans, &self.allowed, l);
+        let confidence = if confidence {
+            let t = self.temperature.max(1e-3);
+            let e: Vec<f32> = e.iter().map(|x| x / t).collect();
+            let tr: Vec<f32> = self.trans.iter().map(|x| x / t).collect();
+            let m = marginals(&e, &tr, &self.allowed, l);
+            tags.iter()
+                .enumerate()
+                .map(|(i, &t)| m[i * l + t])
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Tagged { tags, confidence }
+    }
+
+    /// Tags the sentences of one document; with a first pass, each sentence
+    /// sees what it said about the same words in nearby sentences.
+    pub fn tag_document<S: AsRef<str>>(&self, sents: &[Vec<S>], confidence: bool) -> Vec<Tagged> {
+        let mut toks: Vec<Vec<Token>> = sents
+            .iter()
+            .map(|s| {
+                let mut t: Vec<Token> = s.iter().map(|t| Token::new(t.as_ref())).collect();
+                if self.groups.has(Groups::RULES) {
+                    super::context::mark_rules(s, &mut t, self.types());
+                }
+                t
+            })
+            .collect();
+        self.tag_prepared(&mut toks, confidence)
+    }
+
+    /// As [`Model::tag_document`], on tokens already prepared.
+    pub fn tag_prepared(&self, toks: &mut [Vec<Token>], confidence: bool) -> Vec<Tagged> {
+        if let Some(first) = &self.first_pass {
+            let tags: Vec<Vec<usize>> = toks
+                .iter()
+                .map(|s| first.tag_tokens(s, false).tags)
+                .collect();
+            super::context::annotate(toks, &tags, self.types().len());
+        }
+        toks.iter()
+            .map(|s| self.tag_tokens(s, confidence))
+            .collect()
+    }
+
+    /// Best tag ids of one sentence of raw tokens (no document around it).
+    pub fn tag(&self, tokens: &[&str]) -> Vec<usize> {
+        self.tag_document(&[tokens.to_vec()], false)
+            .pop()
+            .map(|t| t.tags)
+            .unwrap_or_default()
+    }
+
+    /// The file form: fixed layout, features sorted by hash, so the same
+    /// model always gives the same bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut b = Vec::new();
+        b.extend_from_slice(MAGIC);
+        b.extend_from_slice(&self.groups.0.to_le_bytes());
+        b.extend_from_slice(&(self.labels.len() as u32).to_le_bytes());
+        for l in &self.labels {
+            b.extend_from_slice(&(l.len() as u32).to_le_bytes());
+            b.extend_from_slice(l.as_bytes());
+        }
+        let lex = self.lexicon.to_text();
+        b.extend_from_slice(&(lex.len() as u32).to_le_bytes());
+        b.extend_from_slice(lex.as_bytes());
+        for x in &self.trans {
+            b.extend_from_slice(&x.to_le_bytes());
+        }
+        b.extend_from_slice(&self.outside_penalty.to_le_bytes());
+        b.extend_from_slice(&self.temperature.to_le_bytes());
+        let mut feats: Vec<(u64, u32)> = self.index.iter().map(|(&h, &i)| (h, i)).collect();
+        feats.sort_unstable();
+        b.extend_from_slice(&(feats.len() as u32).to_le_bytes());
+        for (h, i) in feats {
+            let (a, e) = (
+                self.off[i as usize] as usize,
+                self.off[i as usize + 1] as usize,
+            );
+            b.extend_from_slice(&h.to_le_bytes());
+            b.push((e - a) as u8);
+            for k in a..e {
+                b.push(self.lab[k]);
+                b.extend_from_slice(&self.w[k].to_le_bytes());
+            }
+        }
+        match &self.first_pass {
+            Some(m) => {
+                let inner = m.to_bytes();
+                b.push(1);
+                b.extend_from_slice(&(inner.len() as u64).to_le_bytes());
+                b.extend_from_slice(&inner);
+            }
+            None => b.push(0),
+        }
+        b
+    }
+
+    /// Reads [`Model::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        let mut r = Reader { b: bytes, at: 0 };
+        if r.take(MAGIC.len())? != MAGIC {
+            return Err(ModelError::Magic);
+        }
+        let groups = Groups(r.u32()?);
+        let nl = r.u32()? as usize;
+        if nl == 0 || nl > 255 {
+            return Err(ModelError::Corrupt(format!("{nl} labels")));
+        }
+        let mut labels = Vec::with_capacity(nl);
+        for _ in 0..nl {
+            let n = r.u32()? as usize;
+            labels.push(r.str(n)?);
+        }
+        let n = r.u32()? as usize;
+        let lexicon = Lexicon::from_text(&r.str(n)?).map_err(ModelError::Corrupt)?;
+        if label_set(&lexicon.types) != labels {
+            return Err(ModelError::Corrupt(
+                "labels and lexicon types disagree".into(),
+            ));
+        }
+        let mut trans = Vec::with_capacity((nl + 1) * nl);
+        for _ in 0..(nl + 1) * nl {
+            trans.push(r.f32()?);
+        }
+        let outside_penalty = r.f32()?;
+        let temperature = r.f32()?;
+        let nf = r.u32()? as usize;
+        let mut feats = Vec::with_capacity(nf.min(bytes.len() / 9));
+        for _ in 0..nf {
+            let h = r.u64()?;
+            let k = r.take(1)?[0] as usize;
+            let mut ws = Vec::with_capacity(k);
+            for _ in 0..k {
+                let l = r.take(1)?[0];
+                if l as usize >= nl {
+                    return Err(ModelError::Corrupt(format!("label {l} at byte {}", r.at)));
+                }
+                ws.push((l, r.f32()?));
+            }
+            feats.push((h, ws));
+        }
+        let first_pass = match r.take(1)?[0] {
+            0 => None,
+            1 => {
+                let n = r.u64()? as usize;
+                let at = r.at;
+                let inner = r.take(n)?;
+                let m = Model::from_bytes(inner)
+                    .map_err(|e| ModelError::Corrupt(format!("first pass at byte {at}: {e}")))?;
+                Some(Box::new(m))
+            }
+            x => return Err(ModelError::Corrupt(format!("first-pass flag {x}"))),
+        };
+        if r.at != bytes.len() {
+            return Err(ModelError::Corrupt(format!(
+                "{} trailing bytes",
+                bytes.len() - r.at
+            )));
+        }
+        let mut m = Model::from_parts(labels, groups, lexicon, trans, feats);
+        m.outside_penalty = outside_penalty;
+        m.temperature = temperature;
+        m.first_pass = first_pass;
+        Ok(m)
+    }
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+        let s = self
+            .b
+            .get(self.at..self.at + n)
+            .ok_or(ModelError::Truncated(self.at))?;
+        self.at += n;
+        Ok(s)
+    }
+    fn u32(&mut self) -> Result<u32, ModelError> {
+        let s = self.take(4)?;
+        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    }
+    fn u64(&mut self) -> Result<u64, ModelError> {
+        let lo = self.u32()? as u64;
+        let hi = self.u32()? as u64;
+        Ok(hi << 32 | lo)
+    }
+    fn f32(&mut self) -> Result<f32, ModelError> {
+        Ok(f32::from_bits(self.u32()?))
+    }
+    fn str(&mut self, n: usize) -> Result<String, ModelError> {
+        let at = self.at;
+        let s = self.take(n)?;
+        String::from_utf8(s.to_vec())
+            .map_err(|_| ModelError::Corrupt(format!("bad UTF-8 at byte {at}")))
+    }
+}
+
+/// Best path through `n × l` emission scores under transition scores and
+/// the allowed-transition mask.
+pub(crate) fn viterbi(e: &[f32], trans: &[f32], allowed: &[bool], l: usize) -> Vec<usize> {
+    let n = e.len() / l;
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut score = vec![f32::NEG_INFINITY; n * l];
+    let mut back = vec![0u8; n * l];
+    for c in 0..l {
+        if allowed[l * l + c] {
+            score[c] = e[c] + trans[l * l + c];
+        }
+    }
+    for i in 1..n {
+        for c in 0..l {
+            let mut best = f32::NEG_INFINITY;
+            let mut arg = 0;
+            for p in 0..l {
+                if !allowed[p * l + c] {
+                    continue;
+                }
+                let s = score[(i - 1) * l + p] + trans[p * l + c];
+                if s > best {
+                    best = s;
+                    arg = p;
+                }
+            }
+            score[i * l + c] = best + e[i * l + c];
+            back[i * l + c] = arg as u8;
+        }
+    }
+    let mut best = 0;
+    for c in 1..l {
+        if score[(n - 1) * l + c] > score[(n - 1) * l + best] {
+            best = c;
+        }
+    }
+    let mut path = vec![0; n];
+    path[n - 1] = best;
+    for i in (1..n).rev() {
+        path[i - 1] = back[i * l + path[i]] as usize;
+    }
+    path
+}
+
+fn log_sum_exp(v: impl Iterator<Item = f32> + Clone) -> f32 {
+    let m = v.clone().fold(f32::NEG_INFINITY, f32::max);
+    if m == f32::NEG_INFINITY {
+        return m;
+    }
+    m + v.map(|x| (x - m).exp()).sum::<f32>().ln()
+}
+
+/// Per-token tag marginals (`n × l`) by forward-backward in log space.
+pub(crate) fn marginals(e: &[f32], trans: &[f32], allowed: &[bool], l: usize) -> Vec<f32> {
+    let n = e.len() / l;
+    if n == 0 {
+        return Vec::new();
+    }
+    let t = |p: usize, c: usize| {
+        if allowed[p * l + c] {
+            trans[p * l + c]
+        } else {
+            f32::NEG_INFINITY
+        }
+    };
+    let mut a = vec![f32::NEG_INFINITY; n * l];
+    let mut b = vec![0f32; n * l];
+    for c in 0..l {
+        a[c] = e[c] + t(l, c);
+    }
+    for i in 1..n {
+        for c in 0..l {
+            a[i * l + c] = e[i * l + c] + log_sum_exp((0..l).map(|p| a[(i - 1) * l + p] + t(p, c)));
+        }
+    }
+    for i in (0..n - 1).rev() {
+        for p in 0..l {
+            b[i * l + p] =
+                log_sum_exp((0..l).map(|c| t(p, c) + e[(i + 1) * l + c] + b[(i + 1) * l + c]));
+        }
+    }
+    let z = log_sum_exp((0..l).map(|c| a[(n - 1) * l + c]));
+    (0..n * l).map(|k| (a[k] + b[k] - z).exp()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels() -> Vec<String> {
+        label_set(&["LOC".to_string(), "PER".to_string()])
+    }
+
+    #[test]
+    fn iob2_mask_forbids_inside_without_begin() {
+        let l = labels();
+        let a = allowed_for(&l);
+        let n = l.len();
+        let id = |s: &str| l.iter().position(|x| x == s).unwrap();
+        assert!(!a[n * n + id("I-LOC")], "no I- at the start");
+        assert!(!a[id("O") * n + id("I-LOC")]);
+        assert!(!a[id("B-PER") * n + id("I-LOC")]);
+        assert!(a[id("B-LOC") * n + id("I-LOC")]);
+        assert!(a[id("I-LOC") * n + id("I-LOC")]);
+        assert!(a[id("O") * n + id("B-PER")]);
+    }
+
+    #[test]
+    fn viterbi_respects_the_mask_and_marginals_sum_to_one() {
+        let l = labels();
+        let n = l.len();
+        let allowed = allowed_for(&l);
+        let trans = vec![0.0; (n + 1) * n];
+        // token 0 prefers O, token 1 strongly prefers I-LOC (not allowed after O)
+        let mut e = vec![0.0; 2 * n];
+        e[0] = 1.0;
+        e[n + 2] = 5.0;
+        e[n + 1] = 0.5;
+        let path = viterbi(&e, &trans, &allowed, n);
+        assert_eq!(path, vec![1, 2], "B-LOC I-LOC beats O + forbidden I-LOC");
+        let m = marginals(&e, &trans, &allowed, n);
+        for i in 0..2 {
+            let s: f32 = m[i * n..(i + 1) * n].iter().sum();
+            assert!((s - 1.0).abs() < 1e-4, "{s}");
+        }
+        assert!(m[n + 2] > 0.5);
+    }
+
+    #[test]
+    fn bytes_round_trip_and_reject_damage() {
+        let l = labels();
+        let n = l.len();
+        let lex = Lexicon::build(&["LOC".to_string(), "PER".to_string()], std::iter::empty());
+        let trans: Vec<f32> = (0..(n + 1) * n).map(|i| i as f32 * 0.5).collect();
+        let feats = vec![(7u64, vec![(1u8, 0.25f32), (3, -1.0)]), (3u64, vec![])];
+        let m = Model::from_parts(l, Groups::all(), lex, trans, feats);
+        let b = m.to_bytes();
+        let again = Model::from_bytes(&b).unwrap();
+        assert_eq!(again.to_bytes(), b);
+        assert_eq!(again.num_features(), 2);
+        assert!(matches!(
+            Model::from_bytes(&b[..b.len() - 3]),
+            Err(ModelError::Truncated(_))
+        ));
+        assert!(matches!(
+            Model::from_bytes(b"nope"),
+            Err(ModelError::Truncated(_) | ModelError::Magic)
+        ));
+        let mut bad = b.clone();
+        bad[0] = b'X';
+        assert!(matches!(Model::from_bytes(&bad), Err(ModelError::Magic)));
+    }
+}

@@ -1,0 +1,441 @@
+//! One proposer over everything that can suggest an entity: the trained
+//! model, the rules and dates, the gazetteers, and the memory of what
+//! annotators already saved as gold.
+//!
+//! Conflicts: candidates are taken greedily, memory first (the annotator's
+//! own decisions), then the model (on held-out ANERcorp it is the most
+//! precise source: ranking every source by confidence gave 0.684 F1, model
+//! first 0.695, see docs/model.md), then rules, dates and gazetteers; within
+//! a tier by confidence, then the longer span, then the earlier one. A
+//! candidate overlapping one already taken is dropped. When two sources
+//! propose the very same span and label, the kept one gets the higher of
+//! their confidences plus a small bonus for the agreement.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+
+use super::gazetteer::Gazetteer;
+use super::iob::{Sentence, TokenSpan, spans};
+use super::model::Model;
+use super::train::{TrainConfig, TrainError, train};
+use super::words::Words;
+use super::{dates, rules};
+use crate::annotation::{DocAnnotations, Proposal, Source};
+use crate::arabic::TokenKind;
+
+/// Added to the confidence of a span two sources agree on.
+const AGREEMENT_BONUS: f32 = 0.1;
+
+/// Confidence of a memory match: a person already said so.
+const MEMORY_CONFIDENCE: f32 = 0.95;
+
+/// The combined proposer. Cheap to clone (the model is shared).
+#[derive(Clone)]
+pub struct Proposer {
+    model: Arc<Model>,
+    memory: Gazetteer,
+    memory_len: usize,
+}
+
+impl Proposer {
+    pub fn new(model: Arc<Model>) -> Proposer {
+        Proposer {
+            model,
+            memory: Gazetteer::default(),
+            memory_len: 0,
+        }
+    }
+
+    /// Swaps in a retrained model.
+    pub fn set_model(&mut self, model: Arc<Model>) {
+        self.model = model;
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Remembers a gold entity's text: from now on it is proposed wherever
+    /// it occurs. The first label remembered for a text stays.
+    pub fn remember(&mut self, text: &str, label: &str) {
+        if !text.trim().is_empty() {
+            self.memory.add(text, label, MEMORY_CONFIDENCE);
+            self.memory_len += 1;
+        }
+    }
+
+    /// Remembers every entity of a document's annotations.
+    pub fn remember_all(&mut self, ann: &DocAnnotations) {
+        for e in &ann.entities {
+            self.remember(&e.text, &e.label);
+        }
+    }
+
+    /// How many gold strings were remembered.
+    pub fn memory_len(&self) -> usize {
+        self.memory_len
+    }
+
+    /// Proposals for a document text, overlaps resolved, sorted by start.
+    pub fn propose(&self, text: &str) -> Vec<Proposal> {
+        let words = Words::from_text(text);
+        let mut all = self.model_proposals(text, &words);
+        all.extend(rules::propose_words(&words));
+        all.extend(dates::propose_words(&words));
+        all.extend(gazetteer_proposals(
+            Gazetteer::builtin(),
+            &words,
+            Source::Gazetteer,
+        ));
+        if self.memory_len > 0 {
+            all.extend(gazetteer_proposals(&self.memory, &words, Source::Memory));
+        }
+        resolve(all)
+    }
+
+    /// Token-level proposals for CoNLL input (`kashif tag`): sentences of
+    /// tokens in, token spans per sentence out, only labels `keep` accepts.
+    /// The model sees all sentences as one running text; rules, dates and
+    /// gazetteers see one sentence at a time. Spans cover whole tokens.
+    pub fn propose_tokens<S: AsRef<str>>(
+        &self,
+        sents: &[Vec<S>],
+        keep: impl Fn(&str) -> bool,
+    ) -> Vec<Vec<TokenSpan>> {
+        let tagged = self.model.tag_document(sents, true);
+        sents
+            .iter()
+            .zip(tagged)
+            .map(|(s, t)| {
+                let toks: Vec<&str> = s.iter().map(|x| x.as_ref()).collect();
+                let words = Words::from_tokens(&toks);
+                let tags: Vec<&str> = t
+                    .tags
+                    .iter()
+                    .map(|&k| self.model.labels[k].as_str())
+                    .collect();
+                let mut all: Vec<Proposal> = spans(&tags)
+                    .into_iter()
+                    .map(|sp| {
+                        let c = t.confidence[sp.start..sp.end]
+                            .iter()
+                            .copied()
+                            .fold(1.0f32, f32::min);
+                        words.proposal(sp.start, 0, sp.end - 1, &sp.label, c, Source::Model)
+                    })
+                    .collect();
+                all.extend(self.other_proposals(&words));
+                all.retain(|p| keep(&p.label));
+                resolve(all)
+                    .into_iter()
+                    .filter_map(|p| {
+                        let ws = &words.words;
+                        let first = ws.iter().position(|w| w.end > p.start)?;
+                        let last = ws.iter().rposition(|w| w.start < p.end)?;
+                        (first <= last).then(|| TokenSpan {
+                            start: first,
+                            end: last + 1,
+                            label: p.label.clone(),
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Rules, dates, gazetteers and memory on one text's words.
+    fn other_proposals(&self, words: &Words) -> Vec<Proposal> {
+        let mut all = rules::propose_words(words);
+        all.extend(dates::propose_words(words));
+        all.extend(gazetteer_proposals(
+            Gazetteer::builtin(),
+            words,
+            Source::Gazetteer,
+        ));
+        if self.memory_len > 0 {
+            all.extend(gazetteer_proposals(&self.memory, words, Source::Memory));
+        }
+        all
+    }
+
+    /// The model's spans, with the conjunction or preposition glued to the
+    /// first word left out (ANERcorp tags whole tokens; our guidelines do not).
+    fn model_proposals(&self, text: &str, words: &Words) -> Vec<Proposal> {
+        let sents = sentences(text, words);
+        let toks: Vec<Vec<&str>> = sents
+            .iter()
+            .map(|r| words.words[r.clone()].iter().map(|w| w.text).collect())
+            .collect();
+        let tagged = self.model.tag_document(&toks, true);
+        let mut out = Vec::new();
+        for (range, t) in sents.iter().zip(tagged) {
+            let tags: Vec<&str> = t
+                .tags
+                .iter()
+                .map(|&k| self.model.labels[k].as_str())
+                .collect();
+            for s in spans(&tags) {
+                let first = range.start + s.start;
+                let last = range.start + s.end - 1;
+                let confidence = t.confidence[s.start..s.end]
+                    .iter()
+                    .copied()
+                    .fold(1.0f32, f32::min);
+                let skip = self.proclitic_skip(words, first);
+                out.push(words.proposal(first, skip, last, &s.label, confidence, Source::Model));
+            }
+        }
+        out
+    }
+
+    /// Chars to leave out at the start of a model span, from the longest
+    /// proclitic reading: stripped when the rest is a name the training data
+    /// knows (`وأذربيجان`), kept when only the whole word is (`لبنان`); for
+    /// unknown words a conjunction or a preposition + article is stripped,
+    /// a lone ب ل ك is not (`بلينكين`).
+    fn proclitic_skip(&self, words: &Words, i: usize) -> usize {
+        let w = &words.words[i];
+        if w.kind != TokenKind::Arabic {
+            return 0;
+        }
+        let best = crate::arabic::segment(w.text);
+        if best.entity_start == 0 || w.end - w.start - best.entity_start < 3 {
+            return 0;
+        }
+        let lex = &self.model.lexicon;
+        let is_name = |(class, _): (u8, u8)| class != 0 && class != super::lexicon::UNSEEN;
+        let rest =
+            crate::arabic::normalize(&w.text.chars().skip(best.entity_start).collect::<String>())
+                .into_string();
+        if is_name(lex.word_class(&rest)) {
+            best.entity_start
+        } else if is_name(lex.word_class(&w.norm)) {
+            0
+        } else if best.article || w.text.starts_with(['و', 'ف']) {
+            // a conjunction, or a preposition before the article: بالولايات
+            best.entity_start
+        } else {
+            // a lone ب ل ك before an unknown word is as likely its first letter (بلينكين)
+            0
+        }
+    }
+}
+
+/// Word ranges of the sentences: broken after `.` `!` `?` `؟` and at line breaks.
+pub(crate) fn sentences(text: &str, words: &Words) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let ws = &words.words;
+    let index = crate::text::CharIndex::new(text);
+    for i in 0..ws.len() {
+        let end_here = matches!(ws[i].text, "." | "!" | "?" | "؟")
+            || ws.get(i + 1).is_some_and(|n| {
+                index
+                    .slice(text, ws[i].end, n.start)
+                    .is_some_and(|gap| gap.contains('\n'))
+            });
+        if end_here || i + 1 == ws.len() {
+            out.push(start..i + 1);
+            start = i + 1;
+        }
+    }
+    out
+}
+
+fn gazetteer_proposals(g: &Gazetteer, words: &Words, source: Source) -> Vec<Proposal> {
+    g.find(words)
+        .into_iter()
+        .map(|m| words.proposal(m.first, m.skip, m.last, &m.label, m.confidence, source))
+        .collect()
+}
+
+/// Greedy non-overlapping choice (see the module comment).
+pub fn resolve(mut all: Vec<Proposal>) -> Vec<Proposal> {
+    // Merge exact duplicates first, keeping the best source's record.
+    all.sort_by(|a, b| {
+        (a.start, a.end, &a.label)
+            .cmp(&(b.start, b.end, &b.label))
+            .then(rank(b).total_cmp(&rank(a)))
+    });
+    let mut merged: Vec<Proposal> = Vec::with_capacity(all.len());
+    for p in all {
+        match merged.last_mut() {
+            Some(q) if q.same_place(&p) => {
+                q.confidence = (q.confidence.max(p.confidence) + AGREEMENT_BONUS).min(1.0);
+            }
+            _ => merged.push(p),
+        }
+    }
+    merged.sort_by(|a, b| {
+        rank(b)
+            .total_cmp(&rank(a))
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.start.cmp(&b.start))
+            .then(a.label.cmp(&b.label))
+    });
+    let mut kept: Vec<Proposal> = Vec::new();
+    for p in merged {
+        if p.end > p.start && !kept.iter().any(|k| k.start < p.end && p.start < k.end) {
+            kept.push(p);
+        }
+    }
+    kept.sort_by_key(|p| (p.start, p.end));
+    kept
+}
+
+fn rank(p: &Proposal) -> f32 {
+    let tier = match p.source {
+        Source::Memory => 20.0,
+        Source::Model => 10.0,
+        Source::Rule | Source::Gazetteer => 0.0,
+    };
+    tier + p.confidence
+}
+
+/// The proposals worth showing for a document: not on an existing entity's
+/// place, not rejected before, not already proposed.
+pub fn fresh(ann: &DocAnnotations, proposals: Vec<Proposal>) -> Vec<Proposal> {
+    proposals
+        .into_iter()
+        .filter(|p| {
+            !ann.entities.iter().any(|e| e.overlaps(p.start, p.end))
+                && !ann.is_rejected(p)
+                && ann.find_proposal(p).is_none()
+        })
+        .collect()
+}
+
+/// Trains a model on a thread of its own and delivers it (or the error)
+/// on the returned channel, so the UI never waits on training.
+pub fn retrain_in_background(
+    data: Vec<Sentence>,
+    cfg: TrainConfig,
+) -> Receiver<Result<Model, TrainError>> {
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let result = train(&data, &[], &cfg, |_| {});
+        // The receiver may be gone (the app closed); nothing to do then.
+        let _ = tx.send(result);
+    });
+    rx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotation::{Origin, Rejected, Span};
+
+    fn prop(start: usize, end: usize, label: &str, confidence: f32, source: Source) -> Proposal {
+        Proposal {
+            start,
+            end,
+            label: label.into(),
+            text: String::new(),
+            confidence,
+            source,
+        }
+    }
+
+    #[test]
+    fn resolve_prefers_memory_then_model_then_confidence_then_length() {
+        let got = resolve(vec![
+            prop(0, 5, "PER", 0.9, Source::Model),
+            prop(3, 8, "ORG", 0.5, Source::Memory),
+            prop(10, 20, "LOC", 0.6, Source::Gazetteer),
+            prop(10, 14, "LOC", 0.6, Source::Rule),
+            prop(30, 35, "DATE", 0.7, Source::Rule),
+            prop(30, 35, "DATE", 0.6, Source::Model),
+        ]);
+        let brief: Vec<_> = got
+            .iter()
+            .map(|p| (p.start, p.end, p.label.as_str(), p.source))
+            .collect();
+        assert_eq!(
+            brief,
+            [
+                (3, 8, "ORG", Source::Memory),
+                (10, 20, "LOC", Source::Gazetteer),
+                (30, 35, "DATE", Source::Model),
+            ]
+        );
+        assert!((got[2].confidence - 0.8).abs() < 1e-6, "agreement bonus");
+    }
+
+    #[test]
+    fn fresh_skips_entities_rejections_and_known_proposals() {
+        let ann = DocAnnotations {
+            entities: vec![Span {
+                start: 0,
+                end: 4,
+                label: "PER".into(),
+                origin: Origin::Manual,
+                text: "abcd".into(),
+            }],
+            rejected: vec![Rejected {
+                start: 10,
+                end: 12,
+                label: "LOC".into(),
+                text: "xy".into(),
+            }],
+            proposals: vec![prop(20, 22, "ORG", 0.5, Source::Model)],
+            ..DocAnnotations::default()
+        };
+        let got = fresh(
+            &ann,
+            vec![
+                prop(2, 6, "LOC", 0.9, Source::Model),
+                prop(10, 12, "LOC", 0.9, Source::Model),
+                prop(10, 12, "ORG", 0.9, Source::Model),
+                prop(20, 22, "ORG", 0.9, Source::Rule),
+            ],
+        );
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].label, "ORG");
+        assert_eq!(got[0].start, 10);
+    }
+
+    #[test]
+    fn proposes_with_the_shipped_model_and_keeps_clitics_out() {
+        let p = Proposer::new(Arc::new(crate::propose::bundled::load().unwrap()));
+        let text = "وقال الرئيس الأمريكي جورج بوش في واشنطن إن وزارة الخارجية الأمريكية تتابع الوضع.";
+        let got = p.propose(text);
+        assert!(
+            got.iter()
+                .any(|x| x.label == "PER" && x.text.contains("بوش")),
+            "{got:?}"
+        );
+        assert!(
+            got.iter().any(|x| x.label == "LOC" && x.text == "واشنطن"),
+            "{got:?}"
+        );
+        for x in &got {
+            assert_eq!(
+                crate::text::slice_chars(text, x.start, x.end),
+                Some(x.text.as_str())
+            );
+            assert!((0.0..=1.0).contains(&x.confidence));
+        }
+        let text2 = "ووصل إلى وأذربيجان أمس.";
+        let mut p2 = p.clone();
+        p2.remember("أذربيجان", "LOC");
+        let got2 = p2.propose(text2);
+        let az: Vec<_> = got2.iter().filter(|x| x.text == "أذربيجان").collect();
+        assert_eq!(az.len(), 1, "{got2:?}");
+        assert_eq!(az[0].source, Source::Memory);
+    }
+
+    #[test]
+    fn background_retraining_delivers_a_model() {
+        let text = "قال O\nجورج B-PER\nفي O\nباريس B-LOC\n\nزار O\nسامي B-PER\nلندن B-LOC\n";
+        let data = crate::propose::iob::read_conll(text, true).unwrap();
+        let cfg = TrainConfig {
+            min_count: 1,
+            folds: 2,
+            first_pass_folds: 2,
+            ..TrainConfig::default()
+        };
+        let rx = retrain_in_background(data, cfg);
+        let model = rx.recv().unwrap().unwrap();
+        assert_eq!(model.types(), ["LOC", "PER"]);
+    }
+}

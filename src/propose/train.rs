@@ -1,0 +1,488 @@
+//! Training the tagger: jackknifed lexicon features, a count threshold on
+//! features, and an averaged structured perceptron with integer updates and
+//! a fixed shuffle, so training is byte-for-byte repeatable.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::features::{Groups, SentenceFeatures, Token, extract};
+use super::iob::Sentence;
+use super::lexicon::Lexicon;
+use super::model::{Model, label_set, viterbi};
+
+/// Training settings; the defaults built the shipped model.
+#[derive(Debug, Clone)]
+pub struct TrainConfig {
+    pub groups: Groups,
+    pub epochs: usize,
+    /// Features seen fewer times than this in training are dropped.
+    pub min_count: u32,
+    /// Lexicon folds for the training sentences' own lexicon features.
+    pub folds: usize,
+    pub seed: u64,
+    pub algorithm: Algorithm,
+    /// CRF: L2 strength and first learning rate.
+    pub c2: f64,
+    pub eta0: f64,
+    /// Training runs (different shuffles) whose weights are averaged.
+    pub ensemble: usize,
+    /// See [`Model::temperature`].
+    pub temperature: f32,
+    /// Weights this small (in absolute value) are left out of the file.
+    pub prune: f32,
+    /// Folds for the first-pass tags of the training sentences.
+    pub first_pass_folds: usize,
+    /// See [`Model::outside_penalty`].
+    pub outside_penalty: f32,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            groups: Groups::default_set(),
+            epochs: 12,
+            min_count: 2,
+            folds: 10,
+            seed: 0x6b61_7368_6966,
+            outside_penalty: 0.0,
+            first_pass_folds: 5,
+            algorithm: Algorithm::Perceptron,
+            c2: 1.0,
+            eta0: 0.1,
+            prune: 1e-3,
+            // chosen on the development part (docs/model.md)
+            temperature: 20.0,
+            ensemble: 1,
+        }
+    }
+}
+
+/// How the weights are learned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Algorithm {
+    /// Averaged structured perceptron.
+    Perceptron,
+    /// Linear-chain CRF, L2-regularised, stochastic gradient descent.
+    Crf,
+}
+
+impl std::str::FromStr for Algorithm {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "perceptron" => Ok(Algorithm::Perceptron),
+            "crf" => Ok(Algorithm::Crf),
+            _ => Err(format!("unknown algorithm {s:?} (perceptron or crf)")),
+        }
+    }
+}
+
+/// Why training could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    #[error("no tagged sentences to train on")]
+    Empty,
+    #[error("sentence at line {0} has {1} tokens but {2} tags")]
+    Ragged(usize, usize, usize),
+    #[error("more than 127 entity types")]
+    TooManyTypes,
+}
+
+/// Single-word gazetteer entries `(surface form, label)` given to the model.
+pub type GazetteerEntries = [(String, String)];
+
+/// The one-word names of the maintained lists (CLDR and ISO 3166 places,
+/// organisations) under `assets/gazetteer/`. The lists mined from ANERcorp
+/// are left out: the model's own lexicon mines the same data, jackknifed.
+pub fn maintained_gazetteer() -> Vec<(String, String)> {
+    let lists = [
+        (include_str!("../../assets/gazetteer/loc.txt"), "LOC"),
+        (include_str!("../../assets/gazetteer/org.txt"), "ORG"),
+    ];
+    let mut out = Vec::new();
+    for (text, label) in lists {
+        for line in text.lines().map(str::trim) {
+            if !line.is_empty() && !line.starts_with('#') && !line.contains(' ') {
+                out.push((line.to_string(), label.to_string()));
+            }
+        }
+    }
+    out
+}
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn shuffle<T>(&mut self, v: &mut [T]) {
+        for i in (1..v.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            v.swap(i, j);
+        }
+    }
+}
+
+/// Trains a model; `progress` is told each finished epoch (1-based) of the
+/// final pass. With the `document` group, a first-pass model is trained too,
+/// and the training sentences get its tags from models that did not see
+/// them (folds), as the second pass will see on new text.
+pub fn train(
+    data: &[Sentence],
+    gazetteer: &GazetteerEntries,
+    cfg: &TrainConfig,
+    progress: impl FnMut(usize),
+) -> Result<Model, TrainError> {
+    let data: Vec<&Sentence> = data.iter().filter(|s| !s.tokens.is_empty()).collect();
+    if data.is_empty() {
+        return Err(TrainError::Empty);
+    }
+    for s in &data {
+        if s.tags.len() != s.tokens.len() {
+            return Err(TrainError::Ragged(s.line, s.tokens.len(), s.tags.len()));
+        }
+    }
+    let types: Vec<String> = data
+        .iter()
+        .flat_map(|s| s.tags.iter())
+        .filter_map(|t| t.split_once('-').map(|(_, l)| l.to_string()))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if types.len() > 127 {
+        return Err(TrainError::TooManyTypes);
+    }
+    let mut toks: Vec<Vec<Token>> = data
+        .iter()
+        .map(|s| {
+            let mut t: Vec<Token> = s.tokens.iter().map(|t| Token::new(t)).collect();
+            if cfg.groups.has(Groups::RULES) {
+                super::context::mark_rules(&s.tokens, &mut t, &types);
+            }
+            t
+        })
+        .collect();
+    if !cfg.groups.has(Groups::DOCUMENT) {
+        return Ok(train_tokens(&toks, &data, &types, gazetteer, cfg, progress));
+    }
+    let plain = TrainConfig {
+        groups: Groups(cfg.groups.0 & !Groups::DOCUMENT),
+        ..cfg.clone()
+    };
+    let n = data.len();
+    let folds = cfg.first_pass_folds.clamp(1, n);
+    let fold_of = |i: usize| i * folds / n;
+    let mut first_tags: Vec<Vec<usize>> = Vec::with_capacity(n);
+    for f in 0..folds {
+        let inside: Vec<usize> = (0..n).filter(|&i| fold_of(i) == f).collect();
+        let outside: Vec<usize> = (0..n).filter(|&i| fold_of(i) != f).collect();
+        let m = if outside.is_empty() {
+            None
+        } else {
+            let t: Vec<Vec<Token>> = outside.iter().map(|&i| toks[i].clone()).collect();
+            let d: Vec<&Sentence> = outside.iter().map(|&i| data[i]).collect();
+            Some(train_tokens(&t, &d, &types, gazetteer, &plain, |_| {}))
+        };
+        for &i in &inside {
+            first_tags.push(match &m {
+                Some(m) => m.tag_tokens(&toks[i], false).tags,
+                None => vec![0; toks[i].len()],
+            });
+        }
+    }
+    let first = train_tokens(&toks, &data, &types, gazetteer, &plain, |_| {});
+    super::context::annotate(&mut toks, &first_tags, types.len());
+    let mut model = train_tokens(&toks, &data, &types, gazetteer, cfg, progress);
+    model.first_pass = Some(Box::new(first));
+    Ok(model)
+}
+
+/// One perceptron model over prepared tokens.
+fn train_tokens(
+    toks: &[Vec<Token>],
+    data: &[&Sentence],
+    types: &[String],
+    gazetteer: &GazetteerEntries,
+    cfg: &TrainConfig,
+    mut progress: impl FnMut(usize),
+) -> Model {
+    let labels = label_set(types);
+    let l = labels.len();
+    let label_id: HashMap<&str, usize> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    let gold: Vec<Vec<usize>> = data
+        .iter()
+        .map(|s| s.tags.iter().map(|t| label_id[t.as_str()]).collect())
+        .collect();
+
+    let with_gazetteer = |mut lex: Lexicon| {
+        for (form, label) in gazetteer {
+            let t = Token::new(form);
+            lex.add_gazetteer(&t.norm, label);
+        }
+        lex
+    };
+    let full = with_gazetteer(Lexicon::build(
+        types,
+        toks.iter().zip(data).map(|(t, s)| (&t[..], &s.tags[..])),
+    ));
+
+    // Each training sentence sees a lexicon built without its own fold.
+    let n = data.len();
+    let folds = cfg.folds.clamp(1, n);
+    let fold_of = |i: usize| i * folds / n;
+    let mut hashes: Vec<SentenceFeatures> = Vec::with_capacity(n);
+    for f in 0..folds {
+        let lex = if folds == 1 {
+            full.clone()
+        } else {
+            with_gazetteer(Lexicon::build(
+                types,
+                (0..n)
+                    .filter(|&i| fold_of(i) != f)
+                    .map(|i| (&toks[i][..], &data[i].tags[..])),
+            ))
+        };
+        for i in (0..n).filter(|&i| fold_of(i) == f) {
+            let mut sf = SentenceFeatures::default();
+            extract(&toks[i], &lex, cfg.groups, &mut sf);
+            hashes.push(sf);
+        }
+    }
+
+    // Dense ids for features seen often enough, in hash order.
+    let mut counts: HashMap<u64, u32> = HashMap::new();
+    for sf in &hashes {
+        for &h in &sf.hashes {
+            *counts.entry(h).or_default() += 1;
+        }
+    }
+    let mut kept: Vec<u64> = counts
+        .iter()
+        .filter(|&(_, &c)| c >= cfg.min_count)
+        .map(|(&h, _)| h)
+        .collect();
+    kept.sort_unstable();
+    let dense: HashMap<u64, u32> = kept
+        .iter()
+        .enumerate()
+        .map(|(i, &h)| (h, i as u32))
+        .collect();
+    drop(counts);
+    // Per sentence: per token the dense feature ids.
+    let feats: Vec<(Vec<u32>, Vec<usize>)> = hashes
+        .iter()
+        .map(|sf| {
+            let mut ids = Vec::with_capacity(sf.hashes.len());
+            let mut off = vec![0];
+            for i in 0..sf.len() {
+                ids.extend(sf.token(i).iter().filter_map(|h| dense.get(h).copied()));
+                off.push(ids.len());
+            }
+            (ids, off)
+        })
+        .collect();
+    drop(hashes);
+
+    let nf = kept.len();
+    let allowed = super::model::allowed_for(&labels);
+    // Several runs over differently shuffled data, weights averaged: one
+    // perceptron run moves by ±1 point of F1 with the shuffle alone.
+    let runs = cfg.ensemble.max(1);
+    let mut w = vec![0f32; nf * l];
+    let mut trans = vec![0f32; (l + 1) * l];
+    for run in 0..runs {
+        let mut rng = Rng((cfg.seed.wrapping_add(run as u64 * 0x9E37_79B9)) | 1);
+        let mut order: Vec<usize> = (0..n).collect();
+        let mut next_order = |_epoch: usize| {
+            rng.shuffle(&mut order);
+            order.clone()
+        };
+        let mut report = |e: usize| {
+            if run + 1 == runs {
+                progress(e)
+            }
+        };
+        let (rw, rt) = match cfg.algorithm {
+            Algorithm::Perceptron => perceptron(
+                &feats,
+                &gold,
+                nf,
+                l,
+                &allowed,
+                cfg.epochs,
+                &mut next_order,
+                &mut report,
+            ),
+            Algorithm::Crf => {
+                let items: Vec<super::crf::Item> = feats
+                    .iter()
+                    .zip(&gold)
+                    .map(|((ids, off), g)| super::crf::Item { ids, off, gold: g })
+                    .collect();
+                let sgd = super::crf::Sgd {
+                    epochs: cfg.epochs,
+                    c2: cfg.c2,
+                    eta0: cfg.eta0,
+                };
+                super::crf::train(&items, &mut next_order, nf, l, &allowed, &sgd, &mut report)
+            }
+        };
+        for (a, b) in w.iter_mut().zip(rw) {
+            *a += b / runs as f32;
+        }
+        for (a, b) in trans.iter_mut().zip(rt) {
+            *a += b / runs as f32;
+        }
+    }
+    let mut out = Vec::with_capacity(nf);
+    for (f, &h) in kept.iter().enumerate() {
+        let ws: Vec<(u8, f32)> = (0..l)
+            .filter_map(|k| {
+                let x = w[f * l + k];
+                (x.abs() > cfg.prune).then_some((k as u8, x))
+            })
+            .collect();
+        if !ws.is_empty() {
+            out.push((h, ws));
+        }
+    }
+    let mut model = Model::from_parts(labels, cfg.groups, full, trans, out);
+    model.outside_penalty = cfg.outside_penalty;
+    model.temperature = cfg.temperature;
+    model
+}
+
+/// Averaged structured perceptron with integer updates; returns averaged
+/// `(state weights nf × l, transition weights (l + 1) × l)`.
+#[allow(clippy::too_many_arguments)]
+fn perceptron(
+    feats: &[(Vec<u32>, Vec<usize>)],
+    gold: &[Vec<usize>],
+    nf: usize,
+    l: usize,
+    allowed: &[bool],
+    epochs: usize,
+    next_order: &mut dyn FnMut(usize) -> Vec<usize>,
+    progress: &mut dyn FnMut(usize),
+) -> (Vec<f32>, Vec<f32>) {
+    let mut w = vec![0i32; nf * l];
+    let mut u = vec![0i64; nf * l];
+    let tl = (l + 1) * l;
+    let mut tw = vec![0i32; tl];
+    let mut tu = vec![0i64; tl];
+    let mut c: i64 = 1;
+    let mut e: Vec<f32> = Vec::new();
+    let trans_f = |tw: &[i32]| -> Vec<f32> { tw.iter().map(|&x| x as f32).collect() };
+    for epoch in 0..epochs {
+        let mut tf = trans_f(&tw);
+        for s in next_order(epoch) {
+            let (ids, off) = &feats[s];
+            let len = off.len() - 1;
+            e.clear();
+            e.resize(len * l, 0.0);
+            for i in 0..len {
+                for &f in &ids[off[i]..off[i + 1]] {
+                    let row = &w[f as usize * l..(f as usize + 1) * l];
+                    for (k, &x) in row.iter().enumerate() {
+                        e[i * l + k] += x as f32;
+                    }
+                }
+            }
+            let pred = viterbi(&e, &tf, allowed, l);
+            let g = &gold[s];
+            if pred != *g {
+                for i in 0..len {
+                    if pred[i] != g[i] {
+                        for &f in &ids[off[i]..off[i + 1]] {
+                            let base = f as usize * l;
+                            w[base + g[i]] += 1;
+                            u[base + g[i]] += c;
+                            w[base + pred[i]] -= 1;
+                            u[base + pred[i]] -= c;
+                        }
+                    }
+                    let pg = if i == 0 { l } else { g[i - 1] };
+                    let pp = if i == 0 { l } else { pred[i - 1] };
+                    if (pg, g[i]) != (pp, pred[i]) {
+                        tw[pg * l + g[i]] += 1;
+                        tu[pg * l + g[i]] += c;
+                        tw[pp * l + pred[i]] -= 1;
+                        tu[pp * l + pred[i]] -= c;
+                    }
+                }
+                tf = trans_f(&tw);
+            }
+            c += 1;
+        }
+        progress(epoch + 1);
+    }
+    let avg = |w: i32, u: i64| -> f32 { (w as f64 - u as f64 / c as f64) as f32 };
+    (
+        w.iter().zip(&u).map(|(&a, &b)| avg(a, b)).collect(),
+        tw.iter().zip(&tu).map(|(&a, &b)| avg(a, b)).collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::propose::iob::read_conll;
+
+    fn toy() -> Vec<Sentence> {
+        let text = "\
+قال O\nالرئيس O\nجورج B-PER\nبوش I-PER\nفي O\nباريس B-LOC\n\n\
+زار O\nالرئيس O\nسامي B-PER\nلندن B-LOC\n\n\
+وصل O\nوزير O\nالى O\nالقاهرة B-LOC\n\n\
+قال O\nالسيد O\nجورج B-PER\nفي O\nمصر B-LOC\n\n";
+        let mut s = read_conll(text, true).unwrap();
+        let copy = s.clone();
+        for _ in 0..5 {
+            s.extend(copy.iter().cloned());
+        }
+        s
+    }
+
+    #[test]
+    fn learns_the_training_data_and_is_repeatable() {
+        let data = toy();
+        let cfg = TrainConfig {
+            min_count: 1,
+            folds: 2,
+            ..TrainConfig::default()
+        };
+        let m = train(&data, &[], &cfg, |_| {}).unwrap();
+        let tags: Vec<&str> = m
+            .tag(&["قال", "الرئيس", "جورج", "بوش", "في", "باريس"])
+            .into_iter()
+            .map(|t| m.labels[t].as_str())
+            .collect();
+        assert_eq!(tags, ["O", "O", "B-PER", "I-PER", "O", "B-LOC"]);
+        let again = train(&data, &[], &cfg, |_| {}).unwrap();
+        assert_eq!(m.to_bytes(), again.to_bytes());
+    }
+
+    #[test]
+    fn rejects_empty_and_ragged_data() {
+        assert!(matches!(
+            train(&[], &[], &TrainConfig::default(), |_| {}),
+            Err(TrainError::Empty)
+        ));
+        let bad = Sentence {
+            tokens: vec!["a".into(), "b".into()],
+            tags: vec!["O".into()],
+            line: 7,
+        };
+        assert!(matches!(
+            train(&[bad], &[], &TrainConfig::default(), |_| {}),
+            Err(TrainError::Ragged(7, 2, 1))
+        ));
+    }
+}

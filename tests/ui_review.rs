@@ -1,0 +1,494 @@
+//! Export, review and adjudication driven through the real window
+//! (egui_kittest) on real files in a temporary folder, checked against the
+//! CLI and the library.
+
+mod ui_support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use egui::Key;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use kashif::annotation::{DocAnnotations, Origin, Span, Status};
+use kashif::corpus::Corpus;
+use kashif::eval::{self, DocPair, MarkKind};
+use kashif::formats::Format;
+use kashif::schema::Schema;
+use kashif::store::{self, Store};
+use kashif::ui::save_picker::SavePicker;
+use kashif::ui::{AppModel, Command, KashifApp};
+use kashif::workbench_files::FsBackend;
+use ui_support::NoPicker;
+
+const A: &str = "قال أنتوني بلينكين في واشنطن إن جامعة القاهرة و Siyasət مع أرمينيا";
+const B: &str = "وصل الرئيس إلى موسكو يوم ٩ نوفمبر 2020 مع 𝒜 وَبِالْعِرَاقِ";
+const C: &str = "نص لم يكتمل عن بروكسل";
+
+/// `label` on the first `needle` of `text` (the `nth` char offset variant
+/// when the needle is found inside a longer one).
+fn span(text: &str, needle: &str, label: &str) -> Span {
+    let b = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} not in text"));
+    let start = text[..b].chars().count();
+    Span {
+        start,
+        end: start + needle.chars().count(),
+        label: label.into(),
+        origin: Origin::Manual,
+        text: needle.into(),
+    }
+}
+
+/// The tail `needle` of the first `whole` in `text`.
+fn inner(text: &str, whole: &str, needle: &str, label: &str) -> Span {
+    let w = span(text, whole, label);
+    let skip = whole.chars().count() - needle.chars().count();
+    Span {
+        start: w.start + skip,
+        text: needle.into(),
+        ..w
+    }
+}
+
+fn amina() -> [(&'static str, Status, Vec<Span>); 3] {
+    [
+        (
+            "a",
+            Status::Done,
+            vec![
+                span(A, "أنتوني بلينكين", "PER"),
+                span(A, "واشنطن", "LOC"),
+                span(A, "جامعة القاهرة", "ORG"),
+                inner(A, "جامعة القاهرة", "القاهرة", "LOC"),
+                span(A, "أرمينيا", "LOC"),
+            ],
+        ),
+        (
+            "b",
+            Status::Done,
+            vec![
+                span(B, "موسكو", "LOC"),
+                span(B, "٩ نوفمبر 2020", "DATE"),
+                span(B, "𝒜", "MISC"),
+                inner(B, "وَبِالْعِرَاقِ", "الْعِرَاقِ", "LOC"),
+            ],
+        ),
+        ("c", Status::InProgress, vec![span(C, "بروكسل", "LOC")]),
+    ]
+}
+
+fn badr() -> [(&'static str, Status, Vec<Span>); 2] {
+    [
+        (
+            "a",
+            Status::Done,
+            vec![
+                span(A, "أنتوني بلينكين", "PER"), // hit
+                span(A, "جامعة القاهرة", "LOC"),  // label mismatch (gold ORG)
+                span(A, "Siyasət", "MISC"),       // false positive
+                span(A, "أرمينيا", "LOC"),        // hit; واشنطن is missed
+            ],
+        ),
+        (
+            "b",
+            Status::Done,
+            vec![
+                span(B, "موسكو", "LOC"),
+                span(B, "نوفمبر 2020", "DATE"),
+                span(B, "𝒜", "MISC"),
+                inner(B, "وَبِالْعِرَاقِ", "الْعِرَاقِ", "LOC"),
+            ],
+        ),
+    ]
+}
+
+struct Setup {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    corpus: PathBuf,
+    annotations: PathBuf,
+}
+
+fn setup() -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let corpus = root.join("corpus");
+    let annotations = root.join("annotations");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for (id, text) in [("a", A), ("b", B), ("c", C)] {
+        std::fs::write(corpus.join(format!("{id}.txt")), text).unwrap();
+    }
+    let c = Corpus::load(&corpus).unwrap();
+    let doc = |id: &str| c.documents.iter().find(|d| d.id == id).unwrap();
+    let save = |name: &str, files: &[(&str, Status, Vec<Span>)]| {
+        let store = Store::open(&annotations, name).unwrap();
+        for (id, status, entities) in files {
+            let ann = DocAnnotations {
+                status: *status,
+                entities: entities.clone(),
+                ..Default::default()
+            };
+            store.save(doc(id), &ann).unwrap();
+        }
+    };
+    save("amina", &amina());
+    save("badr", &badr());
+    Setup {
+        _dir: dir,
+        root,
+        corpus,
+        annotations,
+    }
+}
+
+/// Exports land in `<folder>/gui-<format>`.
+struct FolderSave(PathBuf);
+impl SavePicker for FolderSave {
+    fn pick_target(&mut self, format: Format) -> Option<PathBuf> {
+        Some(self.0.join(format!("gui-{}", format.name())))
+    }
+}
+
+impl Setup {
+    fn harness(&self) -> Harness<'static, KashifApp> {
+        let backend = FsBackend {
+            annotations_dir: self.annotations.clone(),
+            schema: Schema::builtin(),
+        };
+        let mut model = AppModel::new(Schema::builtin(), Box::new(backend));
+        model.apply(Command::SetAnnotator("amina".into()));
+        model.apply(Command::OpenFolder(self.corpus.clone()));
+        assert_eq!(model.docs.len(), 3);
+        let app = KashifApp::new(model, Box::new(NoPicker))
+            .with_save_picker(Box::new(FolderSave(self.root.clone())));
+        ui_support::harness(app, 1400.0, 900.0)
+    }
+
+    fn kashif(&self, args: &[&str]) -> std::process::Output {
+        let out = Process::new(env!("CARGO_BIN_EXE_kashif"))
+            .args(args)
+            .arg("--corpus")
+            .arg(&self.corpus)
+            .arg("--annotations")
+            .arg(&self.annotations)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "kashif {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+}
+
+fn click(h: &mut Harness<'_, KashifApp>, label: &str) {
+    h.get_by_label(label).click();
+    h.run();
+}
+
+/// Every file under `dir` (or `dir` itself when a file) with its bytes.
+fn files(path: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    if path.is_file() {
+        out.push((PathBuf::new(), std::fs::read(path).unwrap()));
+        return out;
+    }
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(path).unwrap().to_path_buf();
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn export_from_the_gui_writes_the_cli_bytes_in_every_format() {
+    let s = setup();
+    let mut h = s.harness();
+    click(&mut h, "File");
+    click(&mut h, "Export…");
+    for f in Format::ALL {
+        click(&mut h, f.name());
+        let mut cli = vec!["export", "--format", f.name(), "--annotator", "amina"];
+        if f == Format::Conll {
+            h.get_by_label_contains("split clitics").click();
+            h.run();
+            cli.push("--split-clitics");
+        }
+        if f == Format::LabelStudio {
+            // b holds a char outside the BMP: UTF-16 offsets differ there
+            h.get_by_label("offsets in UTF-16 units (JavaScript tools)")
+                .click();
+            h.run();
+            cli.extend(["--offsets", "utf16"]);
+        }
+        click(&mut h, "Export…");
+        let gui_out = s.root.join(format!("gui-{}", f.name()));
+        let cli_out = s.root.join(format!("cli-{}", f.name()));
+        let out = s.kashif(&[&cli[..], &["--out", cli_out.to_str().unwrap()]].concat());
+        let gui = files(&gui_out);
+        assert!(!gui.is_empty(), "{}: the GUI wrote nothing", f.name());
+        assert_eq!(
+            gui,
+            files(&cli_out),
+            "{}: GUI and CLI bytes differ",
+            f.name()
+        );
+        // the same warnings, shown to the user
+        let cli_warnings: Vec<String> = String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .filter_map(|l| l.strip_prefix("warning: ").map(str::to_string))
+            .collect();
+        let outcome = h.state().model.gold.export.clone().unwrap();
+        assert!(outcome.ok, "{}", outcome.summary);
+        assert_eq!(outcome.warnings, cli_warnings, "{}", f.name());
+        if !cli_warnings.is_empty() {
+            h.get_by_label_contains("warning(s): spans this format cannot hold");
+        }
+        // the summary line names two documents: c is not marked done
+        assert!(
+            outcome.summary.starts_with("exported 2 document(s)"),
+            "{}",
+            outcome.summary
+        );
+        assert!(h.query_all_by_label(&outcome.summary).count() >= 1);
+    }
+    // CoNLL cannot hold the nested القاهرة: the user is told
+    let conll = &h.state().model.gold.export;
+    assert!(conll.is_some());
+}
+
+fn start_review(h: &mut Harness<'_, KashifApp>) {
+    click(h, "Mode");
+    click(h, "Review…");
+    click(h, "Compare");
+    assert!(
+        h.state().model.gold.review.is_some(),
+        "{}",
+        h.state().model.message
+    );
+}
+
+#[test]
+fn review_marks_a_hit_a_false_positive_a_miss_and_a_mismatch() {
+    let s = setup();
+    let mut h = s.harness();
+    start_review(&mut h);
+    // the review opened document a
+    assert_eq!(h.state().model.current, Some(0));
+    h.get_by_label("TP PER: أنتوني بلينكين");
+    h.get_by_label("TP LOC: أرمينيا");
+    h.get_by_label("FP MISC: Siyasət");
+    h.get_by_label("ORG as LOC: جامعة القاهرة");
+    h.get_by_label("proposed MISS LOC: واشنطن");
+    h.get_by_label("proposed MISS LOC: القاهرة");
+    let review = h.state().model.gold.review.as_ref().unwrap();
+    let kinds: Vec<(usize, usize, MarkKind)> = review
+        .marks(0)
+        .unwrap()
+        .iter()
+        .map(|m| (m.start, m.end, m.kind))
+        .collect();
+    let at = |n: &str| span(A, n, "X");
+    let q = inner(A, "جامعة القاهرة", "القاهرة", "X");
+    let pos = |s: Span, k| (s.start, s.end, k);
+    assert_eq!(
+        kinds,
+        [
+            pos(at("أنتوني بلينكين"), MarkKind::Hit),
+            pos(at("واشنطن"), MarkKind::Miss),
+            pos(at("جامعة القاهرة"), MarkKind::LabelMismatch),
+            pos(q, MarkKind::Miss),
+            pos(at("Siyasət"), MarkKind::FalsePositive),
+            pos(at("أرمينيا"), MarkKind::Hit),
+        ]
+    );
+    // partial matching: the shorter date in b is a hit there, a miss and a
+    // false positive under strict matching
+    let strict_b: Vec<MarkKind> = review.marks(1).unwrap().iter().map(|m| m.kind).collect();
+    assert!(strict_b.contains(&MarkKind::FalsePositive));
+    click(&mut h, "partial");
+    let review = h.state().model.gold.review.as_ref().unwrap();
+    assert!(
+        review
+            .marks(1)
+            .unwrap()
+            .iter()
+            .all(|m| m.kind == MarkKind::Hit)
+    );
+}
+
+#[test]
+fn review_figures_are_those_of_evaluate_and_of_kashif_eval() {
+    let s = setup();
+    let mut h = s.harness();
+    start_review(&mut h);
+    let report = h.state().model.gold.review.as_ref().unwrap().report.clone();
+    // the library on the same files
+    let c = Corpus::load(&s.corpus).unwrap();
+    let read = |name: &str, id: &str| {
+        let doc = c.documents.iter().find(|d| d.id == id).unwrap();
+        store::read(&s.annotations, name, doc, &Schema::builtin())
+            .unwrap()
+            .unwrap()
+            .annotations
+            .entities
+    };
+    let (ga, pa, gb, pb) = (
+        read("amina", "a"),
+        read("badr", "a"),
+        read("amina", "b"),
+        read("badr", "b"),
+    );
+    let expected = eval::evaluate(&[
+        DocPair {
+            id: "a",
+            gold: &ga,
+            pred: &pa,
+        },
+        DocPair {
+            id: "b",
+            gold: &gb,
+            pred: &pb,
+        },
+    ]);
+    assert_eq!(report, expected);
+    // the CLI's JSON
+    let out = s.kashif(&["eval", "--gold", "amina", "--pred", "badr", "--json"]);
+    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let gui = serde_json::to_value(&report).unwrap();
+    for key in [
+        "documents",
+        "strict",
+        "partial",
+        "per_document",
+        "confusions",
+    ] {
+        assert_eq!(gui[key], cli[key], "{key}");
+    }
+    // the agreement line is `kashif agree`'s (both have a and b marked done)
+    let out = s.kashif(&["agree", "amina", "badr", "--json"]);
+    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let agreement = &h.state().model.gold.review.as_ref().unwrap().agreement;
+    assert_eq!(serde_json::to_value(agreement).unwrap(), cli[0]);
+    // and the table shows them
+    let f3 = kashif::ui::review_ui::f3;
+    for (label, c) in &report.strict.per_label {
+        assert!(
+            h.query_all_by_label(label).count() >= 2,
+            "{label} in both tables"
+        );
+        assert!(h.query_all_by_label(&f3(c.f1())).count() >= 1);
+    }
+    assert!(h.query_all_by_label(&f3(report.strict.micro.f1)).count() >= 1);
+    assert!(
+        h.query_all_by_label(&f3(report.partial.macro_avg.f1))
+            .count()
+            >= 1
+    );
+    // worked out by hand: a has tp 2 (PER, أرمينيا), fp 2 (LOC جامعة
+    // القاهرة, MISC), fn 3 (واشنطن, ORG جامعة القاهرة, القاهرة); b has tp 3,
+    // fp 1 and fn 1 (the shorter date)
+    assert_eq!(
+        (
+            report.strict.total.tp,
+            report.strict.total.fp,
+            report.strict.total.fn_
+        ),
+        (5, 3, 4)
+    );
+    // partial: the shorter date now hits, and the predicted LOC جامعة
+    // القاهرة overlaps gold's nested LOC القاهرة, so it hits that one
+    assert_eq!(
+        (
+            report.partial.total.tp,
+            report.partial.total.fp,
+            report.partial.total.fn_
+        ),
+        (7, 1, 2)
+    );
+}
+
+#[test]
+fn adjudication_with_one_key_per_conflict_writes_the_gold_file() {
+    let s = setup();
+    let mut h = s.harness();
+    click(&mut h, "Mode");
+    click(&mut h, "Adjudicate…");
+    click(&mut h, "Start");
+    let adj = h.state().model.gold.adjudication.as_ref().unwrap();
+    assert_eq!(adj.conflict_count(), 4);
+    // 1: واشنطن (amina only) → keep; 2: ORG جامعة القاهرة + LOC القاهرة
+    // vs LOC جامعة القاهرة → right; 3: Siyasət (badr only) → neither;
+    // 4: the two dates → both
+    for key in [Key::Num1, Key::Num2, Key::Num0, Key::Num3] {
+        h.key_press(key);
+        h.run();
+    }
+    assert_eq!(
+        h.state()
+            .model
+            .gold
+            .adjudication
+            .as_ref()
+            .unwrap()
+            .undecided_count(),
+        0
+    );
+    click(&mut h, "Save 2 document(s) as gold");
+    assert!(
+        h.state()
+            .model
+            .message
+            .starts_with("saved 2 document(s) as gold"),
+        "{}",
+        h.state().model.message
+    );
+    let c = Corpus::load(&s.corpus).unwrap();
+    let gold = |id: &str| {
+        let doc = c.documents.iter().find(|d| d.id == id).unwrap();
+        assert!(store::file_path(&s.annotations, "gold", id).is_file());
+        let ann = store::read(&s.annotations, "gold", doc, &Schema::builtin())
+            .unwrap()
+            .unwrap()
+            .annotations;
+        assert_eq!(ann.status, Status::Done);
+        ann.entities
+            .iter()
+            .map(|s| (s.start, s.end, s.label.clone(), s.text.clone()))
+            .collect::<Vec<_>>()
+    };
+    let t = |s: Span| (s.start, s.end, s.label, s.text);
+    assert_eq!(
+        gold("a"),
+        [
+            t(span(A, "أنتوني بلينكين", "PER")),
+            t(span(A, "واشنطن", "LOC")),
+            t(span(A, "جامعة القاهرة", "LOC")),
+            t(span(A, "أرمينيا", "LOC")),
+        ]
+    );
+    assert_eq!(
+        gold("b"),
+        [
+            t(span(B, "موسكو", "LOC")),
+            t(span(B, "٩ نوفمبر 2020", "DATE")),
+            t(span(B, "نوفمبر 2020", "DATE")),
+            t(span(B, "𝒜", "MISC")),
+            t(inner(B, "وَبِالْعِرَاقِ", "الْعِرَاقِ", "LOC")),
+        ]
+    );
+    // c: badr has no file for it, so it is not in gold
+    assert!(!store::file_path(&s.annotations, "gold", "c").exists());
+}
