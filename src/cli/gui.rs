@@ -20,7 +20,9 @@ use kashif::ui::review::ReviewSource;
 use kashif::ui::save_picker::RfdSavePicker;
 use kashif::ui::{AppModel, KashifApp};
 use kashif::workbench_files;
-use kashif::workflow::{LearningProposer, RulesProposer, Session};
+use kashif::workflow::{
+    Learner, LearningProposer, ModelProposer, Proposer, RulesProposer, Session,
+};
 
 use super::common::Folders;
 
@@ -41,6 +43,12 @@ pub struct GuiArgs {
     /// Window size in points, `WIDTHxHEIGHT` (default 1280x800).
     #[arg(long)]
     pub size: Option<String>,
+    /// CoNLL file (e.g. ANERcorp's train.conll) the model is retrained on,
+    /// with the gold of the documents marked done, in the background after
+    /// each document marked done. Without it marking done teaches only the
+    /// memory of gold names.
+    #[arg(long)]
+    pub train_data: Option<PathBuf>,
     /// Debugging aid (screenshots): open with the shortcut overlay shown.
     #[arg(long, hide = true)]
     pub show_keys: bool,
@@ -68,6 +76,7 @@ struct FsBackend {
     fixture: Option<BTreeMap<String, DocAnnotations>>,
     /// Woken by the session's background threads.
     ctx: Option<egui::Context>,
+    train_data: Option<PathBuf>,
 }
 
 impl FsBackend {
@@ -93,12 +102,25 @@ impl FsBackend {
     }
 }
 
-/// The proposer the workbench runs in the background, which also learns
-/// from documents marked done. The model branch's combined proposer goes in
-/// here (one line: `LearningProposer::new(its adapter)`, or the adapter
-/// itself when it implements both traits).
-fn proposer() -> Arc<LearningProposer<RulesProposer>> {
-    Arc::new(LearningProposer::new(RulesProposer))
+/// The proposer the workbench runs in the background, which is also its
+/// learner: the shipped model with rules, dates, gazetteers and the memory
+/// of gold names (`kashif::propose::proposer`), through the workflow's
+/// adapter. Without a usable model, rules and gazetteers with the memory.
+fn proposer(train_data: Option<PathBuf>) -> (Arc<dyn Proposer>, Arc<dyn Learner>) {
+    match kashif::propose::bundled::load() {
+        Ok(model) => {
+            let p = Arc::new(ModelProposer::new(
+                kashif::propose::proposer::Proposer::new(Arc::new(model)),
+                train_data,
+            ));
+            (p.clone(), p)
+        }
+        Err(e) => {
+            eprintln!("kashif: {e}; proposing with rules and gazetteers only");
+            let p = Arc::new(LearningProposer::new(RulesProposer));
+            (p.clone(), p)
+        }
+    }
 }
 
 impl Backend for FsBackend {
@@ -118,9 +140,9 @@ impl Backend for FsBackend {
             let ctx = ctx.clone();
             session.set_waker(move || ctx.request_repaint());
         }
-        let p = proposer();
-        session.set_proposer(p.clone());
-        session.set_learner(p);
+        let (proposer, learner) = proposer(self.train_data.clone());
+        session.set_proposer(proposer);
+        session.set_learner(learner);
         Ok(session)
     }
 
@@ -236,6 +258,7 @@ pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
         schema: schema.clone(),
         fixture,
         ctx: None,
+        train_data: args.train_data.clone(),
     };
     eframe::run_native(
         "kashif",
