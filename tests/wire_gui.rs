@@ -512,3 +512,35 @@ fn shift_tab_wraps_to_the_last_proposal_and_scrolls_it_into_view() {
             == Some(true)
     );
 }
+
+#[test]
+fn naming_the_annotator_opens_their_session() {
+    let s = setup();
+    let mut model = kashif::ui::AppModel::new(
+        kashif::schema::Schema::builtin(),
+        Box::new(TestBackend {
+            annotations: s.ann.clone(),
+            proposer: proposer(),
+            learner: None,
+        }),
+    );
+    model.apply(kashif::ui::Command::OpenFolder(s.corpus.clone()));
+    assert!(model.session.is_none(), "no annotator yet: read-only");
+    let mut h = ui_support::harness(
+        kashif::ui::KashifApp::new(model, Box::new(ui_support::NoPicker)),
+        1000.0,
+        600.0,
+    );
+    h.get_by_role(egui::accesskit::Role::TextInput).click();
+    h.run();
+    h.get_by_role(egui::accesskit::Role::TextInput)
+        .type_text(ANNOTATOR);
+    h.run();
+    h.get_by_label("Start").click();
+    settle(&mut h);
+    assert_eq!(session(&h).annotator(), ANNOTATOR);
+    key(&mut h, NONE, Key::Tab);
+    key(&mut h, NONE, Key::Enter);
+    assert_disk_equals_shown(&h, &s.ann);
+    assert!(s.ann.join(ANNOTATOR).join("a.ron").exists());
+}
