@@ -6,6 +6,7 @@
 
 pub mod annotation;
 pub mod arabic;
+pub mod bidi;
 pub mod corpus;
 pub mod eval;
 pub mod formats;
