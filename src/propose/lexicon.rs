@@ -159,6 +159,14 @@ impl Lexicon {
         self.triggers.get(stem).copied().unwrap_or(0)
     }
 
+    /// Class id of an entity type (0 = not a type of this lexicon).
+    pub fn class_of(&self, label: &str) -> u8 {
+        self.types
+            .iter()
+            .position(|t| t == label)
+            .map_or(0, |p| p as u8 + 1)
+    }
+
     /// Class of this stem in the external gazetteers (0 = none).
     pub fn gazetteer_class(&self, stem: &str) -> u8 {
         self.gazetteer.get(stem).copied().unwrap_or(0)

@@ -97,6 +97,7 @@ pub fn maintained_gazetteer() -> Vec<(String, String)> {
     let lists = [
         (include_str!("../../assets/gazetteer/loc.txt"), "LOC"),
         (include_str!("../../assets/gazetteer/org.txt"), "ORG"),
+        (include_str!("../../assets/gazetteer/per_names.txt"), "PER"),
     ];
     let mut out = Vec::new();
     for (text, label) in lists {
@@ -223,7 +224,10 @@ fn train_tokens(
         .collect();
 
     let with_gazetteer = |mut lex: Lexicon| {
-        for (form, label) in gazetteer {
+        // Person names only when their group is used: they would only make
+        // the file bigger (and shadow places of the same spelling).
+        let names = cfg.groups.has(Groups::PERSON_NAMES);
+        for (form, label) in gazetteer.iter().filter(|(_, l)| names || l != "PER") {
             let t = Token::new(form);
             lex.add_gazetteer(&t.norm, label);
         }
