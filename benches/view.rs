@@ -5,18 +5,17 @@
 //! the view scrolled and hovered (CPU: egui pass + tessellation), and the
 //! glyph atlas's memory after scrolling the whole article at three zooms.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
+use common::{annotations, article, ms, stats};
 use egui::{Event, Modifiers, MouseWheelUnit, Pos2, RawInput, Rect, vec2};
-use kashif::annotation::{DocAnnotations, Origin, Proposal, Source, Span};
 use kashif::schema::Schema;
 use kashif::ui::fonts::{font_system, install_egui_fonts};
 use kashif::ui::layout::ArticleLayout;
-use kashif::ui::words::word_at;
 use kashif::ui::{ArticleInput, ArticleView};
 
-const TARGET_CHARS: usize = 100_000;
-const ENTITIES: usize = 2_000;
 const WIDTH: f32 = 1000.0;
 const HEIGHT: f32 = 800.0;
 
@@ -27,70 +26,6 @@ thread_local! {
     static NODES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-fn article() -> String {
-    let mut seeds: Vec<_> = std::fs::read_dir("seeds")
-        .expect("run from the repository root (seeds/)")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    seeds.sort();
-    let texts: Vec<String> = seeds
-        .iter()
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .collect();
-    let mut text = String::new();
-    'fill: loop {
-        for t in &texts {
-            text.push_str(t.trim_end());
-            text.push_str("\n\n");
-            if text.chars().count() >= TARGET_CHARS {
-                break 'fill;
-            }
-        }
-    }
-    text.chars().take(TARGET_CHARS).collect()
-}
-
-/// `ENTITIES` one-word entities spread evenly over the text.
-fn annotations(text: &str) -> DocAnnotations {
-    let chars: Vec<char> = text.chars().collect();
-    let labels = ["PER", "LOC", "ORG", "MISC", "DATE"];
-    let step = chars.len() / ENTITIES;
-    let mut ann = DocAnnotations::default();
-    let mut last_end = 0;
-    for k in 0..ENTITIES {
-        let at = (k * step).max(last_end);
-        let Some(i) = (at..chars.len()).find(|&i| word_at(&chars, i).is_some()) else {
-            break;
-        };
-        let Some((s, e)) = word_at(&chars, i) else {
-            break;
-        };
-        last_end = e;
-        let word: String = chars[s..e].iter().collect();
-        let label = labels[k % labels.len()].to_string();
-        if k % 4 == 3 {
-            ann.proposals.push(Proposal {
-                start: s,
-                end: e,
-                label,
-                text: word,
-                confidence: 0.6,
-                source: Source::Model,
-            });
-        } else {
-            ann.entities.push(Span {
-                start: s,
-                end: e,
-                label,
-                origin: Origin::Manual,
-                text: word,
-            });
-        }
-    }
-    ann
-}
-
 fn wheel(dy: f32) -> Event {
     Event::MouseWheel {
         unit: MouseWheelUnit::Point,
@@ -99,16 +34,6 @@ fn wheel(dy: f32) -> Event {
         phase: egui::TouchPhase::Move,
         source: egui::MouseWheelSource::Wheel,
     }
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn stats(mut v: Vec<f64>) -> (f64, f64, f64) {
-    v.sort_by(|a, b| a.total_cmp(b));
-    let p = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
-    (p(0.5), p(0.95), v[v.len() - 1])
 }
 
 fn main() {

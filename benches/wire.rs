@@ -9,87 +9,26 @@
 //! counted). Then: frames that ran while autosave was writing the file,
 //! against frames that did not, to show saving never stalls a frame.
 
+mod common;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::{annotations, article, ms, stats};
 use egui::{Event, Key, Modifiers, Pos2, RawInput, Rect, vec2};
-use kashif::annotation::{DocAnnotations, Origin, Proposal, Source, Span};
+use kashif::annotation::DocAnnotations;
 use kashif::corpus::Corpus;
 use kashif::schema::Schema;
 use kashif::store::Store;
 use kashif::ui::fonts::install_egui_fonts;
 use kashif::ui::model::{Backend, Loaded};
 use kashif::ui::picker::FolderPicker;
-use kashif::ui::words::word_at;
 use kashif::ui::{AppModel, Command, KashifApp};
 use kashif::workflow::{self, Focus, SaveTiming, Session};
 
-const TARGET_CHARS: usize = 100_000;
-const ENTITIES: usize = 2_000;
 const WIDTH: f32 = 1600.0;
 const HEIGHT: f32 = 1000.0;
 const ANNOTATOR: &str = "bench";
-
-fn article() -> String {
-    let mut seeds: Vec<_> = std::fs::read_dir("seeds")
-        .expect("run from the repository root (seeds/)")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    seeds.sort();
-    let texts: Vec<String> = seeds
-        .iter()
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .collect();
-    let mut text = String::new();
-    'fill: loop {
-        for t in &texts {
-            text.push_str(t.trim_end());
-            text.push_str("\n\n");
-            if text.chars().count() >= TARGET_CHARS {
-                break 'fill;
-            }
-        }
-    }
-    text.chars().take(TARGET_CHARS).collect()
-}
-
-/// `ENTITIES` one-word boxes spread evenly, every fourth a proposal.
-fn annotations(text: &str) -> DocAnnotations {
-    let chars: Vec<char> = text.chars().collect();
-    let labels = ["PER", "LOC", "ORG", "MISC", "DATE"];
-    let step = chars.len() / ENTITIES;
-    let mut ann = DocAnnotations::default();
-    let mut last_end = 0;
-    for k in 0..ENTITIES {
-        let at = (k * step).max(last_end);
-        let Some((s, e)) = (at..chars.len()).find_map(|i| word_at(&chars, i)) else {
-            break;
-        };
-        last_end = e;
-        let word: String = chars[s..e].iter().collect();
-        let label = labels[k % labels.len()].to_string();
-        if k % 4 == 3 {
-            ann.proposals.push(Proposal {
-                start: s,
-                end: e,
-                label,
-                text: word,
-                confidence: 0.6,
-                source: Source::Model,
-            });
-        } else {
-            ann.entities.push(Span {
-                start: s,
-                end: e,
-                label,
-                origin: Origin::Manual,
-                text: word,
-            });
-        }
-    }
-    ann
-}
 
 struct Bench {
     annotations: std::path::PathBuf,
@@ -123,16 +62,6 @@ impl FolderPicker for NoPicker {
     fn pick_folder(&mut self) -> Option<std::path::PathBuf> {
         None
     }
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
-fn stats(mut v: Vec<f64>) -> (f64, f64, f64) {
-    v.sort_by(|a, b| a.total_cmp(b));
-    let p = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
-    (p(0.5), p(0.95), v[v.len() - 1])
 }
 
 struct Window {

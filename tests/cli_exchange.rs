@@ -121,6 +121,22 @@ impl Setup {
         out
     }
 
+    /// `kashif export --format <format> <flags> --annotator <annotator> --out <out>`.
+    fn export(&self, format: &str, flags: &[&str], annotator: &str, out: &Path) -> Output {
+        let mut args = vec!["export", "--format", format];
+        args.extend_from_slice(flags);
+        args.extend(["--annotator", annotator, "--out", out.to_str().unwrap()]);
+        self.kashif(&args)
+    }
+
+    /// `kashif import --format <format> <flags> --annotator <annotator> <file>`.
+    fn import(&self, format: &str, flags: &[&str], annotator: &str, file: &Path) -> Output {
+        let mut args = vec!["import", "--format", format];
+        args.extend_from_slice(flags);
+        args.extend(["--annotator", annotator, file.to_str().unwrap()]);
+        self.kashif(&args)
+    }
+
     /// `annotator`'s entities per document id (origin ignored).
     fn entities(&self, annotator: &str) -> Vec<(String, Status, Vec<Entity>)> {
         let c = Corpus::load(&self.corpus).unwrap();
@@ -139,6 +155,14 @@ impl Setup {
                 Some((d.id.clone(), l.annotations.status, e))
             })
             .collect()
+    }
+
+    /// `annotator`'s entities in document `id`.
+    fn entities_in(&self, annotator: &str, id: &str) -> Vec<Entity> {
+        let docs = self.entities(annotator);
+        let doc = docs.into_iter().find(|d| d.0 == id);
+        doc.unwrap_or_else(|| panic!("{annotator} has no file for {id}"))
+            .2
     }
 }
 
@@ -162,44 +186,19 @@ fn every_format_exports_and_imports_back_the_same_entities() {
         ("labelstudio", "ls.json"),
     ] {
         let out = s.root.join(file);
-        let o = s.kashif(&[
-            "export",
-            "--format",
-            format,
-            "--annotator",
-            "amina",
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let o = s.export(format, &[], "amina", &out);
         assert!(o.status.success(), "{format}");
         let back = format!("{format}-back");
-        let o = s.kashif(&[
-            "import",
-            "--format",
-            format,
-            "--annotator",
-            &back,
-            out.to_str().unwrap(),
-        ]);
+        let o = s.import(format, &[], &back, &out);
         assert!(o.status.success(), "{format}");
         assert_eq!(s.entities(&back), want, "{format}");
     }
     // Label Studio with UTF-16 offsets, both ways.
     let out = s.root.join("ls16.json");
     assert!(
-        s.kashif(&[
-            "export",
-            "--format",
-            "labelstudio",
-            "--offsets",
-            "utf16",
-            "--annotator",
-            "amina",
-            "--out",
-            out.to_str().unwrap()
-        ])
-        .status
-        .success()
+        s.export("labelstudio", &["--offsets", "utf16"], "amina", &out)
+            .status
+            .success()
     );
     assert!(
         std::fs::read_to_string(&out)
@@ -208,18 +207,9 @@ fn every_format_exports_and_imports_back_the_same_entities() {
         "𝒜 counts two UTF-16 units (char offset 57)"
     );
     assert!(
-        s.kashif(&[
-            "import",
-            "--format",
-            "labelstudio",
-            "--offsets",
-            "utf16",
-            "--annotator",
-            "ls16",
-            out.to_str().unwrap()
-        ])
-        .status
-        .success()
+        s.import("labelstudio", &["--offsets", "utf16"], "ls16", &out)
+            .status
+            .success()
     );
     assert_eq!(s.entities("ls16"), want);
 }
@@ -228,17 +218,7 @@ fn every_format_exports_and_imports_back_the_same_entities() {
 fn conll_reports_nested_spans_and_puts_the_rest_back() {
     let s = setup();
     let out = s.root.join("gold.conll");
-    let o = s.kashif(&[
-        "export",
-        "--format",
-        "conll",
-        "--split-clitics",
-        "--all",
-        "--annotator",
-        "amina",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = s.export("conll", &["--split-clitics", "--all"], "amina", &out);
     assert!(o.status.success());
     let err = stderr(&o);
     assert!(
@@ -248,14 +228,7 @@ fn conll_reports_nested_spans_and_puts_the_rest_back() {
     let conll = std::fs::read_to_string(&out).unwrap();
     assert!(conll.contains("و O\nأذربيجان B-LOC\n"));
     assert!(conll.contains("وَ O\nبِ O\nالْعِرَاقِ B-LOC\n"));
-    let o = s.kashif(&[
-        "import",
-        "--format",
-        "conll",
-        "--annotator",
-        "back",
-        out.to_str().unwrap(),
-    ]);
+    let o = s.import("conll", &[], "back", &out);
     assert!(o.status.success());
     let nested = |e: &Entity| e.2 == "ORG" && e.3 == "الخارجية";
     let want: Vec<_> = s
@@ -277,41 +250,14 @@ fn import_never_overwrites_without_force_and_adds_texts_only_when_asked() {
     let s = setup();
     let f = s.root.join("x.jsonl");
     std::fs::write(&f, "{\"id\": \"more/extra\", \"text\": \"قالَ أنتوني بلينكين (Antony Blinken) في واشنطن إنّ 𝒜 وَبِالْعِرَاقِ.\\n\", \"label\": [[5, 19, \"PER\"]]}\n").unwrap();
-    let o = s.kashif(&[
-        "import",
-        "--format",
-        "doccano",
-        "--annotator",
-        "amina",
-        f.to_str().unwrap(),
-    ]);
+    let o = s.import("doccano", &[], "amina", &f);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("exists; not overwritten (use --force)"));
-    assert_eq!(
-        s.entities("amina")
-            .iter()
-            .find(|d| d.0 == "more/extra")
-            .unwrap()
-            .2
-            .len(),
-        5
-    );
-    let o = s.kashif(&[
-        "import",
-        "--format",
-        "doccano",
-        "--force",
-        "--annotator",
-        "amina",
-        f.to_str().unwrap(),
-    ]);
+    assert_eq!(s.entities_in("amina", "more/extra").len(), 5);
+    let o = s.import("doccano", &["--force"], "amina", &f);
     assert!(o.status.success());
     assert_eq!(
-        s.entities("amina")
-            .iter()
-            .find(|d| d.0 == "more/extra")
-            .unwrap()
-            .2,
+        s.entities_in("amina", "more/extra"),
         [(5, 19, "PER".to_string(), "أنتوني بلينكين".to_string())]
     );
 
@@ -321,14 +267,7 @@ fn import_never_overwrites_without_force_and_adds_texts_only_when_asked() {
         "{\"text\": \"في بغداد\", \"label\": [[3, 8, \"LOC\"]]}\n",
     )
     .unwrap();
-    let o = s.kashif(&[
-        "import",
-        "--format",
-        "doccano",
-        "--annotator",
-        "nadia",
-        g.to_str().unwrap(),
-    ]);
+    let o = s.import("doccano", &[], "nadia", &g);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("new.jsonl:1: the text is not in the corpus"),
@@ -336,15 +275,7 @@ fn import_never_overwrites_without_force_and_adds_texts_only_when_asked() {
         stderr(&o)
     );
     assert!(!s.corpus.join("new-1.txt").exists());
-    let o = s.kashif(&[
-        "import",
-        "--format",
-        "doccano",
-        "--add-texts",
-        "--annotator",
-        "nadia",
-        g.to_str().unwrap(),
-    ]);
+    let o = s.import("doccano", &["--add-texts"], "nadia", &g);
     assert!(o.status.success());
     assert_eq!(
         std::fs::read_to_string(s.corpus.join("new-1.txt")).unwrap(),
@@ -365,14 +296,7 @@ fn import_never_overwrites_without_force_and_adds_texts_only_when_asked() {
         "{\"text\": \"في بغداد\", \"label\": [[3, 8, \"CITY\"]]}\n",
     )
     .unwrap();
-    let o = s.kashif(&[
-        "import",
-        "--format",
-        "doccano",
-        "--annotator",
-        "nadia",
-        bad.to_str().unwrap(),
-    ]);
+    let o = s.import("doccano", &[], "nadia", &bad);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("bad.jsonl:1: unknown label \"CITY\""),

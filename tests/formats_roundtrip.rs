@@ -32,6 +32,23 @@ fn span(text: &str, needle: &str, nth: usize, label: &str) -> Span {
     }
 }
 
+/// Documents `a` (text `A`) and `sub/b` (text `B`, in a subfolder) with
+/// the given spans: the pair every round trip exports.
+fn two_docs<'a>(a: &'a [Span], b: &'a [Span]) -> [DocSpans<'a>; 2] {
+    [
+        DocSpans {
+            id: "a",
+            text: A,
+            spans: a,
+        },
+        DocSpans {
+            id: "sub/b",
+            text: B,
+            spans: b,
+        },
+    ]
+}
+
 fn sorted(mut v: Vec<Span>) -> Vec<Span> {
     v.sort_by(|a, b| a.key().cmp(&b.key()));
     v
@@ -105,18 +122,7 @@ fn check_same(docs: &[ImportedDoc], a: &[Span], b: &[Span]) {
 #[test]
 fn json_formats_round_trip_in_chars_and_utf16() {
     let (a, b) = (spans_a(), spans_b());
-    let docs = [
-        DocSpans {
-            id: "a",
-            text: A,
-            spans: &a,
-        },
-        DocSpans {
-            id: "sub/b",
-            text: B,
-            spans: &b,
-        },
-    ];
+    let docs = two_docs(&a, &b);
     for format in [Format::Doccano, Format::Spacy, Format::LabelStudio] {
         for offsets in [OffsetUnit::Chars, OffsetUnit::Utf16] {
             let e = formats::export(
@@ -139,18 +145,7 @@ fn json_formats_round_trip_in_chars_and_utf16() {
 #[test]
 fn brat_round_trips_through_files() {
     let (a, b) = (spans_a(), spans_b());
-    let docs = [
-        DocSpans {
-            id: "a",
-            text: A,
-            spans: &a,
-        },
-        DocSpans {
-            id: "sub/b",
-            text: B,
-            spans: &b,
-        },
-    ];
+    let docs = two_docs(&a, &b);
     let e = formats::export(Format::Brat, &docs, ExportOptions::default());
     assert!(e.warnings.is_empty());
     let dir = tempfile::tempdir().unwrap();
@@ -171,18 +166,7 @@ fn brat_round_trips_through_files() {
 #[test]
 fn conll_round_trips_what_iob2_can_hold_and_reports_the_rest() {
     let (a, b) = (spans_a(), spans_b());
-    let docs = [
-        DocSpans {
-            id: "a",
-            text: A,
-            spans: &a,
-        },
-        DocSpans {
-            id: "sub/b",
-            text: B,
-            spans: &b,
-        },
-    ];
+    let docs = two_docs(&a, &b);
     let e = formats::export(
         Format::Conll,
         &docs,
@@ -269,18 +253,7 @@ fn python_slices(format: &str, path: &Path) -> Vec<(String, String, usize, usize
 #[test]
 fn python_slicing_the_exports_finds_the_entity_texts() {
     let (a, b) = (spans_a(), spans_b());
-    let docs = [
-        DocSpans {
-            id: "a",
-            text: A,
-            spans: &a,
-        },
-        DocSpans {
-            id: "sub/b",
-            text: B,
-            spans: &b,
-        },
-    ];
+    let docs = two_docs(&a, &b);
     let mut want: Vec<(String, String, usize, usize, String)> = [("a", &a), ("sub/b", &b)]
         .iter()
         .flat_map(|(id, spans)| {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::{NodeT, Queryable};
-use kashif::annotation::{Origin, Status};
+use kashif::annotation::{DocAnnotations, Origin, Status};
 use kashif::workflow::FocusKind;
 use ui_support::drag_chars;
 use wire_support::*;
@@ -55,14 +55,40 @@ fn open(s: &Setup) -> egui_kittest::Harness<'static, kashif::ui::KashifApp> {
 
 const NONE: Modifiers = Modifiers::NONE;
 
+/// The app's model over `s` with no folder open yet, as `kashif gui` starts.
+fn model(s: &Setup) -> kashif::ui::AppModel {
+    kashif::ui::AppModel::new(
+        kashif::schema::Schema::builtin(),
+        Box::new(TestBackend {
+            annotations: s.ann.clone(),
+            proposer: proposer(),
+            learner: None,
+        }),
+    )
+}
+
+/// A window on `model` (no folder picker).
+fn window(model: kashif::ui::AppModel) -> egui_kittest::Harness<'static, kashif::ui::KashifApp> {
+    ui_support::harness(
+        kashif::ui::KashifApp::new(model, Box::new(ui_support::NoPicker)),
+        1000.0,
+        600.0,
+    )
+}
+
+/// The current document's annotations as the session holds them (and, after
+/// `assert_disk_equals_shown`, as the file holds them).
+fn current<'a>(h: &'a egui_kittest::Harness<'_, kashif::ui::KashifApp>) -> &'a DocAnnotations {
+    session(h)
+        .current_annotations()
+        .expect("a document is open")
+}
+
 #[test]
 fn accept_reject_and_relabel_proposals_by_keys() {
     let s = setup();
     let mut h = open(&s);
-    assert_eq!(
-        session(&h).current_annotations().unwrap().proposals.len(),
-        4
-    );
+    assert_eq!(current(&h).proposals.len(), 4);
     assert_disk_equals_shown(&h, &s.ann);
 
     // Tab focuses the first proposal in reading order: أرمينيا.
@@ -78,7 +104,7 @@ fn accept_reject_and_relabel_proposals_by_keys() {
     );
 
     key(&mut h, NONE, Key::Enter);
-    let ann = session(&h).current_annotations().unwrap();
+    let ann = current(&h);
     assert_eq!(ann.entities.len(), 1);
     assert_eq!(ann.entities[0].text, "أرمينيا");
     assert!(matches!(ann.entities[0].origin, Origin::Accepted(_)));
@@ -91,7 +117,7 @@ fn accept_reject_and_relabel_proposals_by_keys() {
         range_of(A, "أذربيجان").0
     );
     key(&mut h, NONE, Key::X);
-    let ann = session(&h).current_annotations().unwrap();
+    let ann = current(&h);
     assert_eq!(ann.rejected.len(), 1);
     assert!(ann.proposals.iter().all(|p| p.text != "أذربيجان"));
     assert_disk_equals_shown(&h, &s.ann);
@@ -99,14 +125,14 @@ fn accept_reject_and_relabel_proposals_by_keys() {
     // Next is واشنطن (ORG?): the number key 2 accepts it as LOC.
     assert_eq!(session(&h).focus().unwrap().label, "ORG");
     key(&mut h, NONE, Key::Num2);
-    let ann = session(&h).current_annotations().unwrap();
+    let ann = current(&h);
     let w = ann.entities.iter().find(|e| e.text == "واشنطن").unwrap();
     assert_eq!(w.label, "LOC");
     assert_disk_equals_shown(&h, &s.ann);
 
     // Backspace rejects too (الخميس).
     key(&mut h, NONE, Key::Backspace);
-    assert_eq!(session(&h).current_annotations().unwrap().rejected.len(), 2);
+    assert_eq!(current(&h).rejected.len(), 2);
     assert_disk_equals_shown(&h, &s.ann);
 
     // Click the accepted entity's box, then 1 relabels it PER.
@@ -114,7 +140,7 @@ fn accept_reject_and_relabel_proposals_by_keys() {
     settle(&mut h);
     assert_eq!(session(&h).focus().unwrap().kind, FocusKind::Entity);
     key(&mut h, NONE, Key::Num1);
-    let ann = session(&h).current_annotations().unwrap();
+    let ann = current(&h);
     assert!(
         ann.entities
             .iter()
@@ -132,7 +158,7 @@ fn create_by_drag_and_key_then_move_an_edge_and_delete() {
     settle(&mut h);
     assert_eq!(session(&h).selection(), Some((a, b)));
     key(&mut h, NONE, Key::Num4);
-    let ann = session(&h).current_annotations().unwrap();
+    let ann = current(&h);
     let e = ann.entities.iter().find(|e| e.label == "MISC").unwrap();
     assert_eq!((e.start, e.end, e.text.as_str()), (a, b, "إبرام اتفاق"));
     assert_eq!(e.origin, Origin::Manual);
@@ -140,26 +166,17 @@ fn create_by_drag_and_key_then_move_an_edge_and_delete() {
 
     // Shift+Left in Arabic text extends the end by the next word.
     key(&mut h, Modifiers::SHIFT, Key::ArrowLeft);
-    let ann = session(&h).current_annotations().unwrap();
+    let ann = current(&h);
     assert!(ann.entities.iter().any(|e| e.text == "إبرام اتفاق سلام"));
     assert_disk_equals_shown(&h, &s.ann);
     key(&mut h, Modifiers::SHIFT, Key::ArrowRight);
-    assert!(
-        session(&h)
-            .current_annotations()
-            .unwrap()
-            .entities
-            .iter()
-            .any(|e| e.text == "إبرام اتفاق")
-    );
+    assert!(current(&h).entities.iter().any(|e| e.text == "إبرام اتفاق"));
 
     // The palette works like the keys: relabel the focused entity as ORG.
     h.get_by_label("3 ORG").click();
     settle(&mut h);
     assert!(
-        session(&h)
-            .current_annotations()
-            .unwrap()
+        current(&h)
             .entities
             .iter()
             .any(|e| e.text == "إبرام اتفاق" && e.label == "ORG")
@@ -167,13 +184,7 @@ fn create_by_drag_and_key_then_move_an_edge_and_delete() {
     assert_disk_equals_shown(&h, &s.ann);
 
     key(&mut h, NONE, Key::Delete);
-    assert!(
-        session(&h)
-            .current_annotations()
-            .unwrap()
-            .entities
-            .is_empty()
-    );
+    assert!(current(&h).entities.is_empty());
     assert_disk_equals_shown(&h, &s.ann);
 }
 
@@ -184,20 +195,20 @@ fn undo_and_redo_by_keys() {
     key(&mut h, NONE, Key::Tab);
     key(&mut h, NONE, Key::Enter);
     key(&mut h, NONE, Key::Enter);
-    assert_eq!(session(&h).current_annotations().unwrap().entities.len(), 2);
+    assert_eq!(current(&h).entities.len(), 2);
     key(&mut h, Modifiers::COMMAND, Key::Z);
-    assert_eq!(session(&h).current_annotations().unwrap().entities.len(), 1);
+    assert_eq!(current(&h).entities.len(), 1);
     assert_disk_equals_shown(&h, &s.ann);
     key(&mut h, Modifiers::COMMAND, Key::Z);
-    let ann = session(&h).current_annotations().unwrap();
+    let ann = current(&h);
     assert!(ann.entities.is_empty());
     assert_eq!(ann.status, Status::Todo);
     assert_disk_equals_shown(&h, &s.ann);
     key(&mut h, Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
-    assert_eq!(session(&h).current_annotations().unwrap().entities.len(), 1);
+    assert_eq!(current(&h).entities.len(), 1);
     assert_disk_equals_shown(&h, &s.ann);
     key(&mut h, Modifiers::COMMAND, Key::Y);
-    assert_eq!(session(&h).current_annotations().unwrap().entities.len(), 2);
+    assert_eq!(current(&h).entities.len(), 2);
     assert_disk_equals_shown(&h, &s.ann);
 }
 
@@ -212,14 +223,7 @@ fn mark_done_and_move_on_then_navigate() {
     assert_eq!(session(&h).annotations(0).unwrap().status, Status::Done);
     assert_eq!(session(&h).current_document().unwrap().id, "b");
     // The next document's proposals are there (computed in the background).
-    assert!(
-        session(&h)
-            .current_annotations()
-            .unwrap()
-            .proposals
-            .iter()
-            .any(|p| p.text == "واشنطن")
-    );
+    assert!(current(&h).proposals.iter().any(|p| p.text == "واشنطن"));
     assert_disk_equals_shown(&h, &s.ann);
     // The list shows the progress.
     h.get_by_label_contains("1 / 3 done");
@@ -258,13 +262,7 @@ fn a_corrupt_ron_file_opens_read_only_and_stays_byte_identical() {
     assert!(reason.contains("a.ron:1:"), "{reason}");
     h.get_by_label_contains("Read-only:");
     // No proposals for it, and every edit is refused.
-    assert!(
-        session(&h)
-            .current_annotations()
-            .unwrap()
-            .proposals
-            .is_empty()
-    );
+    assert!(current(&h).proposals.is_empty());
     let (a, b) = range_of(A, "أرمينيا");
     drag_chars(&mut h, a, b - 1, NONE);
     settle(&mut h);
@@ -282,13 +280,7 @@ fn a_corrupt_ron_file_opens_read_only_and_stays_byte_identical() {
         "{}",
         h.state().model.message
     );
-    assert!(
-        session(&h)
-            .current_annotations()
-            .unwrap()
-            .entities
-            .is_empty()
-    );
+    assert!(current(&h).entities.is_empty());
     session(&h).flush().unwrap();
     drop(h);
     assert_eq!(std::fs::read(dir.join("a.ron")).unwrap(), bad);
@@ -298,24 +290,13 @@ fn a_corrupt_ron_file_opens_read_only_and_stays_byte_identical() {
 fn a_locked_store_opens_read_only_and_says_why() {
     let s = setup();
     let _holder = workflow_support::open(kashif::corpus::Corpus::load(&s.corpus).unwrap(), &s.ann);
-    let mut model = kashif::ui::AppModel::new(
-        kashif::schema::Schema::builtin(),
-        Box::new(TestBackend {
-            annotations: s.ann.clone(),
-            proposer: proposer(),
-            learner: None,
-        }),
-    );
+    let mut model = model(&s);
     model.apply(kashif::ui::Command::SetAnnotator(ANNOTATOR.into()));
     model.apply(kashif::ui::Command::OpenFolder(s.corpus.clone()));
     assert!(model.session.is_none());
     let e = model.session_error.clone().unwrap();
     assert!(e.contains("another Kashif process"), "{e}");
-    let mut h = ui_support::harness(
-        kashif::ui::KashifApp::new(model, Box::new(ui_support::NoPicker)),
-        1000.0,
-        600.0,
-    );
+    let mut h = window(model);
     h.get_by_label_contains("Read-only: ");
     h.run();
 }
@@ -345,21 +326,15 @@ fn bulk_accept_annotate_all_and_search_from_the_panels() {
     let mut h = open(&s);
     h.get_by_label("accept all LOC (2)").click();
     settle(&mut h);
-    assert_eq!(session(&h).current_annotations().unwrap().entities.len(), 2);
+    assert_eq!(current(&h).entities.len(), 2);
     assert_disk_equals_shown(&h, &s.ann);
     key(&mut h, Modifiers::COMMAND, Key::Z);
-    assert!(
-        session(&h)
-            .current_annotations()
-            .unwrap()
-            .entities
-            .is_empty()
-    );
+    assert!(current(&h).entities.is_empty());
     h.state_mut().work.min_confidence = 0.85;
     settle(&mut h);
     h.get_by_label("accept all ≥ (2)").click();
     settle(&mut h);
-    assert_eq!(session(&h).current_annotations().unwrap().entities.len(), 2);
+    assert_eq!(current(&h).entities.len(), 2);
     assert_disk_equals_shown(&h, &s.ann);
 
     // Annotate every واشنطن in the corpus: the preview counts first.
@@ -412,7 +387,7 @@ fn dragging_an_edge_of_the_focused_entity_resizes_it() {
     let to = ui_support::at(&h, c + 2);
     ui_support::drag(&mut h, grab, to, NONE);
     settle(&mut h);
-    let ann = session(&h).current_annotations().unwrap();
+    let ann = current(&h);
     assert_eq!(ann.entities.len(), 1);
     assert_eq!(ann.entities[0].text, "إبرام اتفاق");
     assert_disk_equals_shown(&h, &s.ann);
@@ -423,15 +398,12 @@ fn dragging_an_edge_of_the_focused_entity_resizes_it() {
     let to = ui_support::at(&h, range_of(A, "من").0);
     ui_support::drag(&mut h, grab, to, NONE);
     settle(&mut h);
-    let ann = session(&h).current_annotations().unwrap();
+    let ann = current(&h);
     assert_eq!(ann.entities[0].text, "من إبرام اتفاق");
     assert_disk_equals_shown(&h, &s.ann);
     // Undo takes the resize back.
     key(&mut h, Modifiers::COMMAND, Key::Z);
-    assert_eq!(
-        session(&h).current_annotations().unwrap().entities[0].text,
-        "إبرام اتفاق"
-    );
+    assert_eq!(current(&h).entities[0].text, "إبرام اتفاق");
 }
 
 #[test]
@@ -461,9 +433,7 @@ fn marking_done_teaches_the_proposer_and_the_status_bar_says_so() {
         .wait_for_learning();
     settle(&mut h);
     h.get_by_label_contains("New proposals ready: 1 gold names remembered");
-    let p = session(&h)
-        .current_annotations()
-        .unwrap()
+    let p = current(&h)
         .proposals
         .iter()
         .find(|p| p.text == "بلينكين")
@@ -516,21 +486,10 @@ fn shift_tab_wraps_to_the_last_proposal_and_scrolls_it_into_view() {
 #[test]
 fn naming_the_annotator_opens_their_session() {
     let s = setup();
-    let mut model = kashif::ui::AppModel::new(
-        kashif::schema::Schema::builtin(),
-        Box::new(TestBackend {
-            annotations: s.ann.clone(),
-            proposer: proposer(),
-            learner: None,
-        }),
-    );
+    let mut model = model(&s);
     model.apply(kashif::ui::Command::OpenFolder(s.corpus.clone()));
     assert!(model.session.is_none(), "no annotator yet: read-only");
-    let mut h = ui_support::harness(
-        kashif::ui::KashifApp::new(model, Box::new(ui_support::NoPicker)),
-        1000.0,
-        600.0,
-    );
+    let mut h = window(model);
     h.get_by_role(egui::accesskit::Role::TextInput).click();
     h.run();
     h.get_by_role(egui::accesskit::Role::TextInput)

@@ -6,6 +6,8 @@
 #[path = "ui_support/mod.rs"]
 mod ui_support;
 mod wire_support;
+#[path = "workflow_support/mod.rs"]
+mod workflow_support;
 
 use std::sync::Arc;
 

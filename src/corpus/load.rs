@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::doc_id;
+
 /// Files larger than this are refused: no article is that long, and a wrong
 /// folder (a data dump) should not freeze the workbench.
 pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
@@ -148,12 +150,7 @@ fn read_document(root: &Path, path: &Path) -> Result<Document, CorpusError> {
             path: path.to_path_buf(),
         });
     }
-    let rel = path.strip_prefix(root).unwrap_or(path).with_extension("");
-    let id = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
+    let id = doc_id(root, path);
     Ok(Document {
         id,
         text,

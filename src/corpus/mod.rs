@@ -1,5 +1,7 @@
 //! The articles being annotated: loading a folder of `.txt` files.
 
+mod id;
 mod load;
 
+pub use id::doc_id;
 pub use load::{Corpus, CorpusError, Document, MAX_FILE_BYTES, decode, text_hash};

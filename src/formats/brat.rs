@@ -8,6 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::corpus::doc_id;
+
 use super::imported::SpanReader;
 use super::overlap::show;
 use super::{
@@ -226,13 +228,7 @@ pub fn ann_files(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
             if path.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "ann") {
-                let rel = path.strip_prefix(dir).unwrap_or(&path).with_extension("");
-                let id = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                out.push((id, path));
+                out.push((doc_id(dir, &path), path));
             }
         }
     }

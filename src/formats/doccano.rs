@@ -11,10 +11,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::imported::SpanReader;
-use super::json::{OffsetWriter, doc_id, jsonl};
-use super::{
-    DocSpans, Exported, FormatError, ImportOptions, ImportedDoc, OffsetUnit, Output, valid_spans,
-};
+use super::json::{doc_id, export_lines, jsonl};
+use super::{DocSpans, Exported, FormatError, ImportOptions, ImportedDoc, OffsetUnit};
 
 #[derive(Serialize)]
 struct Line<'a> {
@@ -26,27 +24,11 @@ struct Line<'a> {
 /// Exports one JSON line per document. Overlaps are kept (doccano holds them
 /// in projects that allow overlapping entities).
 pub fn export(docs: &[DocSpans], offsets: OffsetUnit) -> Exported {
-    let mut out = String::new();
-    let mut warnings = Vec::new();
-    for doc in docs {
-        let w = OffsetWriter::new(doc.text, offsets);
-        let label = valid_spans(doc, &mut warnings)
-            .into_iter()
-            .map(|s| (w.at(s.start), w.at(s.end), s.label.as_str()))
-            .collect();
-        let line = Line {
-            id: doc.id,
-            text: doc.text,
-            label,
-        };
-        // Serialising strings and numbers cannot fail.
-        out.push_str(&serde_json::to_string(&line).unwrap_or_default());
-        out.push('\n');
-    }
-    Exported {
-        output: Output::File(out),
-        warnings,
-    }
+    export_lines(docs, offsets, |doc, label| Line {
+        id: doc.id,
+        text: doc.text,
+        label,
+    })
 }
 
 #[derive(Deserialize)]
@@ -99,6 +81,7 @@ pub fn import(
 mod tests {
     use super::*;
     use crate::annotation::{Origin, Span};
+    use crate::formats::Output;
 
     #[test]
     fn export_writes_char_or_utf16_offsets() {

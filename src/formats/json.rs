@@ -1,13 +1,15 @@
 //! What the JSON formats share: reading JSONL lines and JSON arrays with
-//! positions, document ids, and offsets in the unit a tool wants.
+//! positions, document ids, offsets in the unit a tool wants, and writing
+//! one JSON line per document.
 
 use std::path::Path;
 
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::line_col;
-use super::{FormatError, OffsetUnit};
+use super::{DocSpans, Exported, FormatError, OffsetUnit, Output, valid_spans};
 
 /// Each non-blank line of a JSONL file parsed as `T`, with its line number.
 pub(crate) fn jsonl<T: DeserializeOwned>(
@@ -117,6 +119,32 @@ impl OffsetWriter {
             None => c,
             Some(t) => t.get(c).copied().unwrap_or(c),
         }
+    }
+}
+
+/// One JSON line per document (doccano and spaCy): `line` makes a tool's
+/// record from the document and its valid spans as `(start, end, label)`,
+/// offsets already in `offsets`' unit; invalid spans become warnings.
+pub(crate) fn export_lines<'a, L: Serialize>(
+    docs: &[DocSpans<'a>],
+    offsets: OffsetUnit,
+    line: impl Fn(&DocSpans<'a>, Vec<(usize, usize, &'a str)>) -> L,
+) -> Exported {
+    let mut out = String::new();
+    let mut warnings = Vec::new();
+    for doc in docs {
+        let w = OffsetWriter::new(doc.text, offsets);
+        let spans = valid_spans(doc, &mut warnings)
+            .into_iter()
+            .map(|s| (w.at(s.start), w.at(s.end), s.label.as_str()))
+            .collect();
+        // Serialising strings and numbers cannot fail.
+        out.push_str(&serde_json::to_string(&line(doc, spans)).unwrap_or_default());
+        out.push('\n');
+    }
+    Exported {
+        output: Output::File(out),
+        warnings,
     }
 }
 

@@ -12,10 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::imported::SpanReader;
-use super::json::{OffsetWriter, doc_id, jsonl};
-use super::{
-    DocSpans, Exported, FormatError, ImportOptions, ImportedDoc, OffsetUnit, Output, valid_spans,
-};
+use super::json::{doc_id, export_lines, jsonl};
+use super::{DocSpans, Exported, FormatError, ImportOptions, ImportedDoc, OffsetUnit};
 
 #[derive(Serialize)]
 struct Line<'a> {
@@ -38,30 +36,14 @@ struct Meta<'a> {
 
 /// Exports one JSON line per document.
 pub fn export(docs: &[DocSpans], offsets: OffsetUnit) -> Exported {
-    let mut out = String::new();
-    let mut warnings = Vec::new();
-    for doc in docs {
-        let w = OffsetWriter::new(doc.text, offsets);
-        let spans = valid_spans(doc, &mut warnings)
+    export_lines(docs, offsets, |doc, spans| Line {
+        text: doc.text,
+        spans: spans
             .into_iter()
-            .map(|s| OutSpan {
-                start: w.at(s.start),
-                end: w.at(s.end),
-                label: &s.label,
-            })
-            .collect();
-        let line = Line {
-            text: doc.text,
-            spans,
-            meta: Meta { id: doc.id },
-        };
-        out.push_str(&serde_json::to_string(&line).unwrap_or_default());
-        out.push('\n');
-    }
-    Exported {
-        output: Output::File(out),
-        warnings,
-    }
+            .map(|(start, end, label)| OutSpan { start, end, label })
+            .collect(),
+        meta: Meta { id: doc.id },
+    })
 }
 
 #[derive(Deserialize)]

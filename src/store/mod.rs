@@ -117,13 +117,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) {
         if e.file_type().is_ok_and(|t| t.is_dir()) {
             collect(root, &path, out);
         } else if path.extension().is_some_and(|x| x == "ron") {
-            let rel = path.strip_prefix(root).unwrap_or(&path).with_extension("");
-            let id = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            out.push((id, path));
+            out.push((crate::corpus::doc_id(root, &path), path));
         }
     }
 }

@@ -5,9 +5,10 @@
 use egui::{Color32, Key, RichText, Ui};
 
 use super::adjudicate::Adjudicating;
-use super::article_view::{ArticleInput, ArticleView, ViewEvent, label_color};
+use super::article_view::{ArticleView, label_color};
 use super::direction::egui_display_order;
 use super::gold::{GOLD, GoldCommand};
+use super::gold_ui::{derived_article_ui, not_shown_ui};
 use super::model::{AppModel, Command};
 use crate::annotation::{DocAnnotations, Proposal, Source, Span};
 use crate::eval::Choice;
@@ -128,29 +129,25 @@ pub fn article_ui(
         return;
     };
     let Some(pos) = adj.docs.iter().position(|x| x.index == index) else {
-        ui.centered_and_justified(|ui| {
-            ui.label(format!(
+        not_shown_ui(
+            ui,
+            format!(
                 "{} is not adjudicated: {} and {} do not both have a file for it",
                 d.document.id, adj.a, adj.b
-            ))
-        });
+            ),
+        );
         return;
     };
     let (annotations, schema) = document_view(adj, pos, &model.schema);
-    let input = ArticleInput {
-        doc_id: &d.document.id,
-        text: &d.document.text,
-        annotations: &annotations,
-        schema: &schema,
-        selection: model.selection,
-        focused: None,
-    };
-    let (_, events) = view.ui(ui, &input);
-    for e in events {
-        if let ViewEvent::Selected { start, end } = e {
-            commands.push(Command::Select { start, end });
-        }
-    }
+    derived_article_ui(
+        ui,
+        model,
+        view,
+        &d.document,
+        &annotations,
+        &schema,
+        commands,
+    );
 }
 
 fn reading_ui(ui: &mut Ui, title: &str, color: (u8, u8, u8), spans: &[Span], model: &AppModel) {

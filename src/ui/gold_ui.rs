@@ -4,13 +4,16 @@
 
 use egui::Ui;
 
-use super::article_view::ArticleView;
+use super::article_view::{ArticleInput, ArticleView, ViewEvent};
 use super::export_dialog::ExportDialog;
 use super::gold::{GOLD, GoldCommand, Mode};
 use super::model::{AppModel, Command};
 use super::review::ReviewSource;
 use super::save_picker::{NoSavePicker, SavePicker};
 use super::{adjudicate_ui, review_ui};
+use crate::annotation::DocAnnotations;
+use crate::corpus::Document;
+use crate::schema::Schema;
 
 /// Choosing the two sources of a review.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -290,4 +293,36 @@ fn adjudicate_dialog_ui(
             });
         });
     open && !close
+}
+
+/// The article with annotations review or adjudication derived from the
+/// files: read-only, so a selection is all it reports.
+pub(super) fn derived_article_ui(
+    ui: &mut Ui,
+    model: &AppModel,
+    view: &mut ArticleView,
+    document: &Document,
+    annotations: &DocAnnotations,
+    schema: &Schema,
+    commands: &mut Vec<Command>,
+) {
+    let input = ArticleInput {
+        doc_id: &document.id,
+        text: &document.text,
+        annotations,
+        schema,
+        selection: model.selection,
+        focused: None,
+    };
+    let (_, events) = view.ui(ui, &input);
+    for e in events {
+        if let ViewEvent::Selected { start, end } = e {
+            commands.push(Command::Select { start, end });
+        }
+    }
+}
+
+/// Why the current document has no article in this mode, in its place.
+pub(super) fn not_shown_ui(ui: &mut Ui, why: String) {
+    ui.centered_and_justified(|ui| ui.label(why));
 }

@@ -4,8 +4,9 @@
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
-use super::article_view::{ArticleInput, ArticleView, ViewEvent};
+use super::article_view::ArticleView;
 use super::gold::GoldCommand;
+use super::gold_ui::{derived_article_ui, not_shown_ui};
 use super::model::{AppModel, Command};
 use super::review::{Review, kind_color, kind_name, marks_view};
 use crate::eval::{self, MarkKind, Scores};
@@ -33,31 +34,27 @@ pub fn article_ui(
         return;
     };
     let Some(marks) = review.marks(index) else {
-        ui.centered_and_justified(|ui| {
-            ui.label(format!(
+        not_shown_ui(
+            ui,
+            format!(
                 "{} is not compared: {} has no file for it{}",
                 d.document.id,
                 review.gold.name(),
                 if review.all { "" } else { " marked done" }
-            ))
-        });
+            ),
+        );
         return;
     };
     let (annotations, schema) = marks_view(marks);
-    let input = ArticleInput {
-        doc_id: &d.document.id,
-        text: &d.document.text,
-        annotations: &annotations,
-        schema: &schema,
-        selection: model.selection,
-        focused: None,
-    };
-    let (_, events) = view.ui(ui, &input);
-    for e in events {
-        if let ViewEvent::Selected { start, end } = e {
-            commands.push(Command::Select { start, end });
-        }
-    }
+    derived_article_ui(
+        ui,
+        model,
+        view,
+        &d.document,
+        &annotations,
+        &schema,
+        commands,
+    );
 }
 
 /// Legend, matching choice, table and chart.

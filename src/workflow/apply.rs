@@ -1,6 +1,6 @@
 //! [`Session::apply`]: the one place commands take effect.
 
-use crate::annotation::{Edit, Origin, Span, Status};
+use crate::annotation::{Edit, Origin, Proposal, Span, Status};
 
 use super::bulk::accept_edit;
 use super::command::{Command, Outcome, WorkflowError};
@@ -143,6 +143,18 @@ impl Session {
         Ok((i, s.clone()))
     }
 
+    /// The editable current document, the focus and the proposal it is on
+    /// (accepting and rejecting both act on it).
+    fn focused_proposal(&self) -> Result<(usize, Focus, Proposal), WorkflowError> {
+        let i = self.editable()?;
+        let f = self.focus.clone().ok_or(WorkflowError::NoFocus)?;
+        let p = f
+            .find_proposal(&self.states[i].annotations)
+            .ok_or(WorkflowError::NotAProposal)?
+            .clone();
+        Ok((i, f, p))
+    }
+
     fn step_document(&mut self, forward: bool) -> Result<Outcome, WorkflowError> {
         let n = self.docs.len();
         let next = match (self.current, forward) {
@@ -247,12 +259,7 @@ impl Session {
     }
 
     fn accept_focused(&mut self, label: Option<String>) -> Result<Outcome, WorkflowError> {
-        let i = self.editable()?;
-        let f = self.focus.clone().ok_or(WorkflowError::NoFocus)?;
-        let p = f
-            .find_proposal(&self.states[i].annotations)
-            .ok_or(WorkflowError::NotAProposal)?
-            .clone();
+        let (i, f, p) = self.focused_proposal()?;
         if let Some(l) = &label {
             self.check_label(l)?;
         }
@@ -265,12 +272,7 @@ impl Session {
     }
 
     fn reject_focused(&mut self) -> Result<Outcome, WorkflowError> {
-        let i = self.editable()?;
-        let f = self.focus.clone().ok_or(WorkflowError::NoFocus)?;
-        let p = f
-            .find_proposal(&self.states[i].annotations)
-            .ok_or(WorkflowError::NotAProposal)?
-            .clone();
+        let (i, f, p) = self.focused_proposal()?;
         let edits = self.starting(i, vec![Edit::reject(&p)]);
         let out = self.commit(edits, 1)?;
         self.focus_next_proposal(i, &f, None);

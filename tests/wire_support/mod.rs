@@ -12,19 +12,16 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use kashif::corpus::Corpus;
 use kashif::schema::Schema;
-use kashif::store;
 use kashif::ui::model::{Backend, Loaded};
 use kashif::ui::{AppModel, Command, KashifApp};
-use kashif::workflow::{Learner, Proposer, SaveTiming, Session};
+use kashif::workflow::{Learner, Proposer, Session};
 
 use super::ui_support::NoPicker;
+use super::workflow_support::{self, assert_disk_matches};
 
-pub const ANNOTATOR: &str = "tester";
-
-pub const FAST: SaveTiming = SaveTiming {
-    debounce: std::time::Duration::from_millis(20),
-    retry: std::time::Duration::from_millis(50),
-};
+/// The workflow tests' annotator and autosave timing, so the disk check
+/// reads the files the sessions here write.
+pub use super::workflow_support::{ANNOTATOR, FAST};
 
 /// Opens sessions on the real store in `annotations`, with `proposer`.
 pub struct TestBackend {
@@ -158,22 +155,7 @@ pub fn assert_disk_equals_memory(h: &Harness<'_, KashifApp>, annotations: &Path)
 
 fn check_disk(h: &Harness<'_, KashifApp>, annotations: &Path, all_shown: bool) {
     let s = session(h);
-    s.flush().expect("flush");
-    let schema = Schema::builtin();
-    for (i, doc) in s.documents().iter().enumerate() {
-        let state = s.state(i).unwrap();
-        if state.read_only.is_some() {
-            continue;
-        }
-        match store::read(annotations, ANNOTATOR, doc, &schema).expect("file loads") {
-            Some(loaded) => assert_eq!(
-                loaded.annotations, state.annotations,
-                "{}: disk differs from memory",
-                doc.id
-            ),
-            None => assert_eq!(state.annotations, Default::default(), "{}: no file", doc.id),
-        }
-    }
+    assert_disk_matches(s, annotations);
     if let Some(ann) = s.current_annotations() {
         let mut shown: Vec<String> = h
             .query_all_by_role(Role::Mark)
@@ -209,9 +191,5 @@ fn check_disk(h: &Harness<'_, KashifApp>, annotations: &Path, all_shown: bool) {
 
 /// Char range of the first occurrence of `needle`.
 pub fn range_of(text: &str, needle: &str) -> (usize, usize) {
-    let b = text
-        .find(needle)
-        .unwrap_or_else(|| panic!("{needle:?} not in text"));
-    let s = text[..b].chars().count();
-    (s, s + needle.chars().count())
+    workflow_support::range_of(text, needle, 0)
 }
