@@ -317,7 +317,7 @@ fn the_shortcut_overlay_lists_the_key_table() {
     // F2: guidelines.
     key(&mut h, NONE, Key::F2);
     assert!(h.state().work.show_guidelines);
-    h.get_by_label("Where an entity starts and ends");
+    h.get_by_label_contains("Where an entity starts and ends");
 }
 
 #[test]

@@ -27,6 +27,7 @@ pub struct WorkUi {
     pub show_shortcuts: bool,
     /// The guidelines window (F2) is open.
     pub show_guidelines: bool,
+    guidelines: Option<overlay::GuidelinesView>,
     pub doc_filter: String,
     pub search_query: String,
     pub search_scope: Scope,
@@ -56,6 +57,7 @@ impl WorkUi {
             keymap,
             show_shortcuts: false,
             show_guidelines: false,
+            guidelines: None,
             doc_filter: String::new(),
             search_query: String::new(),
             search_scope: Scope::Document,

@@ -4,6 +4,9 @@
 use egui::{Align2, RichText, Ui};
 
 use super::WorkUi;
+use crate::annotation::DocAnnotations;
+use crate::schema::Schema;
+use crate::ui::{ArticleInput, ArticleView, ViewEvent};
 use crate::workflow::GUIDELINES;
 
 impl WorkUi {
@@ -52,74 +55,134 @@ impl WorkUi {
             return;
         }
         let mut open = true;
+        let shown = self.guidelines.get_or_insert_with(GuidelinesView::new);
         egui::Window::new("Annotation guidelines")
             .open(&mut open)
-            .default_size([520.0, 560.0])
-            .show(ui.ctx(), |ui| {
-                egui::ScrollArea::vertical().show(ui, guidelines_text_ui);
-            });
+            .default_size([560.0, 600.0])
+            .show(ui.ctx(), |ui| shown.ui(ui));
         if !open {
             self.show_guidelines = false;
         }
     }
 }
 
-/// The guidelines (markdown) as headings, bullets and paragraphs. Their
-/// text is English with Arabic examples, so each line reads left to right
-/// with every Arabic run kept whole (egui shapes a run right to left but
-/// has no bidi: wrapping inside a run, or reordering the whole line, would
-/// scramble it).
-pub fn guidelines_text_ui(ui: &mut Ui) {
-    for line in GUIDELINES.lines() {
-        // Arrow glyphs are not in every UI font.
-        let line = line.replace('→', "->").replace("**", "").replace('`', "");
-        let t = line.trim_end();
-        if let Some(h) = t.strip_prefix("# ") {
-            ui.heading(h);
-        } else if let Some(h) = t.strip_prefix("## ").or(t.strip_prefix("### ")) {
-            ui.add_space(4.0);
-            ui.label(RichText::new(h).strong().size(16.0));
-        } else if t.starts_with('|') {
-            if t.contains("---") {
-                continue;
+/// The guidelines laid out like an article (cosmic-text, full bidi), since
+/// they are English sentences with Arabic examples that egui's own labels,
+/// having no bidi, would scramble. Made when first opened.
+pub struct GuidelinesView {
+    view: ArticleView,
+    text: String,
+    schema: Schema,
+    selection: Option<(usize, usize)>,
+}
+
+impl GuidelinesView {
+    fn new() -> GuidelinesView {
+        // A small atlas: the guidelines use few glyphs.
+        let mut view = ArticleView::with_atlas_size(512);
+        view.set_zoom(0.8);
+        GuidelinesView {
+            view,
+            text: guidelines_plain(GUIDELINES),
+            schema: Schema::builtin(),
+            selection: None,
+        }
+    }
+
+    fn ui(&mut self, ui: &mut Ui) {
+        let annotations = DocAnnotations::default();
+        let input = ArticleInput {
+            doc_id: "guidelines",
+            text: &self.text,
+            annotations: &annotations,
+            schema: &self.schema,
+            selection: self.selection,
+            focused: None,
+        };
+        let (_, events) = self.view.ui(ui, &input);
+        for e in events {
+            if let ViewEvent::Selected { start, end } = e {
+                self.selection = Some((start, end));
             }
-            let cells: Vec<&str> = t.trim_matches('|').split('|').map(str::trim).collect();
-            mixed_line_ui(ui, &cells.join("  ·  "));
-        } else if t.is_empty() {
-            ui.add_space(4.0);
-        } else {
-            mixed_line_ui(ui, t);
         }
     }
 }
 
-/// One left-to-right line holding right-to-left runs: the runs in visual
-/// order, Latin text wrapping between words, each Arabic run one unbroken
-/// label.
-pub fn mixed_line_ui(ui: &mut Ui, text: &str) {
-    use unicode_bidi::{BidiInfo, Level};
-    let info = BidiInfo::new(text, Some(Level::ltr()));
-    let Some(para) = info.paragraphs.first() else {
-        return;
-    };
-    let (levels, runs) = info.visual_runs(para, para.range.clone());
-    ui.horizontal_wrapped(|ui| {
-        ui.spacing_mut().item_spacing.x = 0.0;
-        for run in runs {
-            let part = &text[run.clone()];
-            if levels[run.start].is_rtl() {
-                if part.starts_with(' ') {
-                    ui.label(" ");
-                }
-                ui.add(egui::Label::new(part.trim()).wrap_mode(egui::TextWrapMode::Extend));
-                if part.ends_with(' ') {
-                    ui.label(" ");
-                }
-            } else {
-                for word in part.split_inclusive(' ') {
-                    ui.label(word);
-                }
+/// The guidelines' markdown as plain paragraphs, one per line: headings,
+/// list items and table rows (cells joined by ` · `) each start one;
+/// wrapped lines join the paragraph they continue; markup is dropped.
+pub fn guidelines_plain(markdown: &str) -> String {
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in markdown.lines() {
+        let line = line.replace("**", "").replace('`', "").replace('→', "->");
+        let t = line.trim();
+        let item = t.starts_with("- ")
+            || t.split_once(". ")
+                .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        if t.is_empty() {
+            // One empty paragraph between blocks, as a blank line.
+            if paragraphs.last().is_some_and(|p| !p.is_empty()) {
+                paragraphs.push(String::new());
             }
+            open = false;
+        } else if let Some(h) = t.trim_start_matches('#').strip_prefix(' ')
+            && t.starts_with('#')
+        {
+            paragraphs.push(h.to_string());
+            open = false;
+        } else if t.starts_with('|') {
+            if !t.contains("---") {
+                let cells: Vec<&str> = t.trim_matches('|').split('|').map(str::trim).collect();
+                paragraphs.push(cells.join("  ·  "));
+            }
+            open = false;
+        } else if item || !open {
+            let indent = if line.starts_with("   ") && t.starts_with("- ") {
+                "    "
+            } else {
+                ""
+            };
+            let t = t
+                .strip_prefix("- ")
+                .map_or(t.to_string(), |r| format!("• {r}"));
+            paragraphs.push(format!("{indent}{t}"));
+            open = true;
+        } else if let Some(last) = paragraphs.last_mut() {
+            last.push(' ');
+            last.push_str(t);
         }
-    });
+    }
+    while paragraphs.last().is_some_and(|p| p.is_empty()) {
+        paragraphs.pop();
+    }
+    paragraphs.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_becomes_plain_paragraphs() {
+        let md = "# Title\n\nMark every **name**\nand every `date`.\n\n| Key | Label |\n|---|---|\n| 1 | **PER** |\n\n1. **Clitics stay out.** Arabic\n   writes و joined.\n   - `وأذربيجان` → `أذربيجان`\n";
+        assert_eq!(
+            guidelines_plain(md),
+            "Title\n\nMark every name and every date.\n\nKey  ·  Label\n1  ·  PER\n\n1. Clitics stay out. Arabic writes و joined.\n    • وأذربيجان -> أذربيجان"
+        );
+    }
+
+    #[test]
+    fn the_shipped_guidelines_keep_every_arabic_example() {
+        let plain = guidelines_plain(GUIDELINES);
+        for example in [
+            "وأذربيجان",
+            "الولايات المتحدة",
+            "أنتوني بلينكين",
+            "تشرين الثاني (نوفمبر)",
+        ] {
+            assert!(plain.contains(example), "{example}");
+        }
+        assert!(!plain.contains("**") && !plain.contains('`'));
+    }
 }
