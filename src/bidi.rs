@@ -75,7 +75,11 @@ pub fn paragraph_at_is_rtl(text: &str, at: usize) -> bool {
     let byte = text.char_indices().nth(at).map_or(text.len(), |(b, _)| b);
     let start = text[..byte].rfind('\n').map_or(0, |i| i + 1);
     let end = text[byte..].find('\n').map_or(text.len(), |i| byte + i);
-    paragraph_direction(&text[start..end], document_is_rtl(text)).rtl
+    let paragraph = &text[start..end];
+    // Only a paragraph that does not open right to left needs the whole
+    // document's direction: skip that scan in the common case.
+    paragraph.chars().find_map(strong) == Some(true)
+        || paragraph_direction(paragraph, document_is_rtl(text)).rtl
 }
 
 #[cfg(test)]
