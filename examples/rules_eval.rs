@@ -87,20 +87,7 @@ fn main() -> anyhow::Result<()> {
         }
         let toks: Vec<&str> = sent.iter().map(|(t, _)| t.as_str()).collect();
         let words = Words::from_tokens(&toks);
-        let gaz: Vec<Proposal> = Gazetteer::builtin()
-            .find(&words)
-            .into_iter()
-            .map(|m| {
-                words.proposal(
-                    m.first,
-                    m.skip,
-                    m.last,
-                    &m.label,
-                    m.confidence,
-                    kashif::annotation::Source::Gazetteer,
-                )
-            })
-            .collect();
+        let gaz = Gazetteer::builtin().propose_words(&words, kashif::annotation::Source::Gazetteer);
         let rule = rules::propose_words(&words);
         let date = dates::propose_words(&words);
         for (name, props) in [("gazetteer", &gaz), ("rules", &rule), ("dates", &date)] {

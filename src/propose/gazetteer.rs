@@ -250,19 +250,15 @@ impl Gazetteer {
 
     /// Proposals for a document text.
     pub fn propose(&self, text: &str) -> Vec<Proposal> {
-        let words = Words::from_text(text);
-        self.find(&words)
+        self.propose_words(&Words::from_text(text), Source::Gazetteer)
+    }
+
+    /// Proposals over words already split (a text or CoNLL tokens), under
+    /// `source`: the shipped lists, or the memory of annotators' gold.
+    pub fn propose_words(&self, words: &Words, source: Source) -> Vec<Proposal> {
+        self.find(words)
             .into_iter()
-            .map(|m| {
-                words.proposal(
-                    m.first,
-                    m.skip,
-                    m.last,
-                    &m.label,
-                    m.confidence,
-                    Source::Gazetteer,
-                )
-            })
+            .map(|m| words.proposal(m.first, m.skip, m.last, &m.label, m.confidence, source))
             .collect()
     }
 }

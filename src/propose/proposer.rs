@@ -80,16 +80,7 @@ impl Proposer {
     pub fn propose(&self, text: &str) -> Vec<Proposal> {
         let words = Words::from_text(text);
         let mut all = self.model_proposals(text, &words);
-        all.extend(rules::propose_words(&words));
-        all.extend(dates::propose_words(&words));
-        all.extend(gazetteer_proposals(
-            Gazetteer::builtin(),
-            &words,
-            Source::Gazetteer,
-        ));
-        if self.memory_len > 0 {
-            all.extend(gazetteer_proposals(&self.memory, &words, Source::Memory));
-        }
+        all.extend(self.other_proposals(&words));
         resolve(all)
     }
 
@@ -147,13 +138,9 @@ impl Proposer {
     fn other_proposals(&self, words: &Words) -> Vec<Proposal> {
         let mut all = rules::propose_words(words);
         all.extend(dates::propose_words(words));
-        all.extend(gazetteer_proposals(
-            Gazetteer::builtin(),
-            words,
-            Source::Gazetteer,
-        ));
+        all.extend(Gazetteer::builtin().propose_words(words, Source::Gazetteer));
         if self.memory_len > 0 {
-            all.extend(gazetteer_proposals(&self.memory, words, Source::Memory));
+            all.extend(self.memory.propose_words(words, Source::Memory));
         }
         all
     }
@@ -240,13 +227,6 @@ pub(crate) fn sentences(text: &str, words: &Words) -> Vec<std::ops::Range<usize>
         }
     }
     out
-}
-
-fn gazetteer_proposals(g: &Gazetteer, words: &Words, source: Source) -> Vec<Proposal> {
-    g.find(words)
-        .into_iter()
-        .map(|m| words.proposal(m.first, m.skip, m.last, &m.label, m.confidence, source))
-        .collect()
 }
 
 /// Greedy non-overlapping choice (see the module comment).
