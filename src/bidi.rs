@@ -133,6 +133,18 @@ mod tests {
     }
 
     #[test]
+    fn arrow_keys_see_the_direction_the_view_draws() {
+        // An Arabic paragraph opening with a Latin word reads right to left
+        // in an Arabic document; one with no Arabic letter left to right.
+        let t = "CNN قالت إن أرمينيا وأذربيجان\n« أرمينيا » Armenia\nReuters\n\u{200F}BBC";
+        assert!(paragraph_at_is_rtl(t, 5));
+        assert!(paragraph_at_is_rtl(t, 33));
+        assert!(!paragraph_at_is_rtl(t, 52));
+        assert!(paragraph_at_is_rtl(t, t.chars().count()));
+        assert!(paragraph_at_is_rtl("123 ... قال", 1));
+    }
+
+    #[test]
     fn digits_only_paragraph_follows_document() {
         let d = paragraph_direction("2023 - 11", true);
         assert!(d.rtl && d.needs_rlm);

@@ -7,7 +7,8 @@ use super::command::{Command, Outcome, WorkflowError};
 use super::focus::{self, Focus, Items};
 use super::search::{Scope, find, hit};
 use super::session::Session;
-use super::words::{Direction, Edge, paragraph_is_rtl};
+use super::words::{Direction, Edge};
+use crate::bidi::paragraph_at_is_rtl;
 
 impl Session {
     /// Applies one command. On error nothing changed. Background results
@@ -66,7 +67,7 @@ impl Session {
             Command::MoveEdge { edge, direction } => self.move_edge(edge, direction),
             Command::MoveEdgeVisual { edge, side } => {
                 let (i, span) = self.focused_entity()?;
-                let rtl = paragraph_is_rtl(&self.docs[i].text, span.start);
+                let rtl = paragraph_at_is_rtl(&self.docs[i].text, span.start);
                 self.move_edge(edge, side.logical(rtl))
             }
             Command::AcceptAllOfLabel(label) => {

@@ -45,4 +45,4 @@ pub use proposals::{Proposer, fresh_proposals};
 pub use search::{CONTEXT_CHARS, Hit, Scope, find, whole_word_occurrences};
 pub use session::Session;
 pub use undo::UNDO_LIMIT;
-pub use words::{Direction, Edge, Side, WordEdges, paragraph_is_rtl};
+pub use words::{Direction, Edge, Side, WordEdges};

@@ -116,13 +116,6 @@ impl WordEdges {
     }
 }
 
-/// Whether the paragraph holding char `at` reads right to left, exactly as
-/// the view lays it out (see [`crate::bidi`]): arrows then move edges the
-/// way the text is drawn.
-pub fn paragraph_is_rtl(text: &str, at: usize) -> bool {
-    crate::bidi::paragraph_at_is_rtl(text, at)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,17 +163,5 @@ mod tests {
         assert_eq!(Side::Left.logical(false), Direction::Backward);
         assert_eq!(Side::Right.logical(true), Direction::Backward);
         assert_eq!(Side::Right.logical(false), Direction::Forward);
-    }
-
-    #[test]
-    fn paragraph_direction_as_the_view_decides() {
-        // An Arabic paragraph opening with a Latin word reads right to left
-        // in an Arabic document; one with no Arabic letter left to right.
-        let t = "CNN قالت إن أرمينيا وأذربيجان\n« أرمينيا » Armenia\nReuters\n\u{200F}BBC";
-        assert!(paragraph_is_rtl(t, 5));
-        assert!(paragraph_is_rtl(t, 33));
-        assert!(!paragraph_is_rtl(t, 52));
-        assert!(paragraph_is_rtl(t, t.chars().count()));
-        assert!(paragraph_is_rtl("123 ... قال", 1));
     }
 }
