@@ -75,7 +75,7 @@ pub fn tag_conll(
                 t.tags
                     .iter()
                     .map(|&k| {
-                        let tag = model.labels[k].as_str();
+                        let tag = model.tag_name(k);
                         match tag.split_once('-') {
                             Some((_, l)) if !wanted(l) => "O".to_string(),
                             _ => tag.to_string(),

@@ -66,6 +66,10 @@ pub struct TrainArgs {
     /// Subtracted from every token's O score when tagging (more recall).
     #[arg(long, default_value_t = TrainConfig::default().outside_penalty)]
     pub outside_penalty: f32,
+    /// Learn BIOES tags (begin, inside, end, single) instead of IOB2; the
+    /// output is IOB2 either way.
+    #[arg(long)]
+    pub bioes: bool,
     /// Shuffle seed (training is deterministic for a given seed; seeds that
     /// differ only in the lowest bit give the same shuffle).
     #[arg(long, default_value_t = TrainConfig::default().seed)]
@@ -103,7 +107,7 @@ pub fn evaluate(model: &Model, heldout: &[Sentence]) -> (Score, Vec<(f32, usize,
         .map(|&b| (b, 0, 0))
         .collect();
     for (s, t) in heldout.iter().zip(model.tag_document(&sents, true)) {
-        let pred: Vec<&str> = t.tags.iter().map(|&t| model.labels[t].as_str()).collect();
+        let pred: Vec<&str> = t.tags.iter().map(|&t| model.tag_name(t)).collect();
         score.add(&s.tags, &pred);
         let gold = spans(&s.tags);
         for p in spans(&pred) {
@@ -167,6 +171,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         epochs: args.epochs,
         min_count: args.min_count,
         outside_penalty: args.outside_penalty,
+        bioes: args.bioes,
         seed: args.seed,
         algorithm: args.algorithm,
         c2: args.c2,

@@ -12,14 +12,15 @@ use super::lexicon::class_bucket;
 /// document breaks; articles are cut into sentences the same way).
 pub const WINDOW: usize = 10;
 
-/// Class of a tag id: 0 for `O`, else `1 + type index` (tags are `O`, then
-/// `B-X`, `I-X` per type).
-fn class_of_tag(tag: usize) -> usize {
-    if tag == 0 { 0 } else { (tag - 1) / 2 + 1 }
-}
-
-/// Sets `first_pass` and `document` on every token from first-pass tags.
-pub fn annotate(sents: &mut [Vec<Token>], first: &[Vec<usize>], num_types: usize) {
+/// Sets `first_pass` and `document` on every token from first-pass tags;
+/// `classes[tag]` is the entity class of a tag id (0 = `O`, else 1 + type).
+pub fn annotate(
+    sents: &mut [Vec<Token>],
+    first: &[Vec<usize>],
+    classes: &[usize],
+    num_types: usize,
+) {
+    let class_of_tag = |tag: usize| classes.get(tag).copied().unwrap_or(0);
     let nc = num_types + 1;
     // Every stem's occurrences, in sentence order: (sentence, class).
     let mut seen: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
@@ -102,7 +103,7 @@ mod tests {
         ];
         // types: 0 LOC, 1 PER -> tags O=0, B-LOC=1, I-LOC=2, B-PER=3, I-PER=4
         let first = vec![vec![0, 3], vec![0, 0], vec![0]];
-        annotate(&mut sents, &first, 2);
+        annotate(&mut sents, &first, &[0, 1, 1, 2, 2], 2);
         assert_eq!(sents[1][0].document.0, 2, "ألونسو was PER in sentence 0");
         assert_eq!(sents[1][0].first_pass, 1);
         assert_eq!(sents[0][1].document.0, 0, "only O for it in sentence 1");

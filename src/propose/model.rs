@@ -51,8 +51,10 @@ const MAGIC: &[u8; 11] = b"KASHIF-NER\x01";
 /// A trained tagger.
 #[derive(Debug, Clone)]
 pub struct Model {
-    /// Tags: `O` first, then `B-X`, `I-X` per entity type.
+    /// Tags: `O` first, then `B-X`, `I-X` (and `E-X`, `S-X`) per entity type.
     pub labels: Vec<String>,
+    /// `labels` as IOB2 names (see [`Model::tag_name`]).
+    iob2: Vec<String>,
     pub groups: Groups,
     pub lexicon: Lexicon,
     /// `(L + 1) × L`: row `p` for previous tag `p`, row `L` for the start.
@@ -82,27 +84,78 @@ pub struct Tagged {
     pub confidence: Vec<f32>,
 }
 
-/// The tag set for entity types: `O`, then `B-X`, `I-X` for each.
-pub fn label_set(types: &[String]) -> Vec<String> {
+/// The tag set for entity types: `O`, then per type `B-X`, `I-X`, and
+/// with `bioes` also `E-X` (last of several) and `S-X` (single token).
+/// BIOES lets the model learn how names end, not only how they start.
+pub fn label_set(types: &[String], bioes: bool) -> Vec<String> {
     let mut labels = vec!["O".to_string()];
     for t in types {
         labels.push(format!("B-{t}"));
         labels.push(format!("I-{t}"));
+        if bioes {
+            labels.push(format!("E-{t}"));
+            labels.push(format!("S-{t}"));
+        }
     }
     labels
 }
 
-/// IOB2: `I-X` only after `B-X` or `I-X`.
+/// Whether a tag set is BIOES (has `E-`/`S-` tags) rather than IOB2.
+pub(crate) fn is_bioes(labels: &[String]) -> bool {
+    labels
+        .iter()
+        .any(|t| t.starts_with("S-") || t.starts_with("E-"))
+}
+
+/// IOB2 tags of a sentence rewritten as BIOES.
+pub fn iob2_to_bioes(tags: &[String]) -> Vec<String> {
+    let inside_next = |i: usize, x: &str| {
+        tags.get(i + 1)
+            .and_then(|n| n.strip_prefix("I-"))
+            .is_some_and(|y| y == x)
+    };
+    tags.iter()
+        .enumerate()
+        .map(|(i, t)| match t.split_once('-') {
+            Some(("B", x)) if !inside_next(i, x) => format!("S-{x}"),
+            Some(("I", x)) if !inside_next(i, x) => format!("E-{x}"),
+            _ => t.clone(),
+        })
+        .collect()
+}
+
+/// The IOB2 name of a tag (`S-X` → `B-X`, `E-X` → `I-X`): what every
+/// caller outside the model reads.
+fn iob2_name(tag: &str) -> String {
+    match tag.split_once('-') {
+        Some(("S", x)) => format!("B-{x}"),
+        Some(("E", x)) => format!("I-{x}"),
+        _ => tag.to_string(),
+    }
+}
+
+/// Transition mask, `(L + 2) × L`: `allowed[p * L + c]` for previous tag
+/// `p`, row `L` for the start, row `L + 1` for "may end the sentence".
+/// IOB2: `I-X` only after `B-X` or `I-X`. BIOES besides: `I-X`/`E-X` only
+/// after `B-X`/`I-X`, nothing else after them, and no sentence ends on them.
 pub(crate) fn allowed_for(labels: &[String]) -> Vec<bool> {
     let l = labels.len();
-    let mut a = vec![true; (l + 1) * l];
-    for (c, cur) in labels.iter().enumerate() {
-        if let Some(x) = cur.strip_prefix("I-") {
-            for p in 0..=l {
-                let ok = p < l && labels[p].get(2..) == Some(x);
-                a[p * l + c] = ok;
-            }
+    let bioes = is_bioes(labels);
+    let kind = |k: usize| labels[k].split_once('-').map_or(("O", ""), |(a, b)| (a, b));
+    let open = |k: usize| bioes && matches!(kind(k).0, "B" | "I");
+    let mut a = vec![true; (l + 2) * l];
+    for c in 0..l {
+        let (ck, cx) = kind(c);
+        let continues = ck == "I" || ck == "E";
+        for p in 0..=l {
+            let ok = if continues {
+                p < l && matches!(kind(p).0, "B" | "I") && kind(p).1 == cx
+            } else {
+                p == l || !open(p)
+            };
+            a[p * l + c] = ok;
         }
+        a[(l + 1) * l + c] = !open(c);
     }
     a
 }
@@ -130,8 +183,10 @@ impl Model {
             off.push(lab.len() as u32);
         }
         let allowed = allowed_for(&labels);
+        let iob2 = labels.iter().map(|t| iob2_name(t)).collect();
         Model {
             labels,
+            iob2,
             groups,
             lexicon,
             trans,
@@ -149,6 +204,17 @@ impl Model {
     /// Number of features with weights.
     pub fn num_features(&self) -> usize {
         self.index.len()
+    }
+
+    /// The IOB2 name of tag id `k` (`B-X`, `I-X` or `O`), whatever the
+    /// model's own tag set.
+    pub fn tag_name(&self, k: usize) -> &str {
+        self.iob2.get(k).map_or("O", String::as_str)
+    }
+
+    /// Entity class of each tag id: 0 for `O`, else `1 + type index`.
+    pub fn tag_classes(&self) -> Vec<usize> {
+        tag_classes(&self.labels, self.types())
     }
 
     /// Entity types, e.g. `LOC MISC ORG PER`.
@@ -224,7 +290,7 @@ impl Model {
                 .iter()
                 .map(|s| first.tag_tokens(s, false).tags)
                 .collect();
-            super::context::annotate(toks, &tags, self.types().len());
+            super::context::annotate(toks, &tags, &self.tag_classes(), self.types().len());
         }
         toks.iter()
             .map(|s| self.tag_tokens(s, confidence))
@@ -303,7 +369,7 @@ impl Model {
         }
         let n = r.u32()? as usize;
         let lexicon = Lexicon::from_text(&r.str(n)?).map_err(ModelError::Corrupt)?;
-        if label_set(&lexicon.types) != labels {
+        if label_set(&lexicon.types, is_bioes(&labels)) != labels {
             return Err(ModelError::Corrupt(
                 "labels and lexicon types disagree".into(),
             ));
@@ -389,6 +455,18 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Entity class of each tag id of `labels`: 0 for `O`, else `1 + index`
+/// of its type in `types` (0 also for a type `types` lacks).
+pub(crate) fn tag_classes(labels: &[String], types: &[String]) -> Vec<usize> {
+    labels
+        .iter()
+        .map(|t| match t.split_once('-') {
+            Some((_, x)) => types.iter().position(|y| y == x).map_or(0, |i| i + 1),
+            None => 0,
+        })
+        .collect()
+}
+
 /// Best path through `n × l` emission scores under transition scores and
 /// the allowed-transition mask.
 pub(crate) fn viterbi(e: &[f32], trans: &[f32], allowed: &[bool], l: usize) -> Vec<usize> {
@@ -421,9 +499,10 @@ pub(crate) fn viterbi(e: &[f32], trans: &[f32], allowed: &[bool], l: usize) -> V
             back[i * l + c] = arg as u8;
         }
     }
+    let ends = |c: usize| allowed.get((l + 1) * l + c).copied().unwrap_or(true);
     let mut best = 0;
     for c in 1..l {
-        if score[(n - 1) * l + c] > score[(n - 1) * l + best] {
+        if ends(c) && score[(n - 1) * l + c] > score[(n - 1) * l + best] {
             best = c;
         }
     }
@@ -459,6 +538,11 @@ pub(crate) fn marginals(e: &[f32], trans: &[f32], allowed: &[bool], l: usize) ->
     let mut a = vec![f32::NEG_INFINITY; n * l];
     let mut b = vec![0f32; n * l];
     for c in 0..l {
+        if !allowed.get((l + 1) * l + c).copied().unwrap_or(true) {
+            b[(n - 1) * l + c] = f32::NEG_INFINITY;
+        }
+    }
+    for c in 0..l {
         a[c] = e[c] + t(l, c);
     }
     for i in 1..n {
@@ -472,7 +556,7 @@ pub(crate) fn marginals(e: &[f32], trans: &[f32], allowed: &[bool], l: usize) ->
                 log_sum_exp((0..l).map(|c| t(p, c) + e[(i + 1) * l + c] + b[(i + 1) * l + c]));
         }
     }
-    let z = log_sum_exp((0..l).map(|c| a[(n - 1) * l + c]));
+    let z = log_sum_exp((0..l).map(|c| a[(n - 1) * l + c] + b[(n - 1) * l + c]));
     (0..n * l).map(|k| (a[k] + b[k] - z).exp()).collect()
 }
 
@@ -481,7 +565,76 @@ mod tests {
     use super::*;
 
     fn labels() -> Vec<String> {
-        label_set(&["LOC".to_string(), "PER".to_string()])
+        label_set(&["LOC".to_string(), "PER".to_string()], false)
+    }
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn iob2_becomes_bioes_and_reads_back_as_iob2() {
+        let iob = strings(&[
+            "O", "B-PER", "I-PER", "I-PER", "B-LOC", "B-LOC", "I-LOC", "O",
+        ]);
+        let bioes = iob2_to_bioes(&iob);
+        assert_eq!(
+            bioes,
+            strings(&[
+                "O", "B-PER", "I-PER", "E-PER", "S-LOC", "B-LOC", "E-LOC", "O"
+            ])
+        );
+        let back: Vec<String> = bioes.iter().map(|t| iob2_name(t)).collect();
+        assert_eq!(back, iob);
+    }
+
+    #[test]
+    fn bioes_mask_closes_every_name_before_anything_else() {
+        let l = label_set(&["LOC".to_string(), "PER".to_string()], true);
+        assert!(is_bioes(&l) && !is_bioes(&labels()));
+        let a = allowed_for(&l);
+        let n = l.len();
+        let id = |s: &str| l.iter().position(|x| x == s).unwrap();
+        let ok = |p: &str, c: &str| a[id(p) * n + id(c)];
+        assert!(ok("B-LOC", "I-LOC") && ok("B-LOC", "E-LOC") && ok("I-LOC", "E-LOC"));
+        assert!(!ok("B-LOC", "O"), "a B- must be closed by I-/E-");
+        assert!(!ok("I-LOC", "S-PER"));
+        assert!(!ok("O", "E-LOC") && !ok("S-LOC", "I-LOC") && !ok("B-PER", "E-LOC"));
+        assert!(ok("E-LOC", "B-PER") && ok("S-LOC", "S-LOC") && ok("O", "S-PER"));
+        assert!(
+            !a[n * n + id("E-LOC")] && a[n * n + id("S-LOC")],
+            "start row"
+        );
+        let ends = |c: &str| a[(n + 1) * n + id(c)];
+        assert!(ends("O") && ends("E-LOC") && ends("S-PER"));
+        assert!(
+            !ends("B-LOC") && !ends("I-PER"),
+            "no sentence ends inside a name"
+        );
+        // IOB2 may end anywhere
+        let a2 = allowed_for(&labels());
+        assert!(
+            a2[(labels().len() + 1) * labels().len()..]
+                .iter()
+                .all(|&x| x)
+        );
+    }
+
+    #[test]
+    fn viterbi_and_marginals_never_end_inside_a_bioes_name() {
+        let l = label_set(&["LOC".to_string()], true);
+        let n = l.len();
+        let id = |s: &str| l.iter().position(|x| x == s).unwrap();
+        let allowed = allowed_for(&l);
+        let trans = vec![0.0; (n + 1) * n];
+        // one token that prefers B-LOC: it cannot end the sentence open
+        let mut e = vec![0.0; n];
+        e[id("B-LOC")] = 5.0;
+        e[id("S-LOC")] = 1.0;
+        assert_eq!(viterbi(&e, &trans, &allowed, n), vec![id("S-LOC")]);
+        let m = marginals(&e, &trans, &allowed, n);
+        assert!(m[id("B-LOC")] < 1e-6, "{m:?}");
+        assert!((m.iter().sum::<f32>() - 1.0).abs() < 1e-4);
     }
 
     #[test]

@@ -100,11 +100,7 @@ impl Proposer {
             .map(|(s, t)| {
                 let toks: Vec<&str> = s.iter().map(|x| x.as_ref()).collect();
                 let words = Words::from_tokens(&toks);
-                let tags: Vec<&str> = t
-                    .tags
-                    .iter()
-                    .map(|&k| self.model.labels[k].as_str())
-                    .collect();
+                let tags: Vec<&str> = t.tags.iter().map(|&k| self.model.tag_name(k)).collect();
                 let mut all: Vec<Proposal> = spans(&tags)
                     .into_iter()
                     .map(|sp| {
@@ -156,11 +152,7 @@ impl Proposer {
         let tagged = self.model.tag_document(&toks, true);
         let mut out = Vec::new();
         for (range, t) in sents.iter().zip(tagged) {
-            let tags: Vec<&str> = t
-                .tags
-                .iter()
-                .map(|&k| self.model.labels[k].as_str())
-                .collect();
+            let tags: Vec<&str> = t.tags.iter().map(|&k| self.model.tag_name(k)).collect();
             for s in spans(&tags) {
                 let first = range.start + s.start;
                 let last = range.start + s.end - 1;

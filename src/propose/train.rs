@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use super::features::{Groups, SentenceFeatures, Token, extract};
 use super::iob::Sentence;
 use super::lexicon::Lexicon;
-use super::model::{Model, label_set, viterbi};
+use super::model::{Model, iob2_to_bioes, label_set, viterbi};
 
 /// Training settings; the defaults built the shipped model.
 #[derive(Debug, Clone)]
@@ -33,6 +33,8 @@ pub struct TrainConfig {
     pub first_pass_folds: usize,
     /// See [`Model::outside_penalty`].
     pub outside_penalty: f32,
+    /// Learn BIOES tags instead of IOB2 (see [`label_set`]).
+    pub bioes: bool,
 }
 
 impl Default for TrainConfig {
@@ -44,6 +46,7 @@ impl Default for TrainConfig {
             folds: 10,
             seed: 0x6b61_7368_6966,
             outside_penalty: 0.0,
+            bioes: false,
             first_pass_folds: 5,
             algorithm: Algorithm::Perceptron,
             c2: 1.0,
@@ -196,7 +199,7 @@ pub fn train(
         }
     }
     let first = train_tokens(&toks, &data, &types, gazetteer, &plain, |_| {});
-    super::context::annotate(&mut toks, &first_tags, types.len());
+    super::context::annotate(&mut toks, &first_tags, &first.tag_classes(), types.len());
     let mut model = train_tokens(&toks, &data, &types, gazetteer, cfg, progress);
     model.first_pass = Some(Box::new(first));
     Ok(model)
@@ -211,7 +214,7 @@ fn train_tokens(
     cfg: &TrainConfig,
     mut progress: impl FnMut(usize),
 ) -> Model {
-    let labels = label_set(types);
+    let labels = label_set(types, cfg.bioes);
     let l = labels.len();
     let label_id: HashMap<&str, usize> = labels
         .iter()
@@ -220,7 +223,14 @@ fn train_tokens(
         .collect();
     let gold: Vec<Vec<usize>> = data
         .iter()
-        .map(|s| s.tags.iter().map(|t| label_id[t.as_str()]).collect())
+        .map(|s| {
+            let tags = if cfg.bioes {
+                iob2_to_bioes(&s.tags)
+            } else {
+                s.tags.clone()
+            };
+            tags.iter().map(|t| label_id[t.as_str()]).collect()
+        })
         .collect();
 
     let with_gazetteer = |mut lex: Lexicon| {
@@ -466,11 +476,32 @@ mod tests {
         let tags: Vec<&str> = m
             .tag(&["قال", "الرئيس", "جورج", "بوش", "في", "باريس"])
             .into_iter()
-            .map(|t| m.labels[t].as_str())
+            .map(|t| m.tag_name(t))
             .collect();
         assert_eq!(tags, ["O", "O", "B-PER", "I-PER", "O", "B-LOC"]);
         let again = train(&data, &[], &cfg, |_| {}).unwrap();
         assert_eq!(m.to_bytes(), again.to_bytes());
+    }
+
+    #[test]
+    fn bioes_training_tags_in_iob2_and_stores_its_tag_set() {
+        let cfg = TrainConfig {
+            min_count: 1,
+            folds: 2,
+            bioes: true,
+            ..TrainConfig::default()
+        };
+        let m = train(&toy(), &[], &cfg, |_| {}).unwrap();
+        assert!(m.labels.iter().any(|t| t == "S-LOC"));
+        let tags: Vec<&str> = m
+            .tag(&["قال", "الرئيس", "جورج", "بوش", "في", "باريس"])
+            .into_iter()
+            .map(|t| m.tag_name(t))
+            .collect();
+        assert_eq!(tags, ["O", "O", "B-PER", "I-PER", "O", "B-LOC"]);
+        let back = Model::from_bytes(&m.to_bytes()).unwrap();
+        assert_eq!(back.labels, m.labels);
+        assert_eq!(back.to_bytes(), m.to_bytes());
     }
 
     #[test]
