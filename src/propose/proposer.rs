@@ -190,9 +190,18 @@ impl Proposer {
             best.entity_start
         } else if is_name(lex.word_class(&w.norm)) {
             0
-        } else if best.article || w.text.starts_with(['و', 'ف']) {
-            // a conjunction, or a preposition before the article: بالولايات
+        } else if best.article {
+            // a preposition before the article: بالولايات، وبالولايات
             best.entity_start
+        } else if w.text.starts_with(['و', 'ف']) {
+            // only the conjunction: a ب ل ك after it is as likely the name's
+            // own first letter (وباشينيان is و + باشينيان, not و + ب + اشينيان)
+            w.splits
+                .iter()
+                .map(|s| s.entity_start)
+                .filter(|&s| s > 0)
+                .min()
+                .unwrap_or(0)
         } else {
             // a lone ب ل ك before an unknown word is as likely its first letter (بلينكين)
             0
@@ -394,6 +403,23 @@ mod tests {
         let az: Vec<_> = got2.iter().filter(|x| x.text == "أذربيجان").collect();
         assert_eq!(az.len(), 1, "{got2:?}");
         assert_eq!(az[0].source, Source::Memory);
+    }
+
+    #[test]
+    fn a_conjunction_before_an_unknown_name_goes_but_the_next_letter_stays() {
+        let p = Proposer::new(Arc::new(crate::propose::bundled::load().unwrap()));
+        let words = Words::from_text("التقى علييف وباشينيان ووبلينكين");
+        let start_of = |i: usize| words.words[i].start + p.proclitic_skip(&words, i);
+        let text_from = |i: usize| {
+            let w = &words.words[i];
+            w.text
+                .chars()
+                .skip(start_of(i) - w.start)
+                .collect::<String>()
+        };
+        assert_eq!(text_from(2), "باشينيان");
+        assert_eq!(text_from(3), "وبلينكين", "only the first و of two");
+        assert_eq!(text_from(1), "علييف");
     }
 
     #[test]
