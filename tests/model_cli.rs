@@ -67,6 +67,38 @@ fn train_is_repeatable_and_tag_keeps_blank_lines_and_filters_labels() {
     assert_eq!(lines[7], "");
     assert_eq!(lines[2], "جورج O", "PER is filtered out by --labels LOC");
     assert_eq!(lines[9], "لندن B-LOC");
+
+    // --outside-penalty trades precision for recall: a huge one leaves no O
+    let tag_with = |extra: &[&str]| {
+        let mut child = kashif()
+            .args(["tag", "--format", "conll"])
+            .args(extra)
+            .arg("--model")
+            .arg(dir.path().join("a.model"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let plain = tag_with(&[]);
+    assert!(plain.lines().any(|l| l.ends_with(" O")), "{plain}");
+    let eager = tag_with(&["--outside-penalty", "1e6"]);
+    assert!(
+        eager
+            .lines()
+            .filter(|l| !l.is_empty())
+            .all(|l| !l.ends_with(" O")),
+        "{eager}"
+    );
 }
 
 #[test]

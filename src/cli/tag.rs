@@ -33,6 +33,10 @@ pub struct TagArgs {
     /// (more recall, less precision on ANERcorp: see docs/model.md).
     #[arg(long)]
     pub with_rules: bool,
+    /// Subtract this from every token's O score (overrides the model's own
+    /// setting): more recall, less precision.
+    #[arg(long)]
+    pub outside_penalty: Option<f32>,
 }
 
 /// Tags CoNLL `input` into `out`, keeping blank lines; `keep` filters
@@ -100,10 +104,13 @@ pub fn tag_conll(
 
 pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
     let Format::Conll = args.format;
-    let model = match &args.model {
+    let mut model = match &args.model {
         Some(p) => bundled::load_file(p)?,
         None => bundled::load()?,
     };
+    if let Some(p) = args.outside_penalty {
+        model.outside_penalty = p;
+    }
     for l in &args.labels {
         if !model.types().contains(l) && l != "DATE" {
             bail!(

@@ -45,7 +45,8 @@ pub struct TrainArgs {
     /// Add a feature group left out by default (repeatable): gazetteer, rules.
     #[arg(long)]
     pub with: Vec<String>,
-    /// perceptron or crf.
+    /// perceptron, crf (SGD) or lbfgs (CRF by L-BFGS; `--epochs` is then
+    /// the most iterations, ~150 suit ANERcorp).
     #[arg(long, default_value = "perceptron")]
     pub algorithm: Algorithm,
     /// CRF: L2 strength.
@@ -57,9 +58,10 @@ pub struct TrainArgs {
     /// Training runs with different shuffles, weights averaged.
     #[arg(long, default_value_t = TrainConfig::default().ensemble)]
     pub ensemble: usize,
-    /// Scores are divided by this for confidences (marginals).
-    #[arg(long, default_value_t = TrainConfig::default().temperature)]
-    pub temperature: f32,
+    /// Scores are divided by this for confidences (marginals); default 20
+    /// for the perceptron, 1 for the CRF learners.
+    #[arg(long)]
+    pub temperature: Option<f32>,
     /// Weights smaller than this (absolute) are left out of the model file.
     #[arg(long, default_value_t = TrainConfig::default().prune)]
     pub prune: f32,

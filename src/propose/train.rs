@@ -25,8 +25,9 @@ pub struct TrainConfig {
     pub eta0: f64,
     /// Training runs (different shuffles) whose weights are averaged.
     pub ensemble: usize,
-    /// See [`Model::temperature`].
-    pub temperature: f32,
+    /// See [`Model::temperature`]; `None` = what suits the algorithm
+    /// ([`Algorithm::temperature`]).
+    pub temperature: Option<f32>,
     /// Weights this small (in absolute value) are left out of the file.
     pub prune: f32,
     /// Folds for the first-pass tags of the training sentences.
@@ -52,8 +53,7 @@ impl Default for TrainConfig {
             c2: 1.0,
             eta0: 0.1,
             prune: 1e-3,
-            // chosen on the development part (docs/model.md)
-            temperature: 20.0,
+            temperature: None,
             ensemble: 1,
         }
     }
@@ -66,6 +66,20 @@ pub enum Algorithm {
     Perceptron,
     /// Linear-chain CRF, L2-regularised, stochastic gradient descent.
     Crf,
+    /// Linear-chain CRF, L2-regularised, L-BFGS (`epochs` = most iterations).
+    Lbfgs,
+}
+
+impl Algorithm {
+    /// The score divisor that makes the marginals honest confidences: a
+    /// CRF's scores are log-potentials already; a perceptron's are large
+    /// (20 was chosen on the development part, docs/model.md).
+    pub fn temperature(self) -> f32 {
+        match self {
+            Algorithm::Perceptron => 20.0,
+            Algorithm::Crf | Algorithm::Lbfgs => 1.0,
+        }
+    }
 }
 
 impl std::str::FromStr for Algorithm {
@@ -74,7 +88,10 @@ impl std::str::FromStr for Algorithm {
         match s {
             "perceptron" => Ok(Algorithm::Perceptron),
             "crf" => Ok(Algorithm::Crf),
-            _ => Err(format!("unknown algorithm {s:?} (perceptron or crf)")),
+            "lbfgs" => Ok(Algorithm::Lbfgs),
+            _ => Err(format!(
+                "unknown algorithm {s:?} (perceptron, crf or lbfgs)"
+            )),
         }
     }
 }
@@ -348,6 +365,18 @@ fn train_tokens(
                 };
                 super::crf::train(&items, &mut next_order, nf, l, &allowed, &sgd, &mut report)
             }
+            Algorithm::Lbfgs => {
+                let items: Vec<super::crf::Item> = feats
+                    .iter()
+                    .zip(&gold)
+                    .map(|((ids, off), g)| super::crf::Item { ids, off, gold: g })
+                    .collect();
+                let cfg = super::crf::Lbfgs {
+                    max_iterations: cfg.epochs,
+                    c2: cfg.c2,
+                };
+                super::crf::train_lbfgs(&items, nf, l, &allowed, &cfg, &mut report)
+            }
         };
         for (a, b) in w.iter_mut().zip(rw) {
             *a += b / runs as f32;
@@ -370,7 +399,9 @@ fn train_tokens(
     }
     let mut model = Model::from_parts(labels, cfg.groups, full, trans, out);
     model.outside_penalty = cfg.outside_penalty;
-    model.temperature = cfg.temperature;
+    model.temperature = cfg
+        .temperature
+        .unwrap_or_else(|| cfg.algorithm.temperature());
     model
 }
 
@@ -480,6 +511,27 @@ mod tests {
             .collect();
         assert_eq!(tags, ["O", "O", "B-PER", "I-PER", "O", "B-LOC"]);
         let again = train(&data, &[], &cfg, |_| {}).unwrap();
+        assert_eq!(m.to_bytes(), again.to_bytes());
+    }
+
+    #[test]
+    fn lbfgs_training_learns_the_toy_data_repeatably_with_honest_confidences() {
+        let cfg = TrainConfig {
+            min_count: 1,
+            folds: 2,
+            first_pass_folds: 2,
+            algorithm: Algorithm::Lbfgs,
+            epochs: 60,
+            ..TrainConfig::default()
+        };
+        let m = train(&toy(), &[], &cfg, |_| {}).unwrap();
+        assert_eq!(m.temperature, 1.0, "CRF scores are log-potentials");
+        let toks = ["قال", "الرئيس", "جورج", "بوش", "في", "باريس"];
+        let tags: Vec<&str> = m.tag(&toks).into_iter().map(|t| m.tag_name(t)).collect();
+        assert_eq!(tags, ["O", "O", "B-PER", "I-PER", "O", "B-LOC"]);
+        let conf = &m.tag_document(&[toks.to_vec()], true)[0].confidence;
+        assert!(conf.iter().all(|c| (0.5..=1.0).contains(c)), "{conf:?}");
+        let again = train(&toy(), &[], &cfg, |_| {}).unwrap();
         assert_eq!(m.to_bytes(), again.to_bytes());
     }
 
