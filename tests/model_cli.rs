@@ -14,6 +14,28 @@ const TOY: &str = "\
 قال O\nالسيد O\nجورج B-PERS\nفي O\nمصر B-LOC\n\n\
 أعلن O\nاتحاد B-ORG\nالكرة I-ORG\nفي O\nمصر B-LOC\n\n";
 
+/// `kashif tag --format conll --model MODEL EXTRA...` on `input`; its output.
+fn tag(model: &std::path::Path, extra: &[&str], input: &str) -> String {
+    let mut child = kashif()
+        .args(["tag", "--format", "conll"])
+        .args(extra)
+        .arg("--model")
+        .arg(model)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
 #[test]
 fn train_is_repeatable_and_tag_keeps_blank_lines_and_filters_labels() {
     let dir = tempfile::tempdir().unwrap();
@@ -42,23 +64,8 @@ fn train_is_repeatable_and_tag_keeps_blank_lines_and_filters_labels() {
     assert_eq!(models[0], models[1], "same data, same bytes");
 
     let input = "قال x y\nالرئيس\nجورج\nبوش\nفي\nباريس\n\n\nزار\nلندن\n";
-    let mut child = kashif()
-        .args(["tag", "--format", "conll", "--labels", "LOC"])
-        .arg("--model")
-        .arg(dir.path().join("a.model"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let model = dir.path().join("a.model");
+    let text = tag(&model, &["--labels", "LOC"], input);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), input.lines().count(), "{text}");
     assert_eq!(lines[0], "قال O");
@@ -69,29 +76,9 @@ fn train_is_repeatable_and_tag_keeps_blank_lines_and_filters_labels() {
     assert_eq!(lines[9], "لندن B-LOC");
 
     // --outside-penalty trades precision for recall: a huge one leaves no O
-    let tag_with = |extra: &[&str]| {
-        let mut child = kashif()
-            .args(["tag", "--format", "conll"])
-            .args(extra)
-            .arg("--model")
-            .arg(dir.path().join("a.model"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success());
-        String::from_utf8(out.stdout).unwrap()
-    };
-    let plain = tag_with(&[]);
+    let plain = tag(&model, &[], input);
     assert!(plain.lines().any(|l| l.ends_with(" O")), "{plain}");
-    let eager = tag_with(&["--outside-penalty", "1e6"]);
+    let eager = tag(&model, &["--outside-penalty", "1e6"], input);
     assert!(
         eager
             .lines()

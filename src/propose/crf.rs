@@ -400,21 +400,8 @@ mod tests {
 
     #[test]
     fn marginals_are_distributions_and_learning_fits_a_toy_task() {
-        // labels: O=0, B-X=1, I-X=2; feature 0 says "X here", 1 says "O here"
-        let l = 3;
-        let allowed = crate::propose::model::allowed_for(&[
-            "O".to_string(),
-            "B-X".to_string(),
-            "I-X".to_string(),
-        ]);
-        let ids = [1u32, 0, 0, 1];
-        let off = [0usize, 1, 2, 3, 4];
-        let gold = [0usize, 1, 2, 0];
-        let items = [Item {
-            ids: &ids,
-            off: &off,
-            gold: &gold,
-        }];
+        let l = L;
+        let (items, allowed) = toy();
         let mut fb = ForwardBackward::default();
         let w = vec![0.0; 2 * l];
         let tw = vec![0.0; (l + 1) * l];
@@ -430,37 +417,43 @@ mod tests {
             eta0: 0.1,
         };
         let (w, t) = train(&items, &mut |_| vec![0], 2, l, &allowed, &cfg, &mut |_| {});
-        let e: Vec<f32> = [1usize, 0, 0, 1]
-            .iter()
-            .flat_map(|&f| w[f * l..(f + 1) * l].to_vec())
-            .collect();
-        let path = crate::propose::model::viterbi(&e, &t, &allowed, l);
-        assert_eq!(path, gold);
+        assert_eq!(best_path(&w, &t, &allowed), GOLD);
     }
 
-    fn toy() -> (Vec<bool>, [u32; 4], [usize; 5], [usize; 4]) {
+    // labels: O=0, B-X=1, I-X=2; feature 0 says "X here", 1 says "O here"
+    const L: usize = 3;
+    const IDS: [u32; 4] = [1, 0, 0, 1];
+    const OFF: [usize; 5] = [0, 1, 2, 3, 4];
+    const GOLD: [usize; 4] = [0, 1, 2, 0];
+
+    /// The toy sentence and its transition mask.
+    fn toy() -> ([Item<'static>; 1], Vec<bool>) {
         let allowed = crate::propose::model::allowed_for(&[
             "O".to_string(),
             "B-X".to_string(),
             "I-X".to_string(),
         ]);
-        (
-            allowed,
-            [1u32, 0, 0, 1],
-            [0usize, 1, 2, 3, 4],
-            [0usize, 1, 2, 0],
-        )
+        let item = Item {
+            ids: &IDS,
+            off: &OFF,
+            gold: &GOLD,
+        };
+        ([item], allowed)
+    }
+
+    /// The best path of the toy sentence under learned weights.
+    fn best_path(w: &[f32], t: &[f32], allowed: &[bool]) -> Vec<usize> {
+        let e: Vec<f32> = IDS
+            .iter()
+            .flat_map(|&f| w[f as usize * L..(f as usize + 1) * L].to_vec())
+            .collect();
+        crate::propose::model::viterbi(&e, t, allowed, L)
     }
 
     #[test]
     fn the_objective_gradient_matches_finite_differences() {
-        let l = 3;
-        let (allowed, ids, off, gold) = toy();
-        let items = [Item {
-            ids: &ids,
-            off: &off,
-            gold: &gold,
-        }];
+        let l = L;
+        let (items, allowed) = toy();
         let nw = 2 * l;
         let dim = nw + (l + 1) * l;
         // an arbitrary point, transitions included
@@ -485,13 +478,8 @@ mod tests {
 
     #[test]
     fn lbfgs_fits_the_toy_task_and_is_repeatable() {
-        let l = 3;
-        let (allowed, ids, off, gold) = toy();
-        let items = [Item {
-            ids: &ids,
-            off: &off,
-            gold: &gold,
-        }];
+        let l = L;
+        let (items, allowed) = toy();
         let cfg = Lbfgs {
             max_iterations: 50,
             c2: 0.01,
@@ -499,12 +487,7 @@ mod tests {
         let mut iters = 0;
         let (w, t) = train_lbfgs(&items, 2, l, &allowed, &cfg, &mut |i| iters = i);
         assert!(iters > 1);
-        let e: Vec<f32> = [1usize, 0, 0, 1]
-            .iter()
-            .flat_map(|&f| w[f * l..(f + 1) * l].to_vec())
-            .collect();
-        let path = crate::propose::model::viterbi(&e, &t, &allowed, l);
-        assert_eq!(path, gold);
+        assert_eq!(best_path(&w, &t, &allowed), GOLD);
         let again = train_lbfgs(&items, 2, l, &allowed, &cfg, &mut |_| {});
         assert_eq!((w, t), again);
     }
