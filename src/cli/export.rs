@@ -41,7 +41,7 @@ pub struct ExportArgs {
 pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let format = Format::from(args.format);
     let offsets = OffsetUnit::from(args.offsets);
-    if offsets == OffsetUnit::Utf16 && matches!(format, Format::Conll | Format::Brat) {
+    if offsets == OffsetUnit::Utf16 && !format.is_json() {
         anyhow::bail!("--offsets utf16 applies to doccano, spacy and labelstudio only");
     }
     if (args.split_clitics || args.conll_ids) && format != Format::Conll {

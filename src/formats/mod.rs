@@ -78,6 +78,12 @@ impl Format {
         self == Format::Brat
     }
 
+    /// Whether the format is JSON with char offsets, the only kind whose
+    /// offsets can be counted in UTF-16 units instead.
+    pub fn is_json(self) -> bool {
+        matches!(self, Format::Doccano | Format::Spacy | Format::LabelStudio)
+    }
+
     /// The usual extension of the single output file (a save dialog's filter).
     pub fn extension(self) -> &'static str {
         match self {
@@ -100,6 +106,23 @@ pub struct ExportOptions {
     /// JSON formats only: how offsets are counted (UTF-16 for Label Studio
     /// and other JavaScript tools when the text has chars outside the BMP).
     pub offsets: OffsetUnit,
+}
+
+impl ExportOptions {
+    /// The choices as they apply to `format`: those it has no use for are
+    /// dropped (a CoNLL-only choice for a JSON export, UTF-16 for CoNLL).
+    pub fn for_format(format: Format, split_clitics: bool, conll_ids: bool, utf16: bool) -> Self {
+        let conll = format == Format::Conll;
+        ExportOptions {
+            split_clitics: split_clitics && conll,
+            conll_ids: conll_ids && conll,
+            offsets: if utf16 && format.is_json() {
+                OffsetUnit::Utf16
+            } else {
+                OffsetUnit::Chars
+            },
+        }
+    }
 }
 
 /// What an export produced: file contents, and what the format could not hold.
@@ -169,4 +192,25 @@ fn valid_spans<'a>(doc: &DocSpans<'a>, warnings: &mut Vec<Warning>) -> Vec<&'a S
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_a_format_cannot_use_are_dropped() {
+        let all = |f| ExportOptions::for_format(f, true, true, true);
+        let c = all(Format::Conll);
+        assert!(c.split_clitics && c.conll_ids);
+        assert_eq!(c.offsets, OffsetUnit::Chars);
+        for f in [Format::Doccano, Format::Spacy, Format::LabelStudio] {
+            let o = all(f);
+            assert!(!o.split_clitics && !o.conll_ids);
+            assert_eq!(o.offsets, OffsetUnit::Utf16, "{f:?}");
+        }
+        let b = all(Format::Brat);
+        assert!(!b.split_clitics && !b.conll_ids);
+        assert_eq!(b.offsets, OffsetUnit::Chars);
+    }
 }

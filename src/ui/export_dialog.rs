@@ -34,21 +34,18 @@ impl Default for ExportDialog {
 }
 
 impl ExportDialog {
-    /// The request for a picked target.
+    /// The request for a picked target (choices the format has no use for
+    /// are dropped where the request is carried out).
     pub fn request(&self, path: std::path::PathBuf) -> ExportRequest {
         ExportRequest {
             format: self.format,
             annotator: self.annotator.clone(),
             all: self.all,
-            split_clitics: self.split_clitics && self.format == Format::Conll,
-            conll_ids: self.conll_ids && self.format == Format::Conll,
-            utf16: self.utf16 && self.is_json(),
+            split_clitics: self.split_clitics,
+            conll_ids: self.conll_ids,
+            utf16: self.utf16,
             path,
         }
-    }
-
-    fn is_json(&self) -> bool {
-        !matches!(self.format, Format::Conll | Format::Brat)
     }
 
     /// Draws the window; returns false when the user closed it.
@@ -129,7 +126,7 @@ impl ExportDialog {
                         );
                         ui.end_row();
                         ui.label("JSON");
-                        let json = self.is_json();
+                        let json = self.format.is_json();
                         ui.add_enabled(
                             json,
                             egui::Checkbox::new(

@@ -231,17 +231,8 @@ impl AppModel {
                 spans: &a.entities,
             })
             .collect();
-        let conll = req.format == Format::Conll;
-        let json = !conll && !req.format.is_folder();
-        let options = ExportOptions {
-            split_clitics: req.split_clitics && conll,
-            conll_ids: req.conll_ids && conll,
-            offsets: if req.utf16 && json {
-                formats::OffsetUnit::Utf16
-            } else {
-                formats::OffsetUnit::Chars
-            },
-        };
+        let options =
+            ExportOptions::for_format(req.format, req.split_clitics, req.conll_ids, req.utf16);
         let exported = formats::export(req.format, &spans, options);
         warnings.extend(exported.warnings.iter().map(|w| w.to_string()));
         let entities: usize = spans.iter().map(|d| d.spans.len()).sum();
