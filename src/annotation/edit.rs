@@ -255,7 +255,7 @@ mod tests {
     const TEXT: &str = "اقتربت أرمينيا وأذربيجان من اتفاق";
 
     fn span(start: usize, end: usize, label: &str) -> Span {
-        Span::new(start, end, label, Origin::Manual)
+        Span::manual(start, end, label)
     }
 
     fn apply(doc: &mut DocAnnotations, e: Edit) -> Result<Edit, EditError> {

@@ -48,6 +48,12 @@ impl Span {
         }
     }
 
+    /// A hand-made span without its text, as unit tests build them.
+    #[cfg(test)]
+    pub(crate) fn manual(start: usize, end: usize, label: &str) -> Span {
+        Span::new(start, end, label, Origin::Manual)
+    }
+
     /// Two spans are the same entity when range and label agree; origin does
     /// not make a second copy of the same entity.
     pub fn same_entity(&self, other: &Span) -> bool {

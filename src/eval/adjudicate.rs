@@ -99,10 +99,9 @@ pub fn adjudicate(a: &[Span], b: &[Span]) -> Adjudication {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotation::Origin;
 
     fn sp(start: usize, end: usize, label: &str) -> Span {
-        Span::new(start, end, label, Origin::Manual)
+        Span::manual(start, end, label)
     }
 
     #[test]

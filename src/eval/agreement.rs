@@ -160,10 +160,9 @@ pub fn pair_agreement(a: &str, b: &str, docs: &[DocTokens]) -> PairAgreement {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotation::Origin;
 
     fn sp(start: usize, end: usize, label: &str) -> Span {
-        Span::new(start, end, label, Origin::Manual)
+        Span::manual(start, end, label)
     }
 
     #[test]

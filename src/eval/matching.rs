@@ -122,10 +122,9 @@ pub fn match_spans(gold: &[Span], pred: &[Span], mode: Mode) -> DocMatch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotation::Origin;
 
     fn sp(start: usize, end: usize, label: &str) -> Span {
-        Span::new(start, end, label, Origin::Manual)
+        Span::manual(start, end, label)
     }
 
     #[test]

@@ -141,12 +141,11 @@ pub fn evaluate(docs: &[DocPair]) -> Report {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotation::Origin;
 
     fn sp(start: usize, end: usize, label: &str) -> Span {
         Span {
             text: format!("t{start}"),
-            ..Span::new(start, end, label, Origin::Manual)
+            ..Span::manual(start, end, label)
         }
     }
 

@@ -76,10 +76,9 @@ pub fn marks(gold: &[Span], pred: &[Span], mode: Mode) -> Vec<Mark> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotation::Origin;
 
     fn sp(start: usize, end: usize, label: &str) -> Span {
-        Span::new(start, end, label, Origin::Manual)
+        Span::manual(start, end, label)
     }
 
     #[test]

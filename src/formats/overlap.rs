@@ -68,10 +68,9 @@ pub fn outermost<'a>(spans: &[&'a Span]) -> (Vec<&'a Span>, Vec<(&'a Span, &'a S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotation::Origin;
 
     fn sp(start: usize, end: usize, label: &str) -> Span {
-        Span::new(start, end, label, Origin::Manual)
+        Span::manual(start, end, label)
     }
 
     #[test]

@@ -173,16 +173,9 @@ impl Adjudicating {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotation::Origin;
 
     fn sp(start: usize, end: usize, label: &str) -> Span {
-        Span {
-            start,
-            end,
-            label: label.into(),
-            origin: Origin::Manual,
-            text: String::new(),
-        }
+        Span::manual(start, end, label)
     }
 
     fn doc(index: usize, a: &[Span], b: &[Span]) -> AdjDoc {

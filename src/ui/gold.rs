@@ -297,7 +297,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::annotation::{Origin, Span};
+    use crate::annotation::Span;
     use crate::formats::Exported;
     use crate::schema::Schema;
     use crate::ui::model::{Backend, Command, DocEntry, Loaded};
@@ -361,13 +361,7 @@ mod tests {
     }
 
     fn sp(start: usize, end: usize, label: &str) -> Span {
-        Span {
-            start,
-            end,
-            label: label.into(),
-            origin: Origin::Manual,
-            text: String::new(),
-        }
+        Span::manual(start, end, label)
     }
 
     fn model(saved: Saved) -> AppModel {

@@ -291,11 +291,8 @@ mod tests {
 
     fn sp(start: usize, end: usize, label: &str) -> Span {
         Span {
-            start,
-            end,
-            label: label.into(),
-            origin: Origin::Manual,
             text: format!("t{start}"),
+            ..Span::manual(start, end, label)
         }
     }
 
