@@ -230,24 +230,18 @@ pub fn extract(toks: &[Token], lex: &Lexicon, groups: Groups, out: &mut Sentence
     out.offsets.clear();
     out.offsets.push(0);
     let n = toks.len();
-    let norm = |j: isize| -> &str {
+    // A field of token `j`, or the sentence-boundary marker beyond the ends.
+    let at = |j: isize, field: fn(&Token) -> &str| -> &str {
         if j < 0 {
             BOS
         } else if j as usize >= n {
             EOS
         } else {
-            &toks[j as usize].norm
+            field(&toks[j as usize])
         }
     };
-    let stem = |j: isize| -> &str {
-        if j < 0 {
-            BOS
-        } else if j as usize >= n {
-            EOS
-        } else {
-            &toks[j as usize].stem
-        }
-    };
+    let norm = |j: isize| at(j, |t| &t.norm);
+    let stem = |j: isize| at(j, |t| &t.stem);
     let phrases = if groups.has(Groups::PHRASE) {
         lex.match_phrases(toks)
     } else {
