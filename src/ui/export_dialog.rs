@@ -3,34 +3,15 @@
 
 use egui::{Color32, Context, RichText};
 
-use super::gold::{ExportRequest, GOLD, GoldCommand};
+use super::gold::{ExportChoices, ExportRequest, GOLD, GoldCommand};
 use super::model::{AppModel, Command};
 use super::save_picker::SavePicker;
 use crate::formats::Format;
 
-/// The export window's choices.
-#[derive(Debug, Clone, PartialEq)]
+/// The export window: the choices it keeps between openings.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ExportDialog {
-    pub format: Format,
-    /// Empty until the annotators are known.
-    pub annotator: String,
-    pub all: bool,
-    pub split_clitics: bool,
-    pub conll_ids: bool,
-    pub utf16: bool,
-}
-
-impl Default for ExportDialog {
-    fn default() -> Self {
-        ExportDialog {
-            format: Format::Conll,
-            annotator: String::new(),
-            all: false,
-            split_clitics: false,
-            conll_ids: false,
-            utf16: false,
-        }
-    }
+    pub choices: ExportChoices,
 }
 
 impl ExportDialog {
@@ -38,12 +19,7 @@ impl ExportDialog {
     /// are dropped where the request is carried out).
     pub fn request(&self, path: std::path::PathBuf) -> ExportRequest {
         ExportRequest {
-            format: self.format,
-            annotator: self.annotator.clone(),
-            all: self.all,
-            split_clitics: self.split_clitics,
-            conll_ids: self.conll_ids,
-            utf16: self.utf16,
+            choices: self.choices.clone(),
             path,
         }
     }
@@ -57,7 +33,7 @@ impl ExportDialog {
         commands: &mut Vec<Command>,
     ) -> bool {
         let known = &model.gold.annotators;
-        if self.annotator.is_empty() || !known.contains(&self.annotator) {
+        if self.choices.annotator.is_empty() || !known.contains(&self.choices.annotator) {
             let pick = known
                 .iter()
                 .find(|a| a.as_str() == GOLD)
@@ -68,7 +44,7 @@ impl ExportDialog {
                 })
                 .or(known.first());
             if let Some(a) = pick {
-                self.annotator = a.clone();
+                self.choices.annotator = a.clone();
             }
         }
         let mut open = true;
@@ -87,10 +63,14 @@ impl ExportDialog {
                             ui.label("no annotator has files yet");
                         } else {
                             egui::ComboBox::from_id_salt("export-annotator")
-                                .selected_text(&self.annotator)
+                                .selected_text(&self.choices.annotator)
                                 .show_ui(ui, |ui| {
                                     for a in known {
-                                        ui.selectable_value(&mut self.annotator, a.clone(), a);
+                                        ui.selectable_value(
+                                            &mut self.choices.annotator,
+                                            a.clone(),
+                                            a,
+                                        );
                                     }
                                 })
                                 .response
@@ -100,44 +80,47 @@ impl ExportDialog {
                         ui.label("Format");
                         ui.horizontal_wrapped(|ui| {
                             for f in Format::ALL {
-                                ui.radio_value(&mut self.format, f, f.name());
+                                ui.radio_value(&mut self.choices.format, f, f.name());
                             }
                         });
                         ui.end_row();
                         ui.label("Documents");
-                        ui.checkbox(&mut self.all, "all annotated (not only those marked done)");
+                        ui.checkbox(
+                            &mut self.choices.all,
+                            "all annotated (not only those marked done)",
+                        );
                         ui.end_row();
                         ui.label("CoNLL");
                         ui.add_enabled(
-                            self.format == Format::Conll,
+                            self.choices.format == Format::Conll,
                             egui::Checkbox::new(
-                                &mut self.split_clitics,
+                                &mut self.choices.split_clitics,
                                 "split clitics (conjunctions, prepositions on their own lines)",
                             ),
                         );
                         ui.end_row();
                         ui.label("");
                         ui.add_enabled(
-                            self.format == Format::Conll,
+                            self.choices.format == Format::Conll,
                             egui::Checkbox::new(
-                                &mut self.conll_ids,
+                                &mut self.choices.conll_ids,
                                 "# id = lines (so an import restores the ids)",
                             ),
                         );
                         ui.end_row();
                         ui.label("JSON");
-                        let json = self.format.is_json();
+                        let json = self.choices.format.is_json();
                         ui.add_enabled(
                             json,
                             egui::Checkbox::new(
-                                &mut self.utf16,
+                                &mut self.choices.utf16,
                                 "offsets in UTF-16 units (JavaScript tools)",
                             ),
                         );
                         ui.end_row();
                     });
                 ui.label(
-                    RichText::new(if self.format.is_folder() {
+                    RichText::new(if self.choices.format.is_folder() {
                         "brat writes a folder: one .txt and one .ann per document"
                     } else {
                         "offsets are chars, as Python slices strings, unless UTF-16 is ticked"
@@ -146,9 +129,9 @@ impl ExportDialog {
                     .weak(),
                 );
                 ui.horizontal(|ui| {
-                    let can = !self.annotator.is_empty();
+                    let can = !self.choices.annotator.is_empty();
                     if ui.add_enabled(can, egui::Button::new("Export…")).clicked()
-                        && let Some(path) = picker.pick_target(self.format)
+                        && let Some(path) = picker.pick_target(self.choices.format)
                     {
                         commands.push(Command::Gold(GoldCommand::Export(self.request(path))));
                     }

@@ -33,10 +33,11 @@ pub struct AnnotatorFiles {
     pub problems: Vec<String>,
 }
 
-/// An export the user asked for, with the target already picked.
+/// What to export: whose documents, which ones, in which format.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ExportRequest {
+pub struct ExportChoices {
     pub format: Format,
+    /// Empty until the annotators are known.
     pub annotator: String,
     /// Every annotated document, not only those marked done.
     pub all: bool,
@@ -46,6 +47,25 @@ pub struct ExportRequest {
     pub conll_ids: bool,
     /// JSON formats only: offsets in UTF-16 code units.
     pub utf16: bool,
+}
+
+impl Default for ExportChoices {
+    fn default() -> Self {
+        ExportChoices {
+            format: Format::Conll,
+            annotator: String::new(),
+            all: false,
+            split_clitics: false,
+            conll_ids: false,
+            utf16: false,
+        }
+    }
+}
+
+/// An export the user asked for, with the target already picked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportRequest {
+    pub choices: ExportChoices,
     pub path: PathBuf,
 }
 
@@ -188,7 +208,8 @@ impl AppModel {
     }
 
     /// Exports with the same library functions as `kashif export`.
-    fn export(&mut self, req: &ExportRequest) -> ExportOutcome {
+    fn export(&mut self, request: &ExportRequest) -> ExportOutcome {
+        let req = &request.choices;
         let (backend, docs) = self.backend_and_docs();
         let refs: Vec<&Document> = docs.iter().map(|d| &d.document).collect();
         let files = match backend.read_annotator(&req.annotator, &refs) {
@@ -236,14 +257,14 @@ impl AppModel {
         let exported = formats::export(req.format, &spans, options);
         warnings.extend(exported.warnings.iter().map(|w| w.to_string()));
         let entities: usize = spans.iter().map(|d| d.spans.len()).sum();
-        match backend.write_export(&req.path, &exported) {
+        match backend.write_export(&request.path, &exported) {
             Ok(n) => ExportOutcome {
                 ok: true,
                 summary: format!(
                     "exported {} document(s), {entities} entities, as {} to {} ({n} file(s)); {} warning(s)",
                     spans.len(),
                     req.format.name(),
-                    req.path.display(),
+                    request.path.display(),
                     exported.warnings.len()
                 ),
                 warnings,
@@ -394,12 +415,12 @@ mod tests {
     fn export_of_nothing_done_says_so() {
         let mut m = model(Saved::default());
         let req = |all| ExportRequest {
-            format: Format::Spacy,
-            annotator: "x".into(),
-            all,
-            split_clitics: false,
-            conll_ids: false,
-            utf16: false,
+            choices: ExportChoices {
+                format: Format::Spacy,
+                annotator: "x".into(),
+                all,
+                ..ExportChoices::default()
+            },
             path: PathBuf::from("out.jsonl"),
         };
         m.apply(Command::Gold(GoldCommand::Export(req(false))));
