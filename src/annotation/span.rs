@@ -54,6 +54,15 @@ impl Span {
         Span::new(start, end, label, Origin::Manual)
     }
 
+    /// A hand-made span with the text it covers, for tests whose code reads it.
+    #[cfg(test)]
+    pub(crate) fn manual_with_text(start: usize, end: usize, label: &str, text: &str) -> Span {
+        Span {
+            text: text.into(),
+            ..Span::manual(start, end, label)
+        }
+    }
+
     /// Two spans are the same entity when range and label agree; origin does
     /// not make a second copy of the same entity.
     pub fn same_entity(&self, other: &Span) -> bool {

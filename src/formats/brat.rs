@@ -239,16 +239,10 @@ pub fn ann_files(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotation::{Origin, Span};
+    use crate::annotation::Span;
 
     fn sp(start: usize, end: usize, label: &str, text: &str) -> Span {
-        Span {
-            start,
-            end,
-            label: label.into(),
-            origin: Origin::Manual,
-            text: text.into(),
-        }
+        Span::manual_with_text(start, end, label, text)
     }
 
     #[test]

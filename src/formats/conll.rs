@@ -441,18 +441,11 @@ impl DocBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotation::Origin;
 
     fn span(text: &str, needle: &str, label: &str) -> Span {
         let b = text.find(needle).unwrap();
         let start = text[..b].chars().count();
-        Span {
-            start,
-            end: start + needle.chars().count(),
-            label: label.into(),
-            origin: Origin::Manual,
-            text: needle.into(),
-        }
+        Span::manual_with_text(start, start + needle.chars().count(), label, needle)
     }
 
     fn body(e: &Exported) -> &str {

@@ -80,19 +80,13 @@ pub fn import(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotation::{Origin, Span};
+    use crate::annotation::Span;
     use crate::formats::Output;
 
     #[test]
     fn export_writes_char_or_utf16_offsets() {
         let text = "𝒜 بغداد";
-        let spans = [Span {
-            start: 2,
-            end: 7,
-            label: "LOC".into(),
-            origin: Origin::Manual,
-            text: "بغداد".into(),
-        }];
+        let spans = [Span::manual_with_text(2, 7, "LOC", "بغداد")];
         let docs = [DocSpans {
             id: "d",
             text,

@@ -41,18 +41,11 @@ pub fn sentences_of(text: &str, entities: &[Span]) -> Vec<Sentence> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotation::Origin;
 
     #[test]
     fn entities_become_iob2_on_whole_tokens_per_sentence() {
         let text = "زار الرئيس وأذربيجان أمس.\nثم عاد إلى الولايات المتحدة";
-        let span = |start, end, label: &str, t: &str| Span {
-            start,
-            end,
-            label: label.into(),
-            origin: Origin::Manual,
-            text: t.into(),
-        };
+        let span = Span::manual_with_text;
         // أذربيجان starts after و (char 12); الولايات المتحدة
         let az = text.find("أذربيجان").unwrap();
         let az = text[..az].chars().count();

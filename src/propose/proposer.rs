@@ -304,7 +304,7 @@ pub fn retrain_in_background(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotation::{Origin, Rejected, Span};
+    use crate::annotation::{Rejected, Span};
 
     fn prop(start: usize, end: usize, label: &str, confidence: f32, source: Source) -> Proposal {
         Proposal {
@@ -345,13 +345,7 @@ mod tests {
     #[test]
     fn fresh_skips_entities_rejections_and_known_proposals() {
         let ann = DocAnnotations {
-            entities: vec![Span {
-                start: 0,
-                end: 4,
-                label: "PER".into(),
-                origin: Origin::Manual,
-                text: "abcd".into(),
-            }],
+            entities: vec![Span::manual_with_text(0, 4, "PER", "abcd")],
             rejected: vec![Rejected {
                 start: 10,
                 end: 12,

@@ -85,13 +85,7 @@ impl Session {
                     });
                 edits.push(match pending {
                     Some(p) => Edit::accept(p, Some(label)),
-                    None => Edit::Add(Span {
-                        start,
-                        end,
-                        label: label.to_string(),
-                        origin: Origin::Manual,
-                        text: String::new(),
-                    }),
+                    None => Edit::Add(Span::new(start, end, label, Origin::Manual)),
                 });
             }
             if !edits.is_empty() {

@@ -168,16 +168,10 @@ pub fn previous(doc: &DocAnnotations, from: Option<&Focus>, items: Items) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotation::{Origin, Source};
+    use crate::annotation::Source;
 
     fn doc() -> DocAnnotations {
-        let span = |start, end, label: &str| Span {
-            start,
-            end,
-            label: label.into(),
-            origin: Origin::Manual,
-            text: String::new(),
-        };
+        let span = Span::manual;
         let prop = |start, end, label: &str| Proposal {
             start,
             end,

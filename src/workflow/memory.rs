@@ -98,7 +98,6 @@ impl<P: Proposer> Learner for LearningProposer<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotation::Origin;
 
     struct Nothing;
     impl Proposer for Nothing {
@@ -112,13 +111,7 @@ mod tests {
         let p = LearningProposer::new(Nothing);
         let text = "زار إلهام علييف باكو ثم عاد علييف";
         assert!(p.propose("d", text).is_empty());
-        let span = |t: &str, l: &str| Span {
-            start: 0,
-            end: t.chars().count(),
-            label: l.into(),
-            origin: Origin::Manual,
-            text: t.into(),
-        };
+        let span = |t: &str, l: &str| Span::manual_with_text(0, t.chars().count(), l, t);
         p.remember("x", "", &[span("علييف", "PER"), span("علييف", "LOC")]);
         assert_eq!(p.retrain().unwrap(), "1 gold names remembered");
         let got = p.propose("d", text);

@@ -103,7 +103,6 @@ impl Learner for ModelProposer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::annotation::Origin;
     use crate::propose::bundled;
     use std::sync::Arc;
 
@@ -119,13 +118,7 @@ mod tests {
         );
         assert!(!before.iter().any(|q| q.text == "زيزفونة"));
         let s = text.chars().position(|c| c == 'ز').unwrap();
-        let span = Span {
-            start: s,
-            end: s + 7,
-            label: "ORG".into(),
-            origin: Origin::Manual,
-            text: "زيزفونة".into(),
-        };
+        let span = Span::manual_with_text(s, s + 7, "ORG", "زيزفونة");
         p.remember("d", text, &[span]);
         let msg = p.retrain().unwrap();
         assert!(msg.contains("1 gold names"), "{msg}");
@@ -151,13 +144,7 @@ mod tests {
         let p = ModelProposer::new(Combined::new(Arc::new(model)), Some(base));
         let text = "وصل ممدوح إلى القاهرة .";
         let s = text.chars().position(|c| c == 'م').unwrap();
-        let span = Span {
-            start: s,
-            end: s + 5,
-            label: "PER".into(),
-            origin: Origin::Manual,
-            text: "ممدوح".into(),
-        };
+        let span = Span::manual_with_text(s, s + 5, "PER", "ممدوح");
         p.remember("d", text, &[span]);
         let msg = p.retrain().unwrap();
         assert!(msg.contains("retrained with 1 gold sentences"), "{msg}");
