@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::positions::{self, Pos};
 use super::reanchor::nearest;
-use super::{AnnotationFile, FORMAT_VERSION, StoreError, file_path};
+use super::{AnnotationFile, FORMAT_VERSION, StoreError, file_path, legacy_file_path};
 use crate::annotation::{DocAnnotations, Span};
 use crate::corpus::Document;
 use crate::schema::Schema;
@@ -67,10 +67,38 @@ pub fn read(
     schema: &Schema,
 ) -> Result<Option<Loaded>, StoreError> {
     let path = file_path(annotations_dir, annotator, &doc.id);
-    if !path.exists() {
-        return Ok(None);
+    if path.exists() {
+        // This document's name may hold another document's file written
+        // under the old rule (`akhbar.2023.ron` for `akhbar.2023.v1`): that
+        // file is not this document's.
+        if let Some(other) = super::parse_document_field(&path)
+            && other != doc.id
+            && legacy_file_path(annotations_dir, annotator, &other).as_deref() == Some(&path)
+        {
+            return Ok(None);
+        }
+        return read_file(&path, annotator, doc, schema).map(Some);
     }
-    read_file(&path, annotator, doc, schema).map(Some)
+    // A file written under the old rule (id cut at its last dot) is found
+    // when it names this document; opening the store for writing moves it.
+    if let Some(old) = legacy_file_path(annotations_dir, annotator, &doc.id)
+        && old.exists()
+        && let Ok((_, file)) = parse(&old)
+        && file.document == doc.id
+    {
+        let mut loaded = read_file(&old, annotator, doc, schema)?;
+        loaded.problems.push(Problem {
+            path: old.clone(),
+            line_col: None,
+            severity: Severity::Warning,
+            message: format!(
+                "named by the old rule (document id cut at a dot); it belongs at {} and is moved there when {annotator:?}'s annotations are next opened for writing",
+                path.display()
+            ),
+        });
+        return Ok(Some(loaded));
+    }
+    Ok(None)
 }
 
 #[derive(Deserialize)]
@@ -137,9 +165,9 @@ pub fn read_file(
     if file.document != doc.id {
         report(
             positions::field(&src, "document"),
-            Severity::Warning,
+            Severity::Error,
             format!(
-                "names document {:?} but belongs to {:?}",
+                "names document {:?}, but its path is that of document {:?} (files are named <annotator>/<document id>.ron); move it to the right name or fix the field",
                 file.document, doc.id
             ),
         );

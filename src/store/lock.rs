@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use super::atomic::{clean_temp_files, write_atomic};
 use super::load::{Loaded, parse, read};
-use super::{AnnotationFile, StoreError, check_annotator, file_path};
+use super::{
+    AnnotationFile, StoreError, annotation_files, check_annotator, file_path, legacy_file_path,
+};
 use crate::annotation::DocAnnotations;
 use crate::corpus::Document;
 use crate::schema::Schema;
@@ -19,6 +21,113 @@ pub struct Store {
     annotator: String,
     _lock: File,
     cleaned: Vec<PathBuf>,
+    migrated: Vec<Migration>,
+}
+
+/// What opening a store did about a file named by the rule before issue 14
+/// (the document id cut at its last dot: `akhbar.2023.v1` in
+/// `akhbar.2023.ron`), or about a file whose `document` field names another
+/// document than its path. Nothing is ever deleted or overwritten.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Migration {
+    /// Renamed from the old name to the right one.
+    Moved {
+        document: String,
+        from: PathBuf,
+        to: PathBuf,
+    },
+    /// Old name, but the right name is taken too; both left as they are.
+    Conflict {
+        document: String,
+        from: PathBuf,
+        to: PathBuf,
+    },
+    /// The file names a document its path does not belong to, and the old
+    /// rule does not explain it; left as it is (validate reports it).
+    Mismatch { document: String, path: PathBuf },
+}
+
+impl std::fmt::Display for Migration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Migration::Moved { document, from, to } => write!(
+                f,
+                "{}: annotations of {document:?} were under the old name (cut at a dot); moved to {}",
+                from.display(),
+                to.display()
+            ),
+            Migration::Conflict { document, from, to } => write!(
+                f,
+                "{}: annotations of {document:?} under the old name (cut at a dot), but {} exists too; both left as they are, merge them by hand",
+                from.display(),
+                to.display()
+            ),
+            Migration::Mismatch { document, path } => write!(
+                f,
+                "{}: names document {document:?}, which is not the document of this path; left as it is",
+                path.display()
+            ),
+        }
+    }
+}
+
+/// The `document` field of an annotation file, read without parsing the
+/// whole file when the usual layout allows (opening a store scans them all).
+pub fn parse_document_field(path: &Path) -> Option<String> {
+    let src = std::fs::read_to_string(path).ok()?;
+    for line in src.lines().take(8) {
+        if let Some(rest) = line.trim_start().strip_prefix("document:") {
+            let value = rest.trim().trim_end_matches(',');
+            if let Ok(s) = ron::from_str::<String>(value) {
+                return Some(s);
+            }
+        }
+    }
+    parse(path).ok().map(|(_, f)| f.document)
+}
+
+/// Moves files written under the old naming rule to their right name (see
+/// [`Migration`]). Runs under the folder's lock.
+fn migrate(annotations_dir: &Path, annotator: &str) -> Vec<Migration> {
+    let mut out = Vec::new();
+    for (id, path) in annotation_files(&annotations_dir.join(annotator)) {
+        let Some(document) = parse_document_field(&path) else {
+            continue; // a broken file: validate reports it, nothing moves it
+        };
+        if document == id {
+            continue;
+        }
+        let to = file_path(annotations_dir, annotator, &document);
+        if legacy_file_path(annotations_dir, annotator, &document).as_deref() != Some(&path) {
+            out.push(Migration::Mismatch { document, path });
+            continue;
+        }
+        if to.exists() {
+            out.push(Migration::Conflict {
+                document,
+                from: path,
+                to,
+            });
+            continue;
+        }
+        let moved = to
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::rename(&path, &to));
+        match moved {
+            Ok(()) => out.push(Migration::Moved {
+                document,
+                from: path,
+                to,
+            }),
+            Err(_) => out.push(Migration::Conflict {
+                document,
+                from: path,
+                to,
+            }),
+        }
+    }
+    out
 }
 
 impl Store {
@@ -43,11 +152,13 @@ impl Store {
             Err(std::fs::TryLockError::Error(e)) => return Err(StoreError::io(&lock_path, e)),
         }
         let cleaned = clean_temp_files(&dir);
+        let migrated = migrate(annotations_dir, annotator);
         Ok(Store {
             annotations_dir: annotations_dir.to_path_buf(),
             annotator: annotator.to_string(),
             _lock: lock,
             cleaned,
+            migrated,
         })
     }
 
@@ -62,6 +173,11 @@ impl Store {
     /// Temporary files from an interrupted save that opening removed.
     pub fn cleaned(&self) -> &[PathBuf] {
         &self.cleaned
+    }
+
+    /// Files under the old naming rule that opening moved, or could not.
+    pub fn migrated(&self) -> &[Migration] {
+        &self.migrated
     }
 
     pub fn path(&self, doc_id: &str) -> PathBuf {
@@ -83,6 +199,17 @@ impl Store {
             return Err(StoreError::WouldOverwriteBroken {
                 path,
                 reason: e.to_string(),
+            });
+        }
+        // Another document's file left under this name by the old naming
+        // rule (its right name was taken, so it was not moved).
+        if path.exists()
+            && let Some(other) = parse_document_field(&path)
+            && other != doc.id
+        {
+            return Err(StoreError::WouldOverwriteBroken {
+                path,
+                reason: format!("it holds the annotations of document {other:?}"),
             });
         }
         let file = AnnotationFile::new(&doc.id, doc.text_hash(), &self.annotator, ann);

@@ -13,7 +13,7 @@ mod reanchor;
 
 pub use file::{AnnotationFile, FORMAT_VERSION};
 pub use load::{Loaded, Problem, Severity, read, read_file};
-pub use lock::Store;
+pub use lock::{Migration, Store, parse_document_field};
 
 use std::path::{Path, PathBuf};
 
@@ -55,14 +55,35 @@ impl StoreError {
     }
 }
 
-/// The file holding `annotator`'s annotations of document `doc_id`.
+/// The file holding `annotator`'s annotations of document `doc_id`:
+/// `<annotations>/<annotator>/<doc_id>.ron`, the whole id kept (dots, spaces,
+/// Arabic names; `/` makes subfolders), so two documents never share a file.
+/// `.ron` is appended, never put in place of what follows a dot: the id
+/// `akhbar.2023.v1` gets `akhbar.2023.v1.ron`.
 pub fn file_path(annotations_dir: &Path, annotator: &str, doc_id: &str) -> PathBuf {
+    let mut p = annotations_dir.join(annotator);
+    let mut parts = doc_id.split('/').peekable();
+    while let Some(part) = parts.next() {
+        if parts.peek().is_some() {
+            p.push(part);
+        } else {
+            p.push(format!("{part}.ron"));
+        }
+    }
+    p
+}
+
+/// Where versions before the fix of issue 14 wrote `doc_id`'s file: the
+/// extension put in place of the last dot's suffix (`akhbar.2023.v1` →
+/// `akhbar.2023.ron`), so dotted ids could share a file. `None` when that is
+/// the same path as [`file_path`] (ids without a dot in their last part).
+pub fn legacy_file_path(annotations_dir: &Path, annotator: &str, doc_id: &str) -> Option<PathBuf> {
     let mut p = annotations_dir.join(annotator);
     for part in doc_id.split('/') {
         p.push(part);
     }
     p.set_extension("ron");
-    p
+    (p != file_path(annotations_dir, annotator, doc_id)).then_some(p)
 }
 
 /// Checks that an annotator name is a plain folder name.
@@ -130,6 +151,30 @@ mod tests {
     fn file_path_follows_the_document_id() {
         let p = file_path(Path::new("ann"), "amina", "sub/article");
         assert_eq!(p, Path::new("ann/amina/sub/article.ron"));
+    }
+
+    #[test]
+    fn dotted_spaced_and_arabic_ids_keep_every_part() {
+        let f = |id| file_path(Path::new("ann"), "a", id);
+        assert_eq!(f("akhbar.2023.v1"), Path::new("ann/a/akhbar.2023.v1.ron"));
+        assert_ne!(f("akhbar.2023.v1"), f("akhbar.2023.v2"));
+        assert_ne!(f("akhbar.2023.v1"), f("akhbar.2023"));
+        assert_eq!(
+            f("esp.train-doc-100"),
+            Path::new("ann/a/esp.train-doc-100.ron")
+        );
+        assert_eq!(f("أخبار 2023.١"), Path::new("ann/a/أخبار 2023.١.ron"));
+        assert_eq!(f("sub.d/x.y"), Path::new("ann/a/sub.d/x.y.ron"));
+        // The file path gives the id back (corpus::doc_id drops one extension).
+        for id in ["akhbar.2023.v1", "sub.d/x.y", "أخبار 2023.١", "plain"] {
+            let root = Path::new("ann/a");
+            assert_eq!(crate::corpus::doc_id(root, &f(id)), id);
+        }
+        assert_eq!(
+            legacy_file_path(Path::new("ann"), "a", "akhbar.2023.v1"),
+            Some(Path::new("ann/a/akhbar.2023.ron").to_path_buf())
+        );
+        assert_eq!(legacy_file_path(Path::new("ann"), "a", "sub.d/plain"), None);
     }
 
     #[test]
