@@ -72,15 +72,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let t = Instant::now();
             let back = match &e.output {
                 Output::File(s) => {
-                    formats::import(format, Path::new("x"), s, &ImportOptions::default())?
+                    formats::import(format, Path::new("x"), s, &ImportOptions::default())?.docs
                 }
-                Output::Folder(f) => vec![formats::brat::import(
-                    "long",
-                    Path::new("x.ann"),
-                    &f[1].1,
-                    &f[0].1,
-                    &ImportOptions::default(),
-                )?],
+                Output::Folder(f) => {
+                    formats::brat::import(
+                        "long",
+                        Path::new("x.ann"),
+                        &f[1].1,
+                        &f[0].1,
+                        &ImportOptions::default(),
+                    )?
+                    .docs
+                }
             };
             let placed = back[0].spans_on(&text).map_or(0, |s| s.len());
             let import_ms = t.elapsed().as_secs_f64() * 1e3;

@@ -106,6 +106,77 @@ impl Schema {
     }
 }
 
+/// Adds labels to a schema file (`kashif import --add-labels`): each gets
+/// its name as display name, a colour from a fixed palette and the first
+/// free key of `6789` then `a`–`z`. The new entries are inserted before the
+/// closing `]` of the label list, so comments and layout stay; the result
+/// is parsed before it replaces the file.
+pub fn add_labels(path: &Path, names: &[String]) -> Result<Schema, SchemaError> {
+    const PALETTE: [(u8, u8, u8); 6] = [
+        (127, 140, 141),
+        (22, 160, 133),
+        (192, 57, 43),
+        (41, 128, 185),
+        (243, 156, 18),
+        (142, 68, 173),
+    ];
+    let text = std::fs::read_to_string(path).map_err(|e| SchemaError::Unreadable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let mut schema = Schema::parse(&text, path)?;
+    let invalid = |message: String| SchemaError::Invalid {
+        path: path.to_path_buf(),
+        message,
+    };
+    let mut lines = String::new();
+    for (i, name) in names.iter().enumerate() {
+        if schema.contains(name) {
+            continue;
+        }
+        let key = "6789abcdefghijklmnopqrstuvwxyz"
+            .chars()
+            .find(|k| schema.by_key(*k).is_none())
+            .ok_or_else(|| invalid("no free key left for a new label".into()))?;
+        let color = PALETTE[i % PALETTE.len()];
+        lines.push_str(&format!(
+            "        (name: {name:?}, display: {name:?}, color: ({}, {}, {}), key: {key:?}), // added by kashif import --add-labels\n",
+            color.0, color.1, color.2
+        ));
+        schema.labels.push(Label {
+            name: name.clone(),
+            display: name.clone(),
+            color,
+            key,
+        });
+    }
+    let Some(close) = text.rfind(']') else {
+        return Err(invalid("no label list `labels: [...]` to add to".into()));
+    };
+    let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
+    let at = if text[line_start..close].trim().is_empty() {
+        line_start
+    } else {
+        close
+    };
+    let mut out = String::with_capacity(text.len() + lines.len());
+    out.push_str(&text[..at]);
+    if at == close {
+        out.push('\n');
+    }
+    out.push_str(&lines);
+    out.push_str(&text[at..]);
+    let checked = Schema::parse(&out, path)?;
+    let tmp = path.with_extension("ron.kashif-tmp");
+    std::fs::write(&tmp, &out)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| SchemaError::Unreadable {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+    Ok(checked)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,5 +208,18 @@ mod tests {
         ])"#;
         let err = Schema::parse(text, Path::new("l.ron")).unwrap_err();
         assert!(err.to_string().contains("share the key"));
+    }
+
+    #[test]
+    fn labels_are_added_to_a_schema_file_keeping_its_comments() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("labels.ron");
+        std::fs::write(&p, DEFAULT_SCHEMA).unwrap();
+        let s = add_labels(&p, &["GPE".to_string(), "FAC".to_string()]).unwrap();
+        assert_eq!(s.get("GPE").unwrap().key, '6');
+        assert_eq!(s.get("FAC").unwrap().key, '7');
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.starts_with("// Kashif label schema"));
+        assert_eq!(Schema::load(&p).unwrap(), s);
     }
 }

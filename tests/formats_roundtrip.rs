@@ -8,8 +8,8 @@ use std::process::Command;
 
 use kashif::annotation::{Origin, Span};
 use kashif::formats::{
-    self, DocSpans, ExportOptions, Format, ImportOptions, ImportedDoc, OffsetUnit, Output,
-    read_files, write_export,
+    self, DocSpans, ExportOptions, Format, ImportOptions, ImportedDoc, IssueKind, OffsetUnit,
+    Output, read_files, write_export,
 };
 
 const A: &str = "قالَ وزيرُ الخارجيةِ الأمريكيُّ أنتوني بلينكين (Antony Blinken) في واشنطن إنّ 𝒜 شركة Apple Inc. وَبِالْعِرَاقِ.\nاجتماعٌ في بغداد يوم ٣ نوفمبر ٢٠٢٣.";
@@ -90,7 +90,7 @@ fn imported(spans: &[Span]) -> Vec<Span> {
 
 fn import_file(format: Format, contents: &str, offsets: OffsetUnit) -> Vec<ImportedDoc> {
     let opts = ImportOptions {
-        offsets,
+        offsets: Some(offsets),
         labels: Some(
             ["PER", "LOC", "ORG", "MISC", "DATE"]
                 .map(String::from)
@@ -98,7 +98,13 @@ fn import_file(format: Format, contents: &str, offsets: OffsetUnit) -> Vec<Impor
         ),
         ..Default::default()
     };
-    formats::import(format, Path::new("x"), contents, &opts).unwrap()
+    let f = formats::import(format, Path::new("x"), contents, &opts).unwrap();
+    assert!(
+        f.issues.iter().all(|i| i.kind == IssueKind::Note),
+        "{:?}",
+        f.issues
+    );
+    f.docs
 }
 
 fn check_same(docs: &[ImportedDoc], a: &[Span], b: &[Span]) {
@@ -154,12 +160,14 @@ fn brat_round_trips_through_files() {
         std::fs::read_to_string(dir.path().join("sub/b.txt")).unwrap(),
         B
     );
-    let back = read_files(
+    let back: Vec<ImportedDoc> = read_files(
         Format::Brat,
         &[dir.path().to_path_buf()],
         &ImportOptions::default(),
     )
-    .unwrap();
+    .into_iter()
+    .flat_map(|f| f.unwrap().docs)
+    .collect();
     check_same(&back, &a, &b);
 }
 
@@ -289,58 +297,78 @@ fn python_slicing_the_exports_finds_the_entity_texts() {
 }
 
 #[test]
-fn bad_files_give_errors_with_positions() {
+fn bad_records_are_reported_with_positions_and_the_rest_read() {
     let dir = tempfile::tempdir().unwrap();
     let opts = ImportOptions {
-        offsets: OffsetUnit::Chars,
+        offsets: Some(OffsetUnit::Chars),
         labels: Some(vec!["LOC".into()]),
         ..Default::default()
     };
-    let cases: [(Format, &str, &str, &str); 6] = [
+    // (format, file, contents, documents read, what the first skipped record says)
+    let cases: [(Format, &str, &str, usize, &str); 5] = [
         (
             Format::Doccano,
             "d.jsonl",
             "{\"text\": \"في بغداد\", \"label\": [[3, 8, \"LOC\"]]}\n{\"text\": \"x\" \"label\": []}\n",
-            ":2:14: ",
+            1,
+            ":2: not a JSON record: expected `,` or `}`",
         ),
         (
             Format::Doccano,
             "o.jsonl",
-            "\n{\"text\": \"في بغداد\", \"label\": [[3, 9, \"LOC\"]]}\n",
-            ":2: span 3..9 lies outside",
+            "\n{\"text\": \"في بغداد\", \"label\": [[3, 9, \"LOC\"], [3, 8, \"LOC\"]]}\n",
+            1,
+            ":2: record 1, label 1: LOC span 3..9 ends beyond the text (8 chars)",
         ),
         (
             Format::Spacy,
             "s.jsonl",
             "{\"text\": \"في بغداد\", \"spans\": [{\"start\": 3, \"end\": 8, \"label\": \"GPE\"}]}\n",
-            ":1: unknown label \"GPE\"",
+            1,
+            ":1: record 1, span 1: unknown label \"GPE\"",
         ),
         (
             Format::LabelStudio,
             "l.json",
-            "[\n{\"data\": {\"text\": \"في بغداد\"}, \"annotations\": []},\n{\"data\": {\"text\": \"في بغداد\"}, \"annotations\": [{\"result\": [{\"type\": \"labels\", \"value\": {\"start\": 3, \"end\": 8, \"text\": \"بغدا\", \"labels\": [\"LOC\"]}}]}]}\n]",
-            ":3: task 2, result 1: span 3..8 covers",
-        ),
-        (
-            Format::LabelStudio,
-            "m.json",
-            "[\n  {\"data\": {\"text\": \"x\"}},\n  {\"data\": }\n]",
-            ":3:12: ",
+            "[\n{\"data\": {\"text\": \"في بغداد\"}, \"annotations\": []},\n{\"data\": {\"text\": \"في بغداد\"}, \"annotations\": [{\"result\": [{\"id\": \"r1\", \"type\": \"labels\", \"value\": {\"start\": 3, \"end\": 8, \"text\": \"بغدا\", \"labels\": [\"LOC\"]}}]}]}\n]",
+            2,
+            ":3: task 2, annotation 1, region r1: LOC span 3..8 covers \"بغداد\" in the text but the file says \"بغدا\"",
         ),
         (
             Format::Conll,
             "c.conll",
-            "# id = a\nفي O\nبغداد B_LOC\n",
-            ":3:7: \"B_LOC\" is not an IOB2 tag",
+            "# id = a\nفي O\nبغداد B-GPE\n",
+            1,
+            ":3: entity from line 3: unknown label \"GPE\"",
         ),
     ];
-    for (format, name, contents, want) in cases {
+    for (format, name, contents, n_docs, want) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, contents).unwrap();
-        let err = read_files(format, std::slice::from_ref(&path), &opts)
-            .unwrap_err()
+        let f = read_files(format, std::slice::from_ref(&path), &opts)
+            .remove(0)
+            .unwrap();
+        assert_eq!(f.docs.len(), n_docs, "{name}");
+        let first = f
+            .issues
+            .iter()
+            .find(|i| i.kind == IssueKind::Skipped)
+            .unwrap_or_else(|| panic!("{name}: nothing skipped: {:?}", f.issues))
             .to_string();
-        assert!(err.starts_with(&path.display().to_string()), "{err}");
-        assert!(err.contains(want), "{name}: {err} lacks {want}");
+        let where_ = format!("skipped: {}", path.display());
+        assert!(first.starts_with(&where_), "{first}");
+        assert!(first.contains(want), "{name}: {first} lacks {want}");
     }
+    // A file with nothing readable is an error with its place.
+    let path = dir.path().join("m.json");
+    std::fs::write(
+        &path,
+        "[\n  {\"data\": {\"text\": \"x\"}},\n  {\"data\": }\n]",
+    )
+    .unwrap();
+    let err = read_files(Format::LabelStudio, std::slice::from_ref(&path), &opts)
+        .remove(0)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains(":3:12: "), "{err}");
 }

@@ -17,6 +17,9 @@ pub enum FormatArg {
     Doccano,
     Spacy,
     Labelstudio,
+    /// Prodigy `db-out` JSONL (import); exported as spaCy JSONL spans, which
+    /// `prodigy db-in` reads.
+    Prodigy,
 }
 
 impl From<FormatArg> for Format {
@@ -25,7 +28,7 @@ impl From<FormatArg> for Format {
             FormatArg::Conll => Format::Conll,
             FormatArg::Brat => Format::Brat,
             FormatArg::Doccano => Format::Doccano,
-            FormatArg::Spacy => Format::Spacy,
+            FormatArg::Spacy | FormatArg::Prodigy => Format::Spacy,
             FormatArg::Labelstudio => Format::LabelStudio,
         }
     }

@@ -1,12 +1,19 @@
 //! `kashif import`: another tool's files as one annotator's annotations.
+//!
+//! Nothing is silent: every record skipped or changed is listed with its
+//! file and line (or task / region / T id), and the command ends with a
+//! summary. Exit status 0 when everything came in, 1 when some records or
+//! documents were skipped (what could be placed exactly is written), 2 when
+//! nothing could be read. The input files are only read.
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use kashif::annotation::{DocAnnotations, Span, Status};
 use kashif::corpus::Document;
-use kashif::formats::{self, Format, ImportOptions, OffsetUnit, Placement};
+use kashif::formats::{self, Format, ImportOptions, IssueKind, OffsetUnit, Placement};
 use kashif::store::{self, Store};
 
 use super::common::Folders;
@@ -21,16 +28,18 @@ pub enum StatusArg {
 
 #[derive(Args, Clone, Debug)]
 pub struct ImportArgs {
-    /// The format the files are in.
+    /// The format the files are in (`prodigy`: db-out JSONL, read by the
+    /// spacy reader, which also recognises it by its `answer` field).
     #[arg(long, value_enum)]
     pub format: FormatArg,
-    /// Whose annotations the imported entities become.
+    /// Whose annotations the imported entities become (several annotators
+    /// of one Label Studio task become NAME-<completed_by>).
     #[arg(long)]
     pub annotator: String,
-    /// How the files count offsets (Label Studio and other JavaScript tools:
-    /// utf16).
-    #[arg(long, value_enum, default_value_t = OffsetsArg::Chars)]
-    pub offsets: OffsetsArg,
+    /// How the files count offsets; by default detected from the records
+    /// (the unit under which they fit the text).
+    #[arg(long, value_enum)]
+    pub offsets: Option<OffsetsArg>,
     /// Write texts that are not in the corpus as new `.txt` files there.
     #[arg(long)]
     pub add_texts: bool,
@@ -41,7 +50,12 @@ pub struct ImportArgs {
     /// PERS=PER` for ANERcorp.
     #[arg(long, value_name = "FROM=TO")]
     pub rename: Vec<String>,
-    /// Status of the imported documents.
+    /// Import labels the schema lacks and add them to the schema file given
+    /// with --schema (instead of skipping their entities).
+    #[arg(long)]
+    pub add_labels: bool,
+    /// Status of the imported documents (documents with only predictions or
+    /// rejections are left `todo`).
     #[arg(long, value_enum, default_value_t = StatusArg::Done)]
     pub status: StatusArg,
     #[command(flatten)]
@@ -66,13 +80,54 @@ fn write_new_text(doc: &Document) -> std::io::Result<()> {
     f.sync_all()
 }
 
+/// Counts for the closing summary.
+#[derive(Default)]
+struct Tally {
+    files: usize,
+    unreadable: usize,
+    docs_read: usize,
+    written: usize,
+    added: usize,
+    entities: usize,
+    proposals: usize,
+    rejected: usize,
+    skipped_records: usize,
+    skipped_docs: usize,
+    changed: BTreeMap<&'static str, usize>,
+    grouped: BTreeMap<String, usize>,
+}
+
+/// What kind of change an issue is, for the summary line.
+fn change_kind(message: &str) -> &'static str {
+    if message.contains("joined over line breaks") {
+        "span(s) merged from fragments"
+    } else if message.contains("overlapping fragments") {
+        "overlapping fragment(s) merged"
+    } else if message.contains("trimmed") {
+        "span(s) trimmed of edge whitespace"
+    } else if message.contains("duplicate") {
+        "duplicate span(s) stored once"
+    } else if message.contains("read as O") {
+        "tag(s) read as O"
+    } else if message.contains("fit only when read as") {
+        "record(s) read in another offset reading"
+    } else {
+        "other change(s)"
+    }
+}
+
 pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let format = Format::from(args.format);
-    let offsets = OffsetUnit::from(args.offsets);
-    if offsets == OffsetUnit::Utf16 && format == Format::Conll {
+    let offsets = args.offsets.map(OffsetUnit::from);
+    if offsets == Some(OffsetUnit::Utf16) && format == Format::Conll {
         anyhow::bail!("--offsets utf16 has no meaning for conll (it has no offsets)");
     }
     store::check_annotator(&args.annotator)?;
+    if args.add_labels && args.folders.schema.is_none() {
+        anyhow::bail!(
+            "--add-labels adds labels to the project's schema file: give it with --schema FILE"
+        );
+    }
     let (corpus, schema) = exchange::open(&args.folders)?;
     let mut renames = Vec::new();
     for r in &args.rename {
@@ -85,28 +140,105 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         offsets,
         labels: Some(schema.labels.iter().map(|l| l.name.clone()).collect()),
         renames,
+        admit_unknown: args.add_labels,
     };
-    let imported = formats::read_files(format, &args.files, &options)?;
-    for d in &imported {
-        for n in &d.notes {
-            eprintln!("note: {}:{}: {n}", d.path.display(), d.line);
+
+    let mut t = Tally::default();
+    let mut imported = Vec::new();
+    let mut readings = Vec::new();
+    for result in formats::read_files(format, &args.files, &options) {
+        t.files += 1;
+        match result {
+            Err(e) => {
+                eprintln!("error: {e}");
+                t.unreadable += 1;
+            }
+            Ok(f) => {
+                for i in &f.issues {
+                    eprintln!("{i}");
+                    match i.kind {
+                        IssueKind::Skipped => t.skipped_records += 1,
+                        IssueKind::Changed => {
+                            *t.changed.entry(change_kind(&i.message)).or_default() += 1
+                        }
+                        IssueKind::Note => {}
+                    }
+                    if let Some(g) = &i.tally {
+                        *t.grouped.entry(g.clone()).or_default() += 1;
+                    }
+                }
+                let path = f
+                    .docs
+                    .first()
+                    .map(|d| d.path.display().to_string())
+                    .unwrap_or_default();
+                readings.push(format!(
+                    "{path}: read as {}{}",
+                    f.shape,
+                    f.reading
+                        .as_ref()
+                        .map(|r| format!("; offsets: {r}"))
+                        .unwrap_or_default()
+                ));
+                imported.extend(f.docs);
+            }
+        }
+    }
+    t.docs_read = imported.len();
+
+    // Labels to add to the schema (--add-labels).
+    let mut new_labels: Vec<String> = Vec::new();
+    if args.add_labels {
+        for d in &imported {
+            for l in d
+                .spans
+                .iter()
+                .map(|s| &s.label)
+                .chain(d.proposals.iter().map(|p| &p.label))
+            {
+                if !schema.contains(l) && !new_labels.contains(l) {
+                    new_labels.push(l.clone());
+                }
+            }
+        }
+        if !new_labels.is_empty()
+            && let Some(path) = &args.folders.schema
+        {
+            kashif::schema::add_labels(path, &new_labels)?;
         }
     }
 
-    let mut failed = false;
     // Where each imported document goes: a corpus document or a new text.
-    let mut targets: Vec<(Document, Vec<Span>, bool)> = Vec::new();
-    for (d, placement) in imported
+    let mut targets: Vec<(usize, Document, Vec<Span>, bool)> = Vec::new();
+    for (k, (d, placement)) in imported
         .iter()
         .zip(formats::place(&imported, &corpus, args.add_texts))
+        .enumerate()
     {
+        if d.records > 0
+            && d.skipped == d.records
+            && d.proposals.is_empty()
+            && d.rejected.is_empty()
+        {
+            eprintln!(
+                "skipped: {}:{}: document{}: every one of its {} entity record(s) was skipped; not written (it would look annotated with nothing)",
+                d.path.display(),
+                d.line,
+                d.id.as_ref()
+                    .map(|i| format!(" \"{i}\""))
+                    .unwrap_or_default(),
+                d.records
+            );
+            t.skipped_docs += 1;
+            continue;
+        }
         match placement {
             Placement::Existing { doc, spans } => {
-                targets.push((corpus.documents[doc].clone(), spans, false))
+                targets.push((k, corpus.documents[doc].clone(), spans, false))
             }
             Placement::New { id, text, spans } => {
                 let path = args.folders.corpus.join(format!("{id}.txt"));
-                targets.push((Document { id, text, path }, spans, true));
+                targets.push((k, Document { id, text, path }, spans, true));
             }
             Placement::Refused(why) => {
                 let hint = if args.add_texts {
@@ -115,64 +247,154 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
                     " (--add-texts adds texts the corpus lacks)"
                 };
                 eprintln!(
-                    "error: {}:{}: {why}; not imported{hint}",
+                    "skipped: {}:{}: document: {why}; not imported{hint}",
                     d.path.display(),
                     d.line
                 );
-                failed = true;
+                t.skipped_docs += 1;
             }
         }
     }
 
-    let store = Store::open(&args.folders.annotations, &args.annotator)?;
     let status = match args.status {
         StatusArg::Todo => Status::Todo,
         StatusArg::InProgress => Status::InProgress,
         StatusArg::Done => Status::Done,
     };
-    let (mut written, mut entities, mut added) = (0, 0, 0);
-    for (doc, spans, is_new) in targets {
+    let mut stores: HashMap<String, Store> = HashMap::new();
+    let mut written_texts: Vec<String> = Vec::new();
+    let mut write_failed = false;
+    for (k, doc, spans, is_new) in targets {
+        let d = &imported[k];
+        let name = match &d.annotator {
+            None => args.annotator.clone(),
+            Some(who) => format!("{}-{who}", args.annotator),
+        };
+        if !stores.contains_key(&name) {
+            let s = match Store::open(&args.folders.annotations, &name) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    write_failed = true;
+                    continue;
+                }
+            };
+            for m in s.migrated() {
+                eprintln!("note: {m}");
+            }
+            stores.insert(name.clone(), s);
+        }
+        let Some(store) = stores.get(&name) else {
+            continue;
+        };
         let path = store.path(&doc.id);
         if path.exists() && !args.force {
             eprintln!(
-                "error: {} exists; not overwritten (use --force)",
+                "skipped: {}:{}: {} exists; not overwritten (use --force)",
+                d.path.display(),
+                d.line,
                 path.display()
             );
-            failed = true;
+            t.skipped_docs += 1;
             continue;
         }
-        if is_new {
+        if is_new && !written_texts.contains(&doc.id) {
             if let Err(e) = write_new_text(&doc) {
                 eprintln!("error: {}: cannot write: {e}", doc.path.display());
-                failed = true;
+                write_failed = true;
                 continue;
             }
-            added += 1;
+            written_texts.push(doc.id.clone());
+            t.added += 1;
         }
+        let (proposals, rejected) = d.extras_on(&doc.text).unwrap_or_default();
         let ann = DocAnnotations {
-            status,
+            status: if d.gold { status } else { Status::Todo },
             entities: spans,
+            proposals,
+            rejected,
             ..Default::default()
         };
         if let Err(e) = store.save(&doc, &ann) {
             eprintln!("error: {e}");
-            failed = true;
+            write_failed = true;
             continue;
         }
-        entities += ann.entities.len();
-        written += 1;
+        t.entities += ann.entities.len();
+        t.proposals += ann.proposals.len();
+        t.rejected += ann.rejected.len();
+        t.written += 1;
     }
+
+    // The summary.
+    let mut names: Vec<&String> = stores.keys().collect();
+    names.sort();
     println!(
-        "imported {written} of {} document(s), {entities} entities, as {}{}",
-        imported.len(),
-        args.annotator,
-        if added > 0 {
-            format!("; {added} new text(s) added to the corpus")
+        "import summary: {} file(s) read{}; {} of {} document(s) imported as {}{}; {} entities{}{}",
+        t.files - t.unreadable,
+        if t.unreadable > 0 {
+            format!(", {} unreadable", t.unreadable)
         } else {
             String::new()
-        }
+        },
+        t.written,
+        t.docs_read,
+        if names.is_empty() {
+            args.annotator.clone()
+        } else {
+            names
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
+        if t.added > 0 {
+            format!(" ({} new text(s) added to the corpus)", t.added)
+        } else {
+            String::new()
+        },
+        t.entities,
+        if t.proposals > 0 {
+            format!(", {} pending proposal(s)", t.proposals)
+        } else {
+            String::new()
+        },
+        if t.rejected > 0 {
+            format!(", {} rejected span(s)", t.rejected)
+        } else {
+            String::new()
+        },
     );
-    Ok(if failed {
+    for r in &readings {
+        println!("  {r}");
+    }
+    if readings.iter().any(|r| r.contains("CRLF")) {
+        println!("  texts with CRLF line ends are stored with LF line ends (offsets moved along)");
+    }
+    let changed: usize = t.changed.values().sum();
+    if changed > 0 {
+        let parts: Vec<String> = t.changed.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        println!("  changed: {}", parts.join(", "));
+    }
+    if t.skipped_records + t.skipped_docs > 0 {
+        println!(
+            "  skipped: {} record(s), {} document(s) (each listed above with its place)",
+            t.skipped_records, t.skipped_docs
+        );
+    }
+    for (what, n) in &t.grouped {
+        println!("  {what}: {n}");
+    }
+    if !new_labels.is_empty() {
+        println!("  labels added to the schema: {}", new_labels.join(", "));
+    }
+    if t.skipped_records + t.skipped_docs == 0 && t.unreadable == 0 && !write_failed {
+        println!("  everything in the files came in");
+    }
+    let nothing = t.unreadable == t.files || (t.docs_read == 0 && t.unreadable > 0);
+    Ok(if nothing {
+        ExitCode::from(2)
+    } else if t.unreadable > 0 || t.skipped_records + t.skipped_docs > 0 || write_failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

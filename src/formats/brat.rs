@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 
 use crate::corpus::doc_id;
 
-use super::imported::SpanReader;
+use super::imported::{RawDoc, RawSpan, build, detect};
 use super::overlap::show;
 use super::{
-    DocSpans, Exported, FormatError, ImportOptions, ImportedDoc, Output, Warning, valid_spans,
+    DocSpans, Exported, FileImport, FormatError, ImportOptions, Issue, IssueKind, Output, Warning,
+    valid_spans,
 };
 
 /// Exports each document as a `.txt` and `.ann` pair named by its id.
@@ -93,128 +94,136 @@ fn fragments(chars: &[char], start: usize, end: usize) -> Vec<(usize, usize)> {
     out
 }
 
+/// What each brat line type is, for the counts of lines not imported.
+fn line_kind(c: char) -> Option<&'static str> {
+    Some(match c {
+        'E' => "E (events)",
+        'R' => "R (relations)",
+        '*' => "* (equivalences)",
+        'A' | 'M' => "A/M (attributes)",
+        'N' => "N (normalizations)",
+        '#' => "# (notes)",
+        _ => return None,
+    })
+}
+
 /// Reads one document from its `.ann` contents and its `.txt` contents.
+///
+/// Every line type brat writes is parsed: `T` entities are imported (the
+/// text column, everything after the second TAB, is kept exactly, TABs and
+/// no-break spaces included, and checked against the `.txt`); `E R * A M N #`
+/// lines are counted and reported, not imported. A bad line is reported and
+/// skipped; the others still come in. Offsets are read the way that fits
+/// the T-line texts: chars of the raw file or of the file with CRLF counted
+/// as one (brat's own reading of a Windows file), and UTF-16 units.
 pub fn import(
     id: &str,
     ann_path: &Path,
     ann: &str,
     text: &str,
     options: &ImportOptions,
-) -> Result<ImportedDoc, FormatError> {
-    let mut reader = SpanReader::new(ann_path, text, options);
-    let mut others = 0;
+) -> Result<FileImport, FormatError> {
+    let mut issues = Vec::new();
+    let mut doc = RawDoc::new(Some(id.to_string()), text.to_string(), 1);
+    let mut others: Vec<(&'static str, usize)> = Vec::new();
     for (n, line) in ann.lines().enumerate() {
         let line_no = n + 1;
+        let line = line.trim_end_matches('\r');
         if line.trim().is_empty() {
             continue;
         }
-        if !line.starts_with('T') {
-            others += 1;
+        let first = line.chars().next().unwrap_or(' ');
+        if first != 'T' {
+            match line_kind(first) {
+                Some(k) => match others.iter_mut().find(|(x, _)| *x == k) {
+                    Some(c) => c.1 += 1,
+                    None => others.push((k, 1)),
+                },
+                None => issues.push(Issue::new(
+                    ann_path,
+                    line_no,
+                    "",
+                    IssueKind::Skipped,
+                    format!("not a brat annotation line (T, E, R, A, M, N, * or #): {line:?}"),
+                )),
+            }
             continue;
         }
+        // Split on the first two TABs only: the text may hold TABs.
         let mut cols = line.splitn(3, '\t');
-        let (Some(_), Some(middle)) = (cols.next(), cols.next()) else {
-            return Err(FormatError::at(
-                ann_path,
-                line_no,
-                1,
-                "expected `T<n><TAB>LABEL start end<TAB>text`",
-            ));
+        let tid = cols.next().unwrap_or("").to_string();
+        let bad = |m: String| Issue::new(ann_path, line_no, &tid, IssueKind::Skipped, m);
+        let Some(middle) = cols.next() else {
+            issues.push(bad("expected `T<n><TAB>LABEL start end<TAB>text`".into()));
+            doc.skipped += 1;
+            continue;
         };
         let expected = cols.next();
-        let col = line.find('\t').map_or(1, |b| line[..b].chars().count() + 2);
-        let (label, ranges) = middle.split_once(' ').ok_or_else(|| {
-            FormatError::at(
-                ann_path,
-                line_no,
-                col,
-                format!("expected `LABEL start end`, found \"{middle}\""),
-            )
-        })?;
+        let Some((label, ranges)) = middle.split_once(' ') else {
+            issues.push(bad(format!(
+                "expected `LABEL start end`, found \"{middle}\""
+            )));
+            doc.skipped += 1;
+            continue;
+        };
         let mut fragments = Vec::new();
+        let mut ok = true;
         for range in ranges.split(';') {
             let nums: Vec<&str> = range.split_whitespace().collect();
-            let parsed = match nums.as_slice() {
-                [a, b] => a.parse::<usize>().ok().zip(b.parse::<usize>().ok()),
-                _ => None,
-            };
-            let Some(pair) = parsed else {
-                return Err(FormatError::at(
-                    ann_path,
-                    line_no,
-                    col,
-                    format!("bad offsets {range:?}: expected two numbers"),
-                ));
-            };
-            fragments.push(pair);
+            match nums.as_slice() {
+                [a, b] => match (a.parse::<usize>(), b.parse::<usize>()) {
+                    (Ok(a), Ok(b)) => fragments.push((a, b)),
+                    _ => ok = false,
+                },
+                _ => ok = false,
+            }
+            if !ok {
+                issues.push(bad(format!("bad offsets {range:?}: expected two numbers")));
+                break;
+            }
         }
-        let (start, end) = hull(&fragments, text, options)
-            .map_err(|m| FormatError::at(ann_path, line_no, col, m))?;
-        // brat joins the fragments' texts with spaces; compare the same way.
-        let expected = expected.map(|t| t.to_string());
-        let check = if fragments.len() == 1 {
-            expected.as_deref()
-        } else {
-            None
-        };
-        reader.add(start, end, label, check, line_no)?;
+        if !ok || fragments.is_empty() {
+            doc.skipped += 1;
+            continue;
+        }
+        let start = fragments.iter().map(|f| f.0).min().unwrap_or(0);
+        let end = fragments.iter().map(|f| f.1).max().unwrap_or(0);
+        let mut raw = RawSpan::new(start, end, label, line_no, tid.clone());
+        raw.expected = expected.map(str::to_string);
         if fragments.len() > 1 {
-            let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
-            let got = reader
-                .spans
-                .last()
-                .map(|s| words(&s.text))
-                .unwrap_or_default();
-            if let Some(want) = expected.as_deref().map(words)
-                && got != want
-            {
-                return Err(FormatError::at(
-                    ann_path,
-                    line_no,
-                    col,
-                    format!("fragments cover \"{got}\" but the file says \"{want}\""),
-                ));
-            }
+            raw.fragments = fragments;
         }
+        doc.spans.push(raw);
     }
-    let mut notes = Vec::new();
-    if others > 0 {
-        notes.push(format!(
-            "{others} non-entity line(s) (relations, attributes, notes...) not imported"
-        ));
+    for (k, count) in others {
+        let mut i = Issue::new(
+            ann_path,
+            0,
+            "",
+            IssueKind::Note,
+            format!("{count} {k} line(s) not imported (Kashif holds entities only)"),
+        );
+        i.tally = Some(format!("brat {k} lines (not imported)"));
+        issues.push(i);
     }
-    Ok(reader.finish(Some(id.to_string()), 1, notes))
-}
-
-/// One range from brat fragments, allowed only when the gaps between them are
-/// whitespace (an entity cut at line breaks); real discontinuous entities are
-/// refused rather than silently widened.
-fn hull(
-    fragments: &[(usize, usize)],
-    text: &str,
-    options: &ImportOptions,
-) -> Result<(usize, usize), String> {
-    let start = fragments.iter().map(|f| f.0).min().unwrap_or(0);
-    let end = fragments.iter().map(|f| f.1).max().unwrap_or(0);
-    if fragments.len() > 1 {
-        // Gaps are checked on char offsets; UTF-16 files are converted by the
-        // reader later, so convert here only to look at the gap text.
-        let to_char = |u: usize| match options.offsets {
-            super::OffsetUnit::Chars => Some(u),
-            super::OffsetUnit::Utf16 => crate::text::utf16_to_char(text, u),
-        };
-        let mut sorted = fragments.to_vec();
-        sorted.sort_unstable();
-        for w in sorted.windows(2) {
-            let gap = to_char(w[0].1)
-                .zip(to_char(w[1].0))
-                .and_then(|(a, b)| crate::text::slice_chars(text, a, b));
-            if !gap.is_some_and(|g| g.chars().all(char::is_whitespace)) {
-                return Err("discontinuous entities are not supported (fragments must be separated by whitespace only)".into());
+    let docs = vec![doc];
+    let reading = detect(&docs, options.offsets);
+    let has_cr = text.contains("\r\n");
+    let docs = build(ann_path, docs, reading, options, &mut issues);
+    Ok(FileImport {
+        docs,
+        issues,
+        shape: "brat standoff (.ann + .txt)".into(),
+        reading: Some(format!(
+            "{}{}",
+            reading.describe(has_cr),
+            if options.offsets.is_some() {
+                " (--offsets)"
+            } else {
+                " (the one the T-line texts fit)"
             }
-        }
-    }
-    Ok((start, end))
+        )),
+    })
 }
 
 /// The `.ann` files under a folder (recursively), each with its document id
@@ -273,45 +282,59 @@ mod tests {
             &ImportOptions::default(),
         )
         .unwrap();
-        let got: Vec<_> = d.spans.iter().map(|s| (s.start, s.end)).collect();
+        let got: Vec<_> = d.docs[0].spans.iter().map(|s| (s.start, s.end)).collect();
         assert_eq!(got, [(3, 19), (3, 11)]);
     }
 
     #[test]
-    fn bad_lines_are_errors_with_positions() {
+    fn bad_lines_are_skipped_one_by_one_with_positions() {
         let text = "في بغداد";
         let opts = ImportOptions::default();
-        let e = import(
+        let f = import(
             "d",
             Path::new("d.ann"),
-            "T1\tLOC 3 8\tبغداد\nT2\tLOC 3 x\tبغداد\n",
-            text,
-            &opts,
-        )
-        .unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "d.ann:2:4: bad offsets \"3 x\": expected two numbers"
-        );
-        let e = import("d", Path::new("d.ann"), "T1\tLOC 3 8\tبغدا\n", text, &opts).unwrap_err();
-        assert!(e.message.contains("file says"), "{e}");
-        let e = import(
-            "d",
-            Path::new("d.ann"),
-            "T1\tLOC 0 1;3 8\tف بغداد\n",
-            text,
-            &opts,
-        )
-        .unwrap_err();
-        assert!(e.message.contains("discontinuous"), "{e}");
-        let d = import(
-            "d",
-            Path::new("d.ann"),
-            "#1\tAnnotatorNotes T1\tx\nT1\tLOC 3 8\tبغداد\n",
+            "T1\tLOC 3 8\tبغداد\nT2\tLOC 3 x\tبغداد\nT3\tLOC 3 8\tبغدا\nT4\tLOC 0 1;3 8\tف بغداد\n#1\tAnnotatorNotes T1\tx\nR1\tIn Arg1:T1 Arg2:T2\nA1\tNeg T1\n",
             text,
             &opts,
         )
         .unwrap();
-        assert_eq!(d.notes.len(), 1);
+        assert_eq!(f.docs[0].spans.len(), 1);
+        let skipped: Vec<String> = f
+            .issues
+            .iter()
+            .filter(|i| i.kind == IssueKind::Skipped)
+            .map(|i| i.to_string())
+            .collect();
+        assert_eq!(skipped.len(), 3, "{skipped:?}");
+        assert_eq!(
+            skipped[0],
+            "skipped: d.ann:2: T2: bad offsets \"3 x\": expected two numbers"
+        );
+        assert!(skipped[1].contains("file says"), "{skipped:?}");
+        assert!(skipped[2].contains("discontinuous"), "{skipped:?}");
+        let notes: Vec<&str> = f
+            .issues
+            .iter()
+            .filter(|i| i.kind == IssueKind::Note)
+            .map(|i| i.message.as_str())
+            .collect();
+        assert_eq!(notes.len(), 3, "{notes:?}");
+    }
+
+    #[test]
+    fn text_column_keeps_tabs_and_no_break_spaces() {
+        let text = "وزارة\tالخارجية و١٠\u{a0}٠٠٠ جندي";
+        let ann = "T1\tORG 0 14\tوزارة\tالخارجية\nT2\tMISC 16 22\t١٠\u{a0}٠٠٠\n";
+        let f = import(
+            "d",
+            Path::new("d.ann"),
+            ann,
+            text,
+            &ImportOptions::default(),
+        )
+        .unwrap();
+        assert!(f.issues.is_empty(), "{:?}", f.issues);
+        let got: Vec<&str> = f.docs[0].spans.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(got, ["وزارة\tالخارجية", "١٠\u{a0}٠٠٠"]);
     }
 }

@@ -20,10 +20,10 @@
 
 use std::path::Path;
 
-use super::imported::SpanReader;
+use super::imported::{RawDoc, RawSpan, Reading, build};
 use super::overlap::show;
 use super::{
-    DocSpans, Exported, FormatError, ImportOptions, ImportedDoc, OffsetUnit, Output, Warning,
+    DocSpans, Exported, FileImport, FormatError, ImportOptions, Issue, IssueKind, Output, Warning,
     outermost, valid_spans,
 };
 use crate::annotation::Span;
@@ -268,81 +268,217 @@ struct Open {
     line: usize,
 }
 
-/// Reads IOB2 (IOB1 `I-` tags that start an entity are accepted and noted).
-/// The second-to-last columns (if any) are ignored; the first is the token and
-/// the last the tag. `-DOCSTART-` lines and `# id = ...` lines separate
-/// documents; other `#` comment lines are skipped.
+/// A tag as read: its prefix letter (`B I E S L U M`, or none for `O`) and
+/// label.
+#[derive(Debug, PartialEq)]
+enum Tag<'a> {
+    O,
+    /// Starts an entity (`B`).
+    Begin(&'a str),
+    /// Continues one (`I`, `M`), or starts one when none of its label is open
+    /// (IOB1).
+    Inside(&'a str),
+    /// Ends one (`E`, `L`).
+    End(&'a str),
+    /// A one-token entity (`S`, `U`).
+    Single(&'a str),
+}
+
+/// Reads a tag of IOB1, IOB2, BIOES, BILOU or BMES; `Err` says why it is not
+/// one.
+fn parse_tag(tag: &str) -> Result<Tag<'_>, String> {
+    if tag == "O" {
+        return Ok(Tag::O);
+    }
+    let Some((kind, label)) = tag.split_once('-') else {
+        return Err(format!(
+            "\"{tag}\" is not a tag (O, or B-/I-/E-/S-/L-/U-/M- and a label)"
+        ));
+    };
+    if label.is_empty() {
+        return Err(format!("\"{tag}\" has no label"));
+    }
+    if label == "O" {
+        return Err(format!("\"{tag}\" is not a valid tag (a prefix on O)"));
+    }
+    Ok(match kind {
+        "B" => Tag::Begin(label),
+        "I" | "M" => Tag::Inside(label),
+        "E" | "L" => Tag::End(label),
+        "S" | "U" => Tag::Single(label),
+        _ => return Err(format!("\"{tag}\" has an unknown prefix \"{kind}\"")),
+    })
+}
+
+/// The document id of a `# id = <id>` line.
+fn id_line(line: &str) -> Option<String> {
+    let rest = line.strip_prefix('#')?.trim_start().strip_prefix("id")?;
+    let id = rest.trim_start().strip_prefix('=')?.trim();
+    (!id.is_empty()).then(|| id.to_string())
+}
+
+/// Reads CoNLL: one token per line, the token in the first column and the tag
+/// in the last (2 to any number of columns, separated by spaces or TABs,
+/// never by a no-break space, which stays inside the token: `١٠ ٠٠٠`).
+/// Tags in IOB1, IOB2, BIOES, BILOU or BMES. `-DOCSTART-` lines in any of
+/// their forms (`-DOCSTART- O`, `-DOCSTART- -X- -X- O`, Label Studio's
+/// `-DOCSTART- -X- O`) and `# id = ...` lines start a document; other `#`
+/// lines are comments; blank lines end sentences (a file without any is one
+/// sentence). CRLF line ends and a missing final newline are read alike.
+///
+/// A bad tag never sinks the file: it is read as `O` and reported with its
+/// line (`I-O` in CoNLL-2003). An `I-` tag after `O` starts an entity (the
+/// IOB1 reading); when the file uses `B-` to start entities elsewhere, each
+/// such line is reported.
 pub fn import(
     path: &Path,
     contents: &str,
     options: &ImportOptions,
-) -> Result<Vec<ImportedDoc>, FormatError> {
-    let options = ImportOptions {
-        offsets: OffsetUnit::Chars,
-        ..options.clone()
-    };
+) -> Result<FileImport, FormatError> {
+    let mut issues = Vec::new();
     let mut docs = Vec::new();
     let mut doc = DocBuilder::new(None, 1);
+    let mut scheme = Scheme::default();
+    let mut tokens = 0usize;
+    let mut untagged = 0usize;
     for (n, line) in contents.lines().enumerate() {
         let line_no = n + 1;
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        if fields.is_empty() {
-            doc.end_sentence(line_no);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let mut fields = line.split([' ', '\t']).filter(|f| !f.is_empty());
+        let Some(first) = fields.next() else {
+            doc.end_sentence();
             continue;
-        }
-        if fields[0] == "-DOCSTART-" || line.starts_with(ID_PREFIX) {
-            let id = line.strip_prefix(ID_PREFIX).map(|s| s.trim().to_string());
-            let next = DocBuilder::new(id, line_no + 1);
-            std::mem::replace(&mut doc, next).finish(path, &options, &mut docs)?;
-            continue;
-        }
-        let tag = fields[fields.len() - 1];
-        let is_comment = line.starts_with('#') && (fields.len() != 2 || parse_tag(tag).is_none());
-        if is_comment {
-            continue;
-        }
-        if fields.len() < 2 {
-            return Err(FormatError::at(
-                path,
-                line_no,
-                1,
-                format!("expected a token and a tag, found \"{line}\""),
-            ));
-        }
-        let Some(parsed) = parse_tag(tag) else {
-            let col = line.rfind(tag).map_or(1, |b| line[..b].chars().count() + 1);
-            return Err(FormatError::at(
-                path,
-                line_no,
-                col,
-                format!("{tag:?} is not an IOB2 tag (O, B-LABEL or I-LABEL)"),
-            ));
         };
-        doc.token(fields[0], parsed, line_no);
+        let id = if line.starts_with('#') {
+            id_line(line)
+        } else {
+            None
+        };
+        if first == "-DOCSTART-" || id.is_some() {
+            let next = DocBuilder::new(id, line_no + 1);
+            docs.push(std::mem::replace(&mut doc, next));
+            continue;
+        }
+        let rest: Vec<&str> = fields.collect();
+        let tag = rest.last().copied();
+        if line.starts_with('#') && (rest.len() != 1 || tag.is_none_or(|t| parse_tag(t).is_err())) {
+            continue; // a comment
+        }
+        tokens += 1;
+        let parsed = match tag {
+            None => {
+                untagged += 1;
+                issues.push(Issue::new(
+                    path,
+                    line_no,
+                    "",
+                    IssueKind::Changed,
+                    format!("token \"{first}\" has no tag; read as O"),
+                ));
+                Tag::O
+            }
+            Some(t) => match parse_tag(t) {
+                Ok(p) => p,
+                Err(why) => {
+                    let mut i = Issue::new(
+                        path,
+                        line_no,
+                        "",
+                        IssueKind::Changed,
+                        format!("{why}; token \"{first}\" read as O"),
+                    );
+                    i.tally = Some(format!("invalid tag \"{t}\" read as O"));
+                    issues.push(i);
+                    Tag::O
+                }
+            },
+        };
+        scheme.see(&parsed);
+        doc.token(first, parsed, line_no, &mut scheme);
     }
-    doc.finish(path, &options, &mut docs)?;
-    Ok(docs)
+    docs.push(doc);
+    if tokens > 0 && untagged == tokens {
+        return Err(FormatError::new(
+            path,
+            0,
+            "no tag column: every line has one field (CoNLL needs a token and a tag per line)",
+        ));
+    }
+    // IOB1 (CoNLL-2003): I- starts entities and B- appears only between two
+    // touching entities. Otherwise an I- after O is a slip worth a look.
+    let iob1 = scheme.b_starts == 0 && !scheme.i_starts.is_empty();
+    if iob1 {
+        issues.push(Issue::new(
+            path,
+            0,
+            "",
+            IssueKind::Note,
+            format!(
+                "tags read as IOB1: I- starts an entity ({} entities), B- only separates two touching entities",
+                scheme.i_starts.len()
+            ),
+        ));
+    } else {
+        for (line, label) in &scheme.i_starts {
+            issues.push(Issue::new(
+                path,
+                *line,
+                "",
+                IssueKind::Note,
+                format!(
+                    "I-{label} after a token outside {label} starts a new entity (IOB1 reading)"
+                ),
+            ));
+        }
+    }
+    let mut raw = Vec::new();
+    for d in docs {
+        if let Some(r) = d.finish() {
+            raw.push(r);
+        }
+    }
+    let out = build(path, raw, Reading::PLAIN, options, &mut issues);
+    Ok(FileImport {
+        docs: out,
+        issues,
+        shape: format!("CoNLL ({})", scheme.name(iob1)),
+        reading: None,
+    })
 }
 
-#[derive(Debug, PartialEq)]
-enum Tag<'a> {
-    O,
-    B(&'a str),
-    I(&'a str),
+/// What the tags of a file show about its scheme.
+#[derive(Default)]
+struct Scheme {
+    prefixes: Vec<char>,
+    /// B- tags that start an entity after O or another label (IOB2 usage).
+    b_starts: usize,
+    /// Lines where an I- tag starts an entity, with the label.
+    i_starts: Vec<(usize, String)>,
 }
 
-fn parse_tag(tag: &str) -> Option<Tag<'_>> {
-    if tag == "O" {
-        return Some(Tag::O);
+impl Scheme {
+    fn see(&mut self, t: &Tag) {
+        let c = match t {
+            Tag::O => return,
+            Tag::Begin(_) => 'B',
+            Tag::Inside(_) => 'I',
+            Tag::End(_) => 'E',
+            Tag::Single(_) => 'S',
+        };
+        if !self.prefixes.contains(&c) {
+            self.prefixes.push(c);
+        }
     }
-    let (kind, label) = tag.split_once('-')?;
-    if label.is_empty() {
-        return None;
-    }
-    match kind {
-        "B" => Some(Tag::B(label)),
-        "I" => Some(Tag::I(label)),
-        _ => None,
+
+    fn name(&self, iob1: bool) -> &'static str {
+        let has = |c| self.prefixes.contains(&c);
+        if has('E') || has('S') {
+            "BIOES / BILOU / BMES tags"
+        } else if iob1 {
+            "IOB1 tags"
+        } else {
+            "IOB2 tags"
+        }
     }
 }
 
@@ -355,8 +491,7 @@ struct DocBuilder {
     in_sentence: bool,
     sentence_done: bool,
     open: Option<Open>,
-    raw: Vec<(usize, usize, String, usize)>,
-    notes: Vec<String>,
+    spans: Vec<RawSpan>,
 }
 
 impl DocBuilder {
@@ -369,18 +504,19 @@ impl DocBuilder {
             in_sentence: false,
             sentence_done: false,
             open: None,
-            raw: Vec::new(),
-            notes: Vec::new(),
+            spans: Vec::new(),
         }
     }
 
     fn close(&mut self) {
         if let Some(o) = self.open.take() {
-            self.raw.push((o.start, self.len, o.label, o.line));
+            let place = format!("entity from line {}", o.line);
+            self.spans
+                .push(RawSpan::new(o.start, self.len, &o.label, o.line, place));
         }
     }
 
-    fn end_sentence(&mut self, _line: usize) {
+    fn end_sentence(&mut self) {
         self.close();
         if self.in_sentence {
             self.in_sentence = false;
@@ -388,9 +524,17 @@ impl DocBuilder {
         }
     }
 
-    fn token(&mut self, token: &str, tag: Tag, line: usize) {
-        let continues =
-            matches!(tag, Tag::I(label) if self.open.as_ref().is_some_and(|o| o.label == label));
+    fn token(&mut self, token: &str, tag: Tag, line: usize, scheme: &mut Scheme) {
+        let open_label = self.open.as_ref().map(|o| o.label.as_str());
+        let continues = match tag {
+            Tag::Inside(l) | Tag::End(l) => open_label == Some(l),
+            _ => false,
+        };
+        if let Tag::Begin(l) = tag
+            && open_label != Some(l)
+        {
+            scheme.b_starts += 1;
+        }
         // Close before the separator, so no entity ends with a space.
         if !continues {
             self.close();
@@ -403,38 +547,38 @@ impl DocBuilder {
             self.len += 1;
         }
         self.in_sentence = true;
-        if !continues && let Tag::B(label) | Tag::I(label) = tag {
-            if matches!(tag, Tag::I(_)) {
-                self.notes.push(format!(
-                    "line {line}: I-{label} without B-{label} before it starts an entity"
-                ));
+        if !continues {
+            let label = match tag {
+                Tag::O => None,
+                Tag::Inside(l) => {
+                    scheme.i_starts.push((line, l.to_string()));
+                    Some(l)
+                }
+                Tag::Begin(l) | Tag::End(l) | Tag::Single(l) => Some(l),
+            };
+            if let Some(l) = label {
+                self.open = Some(Open {
+                    start: self.len,
+                    label: l.to_string(),
+                    line,
+                });
             }
-            self.open = Some(Open {
-                start: self.len,
-                label: label.to_string(),
-                line,
-            });
         }
         self.text.push_str(token);
         self.len += token.chars().count();
+        if matches!(tag, Tag::End(_) | Tag::Single(_)) {
+            self.close();
+        }
     }
 
-    fn finish(
-        mut self,
-        path: &Path,
-        options: &ImportOptions,
-        docs: &mut Vec<ImportedDoc>,
-    ) -> Result<(), FormatError> {
+    fn finish(mut self) -> Option<RawDoc> {
         self.close();
         if self.text.is_empty() {
-            return Ok(());
+            return None;
         }
-        let mut reader = SpanReader::new(path, &self.text, options);
-        for (s, e, label, line) in &self.raw {
-            reader.add(*s, *e, label, None, *line)?;
-        }
-        docs.push(reader.finish(self.id, self.line, self.notes));
-        Ok(())
+        let mut d = RawDoc::new(self.id, self.text, self.line);
+        d.spans = self.spans;
+        Some(d)
     }
 }
 
@@ -475,7 +619,9 @@ mod tests {
         let want = "# id = d\nاقتربت O\nأرمينيا B-LOC\nو O\nأذربيجان B-LOC\nمن O\nاتفاق O\n. O\n\n\
                     قال O\nبلينكين B-PER\nب O\nالولايات B-LOC\nالمتحدة I-LOC\n؟ O\n\nنعم O\n\n";
         assert_eq!(body(&e), want);
-        let back = import(Path::new("x.conll"), body(&e), &ImportOptions::default()).unwrap();
+        let back = import(Path::new("x.conll"), body(&e), &ImportOptions::default())
+            .unwrap()
+            .docs;
         assert_eq!(back.len(), 1);
         assert_eq!(back[0].id.as_deref(), Some("d"));
         let on = back[0].spans_on(TEXT).unwrap();
@@ -565,9 +711,9 @@ mod tests {
     #[test]
     fn import_rebuilds_text_and_reads_iob1() {
         let f = "-DOCSTART- O\n\nقال O\nأنتوني B-PER\nبلينكين I-PER\n\nفي O\nواشنطن I-LOC\nأمس O\n";
-        let docs = import(Path::new("a.conll"), f, &ImportOptions::default()).unwrap();
-        assert_eq!(docs.len(), 1);
-        let d = &docs[0];
+        let r = import(Path::new("a.conll"), f, &ImportOptions::default()).unwrap();
+        assert_eq!(r.docs.len(), 1);
+        let d = &r.docs[0];
         assert_eq!(d.text, "قال أنتوني بلينكين\nفي واشنطن أمس");
         let got: Vec<_> = d
             .spans
@@ -575,24 +721,76 @@ mod tests {
             .map(|s| (s.text.as_str(), s.label.as_str()))
             .collect();
         assert_eq!(got, [("أنتوني بلينكين", "PER"), ("واشنطن", "LOC")]);
-        assert_eq!(d.notes.len(), 1);
+        // B- starts entities elsewhere, so the I- after O is reported by line.
+        assert_eq!(r.issues.len(), 1);
+        assert_eq!(r.issues[0].line, 8);
+        // Pure IOB1: one note for the file.
+        let f = "قال O\nأنتوني I-PER\nبلينكين I-PER\nفي O\nواشنطن I-LOC\n";
+        let r = import(Path::new("a.conll"), f, &ImportOptions::default()).unwrap();
+        assert_eq!(r.docs[0].spans.len(), 2);
+        assert_eq!(r.issues.len(), 1);
+        assert!(r.issues[0].message.contains("IOB1"), "{}", r.issues[0]);
     }
 
     #[test]
-    fn bad_tags_and_labels_name_line_and_column() {
-        let e = import(
+    fn bioes_bilou_and_bmes_give_the_same_entities() {
+        let want = [
+            ("أنتوني بلينكين", "PER"),
+            ("واشنطن", "LOC"),
+            ("الأمم المتحدة العامة", "ORG"),
+        ];
+        for (b, i, e, s) in [
+            ("B", "I", "E", "S"),
+            ("B", "I", "L", "U"),
+            ("B", "M", "E", "S"),
+        ] {
+            let f = format!(
+                "قال O\nأنتوني {b}-PER\nبلينكين {e}-PER\nفي O\nواشنطن {s}-LOC\nو O\nالأمم {b}-ORG\nالمتحدة {i}-ORG\nالعامة {e}-ORG\n"
+            );
+            let r = import(Path::new("a.conll"), &f, &ImportOptions::default()).unwrap();
+            let got: Vec<_> = r.docs[0]
+                .spans
+                .iter()
+                .map(|s| (s.text.as_str(), s.label.as_str()))
+                .collect();
+            assert_eq!(got, want, "{b}{i}{e}{s}");
+            assert!(r.issues.is_empty(), "{:?}", r.issues);
+        }
+    }
+
+    #[test]
+    fn columns_separators_nbsp_crlf_and_headers() {
+        // TAB or spaces, 2 to 5 columns, a no-break space inside a token,
+        // CRLF, no final newline, several -DOCSTART- forms and # id =.
+        let f = "-DOCSTART- -X- -X- O\r\n\r\nبلغ\tVERB\tO\r\n١٠\u{a0}٠٠٠  NUM B-NP _ B-MISC\r\nجندي O\r\n-DOCSTART-\r\n# id = akhbar.2023.v1\r\nفي O\r\nبغداد\tB-LOC";
+        let r = import(Path::new("a.conll"), f, &ImportOptions::default()).unwrap();
+        assert!(r.issues.is_empty(), "{:?}", r.issues);
+        assert_eq!(r.docs.len(), 2);
+        assert_eq!(r.docs[0].text, "بلغ ١٠\u{a0}٠٠٠ جندي");
+        assert_eq!(r.docs[0].spans[0].text, "١٠\u{a0}٠٠٠");
+        assert_eq!(r.docs[1].id.as_deref(), Some("akhbar.2023.v1"));
+        assert_eq!(r.docs[1].text, "في بغداد");
+        assert_eq!(r.docs[1].spans[0].text, "بغداد");
+    }
+
+    #[test]
+    fn bad_tags_are_read_as_o_and_reported_with_their_line() {
+        let r = import(
             Path::new("a.conll"),
-            "قال O\nبلينكين X-PER\n",
+            "قال O\nبلينكين X-PER\nمجمع I-O\nبغداد B-LOC\nقال\n",
             &ImportOptions::default(),
         )
-        .unwrap_err();
-        assert_eq!((e.line, e.col), (2, Some(9)));
-        assert!(e.to_string().starts_with("a.conll:2:9: "), "{e}");
+        .unwrap();
+        assert_eq!(r.docs[0].text, "قال بلينكين مجمع بغداد قال");
+        assert_eq!(r.docs[0].spans.len(), 1);
+        let lines: Vec<usize> = r.issues.iter().map(|i| i.line).collect();
+        assert_eq!(lines, [2, 3, 5]);
+        assert!(r.issues.iter().all(|i| i.kind == IssueKind::Changed));
         let opts = ImportOptions::with_labels(["PER".to_string()]);
-        let e = import(Path::new("a.conll"), "قال O\nبغداد B-GPE\n", &opts).unwrap_err();
-        assert_eq!(e.line, 2);
-        assert!(e.message.contains("unknown label"));
-        let e = import(Path::new("a.conll"), "قال\n", &opts).unwrap_err();
-        assert_eq!(e.line, 1);
+        let r = import(Path::new("a.conll"), "قال O\nبغداد B-GPE\n", &opts).unwrap();
+        assert!(r.docs[0].spans.is_empty());
+        assert_eq!(r.issues[0].line, 2);
+        assert!(r.issues[0].message.contains("unknown label"));
+        assert!(import(Path::new("a.conll"), "قال\nهنا\n", &opts).is_err());
     }
 }

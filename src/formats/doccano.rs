@@ -7,12 +7,10 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Serialize;
 
-use super::imported::SpanReader;
-use super::json::{doc_id, export_lines, jsonl};
-use super::{DocSpans, Exported, FormatError, ImportOptions, ImportedDoc, OffsetUnit};
+use super::json::export_lines;
+use super::{DocSpans, Exported, FileImport, FormatError, ImportOptions, OffsetUnit};
 
 #[derive(Serialize)]
 struct Line<'a> {
@@ -31,50 +29,13 @@ pub fn export(docs: &[DocSpans], offsets: OffsetUnit) -> Exported {
     })
 }
 
-#[derive(Deserialize)]
-struct Record {
-    text: String,
-    #[serde(default)]
-    label: Vec<(usize, usize, String)>,
-    #[serde(default)]
-    labels: Vec<(usize, usize, String)>,
-    #[serde(default)]
-    entities: Vec<Entity>,
-    id: Option<Value>,
-    meta: Option<Value>,
-}
-
-#[derive(Deserialize)]
-struct Entity {
-    start_offset: usize,
-    end_offset: usize,
-    label: String,
-}
-
-/// Reads a doccano JSONL file.
+/// Reads a doccano export in any of its shapes (see [`super::shapes`]).
 pub fn import(
     path: &Path,
     contents: &str,
     options: &ImportOptions,
-) -> Result<Vec<ImportedDoc>, FormatError> {
-    let mut docs = Vec::new();
-    for (line, r) in jsonl::<Record>(path, contents)? {
-        let mut reader = SpanReader::new(path, &r.text, options);
-        let triples = r
-            .label
-            .iter()
-            .chain(&r.labels)
-            .map(|(s, e, l)| (*s, *e, l.as_str()));
-        let entities = r
-            .entities
-            .iter()
-            .map(|e| (e.start_offset, e.end_offset, e.label.as_str()));
-        for (s, e, l) in triples.chain(entities) {
-            reader.add(s, e, l, None, line)?;
-        }
-        docs.push(reader.finish(doc_id(r.id.as_ref(), r.meta.as_ref()), line, Vec::new()));
-    }
-    Ok(docs)
+) -> Result<FileImport, FormatError> {
+    super::shapes::import(super::Format::Doccano, path, contents, options)
 }
 
 #[cfg(test)]
@@ -104,34 +65,45 @@ mod tests {
         };
         assert!(units.contains("[[3,8,\"LOC\"]]"), "{units}");
         let opts = ImportOptions {
-            offsets: OffsetUnit::Utf16,
+            offsets: Some(OffsetUnit::Utf16),
             ..Default::default()
         };
-        let back = import(Path::new("f"), &units, &opts).unwrap();
+        let back = import(Path::new("f"), &units, &opts).unwrap().docs;
         assert_eq!((back[0].spans[0].start, back[0].spans[0].end), (2, 7));
+        // Detected without the option.
+        let back = import(Path::new("f"), &units, &ImportOptions::default()).unwrap();
+        assert_eq!(
+            (back.docs[0].spans[0].start, back.docs[0].spans[0].end),
+            (2, 7)
+        );
+        assert!(back.reading.unwrap().starts_with("UTF-16"));
     }
 
     #[test]
-    fn other_shapes_and_errors() {
+    fn other_shapes_and_bad_records() {
         let f = "{\"text\": \"في بغداد\", \"entities\": [{\"start_offset\": 3, \"end_offset\": 8, \"label\": \"LOC\"}], \"meta\": {\"doc_id\": \"x\"}}\n\
-                 {\"text\": \"في بغداد\", \"label\": [[3, 9, \"LOC\"]]}\n";
-        let e = import(Path::new("f.jsonl"), f, &ImportOptions::default()).unwrap_err();
-        assert_eq!(e.line, 2);
-        assert!(e.message.contains("outside"), "{e}");
-        let ok = import(
-            Path::new("f.jsonl"),
-            f.lines().next().unwrap(),
-            &ImportOptions::default(),
-        )
-        .unwrap();
-        assert_eq!(ok[0].id.as_deref(), Some("x"));
-        assert_eq!(ok[0].spans[0].text, "بغداد");
-        let e = import(
-            Path::new("f.jsonl"),
-            "{\"text\": \"x\", \"label\": [[0, -1, \"LOC\"]]}",
-            &ImportOptions::default(),
-        )
-        .unwrap_err();
-        assert_eq!((e.line, e.col.is_some()), (1, true));
+                 {\"text\": \"في بغداد\", \"label\": [[3, 9, \"LOC\"], [0, 2, \"LOC\"]]}\n\
+                 {\"text\": \"x\", \"label\": [[0, -1, \"LOC\"]]}\n\
+                 {\"text\": \"في\n";
+        let r = import(Path::new("f.jsonl"), f, &ImportOptions::default()).unwrap();
+        assert_eq!(r.docs.len(), 3);
+        assert_eq!(r.docs[0].id.as_deref(), Some("x"));
+        assert_eq!(r.docs[0].spans[0].text, "بغداد");
+        // One span beyond the text: the record's other span is not trusted.
+        assert!(r.docs[1].spans.is_empty());
+        let mut skipped: Vec<(usize, &str)> = r
+            .issues
+            .iter()
+            .filter(|i| i.kind == crate::formats::IssueKind::Skipped)
+            .map(|i| (i.line, i.message.as_str()))
+            .collect();
+        skipped.sort();
+        let lines: Vec<usize> = skipped.iter().map(|s| s.0).collect();
+        assert_eq!(lines, [2, 2, 3, 4], "{skipped:?}");
+        assert!(
+            skipped.iter().any(|s| s.1.contains("beyond the text")),
+            "{skipped:?}"
+        );
+        assert!(skipped[3].1.contains("not a JSON record"), "{skipped:?}");
     }
 }

@@ -5,27 +5,110 @@
 use std::path::Path;
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::line_col;
 use super::{DocSpans, Exported, FormatError, OffsetUnit, Output, valid_spans};
 
-/// Each non-blank line of a JSONL file parsed as `T`, with its line number.
-pub(crate) fn jsonl<T: DeserializeOwned>(
+/// How a JSON file lays out its records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// One object per line.
+    Lines,
+    /// Objects over several lines each, one after the other (a pretty-printed
+    /// "JSONL" file, as doccano's own examples are).
+    Pretty,
+    /// One top-level array of records.
+    Array,
+    /// One top-level object (NER Annotator's export).
+    Object,
+}
+
+impl Layout {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Layout::Lines => "JSONL",
+            Layout::Pretty => "pretty-printed JSON objects",
+            Layout::Array => "a JSON array",
+            Layout::Object => "one JSON object",
+        }
+    }
+}
+
+/// The records of a JSON file in any of the layouts tools write, each with
+/// the line it starts on. A JSONL line that does not parse is reported and
+/// skipped (the others are read); a file with no readable record is an
+/// error naming the place and, when it is clear, the shape.
+pub(crate) fn records(
     path: &Path,
     contents: &str,
-) -> Result<Vec<(usize, T)>, FormatError> {
+    issues: &mut Vec<super::Issue>,
+) -> Result<(Layout, Vec<(usize, Value)>), FormatError> {
+    let body = contents.trim_start();
+    let skipped_bytes = contents.len() - body.len();
+    if body.starts_with('[') {
+        return array_items(path, contents).map(|v| (Layout::Array, v));
+    }
+    let mut stream = serde_json::Deserializer::from_str(contents).into_iter::<Value>();
     let mut out = Vec::new();
+    let mut at = skipped_bytes;
+    let mut multi_line = false;
+    let whole = loop {
+        match stream.next() {
+            None => break Ok(()),
+            Some(Ok(v)) => {
+                let end = stream.byte_offset();
+                let start = at + contents[at..end].len() - contents[at..end].trim_start().len();
+                if contents[start..end].contains('\n') {
+                    multi_line = true;
+                }
+                out.push((line_col(contents, start).0, v));
+                at = end;
+            }
+            Some(Err(e)) => break Err(e),
+        }
+    };
+    match whole {
+        Ok(()) if out.len() == 1 && multi_line => return Ok((Layout::Object, out)),
+        Ok(()) if multi_line => return Ok((Layout::Pretty, out)),
+        Ok(()) => return Ok((Layout::Lines, out)),
+        Err(_) => {}
+    }
+    // Line by line: one broken line does not sink the others.
+    let mut lines = Vec::new();
+    let mut first_error = None;
     for (n, line) in contents.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let record =
-            serde_json::from_str(line).map_err(|e| FormatError::json(path, &e, n + 1, 1))?;
-        out.push((n + 1, record));
+        match serde_json::from_str::<Value>(line) {
+            Ok(v) => lines.push((n + 1, v)),
+            Err(e) => {
+                let err = FormatError::json(path, &e, n + 1, 1);
+                issues.push(super::Issue::new(
+                    path,
+                    n + 1,
+                    "",
+                    super::IssueKind::Skipped,
+                    format!("not a JSON record: {}", err.message),
+                ));
+                first_error.get_or_insert(err);
+            }
+        }
     }
-    Ok(out)
+    if lines.is_empty() {
+        let mut err =
+            first_error.unwrap_or_else(|| FormatError::new(path, 0, "no JSON record in the file"));
+        if body.starts_with('{') && err.message.contains("EOF") {
+            err.message = format!(
+                "incomplete JSON object — {} (the file is neither JSONL nor a complete JSON document)",
+                err.message
+            );
+        }
+        issues.clear();
+        return Err(err);
+    }
+    Ok((Layout::Lines, lines))
 }
 
 /// The items of a top-level JSON array, each with the line it starts on, so
@@ -164,8 +247,24 @@ mod tests {
     fn syntax_errors_have_line_and_column() {
         let e = array_items(Path::new("f.json"), "[\n {\"a\": 1,}\n]").unwrap_err();
         assert_eq!((e.line, e.col), (2, Some(10)));
-        let e = jsonl::<Value>(Path::new("f.jsonl"), "{}\n\n{\"a\" 1}\n").unwrap_err();
-        assert_eq!(e.to_string(), "f.jsonl:3:6: expected `:`");
+        let mut issues = Vec::new();
+        let (layout, v) = records(Path::new("f.jsonl"), "{}\n\n{\"a\" 1}\n", &mut issues).unwrap();
+        assert_eq!((layout, v.len()), (Layout::Lines, 1));
+        assert_eq!(
+            issues[0].to_string(),
+            "skipped: f.jsonl:3: not a JSON record: expected `:`"
+        );
+        let e = records(Path::new("f.jsonl"), "{\"a\" 1}\n", &mut issues).unwrap_err();
+        assert_eq!(e.to_string(), "f.jsonl:1:6: expected `:`");
+        let e = records(Path::new("p.jsonl"), "{\n  \"text\": \"x\",\n", &mut issues).unwrap_err();
+        assert!(e.message.starts_with("incomplete JSON object"), "{e}");
+        let (layout, v) = records(
+            Path::new("p.jsonl"),
+            "{\n \"a\": 1\n}\n{\n \"a\": 2\n}\n",
+            &mut issues,
+        )
+        .unwrap();
+        assert_eq!((layout, v[0].0, v[1].0), (Layout::Pretty, 1, 4));
     }
 
     #[test]

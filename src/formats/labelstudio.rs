@@ -11,13 +11,11 @@
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Serialize;
 
-use super::imported::SpanReader;
-use super::json::{OffsetWriter, array_items, doc_id};
+use super::json::OffsetWriter;
 use super::{
-    DocSpans, Exported, FormatError, ImportOptions, ImportedDoc, OffsetUnit, Output, valid_spans,
+    DocSpans, Exported, FileImport, FormatError, ImportOptions, OffsetUnit, Output, valid_spans,
 };
 
 #[derive(Serialize)]
@@ -95,140 +93,90 @@ pub fn export(docs: &[DocSpans], offsets: OffsetUnit) -> Exported {
     }
 }
 
-#[derive(Deserialize)]
-struct InTask {
-    data: InData,
-    #[serde(default)]
-    annotations: Vec<InAnnotation>,
-    meta: Option<Value>,
-}
-
-#[derive(Deserialize)]
-struct InData {
-    text: String,
-    doc_id: Option<Value>,
-    id: Option<Value>,
-}
-
-#[derive(Deserialize)]
-struct InAnnotation {
-    #[serde(default)]
-    result: Vec<InResult>,
-    #[serde(default)]
-    was_cancelled: bool,
-}
-
-#[derive(Deserialize)]
-struct InResult {
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    value: Option<InValue>,
-}
-
-#[derive(Deserialize)]
-struct InValue {
-    start: Option<usize>,
-    end: Option<usize>,
-    text: Option<String>,
-    #[serde(default)]
-    labels: Vec<String>,
-}
-
-/// Reads a Label Studio JSON export (a list of tasks). The first annotation
-/// that was not cancelled is read; others are noted.
+/// Reads a Label Studio export: JSON tasks (`annotations` or the older
+/// `completions`; cancelled ones skipped; several annotators kept apart;
+/// `predictions` as pending proposals) or JSON-MIN (see [`super::shapes`]).
+/// Label Studio's CoNLL export is read by [`super::conll::import`].
 pub fn import(
     path: &Path,
     contents: &str,
     options: &ImportOptions,
-) -> std::result::Result<Vec<ImportedDoc>, FormatError> {
-    let mut docs = Vec::new();
-    for (n, (line, value)) in array_items(path, contents)?.into_iter().enumerate() {
-        let task: InTask = serde_json::from_value(value)
-            .map_err(|e| FormatError::new(path, line, format!("task {}: {}", n + 1, e)))?;
-        let mut reader = SpanReader::new(path, &task.data.text, options);
-        let mut notes = Vec::new();
-        let mut annotations = task.annotations.iter().filter(|a| !a.was_cancelled);
-        if let Some(first) = annotations.next() {
-            for (r, result) in first.result.iter().enumerate() {
-                let at = |m: String| {
-                    FormatError::new(path, line, format!("task {}, result {}: {m}", n + 1, r + 1))
-                };
-                let (Some(value), true) = (
-                    &result.value,
-                    result.kind.as_deref().is_none_or(|k| k == "labels"),
-                ) else {
-                    notes.push(format!(
-                        "task {}: result {} of type {:?} not imported",
-                        n + 1,
-                        r + 1,
-                        result.kind
-                    ));
-                    continue;
-                };
-                let (Some(start), Some(end)) = (value.start, value.end) else {
-                    return Err(at("a labels result needs value.start and value.end".into()));
-                };
-                if value.labels.is_empty() {
-                    return Err(at("value.labels is empty".into()));
-                }
-                for label in &value.labels {
-                    reader
-                        .add(start, end, label, value.text.as_deref(), line)
-                        .map_err(|e| at(e.message))?;
-                }
-            }
-        }
-        let others = annotations.count();
-        if others > 0 {
-            notes.push(format!(
-                "task {}: {others} more annotation(s) not imported (only the first is read)",
-                n + 1
-            ));
-        }
-        let id = doc_id(
-            task.data.doc_id.as_ref().or(task.data.id.as_ref()),
-            task.meta.as_ref(),
-        );
-        docs.push(reader.finish(id, line, notes));
-    }
-    Ok(docs)
+) -> std::result::Result<FileImport, FormatError> {
+    super::shapes::import(super::Format::LabelStudio, path, contents, options)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::formats::IssueKind;
 
-    #[test]
-    fn reads_a_label_studio_export() {
-        let f = r#"[
+    const TASKS: &str = r#"[
   {
     "id": 7,
     "data": {"text": "𝒜 في بغداد"},
     "annotations": [
-      {"result": [
+      {"id": 1, "completed_by": {"email": "amina@x.org"}, "result": [
         {"id": "x", "from_name": "label", "to_name": "text", "type": "labels",
          "value": {"start": 6, "end": 11, "text": "بغداد", "labels": ["LOC"]}},
+        {"id": "y", "from_name": "label", "to_name": "text", "type": "labels",
+         "value": {"start": 2, "end": 4, "text": "في", "labels": []}},
         {"from_name": "r", "to_name": "text", "type": "relation"}
       ]},
-      {"result": []}
+      {"id": 2, "completed_by": 12, "result": [
+        {"id": "z", "type": "labels", "value": {"start": 6, "end": 11, "labels": ["ORG"]}}
+      ]},
+      {"id": 3, "was_cancelled": true, "result": []}
     ]
+  },
+  {
+    "id": 8,
+    "data": {"text": "في بغداد"},
+    "predictions": [{"score": 0.4, "result": [
+        {"type": "labels", "value": {"start": 3, "end": 8, "labels": ["LOC"]}}]}]
+  },
+  {
+    "id": 9,
+    "data": {"text": "في بغداد"},
+    "completions": [{"result": [
+        {"type": "labels", "value": {"start": 3, "end": 8, "text": "بغداد", "labels": ["LOC"]}}]}]
   }
 ]"#;
-        let opts = ImportOptions {
-            offsets: OffsetUnit::Utf16,
-            ..Default::default()
-        };
-        let d = import(Path::new("ls.json"), f, &opts).unwrap();
-        assert_eq!(d[0].id, None);
-        assert_eq!((d[0].spans[0].start, d[0].spans[0].end), (5, 10));
-        assert_eq!(d[0].notes.len(), 2);
-        // Counted as chars, the same numbers cover other text.
-        let e = import(Path::new("ls.json"), f, &ImportOptions::default()).unwrap_err();
-        assert_eq!(e.line, 2);
-        assert!(
-            e.to_string()
-                .starts_with("ls.json:2: task 1, result 1: span 6..11 "),
-            "{e}"
+
+    #[test]
+    fn annotators_cancelled_predictions_and_completions() {
+        let r = import(Path::new("ls.json"), TASKS, &ImportOptions::default()).unwrap();
+        assert_eq!(r.docs.len(), 4);
+        // Two annotators on task 7, kept apart; UTF-16 detected from value.text.
+        assert_eq!(r.docs[0].annotator.as_deref(), Some("amina@x.org"));
+        assert_eq!(r.docs[1].annotator.as_deref(), Some("12"));
+        assert_eq!(
+            (r.docs[0].spans[0].start, r.docs[0].spans[0].label.as_str()),
+            (5, "LOC")
         );
+        assert_eq!(r.docs[1].spans[0].label, "ORG");
+        // The region without labels is skipped and reported.
+        assert_eq!((r.docs[0].records, r.docs[0].skipped), (2, 1));
+        assert!(
+            r.issues
+                .iter()
+                .any(|i| i.kind == IssueKind::Skipped && i.place.contains("region y"))
+        );
+        assert!(r.issues.iter().any(|i| i.message.contains("cancelled")));
+        // Predictions only: proposals, not gold.
+        assert!(!r.docs[2].gold);
+        assert!(r.docs[2].spans.is_empty());
+        assert_eq!(r.docs[2].proposals.len(), 1);
+        assert!((r.docs[2].proposals[0].confidence - 0.4).abs() < 1e-6);
+        // The older `completions` key.
+        assert_eq!(r.docs[3].spans[0].text, "بغداد");
+        assert!(r.docs[3].gold);
+    }
+
+    #[test]
+    fn json_min_is_read() {
+        let f = r#"[{"id": 3, "text": "في بغداد", "label": [{"start": 3, "end": 8, "text": "بغداد", "labels": ["LOC"]}], "annotator": 1, "lead_time": 2.5}]"#;
+        let r = import(Path::new("min.json"), f, &ImportOptions::default()).unwrap();
+        assert_eq!(r.docs[0].spans[0].text, "بغداد");
+        assert!(r.shape.contains("JSON-MIN"), "{}", r.shape);
     }
 }

@@ -18,14 +18,17 @@ pub mod labelstudio;
 mod overlap;
 mod placement;
 mod read;
+mod shapes;
 pub mod spacy;
 mod write;
 
 pub use error::FormatError;
-pub use imported::{ImportOptions, ImportedDoc, OffsetUnit, is_layout};
+pub use imported::{
+    FileImport, ImportOptions, ImportedDoc, Issue, IssueKind, OffsetUnit, Reading, is_layout,
+};
 pub use overlap::{Warning, outermost};
 pub use placement::{Placement, is_safe_id, place};
-pub use read::read_files;
+pub use read::{read_files, read_path};
 pub use write::{WriteError, write_export};
 
 use crate::annotation::Span;
@@ -152,14 +155,16 @@ pub fn export(format: Format, docs: &[DocSpans], options: ExportOptions) -> Expo
     }
 }
 
-/// Imports the contents of one file. Brat needs two files per document and
-/// goes through [`brat::import`] (or [`read_files`]) instead.
+/// Imports the contents of one file: its documents, and every record
+/// skipped or changed. `Err` only when nothing of the file can be read.
+/// Brat needs two files per document and goes through [`brat::import`] (or
+/// [`read_files`]) instead.
 pub fn import(
     format: Format,
     path: &std::path::Path,
     contents: &str,
     options: &ImportOptions,
-) -> Result<Vec<ImportedDoc>, FormatError> {
+) -> Result<FileImport, FormatError> {
     match format {
         Format::Conll => conll::import(path, contents, options),
         Format::Doccano => doccano::import(path, contents, options),

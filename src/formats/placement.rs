@@ -59,8 +59,12 @@ pub fn place(docs: &[ImportedDoc], corpus: &Corpus, add_texts: bool) -> Vec<Plac
         .map(|(i, d)| (skeleton(&d.text), i))
         .collect();
     let index_of = |id: &str| corpus.documents.iter().position(|d| d.id == id);
-    let mut taken: Vec<String> = Vec::new();
+    // (document, annotator) pairs already receiving an imported document:
+    // several annotators of one task each get the document.
+    let mut taken: std::collections::HashSet<(String, Option<String>)> =
+        std::collections::HashSet::new();
     let mut unnamed = 0;
+    let mut new_by_text: HashMap<String, String> = HashMap::new();
     let mut out = Vec::with_capacity(docs.len());
     for d in docs {
         let named = d.id.as_deref().and_then(index_of);
@@ -79,7 +83,9 @@ pub fn place(docs: &[ImportedDoc], corpus: &Corpus, add_texts: bool) -> Vec<Plac
                 "the text is not in the corpus (adding texts was not asked for)".into(),
             ),
             (None, None) => {
-                let id = d.id.clone().unwrap_or_else(|| {
+                // Several annotators of one text share its new id.
+                let id = d.id.clone().or_else(|| new_by_text.get(&d.text).cloned());
+                let id = id.unwrap_or_else(|| {
                     unnamed += 1;
                     let stem = d
                         .path
@@ -89,6 +95,9 @@ pub fn place(docs: &[ImportedDoc], corpus: &Corpus, add_texts: bool) -> Vec<Plac
                     format!("{stem}-{unnamed}")
                 });
                 if is_safe_id(&id) {
+                    new_by_text
+                        .entry(d.text.clone())
+                        .or_insert_with(|| id.clone());
                     Placement::New {
                         id,
                         text: d.text.clone(),
@@ -105,14 +114,12 @@ pub fn place(docs: &[ImportedDoc], corpus: &Corpus, add_texts: bool) -> Vec<Plac
             Placement::Refused(_) => None,
         };
         match target {
-            Some(t) if taken.contains(&t) => out.push(Placement::Refused(format!(
-                "\"{t}\" already receives an earlier document of these files"
-            ))),
-            Some(t) => {
-                taken.push(t);
-                out.push(placement);
+            Some(t) if !taken.insert((t.clone(), d.annotator.clone())) => {
+                out.push(Placement::Refused(format!(
+                    "\"{t}\" already receives an earlier document of these files"
+                )))
             }
-            None => out.push(placement),
+            _ => out.push(placement),
         }
     }
     out
@@ -157,9 +164,14 @@ mod tests {
                         .into(),
                 })
                 .collect(),
+            proposals: Vec::new(),
+            rejected: Vec::new(),
+            annotator: None,
+            gold: true,
+            records: spans.len(),
+            skipped: 0,
             path: Path::new("in/f.jsonl").to_path_buf(),
             line: 1,
-            notes: Vec::new(),
         }
     }
 
