@@ -1,7 +1,9 @@
 //! 1,000 random commands (seeded, deterministic) over the seed corpus with a
 //! proposer and a learner: nothing panics, a refused command changes
 //! nothing, the annotations stay well-formed, and at the end (and at
-//! checkpoints) the files on disk equal memory for every document.
+//! checkpoints) the files on disk equal memory for every document; after
+//! every command the pending proposals keep the rules of
+//! src/workflow/settle.rs (`assert_proposal_invariants`).
 
 mod workflow_support;
 
@@ -185,6 +187,7 @@ fn a_thousand_random_commands() {
             }
         }
         check_well_formed(&s);
+        assert_proposal_invariants(&s, &format!("step {step}"));
         if step % 250 == 249 {
             assert_disk_matches(&s, dir.path());
         }

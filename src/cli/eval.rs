@@ -53,6 +53,9 @@ fn predictions<'a>(
 ) -> anyhow::Result<Predict<'a>> {
     if name == PROPOSALS {
         let proposer = Proposer::new(Arc::new(bundled::load()?));
+        eprintln!(
+            "knowledge: the shipped model, rules, dates and gazetteers; no memory, no retraining (no gold can leak into what is scored)"
+        );
         return Ok(Box::new(move |doc: &Document| {
             let spans = proposer
                 .propose(&doc.text)

@@ -21,7 +21,7 @@ use kashif::ui::save_picker::RfdSavePicker;
 use kashif::ui::{AppModel, KashifApp};
 use kashif::workbench_files;
 use kashif::workflow::{
-    Learner, LearningProposer, ModelProposer, Proposer, RulesProposer, Session,
+    Base, Learner, LearningProposer, ModelProposer, Proposer, RulesProposer, Session,
 };
 
 use super::common::Folders;
@@ -43,10 +43,10 @@ pub struct GuiArgs {
     /// Window size in points, `WIDTHxHEIGHT` (default 1280x800).
     #[arg(long)]
     pub size: Option<String>,
-    /// CoNLL file (e.g. ANERcorp's train.conll) the model is retrained on,
-    /// with the gold of the documents marked done, in the background after
-    /// each document marked done. Without it marking done teaches only the
-    /// memory of gold names.
+    /// CoNLL file the model is retrained on, with the gold of the documents
+    /// marked done, in the background after each document marked done.
+    /// Without it the model is retrained on the data the shipped model was
+    /// trained on (compiled in, assets/train/).
     #[arg(long)]
     pub train_data: Option<PathBuf>,
     /// Debugging aid (screenshots): open with the shortcut overlay shown.
@@ -109,9 +109,10 @@ impl FsBackend {
 fn proposer(train_data: Option<PathBuf>) -> (Arc<dyn Proposer>, Arc<dyn Learner>) {
     match kashif::propose::bundled::load() {
         Ok(model) => {
-            let p = Arc::new(ModelProposer::new(
+            let base = train_data.map_or(Base::Shipped, Base::File);
+            let p = Arc::new(ModelProposer::with_base(
                 kashif::propose::proposer::Proposer::new(Arc::new(model)),
-                train_data,
+                base,
             ));
             (p.clone(), p)
         }

@@ -10,6 +10,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use kashif::annotation::DocAnnotations;
+use kashif::arabic::{name_key, normalize};
 use kashif::propose::bundled;
 use kashif::propose::proposer::{Proposer, fresh};
 use kashif::store::{self, Store};
@@ -26,6 +27,19 @@ pub struct ProposeArgs {
     /// A model file instead of the one built into the program.
     #[arg(long)]
     pub model: Option<PathBuf>,
+    /// Propose from the model, rules, dates and gazetteers only: no memory
+    /// of what annotators saved. Use it when the proposals will be scored
+    /// against an annotator's gold (a review of extraction).
+    #[arg(long)]
+    pub no_memory: bool,
+}
+
+/// One saved entity of some annotator, for the memory.
+struct Remembered {
+    doc: usize,
+    key: String,
+    text: String,
+    label: String,
 }
 
 /// Saved entities stay, rejected proposals do not come back, undecided
@@ -40,15 +54,39 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
         Some(p) => bundled::load_file(p)?,
         None => bundled::load()?,
     };
-    let mut proposer = Proposer::new(Arc::new(model));
-    // Memory: what any annotator already saved as an entity.
-    for annotator in store::annotators(&args.folders.annotations) {
-        for doc in &corpus.documents {
-            if let Ok(Some(l)) = store::read(&args.folders.annotations, &annotator, doc, &schema) {
-                proposer.remember_all(&l.annotations);
+    let base = Proposer::new(Arc::new(model));
+    // Memory: what any annotator already saved as an entity, by document;
+    // a document is never proposed for from its own entities, so proposals
+    // scored against any annotator's gold never measure that gold.
+    let mut memory: Vec<Remembered> = Vec::new();
+    if !args.no_memory {
+        for annotator in store::annotators(&args.folders.annotations) {
+            for (d, doc) in corpus.documents.iter().enumerate() {
+                if let Ok(Some(l)) =
+                    store::read(&args.folders.annotations, &annotator, doc, &schema)
+                {
+                    for e in &l.annotations.entities {
+                        memory.push(Remembered {
+                            doc: d,
+                            key: name_key(&e.text),
+                            text: e.text.clone(),
+                            label: e.label.clone(),
+                        });
+                    }
+                }
             }
         }
     }
+    let knowledge = if args.no_memory {
+        "model, rules, dates and gazetteers; no memory (--no-memory)".to_string()
+    } else {
+        format!(
+            "model, rules, dates and gazetteers; memory of {} saved entities, each document's own never used",
+            memory.len()
+        )
+    };
+    eprintln!("knowledge: {knowledge}");
+    let mut remembered_total = 0usize;
     let store = Store::open(&args.folders.annotations, &args.annotator)
         .with_context(|| format!("opening {}", args.folders.annotations.display()))?;
     let bar = ProgressBar::new(corpus.documents.len() as u64);
@@ -57,7 +95,7 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let (mut added, mut docs, mut failed) = (0usize, 0usize, 0usize);
-    for doc in &corpus.documents {
+    for (d, doc) in corpus.documents.iter().enumerate() {
         bar.set_message(doc.id.clone());
         let loaded = match store.load(doc, &schema) {
             Ok(l) => l,
@@ -83,6 +121,8 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
             continue;
         }
         let mut ann: DocAnnotations = loaded.map(|l| l.annotations).unwrap_or_default();
+        let proposer = proposer_for(&base, &memory, d, &doc.text);
+        remembered_total += proposer.memory_len();
         let new: Vec<_> = fresh(&ann, proposer.propose(&doc.text))
             .into_iter()
             .filter(|p| schema.contains(&p.label))
@@ -99,9 +139,8 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
     }
     bar.finish_and_clear();
     eprintln!(
-        "{added} new proposals in {docs} documents for {} ({} remembered gold strings){}",
+        "{added} new proposals in {docs} documents for {} ({remembered_total} remembered gold strings used, none from their own document){}",
         args.annotator,
-        proposer.memory_len(),
         if failed > 0 {
             format!("; {failed} documents skipped")
         } else {
@@ -113,4 +152,26 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The proposer for document `d`: `base` plus the memory of entities saved
+/// in other documents whose words all occur in `text` (the rest could not
+/// match anyway).
+fn proposer_for(base: &Proposer, memory: &[Remembered], d: usize, text: &str) -> Proposer {
+    let mut p = base.clone();
+    if memory.is_empty() {
+        return p;
+    }
+    let folded = normalize(text).into_string();
+    let words: std::collections::HashSet<&str> = folded.split_whitespace().collect();
+    for m in memory {
+        if m.doc != d
+            && m.key
+                .split(' ')
+                .all(|w| words.contains(w) || folded.contains(w))
+        {
+            p.remember(&m.text, &m.label);
+        }
+    }
+    p
 }

@@ -2,6 +2,7 @@
 //! `Proposal`s with its own `Source`), the learned tagger (features,
 //! lexicon, model, training) and IOB2 token files.
 
+pub mod base;
 pub mod bundled;
 pub mod context;
 mod crf;

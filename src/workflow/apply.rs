@@ -1,6 +1,6 @@
 //! [`Session::apply`]: the one place commands take effect.
 
-use crate::annotation::{Edit, Origin, Proposal, Span, Status};
+use crate::annotation::{Edit, Origin, Proposal, Rejected, Span, Status};
 
 use super::bulk::accept_edit;
 use super::command::{Command, Outcome, WorkflowError};
@@ -299,7 +299,18 @@ impl Session {
         let i = self.editable()?;
         let (_, span) = self.focused_entity()?;
         let f = Focus::entity(&span);
-        let edits = self.starting(i, vec![Edit::Remove(span)]);
+        // Deleting says "not this label here": remembered like a rejection,
+        // so the proposal does not come back and other occurrences follow.
+        let no = Rejected {
+            start: span.start,
+            end: span.end,
+            label: span.label.clone(),
+            text: span.text.clone(),
+        };
+        let edits = self.starting(
+            i,
+            vec![Edit::Batch(vec![Edit::Remove(span), Edit::Reject(no)])],
+        );
         let out = self.commit(edits, 1)?;
         let ann = &self.states[i].annotations;
         self.focus = focus::next(ann, Some(&f), Items::All);

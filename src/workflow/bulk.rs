@@ -5,6 +5,7 @@ use crate::annotation::{DocAnnotations, Edit, Origin, Proposal, Span};
 
 use super::search::{Scope, whole_word_occurrences};
 use super::session::Session;
+use crate::arabic::name_key;
 
 /// What "annotate all occurrences" would do; computed without changing
 /// anything, for the confirmation ("annotate 12 occurrences in 4 documents?").
@@ -97,12 +98,16 @@ impl Session {
         plan
     }
 
-    /// Accept edits for the current document's proposals passing `keep`.
+    /// Accept edits for the current document's proposals passing `keep`,
+    /// leaving out names the annotator corrected or rejected (a rejection
+    /// of any label on the name, or entities of another label): those are
+    /// for a person to decide one by one.
     pub(super) fn accept_where(&self, i: usize, keep: impl Fn(&Proposal) -> bool) -> Vec<Edit> {
         let ann = &self.states[i].annotations;
         ann.proposals
             .iter()
             .filter(|p| keep(p))
+            .filter(|p| !self.knowledge.contested(&name_key(&p.text), &p.label))
             .map(|p| accept_edit(ann, p, None))
             .collect()
     }

@@ -22,6 +22,7 @@ pub struct DocState {
     pub(crate) proposed: bool,
     index: Option<Arc<CharIndex>>,
     words: Option<Arc<WordEdges>>,
+    folded: Option<Arc<str>>,
 }
 
 impl DocState {
@@ -44,6 +45,14 @@ impl DocState {
     pub(crate) fn index(&mut self, text: &str) -> Arc<CharIndex> {
         self.index
             .get_or_insert_with(|| Arc::new(CharIndex::new(text)))
+            .clone()
+    }
+
+    /// The normalised text ([`crate::arabic::normalize`]), to tell quickly
+    /// whether a name occurs in the document at all; built on first use.
+    pub(crate) fn folded(&mut self, text: &str) -> Arc<str> {
+        self.folded
+            .get_or_insert_with(|| Arc::from(crate::arabic::normalize(text).into_string()))
             .clone()
     }
 

@@ -19,6 +19,11 @@ use super::words::WordEdges;
 /// Confidence of a remembered string: a person already said so.
 pub const MEMORY_CONFIDENCE: f32 = 0.95;
 
+/// Confidence of a spelling variant of a confirmed name (see
+/// [`super::names`]): below the bulk-accept threshold of 0.8 the UI offers,
+/// so variants are looked at one by one.
+pub const VARIANT_CONFIDENCE: f32 = 0.75;
+
 /// A proposer that also learns gold strings.
 pub struct LearningProposer<P> {
     base: P,

@@ -2,8 +2,10 @@
 //! [`crate::propose::proposer`] (trained model, rules, dates, gazetteers and
 //! the memory of gold names): one object that is the session's
 //! [`Proposer`] and its [`Learner`]. Marking a document done teaches the
-//! memory at once; retraining trains a new model on a base CoNLL file plus
-//! every document marked done so far, off the UI thread, and swaps it in.
+//! memory at once; retraining trains a new model on the base training data
+//! (by default the data the shipped model was trained on, compiled in:
+//! [`crate::propose::base`]) plus every document marked done so far, off the
+//! UI thread, and swaps it in.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -24,14 +26,29 @@ pub struct ModelProposer {
     /// Gold sentences of the documents marked done, by document id (marking
     /// a document done again replaces its sentences).
     gold: Mutex<BTreeMap<String, Vec<Sentence>>>,
-    /// CoNLL training data the model is retrained on, with the gold; `None`:
-    /// retraining only reports the memory (a model trained on a handful of
-    /// documents alone would be worse than the shipped one).
-    base: Option<PathBuf>,
+    /// The data the model is retrained on, with the gold.
+    base: Base,
+}
+
+/// What the model is retrained on besides the annotator's gold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Base {
+    /// No retraining: only the memory learns (tests, `--no-retrain`).
+    Nothing,
+    /// The shipped base data ([`crate::propose::base::BASE_PARTS`]).
+    Shipped,
+    /// A CoNLL file instead (`kashif gui --train-data FILE`).
+    File(PathBuf),
 }
 
 impl ModelProposer {
+    /// `base`: a CoNLL file to retrain on, or `None` for no retraining
+    /// (see [`ModelProposer::with_base`] for the shipped data).
     pub fn new(proposer: Combined, base: Option<PathBuf>) -> ModelProposer {
+        ModelProposer::with_base(proposer, base.map_or(Base::Nothing, Base::File))
+    }
+
+    pub fn with_base(proposer: Combined, base: Base) -> ModelProposer {
         ModelProposer {
             inner: RwLock::new(proposer),
             gold: Mutex::new(BTreeMap::new()),
@@ -51,6 +68,23 @@ impl Proposer for ModelProposer {
             Err(e) => e.into_inner().propose(text),
         }
     }
+
+    /// The gazetteers, or the model's lexicon: a word its training data saw
+    /// mostly inside names (the first word of a multi-word key).
+    fn knows_name(&self, key: &str) -> bool {
+        if crate::propose::gazetteer::Gazetteer::builtin()
+            .label_of(key)
+            .is_some()
+        {
+            return true;
+        }
+        let first = key.split(' ').next().unwrap_or_default();
+        let class = match self.inner.read() {
+            Ok(p) => p.model().lexicon.word_class(first).0,
+            Err(e) => e.into_inner().model().lexicon.word_class(first).0,
+        };
+        class != 0 && class != crate::propose::lexicon::UNSEEN
+    }
 }
 
 impl Learner for ModelProposer {
@@ -68,18 +102,34 @@ impl Learner for ModelProposer {
     }
 
     fn retrain(&self) -> Result<String, String> {
-        let Some(base) = &self.base else {
+        let mut data = match &self.base {
+            Base::Nothing => {
+                return Ok(format!(
+                    "{} gold names remembered (no retraining: the model is unchanged)",
+                    self.memory_len()
+                ));
+            }
+            Base::Shipped => crate::propose::base::base_sentences()
+                .map_err(|e| format!("the shipped base data: {e}"))?,
+            Base::File(base) => {
+                let text = std::fs::read_to_string(base)
+                    .map_err(|e| format!("{}: {e}", base.display()))?;
+                read_conll(&text, true).map_err(|e| format!("{}: {e}", base.display()))?
+            }
+        };
+        let (gold, docs): (Vec<Sentence>, usize) = match self.gold.lock() {
+            Ok(g) => (g.values().flatten().cloned().collect(), g.len()),
+            Err(e) => {
+                let g = e.into_inner();
+                (g.values().flatten().cloned().collect(), g.len())
+            }
+        };
+        if docs == 0 {
             return Ok(format!(
-                "{} gold names remembered (no training data given: the model is unchanged)",
+                "{} gold names remembered; the shipped model is in use",
                 self.memory_len()
             ));
-        };
-        let text = std::fs::read_to_string(base).map_err(|e| format!("{}: {e}", base.display()))?;
-        let mut data = read_conll(&text, true).map_err(|e| format!("{}: {e}", base.display()))?;
-        let gold: Vec<Sentence> = match self.gold.lock() {
-            Ok(g) => g.values().flatten().cloned().collect(),
-            Err(e) => e.into_inner().values().flatten().cloned().collect(),
-        };
+        }
         let added = gold.len();
         data.extend(gold);
         let model = train(
@@ -94,7 +144,7 @@ impl Learner for ModelProposer {
             Err(e) => e.into_inner().set_model(std::sync::Arc::new(model)),
         }
         Ok(format!(
-            "model retrained with {added} gold sentences; {} gold names remembered",
+            "retrained model in use: base data + {docs} gold documents ({added} gold sentences); {} gold names remembered",
             self.memory_len()
         ))
     }
@@ -147,7 +197,7 @@ mod tests {
         let span = Span::manual_with_text(s, s + 5, "PER", "ممدوح");
         p.remember("d", text, &[span]);
         let msg = p.retrain().unwrap();
-        assert!(msg.contains("retrained with 1 gold sentences"), "{msg}");
+        assert!(msg.contains("1 gold documents (1 gold sentences)"), "{msg}");
         // A missing base file is an error that names it.
         let q = ModelProposer::new(
             Combined::new(Arc::new(bundled::load().unwrap())),

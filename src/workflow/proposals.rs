@@ -22,6 +22,16 @@ use super::waker::Waker;
 /// model, the memory of gold strings. Called on a background thread.
 pub trait Proposer: Send + Sync {
     fn propose(&self, doc_id: &str, text: &str) -> Vec<Proposal>;
+
+    /// Whether this proposer's data knows `key` (a [`crate::arabic::name_key`])
+    /// as a name; decides whether a proclitic glued to a proposal's first
+    /// word stays (`لبنان`) or goes (`لناغورني`). By default the shipped
+    /// gazetteers.
+    fn knows_name(&self, key: &str) -> bool {
+        crate::propose::gazetteer::Gazetteer::builtin()
+            .label_of(key)
+            .is_some()
+    }
 }
 
 /// The proposals of one document, back from the worker.
@@ -161,17 +171,6 @@ pub fn fresh_proposals(
         out.push(p);
     }
     out
-}
-
-/// Adds fresh proposals (from [`fresh_proposals`]) to the pending list,
-/// keeping its order. Not an undoable edit: see the module doc.
-pub(crate) fn add_pending(doc: &mut DocAnnotations, fresh: Vec<Proposal>) -> usize {
-    let n = fresh.len();
-    if n > 0 {
-        doc.proposals.extend(fresh);
-        doc.proposals.sort_by(|a, b| a.key().cmp(&b.key()));
-    }
-    n
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::annotation::{DocAnnotations, Edit, EditError, Status};
+use crate::annotation::{DocAnnotations, Edit, EditError, Proposal, Source, Status};
 use crate::corpus::{Corpus, CorpusError, Document};
 use crate::schema::Schema;
 use crate::store::{Store, StoreError};
@@ -15,8 +15,10 @@ use super::doc_list::{DocRow, Progress};
 use super::doc_state::DocState;
 use super::focus::Focus;
 use super::learning::{LearnStatus, LearnWorker, Learner};
-use super::proposals::{Answer, ProposalWorker, Proposer, add_pending, fresh_proposals};
+use super::memory::{MEMORY_CONFIDENCE, VARIANT_CONFIDENCE};
+use super::proposals::{Answer, ProposalWorker, Proposer, fresh_proposals};
 use super::search::Hit;
+use super::settle::{DocView, Knowledge, settle};
 use super::undo::UndoStack;
 use super::waker::Waker;
 
@@ -39,6 +41,13 @@ pub struct Session {
     pub(super) learner: Option<LearnWorker>,
     pub(super) hits: Vec<Hit>,
     pub(super) message: Option<String>,
+    /// The annotator's decisions on names, over the corpus (kept equal to
+    /// the annotations by [`Session::edit_doc`]).
+    pub(super) knowledge: Knowledge,
+    /// Name keys the edits applied since the last commit touched.
+    pub(super) touched_keys: Vec<String>,
+    /// The proposer, asked whether its data knows a name.
+    pub(super) names: Option<Arc<dyn Proposer>>,
 }
 
 impl Session {
@@ -100,7 +109,17 @@ impl Session {
             learner: None,
             hits: Vec::new(),
             message: None,
+            knowledge: Knowledge::default(),
+            touched_keys: Vec::new(),
+            names: None,
         };
+        for s in &session.states {
+            session.knowledge.add_document(&s.annotations);
+        }
+        // Files written before these rules (or by hand) may hold clutter.
+        for i in 0..session.docs.len() {
+            session.resettle(i, Vec::new());
+        }
         let first = (0..session.docs.len())
             .find(|&i| session.states[i].annotations.status != Status::Done)
             .or((!session.docs.is_empty()).then_some(0));
@@ -119,6 +138,7 @@ impl Session {
     /// Installs the proposer; the open document is proposed for at once,
     /// others when they open.
     pub fn set_proposer(&mut self, proposer: Arc<dyn Proposer>) {
+        self.names = Some(proposer.clone());
         self.proposer = Some(ProposalWorker::new(proposer, self.waker.clone()));
         for s in &mut self.states {
             s.proposed = false;
@@ -128,8 +148,27 @@ impl Session {
         }
     }
 
+    /// Installs the learner and teaches it every document already done (a
+    /// restart keeps what was learnt): memory at once, retraining in the
+    /// background.
     pub fn set_learner(&mut self, learner: Arc<dyn Learner>) {
-        self.learner = Some(LearnWorker::new(learner, self.waker.clone()));
+        let worker = LearnWorker::new(learner, self.waker.clone());
+        let mut taught = 0;
+        for (doc, s) in self.docs.iter().zip(&self.states) {
+            if s.annotations.status == Status::Done && s.read_only.is_none() {
+                worker
+                    .learner
+                    .remember(&doc.id, &doc.text, &s.annotations.entities);
+                taught += 1;
+            }
+        }
+        if taught > 0 {
+            worker.retrain();
+            for s in &mut self.states {
+                s.proposed = false;
+            }
+        }
+        self.learner = Some(worker);
     }
 
     // ----- reading the state -------------------------------------------
@@ -367,12 +406,107 @@ impl Session {
             return false;
         }
         let idx = state.index(&doc.text);
-        let fresh = fresh_proposals(&state.annotations, &doc.text, &idx, proposals);
-        let added = add_pending(&mut state.annotations, fresh);
-        if added > 0 {
-            self.save(i);
+        let mut fresh = fresh_proposals(&state.annotations, &doc.text, &idx, proposals);
+        if state.annotations.status != Status::Done {
+            fresh.extend(self.memory_candidates(i, None));
         }
-        added > 0
+        self.resettle(i, fresh)
+    }
+
+    /// Whether the proposer's data knows a name key (the gazetteers without one).
+    pub(super) fn knows_name(&self, key: &str) -> bool {
+        match &self.names {
+            Some(p) => p.knows_name(key),
+            None => crate::propose::gazetteer::Gazetteer::builtin()
+                .label_of(key)
+                .is_some(),
+        }
+    }
+
+    /// Document `i`'s pending list with `candidates` added, through
+    /// [`settle`], the one place proposals enter a document's state.
+    pub(super) fn settled(&mut self, i: usize, candidates: Vec<Proposal>) -> Vec<Proposal> {
+        let doc = self.docs[i].clone();
+        let idx = self.states[i].index(&doc.text);
+        let words = self.states[i].words(&doc.text);
+        let view = DocView {
+            ann: &self.states[i].annotations,
+            text: &doc.text,
+            idx: &idx,
+            words: &words,
+        };
+        settle(&view, candidates, &self.knowledge, &|k| self.knows_name(k))
+    }
+
+    /// Settles document `i` with `candidates` outside any undo step (the
+    /// machine's suggestions arriving); saves when something changed.
+    pub(super) fn resettle(&mut self, i: usize, candidates: Vec<Proposal>) -> bool {
+        if self.states[i].read_only.is_some() {
+            return false;
+        }
+        let new = self.settled(i, candidates);
+        if new == self.states[i].annotations.proposals {
+            return false;
+        }
+        self.states[i].annotations.proposals = new;
+        self.save(i);
+        true
+    }
+
+    /// Memory proposals where document `i` holds a name the annotator
+    /// confirmed (exactly, or as a spelling variant: see
+    /// [`super::names`]); only the names in `only` when given.
+    pub(super) fn memory_candidates(&mut self, i: usize, only: Option<&[String]>) -> Vec<Proposal> {
+        if self.knowledge.index.is_empty() {
+            return Vec::new();
+        }
+        let doc = self.docs[i].clone();
+        if let Some(keys) = only
+            && !keys.iter().any(|k| self.may_hold(i, k))
+        {
+            return Vec::new();
+        }
+        let idx = self.states[i].index(&doc.text);
+        let words = self.states[i].words(&doc.text);
+        let toks: Vec<&str> = words
+            .tokens
+            .iter()
+            .map(|&(s, e)| idx.slice(&doc.text, s, e).unwrap_or_default())
+            .collect();
+        let mut out = Vec::new();
+        for m in self.knowledge.index.find(&toks, only) {
+            let Some(label) = self.knowledge.label_of(&m.key) else {
+                continue;
+            };
+            let (start, end) = (words.tokens[m.first].0 + m.skip, words.tokens[m.last].1);
+            out.push(Proposal {
+                start,
+                end,
+                label: label.to_string(),
+                text: String::new(),
+                confidence: if m.variant {
+                    VARIANT_CONFIDENCE
+                } else {
+                    MEMORY_CONFIDENCE
+                },
+                source: Source::Memory,
+            });
+        }
+        out
+    }
+
+    /// Whether document `i` may hold name key `k` or a spelling variant of
+    /// it: it holds every word of `k` (normalised, anywhere), or all but one
+    /// when `k` has two words or more.
+    pub(super) fn may_hold(&mut self, i: usize, k: &str) -> bool {
+        let doc = self.docs[i].clone();
+        let folded = self.states[i].folded(&doc.text);
+        if folded.contains(k) {
+            return true;
+        }
+        let words: Vec<&str> = k.split(' ').collect();
+        let missing = words.iter().filter(|w| !folded.contains(**w)).count();
+        words.len() >= 2 && missing <= 1
     }
 
     // ----- helpers for applying commands ---------------------------------
@@ -397,7 +531,10 @@ impl Session {
         let doc = self.docs[i].clone();
         let state = &mut self.states[i];
         let idx = state.index(&doc.text);
-        edit.apply(&mut state.annotations, &doc.text, &idx)
+        let inverse = edit.apply(&mut state.annotations, &doc.text, &idx)?;
+        self.knowledge
+            .note(&inverse, &doc.text, &idx, &mut self.touched_keys);
+        Ok(inverse)
     }
 
     /// Hands document `i`'s state to the autosave thread.

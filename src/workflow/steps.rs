@@ -1,6 +1,8 @@
 //! Committing edits as one undo step, and undoing/redoing steps, across
 //! documents. Every change is handed to autosave.
 
+use std::collections::BTreeSet;
+
 use crate::annotation::{Edit, Status};
 
 use super::command::{Outcome, WorkflowError};
@@ -26,6 +28,7 @@ impl Session {
             items,
             ..Step::default()
         };
+        self.touched_keys.clear();
         for (doc, edit) in edits {
             match self.edit_doc(doc, edit) {
                 Ok(inverse) => step.changes.push(Change { doc, inverse }),
@@ -34,19 +37,93 @@ impl Session {
                         // Inverses of edits just applied always apply.
                         let _ = self.edit_doc(c.doc, c.inverse);
                     }
+                    self.touched_keys.clear();
                     return Err(e.into());
                 }
             }
         }
-        let docs = step.documents();
-        for &d in &docs {
+        // What the user changed; what follows elsewhere is in `message`.
+        let decided = step.documents().len();
+        self.follow(&mut step);
+        for d in step.documents() {
             self.save(d);
         }
         self.undo.push(step);
         Ok(Outcome::Edited {
-            documents: docs.len(),
+            documents: decided,
             changes: items,
         })
+    }
+
+    /// A decision reaches every occurrence: the documents the step touched,
+    /// and every document mentioning a name whose decisions changed, get
+    /// their pending proposals settled again (relabelled to the annotator's
+    /// label, dropped where rejected or now clashing) and, where not done,
+    /// memory proposals on the confirmed name's other occurrences. The
+    /// changes join `step`, so one undo takes the decision and what followed
+    /// from it back.
+    fn follow(&mut self, step: &mut Step) {
+        let keys = self.take_touched_keys();
+        let mut docs: BTreeSet<usize> = step.documents().into_iter().collect();
+        docs.extend(self.holding(&keys));
+        let mut elsewhere = 0;
+        for i in docs {
+            if self.states[i].read_only.is_some() {
+                continue;
+            }
+            let candidates = self.candidates_for(i, &keys);
+            let new = self.settled(i, candidates);
+            let old = self.states[i].annotations.proposals.clone();
+            for e in super::settle::diff(&old, &new) {
+                // Proposal edits on a settled list always apply.
+                if let Ok(inverse) = self.edit_doc(i, e) {
+                    if self.current != Some(i) {
+                        elsewhere += 1;
+                    }
+                    step.changes.push(Change { doc: i, inverse });
+                }
+            }
+        }
+        self.touched_keys.clear();
+        if elsewhere > 0 {
+            self.message = Some(format!(
+                "{elsewhere} proposal changes followed in other documents"
+            ));
+        }
+    }
+
+    /// The name keys the edits since the last call touched, deduplicated.
+    fn take_touched_keys(&mut self) -> Vec<String> {
+        let mut keys = std::mem::take(&mut self.touched_keys);
+        keys.sort();
+        keys.dedup();
+        keys.retain(|k| !k.is_empty());
+        keys
+    }
+
+    /// Editable documents that may hold one of `keys` (or a variant).
+    fn holding(&mut self, keys: &[String]) -> Vec<usize> {
+        if keys.is_empty() {
+            return Vec::new();
+        }
+        (0..self.docs.len())
+            .filter(|&i| {
+                self.states[i].read_only.is_none() && keys.iter().any(|k| self.may_hold(i, k))
+            })
+            .collect()
+    }
+
+    /// Memory proposals for `keys` in document `i`; none in a done document.
+    fn candidates_for(
+        &mut self,
+        i: usize,
+        keys: &[String],
+    ) -> Vec<super::super::annotation::Proposal> {
+        if self.states[i].annotations.status == Status::Done || keys.is_empty() {
+            Vec::new()
+        } else {
+            self.memory_candidates(i, Some(keys))
+        }
     }
 
     pub(super) fn read_only_error(&self, i: usize) -> WorkflowError {
@@ -72,11 +149,14 @@ impl Session {
     fn revert(&mut self, mut step: Step) -> Result<Step, WorkflowError> {
         let mut done: Vec<Change> = Vec::with_capacity(step.changes.len());
         for c in std::mem::take(&mut step.changes).into_iter().rev() {
+            let machine = matches!(c.inverse, Edit::Propose(_) | Edit::Unpropose(_));
             match self.edit_doc(c.doc, c.inverse) {
                 Ok(again) => done.push(Change {
                     doc: c.doc,
                     inverse: again,
                 }),
+                // A proposal the proposer replaced since: nothing to put back.
+                Err(_) if machine => {}
                 Err(e) => {
                     for d in done.into_iter().rev() {
                         let _ = self.edit_doc(d.doc, d.inverse);
@@ -102,6 +182,16 @@ impl Session {
             return Ok(Outcome::Nothing(format!("nothing to {what}")));
         };
         let reverted = self.revert(step)?;
+        // Proposals that arrived since the step was recorded were settled
+        // with what was known then: settle them with what is known now
+        // (outside the step: the machine's suggestions are not undone).
+        let keys = self.take_touched_keys();
+        let mut touched: BTreeSet<usize> = reverted.documents().into_iter().collect();
+        touched.extend(self.holding(&keys));
+        for i in touched {
+            let candidates = self.candidates_for(i, &keys);
+            self.resettle(i, candidates);
+        }
         let docs = reverted.documents();
         let changes = reverted.items;
         for &d in &docs {

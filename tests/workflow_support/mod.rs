@@ -166,3 +166,79 @@ pub fn ok(s: &mut Session, cmd: Command) -> Outcome {
     s.apply(cmd.clone())
         .unwrap_or_else(|e| panic!("{cmd:?} failed: {e}"))
 }
+
+/// The rules pending proposals keep (src/workflow/settle.rs), checked on
+/// every document: none coincides with or crosses an entity, none sits
+/// inside a person's name, none overlaps an entity of a done document, no
+/// two coincide or cross (strict nesting may stay), none keeps a proclitic
+/// before a name confirmed anywhere in the corpus unless the whole word is
+/// confirmed too, and no label the annotator turned down on a name comes
+/// back on it unless confirmed.
+pub fn assert_proposal_invariants(s: &Session, when: &str) {
+    use kashif::annotation::Status;
+    use kashif::arabic::{name_key, name_keys};
+    use std::collections::{HashMap, HashSet};
+    let mut confirmed: HashMap<String, HashSet<String>> = HashMap::new();
+    let mut turned_down: HashSet<(String, String)> = HashSet::new();
+    for i in 0..s.documents().len() {
+        let a = s.annotations(i).unwrap();
+        for e in &a.entities {
+            confirmed
+                .entry(name_key(&e.text))
+                .or_default()
+                .insert(e.label.clone());
+        }
+        for r in &a.rejected {
+            turned_down.insert((name_key(&r.text), r.label.clone()));
+        }
+    }
+    let crosses = |a: (usize, usize), b: (usize, usize)| {
+        a.0 < b.1 && b.0 < a.1 && !(a.0 <= b.0 && b.1 <= a.1) && !(b.0 <= a.0 && a.1 <= b.1)
+    };
+    for (i, doc) in s.documents().iter().enumerate() {
+        let a = s.annotations(i).unwrap();
+        let id = &doc.id;
+        for p in &a.proposals {
+            let here = (p.start, p.end);
+            for e in &a.entities {
+                let there = (e.start, e.end);
+                assert!(here != there, "{when}: {id}: {p:?} at the place of {e:?}");
+                assert!(!crosses(here, there), "{when}: {id}: {p:?} crosses {e:?}");
+                assert!(
+                    !(e.label == "PER" && e.start <= p.start && p.end <= e.end),
+                    "{when}: {id}: {p:?} inside person {e:?}"
+                );
+                assert!(
+                    !(a.status == Status::Done && e.start < p.end && p.start < e.end),
+                    "{when}: {id}: done, but {p:?} over {e:?}"
+                );
+            }
+            for q in &a.proposals {
+                if std::ptr::eq(p, q) {
+                    continue;
+                }
+                let there = (q.start, q.end);
+                assert!(here != there, "{when}: {id}: {p:?} and {q:?} coincide");
+                assert!(!crosses(here, there), "{when}: {id}: {p:?} crosses {q:?}");
+            }
+            let keys = name_keys(&p.text);
+            if !confirmed.contains_key(&keys[0]) {
+                for k in &keys[1..] {
+                    assert!(
+                        !confirmed.contains_key(k),
+                        "{when}: {id}: {p:?} keeps a proclitic before the confirmed {k}"
+                    );
+                }
+            }
+            let whole = confirmed.get(&keys[0]);
+            for key in &keys {
+                let labels = confirmed.get(key).or(whole);
+                assert!(
+                    !turned_down.contains(&(key.clone(), p.label.clone()))
+                        || labels.is_some_and(|l| l.contains(&p.label)),
+                    "{when}: {id}: {p:?} was turned down on {key}"
+                );
+            }
+        }
+    }
+}

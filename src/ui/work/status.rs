@@ -41,7 +41,11 @@ pub fn status_ui(ui: &mut Ui, model: &AppModel) {
                 ui.label("retraining…");
                 ui.separator();
             }
-            LearnStatus::Ready(_) => {}
+            LearnStatus::Ready(m) => {
+                // Which model proposes: the shipped one or the retrained one.
+                ui.label(m);
+                ui.separator();
+            }
             LearnStatus::Failed(m) => {
                 ui.colored_label(RED, format!("retraining failed: {m}"));
                 ui.separator();

@@ -1,0 +1,578 @@
+//! The one place proposals enter a document's state, and what the annotator's
+//! decisions teach every other occurrence of a name.
+//!
+//! [`Knowledge`] counts, over the whole corpus, the confirmed entities and the
+//! rejections of every name key ([`crate::arabic::name_key`]: search's
+//! normalisation). It is kept up to date by every edit the session applies
+//! (commands, undo and redo alike), so it always equals what the files say.
+//!
+//! [`settle`] turns a document's pending proposals plus any candidates into
+//! the pending list the annotator sees, enforcing:
+//!
+//! - a pending proposal never coincides with or crosses a confirmed entity,
+//!   never sits inside a person's name (no inner entities in PER, see
+//!   assets/guidelines.md), and in a done document never overlaps an entity;
+//! - no two pending proposals coincide or cross (strict nesting stays, as
+//!   `جامعة القاهرة` ORG around `القاهرة` LOC); the better one wins:
+//!   memory before the model before the rest, then confidence, then length;
+//! - a proclitic glued to the first word is left out when the rest is a name
+//!   the data knows (confirmed by the annotator, the model's lexicon, the
+//!   gazetteers), or when it is a conjunction (و ف) or a preposition with
+//!   the article (بال); it stays only when the whole word is the known name
+//!   (`لبنان`) or a lone ب ل ك sits before a word nobody knows (`بلينكين`,
+//!   whose ب is its own);
+//! - a name the annotator confirmed is proposed with the label most of its
+//!   confirmed occurrences carry (source memory), and a label the annotator
+//!   rejected (or deleted) on a name is not proposed on it again, unless
+//!   the annotator also confirmed it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use crate::annotation::{DocAnnotations, Edit, Proposal, Source, Status};
+use crate::arabic::{name_key, name_keys, segment, splits};
+use crate::text::CharIndex;
+
+use super::memory::MEMORY_CONFIDENCE;
+use super::names::NameIndex;
+use super::words::WordEdges;
+
+/// What the annotator decided about names, counted over the corpus.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Knowledge {
+    /// Name key → label → confirmed entities.
+    labels: HashMap<String, BTreeMap<String, u32>>,
+    /// Name key → label → rejections (rejected proposals, deleted entities).
+    rejected: HashMap<String, BTreeMap<String, u32>>,
+    /// The confirmed keys by word, to find them (and their variants) in a text.
+    pub index: NameIndex,
+}
+
+/// Counts one more (or one less) `label` on `key`; whether the key
+/// appeared or disappeared.
+fn bump(
+    m: &mut HashMap<String, BTreeMap<String, u32>>,
+    key: String,
+    label: &str,
+    add: bool,
+) -> bool {
+    let fresh = !m.contains_key(&key);
+    let e = m.entry(key.clone()).or_default();
+    let n = e.entry(label.to_string()).or_insert(0);
+    if add {
+        *n += 1;
+        fresh
+    } else {
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            e.remove(label);
+            if e.is_empty() {
+                m.remove(&key);
+                return true;
+            }
+        }
+        fresh && m.contains_key(&key)
+    }
+}
+
+impl Knowledge {
+    /// Counts every entity and rejection of a document.
+    pub fn add_document(&mut self, ann: &DocAnnotations) {
+        for e in &ann.entities {
+            self.entity(name_key(&e.text), &e.label, true);
+        }
+        for r in &ann.rejected {
+            bump(&mut self.rejected, name_key(&r.text), &r.label, true);
+        }
+    }
+
+    /// One confirmed entity more or less, keeping the index in step.
+    fn entity(&mut self, key: String, label: &str, add: bool) {
+        if key.is_empty() {
+            return;
+        }
+        if bump(&mut self.labels, key.clone(), label, add) {
+            if add {
+                self.index.insert(&key);
+            } else {
+                self.index.remove(&key);
+            }
+        }
+    }
+
+    /// The label most confirmed entities with this key carry; `None` when
+    /// the key was never confirmed or two labels tie.
+    pub fn label_of(&self, key: &str) -> Option<&str> {
+        let m = self.labels.get(key)?;
+        let top = m.values().copied().max()?;
+        let mut best = m.iter().filter(|(_, n)| **n == top);
+        let (label, _) = best.next()?;
+        best.next().is_none().then_some(label.as_str())
+    }
+
+    /// Whether the annotator confirmed this key as a name (any label).
+    pub fn is_name(&self, key: &str) -> bool {
+        self.labels.contains_key(key)
+    }
+
+    /// Whether `label` on `key` was turned down and never confirmed.
+    pub fn rejects(&self, key: &str, label: &str) -> bool {
+        self.rejected
+            .get(key)
+            .is_some_and(|m| m.contains_key(label))
+            && !self.labels.get(key).is_some_and(|m| m.contains_key(label))
+    }
+
+    /// Whether the annotator corrected or rejected something on `key` that
+    /// disagrees with `label`: a rejection of any label on it, or entities
+    /// of another label. Bulk accepts leave such proposals for a person.
+    pub fn contested(&self, key: &str, label: &str) -> bool {
+        self.rejected.contains_key(key)
+            || self
+                .labels
+                .get(key)
+                .is_some_and(|m| m.keys().any(|l| l != label))
+    }
+
+    /// Updates the counts from an edit just applied to a document with text
+    /// `text`, given the inverse it returned; pushes the keys it touched.
+    pub fn note(&mut self, inverse: &Edit, text: &str, idx: &CharIndex, keys: &mut Vec<String>) {
+        let mut ent = |k: &mut Self, t: &str, label: &str, add: bool| {
+            let key = name_key(t);
+            k.entity(key.clone(), label, add);
+            keys.push(key);
+        };
+        match inverse {
+            // The inverse of an addition removes it, and so on.
+            Edit::Remove(s) => ent(self, &s.text, &s.label, true),
+            Edit::Add(s) => ent(self, &s.text, &s.label, false),
+            Edit::Relabel { span, label } => {
+                ent(self, &span.text, label, false);
+                ent(self, &span.text, &span.label, true);
+            }
+            Edit::Resize { span, start, end } => {
+                let old = idx.slice(text, *start, *end).unwrap_or_default();
+                ent(self, old, &span.label, false);
+                ent(self, &span.text, &span.label, true);
+            }
+            Edit::Unreject(r) => {
+                let key = name_key(&r.text);
+                bump(&mut self.rejected, key.clone(), &r.label, true);
+                keys.push(key);
+            }
+            Edit::Reject(r) => {
+                let key = name_key(&r.text);
+                bump(&mut self.rejected, key.clone(), &r.label, false);
+                keys.push(key);
+            }
+            Edit::Batch(es) => {
+                for e in es {
+                    self.note(e, text, idx, keys);
+                }
+            }
+            Edit::Propose(_) | Edit::Unpropose(_) | Edit::SetStatus(_) => {}
+        }
+    }
+}
+
+/// Everything [`settle`] needs to know about one document.
+pub(crate) struct DocView<'a> {
+    pub ann: &'a DocAnnotations,
+    pub text: &'a str,
+    pub idx: &'a CharIndex,
+    pub words: &'a WordEdges,
+}
+
+/// Rank of a proposal when two conflict: memory, then the model, then rules
+/// and gazetteers; then confidence; then the longer.
+fn rank(p: &Proposal) -> (u8, f32, usize) {
+    let tier = match p.source {
+        Source::Memory => 2,
+        Source::Model => 1,
+        Source::Rule | Source::Gazetteer => 0,
+    };
+    (tier, p.confidence, p.end - p.start)
+}
+
+fn crosses(a: (usize, usize), b: (usize, usize)) -> bool {
+    let overlap = a.0 < b.1 && b.0 < a.1;
+    let nested = (a.0 <= b.0 && b.1 <= a.1) || (b.0 <= a.0 && a.1 <= b.1);
+    overlap && !nested
+}
+
+/// The pending list of a document: its current proposals and `candidates`
+/// through the rules of the module doc, sorted by [`Proposal::key`].
+/// `knows` says whether the proposer's data knows a name key as a name.
+pub(crate) fn settle(
+    doc: &DocView,
+    candidates: Vec<Proposal>,
+    know: &Knowledge,
+    knows: &dyn Fn(&str) -> bool,
+) -> Vec<Proposal> {
+    let ann = doc.ann;
+    let rejected_at: HashSet<(usize, usize, &str)> = ann
+        .rejected
+        .iter()
+        .map(|r| (r.start, r.end, r.label.as_str()))
+        .collect();
+    let ent_len = ann
+        .entities
+        .iter()
+        .map(|e| e.end - e.start)
+        .max()
+        .unwrap_or(0);
+    let done = ann.status == Status::Done;
+    let mut ok: Vec<Proposal> = Vec::new();
+    for p in ann.proposals.iter().cloned().chain(candidates) {
+        let Some(mut p) = admit_one(doc, p, know, knows) else {
+            continue;
+        };
+        if rejected_at.contains(&(p.start, p.end, p.label.as_str())) {
+            continue;
+        }
+        // Entities near it: those starting within the longest entity before it.
+        let from = ann
+            .entities
+            .partition_point(|e| e.start + ent_len < p.start);
+        let clash = ann.entities[from..]
+            .iter()
+            .take_while(|e| e.start < p.end)
+            .any(|e| {
+                let (a, b) = ((e.start, e.end), (p.start, p.end));
+                a == b
+                    || crosses(a, b)
+                    || (done && e.start < p.end && p.start < e.end)
+                    || (e.label == "PER" && e.start <= p.start && p.end <= e.end)
+            });
+        if clash {
+            continue;
+        }
+        p.confidence = p.confidence.clamp(0.0, 1.0);
+        ok.push(p);
+    }
+    // One record per place and label: the best.
+    ok.sort_by(|a, b| {
+        (a.start, a.end, &a.label)
+            .cmp(&(b.start, b.end, &b.label))
+            .then(
+                rank(b)
+                    .partial_cmp(&rank(a))
+                    .unwrap_or(std::cmp::Ordering::Equal),
+            )
+    });
+    ok.dedup_by(|b, a| a.same_place(b));
+    // Greedy: the best first; a later one that coincides with or crosses a
+    // kept one goes.
+    ok.sort_by(|a, b| {
+        rank(b)
+            .partial_cmp(&rank(a))
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.start.cmp(&b.start))
+            .then(a.label.cmp(&b.label))
+    });
+    let max_len = ok.iter().map(|p| p.end - p.start).max().unwrap_or(0);
+    let mut kept: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut out = Vec::with_capacity(ok.len());
+    for p in ok {
+        let here = (p.start, p.end);
+        let lo = (p.start.saturating_sub(max_len), 0);
+        let conflict = kept
+            .range(lo..(p.end, 0))
+            .any(|&k| k == here || crosses(k, here));
+        if !conflict {
+            kept.insert(here);
+            out.push(p);
+        }
+    }
+    out.sort_by(|a, b| a.key().cmp(&b.key()));
+    out
+}
+
+/// One candidate: inside the text, its proclitic handled, its label as the
+/// annotator decided; `None` when it must not be shown.
+fn admit_one(
+    doc: &DocView,
+    mut p: Proposal,
+    know: &Knowledge,
+    knows: &dyn Fn(&str) -> bool,
+) -> Option<Proposal> {
+    if p.start >= p.end {
+        return None;
+    }
+    doc.idx.slice(doc.text, p.start, p.end)?;
+    p.start += proclitic_skip(doc, &p, know, knows);
+    p.text = doc.idx.slice(doc.text, p.start, p.end)?.to_string();
+    let key = name_key(&p.text);
+    match know.label_of(&key) {
+        Some(l) if l != p.label => {
+            p.label = l.to_string();
+            p.source = Source::Memory;
+            p.confidence = MEMORY_CONFIDENCE;
+        }
+        Some(_) => {}
+        // Turned down on the name, also behind a glued proclitic that
+        // stayed (`لناغورني كاراباخ` after rejecting `ناغورني كاراباخ`).
+        None if name_keys(&p.text).iter().any(|k| know.rejects(k, &p.label)) => {
+            return None;
+        }
+        None => {}
+    }
+    Some(p)
+}
+
+/// Chars to leave out at the start of `p` (see the module doc).
+fn proclitic_skip(
+    doc: &DocView,
+    p: &Proposal,
+    know: &Knowledge,
+    knows: &dyn Fn(&str) -> bool,
+) -> usize {
+    let toks = &doc.words.tokens;
+    let Ok(t) = toks.binary_search_by(|&(s, _)| s.cmp(&p.start)) else {
+        return 0;
+    };
+    let (ts, te) = toks[t];
+    let Some(word) = doc.idx.slice(doc.text, ts, te) else {
+        return 0;
+    };
+    let best = segment(word);
+    if best.is_whole() || te - ts - best.entity_start < 3 || ts + best.entity_start >= p.end {
+        return 0;
+    }
+    let known = |k: &str| know.is_name(k) || knows(k);
+    let rest_of = |skip: usize| {
+        doc.idx
+            .slice(doc.text, p.start + skip, p.end)
+            .map(name_key)
+            .unwrap_or_default()
+    };
+    // The longest reading whose rest the data knows.
+    let mut readings: Vec<usize> = splits(word)
+        .iter()
+        .map(|s| s.entity_start)
+        .filter(|&s| s > 0 && te - ts - s >= 2)
+        .collect();
+    readings.sort_unstable();
+    readings.dedup();
+    if let Some(&s) = readings.iter().rev().find(|&&s| known(&rest_of(s))) {
+        return s;
+    }
+    let whole = doc
+        .idx
+        .slice(doc.text, p.start, p.end)
+        .map(name_key)
+        .unwrap_or_default();
+    if known(&whole) {
+        0
+    } else if best.article {
+        best.entity_start
+    } else if word.starts_with(['و', 'ف']) {
+        readings.first().copied().unwrap_or(0)
+    } else {
+        0
+    }
+}
+
+/// The edits that turn pending list `old` into `new` (removals first), for
+/// an undo step.
+pub(crate) fn diff(old: &[Proposal], new: &[Proposal]) -> Vec<Edit> {
+    let key = |p: &Proposal| (p.start, p.end, p.label.clone());
+    let olds: HashMap<_, &Proposal> = old.iter().map(|p| (key(p), p)).collect();
+    let news: HashMap<_, &Proposal> = new.iter().map(|p| (key(p), p)).collect();
+    let mut out: Vec<Edit> = old
+        .iter()
+        .filter(|p| news.get(&key(p)) != Some(p))
+        .map(|p| Edit::Unpropose(p.clone()))
+        .collect();
+    out.extend(
+        new.iter()
+            .filter(|p| olds.get(&key(p)) != Some(p))
+            .map(|p| Edit::Propose(p.clone())),
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::annotation::{Rejected, Span};
+
+    fn prop(text: &str, s: &str, label: &str, conf: f32, source: Source) -> Proposal {
+        prop_at(text, s, 0, label, conf, source)
+    }
+
+    /// The `n`th occurrence of `s` (counting from 0).
+    fn prop_at(text: &str, s: &str, n: usize, label: &str, conf: f32, source: Source) -> Proposal {
+        let b = text.match_indices(s).nth(n).map(|(b, _)| b).unwrap();
+        let start = text[..b].chars().count();
+        Proposal {
+            start,
+            end: start + s.chars().count(),
+            label: label.into(),
+            text: String::new(),
+            confidence: conf,
+            source,
+        }
+    }
+
+    fn run(text: &str, ann: &DocAnnotations, c: Vec<Proposal>, k: &Knowledge) -> Vec<Proposal> {
+        let idx = CharIndex::new(text);
+        let words = WordEdges::new(text);
+        let view = DocView {
+            ann,
+            text,
+            idx: &idx,
+            words: &words,
+        };
+        settle(&view, c, k, &|_| false)
+    }
+
+    fn entity(text: &str, s: &str, label: &str) -> Span {
+        let p = prop(text, s, label, 1.0, Source::Model);
+        Span::manual_with_text(p.start, p.end, label, s)
+    }
+
+    #[test]
+    fn no_proposal_on_crossing_or_inside_a_person_or_at_an_entity() {
+        let text = "التقى أرارات ميرزويان في 23 أبريل في يريفان";
+        let ann = DocAnnotations {
+            entities: vec![
+                entity(text, "أرارات ميرزويان", "PER"),
+                entity(text, "23 أبريل", "DATE"),
+            ],
+            ..Default::default()
+        };
+        let got = run(
+            text,
+            &ann,
+            vec![
+                prop(text, "أرارات", "LOC", 0.9, Source::Model),
+                prop(text, "23 أبريل", "DATE", 0.9, Source::Rule),
+                prop(text, "ميرزويان في", "ORG", 0.9, Source::Model),
+                prop(text, "يريفان", "LOC", 0.9, Source::Gazetteer),
+            ],
+            &Knowledge::default(),
+        );
+        let texts: Vec<&str> = got.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["يريفان"]);
+    }
+
+    #[test]
+    fn crossing_proposals_keep_the_better_and_nesting_stays() {
+        let text = "زار جامعة القاهرة الكبرى أمس";
+        let got = run(
+            text,
+            &DocAnnotations::default(),
+            vec![
+                prop(text, "جامعة القاهرة", "ORG", 0.7, Source::Model),
+                prop(text, "القاهرة", "LOC", 0.9, Source::Gazetteer),
+                prop(text, "القاهرة الكبرى", "LOC", 0.8, Source::Rule),
+                prop(text, "جامعة القاهرة", "LOC", 0.5, Source::Rule),
+            ],
+            &Knowledge::default(),
+        );
+        let brief: Vec<(&str, &str)> = got
+            .iter()
+            .map(|p| (p.text.as_str(), p.label.as_str()))
+            .collect();
+        assert_eq!(brief, [("جامعة القاهرة", "ORG"), ("القاهرة", "LOC")]);
+    }
+
+    #[test]
+    fn a_done_document_gets_nothing_over_its_entities() {
+        let text = "قال أنتوني بلينكين";
+        let ann = DocAnnotations {
+            status: Status::Done,
+            entities: vec![entity(text, "أنتوني بلينكين", "ORG")],
+            ..Default::default()
+        };
+        let got = run(
+            text,
+            &ann,
+            vec![prop(text, "بلينكين", "LOC", 0.9, Source::Model)],
+            &Knowledge::default(),
+        );
+        assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn decisions_relabel_and_reject_and_proclitics_go_when_the_rest_is_known() {
+        let text = "وصل لناغورني كاراباخ ثم ناغورني كاراباخ وبلينكين";
+        let mut k = Knowledge::default();
+        k.add_document(&DocAnnotations {
+            entities: vec![Span::manual_with_text(0, 5, "LOC", "ناغورني كاراباخ")],
+            rejected: vec![Rejected {
+                start: 0,
+                end: 1,
+                label: "PER".into(),
+                text: "بلينكين".into(),
+            }],
+            ..Default::default()
+        });
+        let got = run(
+            text,
+            &DocAnnotations::default(),
+            vec![
+                prop(text, "لناغورني كاراباخ", "PER", 0.9, Source::Model),
+                prop_at(text, "ناغورني كاراباخ", 1, "PER", 0.6, Source::Model),
+                prop(text, "وبلينكين", "PER", 0.9, Source::Model),
+            ],
+            &k,
+        );
+        let brief: Vec<(&str, &str, Source)> = got
+            .iter()
+            .map(|p| (p.text.as_str(), p.label.as_str(), p.source))
+            .collect();
+        assert_eq!(
+            brief,
+            [
+                ("ناغورني كاراباخ", "LOC", Source::Memory),
+                ("ناغورني كاراباخ", "LOC", Source::Memory),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lone_preposition_before_an_unknown_word_stays_and_a_known_whole_word_keeps_it() {
+        let text = "قال بلينكين في لبنان";
+        let mut k = Knowledge::default();
+        k.add_document(&DocAnnotations {
+            entities: vec![Span::manual_with_text(0, 5, "LOC", "لبنان")],
+            ..Default::default()
+        });
+        let got = run(
+            text,
+            &DocAnnotations::default(),
+            vec![
+                prop(text, "بلينكين", "PER", 0.9, Source::Model),
+                prop(text, "لبنان", "LOC", 0.9, Source::Model),
+            ],
+            &k,
+        );
+        let texts: Vec<&str> = got.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["بلينكين", "لبنان"]);
+    }
+
+    #[test]
+    fn diff_replays_old_into_new() {
+        let text = "زار يريفان وباكو";
+        let a = prop(text, "يريفان", "LOC", 0.9, Source::Model);
+        let b = prop(text, "باكو", "LOC", 0.9, Source::Model);
+        let mut b2 = b.clone();
+        b2.source = Source::Memory;
+        let c = prop(text, "زار", "PER", 0.2, Source::Rule);
+        let old = vec![a.clone(), b.clone()];
+        let new = vec![c.clone(), b2.clone()];
+        let mut ann = DocAnnotations {
+            proposals: old,
+            ..Default::default()
+        };
+        let idx = CharIndex::new(text);
+        for e in diff(&ann.proposals.clone(), &new) {
+            e.apply(&mut ann, text, &idx).unwrap();
+        }
+        let mut want = new;
+        want.sort_by(|x, y| x.key().cmp(&y.key()));
+        assert_eq!(ann.proposals.len(), 2);
+        assert!(want.iter().all(|p| ann.proposals.contains(p)));
+    }
+}
