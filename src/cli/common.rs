@@ -44,3 +44,19 @@ impl Folders {
         Ok(Corpus::load(&self.corpus)?)
     }
 }
+
+/// The thread pool for `--jobs N`: `N` threads, or one per core when not
+/// given. Work run inside it (`pool.install`) splits over these threads
+/// only; results never depend on their number.
+pub fn thread_pool(jobs: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
+    if jobs == Some(0) {
+        anyhow::bail!("--jobs: must be at least 1");
+    }
+    let n = jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build()
+        .map_err(|e| anyhow::anyhow!("starting {n} threads: {e}"))
+}

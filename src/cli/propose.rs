@@ -9,10 +9,14 @@ use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
+use rayon::prelude::*;
+
 use kashif::annotation::DocAnnotations;
 use kashif::arabic::{name_key, normalize};
+use kashif::corpus::Document;
 use kashif::propose::bundled;
 use kashif::propose::proposer::{Proposer, fresh};
+use kashif::schema::Schema;
 use kashif::store::{self, Store};
 
 use super::common::Folders;
@@ -32,6 +36,39 @@ pub struct ProposeArgs {
     /// against an annotator's gold (a review of extraction).
     #[arg(long)]
     pub no_memory: bool,
+    /// Threads to propose with, documents in parallel (default: every core).
+    /// The files written are the same whatever the number.
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Only this share of the documents, `I/N` (0 ≤ I < N): those whose id
+    /// hashes to I mod N (see [`shard_of`]), so N machines can split a
+    /// corpus. Together the N shards write the files one unsharded run does.
+    #[arg(long, value_parser = parse_shard)]
+    pub shard: Option<(u64, u64)>,
+}
+
+/// Reads `I/N` with `0 <= I < N`.
+fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let bad = || format!("{s:?}: expected I/N with 0 <= I < N, e.g. 0/4");
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (i, n): (u64, u64) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if n == 0 || i >= n {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
+/// The shard (0..n) of a document: FNV-1a (64-bit) of its id's UTF-8
+/// bytes, mod `n`. Depends on the id alone, so a document keeps its shard
+/// when others are added or removed, on any machine.
+pub fn shard_of(id: &str, n: u64) -> u64 {
+    let h = id.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    h % n
 }
 
 /// One saved entity of some annotator, for the memory.
@@ -40,6 +77,15 @@ struct Remembered {
     key: String,
     text: String,
     label: String,
+}
+
+/// What happened to one document, reported in document order.
+enum Outcome {
+    /// Its annotations with the new proposals added, how many, and how
+    /// many remembered gold strings its proposer used.
+    Proposed(DocAnnotations, usize, usize),
+    /// Not touched; the messages say why.
+    Skipped(Vec<String>),
 }
 
 /// Saved entities stay, rejected proposals do not come back, undecided
@@ -89,58 +135,58 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
     let mut remembered_total = 0usize;
     let store = Store::open(&args.folders.annotations, &args.annotator)
         .with_context(|| format!("opening {}", args.folders.annotations.display()))?;
-    let bar = ProgressBar::new(corpus.documents.len() as u64);
+    let docs_here: Vec<(usize, &Document)> = corpus
+        .documents
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| args.shard.is_none_or(|(i, n)| shard_of(&d.id, n) == i))
+        .collect();
+    let pool = super::common::thread_pool(args.jobs)?;
+    let bar = ProgressBar::new(docs_here.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let (mut added, mut docs, mut failed) = (0usize, 0usize, 0usize);
-    for (d, doc) in corpus.documents.iter().enumerate() {
-        bar.set_message(doc.id.clone());
-        let loaded = match store.load(doc, &schema) {
-            Ok(l) => l,
-            Err(e) => {
-                bar.println(format!("{e}"));
-                failed += 1;
-                bar.inc(1);
-                continue;
+    // Documents are proposed in parallel a batch at a time, then saved
+    // and reported in document order, so files and messages are the same
+    // whatever the number of threads.
+    let batch = pool.current_num_threads() * 4;
+    for chunk in docs_here.chunks(batch) {
+        let outcomes: Vec<Outcome> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|&(d, doc)| propose_one(&store, &schema, &base, &memory, d, doc))
+                .collect()
+        });
+        for (&(_, doc), outcome) in chunk.iter().zip(outcomes) {
+            bar.set_message(doc.id.clone());
+            match outcome {
+                Outcome::Skipped(msgs) => {
+                    for m in msgs {
+                        bar.println(m);
+                    }
+                    failed += 1;
+                }
+                Outcome::Proposed(ann, n, used) => {
+                    store
+                        .save(doc, &ann)
+                        .with_context(|| store.path(&doc.id).display().to_string())?;
+                    added += n;
+                    remembered_total += used;
+                    docs += 1;
+                }
             }
-        };
-        if let Some(l) = &loaded
-            && l.has_errors()
-        {
-            for p in &l.problems {
-                bar.println(format!("{p}"));
-            }
-            bar.println(format!(
-                "{}: left alone (errors)",
-                store.path(&doc.id).display()
-            ));
-            failed += 1;
             bar.inc(1);
-            continue;
         }
-        let mut ann: DocAnnotations = loaded.map(|l| l.annotations).unwrap_or_default();
-        let proposer = proposer_for(&base, &memory, d, &doc.text);
-        remembered_total += proposer.memory_len();
-        let new: Vec<_> = fresh(&ann, proposer.propose(&doc.text))
-            .into_iter()
-            .filter(|p| schema.contains(&p.label))
-            .collect();
-        added += new.len();
-        ann.proposals.extend(new);
-        ann.proposals
-            .sort_by_key(|p| (p.start, std::cmp::Reverse(p.end)));
-        store
-            .save(doc, &ann)
-            .with_context(|| store.path(&doc.id).display().to_string())?;
-        docs += 1;
-        bar.inc(1);
     }
     bar.finish_and_clear();
     eprintln!(
-        "{added} new proposals in {docs} documents for {} ({remembered_total} remembered gold strings used, none from their own document){}",
+        "{added} new proposals in {docs} documents for {}{} ({remembered_total} remembered gold strings used, none from their own document){}",
         args.annotator,
+        args.shard
+            .map(|(i, n)| format!(" (shard {i}/{n} of {} documents)", corpus.documents.len()))
+            .unwrap_or_default(),
         if failed > 0 {
             format!("; {failed} documents skipped")
         } else {
@@ -152,6 +198,43 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Loads one document's annotations and adds fresh proposals; leaves a
+/// document whose file has errors alone.
+fn propose_one(
+    store: &Store,
+    schema: &Schema,
+    base: &Proposer,
+    memory: &[Remembered],
+    d: usize,
+    doc: &Document,
+) -> Outcome {
+    let loaded = match store.load(doc, schema) {
+        Ok(l) => l,
+        Err(e) => return Outcome::Skipped(vec![e.to_string()]),
+    };
+    if let Some(l) = &loaded
+        && l.has_errors()
+    {
+        let mut msgs: Vec<String> = l.problems.iter().map(|p| p.to_string()).collect();
+        msgs.push(format!(
+            "{}: left alone (errors)",
+            store.path(&doc.id).display()
+        ));
+        return Outcome::Skipped(msgs);
+    }
+    let mut ann: DocAnnotations = loaded.map(|l| l.annotations).unwrap_or_default();
+    let proposer = proposer_for(base, memory, d, &doc.text);
+    let new: Vec<_> = fresh(&ann, proposer.propose(&doc.text))
+        .into_iter()
+        .filter(|p| schema.contains(&p.label))
+        .collect();
+    let n = new.len();
+    ann.proposals.extend(new);
+    ann.proposals
+        .sort_by_key(|p| (p.start, std::cmp::Reverse(p.end)));
+    Outcome::Proposed(ann, n, proposer.memory_len())
 }
 
 /// The proposer for document `d`: `base` plus the memory of entities saved

@@ -5,7 +5,9 @@
 //! sentences themselves it is built "jackknifed" (from the other folds), so
 //! the model learns how far to trust it on unseen text.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::features::Token;
 use super::iob::spans;
@@ -35,6 +37,29 @@ pub struct Lexicon {
     triggers: HashMap<String, u8>,
     /// Single-word entries of external gazetteers (stem → class).
     gazetteer: HashMap<String, u8>,
+    /// What tagging looks up, keyed by [`lookup_key`] of the string: one probe in
+    /// a flat table instead of a string map's bucket, key and count
+    /// vector (three cache misses). Rebuilt by [`Lexicon::reindex`].
+    index: Index,
+}
+
+/// Lookup tables derived from a [`Lexicon`]'s maps.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Index {
+    /// [`class_bucket`] of each word form and of each stem.
+    words: HashMap<u64, (u8, u8)>,
+    stems: HashMap<u64, (u8, u8)>,
+    phrase_starts: HashSet<u64>,
+    triggers: HashMap<u64, u8>,
+}
+
+/// 64-bit FNV-1a of a string, the key of the lookup tables. Two strings
+/// of the lexicon and the input share one with odds of about 10⁻¹⁰ (the
+/// model's feature hashes take the same risk).
+fn lookup_key(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 /// Longest phrase looked up, in tokens.
@@ -65,11 +90,11 @@ impl Lexicon {
                 None => 0,
             }
         };
-        let mut words: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut stems: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut words: HashMap<String, Vec<u32>> = HashMap::default();
+        let mut stems: HashMap<String, Vec<u32>> = HashMap::default();
         // phrase key (first token as form or as stem) → counts per class
-        let mut phrase_counts: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut before: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut phrase_counts: HashMap<String, Vec<u32>> = HashMap::default();
+        let mut before: HashMap<String, Vec<u32>> = HashMap::default();
         for (toks, tags) in sentences {
             for (i, (t, tag)) in toks.iter().zip(tags).enumerate() {
                 let c = class_of(tag);
@@ -127,7 +152,27 @@ impl Lexicon {
         }
         lex.words = words;
         lex.stems = stems;
+        lex.reindex();
         lex
+    }
+
+    /// Rebuilds the lookup tables from the maps.
+    fn reindex(&mut self) {
+        let classes = |m: &HashMap<String, Vec<u32>>| -> HashMap<u64, (u8, u8)> {
+            m.iter()
+                .map(|(k, v)| (lookup_key(k), class_bucket(Some(v))))
+                .collect()
+        };
+        self.index = Index {
+            words: classes(&self.words),
+            stems: classes(&self.stems),
+            phrase_starts: self.phrase_starts.iter().map(|k| lookup_key(k)).collect(),
+            triggers: self
+                .triggers
+                .iter()
+                .map(|(k, &c)| (lookup_key(k), c))
+                .collect(),
+        };
     }
 
     fn insert_phrase(&mut self, key: &str, class: u8) {
@@ -146,17 +191,23 @@ impl Lexicon {
 
     /// Class and confidence bucket of a normalised word form.
     pub fn word_class(&self, norm: &str) -> (u8, u8) {
-        class_bucket(self.words.get(norm).map(Vec::as_slice))
+        let found = self.index.words.get(&lookup_key(norm)).copied();
+        found.unwrap_or_else(|| class_bucket(None))
     }
 
     /// Class and confidence bucket of a stem.
     pub fn stem_class(&self, stem: &str) -> (u8, u8) {
-        class_bucket(self.stems.get(stem).map(Vec::as_slice))
+        let found = self.index.stems.get(&lookup_key(stem)).copied();
+        found.unwrap_or_else(|| class_bucket(None))
     }
 
     /// Class of the entities this stem tends to precede (0 = none).
     pub fn trigger_class(&self, stem: &str) -> u8 {
-        self.triggers.get(stem).copied().unwrap_or(0)
+        self.index
+            .triggers
+            .get(&lookup_key(stem))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Class id of an entity type (0 = not a type of this lexicon).
@@ -175,19 +226,28 @@ impl Lexicon {
     /// Longest known phrases, greedily left to right.
     pub fn match_phrases(&self, toks: &[Token]) -> Vec<PhraseMatch> {
         let mut out = vec![PhraseMatch::None; toks.len()];
+        // One key buffer for every lookup: `phrase_key` without allocating.
+        let mut key = String::new();
+        let mut lookup = |first: &str, rest: &[Token]| {
+            key.clear();
+            key.push_str(first);
+            for t in rest {
+                key.push(' ');
+                key.push_str(&t.norm);
+            }
+            self.phrases.get(key.as_str()).copied()
+        };
         let mut i = 0;
         while i < toks.len() {
             let mut step = 1;
             let t = &toks[i];
-            if self.phrase_starts.contains(&t.norm) || self.phrase_starts.contains(&t.stem) {
+            let starts = &self.index.phrase_starts;
+            if starts.contains(&lookup_key(&t.norm)) || starts.contains(&lookup_key(&t.stem)) {
                 let longest = self.max_phrase.min(toks.len() - i);
                 for len in (1..=longest).rev() {
                     let rest = &toks[i + 1..i + len];
-                    let found = self
-                        .phrases
-                        .get(&phrase_key(&t.norm, rest))
-                        .or_else(|| self.phrases.get(&phrase_key(&t.stem, rest)));
-                    if let Some(&c) = found {
+                    let found = lookup(&t.norm, rest).or_else(|| lookup(&t.stem, rest));
+                    if let Some(c) = found {
                         out[i] = PhraseMatch::Begin(c);
                         for o in &mut out[i + 1..i + len] {
                             *o = PhraseMatch::Inside(c);
@@ -231,6 +291,11 @@ impl Lexicon {
     /// Reads [`Lexicon::to_text`]; errors give the line number.
     pub fn from_text(text: &str) -> Result<Lexicon, String> {
         let mut lex = Lexicon::default();
+        // Size the tables once: the shipped lexicon has ~60,000 entries,
+        // and growing a table rehashes every key already in it.
+        let count = |tag: &str| text.lines().filter(|l| l.starts_with(tag)).count();
+        lex.words.reserve(count("W\t"));
+        lex.stems.reserve(count("S\t"));
         for (i, line) in text.lines().enumerate() {
             let bad = || format!("lexicon line {}: {line:?}", i + 1);
             let mut cols = line.split('\t');
@@ -272,6 +337,7 @@ impl Lexicon {
                 _ => return Err(bad()),
             }
         }
+        lex.reindex();
         Ok(lex)
     }
 }

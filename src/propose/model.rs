@@ -9,10 +9,12 @@
 //! rich feature set on ANERcorp take hours; its tagger also gives no
 //! marginals for confidences.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::features::{Groups, SentenceFeatures, Token, extract};
+use std::sync::Arc;
+
 use super::lexicon::Lexicon;
 
 /// Errors reading a model file.
@@ -26,25 +28,143 @@ pub enum ModelError {
     Corrupt(String),
 }
 
-/// Feature hashes are already well mixed; hashing them again is wasted time.
-#[derive(Default)]
-pub struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8 | b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = (x ^ (x >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
+/// One feature's weights: `(tag id, weight)` pairs, as the file stores them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Weight {
+    label: u32,
+    w: f32,
 }
 
-type FastMap<V> = HashMap<u64, V, BuildHasherDefault<PassThrough>>;
+/// Asks the CPU to start loading `x`'s cache line: a hint that changes no
+/// result.
+#[inline(always)]
+fn prefetch<T>(x: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch never faults and writes nothing; `x` is a valid
+    // reference anyway.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
+}
+
+/// A slot of [`FeatureTable`]: the feature hash and where its weights are.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    key: u64,
+    /// Index of the first weight; `u32::MAX` marks an empty slot.
+    start: u32,
+    len: u32,
+}
+
+const EMPTY: Slot = Slot {
+    key: 0,
+    start: u32::MAX,
+    len: 0,
+};
+
+/// Feature hash → weights: one open-addressing table (linear probing, at
+/// most half full) whose 16-byte slots point into one flat weight array,
+/// so a lookup touches about two cache lines (a std `HashMap` plus offset,
+/// label and weight arrays touched five). Built once at load, with no
+/// allocation per feature.
+#[derive(Debug, Clone)]
+struct FeatureTable {
+    slots: Vec<Slot>,
+    /// `64 - log2(slots.len())`: the slot of a key is its mixed hash's top bits.
+    shift: u32,
+    weights: Vec<Weight>,
+    count: usize,
+}
+
+impl FeatureTable {
+    fn with_capacity(features: usize, weights: usize) -> FeatureTable {
+        let size = (features.max(4) * 2).next_power_of_two();
+        FeatureTable {
+            slots: vec![EMPTY; size],
+            shift: 64 - size.trailing_zeros(),
+            weights: Vec::with_capacity(weights),
+            count: 0,
+        }
+    }
+
+    #[inline]
+    fn home(&self, key: u64) -> usize {
+        // Feature hashes are FNV-1a values; one multiply spreads them
+        // over the top bits (Fibonacci hashing).
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// Adds a feature; a hash added twice keeps the later weights (as a
+    /// map insert would).
+    fn insert(&mut self, key: u64, ws: impl IntoIterator<Item = (u8, f32)>) {
+        let start = self.weights.len() as u32;
+        self.weights
+            .extend(ws.into_iter().map(|(l, w)| Weight { label: l as u32, w }));
+        let len = self.weights.len() as u32 - start;
+        if 2 * (self.count + 1) > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let s = &mut self.slots[i];
+            if s.start == u32::MAX {
+                *s = Slot { key, start, len };
+                self.count += 1;
+                return;
+            }
+            if s.key == key {
+                s.start = start;
+                s.len = len;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let old = std::mem::take(&mut self.slots);
+        let size = (old.len() * 2).max(8);
+        self.slots = vec![EMPTY; size];
+        self.shift = 64 - size.trailing_zeros();
+        let mask = size - 1;
+        for s in old.into_iter().filter(|s| s.start != u32::MAX) {
+            let mut i = self.home(s.key);
+            while self.slots[i].start != u32::MAX {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = s;
+        }
+    }
+
+    /// `(first weight, count)` of a feature; `(0, 0)` when it has none.
+    #[inline]
+    fn range(&self, key: u64) -> (u32, u32) {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let s = self.slots[i];
+            if s.start == u32::MAX {
+                return (0, 0);
+            }
+            if s.key == key {
+                return (s.start, s.len);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Every feature, in no particular order.
+    fn iter(&self) -> impl Iterator<Item = (u64, &[Weight])> {
+        self.slots.iter().filter(|s| s.start != u32::MAX).map(|s| {
+            let a = s.start as usize;
+            (s.key, &self.weights[a..a + s.len as usize])
+        })
+    }
+}
 
 const MAGIC: &[u8; 11] = b"KASHIF-NER\x01";
 
@@ -56,15 +176,13 @@ pub struct Model {
     /// `labels` as IOB2 names (see [`Model::tag_name`]).
     iob2: Vec<String>,
     pub groups: Groups,
-    pub lexicon: Lexicon,
+    /// Shared with the first pass when both were trained on the same data
+    /// (the file then holds the same lexicon twice; it is read once).
+    pub lexicon: Arc<Lexicon>,
     /// `(L + 1) × L`: row `p` for previous tag `p`, row `L` for the start.
     trans: Vec<f32>,
-    /// Feature hash → index into `off`.
-    index: FastMap<u32>,
-    /// Weights of feature `f` are `lab[off[f]..off[f+1]]`, `w[...]`.
-    off: Vec<u32>,
-    lab: Vec<u8>,
-    w: Vec<f32>,
+    /// Feature hash → its `(tag, weight)` pairs.
+    feats: FeatureTable,
     /// `allowed[p * L + c]`, with `p = L` for the start.
     allowed: Vec<bool>,
     /// Subtracted from the `O` score of every token: the perceptron is
@@ -168,20 +286,21 @@ impl Model {
         trans: Vec<f32>,
         feats: Vec<(u64, Vec<(u8, f32)>)>,
     ) -> Model {
-        let mut index = FastMap::default();
-        index.reserve(feats.len());
-        let mut off = Vec::with_capacity(feats.len() + 1);
-        let mut lab = Vec::new();
-        let mut w = Vec::new();
-        off.push(0);
-        for (i, (h, ws)) in feats.into_iter().enumerate() {
-            index.insert(h, i as u32);
-            for (l, x) in ws {
-                lab.push(l);
-                w.push(x);
-            }
-            off.push(lab.len() as u32);
+        let nw = feats.iter().map(|(_, ws)| ws.len()).sum();
+        let mut table = FeatureTable::with_capacity(feats.len(), nw);
+        for (h, ws) in feats {
+            table.insert(h, ws);
         }
+        Model::with_table(labels, groups, Arc::new(lexicon), trans, table)
+    }
+
+    fn with_table(
+        labels: Vec<String>,
+        groups: Groups,
+        lexicon: Arc<Lexicon>,
+        trans: Vec<f32>,
+        feats: FeatureTable,
+    ) -> Model {
         let allowed = allowed_for(&labels);
         let iob2 = labels.iter().map(|t| iob2_name(t)).collect();
         Model {
@@ -190,10 +309,7 @@ impl Model {
             groups,
             lexicon,
             trans,
-            index,
-            off,
-            lab,
-            w,
+            feats,
             allowed,
             outside_penalty: 0.0,
             temperature: 1.0,
@@ -203,7 +319,7 @@ impl Model {
 
     /// Number of features with weights.
     pub fn num_features(&self) -> usize {
-        self.index.len()
+        self.feats.count
     }
 
     /// The IOB2 name of tag id `k` (`B-X`, `I-X` or `O`), whatever the
@@ -223,21 +339,39 @@ impl Model {
     }
 
     /// Per-token label scores (`n × L`) from the features.
+    ///
+    /// Memory-bound: each of the ~50 hashes of a token is a random read in
+    /// a table of several MiB. The hashes are first resolved to weight
+    /// ranges with the slots of hashes a few places ahead already being
+    /// fetched, then the weights are summed (prefetched the same way), in
+    /// the same order as one plain loop would add them, so the scores are
+    /// bit for bit the same.
     fn emissions(&self, feats: &SentenceFeatures, out: &mut Vec<f32>) {
+        const AHEAD: usize = 16;
         let l = self.labels.len();
+        let hs = &feats.hashes;
+        let mut found: Vec<(u32, u32)> = Vec::with_capacity(hs.len());
+        for (j, &h) in hs.iter().enumerate() {
+            if let Some(&next) = hs.get(j + AHEAD) {
+                prefetch(&self.feats.slots[self.feats.home(next)]);
+            }
+            found.push(self.feats.range(h));
+        }
         out.clear();
         out.resize(feats.len() * l, 0.0);
         for i in 0..feats.len() {
             let row = &mut out[i * l..(i + 1) * l];
             row[0] = -self.outside_penalty;
-            for h in feats.token(i) {
-                if let Some(&f) = self.index.get(h) {
-                    let (a, b) = (
-                        self.off[f as usize] as usize,
-                        self.off[f as usize + 1] as usize,
-                    );
-                    for k in a..b {
-                        row[self.lab[k] as usize] += self.w[k];
+            for j in feats.offsets[i]..feats.offsets[i + 1] {
+                if let Some(&(a, _)) = found.get(j + AHEAD)
+                    && let Some(w) = self.feats.weights.get(a as usize)
+                {
+                    prefetch(w);
+                }
+                let (a, n) = found[j];
+                for x in &self.feats.weights[a as usize..(a + n) as usize] {
+                    if let Some(r) = row.get_mut(x.label as usize) {
+                        *r += x.w;
                     }
                 }
             }
@@ -269,17 +403,23 @@ impl Model {
 
     /// Tags the sentences of one document; with a first pass, each sentence
     /// sees what it said about the same words in nearby sentences.
-    pub fn tag_document<S: AsRef<str>>(&self, sents: &[Vec<S>], confidence: bool) -> Vec<Tagged> {
-        let mut toks: Vec<Vec<Token>> = sents
-            .iter()
-            .map(|s| {
-                let mut t: Vec<Token> = s.iter().map(|t| Token::new(t.as_ref())).collect();
-                if self.groups.has(Groups::RULES) {
-                    super::context::mark_rules(s, &mut t, self.types());
-                }
-                t
-            })
-            .collect();
+    ///
+    /// Sentences are tagged in parallel on the current rayon pool (all
+    /// cores unless the caller installs a smaller one); every sentence's
+    /// result depends only on the document, so the output is the same
+    /// whatever the number of threads. Each distinct token string is
+    /// prepared once ([`Token::new`]) and copied to its other occurrences.
+    pub fn tag_document<S: AsRef<str> + Sync>(
+        &self,
+        sents: &[Vec<S>],
+        confidence: bool,
+    ) -> Vec<Tagged> {
+        let mut toks = prepare_tokens(sents);
+        if self.groups.has(Groups::RULES) {
+            toks.par_iter_mut().zip(sents).for_each(|(t, s)| {
+                super::context::mark_rules(s, t, self.types());
+            });
+        }
         self.tag_prepared(&mut toks, confidence)
     }
 
@@ -287,12 +427,14 @@ impl Model {
     pub fn tag_prepared(&self, toks: &mut [Vec<Token>], confidence: bool) -> Vec<Tagged> {
         if let Some(first) = &self.first_pass {
             let tags: Vec<Vec<usize>> = toks
-                .iter()
+                .par_iter()
+                .with_min_len(SENTENCES_PER_TASK)
                 .map(|s| first.tag_tokens(s, false).tags)
                 .collect();
             super::context::annotate(toks, &tags, &self.tag_classes(), self.types().len());
         }
-        toks.iter()
+        toks.par_iter()
+            .with_min_len(SENTENCES_PER_TASK)
             .map(|s| self.tag_tokens(s, confidence))
             .collect()
     }
@@ -324,19 +466,15 @@ impl Model {
         }
         b.extend_from_slice(&self.outside_penalty.to_le_bytes());
         b.extend_from_slice(&self.temperature.to_le_bytes());
-        let mut feats: Vec<(u64, u32)> = self.index.iter().map(|(&h, &i)| (h, i)).collect();
-        feats.sort_unstable();
+        let mut feats: Vec<(u64, &[Weight])> = self.feats.iter().collect();
+        feats.sort_unstable_by_key(|&(h, _)| h);
         b.extend_from_slice(&(feats.len() as u32).to_le_bytes());
-        for (h, i) in feats {
-            let (a, e) = (
-                self.off[i as usize] as usize,
-                self.off[i as usize + 1] as usize,
-            );
+        for (h, ws) in feats {
             b.extend_from_slice(&h.to_le_bytes());
-            b.push((e - a) as u8);
-            for k in a..e {
-                b.push(self.lab[k]);
-                b.extend_from_slice(&self.w[k].to_le_bytes());
+            b.push(ws.len() as u8);
+            for x in ws {
+                b.push(x.label as u8);
+                b.extend_from_slice(&x.w.to_le_bytes());
             }
         }
         match &self.first_pass {
@@ -353,6 +491,12 @@ impl Model {
 
     /// Reads [`Model::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<Model, ModelError> {
+        Model::read(bytes, None)
+    }
+
+    /// [`Model::from_bytes`]; `outer` is the enclosing model's lexicon
+    /// text and lexicon, reused when this one's text is the same.
+    fn read(bytes: &[u8], outer: Option<(&[u8], &Arc<Lexicon>)>) -> Result<Model, ModelError> {
         let mut r = Reader { b: bytes, at: 0 };
         if r.take(MAGIC.len())? != MAGIC {
             return Err(ModelError::Magic);
@@ -368,7 +512,15 @@ impl Model {
             labels.push(r.str(n)?);
         }
         let n = r.u32()? as usize;
-        let lexicon = Lexicon::from_text(&r.str(n)?).map_err(ModelError::Corrupt)?;
+        let lex_at = r.at;
+        let lexicon = match outer {
+            Some((text, lex)) if r.b.get(lex_at..lex_at + n) == Some(text) => {
+                r.take(n)?;
+                Arc::clone(lex)
+            }
+            _ => Arc::new(Lexicon::from_text(&r.str(n)?).map_err(ModelError::Corrupt)?),
+        };
+        let lex_text = &bytes[lex_at..lex_at + n];
         if label_set(&lexicon.types, is_bioes(&labels)) != labels {
             return Err(ModelError::Corrupt(
                 "labels and lexicon types disagree".into(),
@@ -381,19 +533,22 @@ impl Model {
         let outside_penalty = r.f32()?;
         let temperature = r.f32()?;
         let nf = r.u32()? as usize;
-        let mut feats = Vec::with_capacity(nf.min(bytes.len() / 9));
+        // Each feature takes at least 9 bytes (hash, count); each weight 5.
+        let nf_cap = nf.min(bytes.len() / 9);
+        let mut table = FeatureTable::with_capacity(nf_cap, bytes.len().saturating_sub(r.at) / 5);
         for _ in 0..nf {
             let h = r.u64()?;
             let k = r.take(1)?[0] as usize;
-            let mut ws = Vec::with_capacity(k);
-            for _ in 0..k {
-                let l = r.take(1)?[0];
-                if l as usize >= nl {
-                    return Err(ModelError::Corrupt(format!("label {l} at byte {}", r.at)));
-                }
-                ws.push((l, r.f32()?));
+            let at = r.at;
+            let ws = r.take(5 * k)?;
+            if let Some(l) = ws.chunks_exact(5).map(|c| c[0]).find(|&l| l as usize >= nl) {
+                return Err(ModelError::Corrupt(format!("label {l} at byte {at}")));
             }
-            feats.push((h, ws));
+            table.insert(
+                h,
+                ws.chunks_exact(5)
+                    .map(|c| (c[0], f32::from_le_bytes([c[1], c[2], c[3], c[4]]))),
+            );
         }
         let first_pass = match r.take(1)?[0] {
             0 => None,
@@ -401,7 +556,7 @@ impl Model {
                 let n = r.u64()? as usize;
                 let at = r.at;
                 let inner = r.take(n)?;
-                let m = Model::from_bytes(inner)
+                let m = Model::read(inner, Some((lex_text, &lexicon)))
                     .map_err(|e| ModelError::Corrupt(format!("first pass at byte {at}: {e}")))?;
                 Some(Box::new(m))
             }
@@ -413,7 +568,7 @@ impl Model {
                 bytes.len() - r.at
             )));
         }
-        let mut m = Model::from_parts(labels, groups, lexicon, trans, feats);
+        let mut m = Model::with_table(labels, groups, lexicon, trans, table);
         m.outside_penalty = outside_penalty;
         m.temperature = temperature;
         m.first_pass = first_pass;
@@ -453,6 +608,42 @@ impl<'a> Reader<'a> {
         String::from_utf8(s.to_vec())
             .map_err(|_| ModelError::Corrupt(format!("bad UTF-8 at byte {at}")))
     }
+}
+
+/// Fewest sentences a parallel task takes: enough to pay for handing it
+/// to another thread.
+const SENTENCES_PER_TASK: usize = 16;
+
+/// [`Token::new`] of every token of `sents`, computed once per distinct
+/// string (news text repeats its words: 250,070 tokens of ANERcorp hold
+/// about 35,000 distinct ones), in parallel.
+pub fn prepare_tokens<S: AsRef<str> + Sync>(sents: &[Vec<S>]) -> Vec<Vec<Token>> {
+    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut distinct: Vec<&str> = Vec::new();
+    let sent_ids: Vec<Vec<u32>> = sents
+        .iter()
+        .map(|s| {
+            s.iter()
+                .map(|t| {
+                    let t = t.as_ref();
+                    *ids.entry(t).or_insert_with(|| {
+                        distinct.push(t);
+                        distinct.len() as u32 - 1
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let prepared: Vec<Token> = distinct
+        .par_iter()
+        .with_min_len(256)
+        .map(|t| Token::new(t))
+        .collect();
+    sent_ids
+        .par_iter()
+        .with_min_len(SENTENCES_PER_TASK)
+        .map(|s| s.iter().map(|&i| prepared[i as usize].clone()).collect())
+        .collect()
 }
 
 /// Entity class of each tag id of `labels`: 0 for `O`, else `1 + index`

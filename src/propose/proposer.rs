@@ -88,7 +88,7 @@ impl Proposer {
     /// tokens in, token spans per sentence out, only labels `keep` accepts.
     /// The model sees all sentences as one running text; rules, dates and
     /// gazetteers see one sentence at a time. Spans cover whole tokens.
-    pub fn propose_tokens<S: AsRef<str>>(
+    pub fn propose_tokens<S: AsRef<str> + Sync>(
         &self,
         sents: &[Vec<S>],
         keep: impl Fn(&str) -> bool,
