@@ -23,6 +23,7 @@ pub struct DocState {
     index: Option<Arc<CharIndex>>,
     words: Option<Arc<WordEdges>>,
     folded: Option<Arc<str>>,
+    forms: Option<Arc<super::names::TokenForms>>,
 }
 
 impl DocState {
@@ -54,6 +55,24 @@ impl DocState {
         self.folded
             .get_or_insert_with(|| Arc::from(crate::arabic::normalize(text).into_string()))
             .clone()
+    }
+
+    /// The normalised tokens of the text (those of [`DocState::words`]) and
+    /// their proclitic readings, for finding confirmed names; built on first use.
+    pub(crate) fn forms(&mut self, text: &str) -> Arc<super::names::TokenForms> {
+        if let Some(f) = &self.forms {
+            return f.clone();
+        }
+        let words = self.words(text);
+        let idx = self.index(text);
+        let toks: Vec<&str> = words
+            .tokens
+            .iter()
+            .map(|&(s, e)| idx.slice(text, s, e).unwrap_or_default())
+            .collect();
+        let f = Arc::new(super::names::TokenForms::new(&toks));
+        self.forms = Some(f.clone());
+        f
     }
 
     /// Word edges for boundary moves and occurrence matching, built on first use.

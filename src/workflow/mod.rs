@@ -43,7 +43,7 @@ pub use keymap::{Action, Binding, Chord, Key, Keymap, Modifiers, OverlayRow, UiA
 pub use learning::{LearnStatus, Learner};
 pub use memory::{LearningProposer, MEMORY_CONFIDENCE, VARIANT_CONFIDENCE};
 pub use model_proposer::{Base, ModelProposer};
-pub use names::{NameIndex, NameMatch, VARIANT_MIN_LETTERS, one_edit};
+pub use names::{NameIndex, NameMatch, TokenForms, VARIANT_MIN_LETTERS, one_edit};
 pub use proposals::{Proposer, fresh_proposals};
 pub use search::{CONTEXT_CHARS, Hit, Scope, find, whole_word_occurrences};
 pub use session::Session;

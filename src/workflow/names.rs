@@ -3,8 +3,10 @@
 //!
 //! **Variant rule.** A confirmed name of at least two words also matches a
 //! run of the same number of words where exactly one word differs by one
-//! letter (one letter replaced, added or dropped) and both spellings of
-//! that word have at least [`VARIANT_MIN_LETTERS`] letters: after
+//! letter (one letter replaced, added or dropped, never the first: a first
+//! letter that differs is a glued و ف ب ل ك or another word) and both
+//! spellings of that word have at least [`VARIANT_MIN_LETTERS`] letters
+//! (`وكان`/`ودان` are not one name): after
 //! `ناغورني كاراباخ` is confirmed LOC, `ناغورنو كاراباخ` is proposed LOC.
 //! Single words never match as variants (`مصر`/`مصري` would). Precision on
 //! ANERcorp (memory from the first 90 % of train.conll, variant proposals on
@@ -15,7 +17,7 @@ use std::collections::{BTreeSet, HashMap};
 use crate::arabic::{normalize, splits};
 
 /// Letters each spelling of the differing word must have.
-pub const VARIANT_MIN_LETTERS: usize = 4;
+pub const VARIANT_MIN_LETTERS: usize = 5;
 
 /// Confirmed names (their [`name_key`]s) indexed by each of their words.
 #[derive(Debug, Default, Clone)]
@@ -72,29 +74,13 @@ impl NameIndex {
     /// and variants, each place once (an exact match beats a variant; then
     /// the longer name). Only names in `only` when given.
     pub fn find(&self, tokens: &[&str], only: Option<&[String]>) -> Vec<NameMatch> {
-        let norm: Vec<String> = tokens.iter().map(|t| normalize(t).into_string()).collect();
-        // The first word of a name may carry a proclitic: its readings.
-        let readings: Vec<Vec<(usize, String)>> = tokens
-            .iter()
-            .zip(&norm)
-            .map(|(t, n)| {
-                let mut r = vec![(0, n.clone())];
-                for s in splits(t) {
-                    if !s.is_whole() {
-                        let part: String = t.chars().skip(s.entity_start).collect();
-                        let k = if s.article {
-                            s.key(t)
-                        } else {
-                            normalize(&part).into_string()
-                        };
-                        if !r.iter().any(|(_, x)| *x == k) {
-                            r.push((s.entity_start, k));
-                        }
-                    }
-                }
-                r
-            })
-            .collect();
+        self.find_in(&TokenForms::new(tokens), only)
+    }
+
+    /// As [`NameIndex::find`], on forms computed once per text.
+    pub fn find_in(&self, forms: &TokenForms, only: Option<&[String]>) -> Vec<NameMatch> {
+        let (norm, readings) = (&forms.norm, &forms.readings);
+        let tokens = norm;
         let mut out: Vec<NameMatch> = Vec::new();
         let mut seen: BTreeSet<(usize, String)> = BTreeSet::new();
         for p in 0..tokens.len() {
@@ -140,6 +126,45 @@ impl NameIndex {
     }
 }
 
+/// The normalised forms of a text's tokens and the proclitic readings of
+/// each (`لناغورني` → `ناغورني` after 1 char), computed once per text.
+#[derive(Debug, Clone, Default)]
+pub struct TokenForms {
+    norm: Vec<String>,
+    readings: Vec<Vec<(usize, String)>>,
+}
+
+impl TokenForms {
+    pub fn new(tokens: &[&str]) -> TokenForms {
+        let norm: Vec<String> = tokens.iter().map(|t| normalize(t).into_string()).collect();
+        let readings = tokens
+            .iter()
+            .zip(&norm)
+            .map(|(t, n)| {
+                let mut r = vec![(0, n.clone())];
+                if !n.starts_with(['و', 'ف', 'ب', 'ل', 'ك', 'ا']) {
+                    return r;
+                }
+                for s in splits(t) {
+                    if !s.is_whole() {
+                        let part: String = t.chars().skip(s.entity_start).collect();
+                        let k = if s.article {
+                            s.key(t)
+                        } else {
+                            normalize(&part).into_string()
+                        };
+                        if !r.iter().any(|(_, x)| *x == k) {
+                            r.push((s.entity_start, k));
+                        }
+                    }
+                }
+                r
+            })
+            .collect();
+        TokenForms { norm, readings }
+    }
+}
+
 /// Whether name words `kw` match tokens from `start`: `(skip, variant)`.
 fn match_at(
     kw: &[&str],
@@ -170,7 +195,10 @@ fn match_at(
             return None;
         }
         let near = |w: &str| {
-            letters(w) >= VARIANT_MIN_LETTERS && letters(k) >= VARIANT_MIN_LETTERS && one_edit(w, k)
+            letters(w) >= VARIANT_MIN_LETTERS
+                && letters(k) >= VARIANT_MIN_LETTERS
+                && one_edit(w, k)
+                && w.chars().next() == k.chars().next()
         };
         if i == 0 {
             // The plain word first, then a proclitic reading.
@@ -250,6 +278,13 @@ mod tests {
         let i = idx(&["جورج بوش", "محمود عباس"]);
         let toks = ["جورج", "بوس", "محمد", "عباسي", "محمود", "عباسي"];
         let got: Vec<usize> = i.find(&toks, None).iter().map(|m| m.first).collect();
-        assert_eq!(got, [4]);
+        assert!(got.is_empty(), "عباس has 4 letters: {got:?}");
+        // Nor does a different first letter (a glued proclitic) make a variant.
+        let i = idx(&["لمنظمة التحرير"]);
+        assert!(
+            i.find(&["منظمة", "التحرير"], None)
+                .iter()
+                .all(|m| !m.variant)
+        );
     }
 }

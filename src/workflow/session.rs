@@ -466,15 +466,10 @@ impl Session {
         {
             return Vec::new();
         }
-        let idx = self.states[i].index(&doc.text);
         let words = self.states[i].words(&doc.text);
-        let toks: Vec<&str> = words
-            .tokens
-            .iter()
-            .map(|&(s, e)| idx.slice(&doc.text, s, e).unwrap_or_default())
-            .collect();
+        let forms = self.states[i].forms(&doc.text);
         let mut out = Vec::new();
-        for m in self.knowledge.index.find(&toks, only) {
+        for m in self.knowledge.index.find_in(&forms, only) {
             let Some(label) = self.knowledge.label_of(&m.key) else {
                 continue;
             };
