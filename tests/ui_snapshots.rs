@@ -58,9 +58,16 @@ fn have_adapter() -> bool {
             panic!("no graphics adapter in CI ({e}); .ci/run installs {PACKAGES}")
         }
         Err(e) => {
-            eprintln!(
-                "skipped: no graphics adapter ({e}); install {PACKAGES} to run the snapshot tests"
-            );
+            // Once, and past the test harness's output capture, so a plain
+            // `cargo test` shows it.
+            static TOLD: std::sync::Once = std::sync::Once::new();
+            TOLD.call_once(|| {
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "ui_snapshots: skipped, no graphics adapter ({e}); install {PACKAGES} to run them"
+                );
+            });
             false
         }
     }
