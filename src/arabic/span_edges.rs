@@ -127,10 +127,10 @@ fn matching(chars: &[char], i: usize, lo: usize, hi: usize) -> Option<usize> {
         }
     } else if let Some(open) = opener_of(c) {
         let mut depth = 0;
-        for j in (lo..=i).rev() {
-            if chars[j] == c {
+        for (j, &x) in chars.iter().enumerate().take(i + 1).skip(lo).rev() {
+            if x == c {
                 depth += 1;
-            } else if chars[j] == open {
+            } else if x == open {
                 depth -= 1;
                 if depth == 0 {
                     return Some(j);

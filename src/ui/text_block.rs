@@ -60,17 +60,15 @@ impl TextBlocks {
         highlight: Option<(usize, usize)>,
         selected: bool,
     ) -> Response {
-        if !self.layouts.contains_key(text) {
-            if self.layouts.len() >= CACHE {
-                self.layouts.clear();
-            }
-            let l = ArticleLayout::new(&mut self.font_system, text);
-            self.layouts.insert(text.to_string(), l);
+        if self.layouts.len() >= CACHE && !self.layouts.contains_key(text) {
+            self.layouts.clear();
         }
         let width = ui.available_width().max(size * 4.0);
-        let Some(layout) = self.layouts.get_mut(text) else {
-            return ui.label(text);
-        };
+        let font_system = &mut self.font_system;
+        let layout = self
+            .layouts
+            .entry(text.to_string())
+            .or_insert_with(|| ArticleLayout::new(font_system, text));
         layout.layout(&mut self.font_system, width, size);
         // Lines 1.4 × the font size here (the article's 2 × is for reading).
         let (rect, response) =
