@@ -24,6 +24,7 @@ fn proposals_are_scored_like_the_library_scores_them() {
     }
     let corpus = Corpus::load(&root.join("seeds")).unwrap();
     // Gold: every occurrence of a few names, marked done.
+    let mut corrected = 0;
     {
         let store = Store::open(&root.join("annotations"), "amina").unwrap();
         for doc in &corpus.documents {
@@ -37,6 +38,26 @@ fn proposals_are_scored_like_the_library_scores_them() {
                     Edit::Add(span).apply(&mut ann, &doc.text, &idx).unwrap();
                 }
             }
+            // One accepted model proposal the annotator relabelled: the
+            // relabel records it as corrected, and eval counts it.
+            let proposal = ann.entities[0].clone();
+            ann.entities.remove(0);
+            let label = proposal.label.clone();
+            let accepted = Span {
+                label: "ORG".into(),
+                origin: Origin::Accepted(kashif::annotation::Source::Model),
+                ..proposal
+            };
+            Edit::Add(accepted.clone())
+                .apply(&mut ann, &doc.text, &idx)
+                .unwrap();
+            Edit::Relabel {
+                span: accepted,
+                label,
+            }
+            .apply(&mut ann, &doc.text, &idx)
+            .unwrap();
+            corrected += 1;
             ann.status = Status::Done;
             store.save(doc, &ann).unwrap();
         }
@@ -52,6 +73,12 @@ fn proposals_are_scored_like_the_library_scores_them() {
         String::from_utf8_lossy(&out.stderr)
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["gold_origins"]["corrected"]["Model"],
+        serde_json::json!(corrected),
+        "{}",
+        json["gold_origins"]
+    );
 
     let proposer = Proposer::new(Arc::new(bundled::load().unwrap()));
     let gold: Vec<Vec<Span>> = corpus

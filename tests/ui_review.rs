@@ -492,3 +492,89 @@ fn adjudication_with_one_key_per_conflict_writes_the_gold_file() {
     // c: badr has no file for it, so it is not in gold
     assert!(!store::file_path(&s.annotations, "gold", "c").exists());
 }
+
+/// A native dialog that cannot open: answers "nothing" at once, as rfd's
+/// portal backend does with no desktop file-chooser service.
+struct NoDialog;
+impl SavePicker for NoDialog {
+    fn pick_target(&mut self, _: Format) -> Option<PathBuf> {
+        None
+    }
+}
+
+/// A dialog the user cancels (slower than any failure to open).
+struct Cancelled;
+impl SavePicker for Cancelled {
+    fn pick_target(&mut self, _: Format) -> Option<PathBuf> {
+        std::thread::sleep(kashif::ui::export_dialog::DIALOG_FAILED_WITHIN * 2);
+        None
+    }
+}
+
+#[test]
+fn export_without_a_file_chooser_falls_back_to_a_path_field_and_says_where() {
+    let s = setup();
+    let mut h = s.harness();
+    h.state_mut().gold_ui.picker = Box::new(NoDialog);
+    click(&mut h, "File");
+    click(&mut h, "Export…");
+    click(&mut h, "conll");
+    click(&mut h, "Export…");
+    // The dialog did not open: the path field takes over, with its default.
+    h.get_by_label_contains("file chooser could not open");
+    let dialog = h.state().gold_ui.export.clone().unwrap();
+    let date = kashif::ui::export_dialog::today();
+    assert_eq!(dialog.target, format!("exports/conll-{date}.conll"));
+    // The user types a path; Export writes there and says so.
+    let target = s.root.join("out/gold.conll");
+    h.state_mut()
+        .gold_ui
+        .export
+        .as_mut()
+        .unwrap()
+        .set_target(target.to_str().unwrap());
+    h.run();
+    click(&mut h, "Export");
+    let outcome = h.state().model.gold.export.clone().unwrap();
+    assert!(outcome.ok, "{}", outcome.summary);
+    assert!(target.is_file());
+    assert!(
+        outcome.summary.contains(target.to_str().unwrap()),
+        "{}",
+        outcome.summary
+    );
+    // ...in the status line too.
+    assert_eq!(h.state().model.message, outcome.summary);
+
+    // A path that cannot be written: the error is the status line.
+    let blocked = s.root.join("out/gold.conll/inside.conll");
+    h.state_mut()
+        .gold_ui
+        .export
+        .as_mut()
+        .unwrap()
+        .set_target(blocked.to_str().unwrap());
+    h.run();
+    click(&mut h, "Export");
+    let outcome = h.state().model.gold.export.clone().unwrap();
+    assert!(!outcome.ok);
+    assert!(
+        outcome.summary.contains("gold.conll"),
+        "{}",
+        outcome.summary
+    );
+    assert_eq!(h.state().model.message, outcome.summary);
+}
+
+#[test]
+fn a_cancelled_file_chooser_writes_nothing_and_says_so() {
+    let s = setup();
+    let mut h = s.harness();
+    h.state_mut().gold_ui.picker = Box::new(Cancelled);
+    click(&mut h, "File");
+    click(&mut h, "Export…");
+    click(&mut h, "Export…");
+    h.get_by_label("Export cancelled: nothing written.");
+    assert!(!h.state().gold_ui.export.as_ref().unwrap().native_failed);
+    assert!(h.state().model.gold.export.is_none());
+}

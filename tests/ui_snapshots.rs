@@ -3,11 +3,75 @@
 //! Mesa's software renderers; the comparison tolerates small renderer
 //! differences but always compares (a missing image fails the test; create
 //! or refresh with `UPDATE_SNAPSHOTS=1`).
+//!
+//! They need a graphics adapter: Mesa's software Vulkan driver (Debian
+//! package `mesa-vulkan-drivers`). Without one they say so in one line and
+//! pass as skipped, except under CI (`CI` set), where a missing adapter fails.
 
+use eframe::egui_wgpu;
 use egui_kittest::{Harness, SnapshotOptions};
 use kashif::annotation::{DocAnnotations, Origin, Proposal, Source, Span};
 use kashif::schema::Schema;
 use kashif::ui::{ArticleInput, ArticleView};
+
+/// The packages that turn these tests on.
+const PACKAGES: &str = "mesa-vulkan-drivers (Mesa's software Vulkan driver, lavapipe)";
+
+/// Runs a future whose work is done synchronously by wgpu on native
+/// platforms (adapter and device requests).
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    let mut f = std::pin::pin!(f);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+        std::thread::yield_now();
+    }
+}
+
+/// Whether this machine has a graphics adapter for the snapshots (tried
+/// once, with the harness's own setup, which prefers software renderers);
+/// `false` means skip — never under CI, where it fails. Each test then
+/// renders on its own device, as the harness does by default.
+fn have_adapter() -> bool {
+    static FOUND: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    let found = FOUND.get_or_init(|| {
+        let setup = egui_kittest::wgpu::default_wgpu_setup();
+        let instance = block_on(setup.new_instance());
+        let config = egui_wgpu::WgpuConfiguration {
+            wgpu_setup: setup,
+            ..Default::default()
+        };
+        block_on(egui_wgpu::RenderState::create(
+            &config,
+            &instance,
+            None,
+            egui_wgpu::RendererOptions::default(),
+        ))
+        .map(drop)
+        .map_err(|e| e.to_string())
+    });
+    match found {
+        Ok(()) => true,
+        Err(e) if std::env::var_os("CI").is_some() => {
+            panic!("no graphics adapter in CI ({e}); .ci/run installs {PACKAGES}")
+        }
+        Err(e) => {
+            // Once, and past the test harness's output capture, so a plain
+            // `cargo test` shows it.
+            static TOLD: std::sync::Once = std::sync::Once::new();
+            TOLD.call_once(|| {
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "ui_snapshots: skipped, no graphics adapter ({e}); install {PACKAGES} to run them"
+                );
+            });
+            false
+        }
+    }
+}
 
 struct Snap {
     view: ArticleView,
@@ -75,6 +139,9 @@ fn snapshot_themed(
     theme: egui::Theme,
     selection: Option<(usize, usize)>,
 ) {
+    if !have_adapter() {
+        return;
+    }
     let mut entities = entities;
     entities.sort_by(|a, b| a.key().cmp(&b.key()));
     let state = Snap {

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{DocAnnotations, Proposal, Rejected, Span, Status};
+use super::{DocAnnotations, Origin, Proposal, Rejected, Span, Status};
 use crate::text::CharIndex;
 
 /// One change to a document's annotations.
@@ -35,6 +35,12 @@ pub enum Edit {
     /// Forgets a rejection.
     Unreject(Rejected),
     SetStatus(Status),
+    /// Sets an entity's origin (undoing the `Corrected` mark a relabel or
+    /// resize puts on an accepted proposal).
+    SetOrigin {
+        span: Span,
+        origin: Origin,
+    },
     /// Several edits as one step: all are applied, or none.
     Batch(Vec<Edit>),
 }
@@ -72,6 +78,22 @@ pub enum EditError {
         end: usize,
         label: String,
     },
+}
+
+/// The inverse of a relabel or resize that also marked an accepted
+/// proposal `Corrected`: `undo` (the plain inverse), then the entity it
+/// leaves (`after_undo`) gets its `old` origin back.
+fn restoring_origin(undo: Edit, after_undo: Span, old: Origin) -> Edit {
+    if after_undo.origin == old {
+        return undo;
+    }
+    Edit::Batch(vec![
+        undo,
+        Edit::SetOrigin {
+            span: after_undo,
+            origin: old,
+        },
+    ])
 }
 
 impl Edit {
@@ -119,24 +141,52 @@ impl Edit {
                 let i = doc.find(&span).ok_or_else(|| no_entity(&span))?;
                 let mut new = doc.entities[i].clone();
                 let old_label = std::mem::replace(&mut new.label, label);
+                let old_origin = new.origin;
+                new.origin = old_origin.corrected();
                 replace(doc, i, new.clone())?;
-                Ok(Edit::Relabel {
-                    span: new,
-                    label: old_label,
-                })
+                Ok(restoring_origin(
+                    Edit::Relabel {
+                        span: new.clone(),
+                        label: old_label.clone(),
+                    },
+                    Span {
+                        label: old_label,
+                        ..new
+                    },
+                    old_origin,
+                ))
             }
             Edit::Resize { span, start, end } => {
                 let i = doc.find(&span).ok_or_else(|| no_entity(&span))?;
                 let mut new = doc.entities[i].clone();
-                let (old_start, old_end) = (new.start, new.end);
+                let (old_start, old_end, old_text) = (new.start, new.end, new.text.clone());
                 new.text = covered(text, index, start, end)?;
                 new.start = start;
                 new.end = end;
+                let old_origin = new.origin;
+                new.origin = old_origin.corrected();
                 replace(doc, i, new.clone())?;
-                Ok(Edit::Resize {
-                    span: new,
-                    start: old_start,
-                    end: old_end,
+                Ok(restoring_origin(
+                    Edit::Resize {
+                        span: new.clone(),
+                        start: old_start,
+                        end: old_end,
+                    },
+                    Span {
+                        start: old_start,
+                        end: old_end,
+                        text: old_text,
+                        ..new
+                    },
+                    old_origin,
+                ))
+            }
+            Edit::SetOrigin { span, origin } => {
+                let i = doc.find(&span).ok_or_else(|| no_entity(&span))?;
+                let old = std::mem::replace(&mut doc.entities[i].origin, origin);
+                Ok(Edit::SetOrigin {
+                    span: doc.entities[i].clone(),
+                    origin: old,
                 })
             }
             Edit::Propose(p) => {
@@ -317,5 +367,75 @@ mod tests {
         assert_eq!(doc, start);
         apply(&mut doc, Edit::reject(&p)).unwrap();
         assert!(doc.is_rejected(&p));
+    }
+
+    #[test]
+    fn relabel_and_resize_mark_an_accepted_proposal_corrected_and_undo_restores_it() {
+        let mut doc = DocAnnotations::default();
+        let accepted = Span {
+            origin: Origin::Accepted(Source::Model),
+            ..span(7, 14, "ORG")
+        };
+        apply(&mut doc, Edit::Add(accepted.clone())).unwrap();
+        let start = doc.clone();
+        let undo = apply(
+            &mut doc,
+            Edit::Relabel {
+                span: accepted,
+                label: "LOC".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(doc.entities[0].origin, Origin::Corrected(Source::Model));
+        assert_eq!(doc.entities[0].label, "LOC");
+        let relabelled = doc.clone();
+        let redo = apply(&mut doc, undo).unwrap();
+        assert_eq!(doc, start, "undo gives back the accepted proposal");
+        apply(&mut doc, redo).unwrap();
+        assert_eq!(doc, relabelled, "redo marks it corrected again");
+
+        // Resizing the corrected entity keeps it corrected; a resize of an
+        // accepted one marks it and undo restores the origin and text.
+        let mut doc = start.clone();
+        let first = doc.entities[0].clone();
+        let undo = apply(
+            &mut doc,
+            Edit::Resize {
+                span: first,
+                start: 7,
+                end: 24,
+            },
+        )
+        .unwrap();
+        assert_eq!(doc.entities[0].origin, Origin::Corrected(Source::Model));
+        assert_eq!(doc.entities[0].text, "أرمينيا وأذربيجان");
+        apply(&mut doc, undo).unwrap();
+        assert_eq!(doc, start);
+
+        // A manual entity stays manual.
+        let mut doc = DocAnnotations::default();
+        apply(&mut doc, Edit::Add(span(7, 14, "ORG"))).unwrap();
+        let undo = apply(
+            &mut doc,
+            Edit::Relabel {
+                span: span(7, 14, "ORG"),
+                label: "LOC".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(doc.entities[0].origin, Origin::Manual);
+        assert!(matches!(undo, Edit::Relabel { .. }));
+    }
+
+    #[test]
+    fn old_files_with_every_origin_still_load() {
+        for o in [
+            "Manual",
+            "Accepted(Model)",
+            "Imported",
+            "Corrected(Gazetteer)",
+        ] {
+            let _: Origin = ron::from_str(o).unwrap();
+        }
     }
 }

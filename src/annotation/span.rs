@@ -20,6 +20,21 @@ pub enum Origin {
     Manual,
     Accepted(Source),
     Imported,
+    /// A proposal from this source that was accepted and then relabelled
+    /// or resized by the annotator: the proposer got it partly wrong. Files
+    /// written before this variant existed load unchanged.
+    Corrected(Source),
+}
+
+impl Origin {
+    /// The origin after the annotator relabels or resizes the entity: an
+    /// accepted proposal becomes a corrected one; others stay as they are.
+    pub fn corrected(self) -> Origin {
+        match self {
+            Origin::Accepted(s) => Origin::Corrected(s),
+            other => other,
+        }
+    }
 }
 
 /// A saved entity: chars `start..end` of the document (end exclusive).

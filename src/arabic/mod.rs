@@ -6,9 +6,11 @@
 mod clitics;
 mod key;
 mod normalize;
+mod span_edges;
 mod tokenize;
 
-pub use clitics::{Split, segment, splits};
+pub use clitics::{Split, clitic_skip, segment, splits};
 pub use key::{name_key, name_keys};
 pub use normalize::{Normalized, is_arabic_letter, is_arabic_mark, normalize, normalize_char};
+pub use span_edges::{Vocabulary, guideline_span, is_word_char, trim_punctuation, word_at};
 pub use tokenize::{Token, TokenKind, tokenize};

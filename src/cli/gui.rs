@@ -12,7 +12,7 @@ use kashif::corpus::{Corpus, Document};
 use kashif::formats::Exported;
 use kashif::schema::Schema;
 use kashif::store;
-use kashif::ui::app::ANNOTATOR_KEY;
+use kashif::ui::app::{ANNOTATOR_KEY, PANELS_KEY};
 use kashif::ui::gold::{AnnotatorFiles, GoldCommand};
 use kashif::ui::model::{Backend, Command, DocEntry, Loaded};
 use kashif::ui::picker::RfdPicker;
@@ -66,17 +66,24 @@ pub struct GuiArgs {
     /// Debugging aid: start adjudicating annotators `A,B`.
     #[arg(long, hide = true)]
     pub adjudicate: Option<String>,
+    /// Testing aid: no window; run this script of key presses through the
+    /// same key table, app model and session as the window, printing
+    /// `ack LINE` when each line has been applied (see `cli::script`).
+    #[arg(long, hide = true)]
+    pub script: Option<PathBuf>,
 }
 
 /// Loads folders with `corpus` and the annotator's files with `store`
 /// (or a fixture's annotations, when given).
-struct FsBackend {
-    annotations_dir: PathBuf,
-    schema: Schema,
+pub(super) struct FsBackend {
+    pub(super) annotations_dir: PathBuf,
+    pub(super) schema: Schema,
     fixture: Option<BTreeMap<String, DocAnnotations>>,
     /// Woken by the session's background threads.
     ctx: Option<egui::Context>,
     train_data: Option<PathBuf>,
+    /// Whether sessions get the proposer (scripted runs go without).
+    pub(super) propose: bool,
 }
 
 impl FsBackend {
@@ -141,9 +148,11 @@ impl Backend for FsBackend {
             let ctx = ctx.clone();
             session.set_waker(move || ctx.request_repaint());
         }
-        let (proposer, learner) = proposer(self.train_data.clone());
-        session.set_proposer(proposer);
-        session.set_learner(learner);
+        if self.propose {
+            let (proposer, learner) = proposer(self.train_data.clone());
+            session.set_proposer(proposer);
+            session.set_learner(learner);
+        }
         Ok(session)
     }
 
@@ -260,7 +269,11 @@ pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
         fixture,
         ctx: None,
         train_data: args.train_data.clone(),
+        propose: true,
     };
+    if let Some(script) = &args.script {
+        return super::script::run(&args, script, backend);
+    }
     eframe::run_native(
         "kashif",
         options,
@@ -295,6 +308,9 @@ pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
             }
             let mut app = KashifApp::new(model, Box::new(RfdPicker))
                 .with_save_picker(Box::new(RfdSavePicker));
+            if let Some(p) = cc.storage.and_then(|s| s.get_string(PANELS_KEY)) {
+                app.work.restore_panels(&p);
+            }
             app.work.show_shortcuts = args.show_keys;
             app.work.show_guidelines = args.show_guidelines;
             Ok(Box::new(app))

@@ -9,6 +9,7 @@ pub mod gui;
 pub mod import;
 pub mod propose;
 pub mod score;
+pub mod script;
 pub mod stats;
 pub mod tag;
 pub mod train;

@@ -167,45 +167,20 @@ impl Proposer {
         out
     }
 
-    /// Chars to leave out at the start of a model span, from the longest
-    /// proclitic reading: stripped when the rest is a name the training data
-    /// knows (`وأذربيجان`), kept when only the whole word is (`لبنان`); for
-    /// unknown words a conjunction or a preposition + article is stripped,
-    /// a lone ب ل ك is not (`بلينكين`).
+    /// Chars to leave out at the start of a model span: the guidelines'
+    /// clitic rule ([`crate::arabic::clitic_skip`]) with the training data's
+    /// names as the known words (`وأذربيجان` stripped, `لبنان` kept whole,
+    /// `بلينكين` kept).
     fn proclitic_skip(&self, words: &Words, i: usize) -> usize {
         let w = &words.words[i];
         if w.kind != TokenKind::Arabic {
             return 0;
         }
-        let best = crate::arabic::segment(w.text);
-        if best.entity_start == 0 || w.end - w.start - best.entity_start < 3 {
-            return 0;
-        }
         let lex = &self.model.lexicon;
-        let is_name = |(class, _): (u8, u8)| class != 0 && class != super::lexicon::UNSEEN;
-        let rest =
-            crate::arabic::normalize(&w.text.chars().skip(best.entity_start).collect::<String>())
-                .into_string();
-        if is_name(lex.word_class(&rest)) {
-            best.entity_start
-        } else if is_name(lex.word_class(&w.norm)) {
-            0
-        } else if best.article {
-            // a preposition before the article: بالولايات، وبالولايات
-            best.entity_start
-        } else if w.text.starts_with(['و', 'ف']) {
-            // only the conjunction: a ب ل ك after it is as likely the name's
-            // own first letter (وباشينيان is و + باشينيان, not و + ب + اشينيان)
-            w.splits
-                .iter()
-                .map(|s| s.entity_start)
-                .filter(|&s| s > 0)
-                .min()
-                .unwrap_or(0)
-        } else {
-            // a lone ب ل ك before an unknown word is as likely its first letter (بلينكين)
-            0
-        }
+        crate::arabic::clitic_skip(w.text, |form| {
+            let (class, _) = lex.word_class(form);
+            class != 0 && class != super::lexicon::UNSEEN
+        })
     }
 }
 

@@ -6,12 +6,14 @@
 
 mod atomic;
 mod file;
+mod journal;
 mod load;
 mod lock;
 mod positions;
 mod reanchor;
 
 pub use file::{AnnotationFile, FORMAT_VERSION};
+pub use journal::{JOURNAL_NAME, Journal, Replay};
 pub use load::{Loaded, Problem, Severity, read, read_file};
 pub use lock::{Migration, Store, parse_document_field};
 

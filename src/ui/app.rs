@@ -15,6 +15,9 @@ use crate::workflow::Keymap;
 
 /// Key under which eframe remembers the annotator's name.
 pub const ANNOTATOR_KEY: &str = "kashif.annotator";
+/// Key under which eframe remembers which side panels are shown
+/// (`documents=1,tools=0`); their widths are in egui's own memory.
+pub const PANELS_KEY: &str = "kashif.panels";
 
 /// The eframe app: the model, the view state, and the folder dialog.
 pub struct KashifApp {
@@ -263,6 +266,7 @@ impl eframe::App for KashifApp {
         if let Some(a) = &self.model.annotator {
             storage.set_string(ANNOTATOR_KEY, a.clone());
         }
+        storage.set_string(PANELS_KEY, self.work.panels_setting());
         if let Some(s) = &self.model.session
             && let Err(errors) = s.flush()
         {

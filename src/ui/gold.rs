@@ -186,7 +186,10 @@ impl AppModel {
                     Mode::Review => self.gold.review.is_some(),
                     Mode::Adjudicate => self.gold.adjudication.is_some(),
                 };
-                if ready {
+                if ready && self.gold.mode != m {
+                    // A message of the mode left (a review's figures, an
+                    // adjudication's count) does not belong to the next one.
+                    self.message.clear();
                     self.gold.mode = m;
                 }
             }

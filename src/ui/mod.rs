@@ -20,6 +20,7 @@ pub mod review;
 pub mod review_ui;
 pub mod save_picker;
 pub mod session_model;
+pub mod text_block;
 pub mod words;
 pub mod work;
 

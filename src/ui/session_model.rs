@@ -108,9 +108,19 @@ impl AppModel {
             };
             return;
         };
+        let said = Said::of(&cmd);
         let mirror = match session.apply(cmd) {
-            Ok(Outcome::Edited { documents, .. }) => {
-                self.message.clear();
+            Ok(Outcome::Edited { documents, changes }) => {
+                // Undo, redo and bulk actions say what they did.
+                self.message = match said {
+                    Said::Undo => format!("Undone: {}", session.redo_name().unwrap_or("edit")),
+                    Said::Redo => format!("Redone: {}", session.undo_name().unwrap_or("edit")),
+                    Said::Accepted => format!("Accepted {changes} proposal(s)"),
+                    Said::Annotated => {
+                        format!("Annotated {changes} occurrence(s) in {documents} document(s)")
+                    }
+                    Said::Nothing => String::new(),
+                };
                 if documents > 1 {
                     Mirror::All
                 } else {
@@ -177,6 +187,28 @@ impl AppModel {
             if let (Some(entry), Some(ann)) = (self.docs.get_mut(i), s.annotations(i)) {
                 entry.annotations.clone_from(ann);
             }
+        }
+    }
+}
+
+/// Which commands report what they did in the status bar.
+enum Said {
+    Undo,
+    Redo,
+    Accepted,
+    Annotated,
+    Nothing,
+}
+
+impl Said {
+    fn of(cmd: &workflow::Command) -> Said {
+        use workflow::Command as W;
+        match cmd {
+            W::Undo => Said::Undo,
+            W::Redo => Said::Redo,
+            W::AcceptAllOfLabel(_) | W::AcceptAllAbove(_) => Said::Accepted,
+            W::AnnotateAll { .. } => Said::Annotated,
+            _ => Said::Nothing,
         }
     }
 }

@@ -4,36 +4,8 @@
 //! (Arabic diacritics, tatweel, joiners), so `وأذربيجان` or `2023` or
 //! `Siyasət` is one word and punctuation or spaces end it.
 
-/// Whether `c` belongs inside a word.
-pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
-        || matches!(c,
-            '\u{0610}'..='\u{061A}'
-            | '\u{064B}'..='\u{065F}'
-            | '\u{0670}'
-            | '\u{06D6}'..='\u{06ED}'
-            | '\u{0640}'
-            | '\u{200C}'
-            | '\u{200D}'
-            | '\u{0300}'..='\u{036F}')
-}
-
-/// The word containing char `i` of `chars`, or `None` if `chars[i]` is not
-/// a word char.
-pub fn word_at(chars: &[char], i: usize) -> Option<(usize, usize)> {
-    if !chars.get(i).copied().is_some_and(is_word_char) {
-        return None;
-    }
-    let mut s = i;
-    while s > 0 && is_word_char(chars[s - 1]) {
-        s -= 1;
-    }
-    let mut e = i + 1;
-    while e < chars.len() && is_word_char(chars[e]) {
-        e += 1;
-    }
-    Some((s, e))
-}
+use crate::arabic::{Vocabulary, guideline_span};
+pub use crate::arabic::{is_word_char, word_at};
 
 /// Grows `start..end` to whole words at both ends, then drops surrounding
 /// whitespace.
@@ -48,6 +20,21 @@ pub fn snap_to_words(chars: &[char], start: usize, end: usize) -> (usize, usize)
         }
     }
     trim(chars, s, e, char::is_whitespace)
+}
+
+/// A word-snapped selection as the guidelines want it saved: snapped to
+/// whole words, then without leading/trailing punctuation, quotes and
+/// unmatched brackets, and without a conjunction or preposition glued to the
+/// first word when what remains is a word of `vocabulary`
+/// ([`crate::arabic::guideline_span`]).
+pub fn snap_to_guidelines(
+    chars: &[char],
+    start: usize,
+    end: usize,
+    vocabulary: &Vocabulary,
+) -> (usize, usize) {
+    let (s, e) = snap_to_words(chars, start, end);
+    guideline_span(chars, s, e, |f| vocabulary.contains(f))
 }
 
 /// Drops chars matching `drop` from both ends of `start..end`.

@@ -1,5 +1,8 @@
-//! Autosave: every edit reaches disk within a second, atomically, on a
-//! background thread, so the caller (the UI thread) never waits on the disk.
+//! Autosave: every edit is made durable at once in the folder's journal
+//! ([`crate::store::Journal`], appended and `fdatasync`ed as soon as the
+//! edit is handed over) and folded into the RON files within a second,
+//! atomically — all on a background thread, so the caller (the UI thread)
+//! never waits on the disk.
 //!
 //! The session hands the saver a snapshot after each edit. Snapshots of the
 //! same document are coalesced: a document is written at most once per
@@ -7,6 +10,11 @@
 //! (the due time of a pending snapshot is kept when a newer one replaces it).
 //! A failed write is retried later; the session's in-memory state is never
 //! touched by the saver, so an error loses nothing.
+//!
+//! Journal before files: every snapshot is appended to the journal before
+//! its RON file is written, and the journal is emptied only when nothing is
+//! pending, nothing is being written and no write failed, so the journal's
+//! newest record of a document is never older than its RON file.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -15,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use crate::annotation::DocAnnotations;
 use crate::corpus::Document;
-use crate::store::Store;
+use crate::store::{AnnotationFile, Journal, Store};
 
 /// What the status bar shows about saving.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,8 +63,12 @@ impl Default for SaveTiming {
 
 struct Job {
     doc: Arc<Document>,
-    ann: DocAnnotations,
+    ann: Arc<DocAnnotations>,
     due: Instant,
+    /// Order of hand-over, to tell whether the job journaled is still the
+    /// newest one of its document.
+    seq: u64,
+    journaled: bool,
 }
 
 #[derive(Default)]
@@ -69,6 +81,11 @@ struct Shared {
     flush_done: u64,
     stop: bool,
     writes: u64,
+    next_seq: u64,
+    /// Snapshots appended to the journal so far.
+    journaled: u64,
+    /// The last journal append failed (the RON writes go on).
+    journal_error: Option<String>,
 }
 
 type State = Arc<(Mutex<Shared>, Condvar)>;
@@ -78,6 +95,7 @@ pub struct Saver {
     state: State,
     timing: SaveTiming,
     thread: Option<JoinHandle<()>>,
+    journal_thread: Option<JoinHandle<()>>,
 }
 
 fn lock(state: &State) -> MutexGuard<'_, Shared> {
@@ -86,17 +104,35 @@ fn lock(state: &State) -> MutexGuard<'_, Shared> {
 }
 
 impl Saver {
-    pub fn new(store: Arc<Store>, timing: SaveTiming) -> Saver {
+    /// A saver writing `store`'s files, journaling to `journal` first when
+    /// one is given.
+    pub fn new(store: Arc<Store>, journal: Option<Journal>, timing: SaveTiming) -> Saver {
         let state: State = Arc::default();
+        let journal_thread = journal.and_then(|j| {
+            let worker = state.clone();
+            let annotator = store.annotator().to_string();
+            std::thread::Builder::new()
+                .name("kashif-journal".into())
+                .spawn(move || run_journal(&worker, j, &annotator))
+                .ok()
+        });
+        // RON files wait for the journal only when a journal thread runs.
+        let journal_on = journal_thread.is_some();
         let worker = state.clone();
         let thread = std::thread::Builder::new()
             .name("kashif-autosave".into())
-            .spawn(move || run(&worker, &store, timing))
+            .spawn(move || run(&worker, &store, journal_on, timing))
             .ok();
+        if thread.is_none() {
+            // Nothing would ever drain the queue: let the journal thread end.
+            lock(&state).stop = true;
+            state.1.notify_all();
+        }
         Saver {
             state,
             timing,
             thread,
+            journal_thread,
         }
     }
 
@@ -107,7 +143,15 @@ impl Saver {
             Some(old) => old.due,
             None => Instant::now() + self.timing.debounce,
         };
-        let replaced = g.pending.insert(doc.id.clone(), Job { doc, ann, due });
+        g.next_seq += 1;
+        let job = Job {
+            doc,
+            ann: Arc::new(ann),
+            due,
+            seq: g.next_seq,
+            journaled: false,
+        };
+        let replaced = g.pending.insert(job.doc.id.clone(), job);
         drop(g);
         self.state.1.notify_all();
         // Freeing a large snapshot is not done while holding the lock.
@@ -116,6 +160,12 @@ impl Saver {
 
     pub fn status(&self) -> SaveStatus {
         let g = lock(&self.state);
+        if let Some(message) = &g.journal_error {
+            return SaveStatus::Failed {
+                doc_id: "journal".into(),
+                message: message.clone(),
+            };
+        }
         if let Some((doc_id, message)) = g.errors.iter().next() {
             return SaveStatus::Failed {
                 doc_id: doc_id.clone(),
@@ -171,6 +221,11 @@ impl Saver {
     pub fn writes(&self) -> u64 {
         lock(&self.state).writes
     }
+
+    /// Snapshots made durable in the journal so far (for tests and benches).
+    pub fn journaled(&self) -> u64 {
+        lock(&self.state).journaled
+    }
 }
 
 impl Drop for Saver {
@@ -181,10 +236,103 @@ impl Drop for Saver {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+        if let Some(t) = self.journal_thread.take() {
+            let _ = t.join();
+        }
     }
 }
 
-fn run(state: &State, store: &Store, timing: SaveTiming) {
+/// Appends every snapshot not yet journaled and makes it durable; returns
+/// the guard again. The lock is not held while writing.
+fn journal_new<'a>(
+    state: &'a State,
+    g: MutexGuard<'a, Shared>,
+    journal: &mut Journal,
+    hashes: &mut BTreeMap<String, String>,
+    annotator: &str,
+) -> MutexGuard<'a, Shared> {
+    let new: Vec<(u64, Arc<Document>, Arc<DocAnnotations>)> = g
+        .pending
+        .values()
+        .filter(|j| !j.journaled)
+        .map(|j| (j.seq, j.doc.clone(), j.ann.clone()))
+        .collect();
+    if new.is_empty() {
+        return g;
+    }
+    drop(g);
+    let files: Vec<AnnotationFile> = new
+        .iter()
+        .map(|(_, doc, ann)| {
+            let hash = hashes
+                .entry(doc.id.clone())
+                .or_insert_with(|| doc.text_hash())
+                .clone();
+            AnnotationFile::new(&doc.id, hash, annotator, ann)
+        })
+        .collect();
+    let r = journal.append(&files);
+    drop(files);
+    let mut g = lock(state);
+    match r {
+        Ok(()) => {
+            g.journaled += new.len() as u64;
+            g.journal_error = None;
+        }
+        Err(e) => g.journal_error = Some(e.to_string()),
+    }
+    // Marked even when the append failed: the RON write still comes within
+    // the debounce, and the next edit tries the journal again.
+    for (seq, doc, _) in &new {
+        if let Some(j) = g.pending.get_mut(&doc.id)
+            && j.seq == *seq
+        {
+            j.journaled = true;
+        }
+    }
+    state.1.notify_all();
+    g
+}
+
+/// The journal thread: appends every new snapshot at once (never waiting
+/// behind a RON write), and empties the journal when everything in it is in
+/// the RON files.
+fn run_journal(state: &State, mut journal: Journal, annotator: &str) {
+    let mut hashes = BTreeMap::new();
+    let mut g = lock(state);
+    loop {
+        g = journal_new(state, g, &mut journal, &mut hashes, annotator);
+        // Everything is in the RON files: the journal can start over. (Not
+        // retried in a loop when emptying failed: the next append clears
+        // the error and the next idle moment tries again.)
+        if g.pending.is_empty()
+            && g.writing == 0
+            && g.errors.is_empty()
+            && g.journal_error.is_none()
+            && !journal.is_empty()
+        {
+            drop(g);
+            let r = journal.clear();
+            g = lock(state);
+            if let Err(e) = r {
+                g.journal_error = Some(e.to_string());
+            }
+            continue;
+        }
+        if g.stop && g.pending.is_empty() && g.writing == 0 {
+            return;
+        }
+        if g.pending.values().any(|j| !j.journaled) {
+            continue;
+        }
+        g = state.1.wait(g).unwrap_or_else(|e| e.into_inner());
+    }
+}
+
+/// The RON writer: writes each document's newest snapshot once it is due
+/// (or at a flush or stop), and only once it is journaled, so the journal
+/// is never older than a RON file.
+fn run(state: &State, store: &Store, journal_on: bool, timing: SaveTiming) {
     let mut g = lock(state);
     loop {
         let flushing = g.flush_asked > g.flush_done;
@@ -194,17 +342,23 @@ fn run(state: &State, store: &Store, timing: SaveTiming) {
         let ready: Vec<String> = g
             .pending
             .iter()
-            .filter(|(_, j)| urgent || j.due <= now)
+            .filter(|(_, j)| (urgent || j.due <= now) && (!journal_on || j.journaled))
             .map(|(id, _)| id.clone())
             .collect();
         if ready.is_empty() {
-            if flushing {
+            let unjournaled = journal_on && g.pending.values().any(|j| !j.journaled);
+            if flushing && !unjournaled {
                 g.flush_done = target;
                 state.1.notify_all();
                 continue;
             }
-            if g.stop {
+            if g.stop && g.pending.is_empty() {
                 return;
+            }
+            if unjournaled {
+                // The journal thread notifies when it has appended them.
+                g = state.1.wait(g).unwrap_or_else(|e| e.into_inner());
+                continue;
             }
             let next_due = g.pending.values().map(|j| j.due).min();
             g = match next_due {
@@ -253,7 +407,10 @@ fn run(state: &State, store: &Store, timing: SaveTiming) {
                 }
             }
         }
-        if flushing {
+        // A flush is done once everything queued is written, or failed in
+        // this batch (queued again for retry); snapshots that became ready
+        // while this batch was written go in the next one first.
+        if flushing && g.pending.keys().all(|id| g.errors.contains_key(id)) {
             g.flush_done = target;
         }
         state.1.notify_all();
@@ -281,6 +438,7 @@ mod tests {
         // Due in an hour: nothing is written until asked.
         let saver = Saver::new(
             store.clone(),
+            None,
             SaveTiming {
                 debounce: Duration::from_secs(3600),
                 retry: Duration::from_secs(3600),

@@ -165,6 +165,40 @@ pub fn previous(doc: &DocAnnotations, from: Option<&Focus>, items: Items) -> Opt
     before.or(last).map(from_order)
 }
 
+/// The first item in reading order that starts at or after char `at`,
+/// wrapping to the first: Tab with nothing focused starts from the first
+/// item on screen (`at` = the first char shown), not from the top.
+pub fn first_from(doc: &DocAnnotations, at: usize, items: Items) -> Option<Focus> {
+    let mut best: Option<Order<'_>> = None;
+    let mut first: Option<Order<'_>> = None;
+    for o in candidates(doc, items) {
+        if first.is_none_or(|b| o < b) {
+            first = Some(o);
+        }
+        if o.0 >= at && best.is_none_or(|b| o < b) {
+            best = Some(o);
+        }
+    }
+    best.or(first).map(from_order)
+}
+
+/// The last item in reading order that starts before char `at`, wrapping
+/// to the last: Shift+Tab with nothing focused (`at` = the end of the last
+/// line shown).
+pub fn last_before(doc: &DocAnnotations, at: usize, items: Items) -> Option<Focus> {
+    let mut best: Option<Order<'_>> = None;
+    let mut last: Option<Order<'_>> = None;
+    for o in candidates(doc, items) {
+        if last.is_none_or(|b| o > b) {
+            last = Some(o);
+        }
+        if o.0 < at && best.is_none_or(|b| o > b) {
+            best = Some(o);
+        }
+    }
+    best.or(last).map(from_order)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,5 +281,31 @@ mod tests {
     #[test]
     fn empty_document_has_no_focus() {
         assert_eq!(next(&DocAnnotations::default(), None, Items::All), None);
+    }
+
+    #[test]
+    fn tab_from_a_place_starts_at_the_first_item_there() {
+        let d = doc();
+        let all: Vec<Focus> = {
+            let mut v = Vec::new();
+            let mut f = None;
+            while let Some(n) = next(&d, f.as_ref(), Items::All) {
+                if v.contains(&n) {
+                    break;
+                }
+                v.push(n.clone());
+                f = Some(n);
+            }
+            v
+        };
+        let mid = all[1].start;
+        assert_eq!(first_from(&d, mid, Items::All), Some(all[1].clone()));
+        assert_eq!(
+            first_from(&d, usize::MAX, Items::All),
+            Some(all[0].clone()),
+            "wraps"
+        );
+        assert_eq!(last_before(&d, mid, Items::All), Some(all[0].clone()));
+        assert_eq!(last_before(&d, 0, Items::All), all.last().cloned());
     }
 }

@@ -28,6 +28,8 @@ pub enum Key {
     PageDown,
     F1,
     F2,
+    F3,
+    F4,
 }
 
 /// Modifier keys; `ctrl` is Command on macOS.
@@ -98,6 +100,55 @@ impl Chord {
     }
 }
 
+impl std::str::FromStr for Chord {
+    type Err = String;
+
+    /// Reads a chord as [`fmt::Display`] writes it (`Ctrl+Shift+Z`, `Enter`,
+    /// `Alt+Shift+←`, `2`); `Esc`/`Escape` and `Left`/`Right` are accepted
+    /// too. For scripted sessions.
+    fn from_str(s: &str) -> Result<Chord, String> {
+        let mut mods = Modifiers::NONE;
+        let mut rest = s.trim();
+        loop {
+            if let Some(r) = rest.strip_prefix("Ctrl+") {
+                mods.ctrl = true;
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("Alt+") {
+                mods.alt = true;
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("Shift+") {
+                mods.shift = true;
+                rest = r;
+            } else {
+                break;
+            }
+        }
+        let key = match rest {
+            "Enter" => Key::Enter,
+            "Tab" => Key::Tab,
+            "Backspace" => Key::Backspace,
+            "Delete" => Key::Delete,
+            "Esc" | "Escape" => Key::Escape,
+            "←" | "Left" => Key::Left,
+            "→" | "Right" => Key::Right,
+            "PageUp" => Key::PageUp,
+            "PageDown" => Key::PageDown,
+            "F1" => Key::F1,
+            "F2" => Key::F2,
+            "F3" => Key::F3,
+            "F4" => Key::F4,
+            _ => {
+                let mut cs = rest.chars();
+                match (cs.next(), cs.next()) {
+                    (Some(c), None) => Key::Char(c),
+                    _ => return Err(format!("{s:?} is not a key")),
+                }
+            }
+        };
+        Ok(Chord { key, mods })
+    }
+}
+
 impl fmt::Display for Chord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let m = self.mods;
@@ -123,6 +174,8 @@ impl fmt::Display for Chord {
             Key::PageDown => f.write_str("PageDown"),
             Key::F1 => f.write_str("F1"),
             Key::F2 => f.write_str("F2"),
+            Key::F3 => f.write_str("F3"),
+            Key::F4 => f.write_str("F4"),
         }
     }
 }
@@ -143,6 +196,10 @@ pub enum UiAction {
     ToggleShortcuts,
     ToggleGuidelines,
     FocusSearch,
+    /// Collapse or bring back the documents panel (left).
+    ToggleDocuments,
+    /// Collapse or bring back the tools panel (right).
+    ToggleTools,
 }
 
 /// What a key does.
@@ -219,6 +276,20 @@ impl Keymap {
             any,
             Action::Ui(UiAction::FocusSearch),
             "Search this document or the corpus",
+        );
+        add(
+            M::NONE,
+            F3,
+            any,
+            Action::Ui(UiAction::ToggleDocuments),
+            "Hide or show the documents panel",
+        );
+        add(
+            M::NONE,
+            F4,
+            any,
+            Action::Ui(UiAction::ToggleTools),
+            "Hide or show the tools panel",
         );
         add(
             M::CTRL,
@@ -492,5 +563,16 @@ mod tests {
         }
         let redo = rows.iter().find(|r| r.help == "Redo").unwrap();
         assert_eq!(redo.keys, "Ctrl+Shift+Z / Ctrl+Y");
+    }
+
+    #[test]
+    fn chords_read_back_as_written() {
+        let km = Keymap::new(&Schema::builtin());
+        for b in km.bindings() {
+            let back: Chord = b.chord.to_string().parse().unwrap();
+            assert!(b.chord.matches(&back), "{}", b.chord);
+        }
+        assert_eq!("Esc".parse::<Chord>(), Ok(Chord::plain(Key::Escape)));
+        assert!("Ctrl+Nope".parse::<Chord>().is_err());
     }
 }

@@ -37,7 +37,7 @@ pub use bulk::AnnotatePreview;
 pub use command::{Command, Outcome, WorkflowError};
 pub use doc_list::{DocRow, Progress};
 pub use doc_state::DocState;
-pub use focus::{Focus, FocusKind};
+pub use focus::{Focus, FocusKind, Items, first_from, last_before};
 pub use guidelines::GUIDELINES;
 pub use keymap::{Action, Binding, Chord, Key, Keymap, Modifiers, OverlayRow, UiAction, Where};
 pub use learning::{LearnStatus, Learner};

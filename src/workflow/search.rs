@@ -55,13 +55,20 @@ pub fn find(text: &str, query: &str) -> Vec<(usize, usize)> {
         .collect()
 }
 
-/// Occurrences of `query` that cover whole words: each starts at a word start
-/// (or just after a proclitic, so `وأذربيجان` yields `أذربيجان`) and ends at a
-/// word end.
+/// Occurrences of `query` that cover whole words: the search hits ([`find`])
+/// that start at a word start or just after an attached proclitic (any
+/// reading: `وأذربيجان` yields `أذربيجان`, `وباشينيان` yields `باشينيان`) and
+/// end at a word end. The query is trimmed of punctuation first, as a
+/// selection is ([`crate::arabic::trim_punctuation`]), so annotating all of a
+/// selected `(آرتساخ)` finds `آرتساخ`. For a query that is whole words this
+/// is every hit search shows.
 pub fn whole_word_occurrences(text: &str, words: &WordEdges, query: &str) -> Vec<(usize, usize)> {
-    find(text, query)
+    let q: Vec<char> = query.chars().collect();
+    let (a, b) = crate::arabic::trim_punctuation(&q, 0, q.len());
+    let query: String = q[a..b].iter().collect();
+    find(text, &query)
         .into_iter()
-        .filter(|&(s, e)| words.is_start(s) && words.is_end(e))
+        .filter(|&(s, e)| words.is_occurrence_start(s) && words.is_end(e))
         .collect()
 }
 
@@ -112,6 +119,30 @@ mod tests {
             .collect();
         assert_eq!(found, ["أرمينيا", "أرمينيا", "أرمينيا"]);
         assert_eq!(whole_word_occurrences(text, &w, "رمين"), vec![]);
+    }
+
+    #[test]
+    fn annotate_all_finds_what_search_finds_in_the_seeds() {
+        // seeds: six باشينيان, one of them وباشينيان, some before punctuation
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
+        let (mut searched, mut whole) = (0, 0);
+        for e in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            let w = WordEdges::new(&text);
+            searched += find(&text, "باشينيان").len();
+            let occ = whole_word_occurrences(&text, &w, "باشينيان");
+            for &(s, e) in &occ {
+                assert_eq!(slice_chars(&text, s, e), Some("باشينيان"));
+            }
+            whole += occ.len();
+            // a selection with its punctuation finds the same
+            assert_eq!(
+                whole_word_occurrences(&text, &w, "باشينيان”.").len(),
+                occ.len()
+            );
+        }
+        assert_eq!(searched, 10);
+        assert_eq!(whole, searched);
     }
 
     #[test]

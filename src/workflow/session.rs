@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::annotation::{DocAnnotations, Edit, EditError, Proposal, Source, Status};
 use crate::corpus::{Corpus, CorpusError, Document};
 use crate::schema::Schema;
-use crate::store::{Store, StoreError};
+use crate::store::{Journal, Store, StoreError};
 
 use super::autosave::{SaveError, SaveStatus, SaveTiming, Saver};
 use super::doc_list::{DocRow, Progress};
@@ -79,8 +79,9 @@ impl Session {
         timing: SaveTiming,
     ) -> Result<Session, StoreError> {
         let store = Arc::new(Store::open(annotations_dir, annotator)?);
+        let (journal, replay) = Journal::open(&annotations_dir.join(annotator))?;
         let docs: Vec<Arc<Document>> = corpus.documents.into_iter().map(Arc::new).collect();
-        let states = docs
+        let mut states: Vec<DocState> = docs
             .iter()
             .map(|d| match store.load(d, &schema) {
                 Ok(None) => DocState::new(DocAnnotations::default()),
@@ -92,12 +93,49 @@ impl Session {
                 Err(e) => DocState::broken(e.to_string()),
             })
             .collect();
+        let saver = Saver::new(store.clone(), Some(journal), timing);
+        // Edits journaled but not yet in their RON file when the last run
+        // ended (a crash): take them back and queue them for their files.
+        let mut message = None;
+        let mut replayed = 0;
+        let mut skipped = Vec::new();
+        for file in replay.files {
+            let i = docs.binary_search_by(|d| d.id.as_str().cmp(&file.document));
+            match i {
+                Ok(i) if states[i].read_only.is_none() && file.text_hash == docs[i].text_hash() => {
+                    let ann = file.into_annotations();
+                    if ann != states[i].annotations {
+                        states[i].annotations = ann.clone();
+                        saver.enqueue(docs[i].clone(), ann);
+                        replayed += 1;
+                    }
+                }
+                _ => skipped.push(file.document),
+            }
+        }
+        if replayed > 0 || !skipped.is_empty() || replay.torn_bytes > 0 {
+            let mut m =
+                format!("Recovered the unsaved edits of {replayed} document(s) from the journal");
+            if replay.torn_bytes > 0 {
+                m.push_str(&format!(
+                    "; {} byte(s) of an edit cut short by the crash were dropped",
+                    replay.torn_bytes
+                ));
+            }
+            if !skipped.is_empty() {
+                m.push_str(&format!(
+                    "; journal records for {} not applied (document missing, changed or read-only)",
+                    skipped.join(", ")
+                ));
+            }
+            message = Some(m);
+        }
         let mut session = Session {
             docs,
             root: corpus.root,
             corpus_errors: corpus.errors,
             schema,
-            saver: Saver::new(store.clone(), timing),
+            saver,
             store,
             states,
             current: None,
@@ -108,7 +146,7 @@ impl Session {
             proposer: None,
             learner: None,
             hits: Vec::new(),
-            message: None,
+            message,
             knowledge: Knowledge::default(),
             touched_keys: Vec::new(),
             names: None,
@@ -247,6 +285,17 @@ impl Session {
         !self.undo.redo.is_empty()
     }
 
+    /// What Ctrl+Z would undo now ("accept LOC «أرمينيا»"); after an undo,
+    /// [`Session::redo_name`] names the step just undone.
+    pub fn undo_name(&self) -> Option<&str> {
+        self.undo.undo.last().map(|s| s.name.as_str())
+    }
+
+    /// What redo would re-apply now (the step undone last).
+    pub fn redo_name(&self) -> Option<&str> {
+        self.undo.redo.last().map(|s| s.name.as_str())
+    }
+
     pub fn search_hits(&self) -> &[Hit] {
         &self.hits
     }
@@ -275,6 +324,12 @@ impl Session {
     /// Files written by autosave so far.
     pub fn writes(&self) -> u64 {
         self.saver.writes()
+    }
+
+    /// Snapshots made durable in the journal so far (each edit's state is
+    /// appended and `fdatasync`ed before its RON file is rewritten).
+    pub fn journaled(&self) -> u64 {
+        self.saver.journaled()
     }
 
     pub fn learn_status(&self) -> LearnStatus {
@@ -512,6 +567,14 @@ impl Session {
         if self.current != Some(i) {
             self.selection = None;
             self.focus = None;
+            // Hits of the document left (a search in it) are stale now;
+            // corpus-wide hits across documents stay for the next click.
+            if let Some(old) = self.current
+                && !self.hits.is_empty()
+                && self.hits.iter().all(|h| h.doc_id == self.docs[old].id)
+            {
+                self.hits.clear();
+            }
         }
         self.current = Some(i);
         self.request_proposals(i);

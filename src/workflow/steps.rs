@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 use crate::annotation::{Edit, Status};
 
 use super::command::{Outcome, WorkflowError};
+use super::focus::Focus;
 use super::session::Session;
-use super::undo::{Change, Step};
+use super::undo::{Change, Step, describe};
 
 impl Session {
     /// Applies `edits` (document, edit) in order as one undo step: all or
@@ -42,8 +43,12 @@ impl Session {
                 }
             }
         }
-        // What the user changed; what follows elsewhere is in `message`.
+        // What the user changed (named for undo); what follows elsewhere is
+        // in `message`.
         let decided = step.documents().len();
+        step.name = describe(&step.changes, |d| {
+            self.states[d].annotations.status.as_str().to_string()
+        });
         self.follow(&mut step);
         for d in step.documents() {
             self.save(d);
@@ -168,6 +173,7 @@ impl Session {
         Ok(Step {
             changes: done,
             items: step.items,
+            name: step.name,
         })
     }
 
@@ -194,6 +200,11 @@ impl Session {
         }
         let docs = reverted.documents();
         let changes = reverted.items;
+        let place = reverted.changes.iter().find_map(|c| {
+            let (s, e) = edit_range(&c.inverse)?;
+            Some((c.doc, s, e))
+        });
+
         for &d in &docs {
             self.save(d);
         }
@@ -213,9 +224,52 @@ impl Session {
         {
             self.focus = None;
         }
+        // Show what changed: focus the item now at the changed place, or
+        // select the place when nothing is there any more.
+        if let Some((d, s, e)) = place
+            && self.current == Some(d)
+        {
+            let ann = &self.states[d].annotations;
+            let item = ann
+                .entities
+                .iter()
+                .find(|x| (x.start, x.end) == (s, e))
+                .map(Focus::entity)
+                .or_else(|| {
+                    ann.proposals
+                        .iter()
+                        .find(|p| (p.start, p.end) == (s, e))
+                        .map(Focus::proposal)
+                });
+            match item {
+                Some(f) => {
+                    self.focus = Some(f);
+                    self.selection = None;
+                }
+                None => {
+                    self.focus = None;
+                    self.selection = Some((s, e));
+                }
+            }
+        }
         Ok(Outcome::Edited {
             documents: docs.len(),
             changes,
         })
+    }
+}
+
+/// The char range an edit is about (the first one of a batch).
+fn edit_range(e: &Edit) -> Option<(usize, usize)> {
+    match e {
+        Edit::Add(s) | Edit::Remove(s) => Some((s.start, s.end)),
+        // The span of an inverse relabel or resize is the entity as it is now.
+        Edit::Relabel { span, .. } | Edit::Resize { span, .. } | Edit::SetOrigin { span, .. } => {
+            Some((span.start, span.end))
+        }
+        Edit::Propose(p) | Edit::Unpropose(p) => Some((p.start, p.end)),
+        Edit::Reject(r) | Edit::Unreject(r) => Some((r.start, r.end)),
+        Edit::SetStatus(_) => None,
+        Edit::Batch(v) => v.iter().find_map(edit_range),
     }
 }

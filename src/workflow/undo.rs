@@ -2,7 +2,7 @@
 //! primitive changes that may span documents (a corpus-wide "annotate all"
 //! is one step). Built on [`Edit`]'s exact inverses.
 
-use crate::annotation::Edit;
+use crate::annotation::{Edit, Origin, Span};
 
 /// One applied edit of one document, kept as the edit that reverts it
 /// (reverting yields the edit that re-applies it).
@@ -18,6 +18,108 @@ pub(crate) struct Step {
     pub changes: Vec<Change>,
     /// Entities or proposals the command decided on, as reported to the user.
     pub items: usize,
+    /// What the step did, as undo and redo report it ("accept LOC «أرمينيا»").
+    pub name: String,
+}
+
+/// Names a step from the inverses of what it applied: an inverse `Remove`
+/// was an added entity, an inverse `Relabel` carries the old label, and so
+/// on. Single changes are named with their text, bulk ones counted.
+pub(crate) fn describe(changes: &[Change], new_status: impl Fn(usize) -> String) -> String {
+    fn flat<'a>(e: &'a Edit, out: &mut Vec<&'a Edit>) {
+        match e {
+            Edit::Batch(v) => v.iter().for_each(|x| flat(x, out)),
+            other => out.push(other),
+        }
+    }
+    let mut edits = Vec::new();
+    let mut status_doc = None;
+    for c in changes {
+        let before = edits.len();
+        flat(&c.inverse, &mut edits);
+        if edits[before..]
+            .iter()
+            .any(|e| matches!(e, Edit::SetStatus(_)))
+        {
+            status_doc = Some(c.doc);
+        }
+    }
+    let quoted = |s: &Span| format!("{} «{}»", s.label, s.text);
+    let added: Vec<&Span> = edits
+        .iter()
+        .filter_map(|e| match e {
+            Edit::Remove(s) => Some(s),
+            _ => None,
+        })
+        .collect();
+    let accepted = added
+        .iter()
+        .filter(|s| matches!(s.origin, Origin::Accepted(_)))
+        .count();
+    let removed: Vec<&Span> = edits
+        .iter()
+        .filter_map(|e| match e {
+            Edit::Add(s) => Some(s),
+            _ => None,
+        })
+        .collect();
+    let rejected = edits
+        .iter()
+        .filter_map(|e| match e {
+            Edit::Unreject(r) => Some(r),
+            _ => None,
+        })
+        .collect::<Vec<_>>();
+    let relabels: Vec<(&Span, &str)> = edits
+        .iter()
+        .filter_map(|e| match e {
+            Edit::Relabel { span, label } => Some((span, label.as_str())),
+            _ => None,
+        })
+        .collect();
+    let resized: Vec<&Span> = edits
+        .iter()
+        .filter_map(|e| match e {
+            Edit::Resize { span, .. } => Some(span),
+            _ => None,
+        })
+        .collect();
+    if let [(s, old)] = relabels.as_slice() {
+        return format!("relabel «{}» {old} -> {}", s.text, s.label);
+    }
+    if !relabels.is_empty() {
+        return format!("relabel {} entities", relabels.len());
+    }
+    if let [s] = resized.as_slice() {
+        return format!("resize {}", quoted(s));
+    }
+    if let ([s], []) = (added.as_slice(), removed.as_slice()) {
+        let verb = if accepted == 1 { "accept" } else { "create" };
+        return format!("{verb} {}", quoted(s));
+    }
+    if added.len() > 1 {
+        return if accepted == added.len() {
+            format!("accept {} proposals", added.len())
+        } else {
+            format!("create {} entities", added.len())
+        };
+    }
+    if let ([s], []) = (removed.as_slice(), added.as_slice()) {
+        return format!("delete {}", quoted(s));
+    }
+    if removed.len() > 1 {
+        return format!("delete {} entities", removed.len());
+    }
+    if let [r] = rejected.as_slice() {
+        return format!("reject {} «{}»", r.label, r.text);
+    }
+    if rejected.len() > 1 {
+        return format!("reject {} proposals", rejected.len());
+    }
+    if let Some(d) = status_doc {
+        return format!("mark {}", new_status(d));
+    }
+    "edit".to_string()
 }
 
 impl Step {

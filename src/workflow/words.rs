@@ -5,7 +5,7 @@
 //! sit after a proclitic (`و` `ب` `ل` ...): the guidelines leave those out of
 //! entities, so moving a start forward stops there first.
 
-use crate::arabic::{segment, tokenize};
+use crate::arabic::{segment, splits, tokenize};
 
 /// Which boundary of an entity moves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -49,6 +49,10 @@ pub struct WordEdges {
     starts: Vec<usize>,
     /// Sorted token ends.
     ends: Vec<usize>,
+    /// Sorted, deduplicated: token starts and the start after every
+    /// proclitic reading of a word (`وباشينيان` → after و and after وب),
+    /// for matching occurrences.
+    clitic_starts: Vec<usize>,
 }
 
 impl WordEdges {
@@ -56,21 +60,27 @@ impl WordEdges {
         let toks = tokenize(text);
         let mut starts = Vec::with_capacity(toks.len() * 2);
         let mut tokens = Vec::with_capacity(toks.len());
+        let mut clitic_starts = Vec::with_capacity(toks.len() * 2);
         for t in &toks {
             tokens.push((t.start, t.end));
             starts.push(t.start);
+            clitic_starts.push(t.start);
             let split = segment(t.text);
             if !split.is_whole() {
                 starts.push(t.start + split.entity_start);
+                clitic_starts.extend(splits(t.text).iter().map(|s| t.start + s.entity_start));
             }
         }
         starts.sort_unstable();
         starts.dedup();
+        clitic_starts.sort_unstable();
+        clitic_starts.dedup();
         let ends = tokens.iter().map(|t| t.1).collect();
         WordEdges {
             tokens,
             starts,
             ends,
+            clitic_starts,
         }
     }
 
@@ -78,6 +88,13 @@ impl WordEdges {
     /// proclitic of the word.
     pub fn is_start(&self, c: usize) -> bool {
         self.starts.binary_search(&c).is_ok()
+    }
+
+    /// Whether an occurrence may start at `c`: a token start or after any
+    /// proclitic reading of the word (`وباشينيان` has `باشينيان` after و even
+    /// though the longest reading strips وب).
+    pub fn is_occurrence_start(&self, c: usize) -> bool {
+        self.clitic_starts.binary_search(&c).is_ok()
     }
 
     pub fn is_end(&self, c: usize) -> bool {

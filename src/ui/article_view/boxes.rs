@@ -286,5 +286,6 @@ fn origin_text(o: Origin) -> String {
         Origin::Manual => "manual".to_string(),
         Origin::Accepted(s) => format!("accepted proposal ({})", source_text(s)),
         Origin::Imported => "imported".to_string(),
+        Origin::Corrected(s) => format!("corrected proposal ({})", source_text(s)),
     }
 }

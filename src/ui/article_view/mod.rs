@@ -19,8 +19,9 @@ pub use boxes::label_color;
 use super::atlas::GlyphAtlas;
 use super::fonts::font_system;
 use super::layout::ArticleLayout;
-use super::words::{snap_to_words, trim};
+use super::words::{snap_to_guidelines, trim};
 use crate::annotation::DocAnnotations;
+use crate::arabic::Vocabulary;
 use crate::schema::Schema;
 
 /// Article font size at zoom 1, in points.
@@ -79,6 +80,9 @@ pub struct ArticleView {
     /// `(doc id, text length, text address)` the layout was built for.
     laid_for: Option<(String, usize, usize)>,
     chars: Vec<char>,
+    /// The document's Arabic words: a clitic is left out of a selection
+    /// when what remains is one of them.
+    vocabulary: Vocabulary,
     zoom: f32,
     drag: Option<Drag>,
     /// An edge of the focused entity being dragged.
@@ -88,8 +92,14 @@ pub struct ArticleView {
     keys: Vec<CacheKey>,
     /// A new document was set: scroll back to its top.
     scroll_to_top: bool,
-    /// The focused entity last brought into view.
-    shown_focus: Option<EntityRef>,
+    /// The range (focused item or a selection made elsewhere) last brought
+    /// into view, with the document it was in.
+    shown: Option<(usize, usize)>,
+    /// The selection this view reported last: a selection that differs came
+    /// from elsewhere (a search hit, undo) and is brought into view.
+    own_selection: Option<(usize, usize)>,
+    /// Chars of the lines in the viewport in the last frame.
+    visible_chars: Option<(usize, usize)>,
 }
 
 impl Default for ArticleView {
@@ -112,13 +122,16 @@ impl ArticleView {
             layout: None,
             laid_for: None,
             chars: Vec::new(),
+            vocabulary: Vocabulary::new(),
             zoom: 1.0,
             drag: None,
             edge_drag: None,
             origin: Pos2::ZERO,
             keys: Vec::new(),
             scroll_to_top: false,
-            shown_focus: None,
+            shown: None,
+            own_selection: None,
+            visible_chars: None,
         }
     }
 
@@ -151,9 +164,35 @@ impl ArticleView {
         }
         self.layout = Some(ArticleLayout::new(&mut self.font_system, text));
         self.chars = text.chars().collect();
+        self.vocabulary = Vocabulary::of(text);
         self.laid_for = Some(key);
         self.drag = None;
         self.scroll_to_top = true;
+        self.shown = None;
+        self.own_selection = None;
+        self.visible_chars = None;
+    }
+
+    /// Chars `start..end` of the lines shown in the last frame: where Tab
+    /// starts when nothing is focused.
+    pub fn visible_chars(&self) -> Option<(usize, usize)> {
+        self.visible_chars
+    }
+
+    /// The rect to scroll to so that chars `start..end` are seen with a line
+    /// of context above and below (screen coordinates, last frame).
+    fn rect_with_context(&self, start: usize, end: usize) -> Option<Rect> {
+        let rects = self.range_rects(start, end);
+        let first = *rects.first()?;
+        let r = rects.iter().fold(first, |a, b| a.union(*b));
+        // A whole article-wide box would scroll sideways for nothing: the
+        // view is as wide as the text.
+        let line = self
+            .layout
+            .as_ref()
+            .and_then(|l| l.lines().first())
+            .map_or(BASE_FONT_SIZE * 2.0, |l| l.height);
+        Some(r.expand2(vec2(4.0, line)))
     }
 
     /// Wraps the current document to `width` points at the current zoom.
@@ -208,8 +247,10 @@ impl ArticleView {
         self.layout.as_ref()?.hit(p.x, p.y)
     }
 
-    /// The selection from `a` to `b` (chars under the two points), snapped to
-    /// words unless `exact`.
+    /// The selection from `a` to `b` (chars under the two points): unless
+    /// `exact`, snapped to words and trimmed by the guidelines (punctuation,
+    /// quotes, brackets, attached clitics; [`snap_to_guidelines`]). What a
+    /// drag shows is exactly this, so what is shown is what gets saved.
     pub fn selection_between(
         &self,
         a: (usize, usize),
@@ -220,7 +261,7 @@ impl ArticleView {
         if exact {
             trim(&self.chars, s, e, |c| c == '\n')
         } else {
-            snap_to_words(&self.chars, s, e)
+            snap_to_guidelines(&self.chars, s, e, &self.vocabulary)
         }
     }
 
@@ -274,17 +315,29 @@ impl ArticleView {
         let (rect, response) = ui.allocate_exact_size(vec2(width, height), Sense::click_and_drag());
         self.origin = rect.min + vec2(MARGIN, MARGIN);
 
-        // Bring a newly focused entity into view (from the entity list, or
-        // keyboard navigation); a no-op when it is visible already.
-        if input.focused != self.shown_focus {
-            self.shown_focus = input.focused;
-            if let Some((s, e)) = input
-                .focused
-                .and_then(|f| boxes::span_of(input.annotations, f))
-                && let Some(r) = self.range_rects(s, e).first()
+        // Whatever gets focus, or a selection made elsewhere (a search hit,
+        // undo), is brought into view with a line of context; a no-op when
+        // it is in view already. Tracked by place, not by index, so that
+        // the next proposal after Enter (often at the same index) counts.
+        let focused = input
+            .focused
+            .and_then(|f| boxes::span_of(input.annotations, f));
+        let outside_selection = input
+            .selection
+            .filter(|&(s, e)| s < e && input.selection != self.own_selection);
+        let target = focused.or(outside_selection);
+        if target.is_some() && target != self.shown {
+            self.shown = target;
+            if let Some((s, e)) = target
+                && let Some(r) = self.rect_with_context(s, e)
             {
-                ui.scroll_to_rect(r.expand(8.0), None);
+                ui.scroll_to_rect(r, None);
             }
+        } else if target.is_none() {
+            self.shown = None;
+        }
+        if input.selection != self.own_selection {
+            self.own_selection = input.selection;
         }
 
         // Ctrl + wheel zooms the article (egui reports it as zoom, not scroll).
@@ -299,6 +352,22 @@ impl ArticleView {
             return response;
         };
         let visible = layout.lines_between(viewport.min.y - MARGIN, viewport.max.y - MARGIN + 1.0);
+        // Fully visible lines only (a line cut at the top is not "on screen").
+        let lines = layout.lines();
+        let first_full = visible
+            .clone()
+            .find(|&li| lines[li].top >= viewport.min.y - MARGIN - 1.0);
+        let last_full = visible
+            .clone()
+            .rev()
+            .find(|&li| lines[li].top + lines[li].height <= viewport.max.y - MARGIN + 1.0);
+        self.visible_chars = match (first_full, last_full) {
+            (Some(a), Some(b)) if a <= b => Some((lines[a].chars.0, lines[b].chars.1)),
+            _ => visible
+                .clone()
+                .next()
+                .map(|a| (lines[a].chars.0, lines[visible.end - 1].chars.1)),
+        };
         let visible_for_a11y = visible.clone();
         let boxes = self.entity_pieces(visible.clone(), input.annotations);
 

@@ -21,9 +21,15 @@ impl ArticleView {
         if response.double_clicked() {
             if let Some(pos) = response.interact_pointer_pos()
                 && let Some(hit) = self.hit(pos)
-                && let Some((s, e)) = word_at(&self.chars, hit.0)
+                && let Some((ws, we)) = word_at(&self.chars, hit.0)
             {
+                let (s, e) = if exact {
+                    (ws, we)
+                } else {
+                    self.selection_between((ws, ws + 1), (we - 1, we), false)
+                };
                 events.push(ViewEvent::Selected { start: s, end: e });
+                self.own_selection = Some((s, e));
             }
             self.drag = None;
             return;
@@ -60,6 +66,7 @@ impl ArticleView {
             if input.selection != Some((start, end)) {
                 events.push(ViewEvent::Selected { start, end });
             }
+            self.own_selection = Some((start, end));
         }
         if response.drag_stopped() {
             self.drag = None;

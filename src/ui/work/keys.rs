@@ -20,6 +20,8 @@ pub fn chord_of(key: egui::Key, m: egui::Modifiers) -> Option<Chord> {
         E::PageDown => Key::PageDown,
         E::F1 => Key::F1,
         E::F2 => Key::F2,
+        E::F3 => Key::F3,
+        E::F4 => Key::F4,
         other => {
             let name = other.symbol_or_name();
             let mut cs = name.chars();

@@ -27,6 +27,10 @@ pub struct WorkUi {
     pub show_shortcuts: bool,
     /// The guidelines window (F2) is open.
     pub show_guidelines: bool,
+    /// The documents panel (left, F3) is shown.
+    pub show_documents: bool,
+    /// The tools panel (right, F4) is shown.
+    pub show_tools: bool,
     guidelines: Option<overlay::GuidelinesView>,
     pub doc_filter: String,
     pub search_query: String,
@@ -41,6 +45,8 @@ pub struct WorkUi {
     preview: Option<(PreviewKey, workflow::AnnotatePreview)>,
     /// Commands applied so far (previews are recomputed after each).
     applied: u64,
+    /// Search snippets are laid out by the article's text path.
+    blocks: crate::ui::text_block::TextBlocks,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +63,8 @@ impl WorkUi {
             keymap,
             show_shortcuts: false,
             show_guidelines: false,
+            show_documents: true,
+            show_tools: true,
             guidelines: None,
             doc_filter: String::new(),
             search_query: String::new(),
@@ -67,6 +75,28 @@ impl WorkUi {
             annotate_scope: Scope::Document,
             preview: None,
             applied: 0,
+            blocks: crate::ui::text_block::TextBlocks::new(),
+        }
+    }
+
+    /// Which side panels are shown, as remembered between runs:
+    /// `documents=1,tools=0`.
+    pub fn panels_setting(&self) -> String {
+        format!(
+            "documents={},tools={}",
+            u8::from(self.show_documents),
+            u8::from(self.show_tools)
+        )
+    }
+
+    /// Restores [`WorkUi::panels_setting`]; unknown parts are ignored.
+    pub fn restore_panels(&mut self, setting: &str) {
+        for part in setting.split(',') {
+            match part.trim().split_once('=') {
+                Some(("documents", v)) => self.show_documents = v != "0",
+                Some(("tools", v)) => self.show_tools = v != "0",
+                _ => {}
+            }
         }
     }
 
@@ -77,25 +107,41 @@ impl WorkUi {
         let mut commands = Vec::new();
         for action in take_actions(ui.ctx(), &self.keymap) {
             match action {
-                Action::Run(c) => commands.push(Command::Work(c)),
+                Action::Run(c) => commands.push(Command::Work(from_screen(c, model, view))),
                 Action::Ui(UiAction::ToggleShortcuts) => self.show_shortcuts ^= true,
                 Action::Ui(UiAction::ToggleGuidelines) => self.show_guidelines ^= true,
                 Action::Ui(UiAction::FocusSearch) => self.focus_search = true,
+                Action::Ui(UiAction::ToggleDocuments) => self.show_documents ^= true,
+                Action::Ui(UiAction::ToggleTools) => self.show_tools ^= true,
             }
         }
         // Keys act before the panels draw, so this frame shows their effect.
         self.apply(model, std::mem::take(&mut commands));
         self.update_preview(model);
 
-        egui::Panel::bottom("work-status").show(ui, |ui| status::status_ui(ui, model));
-        egui::Panel::left("work-documents")
-            .default_size(250.0)
-            .size_range(180.0..=420.0)
-            .show(ui, |ui| self.documents_ui(ui, model, &mut commands));
-        egui::Panel::right("work-tools")
-            .default_size(290.0)
-            .size_range(220.0..=480.0)
-            .show(ui, |ui| self.tools_ui(ui, model, &mut commands));
+        let zoom = view.zoom();
+        egui::Panel::bottom("work-status").show(ui, |ui| status::status_ui(ui, model, zoom));
+        // The documents panel takes at most 15 % of the window and the
+        // tools 20 %, so the article keeps 60 % or more at any size; both
+        // are resizable (egui remembers their widths between runs) and
+        // collapsible (F3, F4).
+        let width = ui.max_rect().width();
+        if self.show_documents {
+            let (min, max) = side_panel_range(width, 0.15);
+            egui::Panel::left("work-documents")
+                .resizable(true)
+                .default_size(250.0_f32.clamp(min, max))
+                .size_range(min..=max)
+                .show(ui, |ui| self.documents_ui(ui, model, &mut commands));
+        }
+        if self.show_tools {
+            let (min, max) = side_panel_range(width, 0.2);
+            egui::Panel::right("work-tools")
+                .resizable(true)
+                .default_size(290.0_f32.clamp(min, max))
+                .size_range(min..=max)
+                .show(ui, |ui| self.tools_ui(ui, model, &mut commands));
+        }
         egui::CentralPanel::default().show(ui, |ui| article_ui(ui, model, view, &mut commands));
         self.overlay_ui(ui);
         self.guidelines_ui(ui);
@@ -138,6 +184,32 @@ impl WorkUi {
         let p = session.preview_annotate_all(&key.text, &key.label, key.scope);
         self.preview = Some((key, p));
     }
+}
+
+/// Width range of a side panel taking at most `share` of a window `width`
+/// points wide (the documents panel 0.15, the tools 0.2: together they leave
+/// the article 60 % or more), at least 120 points (or that share, in a
+/// very small window).
+pub fn side_panel_range(width: f32, share: f32) -> (f32, f32) {
+    let max = (width * share).floor();
+    (120.0_f32.min(max), max.max(1.0))
+}
+
+/// Tab with nothing focused starts from what is on screen (the first item
+/// shown), not from the top of the article. (Shift+Tab with nothing
+/// focused still wraps to the last item of the document.)
+fn from_screen(c: workflow::Command, model: &AppModel, view: &ArticleView) -> workflow::Command {
+    use workflow::{Command as W, Items};
+    if c != W::FocusNext {
+        return c;
+    }
+    let Some(s) = &model.session else { return c };
+    let (None, Some(ann), Some((a, _))) =
+        (s.focus(), s.current_annotations(), view.visible_chars())
+    else {
+        return c;
+    };
+    workflow::first_from(ann, a, Items::All).map_or(c, W::Focus)
 }
 
 /// The article of the open document, or why there is none; a read-only

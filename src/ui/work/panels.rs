@@ -44,7 +44,9 @@ impl WorkUi {
             .labelled_by(l.id);
         });
         ui.separator();
-        egui::ScrollArea::vertical()
+        // Both ways: what cannot wrap scrolls sideways instead of
+        // widening the panel over the article.
+        egui::ScrollArea::both()
             .id_salt("work-doc-list")
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -80,7 +82,9 @@ impl WorkUi {
         let Some(s) = &model.session else {
             return;
         };
-        egui::ScrollArea::vertical()
+        // Both ways: what cannot wrap scrolls sideways instead of
+        // widening the panel over the article.
+        egui::ScrollArea::both()
             .id_salt("work-tools")
             .auto_shrink([false, false])
             .show(ui, |ui| {

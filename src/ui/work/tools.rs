@@ -92,22 +92,30 @@ impl WorkUi {
             return;
         };
         ui.heading("Annotate all occurrences");
-        let Some(text) = selected_text(s) else {
-            ui.label(RichText::new("Select a word or name first.").small());
-            return;
+        // The same rows with or without a selection, so nothing below (the
+        // search results) moves when a click selects text.
+        let text = selected_text(s);
+        let what = match &text {
+            Some(t) => format!("of «{}» as", egui_display_order(t)),
+            None => "Select a word or name first.".to_string(),
         };
-        ui.label(format!("of «{}» as", egui_display_order(&text)));
-        ui.horizontal_wrapped(|ui| {
-            egui::ComboBox::new("annotate-label", "label")
-                .selected_text(self.annotate_label.clone())
-                .show_ui(ui, |ui| {
-                    for l in &s.schema().labels {
-                        ui.selectable_value(&mut self.annotate_label, l.name.clone(), &l.name);
-                    }
-                });
-            scope_ui(ui, &mut self.annotate_scope);
+        ui.add(egui::Label::new(RichText::new(what).small()).truncate());
+        ui.add_enabled_ui(text.is_some(), |ui| {
+            ui.horizontal_wrapped(|ui| {
+                egui::ComboBox::new("annotate-label", "label")
+                    .selected_text(self.annotate_label.clone())
+                    .show_ui(ui, |ui| {
+                        for l in &s.schema().labels {
+                            ui.selectable_value(&mut self.annotate_label, l.name.clone(), &l.name);
+                        }
+                    });
+                scope_ui(ui, &mut self.annotate_scope);
+            });
         });
-        let preview = self.preview.as_ref().map(|(_, p)| *p).unwrap_or_default();
+        let preview = match &text {
+            Some(_) => self.preview.as_ref().map(|(_, p)| *p).unwrap_or_default(),
+            None => Default::default(),
+        };
         let mut summary = format!(
             "{} found, {} new, in {} document(s)",
             preview.occurrences, preview.new, preview.documents
@@ -118,13 +126,14 @@ impl WorkUi {
                 preview.read_only
             ));
         }
-        ui.label(summary);
+        ui.add(egui::Label::new(summary).truncate());
         if ui
             .add_enabled(
                 preview.new > 0,
                 egui::Button::new(format!("annotate {} (one undo step)", preview.new)),
             )
             .clicked()
+            && let Some(text) = text
         {
             out.push(work(workflow::Command::AnnotateAll {
                 text,
@@ -162,18 +171,32 @@ impl WorkUi {
         if hits.is_empty() {
             return;
         }
+        let size = egui::TextStyle::Body.resolve(ui.style()).size;
+        let shown = s
+            .current_document()
+            .map(|d| d.id.clone())
+            .zip(s.selection());
+        let blocks = &mut self.blocks;
         egui::ScrollArea::vertical()
             .id_salt("work-hits")
             .max_height(180.0)
             .show(ui, |ui| {
                 for (i, h) in hits.iter().enumerate() {
-                    let line = format!("…{} [{}] {}…", h.before, h.matched, h.after);
-                    let text = format!(
-                        "{}: {}",
-                        h.doc_id,
-                        egui_display_order(&line.replace('\n', " "))
-                    );
-                    if ui.selectable_label(false, text).clicked() {
+                    // The snippet laid out like the article (bidi and line
+                    // breaks together), the hit highlighted.
+                    let snippet =
+                        format!("…{}{}{}…", h.before, h.matched, h.after).replace('\n', " ");
+                    let start = 1 + h.before.chars().count();
+                    let range = (start, start + h.matched.chars().count());
+                    let label = format!("{}: {snippet}", h.doc_id);
+                    let selected = shown
+                        .as_ref()
+                        .is_some_and(|(d, sel)| *d == h.doc_id && *sel == (h.start, h.end));
+                    ui.label(egui::RichText::new(&h.doc_id).small().weak());
+                    if blocks
+                        .ui(ui, &snippet, &label, size, Some(range), selected)
+                        .clicked()
+                    {
                         out.push(work(workflow::Command::OpenHit(i)));
                     }
                 }
