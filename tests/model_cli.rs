@@ -151,7 +151,7 @@ fn propose_writes_files_validate_accepts_and_a_rerun_adds_nothing() {
     assert!(v.status.success(), "{}", String::from_utf8_lossy(&v.stdout));
     let second = run();
     assert!(
-        String::from_utf8_lossy(&second.stderr).starts_with("0 new proposals"),
+        String::from_utf8_lossy(&second.stderr).contains("\n0 new proposals"),
         "{}",
         String::from_utf8_lossy(&second.stderr)
     );

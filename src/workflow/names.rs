@@ -100,7 +100,7 @@ impl NameIndex {
                         if start + kw.len() > tokens.len() || !seen.insert((start, key.clone())) {
                             continue;
                         }
-                        if let Some(m) = match_at(&kw, &norm, &readings, start) {
+                        if let Some(m) = match_at(&kw, norm, readings, start) {
                             out.push(NameMatch {
                                 first: start,
                                 last: start + kw.len() - 1,
