@@ -270,7 +270,7 @@ fn import_never_overwrites_without_force_and_adds_texts_only_when_asked() {
     let o = s.import("doccano", &[], "nadia", &g);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("new.jsonl:1: the text is not in the corpus"),
+        stderr(&o).contains("new.jsonl:1: document: the text is not in the corpus"),
         "{}",
         stderr(&o)
     );
@@ -297,9 +297,16 @@ fn import_never_overwrites_without_force_and_adds_texts_only_when_asked() {
     )
     .unwrap();
     let o = s.import("doccano", &[], "nadia", &bad);
-    assert_eq!(o.status.code(), Some(2));
+    // The record is skipped (exit 1) and its document, left with nothing,
+    // is not written.
+    assert_eq!(o.status.code(), Some(1));
     assert!(
-        stderr(&o).contains("bad.jsonl:1: unknown label \"CITY\""),
+        stderr(&o).contains("bad.jsonl:1: record 1, label 1: unknown label \"CITY\""),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("every one of its 1 entity record(s) was skipped; not written"),
         "{}",
         stderr(&o)
     );

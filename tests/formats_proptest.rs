@@ -190,10 +190,16 @@ proptest! {
         let Output::Folder(files) = &e.output else { panic!() };
         let crlf = t.replace('\n', "\r\n");
         // CRLF counted as one: the .ann as exported, the .txt rewritten.
+        // A file that fits both readings equally (all its span texts recur
+        // shifted by the line breaks before them) cannot be told apart: the
+        // import must then say so instead of being silently right or wrong.
+        let ambiguous = |f: &formats::FileImport| f.issues.iter().any(|i| i.message.starts_with("ambiguous offsets"));
         let back = formats::brat::import("d", Path::new("d.ann"), &files[1].1, &crlf, &ImportOptions::default()).unwrap();
         prop_assert!(back.issues.iter().all(|i| i.kind != IssueKind::Skipped), "{:?}", back.issues);
         prop_assert_eq!(&back.docs[0].text, &t);
-        prop_assert_eq!(&back.docs[0].spans, &spans);
+        if !ambiguous(&back) {
+            prop_assert_eq!(&back.docs[0].spans, &spans);
+        }
         // CRLF counted as two: every offset moved by the line breaks before it.
         let raw = |c: usize| c + t.chars().take(c).filter(|&ch| ch == '\n').count();
         let mut ann = String::new();
@@ -211,7 +217,9 @@ proptest! {
         }
         let back = formats::brat::import("d", Path::new("d.ann"), &ann, &crlf, &ImportOptions::default()).unwrap();
         prop_assert!(back.issues.iter().all(|i| i.kind != IssueKind::Skipped), "{:?}", back.issues);
-        prop_assert_eq!(&back.docs[0].spans, &spans);
+        if !ambiguous(&back) {
+            prop_assert_eq!(&back.docs[0].spans, &spans);
+        }
     }
 
     /// UTF-16 offsets are detected without being told, for Label Studio

@@ -314,7 +314,7 @@ fn an_old_store_is_found_moved_or_reported_never_lost() {
     let old = write_legacy(&ann, "amina", v2, &ann_for(v2, 1));
     let store = Store::open(&ann, "amina").unwrap();
     assert!(
-        matches!(&store.migrated()[..], [Migration::Conflict { document, .. }] if document == "akhbar.2023.v2"),
+        matches!(store.migrated(), [Migration::Conflict { document, .. }] if document == "akhbar.2023.v2"),
         "{:?}",
         store.migrated()
     );

@@ -6,6 +6,7 @@
 //! documents were skipped (what could be placed exactly is written), 2 when
 //! nothing could be read. The input files are only read.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -164,7 +165,7 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
                         IssueKind::Note => {}
                     }
                     if let Some(g) = &i.tally {
-                        *t.grouped.entry(g.clone()).or_default() += 1;
+                        *t.grouped.entry(g.clone()).or_default() += i.count;
                     }
                 }
                 let path = f
@@ -270,22 +271,21 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             None => args.annotator.clone(),
             Some(who) => format!("{}-{who}", args.annotator),
         };
-        if !stores.contains_key(&name) {
-            let s = match Store::open(&args.folders.annotations, &name) {
-                Ok(s) => s,
+        let store: &Store = match stores.entry(name.clone()) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(v) => match Store::open(&args.folders.annotations, &name) {
+                Ok(s) => {
+                    for m in s.migrated() {
+                        eprintln!("note: {m}");
+                    }
+                    v.insert(s)
+                }
                 Err(e) => {
                     eprintln!("error: {e}");
                     write_failed = true;
                     continue;
                 }
-            };
-            for m in s.migrated() {
-                eprintln!("note: {m}");
-            }
-            stores.insert(name.clone(), s);
-        }
-        let Some(store) = stores.get(&name) else {
-            continue;
+            },
         };
         let path = store.path(&doc.id);
         if path.exists() && !args.force {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::corpus::doc_id;
 
-use super::imported::{RawDoc, RawSpan, build, detect};
+use super::imported::{RawDoc, RawSpan, build, detect_reported};
 use super::overlap::show;
 use super::{
     DocSpans, Exported, FileImport, FormatError, ImportOptions, Issue, IssueKind, Output, Warning,
@@ -207,7 +207,7 @@ pub fn import(
         issues.push(i);
     }
     let docs = vec![doc];
-    let reading = detect(&docs, options.offsets);
+    let reading = detect_reported(&docs, options.offsets, ann_path, &mut issues);
     let has_cr = text.contains("\r\n");
     let docs = build(ann_path, docs, reading, options, &mut issues);
     Ok(FileImport {

@@ -131,6 +131,9 @@ pub struct Issue {
     /// What the summary counts this under (`unknown label "GPE"`,
     /// `Prodigy reject answers`), when it is one of many alike.
     pub tally: Option<String>,
+    /// How many records this issue stands for in that count (1, or the
+    /// number of records a file-level note sums up).
+    pub count: usize,
 }
 
 impl Issue {
@@ -142,6 +145,7 @@ impl Issue {
             kind,
             message,
             tally: None,
+            count: 1,
         }
     }
 }
@@ -503,8 +507,9 @@ fn score(docs: &[RawDoc], reading: Reading) -> (usize, usize) {
 
 /// The reading of a file's offsets: the one under which most spans fit (and,
 /// among those, most edges fall on word boundaries); the plain one on a tie.
-/// `unit` fixes the unit (`--offsets`).
-pub(crate) fn detect(docs: &[RawDoc], unit: Option<OffsetUnit>) -> Reading {
+/// `unit` fixes the unit (`--offsets`). Also returns a rival reading that
+/// fits as well but places some span elsewhere, when there is one.
+fn detect_both(docs: &[RawDoc], unit: Option<OffsetUnit>) -> (Reading, Option<Reading>) {
     let has_cr = docs.iter().any(|d| d.text.contains("\r\n"));
     let astral = docs
         .iter()
@@ -515,26 +520,83 @@ pub(crate) fn detect(docs: &[RawDoc], unit: Option<OffsetUnit>) -> Reading {
         None => vec![OffsetUnit::Chars],
     };
     let crlf: &[bool] = if has_cr { &[false, true] } else { &[false] };
-    let mut best: Option<(Reading, (usize, usize))> = None;
+    let mut scored: Vec<(Reading, (usize, usize))> = Vec::new();
     for &u in &units {
         for &one in crlf {
             let r = Reading {
                 unit: u,
                 crlf_as_one: one,
             };
-            let s = score(docs, r);
-            if best.as_ref().is_none_or(|(_, b)| s > *b) {
-                best = Some((r, s));
-            }
+            scored.push((r, score(docs, r)));
         }
     }
-    best.map_or(
-        Reading {
-            unit: unit.unwrap_or_default(),
-            crlf_as_one: false,
-        },
-        |(r, _)| r,
-    )
+    let mut best: Option<(Reading, (usize, usize))> = None;
+    for &(r, s) in &scored {
+        if best.as_ref().is_none_or(|(_, b)| s > *b) {
+            best = Some((r, s));
+        }
+    }
+    let Some((reading, top)) = best else {
+        return (
+            Reading {
+                unit: unit.unwrap_or_default(),
+                crlf_as_one: false,
+            },
+            None,
+        );
+    };
+    // Another reading that fits as well and places some span elsewhere: the
+    // file cannot tell them apart, and the summary must say so.
+    let rival = scored
+        .iter()
+        .filter(|(r, s)| *r != reading && *s == top)
+        .map(|(r, _)| *r)
+        .find(|&r| {
+            docs.iter().any(|d| {
+                let chars: Vec<char> = d.text.chars().collect();
+                let (a, b) = (Table::new(&d.text, reading), Table::new(&d.text, r));
+                d.spans
+                    .iter()
+                    .any(|s| match (place(s, &chars, &a), place(s, &chars, &b)) {
+                        (Ok((x, _)), Ok((y, _))) => (x.start, x.end) != (y.start, y.end),
+                        _ => false,
+                    })
+            })
+        });
+    (reading, rival)
+}
+
+/// [`detect`], with a note in `issues` when another reading fits the records
+/// just as well and places spans elsewhere (the file cannot tell them apart).
+pub(crate) fn detect_reported(
+    docs: &[RawDoc],
+    unit: Option<OffsetUnit>,
+    path: &Path,
+    issues: &mut Vec<Issue>,
+) -> Reading {
+    let (reading, rival) = detect_both(docs, unit);
+    if let Some(r) = rival {
+        let has_cr = docs.iter().any(|d| d.text.contains("\r\n"));
+        issues.push(Issue::new(
+            path,
+            0,
+            "",
+            IssueKind::Note,
+            format!(
+                "ambiguous offsets: the records fit as well when read as {} as when read as {}, which places some spans elsewhere; read as {} — check the spans, or give --offsets",
+                reading.describe(has_cr),
+                r.describe(has_cr),
+                reading.describe(has_cr)
+            ),
+        ));
+    }
+    reading
+}
+
+/// The reading of a file's offsets (see [`detect_both`]).
+#[cfg(test)]
+pub(crate) fn detect(docs: &[RawDoc], unit: Option<OffsetUnit>) -> Reading {
+    detect_both(docs, unit).0
 }
 
 /// Turns raw documents into checked ones under `reading` (see [`detect`]),
@@ -569,7 +631,8 @@ pub(crate) fn build(
                 "label \"{from}\" read as the schema's \"{to}\" ({n} record(s); a well-known spelling of it: --rename {from}=NAME to choose otherwise)"
             ),
         );
-        i.tally = Some(format!("label \"{from}\" mapped to \"{to}\""));
+        i.tally = Some(format!("records with label \"{from}\" read as \"{to}\""));
+        i.count = n;
         issues.push(i);
     }
     out

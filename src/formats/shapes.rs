@@ -18,7 +18,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::imported::{RawDoc, RawSpan, SpanRole, build, detect};
+use super::imported::{RawDoc, RawSpan, SpanRole, build, detect_reported};
 use super::json::{Layout, doc_id, records};
 use super::{FileImport, Format, FormatError, ImportOptions, Issue, IssueKind};
 
@@ -165,7 +165,7 @@ pub fn import(
             ),
         ));
     }
-    let reading = detect(&docs, options.offsets);
+    let reading = detect_reported(&docs, options.offsets, path, &mut issues);
     let has_cr = docs.iter().any(|d| d.text.contains("\r\n"));
     let has_offsets = docs.iter().any(|d| !d.spans.is_empty());
     let docs = build(path, docs, reading, options, &mut issues);
@@ -386,20 +386,19 @@ fn doccano_or_min(
                     }
                 }
             }
-            "relations" => {
-                if !list.is_empty() {
-                    issues.push(note(
-                        path,
-                        line,
-                        place,
-                        "relations (not imported)",
-                        format!(
-                            "{} relation(s) not imported (Kashif holds entities only)",
-                            list.len()
-                        ),
-                    ));
-                }
+            "relations" if !list.is_empty() => {
+                issues.push(note(
+                    path,
+                    line,
+                    place,
+                    "relations (not imported)",
+                    format!(
+                        "{} relation(s) not imported (Kashif holds entities only)",
+                        list.len()
+                    ),
+                ));
             }
+            "relations" => {}
             _ if list
                 .iter()
                 .any(|e| e.get("labels").is_some() && e.get("start").is_some()) =>
