@@ -3,6 +3,7 @@
 //! lexicon, model, training) and IOB2 token files.
 
 pub mod bundled;
+pub mod clusters;
 pub mod context;
 mod crf;
 pub mod dates;
