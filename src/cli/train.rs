@@ -15,7 +15,7 @@ use kashif::propose::model::Model;
 use kashif::store;
 
 use super::common::Folders;
-use kashif::propose::train::{Algorithm, TrainConfig, maintained_gazetteer, train};
+use kashif::propose::train::{Algorithm, TrainConfig, maintained_gazetteer, train_with_extra};
 
 #[derive(Args, Clone, Debug)]
 pub struct TrainArgs {
@@ -76,6 +76,28 @@ pub struct TrainArgs {
     /// differ only in the lowest bit give the same shuffle).
     #[arg(long, default_value_t = TrainConfig::default().seed)]
     pub seed: u64,
+    /// Extra labelled data of another domain (CoNLL, same labels), e.g.
+    /// `assets/train/wikifane.conll` (repeatable). Only trained on: the
+    /// held-out part comes from `--data` alone.
+    #[arg(long)]
+    pub extra: Vec<PathBuf>,
+    /// Perceptron: weight of an extra sentence's updates against a
+    /// `--data` sentence's (in steps of 0.25).
+    #[arg(long, default_value_t = TrainConfig::default().extra_weight)]
+    pub extra_weight: f32,
+    /// Domain-tagged feature copies (Daumé 2007) for `--data` and `--extra`.
+    #[arg(long)]
+    pub domain_copies: bool,
+    /// `--extra` data feeds only the mined lexicon, not the weights.
+    #[arg(long)]
+    pub extra_lexicon_only: bool,
+    /// `--extra` data is not trained on; its own lexicon fills in only
+    /// words, stems and phrases the `--data` lexicon lacks.
+    #[arg(long)]
+    pub extra_lexicon_fill: bool,
+    /// With `--extra-lexicon-fill`: fill in only persons (and non-entities).
+    #[arg(long)]
+    pub extra_fill_persons_only: bool,
     /// Also train on the documents annotators marked done.
     #[arg(long)]
     pub with_annotations: bool,
@@ -181,8 +203,27 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         prune: args.prune,
         temperature: args.temperature,
         ensemble: args.ensemble,
+        extra_weight: args.extra_weight,
+        domain_copies: args.domain_copies,
+        extra_lexicon_only: args.extra_lexicon_only,
+        extra_lexicon_fill: args.extra_lexicon_fill,
+        extra_fill_persons_only: args.extra_fill_persons_only,
         ..TrainConfig::default()
     };
+    if !(args.extra_weight > 0.0 && args.extra_weight.is_finite()) {
+        anyhow::bail!(
+            "--extra-weight must be a positive number, got {}",
+            args.extra_weight
+        );
+    }
+    let mut extra = Vec::new();
+    for path in &args.extra {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let sents = read_conll(&text, true).with_context(|| path.display().to_string())?;
+        eprintln!("{}: {} extra sentences", path.display(), sents.len());
+        extra.extend(sents);
+    }
     eprintln!(
         "{}: {total} sentences; training on the first {}, holding out the last {}",
         args.data.display(),
@@ -207,7 +248,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))?;
     }
     let start = Instant::now();
-    let model = train(&train_part, &maintained_gazetteer(), &cfg, |e| {
+    let model = train_with_extra(&train_part, &extra, &maintained_gazetteer(), &cfg, |e| {
         eprintln!(
             "epoch {e}/{} ({:.1} s)",
             cfg.epochs,

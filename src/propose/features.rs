@@ -4,6 +4,7 @@
 //! Feature groups can be switched off one by one ([`Groups`]); the ablation
 //! table in `docs/model.md` is made that way.
 
+use super::clusters::{Clusters, LEVELS};
 use super::lexicon::{Lexicon, PhraseMatch};
 use crate::arabic::{normalize, splits};
 
@@ -34,8 +35,14 @@ impl Groups {
     /// Whether a word the training data does not know, and its neighbours,
     /// are known person names (`assets/gazetteer/per_names.txt`).
     pub const PERSON_NAMES: u32 = 1 << 16;
+    /// Word clusters from unlabelled text (`clusters`) of the word, its
+    /// stem and its neighbours, at three granularities.
+    pub const CLUSTERS: u32 = 1 << 17;
+    /// Word clusters only for words the training data's lexicon lacks (a
+    /// known word has better evidence of its own), with their neighbours'.
+    pub const CLUSTERS_UNSEEN: u32 = 1 << 18;
     /// The named groups, for `--without` and the ablation table.
-    pub const NAMES: [(&'static str, u32); 17] = [
+    pub const NAMES: [(&'static str, u32); 19] = [
         ("word", Self::WORD),
         ("affix", Self::AFFIX),
         ("stem", Self::STEM),
@@ -53,6 +60,8 @@ impl Groups {
         ("document", Self::DOCUMENT),
         ("rules", Self::RULES),
         ("person-names", Self::PERSON_NAMES),
+        ("clusters", Self::CLUSTERS),
+        ("clusters-unseen", Self::CLUSTERS_UNSEEN),
     ];
 
     pub fn all() -> Groups {
@@ -62,7 +71,14 @@ impl Groups {
     /// What the shipped model uses: all but `gazetteer`, `rules` and
     /// `person-names`, which did not help enough (see docs/model.md).
     pub fn default_set() -> Groups {
-        Groups(Self::all().0 & !Self::GAZETTEER & !Self::RULES & !Self::PERSON_NAMES)
+        Groups(
+            Self::all().0
+                & !Self::GAZETTEER
+                & !Self::RULES
+                & !Self::PERSON_NAMES
+                & !Self::CLUSTERS
+                & !Self::CLUSTERS_UNSEEN,
+        )
     }
 
     pub fn has(self, g: u32) -> bool {
@@ -95,6 +111,10 @@ impl Fnv {
     }
     fn str(self, s: &str) -> Fnv {
         self.bytes(s.as_bytes())
+    }
+    fn u16(self, x: u16) -> Fnv {
+        let [a, b] = x.to_le_bytes();
+        self.byte(a).byte(b)
     }
 }
 
@@ -264,6 +284,26 @@ pub fn extract(toks: &[Token], lex: &Lexicon, groups: Groups, out: &mut Sentence
     } else {
         Vec::new()
     };
+    // Cluster ids of each word (its form, else its stem) and of its stem.
+    const NO_CLUSTER: [u16; LEVELS] = [u16::MAX; LEVELS];
+    const EDGE: [u16; LEVELS] = [u16::MAX - 1; LEVELS];
+    let (word_cl, stem_cl): (Vec<[u16; LEVELS]>, Vec<[u16; LEVELS]>) =
+        if groups.has(Groups::CLUSTERS) || groups.has(Groups::CLUSTERS_UNSEEN) {
+            let table = Clusters::bundled();
+            toks.iter()
+                .map(|t| {
+                    let s = if t.stem != t.norm {
+                        table.get(&t.stem)
+                    } else {
+                        None
+                    };
+                    let w = table.get(&t.norm).or(s).unwrap_or(NO_CLUSTER);
+                    (w, s.unwrap_or(NO_CLUSTER))
+                })
+                .unzip()
+        } else {
+            (Vec::new(), Vec::new())
+        };
     for (i, tok) in toks.iter().enumerate() {
         let h = &mut out.hashes;
         let ii = i as isize;
@@ -372,6 +412,55 @@ pub fn extract(toks: &[Token], lex: &Lexicon, groups: Groups, out: &mut Sentence
             }
             if unseen {
                 h.push(Fnv::new(41).byte(p).byte(c).byte(q).0);
+            }
+        }
+        if groups.has(Groups::CLUSTERS) {
+            let cl = |j: isize| {
+                if j < 0 || j as usize >= n {
+                    EDGE
+                } else {
+                    word_cl[j as usize]
+                }
+            };
+            let unseen = (word_class[i].0 == super::lexicon::UNSEEN) as u8;
+            let c = word_cl[i];
+            for (lvl, &id) in c.iter().enumerate() {
+                h.push(Fnv::new(42).byte(lvl as u8).u16(id).0);
+                h.push(Fnv::new(43).byte(lvl as u8).byte(unseen).u16(id).0);
+                for d in [-1isize, 1] {
+                    h.push(
+                        Fnv::new(45)
+                            .byte(d as u8)
+                            .byte(lvl as u8)
+                            .u16(cl(ii + d)[lvl])
+                            .0,
+                    );
+                }
+            }
+            for (lvl, &id) in stem_cl[i].iter().enumerate().skip(1) {
+                if id != u16::MAX {
+                    h.push(Fnv::new(44).byte(lvl as u8).u16(id).0);
+                }
+            }
+            for d in [-2isize, 2] {
+                h.push(Fnv::new(45).byte(d as u8).byte(0).u16(cl(ii + d)[0]).0);
+            }
+            h.push(Fnv::new(46).u16(cl(ii - 1)[0]).u16(c[0]).0);
+            h.push(Fnv::new(47).u16(c[0]).u16(cl(ii + 1)[0]).0);
+        }
+        if groups.has(Groups::CLUSTERS_UNSEEN) && word_class[i].0 == super::lexicon::UNSEEN {
+            let cl = |j: isize| {
+                if j < 0 || j as usize >= n {
+                    EDGE
+                } else {
+                    word_cl[j as usize]
+                }
+            };
+            for (lvl, &id) in word_cl[i].iter().enumerate() {
+                h.push(Fnv::new(48).byte(lvl as u8).u16(id).0);
+            }
+            for d in [-1isize, 1] {
+                h.push(Fnv::new(49).byte(d as u8).u16(cl(ii + d)[1]).0);
             }
         }
         if groups.has(Groups::CONTEXT_AFFIX) {

@@ -175,6 +175,49 @@ impl Lexicon {
         };
     }
 
+    /// Adds what `other` knows about words, stems and entity phrases this
+    /// lexicon has never seen (a phrase only when its first word is new
+    /// too); what this lexicon saw keeps its own counts. Trigger words stay
+    /// this lexicon's own. Used to let outside data (WikiFANE) speak only
+    /// where the main training data is silent.
+    pub fn fill_unknown_from(&mut self, other: &Lexicon) {
+        self.fill_unknown_from_where(other, |_| true)
+    }
+
+    /// As [`Lexicon::fill_unknown_from`], taking only entries whose most
+    /// frequent class `keep` accepts (0 = outside, `1 + i` = `types[i]`).
+    pub fn fill_unknown_from_where(&mut self, other: &Lexicon, keep: impl Fn(u8) -> bool) {
+        let keep_counts = |v: &Vec<u32>| keep(argmax(v).0 as u8);
+        let mut new: Vec<(&String, u8)> = other
+            .phrases
+            .iter()
+            .filter(|(k, c)| {
+                let first = k.split(' ').next().unwrap_or(k);
+                keep(**c)
+                    && !self.phrases.contains_key(*k)
+                    && !self.phrase_starts.contains(first)
+                    && !self.words.contains_key(first)
+                    && !self.stems.contains_key(first)
+            })
+            .map(|(k, &c)| (k, c))
+            .collect();
+        new.sort();
+        for (k, c) in new {
+            self.insert_phrase(k, c);
+        }
+        for (k, v) in &other.words {
+            if !self.words.contains_key(k) && keep_counts(v) {
+                self.words.insert(k.clone(), v.clone());
+            }
+        }
+        for (k, v) in &other.stems {
+            if !self.stems.contains_key(k) && keep_counts(v) {
+                self.stems.insert(k.clone(), v.clone());
+            }
+        }
+        self.reindex();
+    }
+
     fn insert_phrase(&mut self, key: &str, class: u8) {
         let first = key.split(' ').next().unwrap_or(key);
         self.phrase_starts.insert(first.to_string());
@@ -393,6 +436,31 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect()
+    }
+
+    #[test]
+    fn filling_adds_only_what_the_main_lexicon_lacks() {
+        let main = [sent(&["زار", "مصر"], &["O", "B-LOC"])];
+        let extra = [
+            sent(&["مصر", "قديمة"], &["O", "O"]),
+            sent(&["قال", "يوهانس", "برامز"], &["O", "B-PER", "I-PER"]),
+            sent(&["في", "ناميبيا"], &["O", "B-LOC"]),
+        ];
+        let mut lex = Lexicon::build(&types(), main.iter().map(|(a, b)| (&a[..], &b[..])));
+        let other = Lexicon::build(&types(), extra.iter().map(|(a, b)| (&a[..], &b[..])));
+        let mut all = lex.clone();
+        all.fill_unknown_from(&other);
+        // the main data's own word keeps its own counts
+        assert_eq!(all.word_class("مصر").0, 1);
+        assert_eq!(all.word_class("يوهانس").0, 3);
+        assert_eq!(all.word_class("ناميبيا").0, 1);
+        let probe: Vec<Token> = ["يوهانس", "برامز"].iter().map(|w| Token::new(w)).collect();
+        assert_eq!(all.match_phrases(&probe)[0], PhraseMatch::Begin(3));
+        // persons (and non-entities) only
+        lex.fill_unknown_from_where(&other, |c| c == 0 || c == 3);
+        assert_eq!(lex.word_class("يوهانس").0, 3);
+        assert_eq!(lex.word_class(&Token::new("قديمة").norm).0, 0);
+        assert_eq!(lex.word_class("ناميبيا").0, UNSEEN);
     }
 
     #[test]

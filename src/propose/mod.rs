@@ -4,6 +4,7 @@
 
 pub mod base;
 pub mod bundled;
+pub mod clusters;
 pub mod context;
 mod crf;
 pub mod dates;

@@ -36,6 +36,25 @@ pub struct TrainConfig {
     pub outside_penalty: f32,
     /// Learn BIOES tags instead of IOB2 (see [`label_set`]).
     pub bioes: bool,
+    /// Perceptron: how much an extra-data sentence's update counts against
+    /// a main-data one (in quarters: 0.5 = half; at least one quarter).
+    pub extra_weight: f32,
+    /// Daumé's "frustratingly easy" domain adaptation: every feature also
+    /// gets a copy tagged with its sentence's domain (main or extra), so
+    /// the model learns what holds in both and what holds in one; the
+    /// saved model folds the main domain's copies into the shared weights.
+    pub domain_copies: bool,
+    /// Extra data feeds only the mined lexicon (its names, their classes,
+    /// entity phrases, trigger words), not the weights: training costs
+    /// about what the main data alone costs.
+    pub extra_lexicon_only: bool,
+    /// Extra data is not trained on; its lexicon fills in only the words,
+    /// stems and phrases the main data's lexicon lacks
+    /// ([`Lexicon::fill_unknown_from`]).
+    pub extra_lexicon_fill: bool,
+    /// With `extra_lexicon_fill`: only what the extra lexicon knows as
+    /// persons (or as no entity) fills in.
+    pub extra_fill_persons_only: bool,
 }
 
 impl Default for TrainConfig {
@@ -55,6 +74,11 @@ impl Default for TrainConfig {
             prune: 1e-3,
             temperature: None,
             ensemble: 1,
+            extra_weight: 1.0,
+            domain_copies: false,
+            extra_lexicon_only: false,
+            extra_lexicon_fill: false,
+            extra_fill_persons_only: false,
         }
     }
 }
@@ -158,10 +182,37 @@ pub fn train(
     cfg: &TrainConfig,
     progress: impl FnMut(usize),
 ) -> Result<Model, TrainError> {
-    let data: Vec<&Sentence> = data.iter().filter(|s| !s.tokens.is_empty()).collect();
-    if data.is_empty() {
+    train_with_extra(data, &[], gazetteer, cfg, progress)
+}
+
+/// As [`train`], with `extra` labelled sentences of another domain (e.g.
+/// WikiFANE mapped to the same labels, `assets/train/`): they count
+/// `cfg.extra_weight` as much, get their own feature copies with
+/// `cfg.domain_copies`, and are cut into jackknife folds on their own, so
+/// each main sentence's lexicon and first-pass tags are built without its
+/// own share of the main data, as before.
+pub fn train_with_extra(
+    data: &[Sentence],
+    extra: &[Sentence],
+    gazetteer: &GazetteerEntries,
+    cfg: &TrainConfig,
+    progress: impl FnMut(usize),
+) -> Result<Model, TrainError> {
+    let main: Vec<&Sentence> = data.iter().filter(|s| !s.tokens.is_empty()).collect();
+    if main.is_empty() {
         return Err(TrainError::Empty);
     }
+    let n_main = main.len();
+    let mut data = main;
+    data.extend(extra.iter().filter(|s| !s.tokens.is_empty()));
+    let domains = Domains {
+        n_main,
+        n_train: if cfg.extra_lexicon_only || cfg.extra_lexicon_fill {
+            n_main
+        } else {
+            data.len()
+        },
+    };
     for s in &data {
         if s.tags.len() != s.tokens.len() {
             return Err(TrainError::Ragged(s.line, s.tokens.len(), s.tags.len()));
@@ -188,44 +239,100 @@ pub fn train(
         })
         .collect();
     if !cfg.groups.has(Groups::DOCUMENT) {
-        return Ok(train_tokens(&toks, &data, &types, gazetteer, cfg, progress));
+        return Ok(train_tokens(
+            &toks, &data, &domains, &types, gazetteer, cfg, progress,
+        ));
     }
     let plain = TrainConfig {
         groups: Groups(cfg.groups.0 & !Groups::DOCUMENT),
         ..cfg.clone()
     };
     let n = data.len();
-    let folds = cfg.first_pass_folds.clamp(1, n);
-    let fold_of = |i: usize| i * folds / n;
-    let mut first_tags: Vec<Vec<usize>> = Vec::with_capacity(n);
+    let n_train = domains.n_train;
+    let folds = cfg.first_pass_folds.clamp(1, n_main);
+    let mut first_tags: Vec<Vec<usize>> = vec![Vec::new(); n_train];
     for f in 0..folds {
-        let inside: Vec<usize> = (0..n).filter(|&i| fold_of(i) == f).collect();
-        let outside: Vec<usize> = (0..n).filter(|&i| fold_of(i) != f).collect();
+        let inside: Vec<usize> = (0..n)
+            .filter(|&i| domains.fold(i, folds) == Some(f))
+            .collect();
+        let outside: Vec<usize> = (0..n)
+            .filter(|&i| domains.fold(i, folds) != Some(f))
+            .collect();
         let m = if outside.is_empty() {
             None
         } else {
             let t: Vec<Vec<Token>> = outside.iter().map(|&i| toks[i].clone()).collect();
             let d: Vec<&Sentence> = outside.iter().map(|&i| data[i]).collect();
-            Some(train_tokens(&t, &d, &types, gazetteer, &plain, |_| {}))
+            let dom = Domains {
+                n_main: outside.iter().filter(|&&i| i < n_main).count(),
+                n_train: outside.iter().filter(|&&i| i < n_train).count(),
+            };
+            Some(train_tokens(
+                &t,
+                &d,
+                &dom,
+                &types,
+                gazetteer,
+                &plain,
+                |_| {},
+            ))
         };
         for &i in &inside {
-            first_tags.push(match &m {
+            first_tags[i] = match &m {
                 Some(m) => m.tag_tokens(&toks[i], false).tags,
                 None => vec![0; toks[i].len()],
-            });
+            };
         }
     }
-    let first = train_tokens(&toks, &data, &types, gazetteer, &plain, |_| {});
-    super::context::annotate(&mut toks, &first_tags, &first.tag_classes(), types.len());
-    let mut model = train_tokens(&toks, &data, &types, gazetteer, cfg, progress);
+    let first = train_tokens(&toks, &data, &domains, &types, gazetteer, &plain, |_| {});
+    super::context::annotate(
+        &mut toks[..n_train],
+        &first_tags,
+        &first.tag_classes(),
+        types.len(),
+    );
+    let mut model = train_tokens(&toks, &data, &domains, &types, gazetteer, cfg, progress);
     model.first_pass = Some(Box::new(first));
     Ok(model)
+}
+
+/// Which sentences are main data (the first `n_main` of `n`), which extra
+/// data trained on (up to `n_train`) and which extra data only feeds the
+/// lexicon (the rest); folds are cut in each trained part on its own.
+struct Domains {
+    n_main: usize,
+    n_train: usize,
+}
+
+impl Domains {
+    fn is_extra(&self, i: usize) -> bool {
+        i >= self.n_main
+    }
+    /// Contiguous fold of sentence `i` within its own part; `None` for a
+    /// lexicon-only sentence (in every fold's lexicon, trained on by none).
+    fn fold(&self, i: usize, folds: usize) -> Option<usize> {
+        if i < self.n_main {
+            Some(i * folds / self.n_main)
+        } else if i < self.n_train {
+            Some((i - self.n_main) * folds / (self.n_train - self.n_main).max(1))
+        } else {
+            None
+        }
+    }
+}
+
+/// The domain copy of feature hash `h` (domain 0 = main, 1 = extra).
+fn domain_copy(h: u64, domain: u8) -> u64 {
+    (h ^ (0x9E37_79B9_7F4A_7C15u64.wrapping_mul(domain as u64 + 1)))
+        .wrapping_mul(0xFF51_AFD7_ED55_8CCD)
+        .rotate_left(29)
 }
 
 /// One perceptron model over prepared tokens.
 fn train_tokens(
     toks: &[Vec<Token>],
     data: &[&Sentence],
+    domains: &Domains,
     types: &[String],
     gazetteer: &GazetteerEntries,
     cfg: &TrainConfig,
@@ -238,7 +345,7 @@ fn train_tokens(
         .enumerate()
         .map(|(i, s)| (s.as_str(), i))
         .collect();
-    let gold: Vec<Vec<usize>> = data
+    let gold: Vec<Vec<usize>> = data[..domains.n_train]
         .iter()
         .map(|s| {
             let tags = if cfg.bioes {
@@ -250,7 +357,31 @@ fn train_tokens(
         })
         .collect();
 
+    // Sentences the lexicons are mined from; with `extra_lexicon_fill` the
+    // extra data has a lexicon of its own that only fills gaps.
+    let lex_end = if cfg.extra_lexicon_fill {
+        domains.n_train
+    } else {
+        data.len()
+    };
+    let extra_lex = (cfg.extra_lexicon_fill && lex_end < data.len()).then(|| {
+        Lexicon::build(
+            types,
+            (lex_end..data.len()).map(|i| (&toks[i][..], &data[i].tags[..])),
+        )
+    });
     let with_gazetteer = |mut lex: Lexicon| {
+        if let Some(x) = &extra_lex {
+            if cfg.extra_fill_persons_only {
+                let per = ["PER", "PERS"]
+                    .iter()
+                    .find_map(|p| types.iter().position(|t| t == p))
+                    .map_or(u8::MAX, |p| p as u8 + 1);
+                lex.fill_unknown_from_where(x, |c| c == 0 || c == per);
+            } else {
+                lex.fill_unknown_from(x);
+            }
+        }
         // Person names only when their group is used: they would only make
         // the file bigger (and shadow places of the same spelling).
         let names = cfg.groups.has(Groups::PERSON_NAMES);
@@ -262,31 +393,55 @@ fn train_tokens(
     };
     let full = with_gazetteer(Lexicon::build(
         types,
-        toks.iter().zip(data).map(|(t, s)| (&t[..], &s.tags[..])),
+        toks[..lex_end]
+            .iter()
+            .zip(&data[..lex_end])
+            .map(|(t, s)| (&t[..], &s.tags[..])),
     ));
 
     // Each training sentence sees a lexicon built without its own fold.
-    let n = data.len();
-    let folds = cfg.folds.clamp(1, n);
-    let fold_of = |i: usize| i * folds / n;
-    let mut hashes: Vec<SentenceFeatures> = Vec::with_capacity(n);
-    for f in 0..folds {
+    let n = domains.n_train;
+    let folds = cfg.folds.clamp(1, domains.n_main.max(1));
+    let fold_of = |i: usize| domains.fold(i, folds);
+    let mut hashes: Vec<SentenceFeatures> = vec![SentenceFeatures::default(); n];
+    for f in (0..folds).map(Some) {
         let lex = if folds == 1 {
             full.clone()
         } else {
             with_gazetteer(Lexicon::build(
                 types,
-                (0..n)
+                (0..lex_end)
                     .filter(|&i| fold_of(i) != f)
                     .map(|i| (&toks[i][..], &data[i].tags[..])),
             ))
         };
         for i in (0..n).filter(|&i| fold_of(i) == f) {
-            let mut sf = SentenceFeatures::default();
-            extract(&toks[i], &lex, cfg.groups, &mut sf);
-            hashes.push(sf);
+            extract(&toks[i], &lex, cfg.groups, &mut hashes[i]);
         }
     }
+    // Shared features, before any domain copies (the ones a model keeps).
+    let mut shared: std::collections::HashSet<u64> = std::collections::HashSet::new();
+    if cfg.domain_copies {
+        for (i, sf) in hashes.iter_mut().enumerate() {
+            shared.extend(sf.hashes.iter().copied());
+            let d = domains.is_extra(i) as u8;
+            let mut out = SentenceFeatures::default();
+            out.offsets.push(0);
+            for t in 0..sf.len() {
+                for &h in sf.token(t) {
+                    out.hashes.push(h);
+                    out.hashes.push(domain_copy(h, d));
+                }
+                out.offsets.push(out.hashes.len());
+            }
+            *sf = out;
+        }
+    }
+    // Perceptron step per sentence, in quarters.
+    let extra_step = ((cfg.extra_weight * 4.0).round() as i32).max(1);
+    let steps: Vec<i32> = (0..n)
+        .map(|i| if domains.is_extra(i) { extra_step } else { 4 })
+        .collect();
 
     // Dense ids for features seen often enough, in hash order.
     let mut counts: HashMap<u64, u32> = HashMap::new();
@@ -351,6 +506,7 @@ fn train_tokens(
             Algorithm::Perceptron => perceptron(
                 &feats,
                 &gold,
+                &steps,
                 nf,
                 l,
                 &allowed,
@@ -383,9 +539,19 @@ fn train_tokens(
     }
     let mut out = Vec::with_capacity(nf);
     for (f, &h) in kept.iter().enumerate() {
+        // With domain copies, a shared feature's weight gains its main-domain
+        // copy's (new text is main-domain text); the copies themselves go.
+        let main_copy = if cfg.domain_copies {
+            if !shared.contains(&h) {
+                continue;
+            }
+            dense.get(&domain_copy(h, 0)).map(|&c| c as usize)
+        } else {
+            None
+        };
         let ws: Vec<(u8, f32)> = (0..l)
             .filter_map(|k| {
-                let x = w[f * l + k];
+                let x = w[f * l + k] + main_copy.map_or(0.0, |c| w[c * l + k]);
                 (x.abs() > cfg.prune).then_some((k as u8, x))
             })
             .collect();
@@ -407,6 +573,7 @@ fn train_tokens(
 fn perceptron(
     feats: &[(Vec<u32>, Vec<usize>)],
     gold: &[Vec<usize>],
+    steps: &[i32],
     nf: usize,
     l: usize,
     allowed: &[bool],
@@ -439,24 +606,26 @@ fn perceptron(
             }
             let pred = viterbi(&e, &tf, allowed, l);
             let g = &gold[s];
+            let step = steps[s];
+            let cs = c * step as i64;
             if pred != *g {
                 for i in 0..len {
                     if pred[i] != g[i] {
                         for &f in &ids[off[i]..off[i + 1]] {
                             let base = f as usize * l;
-                            w[base + g[i]] += 1;
-                            u[base + g[i]] += c;
-                            w[base + pred[i]] -= 1;
-                            u[base + pred[i]] -= c;
+                            w[base + g[i]] += step;
+                            u[base + g[i]] += cs;
+                            w[base + pred[i]] -= step;
+                            u[base + pred[i]] -= cs;
                         }
                     }
                     let pg = if i == 0 { l } else { g[i - 1] };
                     let pp = if i == 0 { l } else { pred[i - 1] };
                     if (pg, g[i]) != (pp, pred[i]) {
-                        tw[pg * l + g[i]] += 1;
-                        tu[pg * l + g[i]] += c;
-                        tw[pp * l + pred[i]] -= 1;
-                        tu[pp * l + pred[i]] -= c;
+                        tw[pg * l + g[i]] += step;
+                        tu[pg * l + g[i]] += cs;
+                        tw[pp * l + pred[i]] -= step;
+                        tu[pp * l + pred[i]] -= cs;
                     }
                 }
                 tf = trans_f(&tw);
@@ -465,7 +634,10 @@ fn perceptron(
         }
         progress(epoch + 1);
     }
-    let avg = |w: i32, u: i64| -> f32 { (w as f64 - u as f64 / c as f64) as f32 };
+    // Steps are in quarters (`steps`); dividing by 4 keeps the weights'
+    // scale (exactly: 4 is a power of two), so temperature and penalties
+    // mean what they meant before weights existed.
+    let avg = |w: i32, u: i64| -> f32 { ((w as f64 - u as f64 / c as f64) / 4.0) as f32 };
     (
         w.iter().zip(&u).map(|(&a, &b)| avg(a, b)).collect(),
         tw.iter().zip(&tu).map(|(&a, &b)| avg(a, b)).collect(),
@@ -546,6 +718,64 @@ mod tests {
         let back = Model::from_bytes(&m.to_bytes()).unwrap();
         assert_eq!(back.labels, m.labels);
         assert_eq!(back.to_bytes(), m.to_bytes());
+    }
+
+    /// Extra data of another domain: a name only it has.
+    fn extra() -> Vec<Sentence> {
+        let text = "زار O\nالرئيس O\nيوهانس B-PER\nروما B-LOC\n\n";
+        let s = read_conll(text, true).unwrap();
+        s.iter().cycle().take(6).cloned().collect()
+    }
+
+    #[test]
+    fn extra_data_modes_train_repeatably_and_keep_the_main_data_right() {
+        let base = TrainConfig {
+            min_count: 1,
+            folds: 2,
+            first_pass_folds: 2,
+            ..TrainConfig::default()
+        };
+        let modes = [
+            base.clone(),
+            TrainConfig {
+                extra_weight: 0.5,
+                domain_copies: true,
+                ..base.clone()
+            },
+            TrainConfig {
+                extra_lexicon_only: true,
+                ..base.clone()
+            },
+            TrainConfig {
+                extra_lexicon_fill: true,
+                extra_fill_persons_only: true,
+                ..base.clone()
+            },
+        ];
+        let plain = train(&toy(), &[], &base, |_| {}).unwrap();
+        for cfg in &modes {
+            let m = train_with_extra(&toy(), &extra(), &[], cfg, |_| {}).unwrap();
+            let again = train_with_extra(&toy(), &extra(), &[], cfg, |_| {}).unwrap();
+            assert_eq!(m.to_bytes(), again.to_bytes(), "{cfg:?}");
+            assert_ne!(
+                m.to_bytes(),
+                plain.to_bytes(),
+                "the extra data changes the model"
+            );
+            let tags: Vec<&str> = m
+                .tag(&SENTENCE)
+                .into_iter()
+                .map(|t| m.tag_name(t))
+                .collect();
+            assert_eq!(tags, ["O", "O", "B-PER", "I-PER", "O", "B-LOC"], "{cfg:?}");
+            // the extra name is known to the lexicon the model keeps
+            let name = crate::propose::features::Token::new("يوهانس");
+            let known = m.lexicon.word_class(&name.norm).0 != crate::propose::lexicon::UNSEEN;
+            assert!(known, "{cfg:?}");
+        }
+        // no extra data: the same model as `train`, byte for byte
+        let none = train_with_extra(&toy(), &[], &[], &base, |_| {}).unwrap();
+        assert_eq!(none.to_bytes(), plain.to_bytes());
     }
 
     #[test]
