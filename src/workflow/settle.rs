@@ -169,7 +169,8 @@ impl Knowledge {
                     self.note(e, text, idx, keys);
                 }
             }
-            Edit::Propose(_) | Edit::Unpropose(_) | Edit::SetStatus(_) => {}
+            Edit::Propose(_) | Edit::Unpropose(_) | Edit::SetStatus(_) | Edit::SetOrigin { .. } => {
+            }
         }
     }
 }

@@ -32,7 +32,11 @@ impl Session {
         self.touched_keys.clear();
         for (doc, edit) in edits {
             match self.edit_doc(doc, edit) {
-                Ok(inverse) => step.changes.push(Change { doc, inverse }),
+                Ok(inverse) => step.changes.push(Change {
+                    doc,
+                    inverse,
+                    follows: false,
+                }),
                 Err(e) => {
                     for c in step.changes.into_iter().rev() {
                         // Inverses of edits just applied always apply.
@@ -85,7 +89,11 @@ impl Session {
                     if self.current != Some(i) {
                         elsewhere += 1;
                     }
-                    step.changes.push(Change { doc: i, inverse });
+                    step.changes.push(Change {
+                        doc: i,
+                        inverse,
+                        follows: true,
+                    });
                 }
             }
         }
@@ -159,6 +167,7 @@ impl Session {
                 Ok(again) => done.push(Change {
                     doc: c.doc,
                     inverse: again,
+                    follows: c.follows,
                 }),
                 // A proposal the proposer replaced since: nothing to put back.
                 Err(_) if machine => {}
@@ -200,10 +209,17 @@ impl Session {
         }
         let docs = reverted.documents();
         let changes = reverted.items;
-        let place = reverted.changes.iter().find_map(|c| {
+        // The place of the user's own decision, not of what followed from
+        // it: its first change, which reverting an undo step moved last.
+        let range = |c: &super::undo::Change| {
             let (s, e) = edit_range(&c.inverse)?;
-            Some((c.doc, s, e))
-        });
+            (!c.follows).then_some((c.doc, s, e))
+        };
+        let place = if redo {
+            reverted.changes.iter().find_map(range)
+        } else {
+            reverted.changes.iter().rev().find_map(range)
+        };
 
         for &d in &docs {
             self.save(d);

@@ -10,6 +10,10 @@ use crate::annotation::{Edit, Origin, Span};
 pub(crate) struct Change {
     pub doc: usize,
     pub inverse: Edit,
+    /// The change followed from the user's decision (another occurrence of
+    /// the name settled) rather than being the decision itself; undo shows
+    /// the place of the decision, not of what followed.
+    pub follows: bool,
 }
 
 /// What one command changed, in the order it was applied.
