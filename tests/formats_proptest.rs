@@ -232,7 +232,13 @@ proptest! {
             let e = formats::export(Format::LabelStudio, &docs, ExportOptions { offsets, ..Default::default() });
             let back = formats::import(Format::LabelStudio, Path::new("f"), one_file(&e), &ImportOptions::default()).unwrap();
             prop_assert!(back.issues.iter().all(|i| i.kind == IssueKind::Note), "{:?}", back.issues);
-            prop_assert_eq!(&back.docs[0].spans, &spans);
+            // Text whose span texts recur one unit further on fits both
+            // units: the import must then say so rather than be silently
+            // right or wrong (as for brat's line breaks below).
+            let ambiguous = back.issues.iter().any(|i| i.message.starts_with("ambiguous offsets"));
+            if !ambiguous {
+                prop_assert_eq!(&back.docs[0].spans, &spans);
+            }
         }
     }
 }

@@ -545,11 +545,12 @@ fn detect_both(docs: &[RawDoc], unit: Option<OffsetUnit>) -> (Reading, Option<Re
             None,
         );
     };
-    // Another reading that fits as well and places some span elsewhere: the
-    // file cannot tell them apart, and the summary must say so.
+    // Another reading under which as many spans fit and some span lands
+    // elsewhere: the records cannot tell them apart (word boundaries only
+    // break the tie), and the summary must say so.
     let rival = scored
         .iter()
-        .filter(|(r, s)| *r != reading && *s == top)
+        .filter(|(r, s)| *r != reading && s.0 == top.0)
         .map(|(r, _)| *r)
         .find(|&r| {
             docs.iter().any(|d| {
@@ -566,8 +567,9 @@ fn detect_both(docs: &[RawDoc], unit: Option<OffsetUnit>) -> (Reading, Option<Re
     (reading, rival)
 }
 
-/// [`detect`], with a note in `issues` when another reading fits the records
-/// just as well and places spans elsewhere (the file cannot tell them apart).
+/// [`detect`], with a note in `issues` when under another reading as many
+/// records fit and spans land elsewhere (the file cannot tell them apart;
+/// word boundaries only broke the tie).
 pub(crate) fn detect_reported(
     docs: &[RawDoc],
     unit: Option<OffsetUnit>,
@@ -583,7 +585,7 @@ pub(crate) fn detect_reported(
             "",
             IssueKind::Note,
             format!(
-                "ambiguous offsets: the records fit as well when read as {} as when read as {}, which places some spans elsewhere; read as {} — check the spans, or give --offsets",
+                "ambiguous offsets: the records fit as well when read as {} as when read as {}, which places some spans elsewhere; read as {} (more span edges on word boundaries) — check the spans, or give --offsets",
                 reading.describe(has_cr),
                 r.describe(has_cr),
                 reading.describe(has_cr)
