@@ -8,7 +8,8 @@
 //! (or as many as the stream has left, at least 5) against the static
 //! shipped model on the same documents.
 //!
-//! Streams: the Wojood sample (`../shared/data/wojood-sample/test.txt`, a
+//! Streams: the Wojood sample (`../shared/data/wojood-sample/`, its `test`,
+//! `val` and `train` files in that order, a
 //! domain the shipped model has not seen; outer tags only, classes mapped:
 //! PERS → PER; GPE, LOC, FAC → LOC; ORG → ORG; NORP, EVENT, PRODUCT, LAW,
 //! LANGUAGE, WEBSITE → MISC; the rest dropped; `$#$`-separated segments
@@ -176,9 +177,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let data = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "../shared/data".into());
-    let w = format!("{data}/wojood-sample/test.txt");
-    let text = std::fs::read_to_string(&w).map_err(|e| format!("{w}: {e}"))?;
-    curve("Wojood sample (test.txt)", &wojood(&text))?;
+    // The whole sample, its test part first: 90-odd documents, enough for
+    // every checkpoint.
+    let mut text = String::new();
+    for part in ["test", "val", "train"] {
+        let w = format!("{data}/wojood-sample/{part}.txt");
+        let t = std::fs::read_to_string(&w).map_err(|e| format!("{w}: {e}"))?;
+        text.push_str(t.trim_end());
+        text.push_str("\n\n");
+    }
+    curve("Wojood sample (test, val, train)", &wojood(&text))?;
     let a = format!("{data}/anercorp/train.conll");
     let text = std::fs::read_to_string(&a).map_err(|e| format!("{a}: {e}"))?;
     let held: Vec<&str> = text.lines().skip(114_821).collect();
