@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use cosmic_text::{CacheKey, FontSystem, SwashCache, SwashContent};
-use egui::{Color32, ColorImage, Rect, TextureHandle, TextureOptions, pos2};
+use egui::{Color32, ColorImage, Mesh, Rect, TextureHandle, TextureOptions, pos2, vec2};
 
 /// Where a rasterised glyph lies in the atlas and how to place it.
 #[derive(Debug, Clone, Copy)]
@@ -92,6 +92,33 @@ impl GlyphAtlas {
 
     pub fn get(&self, key: &CacheKey) -> Option<AtlasGlyph> {
         self.glyphs.get(key).copied().flatten()
+    }
+
+    /// One textured quad per glyph of `placed` (physical pixels, as
+    /// cosmic-text places them) in points (`ppp` pixels per point), tinted
+    /// `color` (colour glyphs such as emoji keep their own). Glyphs not in
+    /// the atlas (see [`GlyphAtlas::prepare`]) are left out; `None` before
+    /// the texture exists.
+    pub fn mesh(
+        &self,
+        placed: &[cosmic_text::PhysicalGlyph],
+        ppp: f32,
+        color: Color32,
+    ) -> Option<Mesh> {
+        let mut mesh = Mesh::with_texture(self.texture_id()?);
+        for phys in placed {
+            let Some(a) = self.get(&phys.cache_key) else {
+                continue;
+            };
+            let min = pos2(
+                (phys.x + a.left) as f32 / ppp,
+                (phys.y - a.top) as f32 / ppp,
+            );
+            let r = Rect::from_min_size(min, vec2(a.width as f32 / ppp, a.height as f32 / ppp));
+            let tint = if a.color { Color32::WHITE } else { color };
+            mesh.add_rect_with_uv(r, a.uv, tint);
+        }
+        Some(mesh)
     }
 
     /// Makes sure every glyph of `keys` is in the atlas; evicts everything

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use cosmic_text::{CacheKey, FontSystem, SwashCache};
-use egui::{Color32, Mesh, Rect, Response, Sense, Shape, Ui, pos2, vec2};
+use egui::{Rect, Response, Sense, Shape, Ui, pos2, vec2};
 
 use super::atlas::GlyphAtlas;
 use super::fonts::font_system;
@@ -113,23 +113,9 @@ impl TextBlocks {
         }
         self.atlas
             .prepare(ui.ctx(), &mut self.font_system, &mut self.swash, &self.keys);
-        let Some(tex) = self.atlas.texture_id() else {
+        let Some(mesh) = self.atlas.mesh(&placed, ppp, visuals.text_color()) else {
             return response;
         };
-        let color = visuals.text_color();
-        let mut mesh = Mesh::with_texture(tex);
-        for phys in placed {
-            let Some(a) = self.atlas.get(&phys.cache_key) else {
-                continue;
-            };
-            let min = pos2(
-                (phys.x + a.left) as f32 / ppp,
-                (phys.y - a.top) as f32 / ppp,
-            );
-            let r = Rect::from_min_size(min, vec2(a.width as f32 / ppp, a.height as f32 / ppp));
-            let tint = if a.color { Color32::WHITE } else { color };
-            mesh.add_rect_with_uv(r, a.uv, tint);
-        }
         painter.add(Shape::mesh(mesh));
         response
     }

@@ -1,7 +1,7 @@
 //! Painting the text: the selection behind it, then the glyphs as textured
 //! quads from the glyph atlas, in physical pixels.
 
-use egui::{Color32, Mesh, Rect, Shape, Ui, pos2, vec2};
+use egui::{Color32, Rect, Shape, Ui, pos2};
 
 use super::ArticleView;
 
@@ -56,22 +56,9 @@ impl ArticleView {
         }
         self.atlas
             .prepare(ui.ctx(), &mut self.font_system, &mut self.swash, &self.keys);
-        let Some(tex) = self.atlas.texture_id() else {
+        let Some(mesh) = self.atlas.mesh(&placed, ppp, color) else {
             return;
         };
-        let mut mesh = Mesh::with_texture(tex);
-        for phys in placed {
-            let Some(a) = self.atlas.get(&phys.cache_key) else {
-                continue;
-            };
-            let min = pos2(
-                (phys.x + a.left) as f32 / ppp,
-                (phys.y - a.top) as f32 / ppp,
-            );
-            let r = Rect::from_min_size(min, vec2(a.width as f32 / ppp, a.height as f32 / ppp));
-            let tint = if a.color { Color32::WHITE } else { color };
-            mesh.add_rect_with_uv(r, a.uv, tint);
-        }
         painter.add(Shape::mesh(mesh));
     }
 }
