@@ -188,6 +188,10 @@ fn a_thousand_random_commands() {
         }
         check_well_formed(&s);
         assert_proposal_invariants(&s, &format!("step {step}"));
+        // Following decisions settles other documents only where the
+        // decided names are: that must leave every list as a full settle.
+        let unsettled = s.unsettled();
+        assert!(unsettled.is_empty(), "step {step}: {unsettled:?} unsettled");
         if step % 250 == 249 {
             assert_disk_matches(&s, dir.path());
         }

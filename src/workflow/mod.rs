@@ -14,6 +14,7 @@ mod builtin;
 mod bulk;
 mod command;
 mod doc_list;
+mod doc_settle;
 mod doc_state;
 mod focus;
 mod guidelines;

@@ -5,20 +5,20 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::annotation::{DocAnnotations, Edit, EditError, Proposal, Source, Status};
+use crate::annotation::{DocAnnotations, Edit, EditError, Proposal, Status};
 use crate::corpus::{Corpus, CorpusError, Document};
 use crate::schema::Schema;
 use crate::store::{Journal, Store, StoreError};
 
 use super::autosave::{SaveError, SaveStatus, SaveTiming, Saver};
 use super::doc_list::{DocRow, Progress};
+use super::doc_settle::{self, DocParts};
 use super::doc_state::DocState;
 use super::focus::Focus;
 use super::learning::{LearnStatus, LearnWorker, Learner};
-use super::memory::{MEMORY_CONFIDENCE, VARIANT_CONFIDENCE};
 use super::proposals::{Answer, ProposalWorker, Proposer, fresh_proposals};
 use super::search::Hit;
-use super::settle::{DocView, Knowledge, settle};
+use super::settle::{AdmitMemo, Knowledge};
 use super::undo::UndoStack;
 use super::waker::Waker;
 
@@ -156,7 +156,7 @@ impl Session {
         }
         // Files written before these rules (or by hand) may hold clutter.
         for i in 0..session.docs.len() {
-            session.resettle(i, Vec::new());
+            session.resettle(i, Vec::new(), None, &AdmitMemo::default());
         }
         let first = (0..session.docs.len())
             .find(|&i| session.states[i].annotations.status != Status::Done)
@@ -465,41 +465,62 @@ impl Session {
         if state.annotations.status != Status::Done {
             fresh.extend(self.memory_candidates(i, None));
         }
-        self.resettle(i, fresh)
+        self.resettle(i, fresh, None, &AdmitMemo::default())
     }
 
     /// Whether the proposer's data knows a name key (the gazetteers without one).
     pub(super) fn knows_name(&self, key: &str) -> bool {
-        match &self.names {
-            Some(p) => p.knows_name(key),
-            None => crate::propose::gazetteer::Gazetteer::builtin()
-                .label_of(key)
-                .is_some(),
+        doc_settle::knows_name(self.names.as_ref(), key)
+    }
+
+    /// Document `i`'s text and cached views, built on first use.
+    pub(super) fn parts(&mut self, i: usize) -> DocParts {
+        let doc = self.docs[i].clone();
+        let st = &mut self.states[i];
+        DocParts {
+            idx: st.index(&doc.text),
+            words: st.words(&doc.text),
+            forms: st.forms(&doc.text),
+            folded: st.folded(&doc.text),
+            doc,
         }
     }
 
-    /// Document `i`'s pending list with `candidates` added, through
-    /// [`settle`], the one place proposals enter a document's state.
-    pub(super) fn settled(&mut self, i: usize, candidates: Vec<Proposal>) -> Vec<Proposal> {
-        let doc = self.docs[i].clone();
-        let idx = self.states[i].index(&doc.text);
-        let words = self.states[i].words(&doc.text);
-        let view = DocView {
-            ann: &self.states[i].annotations,
-            text: &doc.text,
-            idx: &idx,
-            words: &words,
-        };
-        settle(&view, candidates, &self.knowledge, &|k| self.knows_name(k))
+    /// Document `i`'s pending list with `candidates` added: see
+    /// [`doc_settle::settled`], the one place proposals enter a document's state.
+    pub(super) fn settled(
+        &mut self,
+        i: usize,
+        candidates: Vec<Proposal>,
+        keys: Option<&[String]>,
+        memo: &AdmitMemo,
+    ) -> Vec<Proposal> {
+        let parts = self.parts(i);
+        doc_settle::settled(
+            &parts,
+            &self.states[i].annotations,
+            candidates,
+            keys,
+            &self.knowledge,
+            &|k| self.knows_name(k),
+            memo,
+        )
     }
 
     /// Settles document `i` with `candidates` outside any undo step (the
-    /// machine's suggestions arriving); saves when something changed.
-    pub(super) fn resettle(&mut self, i: usize, candidates: Vec<Proposal>) -> bool {
+    /// machine's suggestions arriving); saves when something changed. `keys`
+    /// as in [`Session::settled`].
+    pub(super) fn resettle(
+        &mut self,
+        i: usize,
+        candidates: Vec<Proposal>,
+        keys: Option<&[String]>,
+        memo: &AdmitMemo,
+    ) -> bool {
         if self.states[i].read_only.is_some() {
             return false;
         }
-        let new = self.settled(i, candidates);
+        let new = self.settled(i, candidates, keys, memo);
         if new == self.states[i].annotations.proposals {
             return false;
         }
@@ -508,55 +529,21 @@ impl Session {
         true
     }
 
-    /// Memory proposals where document `i` holds a name the annotator
-    /// confirmed (exactly, or as a spelling variant: see
-    /// [`super::names`]); only the names in `only` when given.
+    /// Memory proposals in document `i`: see [`doc_settle::memory_candidates`].
     pub(super) fn memory_candidates(&mut self, i: usize, only: Option<&[String]>) -> Vec<Proposal> {
         if self.knowledge.index.is_empty() {
             return Vec::new();
         }
-        let doc = self.docs[i].clone();
-        if let Some(keys) = only
-            && !keys.iter().any(|k| self.may_hold(i, k))
-        {
-            return Vec::new();
-        }
-        let words = self.states[i].words(&doc.text);
-        let forms = self.states[i].forms(&doc.text);
-        let mut out = Vec::new();
-        for m in self.knowledge.index.find_in(&forms, only) {
-            let Some(label) = self.knowledge.label_of(&m.key) else {
-                continue;
-            };
-            let (start, end) = (words.tokens[m.first].0 + m.skip, words.tokens[m.last].1);
-            out.push(Proposal {
-                start,
-                end,
-                label: label.to_string(),
-                text: String::new(),
-                confidence: if m.variant {
-                    VARIANT_CONFIDENCE
-                } else {
-                    MEMORY_CONFIDENCE
-                },
-                source: Source::Memory,
-            });
-        }
-        out
+        let parts = self.parts(i);
+        doc_settle::memory_candidates(&parts, &self.knowledge, only)
     }
 
     /// Whether document `i` may hold name key `k` or a spelling variant of
-    /// it: it holds every word of `k` (normalised, anywhere), or all but one
-    /// when `k` has two words or more.
+    /// it: see [`doc_settle::may_hold`].
     pub(super) fn may_hold(&mut self, i: usize, k: &str) -> bool {
         let doc = self.docs[i].clone();
         let folded = self.states[i].folded(&doc.text);
-        if folded.contains(k) {
-            return true;
-        }
-        let words: Vec<&str> = k.split(' ').collect();
-        let missing = words.iter().filter(|w| !folded.contains(**w)).count();
-        words.len() >= 2 && missing <= 1
+        doc_settle::may_hold(&folded, k)
     }
 
     // ----- helpers for applying commands ---------------------------------

@@ -26,6 +26,7 @@
 //!   rejected (or deleted) on a name is not proposed on it again, unless
 //!   the annotator also confirmed it.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::annotation::{DocAnnotations, Edit, Proposal, Source, Status};
@@ -112,6 +113,12 @@ impl Knowledge {
     /// Whether the annotator confirmed this key as a name (any label).
     pub fn is_name(&self, key: &str) -> bool {
         self.labels.contains_key(key)
+    }
+
+    /// Whether anything was turned down at all (spares the clitic readings
+    /// of every proposal while nothing was).
+    pub fn has_rejections(&self) -> bool {
+        !self.rejected.is_empty()
     }
 
     /// Whether `label` on `key` was turned down and never confirmed.
@@ -203,13 +210,42 @@ fn crosses(a: (usize, usize), b: (usize, usize)) -> bool {
 /// The pending list of a document: its current proposals and `candidates`
 /// through the rules of the module doc, sorted by [`Proposal::key`].
 /// `knows` says whether the proposer's data knows a name key as a name.
+#[cfg(test)]
 pub(crate) fn settle(
     doc: &DocView,
     candidates: Vec<Proposal>,
     know: &Knowledge,
     knows: &dyn Fn(&str) -> bool,
 ) -> Vec<Proposal> {
+    settle_where(
+        doc,
+        candidates,
+        know,
+        knows,
+        &|_| true,
+        &AdmitMemo::default(),
+    )
+}
+
+/// [`settle`] when only the pending proposals for which `touched` holds can
+/// have changed: the others were settled before, with the same entities and
+/// what was known then about their names, which has not changed since; they
+/// are kept as they are and only compete for their place again. Following a
+/// decision into the other documents of a corpus needs this to stay within
+/// a frame (the name and clitic checks are the costly part).
+pub(crate) fn settle_where(
+    doc: &DocView,
+    candidates: Vec<Proposal>,
+    know: &Knowledge,
+    knows: &dyn Fn(&str) -> bool,
+    touched: &dyn Fn(&Proposal) -> bool,
+    memo: &AdmitMemo,
+) -> Vec<Proposal> {
     let ann = doc.ann;
+    if candidates.is_empty() && !ann.proposals.iter().any(touched) {
+        // Nothing to check again, and nothing new to place.
+        return ann.proposals.clone();
+    }
     let rejected_at: HashSet<(usize, usize, &str)> = ann
         .rejected
         .iter()
@@ -223,8 +259,14 @@ pub(crate) fn settle(
         .unwrap_or(0);
     let done = ann.status == Status::Done;
     let mut ok: Vec<Proposal> = Vec::new();
-    for p in ann.proposals.iter().cloned().chain(candidates) {
-        let Some(mut p) = admit_one(doc, p, know, knows) else {
+    let pending = ann.proposals.len();
+    for (n, p) in ann.proposals.iter().cloned().chain(candidates).enumerate() {
+        let p = if n < pending && !touched(&p) {
+            Some(p)
+        } else {
+            admit_one(doc, p, know, knows, memo)
+        };
+        let Some(mut p) = p else {
             continue;
         };
         if rejected_at.contains(&(p.start, p.end, p.label.as_str())) {
@@ -288,6 +330,22 @@ pub(crate) fn settle(
     out
 }
 
+/// Admission decisions already taken during one pass over a corpus, by the
+/// token a proposal starts on (if one does), its text and its label: the
+/// decision depends on nothing else while [`Knowledge`] stays the same, and
+/// a name recurs across documents, so following a decision into 1,000
+/// documents decides each spelling once. Drop it when knowledge changes.
+#[derive(Default)]
+pub(crate) struct AdmitMemo {
+    decided: RefCell<HashMap<AdmitKey, Decision>>,
+}
+
+type AdmitKey = (Option<String>, String, String);
+
+/// Chars to leave out at the start, and the label memory puts on the rest;
+/// `None`: not shown.
+type Decision = Option<(usize, Option<String>)>;
+
 /// One candidate: inside the text, its proclitic handled, its label as the
 /// annotator decided; `None` when it must not be shown.
 fn admit_one(
@@ -295,29 +353,55 @@ fn admit_one(
     mut p: Proposal,
     know: &Knowledge,
     knows: &dyn Fn(&str) -> bool,
+    memo: &AdmitMemo,
 ) -> Option<Proposal> {
     if p.start >= p.end {
         return None;
     }
-    doc.idx.slice(doc.text, p.start, p.end)?;
-    p.start += proclitic_skip(doc, &p, know, knows);
+    let text = doc.idx.slice(doc.text, p.start, p.end)?;
+    let toks = &doc.words.tokens;
+    let word = toks
+        .binary_search_by(|&(s, _)| s.cmp(&p.start))
+        .ok()
+        .and_then(|t| doc.idx.slice(doc.text, toks[t].0, toks[t].1));
+    let key: AdmitKey = (word.map(str::to_string), text.to_string(), p.label.clone());
+    let known = memo.decided.borrow().get(&key).cloned();
+    let decision = match known {
+        Some(d) => d,
+        None => {
+            let d = decide(doc, &p, know, knows);
+            memo.decided.borrow_mut().insert(key, d.clone());
+            d
+        }
+    };
+    let (skip, label) = decision?;
+    p.start += skip;
     p.text = doc.idx.slice(doc.text, p.start, p.end)?.to_string();
-    let key = name_key(&p.text);
-    match know.label_of(&key) {
-        Some(l) if l != p.label => {
-            p.label = l.to_string();
-            p.source = Source::Memory;
-            p.confidence = MEMORY_CONFIDENCE;
-        }
-        Some(_) => {}
-        // Turned down on the name, also behind a glued proclitic that
-        // stayed (`لناغورني كاراباخ` after rejecting `ناغورني كاراباخ`).
-        None if name_keys(&p.text).iter().any(|k| know.rejects(k, &p.label)) => {
-            return None;
-        }
-        None => {}
+    if let Some(l) = label {
+        p.label = l;
+        p.source = Source::Memory;
+        p.confidence = MEMORY_CONFIDENCE;
     }
     Some(p)
+}
+
+/// What [`admit_one`] does with `p`, worked out from the text.
+fn decide(doc: &DocView, p: &Proposal, know: &Knowledge, knows: &dyn Fn(&str) -> bool) -> Decision {
+    let skip = proclitic_skip(doc, p, know, knows);
+    let text = doc.idx.slice(doc.text, p.start + skip, p.end)?;
+    let key = name_key(text);
+    match know.label_of(&key) {
+        Some(l) if l != p.label => Some((skip, Some(l.to_string()))),
+        Some(_) => Some((skip, None)),
+        // Turned down on the name, also behind a glued proclitic that
+        // stayed (`لناغورني كاراباخ` after rejecting `ناغورني كاراباخ`).
+        None if know.has_rejections()
+            && name_keys(text).iter().any(|k| know.rejects(k, &p.label)) =>
+        {
+            None
+        }
+        None => Some((skip, None)),
+    }
 }
 
 /// Chars to leave out at the start of `p` (see the module doc).

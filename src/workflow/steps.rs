@@ -3,12 +3,15 @@
 
 use std::collections::BTreeSet;
 
-use crate::annotation::{Edit, Status};
+use crate::annotation::{Edit, Proposal, Status};
 
 use super::command::{Outcome, WorkflowError};
+use super::doc_settle::{self, DocParts};
 use super::focus::Focus;
 use super::session::Session;
+use super::settle::AdmitMemo;
 use super::undo::{Change, Step, describe};
+use rayon::prelude::*;
 
 impl Session {
     /// Applies `edits` (document, edit) in order as one undo step: all or
@@ -73,17 +76,10 @@ impl Session {
     /// from it back.
     fn follow(&mut self, step: &mut Step) {
         let keys = self.take_touched_keys();
-        let mut docs: BTreeSet<usize> = step.documents().into_iter().collect();
-        docs.extend(self.holding(&keys));
+        let edited: BTreeSet<usize> = step.documents().into_iter().collect();
         let mut elsewhere = 0;
-        for i in docs {
-            if self.states[i].read_only.is_some() {
-                continue;
-            }
-            let candidates = self.candidates_for(i, &keys);
-            let new = self.settled(i, candidates);
-            let old = self.states[i].annotations.proposals.clone();
-            for e in super::settle::diff(&old, &new) {
+        for (i, _, edits) in self.settle_many(&edited, &keys) {
+            for e in edits {
                 // Proposal edits on a settled list always apply.
                 if let Ok(inverse) = self.edit_doc(i, e) {
                     if self.current != Some(i) {
@@ -105,6 +101,70 @@ impl Session {
         }
     }
 
+    /// The new pending lists (and the edits from the old ones) of the
+    /// documents `edited` and of every
+    /// document that may hold one of `keys`, where they change: the
+    /// edited ones settled in full, the others only where those names are
+    /// ([`super::doc_settle::settled`]); memory proposals for `keys` added
+    /// where not done. Settled in parallel on the session's own threads
+    /// (the proposer's pool may be busy tagging), in document order.
+    fn settle_many(
+        &mut self,
+        edited: &BTreeSet<usize>,
+        keys: &[String],
+    ) -> Vec<(usize, Vec<Proposal>, Vec<Edit>)> {
+        let mut docs = edited.clone();
+        docs.extend(self.holding(keys));
+        docs.retain(|&i| self.states[i].read_only.is_none());
+        let work: Vec<(usize, DocParts)> = docs.into_iter().map(|i| (i, self.parts(i))).collect();
+        let (states, know, names) = (&self.states, &self.knowledge, self.names.clone());
+        let settle_one = |memo: &mut AdmitMemo, (i, parts): &(usize, DocParts)| {
+            let ann = &states[*i].annotations;
+            let candidates = if ann.status == Status::Done || keys.is_empty() {
+                Vec::new()
+            } else {
+                doc_settle::memory_candidates(parts, know, Some(keys))
+            };
+            let only = (!edited.contains(i)).then_some(keys);
+            let knows = |k: &str| doc_settle::knows_name(names.as_ref(), k);
+            let new = doc_settle::settled(parts, ann, candidates, only, know, &knows, memo);
+            let edits = super::settle::diff(&ann.proposals, &new);
+            (!edits.is_empty()).then_some((*i, new, edits))
+        };
+        match doc_settle::pool() {
+            Some(pool) => pool.install(|| {
+                work.par_iter()
+                    .map_init(AdmitMemo::default, settle_one)
+                    .flatten()
+                    .collect()
+            }),
+            None => {
+                let mut memo = AdmitMemo::default();
+                work.iter()
+                    .filter_map(|w| settle_one(&mut memo, w))
+                    .collect()
+            }
+        }
+    }
+
+    /// The ids of documents whose pending list settling it again in full
+    /// would change. Following a decision settles the other documents only
+    /// where the decided names are; this says whether that left every list
+    /// as a full settle would (empty: it did). A consistency check for tests
+    /// and benches; costs a full settle of every document.
+    pub fn unsettled(&mut self) -> Vec<String> {
+        let memo = AdmitMemo::default();
+        let mut out = Vec::new();
+        for i in 0..self.docs.len() {
+            if self.states[i].read_only.is_none()
+                && self.settled(i, Vec::new(), None, &memo) != self.states[i].annotations.proposals
+            {
+                out.push(self.docs[i].id.clone());
+            }
+        }
+        out
+    }
+
     /// The name keys the edits since the last call touched, deduplicated.
     fn take_touched_keys(&mut self) -> Vec<String> {
         let mut keys = std::mem::take(&mut self.touched_keys);
@@ -124,19 +184,6 @@ impl Session {
                 self.states[i].read_only.is_none() && keys.iter().any(|k| self.may_hold(i, k))
             })
             .collect()
-    }
-
-    /// Memory proposals for `keys` in document `i`; none in a done document.
-    fn candidates_for(
-        &mut self,
-        i: usize,
-        keys: &[String],
-    ) -> Vec<super::super::annotation::Proposal> {
-        if self.states[i].annotations.status == Status::Done || keys.is_empty() {
-            Vec::new()
-        } else {
-            self.memory_candidates(i, Some(keys))
-        }
     }
 
     pub(super) fn read_only_error(&self, i: usize) -> WorkflowError {
@@ -201,11 +248,10 @@ impl Session {
         // with what was known then: settle them with what is known now
         // (outside the step: the machine's suggestions are not undone).
         let keys = self.take_touched_keys();
-        let mut touched: BTreeSet<usize> = reverted.documents().into_iter().collect();
-        touched.extend(self.holding(&keys));
-        for i in touched {
-            let candidates = self.candidates_for(i, &keys);
-            self.resettle(i, candidates);
+        let edited: BTreeSet<usize> = reverted.documents().into_iter().collect();
+        for (i, new, _) in self.settle_many(&edited, &keys) {
+            self.states[i].annotations.proposals = new;
+            self.save(i);
         }
         let docs = reverted.documents();
         let changes = reverted.items;

@@ -1,0 +1,156 @@
+//! Settling one document's pending list, and finding its memory proposals,
+//! from parts that can be shared across threads: following a decision into
+//! every document of a corpus settles them in parallel (issue 13: 1,000
+//! documents within a 16 ms frame; `cargo bench --bench follow`).
+
+use std::sync::{Arc, OnceLock};
+
+use crate::annotation::{DocAnnotations, Proposal, Source};
+use crate::corpus::Document;
+use crate::text::CharIndex;
+
+use super::memory::{MEMORY_CONFIDENCE, VARIANT_CONFIDENCE};
+use super::names::TokenForms;
+use super::proposals::Proposer;
+use super::settle::{AdmitMemo, DocView, Knowledge, settle_where};
+use super::words::WordEdges;
+
+/// A document's text and the views of it settling reads, built once and
+/// cached by the session ([`super::doc_state::DocState`]).
+#[derive(Clone)]
+pub(crate) struct DocParts {
+    pub doc: Arc<Document>,
+    pub idx: Arc<CharIndex>,
+    pub words: Arc<WordEdges>,
+    pub forms: Arc<TokenForms>,
+    pub folded: Arc<str>,
+}
+
+/// Whether the proposer's data knows a name key (the gazetteers without a
+/// proposer); see [`Proposer::knows_name`].
+pub(crate) fn knows_name(names: Option<&Arc<dyn Proposer>>, key: &str) -> bool {
+    match names {
+        Some(p) => p.knows_name(key),
+        None => crate::propose::gazetteer::Gazetteer::builtin()
+            .label_of(key)
+            .is_some(),
+    }
+}
+
+/// Whether the document may hold name key `k` or a spelling variant of it:
+/// it holds every word of `k` (normalised, anywhere), or all but one when
+/// `k` has two words or more. A quick superset test.
+pub(crate) fn may_hold(folded: &str, k: &str) -> bool {
+    if folded.contains(k) {
+        return true;
+    }
+    let words: Vec<&str> = k.split(' ').collect();
+    let missing = words.iter().filter(|w| !folded.contains(**w)).count();
+    words.len() >= 2 && missing <= 1
+}
+
+/// Memory proposals where the document holds a name the annotator confirmed
+/// (exactly, or as a spelling variant: see [`super::names`]); only the
+/// names in `only` when given.
+pub(crate) fn memory_candidates(
+    parts: &DocParts,
+    know: &Knowledge,
+    only: Option<&[String]>,
+) -> Vec<Proposal> {
+    if know.index.is_empty() {
+        return Vec::new();
+    }
+    let found = match only {
+        Some(keys) if !keys.iter().any(|k| may_hold(&parts.folded, k)) => return Vec::new(),
+        Some(keys) => know.index.find_keys(&parts.forms, keys),
+        None => know.index.find_in(&parts.forms, None),
+    };
+    let toks = &parts.words.tokens;
+    found
+        .into_iter()
+        .filter_map(|m| {
+            let label = know.label_of(&m.key)?;
+            Some(Proposal {
+                start: toks[m.first].0 + m.skip,
+                end: toks[m.last].1,
+                label: label.to_string(),
+                text: String::new(),
+                confidence: if m.variant {
+                    VARIANT_CONFIDENCE
+                } else {
+                    MEMORY_CONFIDENCE
+                },
+                source: Source::Memory,
+            })
+        })
+        .collect()
+}
+
+/// The document's pending list with `candidates` added, through
+/// [`super::settle::settle`]. With `keys`, only the pending proposals on
+/// words of those name keys (or not on word edges) are checked again
+/// ([`settle_where`]): what a decision on those names can change in a
+/// document it did not edit.
+pub(crate) fn settled(
+    parts: &DocParts,
+    ann: &DocAnnotations,
+    candidates: Vec<Proposal>,
+    keys: Option<&[String]>,
+    know: &Knowledge,
+    knows: &dyn Fn(&str) -> bool,
+    memo: &AdmitMemo,
+) -> Vec<Proposal> {
+    let (words, forms) = (&parts.words, &parts.forms);
+    let toks = &words.tokens;
+    let mut near: Vec<(usize, usize)> = Vec::new();
+    for w in keys.unwrap_or_default().iter().flat_map(|k| k.split(' ')) {
+        near.extend(
+            forms
+                .positions(w)
+                .iter()
+                .filter_map(|&t| toks.get(t as usize).copied()),
+        );
+    }
+    near.sort_unstable();
+    near.dedup();
+    // Starts on a token or on one of its proclitic readings, ends on a
+    // token's end: the proposal's words are the tokens' forms.
+    let on_edges = |p: &Proposal| {
+        let t = toks.partition_point(|t| t.1 <= p.start);
+        toks.get(t)
+            .is_some_and(|&(s, _)| s <= p.start && forms.reading_at(t, p.start - s))
+            && toks.binary_search_by(|t| t.1.cmp(&p.end)).is_ok()
+    };
+    let touched = |p: &Proposal| {
+        keys.is_none() || !on_edges(p) || {
+            // Tokens are disjoint and sorted: the last one starting before
+            // p's end is the only one that can reach into p.
+            let upto = near.partition_point(|r| r.0 < p.end);
+            upto > 0 && near[upto - 1].1 > p.start
+        }
+    };
+    let view = DocView {
+        ann,
+        text: &parts.doc.text,
+        idx: &parts.idx,
+        words,
+    };
+    settle_where(&view, candidates, know, knows, &touched, memo)
+}
+
+/// The threads following a decision settles documents on: one per core,
+/// apart from rayon's global pool, which the proposer may keep busy.
+/// `None` when no thread could be started (settling then runs on the
+/// calling thread).
+pub(crate) fn pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let n = std::thread::available_parallelism().map_or(1, |n| n.get());
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.min(8))
+            .thread_name(|i| format!("kashif-settle-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
+}
