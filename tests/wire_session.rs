@@ -360,7 +360,7 @@ fn layout_fits(width: f32, height: f32) {
     assert_eq!(h.state().work.panels_setting(), "documents=0,tools=0");
     key(&mut h, NONE, Key::F3);
     assert_eq!(h.state().work.panels_setting(), "documents=1,tools=0");
-    let mut restored = kashif::ui::work::WorkUi::new(kashif::workflow::Keymap::new(
+    let mut restored = kashif::ui::annotate::WorkUi::new(kashif::workflow::Keymap::new(
         &kashif::schema::Schema::builtin(),
     ));
     restored.restore_panels(&h.state().work.panels_setting());

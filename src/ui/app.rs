@@ -3,13 +3,13 @@
 
 use egui::{Color32, RichText, Ui};
 
+use super::annotate::WorkUi;
 use super::article_view::{ArticleInput, ArticleView, EntityRef, ViewEvent, label_color};
-use super::direction::egui_display_order;
-use super::fonts::install_egui_fonts;
-use super::gold_ui::GoldUi;
+use super::dialogs::picker::FolderPicker;
 use super::model::{AppModel, Command};
-use super::picker::FolderPicker;
-use super::work::WorkUi;
+use super::modes::GoldUi;
+use super::text::direction::egui_display_order;
+use super::text::fonts::install_egui_fonts;
 use crate::annotation::Status;
 use crate::workflow::Keymap;
 
@@ -48,7 +48,7 @@ impl KashifApp {
     /// Uses `picker` for the export dialog's target.
     pub fn with_save_picker(
         mut self,
-        picker: Box<dyn super::save_picker::SavePicker>,
+        picker: Box<dyn super::dialogs::save_picker::SavePicker>,
     ) -> KashifApp {
         self.gold_ui.picker = picker;
         self

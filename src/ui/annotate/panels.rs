@@ -7,8 +7,8 @@ use egui::{Color32, RichText, Ui};
 use super::WorkUi;
 use crate::annotation::Status;
 use crate::ui::article_view::label_color;
-use crate::ui::direction::egui_display_order;
 use crate::ui::model::{AppModel, Command};
+use crate::ui::text::direction::egui_display_order;
 use crate::workflow::{self, Focus};
 
 pub(super) fn status_color(ui: &Ui, s: Status) -> Color32 {

@@ -10,10 +10,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use egui::{Color32, Context, RichText};
 
-use super::gold::{ExportChoices, ExportRequest, GOLD, GoldCommand};
-use super::model::{AppModel, Command};
 use super::save_picker::SavePicker;
 use crate::formats::Format;
+use crate::ui::model::gold::{ExportChoices, ExportRequest, GOLD, GoldCommand};
+use crate::ui::model::{AppModel, Command};
 
 /// A native dialog that answers faster than this returned without showing
 /// itself: nobody cancels a file chooser within a quarter of a second.
@@ -257,9 +257,11 @@ impl ExportDialog {
                             .show(ui, |ui| {
                                 for w in &out.warnings {
                                     ui.label(
-                                        RichText::new(super::direction::egui_display_order(w))
-                                            .small()
-                                            .color(Color32::from_rgb(230, 170, 60)),
+                                        RichText::new(
+                                            crate::ui::text::direction::egui_display_order(w),
+                                        )
+                                        .small()
+                                        .color(Color32::from_rgb(230, 170, 60)),
                                     );
                                 }
                             });

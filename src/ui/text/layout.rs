@@ -416,7 +416,7 @@ impl ArticleLayout {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::fonts::font_system;
+    use crate::ui::text::fonts::font_system;
 
     fn laid(text: &str, width: f32) -> ArticleLayout {
         let mut fs = font_system();
@@ -568,7 +568,7 @@ mod tests {
 #[cfg(test)]
 mod properties {
     use super::*;
-    use crate::ui::fonts::font_system;
+    use crate::ui::text::fonts::font_system;
     use proptest::prelude::*;
 
     fn token() -> impl Strategy<Value = &'static str> {

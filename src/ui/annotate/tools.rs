@@ -6,8 +6,8 @@ use egui::{RichText, Ui};
 use super::WorkUi;
 use crate::text::slice_chars;
 use crate::ui::article_view::label_color;
-use crate::ui::direction::egui_display_order;
 use crate::ui::model::{AppModel, Command};
+use crate::ui::text::direction::egui_display_order;
 use crate::workflow::{self, Focus, Scope, Session};
 
 fn work(c: workflow::Command) -> Command {

@@ -14,9 +14,9 @@ use egui::{Color32, RichText, Ui};
 
 pub use keys::{chord_of, take_actions};
 
-use super::article_view::{ArticleInput, ArticleView, ViewEvent};
-use super::model::{AppModel, Command};
-use super::session_model::{entity_ref, focus_of};
+use crate::ui::article_view::{ArticleInput, ArticleView, ViewEvent};
+use crate::ui::model::session::{entity_ref, focus_of};
+use crate::ui::model::{AppModel, Command};
 use crate::workflow::{self, Action, Keymap, Scope, UiAction};
 
 /// The workbench's own view state (what is typed in its boxes, which panels
@@ -46,7 +46,7 @@ pub struct WorkUi {
     /// Commands applied so far (previews are recomputed after each).
     applied: u64,
     /// Search snippets are laid out by the article's text path.
-    blocks: crate::ui::text_block::TextBlocks,
+    blocks: crate::ui::text::text_block::TextBlocks,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,7 +75,7 @@ impl WorkUi {
             annotate_scope: Scope::Document,
             preview: None,
             applied: 0,
-            blocks: crate::ui::text_block::TextBlocks::new(),
+            blocks: crate::ui::text::text_block::TextBlocks::new(),
         }
     }
 

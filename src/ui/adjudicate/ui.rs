@@ -4,15 +4,15 @@
 
 use egui::{Color32, Key, RichText, Ui};
 
-use super::adjudicate::Adjudicating;
-use super::article_view::{ArticleView, label_color};
-use super::direction::egui_display_order;
-use super::gold::{GOLD, GoldCommand};
-use super::gold_ui::{derived_article_ui, not_shown_ui};
-use super::model::{AppModel, Command};
+use super::Adjudicating;
 use crate::annotation::{DocAnnotations, Proposal, Source, Span};
 use crate::eval::Choice;
 use crate::schema::{Label, Schema};
+use crate::ui::article_view::{ArticleView, label_color};
+use crate::ui::model::gold::{GOLD, GoldCommand};
+use crate::ui::model::{AppModel, Command};
+use crate::ui::read_only::{derived_article_ui, not_shown_ui};
+use crate::ui::text::direction::egui_display_order;
 
 /// Left (first annotator) and right (second) colours in the article.
 pub const LEFT: (u8, u8, u8) = (40, 150, 220);

@@ -4,12 +4,12 @@
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
-use super::article_view::ArticleView;
-use super::gold::GoldCommand;
-use super::gold_ui::{derived_article_ui, not_shown_ui};
-use super::model::{AppModel, Command};
-use super::review::{Review, kind_color, kind_name, marks_view};
+use super::{Review, kind_color, kind_name, marks_view};
 use crate::eval::{self, MarkKind, Scores};
+use crate::ui::article_view::ArticleView;
+use crate::ui::model::gold::GoldCommand;
+use crate::ui::model::{AppModel, Command};
+use crate::ui::read_only::{derived_article_ui, not_shown_ui};
 
 fn rgb(c: (u8, u8, u8)) -> Color32 {
     Color32::from_rgb(c.0, c.1, c.2)

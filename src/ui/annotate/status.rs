@@ -69,7 +69,7 @@ pub fn status_ui(ui: &mut Ui, model: &AppModel, zoom: f32) {
             whole.push_str(" · ");
         }
         let f = egui::TextFormat::simple(font.clone(), *c);
-        job.append(&super::super::direction::egui_display_order(t), 0.0, f);
+        job.append(&crate::ui::text::direction::egui_display_order(t), 0.0, f);
         whole.push_str(t);
     }
     ui.horizontal(|ui| {
