@@ -14,6 +14,7 @@ use super::model::gold::{GoldCommand, Mode};
 use super::model::{AppModel, Command};
 use super::review::dialog::{ReviewDialog, review_dialog_ui};
 use super::review::ui as review_ui;
+use super::text::text_block::TextBlocks;
 
 /// Dialog state and the save dialog.
 pub struct GoldUi {
@@ -71,10 +72,16 @@ impl GoldUi {
     }
 
     /// Open dialogs.
-    pub fn windows_ui(&mut self, ui: &mut Ui, model: &AppModel, commands: &mut Vec<Command>) {
+    pub fn windows_ui(
+        &mut self,
+        ui: &mut Ui,
+        model: &AppModel,
+        blocks: &mut TextBlocks,
+        commands: &mut Vec<Command>,
+    ) {
         let ctx = ui.ctx().clone();
         if let Some(d) = &mut self.export
-            && !d.ui(&ctx, model, self.picker.as_mut(), commands)
+            && !d.ui(&ctx, model, self.picker.as_mut(), blocks, commands)
         {
             self.export = None;
         }
@@ -101,6 +108,7 @@ impl GoldUi {
         ui: &mut Ui,
         model: &AppModel,
         view: &mut ArticleView,
+        blocks: &mut TextBlocks,
         commands: &mut Vec<Command>,
     ) {
         match model.gold.mode {
@@ -108,7 +116,7 @@ impl GoldUi {
             Mode::Review => {
                 egui::Panel::right("review")
                     .default_size(430.0)
-                    .show(ui, |ui| review_ui::side_ui(ui, model, commands));
+                    .show(ui, |ui| review_ui::side_ui(ui, model, blocks, commands));
                 egui::CentralPanel::default()
                     .show(ui, |ui| review_ui::article_ui(ui, model, view, commands));
             }
@@ -118,7 +126,7 @@ impl GoldUi {
                 }
                 egui::Panel::right("adjudicate")
                     .default_size(430.0)
-                    .show(ui, |ui| adjudicate_ui::side_ui(ui, model, commands));
+                    .show(ui, |ui| adjudicate_ui::side_ui(ui, model, blocks, commands));
                 egui::CentralPanel::default().show(ui, |ui| {
                     adjudicate_ui::article_ui(ui, model, view, commands)
                 });

@@ -45,8 +45,9 @@ pub struct WorkUi {
     preview: Option<(PreviewKey, workflow::AnnotatePreview)>,
     /// Commands applied so far (previews are recomputed after each).
     applied: u64,
-    /// Search snippets are laid out by the article's text path.
-    blocks: crate::ui::text::text_block::TextBlocks,
+    /// The panels' Arabic (lists, snippets) is laid out by the article's
+    /// text path; the app's other panels borrow it too.
+    pub(in crate::ui) blocks: crate::ui::text::text_block::TextBlocks,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -120,7 +121,9 @@ impl WorkUi {
         self.update_preview(model);
 
         let zoom = view.zoom();
-        egui::Panel::bottom("work-status").show(ui, |ui| status::status_ui(ui, model, zoom));
+        let blocks = &mut self.blocks;
+        egui::Panel::bottom("work-status")
+            .show(ui, |ui| status::status_ui(ui, model, blocks, zoom));
         // The documents panel takes at most 15 % of the window and the
         // tools 20 %, so the article keeps 60 % or more at any size; both
         // are resizable (egui remembers their widths between runs) and

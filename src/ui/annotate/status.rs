@@ -4,6 +4,7 @@
 use egui::{Color32, Ui};
 
 use crate::ui::model::AppModel;
+use crate::ui::text::text_block::{BlockStyle, TextBlocks, body_size, label_width};
 use crate::workflow::{LearnStatus, SaveStatus};
 
 const GREEN: Color32 = Color32::from_rgb(60, 170, 90);
@@ -23,61 +24,97 @@ pub fn save_text(status: &SaveStatus) -> (String, Color32) {
 }
 
 /// The status bar on one line: what does not fit is elided with "…"
-/// (hover for the whole text). Saving comes first, so it is never cut.
-pub fn status_ui(ui: &mut Ui, model: &AppModel, zoom: f32) {
+/// (hover for the whole text). Saving comes first, so it is never cut. The
+/// document id is laid out by [`TextBlocks`] (bidi; an Arabic id with Latin
+/// and digits in it keeps its order), the rest is egui's own text.
+pub fn status_ui(ui: &mut Ui, model: &AppModel, blocks: &mut TextBlocks, zoom: f32) {
     let Some(s) = &model.session else {
         return;
     };
     let font = egui::TextStyle::Body.resolve(ui.style());
     let plain = ui.visuals().text_color();
-    let mut job = egui::text::LayoutJob::default();
-    let mut parts: Vec<(String, Color32)> = Vec::new();
+    let mut before: Vec<(String, Color32)> = Vec::new();
     let (text, color) = save_text(&s.save_status());
-    parts.push((text, color));
+    before.push((text, color));
     if s.proposing() {
-        parts.push(("proposing…".into(), plain));
+        before.push(("proposing…".into(), plain));
     }
     match s.learn_status() {
         LearnStatus::Idle => {}
-        LearnStatus::Training => parts.push(("retraining…".into(), plain)),
+        LearnStatus::Training => before.push(("retraining…".into(), plain)),
         // Which model proposes: the shipped one or the retrained one.
-        LearnStatus::Ready(m) => parts.push((m.to_string(), plain)),
-        LearnStatus::Failed(m) => parts.push((format!("retraining failed: {m}"), RED)),
+        LearnStatus::Ready(m) => before.push((m.to_string(), plain)),
+        LearnStatus::Failed(m) => before.push((format!("retraining failed: {m}"), RED)),
     }
     if let Some(m) = s.message() {
-        parts.push((m.to_string(), AMBER));
+        before.push((m.to_string(), AMBER));
     }
     if !model.message.is_empty() {
-        parts.push((model.message.clone(), plain));
+        before.push((model.message.clone(), plain));
     }
-    if let Some(d) = s.current_document() {
-        parts.push((d.id.clone(), plain));
-    }
+    let id = s.current_document().map(|d| d.id.clone());
+    let mut after: Vec<(String, Color32)> = Vec::new();
     if let Some((a, b)) = s.selection() {
-        parts.push((format!("selection {a}–{b}"), plain));
+        after.push((format!("selection {a}–{b}"), plain));
     }
     if let Some(f) = s.focus() {
-        parts.push((format!("focus {} {}–{}", f.label, f.start, f.end), plain));
+        after.push((format!("focus {} {}–{}", f.label, f.start, f.end), plain));
     }
-    parts.push((format!("zoom {:.0}%", zoom * 100.0), plain));
-    parts.push((format!("annotator: {}", s.annotator()), plain));
-    parts.push(("F1: keys".into(), plain));
-    let mut whole = String::new();
-    for (i, (t, c)) in parts.iter().enumerate() {
-        if i > 0 {
-            job.append(" · ", 0.0, egui::TextFormat::simple(font.clone(), plain));
-            whole.push_str(" · ");
+    after.push((format!("zoom {:.0}%", zoom * 100.0), plain));
+    after.push((format!("annotator: {}", s.annotator()), plain));
+    after.push(("F1: keys".into(), plain));
+    let whole = before
+        .iter()
+        .map(|(t, _)| t.as_str())
+        .chain(id.as_deref())
+        .chain(after.iter().map(|(t, _)| t.as_str()))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    // Messages are one line egui never wraps (cut with …), so a message
+    // quoting an Arabic name in visual order reads right here; the id,
+    // which can be long and mixed, goes through `TextBlocks`.
+    let job = |parts: &[(String, Color32)], lead: bool, tail: bool| {
+        let mut job = egui::text::LayoutJob::default();
+        let sep = egui::TextFormat::simple(font.clone(), plain);
+        if lead {
+            job.append("· ", 0.0, sep.clone());
         }
-        let f = egui::TextFormat::simple(font.clone(), *c);
-        job.append(&crate::ui::text::direction::egui_display_order(t), 0.0, f);
-        whole.push_str(t);
-    }
-    ui.horizontal(|ui| {
-        if s.proposing() {
-            ui.spinner();
+        for (i, (t, c)) in parts.iter().enumerate() {
+            if i > 0 {
+                job.append(" · ", 0.0, sep.clone());
+            }
+            let f = egui::TextFormat::simple(font.clone(), *c);
+            job.append(&crate::ui::text::direction::egui_display_order(t), 0.0, f);
         }
-        job.wrap = egui::text::TextWrapping::truncate_at_width(ui.available_width());
-        ui.add(egui::Label::new(job).truncate())
-            .on_hover_text(whole);
+        if tail {
+            job.append(" ·", 0.0, sep);
+        }
+        job
+    };
+    let size = body_size(ui);
+    let response = ui
+        .horizontal(|ui| {
+            if s.proposing() {
+                ui.spinner();
+            }
+            let first = job(&before, false, id.is_some());
+            let room = ui.available_width() * if id.is_some() { 0.6 } else { 1.0 };
+            let w = label_width(ui, first.clone()).min(room);
+            ui.scope(|ui| {
+                ui.set_max_width(w);
+                ui.add(egui::Label::new(first).truncate());
+            });
+            if let Some(id) = &id {
+                let room = ui.available_width() * 0.6;
+                blocks.line_ui(ui, id, id, size, room, BlockStyle::plain());
+            }
+            let mut rest = job(&after, id.is_some(), false);
+            rest.wrap = egui::text::TextWrapping::truncate_at_width(ui.available_width());
+            ui.add(egui::Label::new(rest).truncate());
+        })
+        .response;
+    response.on_hover_ui(|ui| {
+        let style = BlockStyle::plain().interface();
+        blocks.wrapped_ui(ui, &whole, &whole, size, style);
     });
 }

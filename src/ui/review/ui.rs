@@ -10,6 +10,7 @@ use crate::ui::article_view::ArticleView;
 use crate::ui::model::gold::GoldCommand;
 use crate::ui::model::{AppModel, Command};
 use crate::ui::read_only::{derived_article_ui, not_shown_ui};
+use crate::ui::text::text_block::{BlockStyle, TextBlocks, body_size};
 
 fn rgb(c: (u8, u8, u8)) -> Color32 {
     Color32::from_rgb(c.0, c.1, c.2)
@@ -58,7 +59,12 @@ pub fn article_ui(
 }
 
 /// Legend, matching choice, table and chart.
-pub fn side_ui(ui: &mut Ui, model: &AppModel, commands: &mut Vec<Command>) {
+pub fn side_ui(
+    ui: &mut Ui,
+    model: &AppModel,
+    blocks: &mut TextBlocks,
+    commands: &mut Vec<Command>,
+) {
     let Some(r) = &model.gold.review else {
         return;
     };
@@ -127,7 +133,7 @@ pub fn side_ui(ui: &mut Ui, model: &AppModel, commands: &mut Vec<Command>) {
                 k(&r.agreement.kappa_tokens),
                 k(&r.agreement.kappa_entity_tokens)
             ));
-            documents_ui(ui, model, r, commands);
+            documents_ui(ui, model, r, blocks, commands);
             if !r.report.confusions.is_empty() {
                 ui.strong("label confusions (same span, other label)");
                 for c in &r.report.confusions {
@@ -135,11 +141,19 @@ pub fn side_ui(ui: &mut Ui, model: &AppModel, commands: &mut Vec<Command>) {
                 }
             }
             if !r.skipped.is_empty() {
-                ui.label(format!(
+                // Document ids may be Arabic: laid out with bidi, wrapped.
+                let text = format!(
                     "left out ({} has no file): {}",
                     r.pred.name(),
                     r.skipped.join(", ")
-                ));
+                );
+                blocks.wrapped_ui(
+                    ui,
+                    &text,
+                    &text,
+                    body_size(ui),
+                    BlockStyle::plain().interface(),
+                );
             }
             for p in &r.problems {
                 ui.colored_label(Color32::from_rgb(230, 90, 70), p);
@@ -258,8 +272,17 @@ fn chart_ui(ui: &mut Ui, r: &Review) {
 }
 
 /// Per-document counts, as `kashif eval` lists them; a click opens one.
-fn documents_ui(ui: &mut Ui, model: &AppModel, r: &Review, commands: &mut Vec<Command>) {
+fn documents_ui(
+    ui: &mut Ui,
+    model: &AppModel,
+    r: &Review,
+    blocks: &mut TextBlocks,
+    commands: &mut Vec<Command>,
+) {
     ui.strong("per document");
+    let size = body_size(ui);
+    // The id column takes what the four figures leave, cut with … beyond.
+    let id_width = (ui.available_width() - 4.0 * 70.0).max(80.0);
     egui::Grid::new("review-docs")
         .striped(true)
         .num_columns(5)
@@ -271,7 +294,11 @@ fn documents_ui(ui: &mut Ui, model: &AppModel, r: &Review, commands: &mut Vec<Co
             ui.end_row();
             for (d, rep) in r.docs.iter().zip(&r.report.per_document) {
                 let open = model.current == Some(d.index);
-                if ui.selectable_label(open, &rep.id).clicked() {
+                let style = BlockStyle::row(open);
+                if blocks
+                    .line_ui(ui, &rep.id, &rep.id, size, id_width, style)
+                    .clicked()
+                {
                     commands.push(Command::OpenDocument(d.index));
                 }
                 ui.label(rep.gold.to_string());
