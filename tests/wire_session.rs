@@ -214,6 +214,40 @@ fn tab_with_nothing_focused_starts_from_the_first_item_on_screen() {
 }
 
 #[test]
+fn shift_tab_with_nothing_focused_starts_from_the_last_item_on_screen() {
+    let text = long_text();
+    let s = setup(&[("long", &text)]);
+    let mut h = workbench(&s.corpus, &s.ann, armenia(), (1000.0, 420.0));
+    // Scroll to the 40th proposal, then Esc: nothing focused.
+    let p40 = session(&h).current_annotations().unwrap().proposals[40].clone();
+    h.state_mut().model.apply(kashif::ui::model::Command::Work(
+        kashif::workflow::Command::Focus(kashif::workflow::Focus::proposal(&p40)),
+    ));
+    settle(&mut h);
+    key(&mut h, NONE, Key::Escape);
+    assert!(session(&h).focus().is_none());
+    let (_, last_shown) = h.state().view.visible_chars().unwrap();
+    let proposals = session(&h).current_annotations().unwrap().proposals.clone();
+    assert!(
+        proposals.last().unwrap().start >= last_shown,
+        "the document goes on below the screen"
+    );
+    key(&mut h, Modifiers::SHIFT, Key::Tab);
+    let f = session(&h).focus().unwrap().clone();
+    let want = proposals
+        .iter()
+        .rev()
+        .find(|p| p.start < last_shown)
+        .unwrap()
+        .start;
+    assert_eq!(
+        f.start, want,
+        "Shift+Tab starts at the last proposal on screen, not the document's last"
+    );
+    assert!(in_view(&h, f.start, f.end));
+}
+
+#[test]
 fn a_search_hit_far_down_is_selected_and_shown() {
     let mut text = long_text();
     text.push_str("وفي النهاية زار باشينيان موسكو");

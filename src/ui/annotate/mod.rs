@@ -198,21 +198,26 @@ pub fn side_panel_range(width: f32, share: f32) -> (f32, f32) {
     (120.0_f32.min(max), max.max(1.0))
 }
 
-/// Tab with nothing focused starts from what is on screen (the first item
-/// shown), not from the top of the article. (Shift+Tab with nothing
-/// focused still wraps to the last item of the document.)
+/// Tab and Shift+Tab with nothing focused start from what is on screen:
+/// Tab from the first item shown, Shift+Tab from the last, not from the top
+/// or the end of the article.
 fn from_screen(c: workflow::Command, model: &AppModel, view: &ArticleView) -> workflow::Command {
     use workflow::{Command as W, Items};
-    if c != W::FocusNext {
+    if c != W::FocusNext && c != W::FocusPrevious {
         return c;
     }
     let Some(s) = &model.session else { return c };
-    let (None, Some(ann), Some((a, _))) =
+    let (None, Some(ann), Some((a, b))) =
         (s.focus(), s.current_annotations(), view.visible_chars())
     else {
         return c;
     };
-    workflow::first_from(ann, a, Items::All).map_or(c, W::Focus)
+    let f = if c == W::FocusNext {
+        workflow::first_from(ann, a, Items::All)
+    } else {
+        workflow::last_before(ann, b, Items::All)
+    };
+    f.map_or(c, W::Focus)
 }
 
 /// The article of the open document, or why there is none; a read-only
