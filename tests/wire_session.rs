@@ -415,3 +415,27 @@ fn layout_fits_at_1280x800() {
 fn layout_fits_at_1920x1080() {
     layout_fits(1920.0, 1080.0);
 }
+
+#[test]
+fn a_long_document_id_is_cut_with_an_ellipsis_and_whole_on_hover() {
+    let id = "تقرير_AFP_2023_عن_مفاوضات_السلام_في_واشنطن_وموسكو";
+    let s = setup(&[(id, "قال الرئيس في واشنطن"), ("b", "نص")]);
+    let mut h = workbench(&s.corpus, &s.ann, armenia(), (800.0, 560.0));
+    let row = format!("{id}  (");
+    let rect = h.get_by_label_contains(&row).rect();
+    // The documents panel is at most 15 % of 800 points: the id keeps to it
+    // (cut, not running under the article).
+    assert!(
+        rect.right() <= 120.0 && rect.width() > 20.0,
+        "the id row lies at {rect:?}"
+    );
+    assert_eq!(h.query_all_by_label_contains(&row).count(), 1);
+    h.hover_at(rect.center());
+    h.run();
+    h.run();
+    assert_eq!(
+        h.query_all_by_label_contains(&row).count(),
+        2,
+        "hovering shows the whole id"
+    );
+}
