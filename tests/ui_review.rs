@@ -327,6 +327,10 @@ fn review_marks_a_hit_a_false_positive_a_miss_and_a_mismatch() {
             .iter()
             .all(|m| m.kind == MarkKind::Hit)
     );
+    // A document the review does not cover says why in the article's place.
+    h.state_mut().model.apply(Command::OpenDocument(2));
+    h.run();
+    h.get_by_label_contains("c is not compared: amina has no file for it");
 }
 
 #[test]

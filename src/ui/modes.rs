@@ -117,8 +117,9 @@ impl GoldUi {
                 egui::Panel::right("review")
                     .default_size(430.0)
                     .show(ui, |ui| review_ui::side_ui(ui, model, blocks, commands));
-                egui::CentralPanel::default()
-                    .show(ui, |ui| review_ui::article_ui(ui, model, view, commands));
+                egui::CentralPanel::default().show(ui, |ui| {
+                    review_ui::article_ui(ui, model, view, blocks, commands)
+                });
             }
             Mode::Adjudicate => {
                 if let Some(adj) = &model.gold.adjudication {
@@ -128,7 +129,7 @@ impl GoldUi {
                     .default_size(430.0)
                     .show(ui, |ui| adjudicate_ui::side_ui(ui, model, blocks, commands));
                 egui::CentralPanel::default().show(ui, |ui| {
-                    adjudicate_ui::article_ui(ui, model, view, commands)
+                    adjudicate_ui::article_ui(ui, model, view, blocks, commands)
                 });
             }
         }

@@ -8,6 +8,7 @@ use crate::corpus::Document;
 use crate::schema::Schema;
 use crate::ui::article_view::{ArticleInput, ArticleView, ViewEvent};
 use crate::ui::model::{AppModel, Command};
+use crate::ui::text::text_block::{BlockStyle, TextBlocks, body_size};
 
 /// The article with annotations review or adjudication derived from the
 /// files: read-only, so a selection is all it reports.
@@ -37,6 +38,14 @@ pub fn derived_article_ui(
 }
 
 /// Why the current document has no article in this mode, in its place.
-pub fn not_shown_ui(ui: &mut Ui, why: String) {
-    ui.centered_and_justified(|ui| ui.label(why));
+/// It names the document, whose id may be Arabic: laid out by
+/// [`TextBlocks`], one line (cut with …, whole on hover), centred.
+pub fn not_shown_ui(ui: &mut Ui, blocks: &mut TextBlocks, why: String) {
+    let size = body_size(ui);
+    let space = (ui.available_height() - TextBlocks::row_height(ui, size)) / 2.0;
+    ui.vertical_centered(|ui| {
+        ui.add_space(space.max(0.0));
+        let w = ui.available_width();
+        blocks.line_ui(ui, &why, &why, size, w, BlockStyle::plain().interface());
+    });
 }

@@ -120,6 +120,7 @@ pub fn article_ui(
     ui: &mut Ui,
     model: &AppModel,
     view: &mut ArticleView,
+    blocks: &mut TextBlocks,
     commands: &mut Vec<Command>,
 ) {
     let (Some(adj), Some(index)) = (&model.gold.adjudication, model.current) else {
@@ -131,6 +132,7 @@ pub fn article_ui(
     let Some(pos) = adj.docs.iter().position(|x| x.index == index) else {
         not_shown_ui(
             ui,
+            blocks,
             format!(
                 "{} is not adjudicated: {} and {} do not both have a file for it",
                 d.document.id, adj.a, adj.b

@@ -26,6 +26,7 @@ pub fn article_ui(
     ui: &mut Ui,
     model: &AppModel,
     view: &mut ArticleView,
+    blocks: &mut TextBlocks,
     commands: &mut Vec<Command>,
 ) {
     let (Some(review), Some(index)) = (&model.gold.review, model.current) else {
@@ -37,6 +38,7 @@ pub fn article_ui(
     let Some(marks) = review.marks(index) else {
         not_shown_ui(
             ui,
+            blocks,
             format!(
                 "{} is not compared: {} has no file for it{}",
                 d.document.id,
