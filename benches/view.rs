@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 use common::{annotations, article, ms, stats};
 use egui::{Event, Modifiers, MouseWheelUnit, Pos2, RawInput, Rect, vec2};
 use kashif::schema::Schema;
-use kashif::ui::fonts::{font_system, install_egui_fonts};
-use kashif::ui::layout::ArticleLayout;
+use kashif::ui::text::fonts::{font_system, install_egui_fonts};
+use kashif::ui::text::layout::ArticleLayout;
 use kashif::ui::{ArticleInput, ArticleView};
 
 const WIDTH: f32 = 1000.0;

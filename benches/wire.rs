@@ -20,9 +20,9 @@ use kashif::annotation::DocAnnotations;
 use kashif::corpus::Corpus;
 use kashif::schema::Schema;
 use kashif::store::Store;
-use kashif::ui::fonts::install_egui_fonts;
-use kashif::ui::model::{Backend, Loaded};
-use kashif::ui::picker::FolderPicker;
+use kashif::ui::backend::{Backend, Loaded};
+use kashif::ui::dialogs::picker::FolderPicker;
+use kashif::ui::text::fonts::install_egui_fonts;
 use kashif::ui::{AppModel, Command, KashifApp};
 use kashif::workflow::{self, Focus, SaveTiming, Session};
 

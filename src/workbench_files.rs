@@ -9,8 +9,8 @@ use crate::corpus::{Corpus, Document};
 use crate::formats::{self, Exported};
 use crate::schema::Schema;
 use crate::store::{self, Store};
-use crate::ui::gold::AnnotatorFiles;
-use crate::ui::model::{Backend, DocEntry, Loaded};
+use crate::ui::backend::AnnotatorFiles;
+use crate::ui::backend::{Backend, DocEntry, Loaded};
 
 /// Annotators with a folder under `annotations_dir`.
 pub fn annotators(annotations_dir: &Path) -> Vec<String> {

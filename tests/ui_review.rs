@@ -16,7 +16,7 @@ use kashif::eval::{self, DocPair, MarkKind};
 use kashif::formats::Format;
 use kashif::schema::Schema;
 use kashif::store::{self, Store};
-use kashif::ui::save_picker::SavePicker;
+use kashif::ui::dialogs::save_picker::SavePicker;
 use kashif::ui::{AppModel, Command, KashifApp};
 use kashif::workbench_files::FsBackend;
 use ui_support::NoPicker;
@@ -327,6 +327,10 @@ fn review_marks_a_hit_a_false_positive_a_miss_and_a_mismatch() {
             .iter()
             .all(|m| m.kind == MarkKind::Hit)
     );
+    // A document the review does not cover says why in the article's place.
+    h.state_mut().model.apply(Command::OpenDocument(2));
+    h.run();
+    h.get_by_label_contains("c is not compared: amina has no file for it");
 }
 
 #[test]
@@ -383,7 +387,7 @@ fn review_figures_are_those_of_evaluate_and_of_kashif_eval() {
     let agreement = &h.state().model.gold.review.as_ref().unwrap().agreement;
     assert_eq!(serde_json::to_value(agreement).unwrap(), cli[0]);
     // and the table shows them
-    let f3 = kashif::ui::review_ui::f3;
+    let f3 = kashif::ui::review::ui::f3;
     for (label, c) in &report.strict.per_label {
         assert!(
             h.query_all_by_label(label).count() >= 2,
@@ -506,7 +510,7 @@ impl SavePicker for NoDialog {
 struct Cancelled;
 impl SavePicker for Cancelled {
     fn pick_target(&mut self, _: Format) -> Option<PathBuf> {
-        std::thread::sleep(kashif::ui::export_dialog::DIALOG_FAILED_WITHIN * 2);
+        std::thread::sleep(kashif::ui::dialogs::export::DIALOG_FAILED_WITHIN * 2);
         None
     }
 }
@@ -523,7 +527,7 @@ fn export_without_a_file_chooser_falls_back_to_a_path_field_and_says_where() {
     // The dialog did not open: the path field takes over, with its default.
     h.get_by_label_contains("file chooser could not open");
     let dialog = h.state().gold_ui.export.clone().unwrap();
-    let date = kashif::ui::export_dialog::today();
+    let date = kashif::ui::dialogs::export::today();
     assert_eq!(dialog.target, format!("exports/conll-{date}.conll"));
     // The user types a path; Export writes there and says so.
     let target = s.root.join("out/gold.conll");

@@ -4,15 +4,39 @@
 //! differences but always compares (a missing image fails the test; create
 //! or refresh with `UPDATE_SNAPSHOTS=1`).
 //!
+//! The side panels too (document list, proposals, entities, search results,
+//! the review table, the adjudication lists), with mixed Arabic, Latin and
+//! digits, at a wide window (rows whole) and a narrow one (rows cut with …,
+//! snippets and names wrapped): panel text goes through the article's
+//! cosmic-text path, so it must read right to left, joined, in order.
+//!
 //! They need a graphics adapter: Mesa's software Vulkan driver (Debian
 //! package `mesa-vulkan-drivers`). Without one they say so in one line and
 //! pass as skipped, except under CI (`CI` set), where a missing adapter fails.
 
+#[path = "ui_support/mod.rs"]
+mod ui_support;
+mod wire_support;
+#[path = "workflow_support/mod.rs"]
+mod workflow_support;
+
+use std::path::Path;
+use std::sync::Arc;
+
 use eframe::egui_wgpu;
 use egui_kittest::{Harness, SnapshotOptions};
-use kashif::annotation::{DocAnnotations, Origin, Proposal, Source, Span};
+use kashif::annotation::{DocAnnotations, Origin, Proposal, Source, Span, Status};
+use kashif::corpus::Corpus;
 use kashif::schema::Schema;
-use kashif::ui::{ArticleInput, ArticleView};
+use kashif::store::Store;
+use kashif::ui::model::gold::GoldCommand;
+use kashif::ui::review::ReviewSource;
+use kashif::ui::{AppModel, ArticleInput, ArticleView, Command, KashifApp};
+use kashif::workbench_files::FsBackend;
+use kashif::workflow::{self, Scope};
+use ui_support::NoPicker;
+use wire_support::{TestBackend, settle, write_corpus};
+use workflow_support::FakeProposer;
 
 /// The packages that turn these tests on.
 const PACKAGES: &str = "mesa-vulkan-drivers (Mesa's software Vulkan driver, lavapipe)";
@@ -295,4 +319,256 @@ fn snapshot_entities_split_by_bidi_and_by_a_wrap() {
         span(&text, "البلدين في العاصمة", "MISC"),
     ];
     snapshot("entities_split_bidi_wrap", text, entities, vec![], 1.0);
+}
+
+// ---- The side panels ----
+
+/// Documents with mixed ids and texts: Arabic, Latin words, Western and
+/// Arabic-Indic digits, names long enough to be cut in a narrow panel.
+const PANEL_DOCS: [(&str, &str); 3] = [
+    (
+        "تقرير_AFP_2023_عن_مفاوضات_السلام_في_واشنطن",
+        "نشرت وكالة Reuters في 23 أبريل 2023 أن وزير الخارجية أنتوني بلينكين التقى في واشنطن ممثلي منظمة الأمم المتحدة للتربية والعلم والثقافة UNESCO وصحيفة Der Spiegel الألمانية.",
+    ),
+    (
+        "000_a5568e69e50189a5",
+        "قالت CNN إن 6500 شخص تظاهروا في واشنطن يوم ٩ نوفمبر 2020 ضد قرار الكونغرس الأمريكي بشأن ناغورنو كاراباخ (آرتساخ).",
+    ),
+    ("مقال 12", "وصل الرئيس إلى واشنطن."),
+];
+
+fn panel_proposer() -> Arc<FakeProposer> {
+    Arc::new(FakeProposer::new(&[
+        ("وكالة Reuters", "ORG", 0.91),
+        ("23 أبريل 2023", "DATE", 0.88),
+        ("أنتوني بلينكين", "PER", 0.95),
+        ("واشنطن", "LOC", 0.8),
+        (
+            "منظمة الأمم المتحدة للتربية والعلم والثقافة UNESCO",
+            "ORG",
+            0.7,
+        ),
+        ("Der Spiegel الألمانية", "ORG", 0.6),
+        ("٩ نوفمبر 2020", "DATE", 0.9),
+    ]))
+}
+
+fn app_harness(app: KashifApp, size: (f32, f32)) -> Harness<'static, KashifApp> {
+    Harness::builder()
+        .with_size(egui::vec2(size.0, size.1))
+        .with_max_steps(16)
+        .wgpu()
+        .build_ui_state(|ui, app: &mut KashifApp| app.ui(ui), app)
+}
+
+fn snap_app(h: &mut Harness<'_, KashifApp>, name: &str) {
+    h.run();
+    let options = SnapshotOptions::new().threshold(2.0).max_failed_pixels(300);
+    h.snapshot_options(name, &options);
+}
+
+/// The workbench on [`PANEL_DOCS`], the first open with accepted entities
+/// and pending proposals, and a corpus search for `واشنطن`.
+fn workbench_panels(size: (f32, f32), name: &str) {
+    if !have_adapter() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    write_corpus(&corpus, &PANEL_DOCS);
+    let backend = TestBackend {
+        annotations: tmp.path().join("annotations"),
+        proposer: panel_proposer(),
+        learner: None,
+    };
+    let mut model = AppModel::new(Schema::builtin(), Box::new(backend));
+    model.apply(Command::SetAnnotator(wire_support::ANNOTATOR.into()));
+    model.apply(Command::OpenFolder(corpus.clone()));
+    let mut h = app_harness(KashifApp::new(model, Box::new(NoPicker)), size);
+    settle(&mut h);
+    let work = |c| Command::Work(c);
+    let first = PANEL_DOCS[0].0.to_string();
+    h.state_mut()
+        .model
+        .apply(work(workflow::Command::Open(first)));
+    settle(&mut h);
+    for c in [
+        workflow::Command::AcceptAllAbove(0.9),
+        workflow::Command::AcceptAllOfLabel("DATE".into()),
+        workflow::Command::Search {
+            query: "واشنطن".into(),
+            scope: Scope::Corpus,
+        },
+    ] {
+        h.state_mut().model.apply(work(c));
+    }
+    h.state_mut().work.search_query = "واشنطن".into();
+    h.state_mut().work.search_scope = Scope::Corpus;
+    settle(&mut h);
+    let s = h.state().model.session.as_ref().unwrap();
+    let ann = s.current_annotations().unwrap();
+    assert_eq!(ann.entities.len(), 3, "{:?}", ann.entities);
+    assert_eq!(ann.proposals.len(), 3, "{:?}", ann.proposals);
+    assert_eq!(s.search_hits().len(), 3);
+    // Every edit on disk, so the status bar says "saved" at every run.
+    s.flush().unwrap();
+    h.run();
+    snap_app(&mut h, name);
+}
+
+#[test]
+fn snapshot_workbench_panels_wide() {
+    // Rows whole: document ids, entity and proposal names on one line each.
+    workbench_panels((1280.0, 1000.0), "panels_workbench_wide");
+}
+
+#[test]
+fn snapshot_workbench_panels_narrow() {
+    // 800 wide (panels of 120 and 160 points): long ids and names cut
+    // with …, search snippets wrapped.
+    workbench_panels((800.0, 1000.0), "panels_workbench_narrow");
+}
+
+/// Two annotators' files on [`PANEL_DOCS`], opened by the file backend.
+fn two_annotators(root: &Path) -> KashifApp {
+    let corpus = root.join("corpus");
+    let annotations = root.join("annotations");
+    write_corpus(&corpus, &PANEL_DOCS);
+    let c = Corpus::load(&corpus).unwrap();
+    let span = |text: &str, needle: &str, label: &str| {
+        let start = char_at(text, needle);
+        Span {
+            start,
+            end: start + needle.chars().count(),
+            label: label.into(),
+            origin: Origin::Manual,
+            text: needle.into(),
+        }
+    };
+    let (a, b, _) = (PANEL_DOCS[0].1, PANEL_DOCS[1].1, PANEL_DOCS[2].1);
+    let files = [
+        (
+            "amina",
+            vec![
+                (
+                    0,
+                    vec![
+                        span(a, "وكالة Reuters", "ORG"),
+                        span(a, "أنتوني بلينكين", "PER"),
+                        span(a, "واشنطن", "LOC"),
+                        span(
+                            a,
+                            "منظمة الأمم المتحدة للتربية والعلم والثقافة UNESCO",
+                            "ORG",
+                        ),
+                    ],
+                ),
+                (
+                    1,
+                    vec![
+                        span(b, "CNN", "ORG"),
+                        span(b, "٩ نوفمبر 2020", "DATE"),
+                        span(b, "ناغورنو كاراباخ (آرتساخ)", "LOC"),
+                    ],
+                ),
+            ],
+        ),
+        (
+            "badr",
+            vec![
+                (
+                    0,
+                    vec![
+                        span(a, "Reuters", "ORG"),
+                        span(a, "أنتوني بلينكين", "PER"),
+                        span(a, "واشنطن", "ORG"),
+                        span(a, "Der Spiegel الألمانية", "ORG"),
+                    ],
+                ),
+                (
+                    1,
+                    vec![
+                        span(b, "CNN", "ORG"),
+                        span(b, "٩ نوفمبر 2020", "DATE"),
+                        span(b, "الكونغرس الأمريكي", "ORG"),
+                    ],
+                ),
+            ],
+        ),
+    ];
+    for (name, docs) in files {
+        let store = Store::open(&annotations, name).unwrap();
+        for (i, entities) in docs {
+            let doc = c
+                .documents
+                .iter()
+                .find(|d| d.id == PANEL_DOCS[i].0)
+                .unwrap();
+            let ann = DocAnnotations {
+                status: Status::Done,
+                entities,
+                ..Default::default()
+            };
+            store.save(doc, &ann).unwrap();
+        }
+    }
+    let backend = FsBackend {
+        annotations_dir: annotations,
+        schema: Schema::builtin(),
+    };
+    let mut model = AppModel::new(Schema::builtin(), Box::new(backend));
+    model.apply(Command::SetAnnotator("amina".into()));
+    model.apply(Command::OpenFolder(corpus));
+    // The file backend opens no editing session; the banner saying so names
+    // the temporary folder, which differs at every run.
+    model.session_error = None;
+    KashifApp::new(model, Box::new(NoPicker))
+}
+
+#[test]
+fn snapshot_review_table() {
+    // The per-document table's ids (one cut with …) and the left-out list.
+    if !have_adapter() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = app_harness(two_annotators(tmp.path()), (1100.0, 1250.0));
+    h.run();
+    h.state_mut()
+        .model
+        .apply(Command::Gold(GoldCommand::StartReview {
+            gold: ReviewSource::Annotator("amina".into()),
+            pred: ReviewSource::Annotator("badr".into()),
+            all: false,
+        }));
+    assert!(
+        h.state().model.gold.review.is_some(),
+        "{}",
+        h.state().model.message
+    );
+    snap_app(&mut h, "panels_review_table");
+}
+
+#[test]
+fn snapshot_adjudication_lists() {
+    // The conflict list's ids and both readings' names, wrapped in the
+    // two narrow columns.
+    if !have_adapter() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = app_harness(two_annotators(tmp.path()), (1280.0, 800.0));
+    h.run();
+    h.state_mut()
+        .model
+        .apply(Command::Gold(GoldCommand::StartAdjudication {
+            a: "amina".into(),
+            b: "badr".into(),
+        }));
+    assert!(
+        h.state().model.gold.adjudication.is_some(),
+        "{}",
+        h.state().model.message
+    );
+    snap_app(&mut h, "panels_adjudication");
 }

@@ -365,8 +365,8 @@ fn the_view_exposes_its_text() {
 
 #[test]
 fn file_open_folder_goes_through_the_picker_and_the_backend() {
-    use kashif::ui::model::{Backend, Loaded};
-    use kashif::ui::picker::FolderPicker;
+    use kashif::ui::backend::{Backend, Loaded};
+    use kashif::ui::dialogs::picker::FolderPicker;
     use std::path::{Path, PathBuf};
 
     struct Picker;

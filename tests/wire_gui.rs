@@ -468,6 +468,10 @@ fn shift_tab_wraps_to_the_last_proposal_and_scrolls_it_into_view() {
         h.state().view.char_rect(a).unwrap().top() > 700.0,
         "starts below the view"
     );
+    // From the first proposal (Tab with nothing focused starts on screen),
+    // Shift+Tab wraps to the document's last one, far below.
+    key(&mut h, NONE, Key::Tab);
+    assert!(session(&h).focus().unwrap().start < a);
     key(&mut h, Modifiers::SHIFT, Key::Tab);
     assert_eq!(session(&h).focus().unwrap().start, a);
     let r = h.state().view.char_rect(a).unwrap();

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use kashif::annotation::{DocAnnotations, Origin, Proposal, Source, Span};
-use kashif::ui::words::word_at;
+use kashif::ui::text::words::word_at;
 
 /// Chars in the fixture article.
 pub const TARGET_CHARS: usize = 100_000;

@@ -13,11 +13,13 @@ use kashif::formats::Exported;
 use kashif::schema::Schema;
 use kashif::store;
 use kashif::ui::app::{ANNOTATOR_KEY, PANELS_KEY};
-use kashif::ui::gold::{AnnotatorFiles, GoldCommand};
-use kashif::ui::model::{Backend, Command, DocEntry, Loaded};
-use kashif::ui::picker::RfdPicker;
+use kashif::ui::backend::AnnotatorFiles;
+use kashif::ui::backend::{Backend, DocEntry, Loaded};
+use kashif::ui::dialogs::picker::RfdPicker;
+use kashif::ui::dialogs::save_picker::RfdSavePicker;
+use kashif::ui::model::Command;
+use kashif::ui::model::gold::GoldCommand;
 use kashif::ui::review::ReviewSource;
-use kashif::ui::save_picker::RfdSavePicker;
 use kashif::ui::{AppModel, KashifApp};
 use kashif::workbench_files;
 use kashif::workflow::{
@@ -278,7 +280,7 @@ pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
         "kashif",
         options,
         Box::new(move |cc| {
-            kashif::ui::fonts::install_egui_fonts(&cc.egui_ctx);
+            kashif::ui::text::fonts::install_egui_fonts(&cc.egui_ctx);
             let mut backend = backend;
             backend.ctx = Some(cc.egui_ctx.clone());
             let mut model = AppModel::new(schema, Box::new(backend));

@@ -3,13 +3,14 @@
 
 use egui::{Color32, RichText, Ui};
 
+use super::annotate::WorkUi;
 use super::article_view::{ArticleInput, ArticleView, EntityRef, ViewEvent, label_color};
-use super::direction::egui_display_order;
-use super::fonts::install_egui_fonts;
-use super::gold_ui::GoldUi;
+use super::dialogs::picker::FolderPicker;
 use super::model::{AppModel, Command};
-use super::picker::FolderPicker;
-use super::work::WorkUi;
+use super::modes::GoldUi;
+use super::text::direction::egui_display_order;
+use super::text::fonts::install_egui_fonts;
+use super::text::text_block::{BlockStyle, body_size, label_width};
 use crate::annotation::Status;
 use crate::workflow::Keymap;
 
@@ -48,7 +49,7 @@ impl KashifApp {
     /// Uses `picker` for the export dialog's target.
     pub fn with_save_picker(
         mut self,
-        picker: Box<dyn super::save_picker::SavePicker>,
+        picker: Box<dyn super::dialogs::save_picker::SavePicker>,
     ) -> KashifApp {
         self.gold_ui.picker = picker;
         self
@@ -72,7 +73,8 @@ impl KashifApp {
         }
         if self.model.session.is_some() && !GoldUi::owns_panels(&self.model) {
             self.work.ui(ui, &mut self.model, &mut self.view);
-            self.gold_ui.windows_ui(ui, &self.model, &mut commands);
+            self.gold_ui
+                .windows_ui(ui, &self.model, &mut self.work.blocks, &mut commands);
             if self.model.annotator.is_none() {
                 self.annotator_ui(ui, &mut commands);
             }
@@ -86,15 +88,21 @@ impl KashifApp {
             .default_size(230.0)
             .show(ui, |ui| self.documents_ui(ui, &mut commands));
         if GoldUi::owns_panels(&self.model) {
-            self.gold_ui
-                .panels_ui(ui, &self.model, &mut self.view, &mut commands);
+            self.gold_ui.panels_ui(
+                ui,
+                &self.model,
+                &mut self.view,
+                &mut self.work.blocks,
+                &mut commands,
+            );
         } else {
             egui::Panel::right("entities")
                 .default_size(230.0)
                 .show(ui, |ui| self.entities_ui(ui, &mut commands));
             egui::CentralPanel::default().show(ui, |ui| self.article_ui(ui, &mut commands));
         }
-        self.gold_ui.windows_ui(ui, &self.model, &mut commands);
+        self.gold_ui
+            .windows_ui(ui, &self.model, &mut self.work.blocks, &mut commands);
         if self.model.annotator.is_none() {
             self.annotator_ui(ui, &mut commands);
         }
@@ -125,7 +133,8 @@ impl KashifApp {
             ui.label(format!("{done}/{all} done"));
             ui.separator();
             if let Some(d) = m.current_doc() {
-                ui.label(&d.document.id);
+                // One line, never wrapped: visual order is right here.
+                ui.label(egui_display_order(&d.document.id));
                 ui.separator();
             }
             if let Some((s, e)) = m.selection {
@@ -144,8 +153,10 @@ impl KashifApp {
         });
     }
 
-    fn documents_ui(&self, ui: &mut Ui, commands: &mut Vec<Command>) {
+    fn documents_ui(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
         ui.heading("Documents");
+        let size = body_size(ui);
+        let blocks = &mut self.work.blocks;
         egui::ScrollArea::vertical()
             .id_salt("doc-list")
             .show(ui, |ui| {
@@ -158,11 +169,23 @@ impl KashifApp {
                     };
                     let selected = self.model.current == Some(i);
                     ui.horizontal(|ui| {
-                        let text = format!("{}  ({})", d.document.id, d.annotations.entities.len());
-                        if ui.selectable_label(selected, text).clicked() {
+                        // The id laid out with bidi, cut with … (whole on
+                        // hover) so the count and status stay in view.
+                        let count = format!("({})", d.annotations.entities.len());
+                        let status = RichText::new(status.as_str()).color(color).small();
+                        let room = ui.available_width()
+                            - label_width(ui, count.as_str())
+                            - label_width(ui, status.clone())
+                            - 2.0 * ui.spacing().item_spacing.x;
+                        let label = format!("{}  {count}", d.document.id);
+                        let id = &d.document.id;
+                        let r =
+                            blocks.line_ui(ui, id, &label, size, room, BlockStyle::row(selected));
+                        let c = ui.add(egui::Label::new(count).sense(egui::Sense::click()));
+                        if r.clicked() || c.clicked() {
                             commands.push(Command::OpenDocument(i));
                         }
-                        ui.label(RichText::new(status.as_str()).color(color).small());
+                        ui.label(status);
                     });
                 }
                 for e in &self.model.errors {
@@ -171,8 +194,10 @@ impl KashifApp {
             });
     }
 
-    fn entities_ui(&self, ui: &mut Ui, commands: &mut Vec<Command>) {
+    fn entities_ui(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
         ui.heading("Entities");
+        let size = body_size(ui);
+        let blocks = &mut self.work.blocks;
         let Some(d) = self.model.current_doc() else {
             return;
         };
@@ -187,8 +212,12 @@ impl KashifApp {
                     let focused = self.model.focused == Some(EntityRef::Entity(i));
                     ui.horizontal(|ui| {
                         ui.label(RichText::new(&s.label).color(c).strong());
-                        let shown = egui_display_order(&s.text);
-                        if ui.selectable_label(focused, shown).clicked() {
+                        let w = ui.available_width();
+                        let style = BlockStyle::row(focused).words();
+                        if blocks
+                            .line_ui(ui, &s.text, &s.text, size, w, style)
+                            .clicked()
+                        {
                             commands.push(Command::Focus(Some(EntityRef::Entity(i))));
                         }
                     });
@@ -200,7 +229,18 @@ impl KashifApp {
                         d.annotations.detached.len()
                     ));
                     for s in &d.annotations.detached {
-                        ui.label(format!("{} {}", s.label, egui_display_order(&s.text)));
+                        ui.horizontal(|ui| {
+                            ui.label(&s.label);
+                            let w = ui.available_width();
+                            blocks.line_ui(
+                                ui,
+                                &s.text,
+                                &s.text,
+                                size,
+                                w,
+                                BlockStyle::plain().words(),
+                            );
+                        });
                     }
                 }
                 if !d.annotations.proposals.is_empty() {

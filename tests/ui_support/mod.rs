@@ -10,7 +10,7 @@ use egui_kittest::Harness;
 use kashif::annotation::DocAnnotations;
 use kashif::corpus::Document;
 use kashif::schema::Schema;
-use kashif::ui::picker::FolderPicker;
+use kashif::ui::dialogs::picker::FolderPicker;
 use kashif::ui::{AppModel, DocEntry, KashifApp};
 
 pub struct NoPicker;

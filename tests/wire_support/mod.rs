@@ -12,7 +12,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use kashif::corpus::Corpus;
 use kashif::schema::Schema;
-use kashif::ui::model::{Backend, Loaded};
+use kashif::ui::backend::{Backend, Loaded};
 use kashif::ui::{AppModel, Command, KashifApp};
 use kashif::workflow::{Learner, Proposer, Session};
 

@@ -16,13 +16,13 @@ mod pointer;
 
 pub use boxes::label_color;
 
-use super::atlas::GlyphAtlas;
-use super::fonts::font_system;
-use super::layout::ArticleLayout;
-use super::words::{snap_to_guidelines, trim};
 use crate::annotation::DocAnnotations;
 use crate::arabic::Vocabulary;
 use crate::schema::Schema;
+use crate::ui::text::atlas::GlyphAtlas;
+use crate::ui::text::fonts::font_system;
+use crate::ui::text::layout::ArticleLayout;
+use crate::ui::text::words::{snap_to_guidelines, trim};
 
 /// Article font size at zoom 1, in points.
 pub const BASE_FONT_SIZE: f32 = 20.0;

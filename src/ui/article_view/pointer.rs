@@ -6,7 +6,7 @@ use egui::{Event, Key, Response, Ui};
 use super::boxes::BoxPiece;
 use super::{ArticleInput, ArticleView, Drag, ViewEvent};
 use crate::text::slice_chars;
-use crate::ui::words::word_at;
+use crate::ui::text::words::word_at;
 
 impl ArticleView {
     pub(super) fn pointer(

@@ -14,6 +14,12 @@ use cosmic_text::{
 use super::direction::{RLM, document_is_rtl, paragraph_direction};
 use super::fonts::ARABIC_FAMILY;
 
+/// Width for [`Fit::OneLine`]: wide enough that a panel string never wraps.
+const ONE_LINE_WIDTH: f32 = 10_000.0;
+
+/// U+200E LEFT-TO-RIGHT MARK (3 bytes in UTF-8, like the RLM).
+const LRM: char = '\u{200E}';
+
 /// Line height as a multiple of the font size: Arabic needs room for marks
 /// above and below, and the entity label tags sit in the gap.
 pub const LINE_HEIGHT: f32 = 2.0;
@@ -58,6 +64,22 @@ pub struct VisualLine {
     pub glyph_chars: Vec<(usize, usize)>,
 }
 
+/// How [`ArticleLayout::layout_fit`] fits each paragraph to the width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Fit {
+    /// Wrapped at word boundaries (a word wider than the width at glyphs);
+    /// right-to-left lines right-aligned. The article and wrapped panel text.
+    #[default]
+    Wrap,
+    /// One line per paragraph at its natural width (the width is ignored;
+    /// lines sit somewhere in a very wide box: use [`ArticleLayout::extent`]).
+    /// Panel rows; a row too narrow is cut by the caller
+    /// (`TextBlocks::line_ui`), not by cosmic-text's ellipsis, which in 0.19
+    /// drops the digits opening a right-to-left line (`23` of
+    /// `23 أبريل 2023`), as its `Wrap::None` does.
+    OneLine,
+}
+
 /// A whole article, shaped and laid out.
 pub struct ArticleLayout {
     paragraphs: Vec<Paragraph>,
@@ -65,6 +87,7 @@ pub struct ArticleLayout {
     char_len: usize,
     width: f32,
     font_size: f32,
+    fit: Fit,
     height: f32,
 }
 
@@ -145,19 +168,46 @@ impl ArticleLayout {
     /// the shipped faces (so a second font system built the same way gives
     /// the same font ids).
     pub fn new(font_system: &mut FontSystem, text: &str) -> ArticleLayout {
-        ArticleLayout::new_with(font_system, text, PARALLEL_BYTES)
+        ArticleLayout::new_with(font_system, text, PARALLEL_BYTES, None)
     }
 
-    /// [`ArticleLayout::new`], shaping on two threads from `parallel_bytes` on.
-    fn new_with(font_system: &mut FontSystem, text: &str, parallel_bytes: usize) -> ArticleLayout {
-        let doc_rtl = document_is_rtl(text);
+    /// [`ArticleLayout::new`] with the text's direction given instead of
+    /// counted: `Some(true)` lays out every paragraph holding an Arabic
+    /// letter right to left, even one opening with a Latin word (an entity
+    /// name from an Arabic document: `Der Spiegel الألمانية`); `Some(false)`
+    /// lays out every paragraph left to right (a line of the interface with
+    /// an Arabic name inside). A paragraph without Arabic letters reads left
+    /// to right either way.
+    pub fn with_direction(
+        font_system: &mut FontSystem,
+        text: &str,
+        rtl: Option<bool>,
+    ) -> ArticleLayout {
+        ArticleLayout::new_with(font_system, text, PARALLEL_BYTES, rtl)
+    }
+
+    /// [`ArticleLayout::new`], shaping on two threads from `parallel_bytes`
+    /// on; `force` as in [`ArticleLayout::with_direction`].
+    fn new_with(
+        font_system: &mut FontSystem,
+        text: &str,
+        parallel_bytes: usize,
+        force: Option<bool>,
+    ) -> ArticleLayout {
+        let doc_rtl = force.unwrap_or_else(|| document_is_rtl(text));
         let attrs = Attrs::new().family(Family::Name(ARABIC_FAMILY));
         let mut paragraphs = Vec::new();
         let mut char_start = 0;
         for para in text.split('\n') {
-            let dir = paragraph_direction(para, doc_rtl);
+            let mut dir = paragraph_direction(para, doc_rtl);
             let mut s = String::with_capacity(para.len() + 3);
-            if dir.needs_rlm {
+            if force == Some(false) {
+                // Left to right whatever the first letter: an LRM decides.
+                if dir.rtl {
+                    s.push(LRM);
+                }
+                dir.rtl = false;
+            } else if dir.needs_rlm {
                 s.push(RLM);
             }
             let prefix = s.len();
@@ -189,6 +239,7 @@ impl ArticleLayout {
             char_len: char_start.saturating_sub(1),
             width: -1.0,
             font_size: -1.0,
+            fit: Fit::Wrap,
             height: 0.0,
         }
     }
@@ -196,12 +247,29 @@ impl ArticleLayout {
     /// Wraps to `width` points at `font_size` points; does nothing when
     /// neither changed.
     pub fn layout(&mut self, font_system: &mut FontSystem, width: f32, font_size: f32) {
+        self.layout_fit(font_system, width, font_size, Fit::Wrap);
+    }
+
+    /// Lays out to `width` points at `font_size` points as `fit` says; does
+    /// nothing when none of the three changed.
+    pub fn layout_fit(
+        &mut self,
+        font_system: &mut FontSystem,
+        width: f32,
+        font_size: f32,
+        fit: Fit,
+    ) {
         let width = width.max(font_size * 4.0);
-        if width == self.width && font_size == self.font_size {
+        if width == self.width && font_size == self.font_size && fit == self.fit {
             return;
         }
         self.width = width;
         self.font_size = font_size;
+        self.fit = fit;
+        let (width_opt, wrap, ellipsize) = match fit {
+            Fit::Wrap => (Some(width), Wrap::WordOrGlyph, Ellipsize::None),
+            Fit::OneLine => (Some(ONE_LINE_WIDTH), Wrap::WordOrGlyph, Ellipsize::None),
+        };
         let line_height = (font_size * LINE_HEIGHT).round();
         self.lines.clear();
         let mut top = 0.0;
@@ -210,9 +278,9 @@ impl ArticleLayout {
             let laid = p.line.layout(
                 font_system,
                 font_size,
-                Some(width),
-                Wrap::WordOrGlyph,
-                Ellipsize::None,
+                width_opt,
+                wrap,
+                ellipsize,
                 None,
                 8,
                 Hinting::Disabled,
@@ -303,6 +371,19 @@ impl ArticleLayout {
             .layout_opt()
             .and_then(|l| l.get(line.sub))
             .map_or(&[][..], |l| &l.glyphs[..])
+    }
+
+    /// Horizontal extent `(x0, x1)` of line `li`'s glyphs in points; `None`
+    /// for an empty line.
+    pub fn extent(&self, li: usize) -> Option<(f32, f32)> {
+        let line = self.lines.get(li)?;
+        let glyphs = self.glyphs(line);
+        let x0 = glyphs.iter().map(|g| g.x).fold(f32::INFINITY, f32::min);
+        let x1 = glyphs
+            .iter()
+            .map(|g| g.x + g.w)
+            .fold(f32::NEG_INFINITY, f32::max);
+        (x0 < x1).then_some((x0, x1))
     }
 
     /// Indices of the lines that intersect `y0..y1` (points from the top).
@@ -416,7 +497,7 @@ impl ArticleLayout {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::fonts::font_system;
+    use crate::ui::text::fonts::font_system;
 
     fn laid(text: &str, width: f32) -> ArticleLayout {
         let mut fs = font_system();
@@ -452,6 +533,72 @@ mod tests {
         let order = chars_right_to_left(&l, 0);
         assert_eq!(order.first().map(|r| r.0), Some(0));
         assert!(order.windows(2).all(|w| w[0].0 <= w[1].0));
+    }
+
+    /// Chars of `l`'s first line that some glyph covers.
+    fn covered(l: &ArticleLayout) -> Vec<usize> {
+        let mut c: Vec<usize> = l.lines()[0]
+            .glyph_chars
+            .iter()
+            .flat_map(|&(s, e)| s..e)
+            .collect();
+        c.sort();
+        c.dedup();
+        c
+    }
+
+    #[test]
+    fn one_line_keeps_the_digits_opening_a_right_to_left_line() {
+        // cosmic-text 0.19 with `Wrap::None` (or its ellipsis) drops `23`.
+        let mut fs = font_system();
+        let text = "23 أبريل 2023";
+        let mut l = ArticleLayout::with_direction(&mut fs, text, Some(true));
+        l.layout_fit(&mut fs, 40.0, 14.0, Fit::OneLine);
+        assert_eq!(l.lines().len(), 1);
+        assert!(l.paragraph_rtl(0).unwrap());
+        assert_eq!(covered(&l), (0..text.chars().count()).collect::<Vec<_>>());
+        let (x0, x1) = l.extent(0).unwrap();
+        assert!(x1 - x0 > 40.0, "natural width, not wrapped: {x0}..{x1}");
+    }
+
+    #[test]
+    fn a_given_direction_overrides_the_letter_count() {
+        let mut fs = font_system();
+        // More Latin letters than Arabic: counted, left to right.
+        let name = "Der Spiegel الألمانية";
+        let l = ArticleLayout::new(&mut fs, name);
+        assert!(!l.paragraph_rtl(0).unwrap());
+        // An entity name from an Arabic document: right to left.
+        let mut l = ArticleLayout::with_direction(&mut fs, name, Some(true));
+        l.layout(&mut fs, 600.0, 14.0);
+        assert!(l.paragraph_rtl(0).unwrap());
+        assert_eq!(l.lines()[0].chars, (0, name.chars().count()));
+        // A line of the interface quoting an Arabic id: left to right, the
+        // LRM's bytes not counted in the offsets.
+        let ui_line = "تقرير 12 · zoom 100%";
+        let mut l = ArticleLayout::with_direction(&mut fs, ui_line, Some(false));
+        l.layout(&mut fs, 600.0, 14.0);
+        assert!(!l.paragraph_rtl(0).unwrap());
+        assert_eq!(covered(&l)[0], 0);
+        assert_eq!(l.lines()[0].chars.1, ui_line.chars().count());
+        // "zoom" is right of the Arabic word, as a left-to-right line reads.
+        let x_of = |c: usize| {
+            let line = &l.lines()[0];
+            let gi = line
+                .glyph_chars
+                .iter()
+                .position(|r| r.0 <= c && c < r.1)
+                .unwrap();
+            l.glyphs(line)[gi].x
+        };
+        assert!(
+            x_of(
+                ui_line
+                    .find("zoom")
+                    .map(|b| ui_line[..b].chars().count())
+                    .unwrap()
+            ) > x_of(0)
+        );
     }
 
     #[test]
@@ -535,9 +682,9 @@ mod tests {
         let seed = "(واشنطن) اقتربت أرمينيا وأذربيجان يوم 23 أبريل من اتفاق (Siyasət) سلام.\n\n";
         let text = seed.repeat(40);
         let mut fs = font_system();
-        let mut one = ArticleLayout::new_with(&mut fs, &text, usize::MAX);
+        let mut one = ArticleLayout::new_with(&mut fs, &text, usize::MAX, None);
         one.layout(&mut fs, 500.0, 20.0);
-        let mut two = ArticleLayout::new_with(&mut fs, &text, 0);
+        let mut two = ArticleLayout::new_with(&mut fs, &text, 0, None);
         two.layout(&mut fs, 500.0, 20.0);
         assert_eq!(one.lines().len(), two.lines().len());
         for (a, b) in one.lines().iter().zip(two.lines()) {
@@ -568,7 +715,7 @@ mod tests {
 #[cfg(test)]
 mod properties {
     use super::*;
-    use crate::ui::fonts::font_system;
+    use crate::ui::text::fonts::font_system;
     use proptest::prelude::*;
 
     fn token() -> impl Strategy<Value = &'static str> {

@@ -4,12 +4,13 @@
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Plot};
 
-use super::article_view::ArticleView;
-use super::gold::GoldCommand;
-use super::gold_ui::{derived_article_ui, not_shown_ui};
-use super::model::{AppModel, Command};
-use super::review::{Review, kind_color, kind_name, marks_view};
+use super::{Review, kind_color, kind_name, marks_view};
 use crate::eval::{self, MarkKind, Scores};
+use crate::ui::article_view::ArticleView;
+use crate::ui::model::gold::GoldCommand;
+use crate::ui::model::{AppModel, Command};
+use crate::ui::read_only::{derived_article_ui, not_shown_ui};
+use crate::ui::text::text_block::{BlockStyle, TextBlocks, body_size};
 
 fn rgb(c: (u8, u8, u8)) -> Color32 {
     Color32::from_rgb(c.0, c.1, c.2)
@@ -25,6 +26,7 @@ pub fn article_ui(
     ui: &mut Ui,
     model: &AppModel,
     view: &mut ArticleView,
+    blocks: &mut TextBlocks,
     commands: &mut Vec<Command>,
 ) {
     let (Some(review), Some(index)) = (&model.gold.review, model.current) else {
@@ -36,6 +38,7 @@ pub fn article_ui(
     let Some(marks) = review.marks(index) else {
         not_shown_ui(
             ui,
+            blocks,
             format!(
                 "{} is not compared: {} has no file for it{}",
                 d.document.id,
@@ -58,7 +61,12 @@ pub fn article_ui(
 }
 
 /// Legend, matching choice, table and chart.
-pub fn side_ui(ui: &mut Ui, model: &AppModel, commands: &mut Vec<Command>) {
+pub fn side_ui(
+    ui: &mut Ui,
+    model: &AppModel,
+    blocks: &mut TextBlocks,
+    commands: &mut Vec<Command>,
+) {
     let Some(r) = &model.gold.review else {
         return;
     };
@@ -127,7 +135,7 @@ pub fn side_ui(ui: &mut Ui, model: &AppModel, commands: &mut Vec<Command>) {
                 k(&r.agreement.kappa_tokens),
                 k(&r.agreement.kappa_entity_tokens)
             ));
-            documents_ui(ui, model, r, commands);
+            documents_ui(ui, model, r, blocks, commands);
             if !r.report.confusions.is_empty() {
                 ui.strong("label confusions (same span, other label)");
                 for c in &r.report.confusions {
@@ -135,11 +143,19 @@ pub fn side_ui(ui: &mut Ui, model: &AppModel, commands: &mut Vec<Command>) {
                 }
             }
             if !r.skipped.is_empty() {
-                ui.label(format!(
+                // Document ids may be Arabic: laid out with bidi, wrapped.
+                let text = format!(
                     "left out ({} has no file): {}",
                     r.pred.name(),
                     r.skipped.join(", ")
-                ));
+                );
+                blocks.wrapped_ui(
+                    ui,
+                    &text,
+                    &text,
+                    body_size(ui),
+                    BlockStyle::plain().interface(),
+                );
             }
             for p in &r.problems {
                 ui.colored_label(Color32::from_rgb(230, 90, 70), p);
@@ -258,8 +274,17 @@ fn chart_ui(ui: &mut Ui, r: &Review) {
 }
 
 /// Per-document counts, as `kashif eval` lists them; a click opens one.
-fn documents_ui(ui: &mut Ui, model: &AppModel, r: &Review, commands: &mut Vec<Command>) {
+fn documents_ui(
+    ui: &mut Ui,
+    model: &AppModel,
+    r: &Review,
+    blocks: &mut TextBlocks,
+    commands: &mut Vec<Command>,
+) {
     ui.strong("per document");
+    let size = body_size(ui);
+    // The id column takes what the four figures leave, cut with … beyond.
+    let id_width = (ui.available_width() - 4.0 * 70.0).max(80.0);
     egui::Grid::new("review-docs")
         .striped(true)
         .num_columns(5)
@@ -271,7 +296,11 @@ fn documents_ui(ui: &mut Ui, model: &AppModel, r: &Review, commands: &mut Vec<Co
             ui.end_row();
             for (d, rep) in r.docs.iter().zip(&r.report.per_document) {
                 let open = model.current == Some(d.index);
-                if ui.selectable_label(open, &rep.id).clicked() {
+                let style = BlockStyle::row(open);
+                if blocks
+                    .line_ui(ui, &rep.id, &rep.id, size, id_width, style)
+                    .clicked()
+                {
                     commands.push(Command::OpenDocument(d.index));
                 }
                 ui.label(rep.gold.to_string());

@@ -8,8 +8,10 @@ pub use crate::bidi::{RLM, document_is_rtl, paragraph_direction};
 /// correctly but places runs left to right, with no bidi) shows it in
 /// reading order: the bidi runs in visual order, each run's text logical,
 /// with the spaces at the edges of a right-to-left run moved to its visual
-/// side. For short panel texts (entity names, document titles); the article
-/// uses cosmic-text.
+/// side. Only for one-line labels egui never wraps (the status bar): a
+/// wrapped or elided string in this order comes out scrambled. Panel text
+/// goes through [`super::text_block::TextBlocks`], the article through
+/// cosmic-text.
 pub fn egui_display_order(s: &str) -> String {
     use unicode_bidi::BidiInfo;
     if !s.chars().any(|c| strong(c) == Some(true)) || s.contains('\n') {

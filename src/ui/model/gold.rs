@@ -4,13 +4,13 @@
 
 use std::path::PathBuf;
 
-use super::adjudicate::Adjudicating;
-use super::model::AppModel;
-use super::review::{Review, ReviewSource};
+use super::AppModel;
 use crate::annotation::{DocAnnotations, Status};
 use crate::corpus::Document;
 use crate::eval::{self, Choice};
 use crate::formats::{self, DocSpans, ExportOptions, Format};
+use crate::ui::adjudicate::Adjudicating;
+use crate::ui::review::{Review, ReviewSource};
 
 /// The annotator the adjudication writes.
 pub const GOLD: &str = "gold";
@@ -22,15 +22,6 @@ pub enum Mode {
     Annotate,
     Review,
     Adjudicate,
-}
-
-/// One annotator's files over the open documents, as the backend read them.
-#[derive(Debug, Clone, Default)]
-pub struct AnnotatorFiles {
-    /// One per open document, in the same order; `None`: no file.
-    pub annotations: Vec<Option<DocAnnotations>>,
-    /// Problems met reading them (`file:line:col: message`).
-    pub problems: Vec<String>,
 }
 
 /// What to export: whose documents, which ones, in which format.
@@ -310,7 +301,7 @@ impl AppModel {
             Err(e) => format!("cannot save {GOLD}: {e}"),
         };
         if self.annotator.as_deref() == Some(GOLD) {
-            self.apply(super::model::Command::SetAnnotator(GOLD.into()));
+            self.apply(super::Command::SetAnnotator(GOLD.into()));
         }
     }
 }
@@ -324,7 +315,8 @@ mod tests {
     use crate::annotation::Span;
     use crate::formats::Exported;
     use crate::schema::Schema;
-    use crate::ui::model::{Backend, Command, DocEntry, Loaded};
+    use crate::ui::backend::{AnnotatorFiles, Backend, DocEntry, Loaded};
+    use crate::ui::model::Command;
 
     type Saved = std::rc::Rc<std::cell::RefCell<Vec<(String, String, usize)>>>;
 
@@ -474,8 +466,8 @@ mod tests {
     fn a_review_of_an_unknown_source_leaves_the_mode() {
         let mut m = model(Saved::default());
         m.apply(Command::Gold(GoldCommand::StartReview {
-            gold: super::super::review::ReviewSource::Annotator("nobody".into()),
-            pred: super::super::review::ReviewSource::Annotator("x".into()),
+            gold: crate::ui::review::ReviewSource::Annotator("nobody".into()),
+            pred: crate::ui::review::ReviewSource::Annotator("x".into()),
             all: true,
         }));
         assert_eq!(m.gold.mode, Mode::Annotate);

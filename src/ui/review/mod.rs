@@ -2,13 +2,15 @@
 //! scored with `kashif::eval::evaluate` (so the figures are `kashif eval`'s)
 //! and turned into marks the article view paints.
 
-use super::gold::AnnotatorFiles;
-use super::model::{Backend, DocEntry};
 use crate::annotation::{DocAnnotations, Origin, Proposal, Span, Status};
 use crate::arabic::tokenize;
 use crate::corpus::Document;
 use crate::eval::{self, DocPair, DocTokens, Mark, MarkKind, PairAgreement, Report};
 use crate::schema::{Label, Schema};
+use crate::ui::backend::{AnnotatorFiles, Backend, DocEntry};
+
+pub mod dialog;
+pub mod ui;
 
 /// Where entities to compare come from. New kinds of source (the proposer
 /// run live, say) are one more variant here.

@@ -5,8 +5,9 @@
 
 use std::path::Path;
 
-use super::article_view::EntityRef;
-use super::model::{AppModel, DocEntry};
+use super::AppModel;
+use crate::ui::article_view::EntityRef;
+use crate::ui::backend::DocEntry;
 use crate::workflow::{self, Focus, FocusKind, Outcome};
 
 /// Which documents' annotations to copy from the session into the model.
@@ -80,8 +81,8 @@ impl AppModel {
     /// With a session, the window's own navigation commands become workflow
     /// commands, so there is one place where the document, selection and
     /// focus change.
-    pub(super) fn as_work(&self, cmd: &super::model::Command) -> Option<workflow::Command> {
-        use super::model::Command as C;
+    pub(super) fn as_work(&self, cmd: &super::Command) -> Option<workflow::Command> {
+        use super::Command as C;
         let s = self.session.as_ref()?;
         match cmd {
             C::OpenDocument(i) => Some(workflow::Command::Open(s.documents().get(*i)?.id.clone())),

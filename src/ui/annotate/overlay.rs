@@ -6,7 +6,7 @@ use egui::{Align2, RichText, Ui};
 use super::WorkUi;
 use crate::annotation::DocAnnotations;
 use crate::schema::Schema;
-use crate::ui::{ArticleInput, ArticleView, ViewEvent};
+use crate::ui::article_view::{ArticleInput, ArticleView, ViewEvent};
 use crate::workflow::GUIDELINES;
 
 impl WorkUi {

@@ -4,15 +4,15 @@
 
 use egui::{Color32, Key, RichText, Ui};
 
-use super::adjudicate::Adjudicating;
-use super::article_view::{ArticleView, label_color};
-use super::direction::egui_display_order;
-use super::gold::{GOLD, GoldCommand};
-use super::gold_ui::{derived_article_ui, not_shown_ui};
-use super::model::{AppModel, Command};
+use super::Adjudicating;
 use crate::annotation::{DocAnnotations, Proposal, Source, Span};
 use crate::eval::Choice;
 use crate::schema::{Label, Schema};
+use crate::ui::article_view::{ArticleView, label_color};
+use crate::ui::model::gold::{GOLD, GoldCommand};
+use crate::ui::model::{AppModel, Command};
+use crate::ui::read_only::{derived_article_ui, not_shown_ui};
+use crate::ui::text::text_block::{BlockStyle, TextBlocks, body_size, label_width};
 
 /// Left (first annotator) and right (second) colours in the article.
 pub const LEFT: (u8, u8, u8) = (40, 150, 220);
@@ -120,6 +120,7 @@ pub fn article_ui(
     ui: &mut Ui,
     model: &AppModel,
     view: &mut ArticleView,
+    blocks: &mut TextBlocks,
     commands: &mut Vec<Command>,
 ) {
     let (Some(adj), Some(index)) = (&model.gold.adjudication, model.current) else {
@@ -131,6 +132,7 @@ pub fn article_ui(
     let Some(pos) = adj.docs.iter().position(|x| x.index == index) else {
         not_shown_ui(
             ui,
+            blocks,
             format!(
                 "{} is not adjudicated: {} and {} do not both have a file for it",
                 d.document.id, adj.a, adj.b
@@ -150,7 +152,14 @@ pub fn article_ui(
     );
 }
 
-fn reading_ui(ui: &mut Ui, title: &str, color: (u8, u8, u8), spans: &[Span], model: &AppModel) {
+fn reading_ui(
+    ui: &mut Ui,
+    title: &str,
+    color: (u8, u8, u8),
+    spans: &[Span],
+    model: &AppModel,
+    blocks: &mut TextBlocks,
+) {
     ui.vertical(|ui| {
         ui.label(
             RichText::new(title)
@@ -161,14 +170,19 @@ fn reading_ui(ui: &mut Ui, title: &str, color: (u8, u8, u8), spans: &[Span], mod
             ui.label(RichText::new("(nothing marked)").weak());
         }
         for s in spans {
-            ui.horizontal(|ui| {
-                ui.label(
-                    RichText::new(&s.label)
-                        .strong()
-                        .color(label_color(&model.schema, &s.label)),
-                );
-                ui.label(egui_display_order(&s.text));
-            });
+            ui.label(
+                RichText::new(&s.label)
+                    .strong()
+                    .color(label_color(&model.schema, &s.label)),
+            );
+            // The column is narrow: a long name wraps, laid out with bidi.
+            blocks.wrapped_ui(
+                ui,
+                &s.text,
+                &s.text,
+                body_size(ui),
+                BlockStyle::plain().words(),
+            );
             ui.label(
                 RichText::new(format!("{}..{}", s.start, s.end))
                     .small()
@@ -179,7 +193,13 @@ fn reading_ui(ui: &mut Ui, title: &str, color: (u8, u8, u8), spans: &[Span], mod
 }
 
 /// The current conflict side by side, the keys, the conflict list, saving.
-pub fn side_ui(ui: &mut Ui, model: &AppModel, commands: &mut Vec<Command>) {
+pub fn side_ui(
+    ui: &mut Ui,
+    model: &AppModel,
+    blocks: &mut TextBlocks,
+    commands: &mut Vec<Command>,
+) {
+    let size = body_size(ui);
     let Some(adj) = &model.gold.adjudication else {
         return;
     };
@@ -196,19 +216,21 @@ pub fn side_ui(ui: &mut Ui, model: &AppModel, commands: &mut Vec<Command>) {
     ui.separator();
     if let Some((k, c)) = adj.current_conflict() {
         let doc = &model.docs[adj.docs[k].index].document;
-        ui.label(format!(
-            "conflict {} of {total} — {} chars {}..{}",
-            adj.current + 1,
-            doc.id,
-            c.start,
-            c.end
-        ));
+        ui.horizontal(|ui| {
+            ui.label(format!("conflict {} of {total} —", adj.current + 1));
+            let chars = format!("chars {}..{}", c.start, c.end);
+            let room = ui.available_width() - label_width(ui, chars.as_str());
+            blocks.line_ui(ui, &doc.id, &doc.id, size, room, BlockStyle::plain());
+            ui.label(chars);
+        });
         if let Some(ch) = adj.choice(adj.current) {
             ui.label(RichText::new(format!("decided: {}", choice_name(ch))).weak());
         }
         ui.columns(2, |cols| {
-            reading_ui(&mut cols[0], &format!("1 · {}", adj.a), LEFT, &c.a, model);
-            reading_ui(&mut cols[1], &format!("2 · {}", adj.b), RIGHT, &c.b, model);
+            let a = format!("1 · {}", adj.a);
+            let b = format!("2 · {}", adj.b);
+            reading_ui(&mut cols[0], &a, LEFT, &c.a, model, blocks);
+            reading_ui(&mut cols[1], &b, RIGHT, &c.b, model, blocks);
         });
         ui.horizontal_wrapped(|ui| {
             for (_, choice, name) in KEYS {
@@ -245,14 +267,35 @@ pub fn side_ui(ui: &mut Ui, model: &AppModel, commands: &mut Vec<Command>) {
                 let id = &model.docs[d.index].document.id;
                 for c in &d.adjudication.conflicts {
                     let decided = adj.choice(n).map_or("·", choice_short);
-                    let text = format!(
-                        "{decided} {id} {}..{}  {} | {}",
+                    let rest = format!(
+                        "{}..{}  {} | {}",
                         c.start,
                         c.end,
                         summary(&c.a),
                         summary(&c.b)
                     );
-                    if ui.selectable_label(n == adj.current, text).clicked() {
+                    let label = format!("{decided} {id} {rest}");
+                    let current = n == adj.current;
+                    // The id laid out with bidi, between the Latin parts.
+                    let clicked = ui
+                        .horizontal(|ui| {
+                            let d = ui.selectable_label(current, decided);
+                            let room = ui.available_width()
+                                - label_width(ui, rest.as_str())
+                                - ui.spacing().item_spacing.x;
+                            let i = blocks.line_ui(
+                                ui,
+                                id,
+                                &label,
+                                size,
+                                room,
+                                BlockStyle::row(current),
+                            );
+                            let r = ui.selectable_label(current, rest.as_str());
+                            d.clicked() || i.clicked() || r.clicked()
+                        })
+                        .inner;
+                    if clicked {
                         commands.push(Command::Gold(GoldCommand::GoToConflict(n)));
                     }
                     n += 1;

@@ -7,8 +7,8 @@ use egui::{Color32, RichText, Ui};
 use super::WorkUi;
 use crate::annotation::Status;
 use crate::ui::article_view::label_color;
-use crate::ui::direction::egui_display_order;
 use crate::ui::model::{AppModel, Command};
+use crate::ui::text::text_block::{BlockStyle, TextBlocks, body_size, label_width};
 use crate::workflow::{self, Focus};
 
 pub(super) fn status_color(ui: &Ui, s: Status) -> Color32 {
@@ -44,9 +44,11 @@ impl WorkUi {
             .labelled_by(l.id);
         });
         ui.separator();
-        // Both ways: what cannot wrap scrolls sideways instead of
-        // widening the panel over the article.
-        egui::ScrollArea::both()
+        let blocks = &mut self.blocks;
+        let size = body_size(ui);
+        // Rows keep to the panel's width: a long id is cut with … (whole on
+        // hover) rather than widening the panel over the article.
+        egui::ScrollArea::vertical()
             .id_salt("work-doc-list")
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -58,6 +60,18 @@ impl WorkUi {
                                 ui.colored_label(Color32::from_rgb(220, 80, 60), "read-only")
                                     .on_hover_text(why);
                             }
+                            // A narrow panel keeps room for the id: the
+                            // status as a coloured dot, named on hover.
+                            None if ui.available_width() < 200.0 => {
+                                let d = ui.spacing().interact_size.y;
+                                let (rect, r) = ui.allocate_exact_size(
+                                    egui::vec2(d * 0.5, d),
+                                    egui::Sense::hover(),
+                                );
+                                let c = status_color(ui, row.status);
+                                ui.painter().circle_filled(rect.center(), d * 0.2, c);
+                                r.on_hover_text(row.status.as_str());
+                            }
                             None => {
                                 let t = RichText::new(format!("{:<11}", row.status.as_str()))
                                     .color(status_color(ui, row.status))
@@ -66,8 +80,22 @@ impl WorkUi {
                                 ui.label(t);
                             }
                         }
-                        let text = format!("{}  ({}+{}?)", row.id, row.entities, row.proposals);
-                        if ui.selectable_label(row.current, text).clicked() {
+                        // The id laid out with bidi, its counts kept in view.
+                        let counts = format!("({}+{}?)", row.entities, row.proposals);
+                        let room = ui.available_width()
+                            - label_width(ui, counts.as_str())
+                            - ui.spacing().item_spacing.x;
+                        let label = format!("{}  {counts}", row.id);
+                        let id = blocks.line_ui(
+                            ui,
+                            &row.id,
+                            &label,
+                            size,
+                            room,
+                            BlockStyle::row(row.current),
+                        );
+                        let c = ui.add(egui::Label::new(counts).sense(egui::Sense::click()));
+                        if id.clicked() || c.clicked() {
                             out.push(work(workflow::Command::Open(row.id.clone())));
                         }
                     });
@@ -82,9 +110,9 @@ impl WorkUi {
         let Some(s) = &model.session else {
             return;
         };
-        // Both ways: what cannot wrap scrolls sideways instead of
-        // widening the panel over the article.
-        egui::ScrollArea::both()
+        // Up and down only: rows keep to the panel's width (names cut with
+        // …, snippets wrapped), so nothing hides past its right edge.
+        egui::ScrollArea::vertical()
             .id_salt("work-tools")
             .auto_shrink([false, false])
             .show(ui, |ui| {
@@ -117,7 +145,7 @@ impl WorkUi {
                 ui.separator();
                 self.search_ui(ui, model, out);
                 ui.separator();
-                entities_ui(ui, model, out);
+                entities_ui(ui, model, &mut self.blocks, out);
                 ui.separator();
                 ui.horizontal_wrapped(|ui| {
                     ui.toggle_value(&mut self.show_guidelines, "Guidelines (F2)");
@@ -129,7 +157,7 @@ impl WorkUi {
 
 /// The open document's entities, then its pending proposals, in reading
 /// order; clicking one focuses it.
-fn entities_ui(ui: &mut Ui, model: &AppModel, out: &mut Vec<Command>) {
+fn entities_ui(ui: &mut Ui, model: &AppModel, blocks: &mut TextBlocks, out: &mut Vec<Command>) {
     let Some(s) = &model.session else {
         return;
     };
@@ -144,7 +172,8 @@ fn entities_ui(ui: &mut Ui, model: &AppModel, out: &mut Vec<Command>) {
     }
     let focus = s.focus();
     // Only the rows in view are laid out: a long article has thousands.
-    let row = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
+    let size = body_size(ui);
+    let row = TextBlocks::row_height(ui, size) + ui.spacing().item_spacing.y;
     egui::ScrollArea::vertical()
         .id_salt("work-entities")
         .max_height(260.0)
@@ -155,8 +184,12 @@ fn entities_ui(ui: &mut Ui, model: &AppModel, out: &mut Vec<Command>) {
                 let c = label_color(s.schema(), &e.label);
                 ui.horizontal(|ui| {
                     ui.label(RichText::new(&e.label).color(c).strong());
-                    let r = ui.selectable_label(focus == Some(&f), egui_display_order(&e.text));
-                    if r.clicked() {
+                    let w = ui.available_width();
+                    let style = BlockStyle::row(focus == Some(&f)).words();
+                    if blocks
+                        .line_ui(ui, &e.text, &e.text, size, w, style)
+                        .clicked()
+                    {
                         out.push(work(workflow::Command::Focus(f)));
                     }
                 });
@@ -168,7 +201,11 @@ fn entities_ui(ui: &mut Ui, model: &AppModel, out: &mut Vec<Command>) {
             ann.detached.len()
         ));
         for d in &ann.detached {
-            ui.label(format!("{} {}", d.label, egui_display_order(&d.text)));
+            ui.horizontal(|ui| {
+                ui.label(&d.label);
+                let w = ui.available_width();
+                blocks.line_ui(ui, &d.text, &d.text, size, w, BlockStyle::plain().words());
+            });
         }
     }
 }

@@ -10,10 +10,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use egui::{Color32, Context, RichText};
 
-use super::gold::{ExportChoices, ExportRequest, GOLD, GoldCommand};
-use super::model::{AppModel, Command};
 use super::save_picker::SavePicker;
 use crate::formats::Format;
+use crate::ui::model::gold::{ExportChoices, ExportRequest, GOLD, GoldCommand};
+use crate::ui::model::{AppModel, Command};
+use crate::ui::text::text_block::{BlockStyle, TextBlocks};
 
 /// A native dialog that answers faster than this returned without showing
 /// itself: nobody cancels a file chooser within a quarter of a second.
@@ -90,6 +91,7 @@ impl ExportDialog {
         ctx: &Context,
         model: &AppModel,
         picker: &mut dyn SavePicker,
+        blocks: &mut TextBlocks,
         commands: &mut Vec<Command>,
     ) -> bool {
         let known = &model.gold.annotators;
@@ -255,12 +257,13 @@ impl ExportDialog {
                             .max_height(220.0)
                             .id_salt("export-warnings")
                             .show(ui, |ui| {
+                                // Warnings quote the document's words: laid
+                                // out with bidi, wrapped.
+                                let size = egui::TextStyle::Small.resolve(ui.style()).size * 1.15;
+                                let style = BlockStyle::colored(Color32::from_rgb(230, 170, 60))
+                                    .interface();
                                 for w in &out.warnings {
-                                    ui.label(
-                                        RichText::new(super::direction::egui_display_order(w))
-                                            .small()
-                                            .color(Color32::from_rgb(230, 170, 60)),
-                                    );
+                                    blocks.wrapped_ui(ui, w, w, size, style);
                                 }
                             });
                     }

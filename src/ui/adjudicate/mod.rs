@@ -2,10 +2,13 @@
 //! `kashif::eval::adjudicate` into agreements (merged at once) and conflicts,
 //! each decided with one key, and the `gold` documents that result.
 
-use super::model::{Backend, DocEntry};
 use crate::annotation::{DocAnnotations, Span, Status};
 use crate::corpus::Document;
 use crate::eval::{self, Adjudication, Choice, Conflict};
+use crate::ui::backend::{Backend, DocEntry};
+
+pub mod dialog;
+pub mod ui;
 
 /// One document both annotators have a file for.
 #[derive(Debug, Clone)]

@@ -6,8 +6,8 @@ use egui::{RichText, Ui};
 use super::WorkUi;
 use crate::text::slice_chars;
 use crate::ui::article_view::label_color;
-use crate::ui::direction::egui_display_order;
 use crate::ui::model::{AppModel, Command};
+use crate::ui::text::text_block::{BlockStyle, TextBlocks, body_size, label_width};
 use crate::workflow::{self, Focus, Scope, Session};
 
 fn work(c: workflow::Command) -> Command {
@@ -48,6 +48,9 @@ impl WorkUi {
             }
         });
         ui.horizontal_wrapped(|ui| {
+            // The slider shrinks with the panel (its value box and label
+            // take about 90 points).
+            ui.spacing_mut().slider_width = (ui.available_width() - 90.0).clamp(40.0, 100.0);
             ui.add(egui::Slider::new(&mut self.min_confidence, 0.0..=1.0).text("min"));
             let n = ann
                 .proposals
@@ -62,7 +65,9 @@ impl WorkUi {
             }
         });
         let focus = s.focus();
-        let row = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
+        let size = body_size(ui);
+        let row = TextBlocks::row_height(ui, size) + ui.spacing().item_spacing.y;
+        let blocks = &mut self.blocks;
         egui::ScrollArea::vertical()
             .id_salt("work-proposals")
             .max_height(160.0)
@@ -73,8 +78,15 @@ impl WorkUi {
                     let c = label_color(s.schema(), &p.label);
                     ui.horizontal(|ui| {
                         ui.label(RichText::new(format!("{}?", p.label)).color(c));
-                        let text = format!("{} {:.2}", egui_display_order(&p.text), p.confidence);
-                        if ui.selectable_label(focus == Some(&f), text).clicked() {
+                        let conf = format!("{:.2}", p.confidence);
+                        let room = ui.available_width()
+                            - label_width(ui, conf.as_str())
+                            - ui.spacing().item_spacing.x;
+                        let label = format!("{} {conf}", p.text);
+                        let style = BlockStyle::row(focus == Some(&f)).words();
+                        let t = blocks.line_ui(ui, &p.text, &label, size, room, style);
+                        let c = ui.add(egui::Label::new(conf).sense(egui::Sense::click()));
+                        if t.clicked() || c.clicked() {
                             out.push(work(workflow::Command::Focus(f)));
                         }
                     });
@@ -95,11 +107,29 @@ impl WorkUi {
         // The same rows with or without a selection, so nothing below (the
         // search results) moves when a click selects text.
         let text = selected_text(s);
-        let what = match &text {
-            Some(t) => format!("of «{}» as", egui_display_order(t)),
-            None => "Select a word or name first.".to_string(),
-        };
-        ui.add(egui::Label::new(RichText::new(what).small()).truncate());
+        let size = egui::TextStyle::Small.resolve(ui.style()).size * 1.15;
+        let h = TextBlocks::row_height(ui, size);
+        let blocks = &mut self.blocks;
+        ui.horizontal(|ui| {
+            // One height with or without a selection.
+            ui.set_min_height(h);
+            match &text {
+                Some(t) => {
+                    ui.label(RichText::new("of").small());
+                    let room = ui.available_width()
+                        - label_width(ui, RichText::new("as").small())
+                        - ui.spacing().item_spacing.x;
+                    blocks.line_ui(ui, t, t, size, room, BlockStyle::plain().words());
+                    ui.label(RichText::new("as").small());
+                }
+                None => {
+                    ui.add(
+                        egui::Label::new(RichText::new("Select a word or name first.").small())
+                            .truncate(),
+                    );
+                }
+            }
+        });
         ui.add_enabled_ui(text.is_some(), |ui| {
             ui.horizontal_wrapped(|ui| {
                 egui::ComboBox::new("annotate-label", "label")
@@ -192,7 +222,10 @@ impl WorkUi {
                     let selected = shown
                         .as_ref()
                         .is_some_and(|(d, sel)| *d == h.doc_id && *sel == (h.start, h.end));
-                    ui.label(egui::RichText::new(&h.doc_id).small().weak());
+                    let w = ui.available_width();
+                    let small = egui::TextStyle::Small.resolve(ui.style()).size * 1.15;
+                    let weak = BlockStyle::colored(ui.visuals().weak_text_color());
+                    blocks.line_ui(ui, &h.doc_id, &h.doc_id, small, w, weak);
                     if blocks
                         .ui(ui, &snippet, &label, size, Some(range), selected)
                         .clicked()

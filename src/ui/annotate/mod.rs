@@ -14,9 +14,9 @@ use egui::{Color32, RichText, Ui};
 
 pub use keys::{chord_of, take_actions};
 
-use super::article_view::{ArticleInput, ArticleView, ViewEvent};
-use super::model::{AppModel, Command};
-use super::session_model::{entity_ref, focus_of};
+use crate::ui::article_view::{ArticleInput, ArticleView, ViewEvent};
+use crate::ui::model::session::{entity_ref, focus_of};
+use crate::ui::model::{AppModel, Command};
 use crate::workflow::{self, Action, Keymap, Scope, UiAction};
 
 /// The workbench's own view state (what is typed in its boxes, which panels
@@ -45,8 +45,9 @@ pub struct WorkUi {
     preview: Option<(PreviewKey, workflow::AnnotatePreview)>,
     /// Commands applied so far (previews are recomputed after each).
     applied: u64,
-    /// Search snippets are laid out by the article's text path.
-    blocks: crate::ui::text_block::TextBlocks,
+    /// The panels' Arabic (lists, snippets) is laid out by the article's
+    /// text path; the app's other panels borrow it too.
+    pub(in crate::ui) blocks: crate::ui::text::text_block::TextBlocks,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -75,7 +76,7 @@ impl WorkUi {
             annotate_scope: Scope::Document,
             preview: None,
             applied: 0,
-            blocks: crate::ui::text_block::TextBlocks::new(),
+            blocks: crate::ui::text::text_block::TextBlocks::new(),
         }
     }
 
@@ -120,7 +121,9 @@ impl WorkUi {
         self.update_preview(model);
 
         let zoom = view.zoom();
-        egui::Panel::bottom("work-status").show(ui, |ui| status::status_ui(ui, model, zoom));
+        let blocks = &mut self.blocks;
+        egui::Panel::bottom("work-status")
+            .show(ui, |ui| status::status_ui(ui, model, blocks, zoom));
         // The documents panel takes at most 15 % of the window and the
         // tools 20 %, so the article keeps 60 % or more at any size; both
         // are resizable (egui remembers their widths between runs) and
@@ -195,21 +198,26 @@ pub fn side_panel_range(width: f32, share: f32) -> (f32, f32) {
     (120.0_f32.min(max), max.max(1.0))
 }
 
-/// Tab with nothing focused starts from what is on screen (the first item
-/// shown), not from the top of the article. (Shift+Tab with nothing
-/// focused still wraps to the last item of the document.)
+/// Tab and Shift+Tab with nothing focused start from what is on screen:
+/// Tab from the first item shown, Shift+Tab from the last, not from the top
+/// or the end of the article.
 fn from_screen(c: workflow::Command, model: &AppModel, view: &ArticleView) -> workflow::Command {
     use workflow::{Command as W, Items};
-    if c != W::FocusNext {
+    if c != W::FocusNext && c != W::FocusPrevious {
         return c;
     }
     let Some(s) = &model.session else { return c };
-    let (None, Some(ann), Some((a, _))) =
+    let (None, Some(ann), Some((a, b))) =
         (s.focus(), s.current_annotations(), view.visible_chars())
     else {
         return c;
     };
-    workflow::first_from(ann, a, Items::All).map_or(c, W::Focus)
+    let f = if c == W::FocusNext {
+        workflow::first_from(ann, a, Items::All)
+    } else {
+        workflow::last_before(ann, b, Items::All)
+    };
+    f.map_or(c, W::Focus)
 }
 
 /// The article of the open document, or why there is none; a read-only

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use cosmic_text::{FontSystem, fontdb};
 
 /// Noto Naskh Arabic: a readable naskh face for article text.
-pub const ARABIC_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoNaskhArabic-Regular.ttf");
+pub const ARABIC_FONT: &[u8] = include_bytes!("../../../assets/fonts/NotoNaskhArabic-Regular.ttf");
 /// Noto Sans: Latin, digits and punctuation embedded in articles.
-pub const LATIN_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSans-Regular.ttf");
+pub const LATIN_FONT: &[u8] = include_bytes!("../../../assets/fonts/NotoSans-Regular.ttf");
 
 /// Family name of [`ARABIC_FONT`], the article's primary face.
 pub const ARABIC_FAMILY: &str = "Noto Naskh Arabic";

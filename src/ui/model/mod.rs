@@ -2,93 +2,17 @@
 //! [`Command`]s in one place. File access goes through a [`Backend`] that
 //! the binary provides, so the UI itself never touches files.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use super::article_view::EntityRef;
-use super::gold::{AnnotatorFiles, GoldCommand, GoldState};
-use crate::annotation::{DocAnnotations, Status};
-use crate::corpus::Document;
-use crate::formats::Exported;
+pub mod gold;
+pub mod session;
+
+use crate::annotation::Status;
 use crate::schema::Schema;
+use crate::ui::article_view::EntityRef;
+use crate::ui::backend::{Backend, DocEntry, Loaded, NoBackend};
 use crate::workflow::{self, Session};
-
-/// One loaded document with what the annotator decided about it.
-#[derive(Debug, Clone)]
-pub struct DocEntry {
-    pub document: Document,
-    pub annotations: DocAnnotations,
-    /// Problems met loading its annotations (`file:line:col: message`).
-    pub problems: Vec<String>,
-}
-
-/// A loaded folder.
-#[derive(Debug, Clone, Default)]
-pub struct Loaded {
-    pub documents: Vec<DocEntry>,
-    /// Files that could not be loaded, one message each.
-    pub errors: Vec<String>,
-}
-
-/// Where documents and annotations come from; the binary wires this to
-/// `corpus` and `store`, tests to memory.
-pub trait Backend {
-    /// Loads every article under `dir` with `annotator`'s annotations
-    /// (none when no annotator is known yet).
-    fn open_folder(&mut self, dir: &Path, annotator: Option<&str>) -> Result<Loaded, String>;
-
-    /// Opens `annotator`'s editing session on the folder `dir` (their
-    /// store's writer lock, autosave, proposals). Without one the folder
-    /// opens read-only.
-    fn open_session(&mut self, dir: &Path, annotator: &str) -> Result<Session, String> {
-        Err(format!(
-            "{}: no annotation store to write {annotator}'s files",
-            dir.display()
-        ))
-    }
-
-    /// Annotators that have files (review, adjudication and export dialogs).
-    fn annotators(&mut self) -> Vec<String> {
-        Vec::new()
-    }
-
-    /// `annotator`'s files for `docs`, one entry per document.
-    fn read_annotator(
-        &mut self,
-        annotator: &str,
-        _docs: &[&Document],
-    ) -> Result<AnnotatorFiles, String> {
-        Err(format!(
-            "cannot read {annotator}'s files: no annotation folder"
-        ))
-    }
-
-    /// Writes an export at `path` (a file, or a folder for brat); returns
-    /// how many files were written.
-    fn write_export(&mut self, path: &Path, _exported: &Exported) -> Result<usize, String> {
-        Err(format!("{}: nowhere to write", path.display()))
-    }
-
-    /// Saves whole documents as `annotator`'s (adjudicated gold); returns how
-    /// many were saved.
-    fn save_annotations(
-        &mut self,
-        annotator: &str,
-        _docs: &[(&Document, DocAnnotations)],
-    ) -> Result<usize, String> {
-        Err(format!(
-            "cannot save {annotator}'s files: no annotation folder"
-        ))
-    }
-}
-
-/// A backend with nothing behind it: opening a folder fails.
-pub struct NoBackend;
-
-impl Backend for NoBackend {
-    fn open_folder(&mut self, dir: &Path, _: Option<&str>) -> Result<Loaded, String> {
-        Err(format!("{}: no document source configured", dir.display()))
-    }
-}
+use gold::{GoldCommand, GoldState};
 
 /// Everything the UI asks the app to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -271,6 +195,9 @@ impl AppModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::annotation::DocAnnotations;
+    use crate::corpus::Document;
+    use std::path::Path;
 
     fn entry(id: &str, text: &str, status: Status) -> DocEntry {
         DocEntry {

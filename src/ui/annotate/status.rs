@@ -1,0 +1,120 @@
+//! The status bar: saving, proposals, learning, the last message, where the
+//! annotator is.
+
+use egui::{Color32, Ui};
+
+use crate::ui::model::AppModel;
+use crate::ui::text::text_block::{BlockStyle, TextBlocks, body_size, label_width};
+use crate::workflow::{LearnStatus, SaveStatus};
+
+const GREEN: Color32 = Color32::from_rgb(60, 170, 90);
+const AMBER: Color32 = Color32::from_rgb(230, 160, 40);
+const RED: Color32 = Color32::from_rgb(220, 80, 60);
+
+/// What the status bar says about saving, and its colour.
+pub fn save_text(status: &SaveStatus) -> (String, Color32) {
+    match status {
+        SaveStatus::Saved => ("saved".to_string(), GREEN),
+        SaveStatus::Saving { documents } => (format!("saving {documents}…"), AMBER),
+        SaveStatus::Failed { doc_id, message } => (
+            format!("save FAILED for {doc_id} (kept in memory, retrying): {message}"),
+            RED,
+        ),
+    }
+}
+
+/// The status bar on one line: what does not fit is elided with "…"
+/// (hover for the whole text). Saving comes first, so it is never cut. The
+/// document id is laid out by [`TextBlocks`] (bidi; an Arabic id with Latin
+/// and digits in it keeps its order), the rest is egui's own text.
+pub fn status_ui(ui: &mut Ui, model: &AppModel, blocks: &mut TextBlocks, zoom: f32) {
+    let Some(s) = &model.session else {
+        return;
+    };
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let plain = ui.visuals().text_color();
+    let mut before: Vec<(String, Color32)> = Vec::new();
+    let (text, color) = save_text(&s.save_status());
+    before.push((text, color));
+    if s.proposing() {
+        before.push(("proposing…".into(), plain));
+    }
+    match s.learn_status() {
+        LearnStatus::Idle => {}
+        LearnStatus::Training => before.push(("retraining…".into(), plain)),
+        // Which model proposes: the shipped one or the retrained one.
+        LearnStatus::Ready(m) => before.push((m.to_string(), plain)),
+        LearnStatus::Failed(m) => before.push((format!("retraining failed: {m}"), RED)),
+    }
+    if let Some(m) = s.message() {
+        before.push((m.to_string(), AMBER));
+    }
+    if !model.message.is_empty() {
+        before.push((model.message.clone(), plain));
+    }
+    let id = s.current_document().map(|d| d.id.clone());
+    let mut after: Vec<(String, Color32)> = Vec::new();
+    if let Some((a, b)) = s.selection() {
+        after.push((format!("selection {a}–{b}"), plain));
+    }
+    if let Some(f) = s.focus() {
+        after.push((format!("focus {} {}–{}", f.label, f.start, f.end), plain));
+    }
+    after.push((format!("zoom {:.0}%", zoom * 100.0), plain));
+    after.push((format!("annotator: {}", s.annotator()), plain));
+    after.push(("F1: keys".into(), plain));
+    let whole = before
+        .iter()
+        .map(|(t, _)| t.as_str())
+        .chain(id.as_deref())
+        .chain(after.iter().map(|(t, _)| t.as_str()))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    // Messages are one line egui never wraps (cut with …), so a message
+    // quoting an Arabic name in visual order reads right here; the id,
+    // which can be long and mixed, goes through `TextBlocks`.
+    let job = |parts: &[(String, Color32)], lead: bool, tail: bool| {
+        let mut job = egui::text::LayoutJob::default();
+        let sep = egui::TextFormat::simple(font.clone(), plain);
+        if lead {
+            job.append("· ", 0.0, sep.clone());
+        }
+        for (i, (t, c)) in parts.iter().enumerate() {
+            if i > 0 {
+                job.append(" · ", 0.0, sep.clone());
+            }
+            let f = egui::TextFormat::simple(font.clone(), *c);
+            job.append(&crate::ui::text::direction::egui_display_order(t), 0.0, f);
+        }
+        if tail {
+            job.append(" ·", 0.0, sep);
+        }
+        job
+    };
+    let size = body_size(ui);
+    let response = ui
+        .horizontal(|ui| {
+            if s.proposing() {
+                ui.spinner();
+            }
+            let first = job(&before, false, id.is_some());
+            let room = ui.available_width() * if id.is_some() { 0.6 } else { 1.0 };
+            let w = label_width(ui, first.clone()).min(room);
+            ui.scope(|ui| {
+                ui.set_max_width(w);
+                ui.add(egui::Label::new(first).truncate());
+            });
+            if let Some(id) = &id {
+                let room = ui.available_width() * 0.6;
+                blocks.line_ui(ui, id, id, size, room, BlockStyle::plain());
+            }
+            let mut rest = job(&after, id.is_some(), false);
+            rest.wrap = egui::text::TextWrapping::truncate_at_width(ui.available_width());
+            ui.add(egui::Label::new(rest).truncate());
+        })
+        .response;
+    response.on_hover_ui(|ui| {
+        let style = BlockStyle::plain().interface();
+        blocks.wrapped_ui(ui, &whole, &whole, size, style);
+    });
+}
