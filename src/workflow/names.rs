@@ -78,6 +78,11 @@ impl NameIndex {
     }
 
     /// As [`NameIndex::find`], on forms computed once per text.
+    /// Whether `w` is, alone, a name in the index.
+    fn is_key(&self, w: &str) -> bool {
+        self.by_word.get(w).is_some_and(|s| s.contains(w))
+    }
+
     /// Whether `key` is in the index.
     pub fn contains(&self, key: &str) -> bool {
         key.split(' ')
@@ -104,7 +109,7 @@ impl NameIndex {
                     if start + kw.len() > norm.len() || !seen.insert((start, key)) {
                         continue;
                     }
-                    if let Some(m) = match_at(&kw, norm, readings, start) {
+                    if let Some(m) = match_at(&kw, norm, readings, start, &|w| self.is_key(w)) {
                         out.push(NameMatch {
                             first: start,
                             last: start + kw.len() - 1,
@@ -142,7 +147,7 @@ impl NameIndex {
                         if start + kw.len() > tokens.len() || !seen.insert((start, key.clone())) {
                             continue;
                         }
-                        if let Some(m) = match_at(&kw, norm, readings, start) {
+                        if let Some(m) = match_at(&kw, norm, readings, start, &|w| self.is_key(w)) {
                             out.push(NameMatch {
                                 first: start,
                                 last: start + kw.len() - 1,
@@ -160,18 +165,20 @@ impl NameIndex {
     }
 }
 
-/// Matches in text order, exact before variant and longest first at one
-/// start; one per token range.
+/// Matches in text order, one per start: the longest (a confirmed
+/// `الولايات المتحدة` is not proposed inside `الولايات المتحدة الأمريكية`,
+/// whose words a longer confirmed name covers), the exact match before a
+/// variant of the same length (sorted next to each other for `dedup_by`).
 fn sort_matches(out: &mut Vec<NameMatch>) {
     out.sort_by(|a, b| {
-        (a.first, a.variant, std::cmp::Reverse(a.last), &a.key).cmp(&(
+        (a.first, std::cmp::Reverse(a.last), a.variant, &a.key).cmp(&(
             b.first,
-            b.variant,
             std::cmp::Reverse(b.last),
+            b.variant,
             &b.key,
         ))
     });
-    out.dedup_by(|b, a| (a.first, a.last) == (b.first, b.last));
+    out.dedup_by(|b, a| a.first == b.first);
 }
 
 /// The normalised forms of a text's tokens and the proclitic readings of
@@ -258,11 +265,15 @@ impl TokenForms {
 }
 
 /// Whether name words `kw` match tokens from `start`: `(skip, variant)`.
+/// A word that differs is no variant when it is itself a confirmed name
+/// (`is_key`): `أوروبا الغربية` is Europe followed by a word, not a
+/// misspelling of a confirmed `أوروبة الغربية`.
 fn match_at(
     kw: &[&str],
     norm: &[String],
     readings: &[Vec<(usize, String)>],
     start: usize,
+    is_key: &dyn Fn(&str) -> bool,
 ) -> Option<(usize, bool)> {
     let mut skip = 0;
     let mut differs = 0;
@@ -287,7 +298,8 @@ fn match_at(
             return None;
         }
         let near = |w: &str| {
-            letters(w) >= VARIANT_MIN_LETTERS
+            !is_key(w)
+                && letters(w) >= VARIANT_MIN_LETTERS
                 && letters(k) >= VARIANT_MIN_LETTERS
                 && one_edit(w, k)
                 && w.chars().next() == k.chars().next()
@@ -363,6 +375,27 @@ mod tests {
             [(1, 2, 0, true), (4, 5, 1, false), (7, 8, 1, true)],
             "a single word never matches as a variant"
         );
+    }
+
+    /// Found on ANERcorp (`examples/variant_precision.rs`): an exact match
+    /// and a variant of the same words gave two matches; a word that is a
+    /// confirmed name on its own made a variant; a shorter name matched
+    /// inside a longer one at the same start.
+    #[test]
+    fn exact_beats_variant_a_known_word_is_no_variant_and_the_longest_wins() {
+        let i = idx(&["يديعوت أحرونوت", "يديعوت أحرنوت", "يديعوت"]);
+        let got = i.find(&["قالت", "يديعوت", "أحرونوت"], None);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(!got[0].variant && got[0].key == name_key("يديعوت أحرونوت"));
+
+        let i = idx(&["أوروبة الغربية", "أوروبا"]);
+        let got = i.find(&["أوروبا", "الغربية"], None);
+        assert!(got.iter().all(|m| !m.variant), "{got:?}");
+
+        let i = idx(&["الولايات المتحدة", "الولايات المتحدة الأمريكية"]);
+        let got = i.find(&["الولايات", "المتحدة", "الأمريكية"], None);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!((got[0].first, got[0].last), (0, 2));
     }
 
     /// The positional search finds exactly what the scan finds, for every
