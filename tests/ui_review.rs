@@ -582,3 +582,90 @@ fn a_cancelled_file_chooser_writes_nothing_and_says_so() {
     assert!(!h.state().gold_ui.export.as_ref().unwrap().native_failed);
     assert!(h.state().model.gold.export.is_none());
 }
+
+/// Issue 13, item 5: the review of extraction runs the proposer afresh with
+/// the shipped knowledge only, so an annotator's own gold, even sitting in
+/// their files as memory proposals, cannot raise the score; its figures are
+/// `kashif eval --pred proposals`'s. The pending proposals stay a source to
+/// look at, and say they carry memory.
+#[test]
+fn extraction_review_cannot_be_raised_by_the_documents_own_gold() {
+    use kashif::annotation::{Proposal, Source};
+    use kashif::ui::model::gold::GoldCommand;
+    use kashif::ui::review::ReviewSource;
+
+    let s = setup();
+    let model = |s: &Setup| {
+        let backend = FsBackend {
+            annotations_dir: s.annotations.clone(),
+            schema: Schema::builtin(),
+        };
+        let mut m = AppModel::new(Schema::builtin(), Box::new(backend));
+        m.apply(Command::SetAnnotator("amina".into()));
+        m.apply(Command::OpenFolder(s.corpus.clone()));
+        m
+    };
+    let review = |m: &mut AppModel, pred: ReviewSource| {
+        m.apply(Command::Gold(GoldCommand::StartReview {
+            gold: ReviewSource::Annotator("amina".into()),
+            pred,
+            all: false,
+        }));
+        let r = m
+            .gold
+            .review
+            .take()
+            .unwrap_or_else(|| panic!("{}", m.message));
+        r.report
+    };
+    let mut m = model(&s);
+    let before = review(&mut m, ReviewSource::Extraction);
+    assert!(ReviewSource::Extraction.name().contains("no memory"));
+
+    // amina's files now also hold her gold as pending memory proposals.
+    let c = Corpus::load(&s.corpus).unwrap();
+    let store = Store::open(&s.annotations, "amina").unwrap();
+    for doc in &c.documents {
+        let Some(mut l) = store::read(&s.annotations, "amina", doc, &Schema::builtin()).unwrap()
+        else {
+            continue;
+        };
+        l.annotations.proposals = l
+            .annotations
+            .entities
+            .iter()
+            .map(|e| Proposal {
+                start: e.start,
+                end: e.end,
+                label: e.label.clone(),
+                text: e.text.clone(),
+                confidence: 1.0,
+                source: Source::Memory,
+            })
+            .collect();
+        store.save(doc, &l.annotations).unwrap();
+    }
+    let mut m = model(&s);
+    let after = review(&mut m, ReviewSource::Extraction);
+    assert_eq!(
+        after, before,
+        "the document's own gold changed the extraction score"
+    );
+    // The pending proposals are scored as they are: memory, so perfect.
+    let pending = review(&mut m, ReviewSource::Proposals("amina".into()));
+    assert_eq!(pending.strict.micro.f1, 1.0);
+    assert!(after.strict.micro.f1 < 1.0);
+    assert!(
+        ReviewSource::Proposals("amina".into())
+            .name()
+            .contains("memory")
+    );
+
+    // Figures of `kashif eval --pred proposals`.
+    let out = s.kashif(&["eval", "--gold", "amina", "--pred", "proposals", "--json"]);
+    let cli: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let gui = serde_json::to_value(&after).unwrap();
+    for key in ["documents", "strict", "partial", "per_document"] {
+        assert_eq!(gui[key], cli[key], "{key}");
+    }
+}

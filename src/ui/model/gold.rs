@@ -117,8 +117,9 @@ impl AppModel {
                 self.gold.export = Some(outcome);
             }
             GoldCommand::StartReview { gold, pred, all } => {
+                let schema = self.schema.clone();
                 let (backend, docs) = self.backend_and_docs();
-                match Review::load(backend, docs, gold, pred, all) {
+                match Review::load(backend, docs, gold, pred, all, &schema) {
                     Ok(r) => {
                         self.message = format!(
                             "review: {} against {}, {} document(s)",

@@ -42,15 +42,23 @@ pub fn review_dialog_ui(
     commands: &mut Vec<Command>,
 ) -> bool {
     let sources = ReviewSource::available(&model.gold.annotators);
+    // The truth is what a person decided: machine sources are only compared.
+    let golds: Vec<ReviewSource> = sources
+        .iter()
+        .filter(|s| matches!(s, ReviewSource::Annotator(_)))
+        .cloned()
+        .collect();
     let known = |s: &Option<ReviewSource>| s.as_ref().is_some_and(|s| sources.contains(s));
-    if !known(&d.gold) {
-        d.gold = sources
+    if !golds.contains(d.gold.as_ref().unwrap_or(&ReviewSource::Extraction)) {
+        d.gold = golds
             .iter()
             .find(|s| **s == ReviewSource::Annotator(GOLD.into()))
-            .or(sources.first())
+            .or(golds.first())
             .cloned();
     }
-    if !known(&d.pred) {
+    // Defaults wait for the annotators to be listed (another annotator
+    // first, then the machine sources).
+    if !known(&d.pred) && !golds.is_empty() {
         d.pred = sources
             .iter()
             .find(|s| Some(*s) != d.gold.as_ref())
@@ -62,14 +70,14 @@ pub fn review_dialog_ui(
         .open(&mut open)
         .collapsible(false)
         .show(ctx, |ui| {
-            if sources.is_empty() {
+            if golds.is_empty() {
                 ui.label("no annotator has files in the annotation folder yet");
             }
             egui::Grid::new("review-grid")
                 .num_columns(2)
                 .show(ui, |ui| {
                     let l = ui.label("gold (the truth)");
-                    source_combo(ui, l.id, "review-gold", &mut d.gold, &sources);
+                    source_combo(ui, l.id, "review-gold", &mut d.gold, &golds);
                     ui.end_row();
                     let l = ui.label("compared");
                     source_combo(ui, l.id, "review-pred", &mut d.pred, &sources);

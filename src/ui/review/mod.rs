@@ -6,35 +6,53 @@ use crate::annotation::{DocAnnotations, Origin, Proposal, Span, Status};
 use crate::arabic::tokenize;
 use crate::corpus::Document;
 use crate::eval::{self, DocPair, DocTokens, Mark, MarkKind, PairAgreement, Report};
+use crate::propose::{bundled, proposer::Proposer};
 use crate::schema::{Label, Schema};
 use crate::ui::backend::{AnnotatorFiles, Backend, DocEntry};
 
 pub mod dialog;
 pub mod ui;
 
-/// Where entities to compare come from. New kinds of source (the proposer
-/// run live, say) are one more variant here.
+/// Where entities to compare come from. New kinds of source are one more
+/// variant here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ReviewSource {
     /// The entities an annotator saved.
     Annotator(String),
-    /// The proposals still pending in an annotator's files.
+    /// The proposals still pending in an annotator's files. They include
+    /// memory of that annotator's own decisions and whatever a retrained
+    /// model learnt from them, so scored against that annotator's gold
+    /// they measure memory, not extraction: for looking at what is pending.
     Proposals(String),
+    /// Extraction measured honestly: the proposer run afresh on each
+    /// document with the shipped model, rules, dates and gazetteers; no
+    /// memory and no retraining, so no annotator's gold can reach what is
+    /// scored (as `kashif eval --pred proposals`).
+    Extraction,
 }
 
 impl ReviewSource {
-    /// Whose files hold this source.
+    /// Whose files hold this source (empty for [`ReviewSource::Extraction`],
+    /// which reads none).
     pub fn annotator(&self) -> &str {
         match self {
             ReviewSource::Annotator(a) | ReviewSource::Proposals(a) => a,
+            ReviewSource::Extraction => "",
         }
     }
 
-    /// As the user reads it in lists and headings.
+    /// As the user reads it in lists and headings; a machine source says
+    /// which knowledge its proposals used.
     pub fn name(&self) -> String {
         match self {
             ReviewSource::Annotator(a) => a.clone(),
-            ReviewSource::Proposals(a) => format!("proposals pending for {a}"),
+            ReviewSource::Proposals(a) => {
+                format!("proposals pending for {a} (with memory of {a}'s decisions)")
+            }
+            ReviewSource::Extraction => {
+                "extraction: shipped model, rules, dates, gazetteers (no memory, no retraining)"
+                    .to_string()
+            }
         }
     }
 
@@ -44,6 +62,7 @@ impl ReviewSource {
             .iter()
             .map(|a| ReviewSource::Annotator(a.clone()))
             .collect();
+        out.push(ReviewSource::Extraction);
         out.extend(
             annotators
                 .iter()
@@ -52,13 +71,26 @@ impl ReviewSource {
         out
     }
 
-    /// This source's entities in one annotation file.
+    /// This source's entities in one annotation file (none for
+    /// [`ReviewSource::Extraction`]: see [`extraction_spans`]).
     pub fn spans(&self, ann: &DocAnnotations) -> Vec<Span> {
         match self {
             ReviewSource::Annotator(_) => ann.entities.clone(),
             ReviewSource::Proposals(_) => ann.proposals.iter().map(proposal_span).collect(),
+            ReviewSource::Extraction => Vec::new(),
         }
     }
+}
+
+/// What the shipped proposer extracts from a text, as spans of the labels
+/// of `schema`: [`ReviewSource::Extraction`].
+pub fn extraction_spans(proposer: &Proposer, text: &str, schema: &Schema) -> Vec<Span> {
+    proposer
+        .propose(text)
+        .iter()
+        .filter(|p| schema.contains(&p.label))
+        .map(proposal_span)
+        .collect()
 }
 
 fn proposal_span(p: &Proposal) -> Span {
@@ -105,17 +137,41 @@ pub struct Review {
 impl Review {
     /// Reads both sources through the backend and scores them. Documents are
     /// chosen as `kashif eval` chooses them: gold's files (marked done unless
-    /// `all`), left out when the other source has no file.
+    /// `all`), left out when the other source has no file. `schema`: the
+    /// labels extraction keeps. Errors: unreadable files, extraction as
+    /// gold, the shipped model not loading, nothing to compare.
     pub fn load(
         backend: &mut dyn Backend,
         docs: &[DocEntry],
         gold: ReviewSource,
         pred: ReviewSource,
         all: bool,
+        schema: &Schema,
     ) -> Result<Review, String> {
+        if gold == ReviewSource::Extraction {
+            return Err(format!(
+                "{} cannot be the gold side: choose an annotator",
+                gold.name()
+            ));
+        }
         let refs: Vec<&Document> = docs.iter().map(|d| &d.document).collect();
         let gold_files = backend.read_annotator(gold.annotator(), &refs)?;
-        let pred_files = if pred.annotator() == gold.annotator() {
+        // Extraction reads no files: every gold document has a prediction.
+        let extraction = match pred {
+            ReviewSource::Extraction => Some((
+                Proposer::new(std::sync::Arc::new(
+                    bundled::load().map_err(|e| format!("the shipped model: {e}"))?,
+                )),
+                schema.clone(),
+            )),
+            _ => None,
+        };
+        let pred_files = if extraction.is_some() {
+            AnnotatorFiles {
+                annotations: vec![Some(DocAnnotations::default()); refs.len()],
+                problems: Vec::new(),
+            }
+        } else if pred.annotator() == gold.annotator() {
             AnnotatorFiles {
                 annotations: gold_files.annotations.clone(),
                 problems: Vec::new(),
@@ -140,7 +196,11 @@ impl Review {
                 skipped.push(refs[index].id.clone());
                 continue;
             };
-            let (gs, ps) = (gold.spans(g), pred.spans(p));
+            let ps = match &extraction {
+                Some((proposer, schema)) => extraction_spans(proposer, &refs[index].text, schema),
+                None => pred.spans(p),
+            };
+            let gs = gold.spans(g);
             out.push(ReviewDoc {
                 index,
                 strict: eval::marks(&gs, &ps, eval::Mode::Strict),
@@ -333,6 +393,7 @@ mod tests {
         assert_eq!((s[0].start, s[0].end, s[0].label.as_str()), (4, 6, "LOC"));
         assert_eq!(ReviewSource::Annotator("amina".into()).spans(&ann).len(), 1);
         let all = ReviewSource::available(&["a".into(), "b".into()]);
-        assert_eq!(all.len(), 4);
+        assert_eq!(all.len(), 5);
+        assert!(all.contains(&ReviewSource::Extraction));
     }
 }
