@@ -8,15 +8,21 @@
 //! tessellated frame that shows its effect (CPU; the GPU upload is not
 //! counted). Then: frames that ran while autosave was writing the file,
 //! against frames that did not, to show saving never stalls a frame.
+//! Last, the document is marked done, which retrains the shipped model on
+//! its base data plus this gold on a background thread (issue 13, item 4):
+//! key presses go on meanwhile, and their frames are reported beside those
+//! after it finished, to show retraining never blocks a frame.
 
 mod common;
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{annotations, article, ms, stats};
 use egui::{Event, Key, Modifiers, Pos2, RawInput, Rect, vec2};
 use kashif::annotation::DocAnnotations;
+use kashif::annotation::Status;
 use kashif::corpus::Corpus;
 use kashif::schema::Schema;
 use kashif::store::Store;
@@ -24,7 +30,7 @@ use kashif::ui::backend::{Backend, Loaded};
 use kashif::ui::dialogs::picker::FolderPicker;
 use kashif::ui::text::fonts::install_egui_fonts;
 use kashif::ui::{AppModel, Command, KashifApp};
-use kashif::workflow::{self, Focus, SaveTiming, Session};
+use kashif::workflow::{self, Base, Focus, LearnStatus, ModelProposer, SaveTiming, Session};
 
 const WIDTH: f32 = 1600.0;
 const HEIGHT: f32 = 1000.0;
@@ -46,14 +52,22 @@ impl Backend for Bench {
             debounce: Duration::from_millis(20),
             retry: Duration::from_millis(200),
         };
-        Session::open_with(
+        let mut session = Session::open_with(
             corpus,
             Schema::builtin(),
             &self.annotations,
             annotator,
             timing,
         )
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+        // The workbench's learner: marking done retrains in the background
+        // (no proposer, so the measured proposals stay the bench's own).
+        let model = kashif::propose::bundled::load().map_err(|e| e.to_string())?;
+        session.set_learner(Arc::new(ModelProposer::with_base(
+            kashif::propose::proposer::Proposer::new(Arc::new(model)),
+            Base::Shipped,
+        )));
+        Ok(session)
     }
 }
 
@@ -242,6 +256,28 @@ fn main() {
         create.push(w.key(none, Key::Num4));
     }
     report("4 (create an entity from the selection)", create);
+
+    // Retraining: mark the document done, then keep pressing Tab while the
+    // model retrains on the shipped base data plus this document's gold.
+    w.run(workflow::Command::SetStatus(Status::Done));
+    let t = Instant::now();
+    let (mut training, mut after) = (Vec::new(), Vec::new());
+    while after.len() < n && t.elapsed() < Duration::from_secs(300) {
+        let busy = w.session().learn_status() == LearnStatus::Training;
+        let d = w.key(none, Key::Tab);
+        if busy {
+            training.push(d);
+        } else {
+            after.push(d);
+        }
+    }
+    let status = w.session().learn_status();
+    report("Tab while the model retrains", training.clone());
+    report("Tab after it finished", after);
+    println!(
+        "retraining (base data + this document's gold) ran for {} frames; now: {status:?}",
+        training.len()
+    );
 
     let writes = w.session().writes();
     report("frames while autosave was writing", w.during_write.clone());

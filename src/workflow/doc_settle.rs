@@ -89,13 +89,14 @@ pub(crate) fn memory_candidates(
 /// The document's pending list with `candidates` added, through
 /// [`super::settle::settle`]. With `keys`, only the pending proposals on
 /// words of those name keys (or not on word edges) are checked again
-/// ([`settle_where`]): what a decision on those names can change in a
-/// document it did not edit.
+/// ([`settle_where`]): what a decision on those names can change.
+/// `places_changed`: the document's entities, rejections or status changed.
 pub(crate) fn settled(
     parts: &DocParts,
     ann: &DocAnnotations,
     candidates: Vec<Proposal>,
     keys: Option<&[String]>,
+    places_changed: bool,
     know: &Knowledge,
     knows: &dyn Fn(&str) -> bool,
     memo: &AdmitMemo,
@@ -135,7 +136,15 @@ pub(crate) fn settled(
         idx: &parts.idx,
         words,
     };
-    settle_where(&view, candidates, know, knows, &touched, memo)
+    settle_where(
+        &view,
+        candidates,
+        know,
+        knows,
+        &touched,
+        places_changed,
+        memo,
+    )
 }
 
 /// The threads following a decision settles documents on: one per core,

@@ -501,6 +501,7 @@ impl Session {
             &self.states[i].annotations,
             candidates,
             keys,
+            true,
             &self.knowledge,
             &|k| self.knows_name(k),
             memo,

@@ -227,10 +227,14 @@ pub(crate) fn settle(
     )
 }
 
-/// [`settle`] when only the pending proposals for which `touched` holds can
-/// have changed: the others were settled before, with the same entities and
+/// [`settle`] when only the admission of the pending proposals for which
+/// `touched` holds can have changed: the others were admitted before with
 /// what was known then about their names, which has not changed since; they
-/// are kept as they are and only compete for their place again. Following a
+/// keep their clitic and label, and are only checked against the entities,
+/// rejections and status again and compete for their place. When none is
+/// touched, nothing new comes and `places_changed` is false (the
+/// document's entities, rejections and status are as before), the list is
+/// returned as it is. Following a
 /// decision into the other documents of a corpus needs this to stay within
 /// a frame (the name and clitic checks are the costly part).
 pub(crate) fn settle_where(
@@ -239,10 +243,11 @@ pub(crate) fn settle_where(
     know: &Knowledge,
     knows: &dyn Fn(&str) -> bool,
     touched: &dyn Fn(&Proposal) -> bool,
+    places_changed: bool,
     memo: &AdmitMemo,
 ) -> Vec<Proposal> {
     let ann = doc.ann;
-    if candidates.is_empty() && !ann.proposals.iter().any(touched) {
+    if candidates.is_empty() && !places_changed && !ann.proposals.iter().any(touched) {
         // Nothing to check again, and nothing new to place.
         return ann.proposals.clone();
     }

@@ -103,8 +103,8 @@ impl Session {
 
     /// The new pending lists (and the edits from the old ones) of the
     /// documents `edited` and of every
-    /// document that may hold one of `keys`, where they change: the
-    /// edited ones settled in full, the others only where those names are
+    /// document that may hold one of `keys`, where they change, proposals
+    /// checked again only where those names are
     /// ([`super::doc_settle::settled`]); memory proposals for `keys` added
     /// where not done. Settled in parallel on the session's own threads
     /// (the proposer's pool may be busy tagging), in document order.
@@ -125,9 +125,23 @@ impl Session {
             } else {
                 doc_settle::memory_candidates(parts, know, Some(keys))
             };
-            let only = (!edited.contains(i)).then_some(keys);
+            // Whether a proposal is admitted (its clitic, its label from
+            // memory, a rejection) depends only on what is known about its
+            // name: only proposals on the decided names are checked again,
+            // in the edited documents too; entities, rejections at a place
+            // and done-ness are checked for every proposal below.
+            let only = Some(keys);
             let knows = |k: &str| doc_settle::knows_name(names.as_ref(), k);
-            let new = doc_settle::settled(parts, ann, candidates, only, know, &knows, memo);
+            let new = doc_settle::settled(
+                parts,
+                ann,
+                candidates,
+                only,
+                edited.contains(i),
+                know,
+                &knows,
+                memo,
+            );
             let edits = super::settle::diff(&ann.proposals, &new);
             (!edits.is_empty()).then_some((*i, new, edits))
         };
