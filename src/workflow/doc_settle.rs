@@ -86,21 +86,33 @@ pub(crate) fn memory_candidates(
         .collect()
 }
 
+/// What to check again when settling a document: only the proposals on
+/// the words of `keys` (all with `None`), and whether the document's
+/// entities, rejections or status changed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Recheck<'a> {
+    pub keys: Option<&'a [String]>,
+    pub places_changed: bool,
+}
+
 /// The document's pending list with `candidates` added, through
-/// [`super::settle::settle`]. With `keys`, only the pending proposals on
-/// words of those name keys (or not on word edges) are checked again
-/// ([`settle_where`]): what a decision on those names can change.
-/// `places_changed`: the document's entities, rejections or status changed.
+/// [`super::settle::settle`]. With `recheck.keys`, only the pending
+/// proposals on words of those name keys (or not on word edges) are
+/// admitted again ([`settle_where`]): what a decision on those names can
+/// change.
 pub(crate) fn settled(
     parts: &DocParts,
     ann: &DocAnnotations,
     candidates: Vec<Proposal>,
-    keys: Option<&[String]>,
-    places_changed: bool,
+    recheck: Recheck,
     know: &Knowledge,
     knows: &dyn Fn(&str) -> bool,
     memo: &AdmitMemo,
 ) -> Vec<Proposal> {
+    let Recheck {
+        keys,
+        places_changed,
+    } = recheck;
     let (words, forms) = (&parts.words, &parts.forms);
     let toks = &words.tokens;
     let mut near: Vec<(usize, usize)> = Vec::new();

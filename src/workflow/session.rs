@@ -12,7 +12,7 @@ use crate::store::{Journal, Store, StoreError};
 
 use super::autosave::{SaveError, SaveStatus, SaveTiming, Saver};
 use super::doc_list::{DocRow, Progress};
-use super::doc_settle::{self, DocParts};
+use super::doc_settle::{self, DocParts, Recheck};
 use super::doc_state::DocState;
 use super::focus::Focus;
 use super::learning::{LearnStatus, LearnWorker, Learner};
@@ -500,8 +500,10 @@ impl Session {
             &parts,
             &self.states[i].annotations,
             candidates,
-            keys,
-            true,
+            Recheck {
+                keys,
+                places_changed: true,
+            },
             &self.knowledge,
             &|k| self.knows_name(k),
             memo,

@@ -223,6 +223,7 @@ pub(crate) fn settle(
         know,
         knows,
         &|_| true,
+        true,
         &AdmitMemo::default(),
     )
 }

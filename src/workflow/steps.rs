@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use crate::annotation::{Edit, Proposal, Status};
 
 use super::command::{Outcome, WorkflowError};
-use super::doc_settle::{self, DocParts};
+use super::doc_settle::{self, DocParts, Recheck};
 use super::focus::Focus;
 use super::session::Session;
 use super::settle::AdmitMemo;
@@ -136,8 +136,10 @@ impl Session {
                 parts,
                 ann,
                 candidates,
-                only,
-                edited.contains(i),
+                Recheck {
+                    keys: only,
+                    places_changed: edited.contains(i),
+                },
                 know,
                 &knows,
                 memo,
