@@ -127,6 +127,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "b",
         &[DocTokens {
             tokens: toks,
+            length: text.chars().count(),
             a: &spans,
             b: &pred,
         }],

@@ -367,6 +367,14 @@ fn eval_and_agree_give_the_known_figures() {
     assert_eq!(a[0]["documents"], 5);
     assert_eq!(a[0]["strict"]["fp"], 0);
     assert!(a[1]["kappa_tokens"]["kappa"].as_f64().unwrap() < 1.0);
+    // Krippendorff's unitizing alpha beside kappa: 1 for the same files,
+    // less where one annotator relabelled a span.
+    assert_eq!(a[0]["alpha_u"]["alpha"], 1.0);
+    let au = a[1]["alpha_u"]["alpha"].as_f64().unwrap();
+    assert!(au < 1.0 && au > 0.0, "{au}");
+    let o = s.kashif(&["agree", "amina", "bilal"]);
+    let table = String::from_utf8_lossy(&o.stdout);
+    assert!(table.contains("alpha_u by label"), "{table}");
     let o = s.kashif(&["eval", "--gold", "amina", "--pred", "bilal"]);
     let table = String::from_utf8_lossy(&o.stdout);
     assert!(table.contains("LOC → ORG: 1"), "{table}");

@@ -52,6 +52,7 @@ pub fn run(args: AgreeArgs) -> anyhow::Result<ExitCode> {
                         .collect();
                     Some(DocTokens {
                         tokens,
+                        length: x.doc.text.chars().count(),
                         a: &x.ann.entities,
                         b: &y.ann.entities,
                     })
@@ -77,21 +78,41 @@ pub fn run(args: AgreeArgs) -> anyhow::Result<ExitCode> {
                 " (use --all for the others)"
             }
         );
+        let a = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.3}"));
         println!(
-            "  {:<24} {:>5}  {:>9} {:>10}  {:>12} {:>19}",
-            "pair", "docs", "strict F1", "partial F1", "kappa tokens", "kappa entity tokens"
+            "  {:<24} {:>5}  {:>9} {:>10}  {:>12} {:>19}  {:>8}",
+            "pair",
+            "docs",
+            "strict F1",
+            "partial F1",
+            "kappa tokens",
+            "kappa entity tokens",
+            "alpha_u"
         );
         for r in &results {
             println!(
-                "  {:<24} {:>5}  {:>9.3} {:>10.3}  {:>12} {:>19}",
+                "  {:<24} {:>5}  {:>9.3} {:>10.3}  {:>12} {:>19}  {:>8}",
                 format!("{} / {}", r.a, r.b),
                 r.documents,
                 r.strict.f1(),
                 r.partial.f1(),
                 k(&r.kappa_tokens),
-                k(&r.kappa_entity_tokens)
+                k(&r.kappa_entity_tokens),
+                a(r.alpha_u.alpha)
             );
+            let labels: Vec<String> = r
+                .alpha_u
+                .per_label
+                .iter()
+                .map(|(l, v)| format!("{l} {}", a(*v)))
+                .collect();
+            if !labels.is_empty() {
+                println!("  {:<24} alpha_u by label: {}", "", labels.join(", "));
+            }
         }
+        println!(
+            "  alpha_u: Krippendorff's unitizing alpha over characters (1 = same spans and labels)"
+        );
     }
     if results.iter().all(|r| r.documents == 0) {
         eprintln!("no document was annotated by both annotators of any pair");

@@ -1,5 +1,6 @@
-//! Agreement between two annotators: F1 of one against the other, and
-//! Cohen's kappa over tokens.
+//! Agreement between two annotators: F1 of one against the other, Cohen's
+//! kappa over tokens, and Krippendorff's unitizing alpha over characters
+//! ([`super::unitizing`]).
 //!
 //! Kappa needs one label per unit. The units are tokens; a token's label is
 //! the label of the entity that overlaps it, or `O`. When several entities of
@@ -10,6 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::unitizing::{UnitizingAlpha, unitizing_alpha};
 use super::{Counts, Mode, match_spans};
 use crate::annotation::Span;
 
@@ -108,6 +110,9 @@ pub struct PairAgreement {
     /// Over the tokens at least one of the two put in an entity; the many
     /// tokens both left outside inflate kappa over all tokens.
     pub kappa_entity_tokens: Kappa,
+    /// Krippendorff's αu over the documents' characters, laid one after
+    /// another: where entities begin and end counts, not only tokens.
+    pub alpha_u: UnitizingAlpha,
 }
 
 /// One document as two annotators saw it: its tokens (char ranges, the units
@@ -115,6 +120,8 @@ pub struct PairAgreement {
 #[derive(Debug, Clone)]
 pub struct DocTokens<'a> {
     pub tokens: Vec<(usize, usize)>,
+    /// The text's length in chars (the continuum of αu).
+    pub length: usize,
     pub a: &'a [Span],
     pub b: &'a [Span],
 }
@@ -124,12 +131,24 @@ pub fn pair_agreement(a: &str, b: &str, docs: &[DocTokens]) -> PairAgreement {
     let mut strict = Counts::default();
     let mut partial = Counts::default();
     let (mut la, mut lb) = (Vec::new(), Vec::new());
+    let (mut ua, mut ub) = (Vec::new(), Vec::new());
+    let mut offset = 0;
     for DocTokens {
         tokens,
+        length,
         a: sa,
         b: sb,
     } in docs
     {
+        for (spans, into) in [(sa, &mut ua), (sb, &mut ub)] {
+            into.extend(
+                spans
+                    .iter()
+                    .filter(|s| s.end <= *length)
+                    .map(|s| (offset + s.start, offset + s.end, s.label.as_str())),
+            );
+        }
+        offset += length;
         for (mode, into) in [(Mode::Strict, &mut strict), (Mode::Partial, &mut partial)] {
             let m = match_spans(sa, sb, mode);
             into.add(Counts {
@@ -154,6 +173,7 @@ pub fn pair_agreement(a: &str, b: &str, docs: &[DocTokens]) -> PairAgreement {
         partial,
         kappa_tokens: cohen_kappa(&la, &lb),
         kappa_entity_tokens: cohen_kappa(&ea, &eb),
+        alpha_u: unitizing_alpha(offset, &[ua, ub]),
     }
 }
 
@@ -190,6 +210,7 @@ mod tests {
             "y",
             &[DocTokens {
                 tokens,
+                length: 20,
                 a: &s,
                 b: &s,
             }],
@@ -198,6 +219,7 @@ mod tests {
         assert_eq!(p.partial.f1(), 1.0);
         assert_eq!(p.kappa_tokens.kappa, Some(1.0));
         assert_eq!(p.kappa_entity_tokens.kappa, Some(1.0));
+        assert_eq!(p.alpha_u.alpha, Some(1.0));
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod matching;
 mod report;
 mod review;
 mod score;
+mod unitizing;
 
 pub use adjudicate::{Adjudication, Choice, Conflict, adjudicate};
 pub use agreement::{
@@ -21,3 +22,4 @@ pub use matching::{DocMatch, Mode, match_spans};
 pub use report::{Confusion, DocPair, DocReport, Example, Report, evaluate};
 pub use review::{Mark, MarkKind, marks};
 pub use score::{Counts, Prf, Scores};
+pub use unitizing::{UnitizingAlpha, unitizing_alpha};

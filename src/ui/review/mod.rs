@@ -241,6 +241,7 @@ impl Review {
                     .iter()
                     .map(|t| (t.start, t.end))
                     .collect(),
+                length: refs[d.index].text.chars().count(),
                 a: &d.gold,
                 b: &d.pred,
             })

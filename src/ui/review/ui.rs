@@ -135,6 +135,10 @@ pub fn side_ui(
                 k(&r.agreement.kappa_tokens),
                 k(&r.agreement.kappa_entity_tokens)
             ));
+            ui.label(format!(
+                "Krippendorff's unitizing alpha (chars): {}",
+                r.agreement.alpha_u.alpha.map_or("-".to_string(), f3)
+            ));
             documents_ui(ui, model, r, blocks, commands);
             if !r.report.confusions.is_empty() {
                 ui.strong("label confusions (same span, other label)");
