@@ -267,23 +267,23 @@ impl Lexicon {
     }
 
     /// Longest known phrases, greedily left to right.
-    pub fn match_phrases(&self, toks: &[Token]) -> Vec<PhraseMatch> {
+    pub fn match_phrases<T: std::borrow::Borrow<Token>>(&self, toks: &[T]) -> Vec<PhraseMatch> {
         let mut out = vec![PhraseMatch::None; toks.len()];
         // One key buffer for every lookup: `phrase_key` without allocating.
         let mut key = String::new();
-        let mut lookup = |first: &str, rest: &[Token]| {
+        let mut lookup = |first: &str, rest: &[T]| {
             key.clear();
             key.push_str(first);
             for t in rest {
                 key.push(' ');
-                key.push_str(&t.norm);
+                key.push_str(&t.borrow().norm);
             }
             self.phrases.get(key.as_str()).copied()
         };
         let mut i = 0;
         while i < toks.len() {
             let mut step = 1;
-            let t = &toks[i];
+            let t: &Token = toks[i].borrow();
             let starts = &self.index.phrase_starts;
             if starts.contains(&lookup_key(&t.norm)) || starts.contains(&lookup_key(&t.stem)) {
                 let longest = self.max_phrase.min(toks.len() - i);
