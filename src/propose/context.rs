@@ -3,7 +3,9 @@
 //! so each token learns what the first pass said about its stem in the
 //! neighbouring sentences.
 
-use std::collections::HashMap;
+use std::borrow::Borrow;
+
+use rustc_hash::FxHashMap;
 
 use super::features::Token;
 use super::lexicon::class_bucket;
@@ -20,18 +22,36 @@ pub fn annotate(
     classes: &[usize],
     num_types: usize,
 ) {
+    let rows = document_classes(sents, first, classes, num_types);
+    for ((s, tags), row) in sents.iter_mut().zip(first).zip(rows) {
+        for ((t, &tag), c) in s.iter_mut().zip(tags).zip(row) {
+            t.first_pass = tag as u8 + 1;
+            t.document = c;
+        }
+    }
+}
+
+/// The `document` value of every token (see [`annotate`]): class and
+/// bucket of what the first pass said about its stem in the [`WINDOW`]
+/// sentences on each side, without the token's own sentence.
+pub fn document_classes<T: Borrow<Token>>(
+    sents: &[Vec<T>],
+    first: &[Vec<usize>],
+    classes: &[usize],
+    num_types: usize,
+) -> Vec<Vec<(u8, u8)>> {
     let class_of_tag = |tag: usize| classes.get(tag).copied().unwrap_or(0);
     let nc = num_types + 1;
     // Every stem's occurrences, in sentence order: (sentence, class).
-    let mut seen: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    let mut seen: FxHashMap<&str, Vec<(usize, usize)>> = FxHashMap::default();
     for (j, (s, tags)) in sents.iter().zip(first).enumerate() {
         for (t, &tag) in s.iter().zip(tags) {
-            seen.entry(t.stem.as_str())
+            seen.entry(t.borrow().stem.as_str())
                 .or_default()
                 .push((j, class_of_tag(tag)));
         }
     }
-    let mut classes: Vec<Vec<(u8, u8)>> = Vec::with_capacity(sents.len());
+    let mut rows: Vec<Vec<(u8, u8)>> = Vec::with_capacity(sents.len());
     let mut counts = vec![0u32; nc];
     for (j, s) in sents.iter().enumerate() {
         let lo = j.saturating_sub(WINDOW);
@@ -39,7 +59,7 @@ pub fn annotate(
         let row = s
             .iter()
             .map(|t| {
-                let occ = &seen[t.stem.as_str()];
+                let occ = &seen[t.borrow().stem.as_str()];
                 counts.iter_mut().for_each(|c| *c = 0);
                 let from = occ.partition_point(|&(k, _)| k < lo);
                 let mut any = false;
@@ -56,14 +76,9 @@ pub fn annotate(
                 }
             })
             .collect();
-        classes.push(row);
+        rows.push(row);
     }
-    for ((s, tags), row) in sents.iter_mut().zip(first).zip(classes) {
-        for ((t, &tag), c) in s.iter_mut().zip(tags).zip(row) {
-            t.first_pass = tag as u8 + 1;
-            t.document = c;
-        }
-    }
+    rows
 }
 
 /// Sets `rule` on the tokens of one sentence from the rules and date
