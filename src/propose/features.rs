@@ -293,51 +293,139 @@ impl SentenceLookups {
         } else {
             Vec::new()
         };
-        let word_class = toks().map(|t| lex.word_class(&t.norm)).collect();
-        let stem_class = toks().map(|t| lex.stem_class(&t.stem)).collect();
-        let gaz = if groups.has(Groups::GAZETTEER) || groups.has(Groups::PERSON_NAMES) {
-            toks()
-                .map(|t| match lex.gazetteer_class(&t.norm) {
-                    0 => lex.gazetteer_class(&t.stem),
-                    c => c,
-                })
-                .collect()
+        let mut look = SentenceLookups {
+            phrases,
+            word_class: Vec::with_capacity(sentence.len()),
+            stem_class: Vec::with_capacity(sentence.len()),
+            gaz: Vec::new(),
+            trig: Vec::new(),
+            word_cl: Vec::new(),
+            stem_cl: Vec::new(),
+        };
+        let clusters = (groups.has(Groups::CLUSTERS) || groups.has(Groups::CLUSTERS_UNSEEN))
+            .then(Clusters::bundled);
+        for t in toks() {
+            look.push(&WordLookup::new(t, lex, groups, clusters), groups);
+        }
+        look
+    }
+
+    /// [`SentenceLookups::new`] from what is known per distinct word:
+    /// `ids[i]` is token `i`'s index in `words`.
+    pub(crate) fn of_words<T: Borrow<Token>>(
+        sentence: &[T],
+        ids: &[u32],
+        words: &[WordLookup],
+        lex: &Lexicon,
+        groups: Groups,
+    ) -> Self {
+        let word = |i: usize| &words[ids[i] as usize];
+        let phrases = if groups.has(Groups::PHRASE) {
+            lex.match_phrases_from(sentence, |i| word(i).phrase_start)
         } else {
             Vec::new()
+        };
+        let mut look = SentenceLookups {
+            phrases,
+            word_class: Vec::with_capacity(sentence.len()),
+            stem_class: Vec::with_capacity(sentence.len()),
+            gaz: Vec::new(),
+            trig: Vec::new(),
+            word_cl: Vec::new(),
+            stem_cl: Vec::new(),
+        };
+        for i in 0..sentence.len() {
+            look.push(word(i), groups);
+        }
+        look
+    }
+
+    fn push(&mut self, w: &WordLookup, groups: Groups) {
+        self.word_class.push(w.word_class);
+        self.stem_class.push(w.stem_class);
+        if groups.has(Groups::GAZETTEER) || groups.has(Groups::PERSON_NAMES) {
+            self.gaz.push(w.gaz);
+        }
+        if groups.has(Groups::TRIGGER) {
+            self.trig.push(w.trig);
+        }
+        if groups.has(Groups::CLUSTERS) || groups.has(Groups::CLUSTERS_UNSEEN) {
+            self.word_cl.push(w.word_cl);
+            self.stem_cl.push(w.stem_cl);
+        }
+    }
+}
+
+/// What the lexicon (and the word clusters) say about one word: the same
+/// wherever it stands, so tagging looks it up once per distinct word.
+#[derive(Debug, Clone)]
+pub(crate) struct WordLookup {
+    word_class: (u8, u8),
+    stem_class: (u8, u8),
+    gaz: u8,
+    trig: u8,
+    /// Cluster ids of the word (its form, else its stem) and of its stem.
+    word_cl: [u16; LEVELS],
+    stem_cl: [u16; LEVELS],
+    /// Whether a known phrase may start here.
+    phrase_start: bool,
+}
+
+impl WordLookup {
+    /// `clusters`: the table, when a cluster group is on.
+    pub(crate) fn new(
+        t: &Token,
+        lex: &Lexicon,
+        groups: Groups,
+        clusters: Option<&Clusters>,
+    ) -> WordLookup {
+        let gaz = if groups.has(Groups::GAZETTEER) || groups.has(Groups::PERSON_NAMES) {
+            match lex.gazetteer_class(&t.norm) {
+                0 => lex.gazetteer_class(&t.stem),
+                c => c,
+            }
+        } else {
+            0
         };
         let trig = if groups.has(Groups::TRIGGER) {
-            toks().map(|t| lex.trigger_class(&t.stem)).collect()
+            lex.trigger_class(&t.stem)
         } else {
-            Vec::new()
+            0
         };
-        // Cluster ids of each word (its form, else its stem) and of its stem.
-        let (word_cl, stem_cl) =
-            if groups.has(Groups::CLUSTERS) || groups.has(Groups::CLUSTERS_UNSEEN) {
-                let table = Clusters::bundled();
-                toks()
-                    .map(|t| {
-                        let s = if t.stem != t.norm {
-                            table.get(&t.stem)
-                        } else {
-                            None
-                        };
-                        let w = table.get(&t.norm).or(s).unwrap_or(NO_CLUSTER);
-                        (w, s.unwrap_or(NO_CLUSTER))
-                    })
-                    .unzip()
-            } else {
-                (Vec::new(), Vec::new())
-            };
-        SentenceLookups {
-            phrases,
-            word_class,
-            stem_class,
+        let (word_cl, stem_cl) = match clusters {
+            Some(table) => {
+                let s = if t.stem != t.norm {
+                    table.get(&t.stem)
+                } else {
+                    None
+                };
+                let w = table.get(&t.norm).or(s).unwrap_or(NO_CLUSTER);
+                (w, s.unwrap_or(NO_CLUSTER))
+            }
+            None => (NO_CLUSTER, NO_CLUSTER),
+        };
+        WordLookup {
+            word_class: lex.word_class(&t.norm),
+            stem_class: lex.stem_class(&t.stem),
             gaz,
             trig,
             word_cl,
             stem_cl,
+            phrase_start: groups.has(Groups::PHRASE) && lex.may_start_phrase(t),
         }
     }
+}
+
+/// [`WordLookup`] of every distinct word, in parallel.
+pub(crate) fn word_lookups(types: &[Token], lex: &Lexicon, groups: Groups) -> Vec<WordLookup> {
+    use rayon::prelude::*;
+    let clusters = (groups.has(Groups::CLUSTERS) || groups.has(Groups::CLUSTERS_UNSEEN))
+        .then(Clusters::bundled);
+    types
+        .par_iter()
+        .with_min_len(1024)
+        .map(|t| WordLookup::new(t, lex, groups, clusters))
+        .collect()
 }
 
 /// The features that depend on the token's own string alone (bias, `word`,

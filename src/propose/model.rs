@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 
 use super::features::{
     Groups, SentenceFeatures, SentenceLookups, Token, context_features, document_features, extract,
-    tail_features, token_features,
+    tail_features, token_features, word_lookups,
 };
 use std::sync::Arc;
 
@@ -539,6 +539,7 @@ impl Model {
                 },
             );
         // 2. first pass, second pass up to its document features
+        let words = word_lookups(types, lex, groups);
         let sents: Vec<Vec<&Token>> = ids
             .iter()
             .map(|s| s.iter().map(|&i| &types[i as usize]).collect())
@@ -549,7 +550,7 @@ impl Model {
             .with_min_len(SENTENCES_PER_TASK)
             .map_init(Scratch::default, |sc, (toks, tids)| {
                 let n = toks.len();
-                let look = SentenceLookups::new(toks, lex, groups);
+                let look = SentenceLookups::of_words(toks, tids, &words, lex, groups);
                 let mut e1 = Vec::with_capacity(n * l1);
                 let mut e2 = Vec::with_capacity(n * l2);
                 for &t in tids {
