@@ -80,6 +80,10 @@ struct FeatureTable {
     shift: u32,
     weights: Vec<Weight>,
     count: usize,
+    /// Tells tables apart (a [`PairTable`] names the two it was built
+    /// from): set, unique, when the table is complete; never changed after,
+    /// so clones share it with the same contents.
+    id: u64,
 }
 
 impl FeatureTable {
@@ -90,6 +94,7 @@ impl FeatureTable {
             shift: 64 - size.trailing_zeros(),
             weights: Vec::with_capacity(weights),
             count: 0,
+            id: 0,
         }
     }
 
@@ -169,6 +174,104 @@ impl FeatureTable {
     }
 }
 
+/// A slot of [`PairTable`]: a feature hash and its weight ranges in two
+/// models, each packed as `start << 8 | len` (`(0, 0)`, packed 0, when the
+/// model lacks the feature).
+#[derive(Debug, Clone, Copy)]
+struct PairSlot {
+    key: u64,
+    /// `u32::MAX` marks an empty slot (no packed range reaches it: see
+    /// [`PairTable::build`]).
+    a: u32,
+    b: u32,
+}
+
+/// Feature hash → weight ranges in a first pass (`a`) and the model around
+/// it (`b`): the features both passes share are looked up once, not once
+/// per model. 16-byte slots, at most half full, like [`FeatureTable`].
+#[derive(Debug, Clone)]
+struct PairTable {
+    slots: Vec<PairSlot>,
+    shift: u32,
+    /// The ids of the tables it was built from, to notice a first pass
+    /// swapped after it was built.
+    from: (u64, u64),
+}
+
+impl PairTable {
+    /// `None` when a model has too many weights to pack (2²⁴ − 256: the
+    /// shipped ones have about 180,000 each).
+    fn build(a: &FeatureTable, b: &FeatureTable) -> Option<PairTable> {
+        const MAX: usize = (1 << 24) - 256;
+        if a.weights.len() >= MAX || b.weights.len() >= MAX {
+            return None;
+        }
+        let size = ((a.count + b.count).max(4) * 2).next_power_of_two();
+        let mut t = PairTable {
+            slots: vec![
+                PairSlot {
+                    key: 0,
+                    a: u32::MAX,
+                    b: 0,
+                };
+                size
+            ],
+            shift: 64 - size.trailing_zeros(),
+            from: (a.id, b.id),
+        };
+        let pack = |(s, n): (u32, u32)| s << 8 | n;
+        for (key, _) in a.iter().chain(b.iter()) {
+            let mask = t.slots.len() - 1;
+            let mut i = t.home(key);
+            while t.slots[i].a != u32::MAX && t.slots[i].key != key {
+                i = (i + 1) & mask;
+            }
+            t.slots[i] = PairSlot {
+                key,
+                a: pack(a.range(key)),
+                b: pack(b.range(key)),
+            };
+        }
+        Some(t)
+    }
+
+    #[inline]
+    fn home(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// Both models' `(first weight, count)` of a feature.
+    #[inline]
+    fn ranges(&self, key: u64) -> ((u32, u32), (u32, u32)) {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let s = self.slots[i];
+            if s.a == u32::MAX {
+                return ((0, 0), (0, 0));
+            }
+            if s.key == key {
+                let un = |p: u32| (p >> 8, p & 0xff);
+                return (un(s.a), un(s.b));
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Ranges of `hashes` in both models, appended in order to `a` and
+    /// `b`, with the slots [`AHEAD`] hashes on prefetched.
+    fn resolve(&self, hashes: &[u64], a: &mut Vec<(u32, u32)>, b: &mut Vec<(u32, u32)>) {
+        for (j, &h) in hashes.iter().enumerate() {
+            if let Some(&next) = hashes.get(j + AHEAD) {
+                prefetch(&self.slots[self.home(next)]);
+            }
+            let (x, y) = self.ranges(h);
+            a.push(x);
+            b.push(y);
+        }
+    }
+}
+
 const MAGIC: &[u8; 11] = b"KASHIF-NER\x01";
 
 /// A trained tagger.
@@ -196,6 +299,8 @@ pub struct Model {
     pub temperature: f32,
     /// The first pass whose tags feed the `document` features, if used.
     pub first_pass: Option<Box<Model>>,
+    /// Both passes' features in one table, built when first needed.
+    pair: std::sync::OnceLock<Option<PairTable>>,
 }
 
 /// Tags of one sentence with the marginal probability of each chosen tag.
@@ -302,8 +407,10 @@ impl Model {
         groups: Groups,
         lexicon: Arc<Lexicon>,
         trans: Vec<f32>,
-        feats: FeatureTable,
+        mut feats: FeatureTable,
     ) -> Model {
+        static TABLES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        feats.id = TABLES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let allowed = allowed_for(&labels);
         let iob2 = labels.iter().map(|t| iob2_name(t)).collect();
         Model {
@@ -317,6 +424,7 @@ impl Model {
             outside_penalty: 0.0,
             temperature: 1.0,
             first_pass: None,
+            pair: std::sync::OnceLock::new(),
         }
     }
 
@@ -518,6 +626,26 @@ impl Model {
         let (l1, l2) = (first.labels.len(), self.labels.len());
         let groups = self.groups;
         let lex = &*self.lexicon;
+        let ids_now = (first.feats.id, self.feats.id);
+        let cached = self
+            .pair
+            .get_or_init(|| PairTable::build(&first.feats, &self.feats));
+        let built;
+        let pair = match cached {
+            Some(p) if p.from == ids_now => Some(p),
+            _ => {
+                built = PairTable::build(&first.feats, &self.feats);
+                built.as_ref()
+            }
+        };
+        // Ranges of hashes in both models.
+        let resolve = |hs: &[u64], a: &mut Vec<(u32, u32)>, b: &mut Vec<(u32, u32)>| match pair {
+            Some(p) => p.resolve(hs, a, b),
+            None => {
+                first.resolve(hs, a);
+                self.resolve(hs, b);
+            }
+        };
         // 1. per distinct word
         let mut pre1 = vec![0f32; types.len() * l1];
         let mut pre2 = vec![0f32; types.len() * l2];
@@ -526,16 +654,17 @@ impl Model {
             .zip(types.par_iter())
             .with_min_len(256)
             .for_each_init(
-                || (Vec::new(), Vec::new()),
-                |(hs, found), ((r1, r2), t)| {
+                || (Vec::new(), Vec::new(), Vec::new()),
+                |(hs, f1, f2), ((r1, r2), t)| {
                     hs.clear();
                     token_features(t, groups, hs);
-                    for (m, row) in [(first, r1), (self, r2)] {
-                        found.clear();
-                        m.resolve(hs, found);
-                        m.start_row(row);
-                        m.add_weights(found, 0..found.len(), row);
-                    }
+                    f1.clear();
+                    f2.clear();
+                    resolve(hs, f1, f2);
+                    first.start_row(r1);
+                    first.add_weights(f1, 0..f1.len(), r1);
+                    self.start_row(r2);
+                    self.add_weights(f2, 0..f2.len(), r2);
                 },
             );
         // 2. first pass, second pass up to its document features
@@ -570,11 +699,11 @@ impl Model {
                     tail_at.push(tail.len() as u32);
                 }
                 sc.found.clear();
-                first.resolve(&sc.hashes, &mut sc.found);
                 sc.found2.clear();
-                self.resolve(&sc.hashes, &mut sc.found2);
+                resolve(&sc.hashes, &mut sc.found, &mut sc.found2);
                 sc.tail.clear();
-                first.resolve(&tail, &mut sc.tail);
+                let mut tail2 = Vec::with_capacity(tail.len());
+                resolve(&tail, &mut sc.tail, &mut tail2);
                 for i in 0..n {
                     let row = &mut e1[i * l1..(i + 1) * l1];
                     first.add_weights(&sc.found, sc.at[i]..sc.at[i + 1], row);
@@ -586,7 +715,7 @@ impl Model {
                 Staged {
                     first: first.decode(&e1, false).tags,
                     scores: e2,
-                    tail,
+                    tail: tail2,
                     tail_at,
                 }
             })
@@ -623,9 +752,10 @@ impl Model {
                             let prev = if i > 0 { fp(i - 1) } else { 255 };
                             document_features(prev, fp(i), fp(i + 1), dc[i], hs);
                         }
-                        hs.extend_from_slice(&tail[tail_at[i] as usize..tail_at[i + 1] as usize]);
                         found.clear();
                         self.resolve(hs, found);
+                        found
+                            .extend_from_slice(&tail[tail_at[i] as usize..tail_at[i + 1] as usize]);
                         let row = &mut scores[i * l2..(i + 1) * l2];
                         self.add_weights(found, 0..found.len(), row);
                     }
@@ -832,9 +962,9 @@ struct Staged {
     first: Vec<usize>,
     /// Second-pass scores (`n × L`) up to the `document` features.
     scores: Vec<f32>,
-    /// Tail feature hashes (see `features::tail_features`), token `i`'s at
-    /// `tail_at[i]..tail_at[i + 1]`.
-    tail: Vec<u64>,
+    /// Second-pass weight ranges of the tail features (see
+    /// `features::tail_features`), token `i`'s at `tail_at[i]..tail_at[i + 1]`.
+    tail: Vec<(u32, u32)>,
     tail_at: Vec<u32>,
 }
 
