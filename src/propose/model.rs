@@ -1286,6 +1286,14 @@ mod tests {
             .map(|t| t.tags)
             .collect();
         assert_eq!(tags, plain.into_iter().map(|t| t.tags).collect::<Vec<_>>());
+        // the pair table gives each model's own ranges, for every feature
+        let pair = PairTable::build(&first.feats, &model.feats).unwrap();
+        for (k, _) in first.feats.iter().chain(model.feats.iter()) {
+            assert_eq!(pair.ranges(k), (first.feats.range(k), model.feats.range(k)));
+        }
+        assert_eq!(pair.ranges(12345), ((0, 0), (0, 0)));
+        assert_eq!(pair.from, (first.feats.id, model.feats.id));
+        assert_ne!(first.feats.id, model.feats.id);
         // a first pass with another lexicon cannot share
         let mut other = first.clone();
         other.lexicon = Arc::new((*first.lexicon).clone());
