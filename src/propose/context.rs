@@ -60,10 +60,10 @@ pub fn document_classes<T: Borrow<Token>>(
 /// `num_stems` (`stems[j][i]`, the same id for the same stem). Sentences
 /// are computed in parallel on the current rayon pool; the result does not
 /// depend on it.
-pub fn document_classes_of<S: AsRef<[u32]> + Sync>(
+pub fn document_classes_of<S: AsRef<[u32]> + Sync, F: AsRef<[usize]>>(
     stems: &[S],
     num_stems: usize,
-    first: &[Vec<usize>],
+    first: &[F],
     classes: &[usize],
     num_types: usize,
 ) -> Vec<Vec<(u8, u8)>> {
@@ -73,7 +73,7 @@ pub fn document_classes_of<S: AsRef<[u32]> + Sync>(
     // `k`'s at `occ[at[k]..at[k + 1]]`.
     let mut at = vec![0usize; num_stems + 1];
     for (s, tags) in stems.iter().zip(first) {
-        for &k in s.as_ref().iter().take(tags.len()) {
+        for &k in s.as_ref().iter().take(tags.as_ref().len()) {
             at[k as usize + 1] += 1;
         }
     }
@@ -81,10 +81,10 @@ pub fn document_classes_of<S: AsRef<[u32]> + Sync>(
         at[k + 1] += at[k];
     }
     let mut fill = at.clone();
-    let mut occ = vec![(0usize, 0usize); at[num_stems]];
+    let mut occ = vec![(0u32, 0u32); at[num_stems]];
     for (j, (s, tags)) in stems.iter().zip(first).enumerate() {
-        for (&k, &tag) in s.as_ref().iter().zip(tags) {
-            occ[fill[k as usize]] = (j, class_of_tag(tag));
+        for (&k, &tag) in s.as_ref().iter().zip(tags.as_ref()) {
+            occ[fill[k as usize]] = (j as u32, class_of_tag(tag) as u32);
             fill[k as usize] += 1;
         }
     }
@@ -102,11 +102,12 @@ pub fn document_classes_of<S: AsRef<[u32]> + Sync>(
                     .map(|&k| {
                         let occ = &occ[at[k as usize]..at[k as usize + 1]];
                         counts.iter_mut().for_each(|c| *c = 0);
-                        let from = occ.partition_point(|&(k, _)| k < lo);
+                        let from = occ.partition_point(|&(k, _)| (k as usize) < lo);
                         let mut any = false;
-                        for &(k, c) in occ[from..].iter().take_while(|&&(k, _)| k <= hi) {
-                            if k != j {
-                                counts[c] += 1;
+                        let near = occ[from..].iter().take_while(|&&(k, _)| k as usize <= hi);
+                        for &(k, c) in near {
+                            if k as usize != j {
+                                counts[c as usize] += 1;
                                 any = true;
                             }
                         }

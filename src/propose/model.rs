@@ -669,15 +669,12 @@ impl Model {
             );
         // 2. first pass, second pass up to its document features
         let words = word_lookups(types, lex, groups);
-        let sents: Vec<Vec<&Token>> = ids
-            .iter()
-            .map(|s| s.iter().map(|&i| &types[i as usize]).collect())
-            .collect();
-        let staged: Vec<Staged> = sents
+        let staged: Vec<Staged> = ids
             .par_iter()
-            .zip(ids)
             .with_min_len(SENTENCES_PER_TASK)
-            .map_init(Scratch::default, |sc, (toks, tids)| {
+            .map_init(Scratch::default, |sc, tids| {
+                let toks: Vec<&Token> = tids.iter().map(|&i| &types[i as usize]).collect();
+                let toks = &toks;
                 let n = toks.len();
                 let look = SentenceLookups::of_words(toks, tids, &words, lex, groups);
                 let mut e1 = Vec::with_capacity(n * l1);
@@ -721,13 +718,26 @@ impl Model {
             })
             .collect();
         // 3. document context
-        let tags: Vec<Vec<usize>> = staged.iter().map(|s| s.first.clone()).collect();
-        let doc = super::context::document_classes(
-            &sents,
-            &tags,
+        let mut stem_ids: FxHashMap<&str, u32> = FxHashMap::default();
+        let stem_of: Vec<u32> = types
+            .iter()
+            .map(|t| {
+                let n = stem_ids.len() as u32;
+                *stem_ids.entry(t.stem.as_str()).or_insert(n)
+            })
+            .collect();
+        let stems: Vec<Vec<u32>> = ids
+            .iter()
+            .map(|s| s.iter().map(|&i| stem_of[i as usize]).collect())
+            .collect();
+        let doc = super::context::document_classes_of(
+            &stems,
+            stem_ids.len(),
+            &staged,
             &self.tag_classes(),
             self.types().len(),
         );
+        drop(stems);
         // 4. second pass
         let has_doc = groups.has(Groups::DOCUMENT);
         staged
@@ -921,6 +931,12 @@ impl Model {
 struct Reader<'a> {
     b: &'a [u8],
     at: usize,
+}
+
+impl AsRef<[usize]> for Staged {
+    fn as_ref(&self) -> &[usize] {
+        &self.first
+    }
 }
 
 impl<'a> Reader<'a> {
