@@ -59,11 +59,12 @@ pub fn tag_conll(
     keep: &[String],
     out: &mut impl Write,
 ) -> std::io::Result<()> {
-    // Lines as they come: Some(token) or None for a blank line.
-    let lines: Vec<Option<&str>> = input.lines().map(|l| l.split_whitespace().next()).collect();
+    // Lines as they come: Some(token) or None for a blank line (read
+    // again for the output rather than kept: 16 bytes a line).
+    let lines = || input.lines().map(|l| l.split_whitespace().next());
     let mut sents: Vec<Vec<&str>> = Vec::new();
     let mut cur: Vec<&str> = Vec::new();
-    for l in &lines {
+    for l in lines() {
         match l {
             Some(t) => cur.push(t),
             None if !cur.is_empty() => sents.push(std::mem::take(&mut cur)),
@@ -75,7 +76,7 @@ pub fn tag_conll(
     }
     let wanted = |l: &str| keep.is_empty() || keep.iter().any(|k| k == l);
     let mut write = |tags: &mut dyn Iterator<Item = &str>| -> std::io::Result<()> {
-        for l in &lines {
+        for l in lines() {
             match l {
                 Some(tok) => {
                     let tag = tags.next().unwrap_or("O");
