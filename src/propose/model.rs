@@ -174,36 +174,40 @@ impl FeatureTable {
     }
 }
 
-/// A slot of [`PairTable`]: a feature hash and its weight ranges in two
-/// models, each packed as `start << 8 | len` (`(0, 0)`, packed 0, when the
-/// model lacks the feature).
+/// A slot of [`PairTable`]: a feature hash and where its weights are in
+/// the table's own weight array, the first pass's then the other model's.
 #[derive(Debug, Clone, Copy)]
 struct PairSlot {
     key: u64,
-    /// `u32::MAX` marks an empty slot (no packed range reaches it: see
-    /// [`PairTable::build`]).
-    a: u32,
-    b: u32,
+    /// Index of the first weight; `u32::MAX` marks an empty slot.
+    start: u32,
+    /// How many weights each model has: the first pass's in the low byte,
+    /// the other's in the next.
+    lens: u32,
 }
 
-/// Feature hash → weight ranges in a first pass (`a`) and the model around
-/// it (`b`): the features both passes share are looked up once, not once
-/// per model. 16-byte slots, at most half full, like [`FeatureTable`].
+/// Feature hash → weights in a first pass (`a`) and the model around it
+/// (`b`): the features both passes share are looked up once, not once per
+/// model, and both models' weights of a feature lie side by side (one
+/// cache line, where the models' own arrays take two). 16-byte slots, at
+/// most half full, like [`FeatureTable`].
 #[derive(Debug, Clone)]
 struct PairTable {
     slots: Vec<PairSlot>,
     shift: u32,
+    /// Every feature's weights, `a`'s then `b`'s.
+    weights: Vec<Weight>,
     /// The ids of the tables it was built from, to notice a first pass
     /// swapped after it was built.
     from: (u64, u64),
 }
 
 impl PairTable {
-    /// `None` when a model has too many weights to pack (2²⁴ − 256: the
-    /// shipped ones have about 180,000 each).
+    /// `None` when the weights do not fit its `u32` indices and byte
+    /// counts (the shipped models have about 180,000 weights each, at most
+    /// 9 a feature).
     fn build(a: &FeatureTable, b: &FeatureTable) -> Option<PairTable> {
-        const MAX: usize = (1 << 24) - 256;
-        if a.weights.len() >= MAX || b.weights.len() >= MAX {
+        if a.weights.len() + b.weights.len() >= u32::MAX as usize {
             return None;
         }
         let size = ((a.count + b.count).max(4) * 2).next_power_of_two();
@@ -211,25 +215,38 @@ impl PairTable {
             slots: vec![
                 PairSlot {
                     key: 0,
-                    a: u32::MAX,
-                    b: 0,
+                    start: u32::MAX,
+                    lens: 0,
                 };
                 size
             ],
             shift: 64 - size.trailing_zeros(),
+            weights: Vec::with_capacity(a.weights.len() + b.weights.len()),
             from: (a.id, b.id),
         };
-        let pack = |(s, n): (u32, u32)| s << 8 | n;
+        let mask = size - 1;
         for (key, _) in a.iter().chain(b.iter()) {
-            let mask = t.slots.len() - 1;
             let mut i = t.home(key);
-            while t.slots[i].a != u32::MAX && t.slots[i].key != key {
+            while t.slots[i].start != u32::MAX && t.slots[i].key != key {
                 i = (i + 1) & mask;
             }
+            if t.slots[i].start != u32::MAX {
+                continue; // in both models: placed already
+            }
+            let (sa, na) = a.range(key);
+            let (sb, nb) = b.range(key);
+            if na > 255 || nb > 255 {
+                return None;
+            }
+            let start = t.weights.len() as u32;
+            t.weights
+                .extend_from_slice(&a.weights[sa as usize..(sa + na) as usize]);
+            t.weights
+                .extend_from_slice(&b.weights[sb as usize..(sb + nb) as usize]);
             t.slots[i] = PairSlot {
                 key,
-                a: pack(a.range(key)),
-                b: pack(b.range(key)),
+                start,
+                lens: na | nb << 8,
             };
         }
         Some(t)
@@ -240,19 +257,20 @@ impl PairTable {
         (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
     }
 
-    /// Both models' `(first weight, count)` of a feature.
+    /// Both models' `(first weight, count)` of a feature, in
+    /// [`PairTable::weights`].
     #[inline]
     fn ranges(&self, key: u64) -> ((u32, u32), (u32, u32)) {
         let mask = self.slots.len() - 1;
         let mut i = self.home(key);
         loop {
             let s = self.slots[i];
-            if s.a == u32::MAX {
+            if s.start == u32::MAX {
                 return ((0, 0), (0, 0));
             }
             if s.key == key {
-                let un = |p: u32| (p >> 8, p & 0xff);
-                return (un(s.a), un(s.b));
+                let (na, nb) = (s.lens & 0xff, s.lens >> 8);
+                return ((s.start, na), (s.start + na, nb));
             }
             i = (i + 1) & mask;
         }
@@ -481,24 +499,10 @@ impl Model {
         }
     }
 
-    /// Adds the weights of the features `found[at]` to a token's `row`,
-    /// feature after feature (the order fixes the float sums).
+    /// Adds the weights of the features `found[at]` to a token's `row`.
     #[inline]
     fn add_weights(&self, found: &[(u32, u32)], at: std::ops::Range<usize>, row: &mut [f32]) {
-        let ws = &self.feats.weights;
-        for j in at {
-            if let Some(&(a, _)) = found.get(j + AHEAD)
-                && let Some(w) = ws.get(a as usize)
-            {
-                prefetch(w);
-            }
-            let (a, n) = found[j];
-            for x in &ws[a as usize..(a + n) as usize] {
-                if let Some(r) = row.get_mut(x.label as usize) {
-                    *r += x.w;
-                }
-            }
-        }
+        add_weights(&self.feats.weights, found, at, row);
     }
 
     /// A token's scores before any feature: the `O` penalty.
@@ -638,13 +642,17 @@ impl Model {
                 built.as_ref()
             }
         };
-        // Ranges of hashes in both models.
+        // Ranges of hashes in both models, into `w1` and `w2`.
         let resolve = |hs: &[u64], a: &mut Vec<(u32, u32)>, b: &mut Vec<(u32, u32)>| match pair {
             Some(p) => p.resolve(hs, a, b),
             None => {
                 first.resolve(hs, a);
                 self.resolve(hs, b);
             }
+        };
+        let (w1, w2) = match pair {
+            Some(p) => (&p.weights, &p.weights),
+            None => (&first.feats.weights, &self.feats.weights),
         };
         // 1. per distinct word
         let mut pre1 = vec![0f32; types.len() * l1];
@@ -662,9 +670,9 @@ impl Model {
                     f2.clear();
                     resolve(hs, f1, f2);
                     first.start_row(r1);
-                    first.add_weights(f1, 0..f1.len(), r1);
+                    add_weights(w1, f1, 0..f1.len(), r1);
                     self.start_row(r2);
-                    self.add_weights(f2, 0..f2.len(), r2);
+                    add_weights(w2, f2, 0..f2.len(), r2);
                 },
             );
         // 2. first pass, second pass up to its document features
@@ -703,11 +711,11 @@ impl Model {
                 resolve(&tail, &mut sc.tail, &mut tail2);
                 for i in 0..n {
                     let row = &mut e1[i * l1..(i + 1) * l1];
-                    first.add_weights(&sc.found, sc.at[i]..sc.at[i + 1], row);
+                    add_weights(w1, &sc.found, sc.at[i]..sc.at[i + 1], row);
                     let (a, b) = (tail_at[i] as usize, tail_at[i + 1] as usize);
-                    first.add_weights(&sc.tail, a..b, row);
+                    add_weights(w1, &sc.tail, a..b, row);
                     let row = &mut e2[i * l2..(i + 1) * l2];
-                    self.add_weights(&sc.found2, sc.at[i]..sc.at[i + 1], row);
+                    add_weights(w2, &sc.found2, sc.at[i]..sc.at[i + 1], row);
                 }
                 Staged {
                     first: first.decode(&e1, false).tags,
@@ -745,8 +753,8 @@ impl Model {
             .zip(doc)
             .with_min_len(SENTENCES_PER_TASK)
             .map_init(
-                || (Vec::new(), Vec::new()),
-                |(hs, found), (st, dc)| {
+                || (Vec::new(), Vec::new(), Vec::new()),
+                |(hs, unused, found), (st, dc)| {
                     let Staged {
                         first: ft,
                         mut scores,
@@ -763,11 +771,12 @@ impl Model {
                             document_features(prev, fp(i), fp(i + 1), dc[i], hs);
                         }
                         found.clear();
-                        self.resolve(hs, found);
+                        unused.clear();
+                        resolve(hs, unused, found);
                         found
                             .extend_from_slice(&tail[tail_at[i] as usize..tail_at[i + 1] as usize]);
                         let row = &mut scores[i * l2..(i + 1) * l2];
-                        self.add_weights(found, 0..found.len(), row);
+                        add_weights(w2, found, 0..found.len(), row);
                     }
                     self.decode(&scores, confidence)
                 },
@@ -965,6 +974,26 @@ impl<'a> Reader<'a> {
         let s = self.take(n)?;
         String::from_utf8(s.to_vec())
             .map_err(|_| ModelError::Corrupt(format!("bad UTF-8 at byte {at}")))
+    }
+}
+
+/// Adds the weights `ws[a..a + n]` of the features `found[at]` (each an
+/// `(a, n)`) to a token's `row`, feature after feature (the order fixes the
+/// float sums), with the weights [`AHEAD`] features on prefetched.
+#[inline]
+fn add_weights(ws: &[Weight], found: &[(u32, u32)], at: std::ops::Range<usize>, row: &mut [f32]) {
+    for j in at {
+        if let Some(&(a, _)) = found.get(j + AHEAD)
+            && let Some(w) = ws.get(a as usize)
+        {
+            prefetch(w);
+        }
+        let (a, n) = found[j];
+        for x in &ws[a as usize..(a + n) as usize] {
+            if let Some(r) = row.get_mut(x.label as usize) {
+                *r += x.w;
+            }
+        }
     }
 }
 
@@ -1302,10 +1331,19 @@ mod tests {
             .map(|t| t.tags)
             .collect();
         assert_eq!(tags, plain.into_iter().map(|t| t.tags).collect::<Vec<_>>());
-        // the pair table gives each model's own ranges, for every feature
+        // the pair table gives each model's own weights, for every feature
         let pair = PairTable::build(&first.feats, &model.feats).unwrap();
+        let of = |ws: &[Weight], (a, n): (u32, u32)| ws[a as usize..(a + n) as usize].to_vec();
         for (k, _) in first.feats.iter().chain(model.feats.iter()) {
-            assert_eq!(pair.ranges(k), (first.feats.range(k), model.feats.range(k)));
+            let (a, b) = pair.ranges(k);
+            assert_eq!(
+                of(&pair.weights, a),
+                of(&first.feats.weights, first.feats.range(k))
+            );
+            assert_eq!(
+                of(&pair.weights, b),
+                of(&model.feats.weights, model.feats.range(k))
+            );
         }
         assert_eq!(pair.ranges(12345), ((0, 0), (0, 0)));
         assert_eq!(pair.from, (first.feats.id, model.feats.id));
