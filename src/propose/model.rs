@@ -754,7 +754,7 @@ impl Model {
             .with_min_len(SENTENCES_PER_TASK)
             .map_init(
                 || (Vec::new(), Vec::new(), Vec::new()),
-                |(hs, unused, found), (st, dc)| {
+                |(hs, skip, found), (st, dc)| {
                     let Staged {
                         first: ft,
                         mut scores,
@@ -771,8 +771,8 @@ impl Model {
                             document_features(prev, fp(i), fp(i + 1), dc[i], hs);
                         }
                         found.clear();
-                        unused.clear();
-                        resolve(hs, unused, found);
+                        skip.clear(); // the first pass's ranges: not needed here
+                        resolve(hs, skip, found);
                         found
                             .extend_from_slice(&tail[tail_at[i] as usize..tail_at[i + 1] as usize]);
                         let row = &mut scores[i * l2..(i + 1) * l2];
