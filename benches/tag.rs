@@ -19,6 +19,12 @@ fn peak_rss_kib() -> Option<u64> {
 }
 
 fn main() -> anyhow::Result<()> {
+    // One thread, as the figures say (tagging runs on rayon's pool, which
+    // has a thread per core unless told otherwise).
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build_global()
+        .map_err(|e| anyhow::anyhow!("one-thread pool: {e}"))?;
     let path = std::env::args()
         .skip(1)
         .find(|a| !a.starts_with('-'))

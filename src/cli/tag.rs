@@ -1,6 +1,5 @@
 //! `kashif tag`: tag CoNLL tokens from standard input with the trained model.
 
-use std::borrow::Cow;
 use std::io::{BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -60,11 +59,12 @@ pub fn tag_conll(
     keep: &[String],
     out: &mut impl Write,
 ) -> std::io::Result<()> {
-    // Lines as they come: Some(token) or None for a blank line.
-    let lines: Vec<Option<&str>> = input.lines().map(|l| l.split_whitespace().next()).collect();
+    // Lines as they come: Some(token) or None for a blank line (read
+    // again for the output rather than kept: 16 bytes a line).
+    let lines = || input.lines().map(|l| l.split_whitespace().next());
     let mut sents: Vec<Vec<&str>> = Vec::new();
     let mut cur: Vec<&str> = Vec::new();
-    for l in &lines {
+    for l in lines() {
         match l {
             Some(t) => cur.push(t),
             None if !cur.is_empty() => sents.push(std::mem::take(&mut cur)),
@@ -75,55 +75,79 @@ pub fn tag_conll(
         sents.push(cur);
     }
     let wanted = |l: &str| keep.is_empty() || keep.iter().any(|k| k == l);
-    let tagged: Vec<Vec<Cow<str>>> = match proposer {
-        Some(p) => p
-            .propose_tokens(&sents, wanted)
-            .into_iter()
-            .zip(&sents)
-            .map(|(sp, s)| tags_of(&sp, s.len()).into_iter().map(Cow::Owned).collect())
-            .collect(),
-        None => model
-            .tag_document(&sents, false)
-            .into_iter()
-            .map(|t| {
-                t.tags
-                    .iter()
-                    .map(|&k| {
-                        let tag = model.tag_name(k);
-                        Cow::Borrowed(match tag.split_once('-') {
-                            Some((_, l)) if !wanted(l) => "O",
-                            _ => tag,
-                        })
-                    })
-                    .collect()
-            })
-            .collect(),
-    };
-    let mut tags = tagged.iter().flat_map(|t| t.iter());
-    for l in lines {
-        match l {
-            Some(tok) => {
-                let tag = tags.next().map_or("O", |t| t.as_ref());
-                out.write_all(tok.as_bytes())?;
-                out.write_all(b" ")?;
-                out.write_all(tag.as_bytes())?;
-                out.write_all(b"\n")?;
+    let mut write = |tags: &mut dyn Iterator<Item = &str>| -> std::io::Result<()> {
+        for l in lines() {
+            match l {
+                Some(tok) => {
+                    let tag = tags.next().unwrap_or("O");
+                    out.write_all(tok.as_bytes())?;
+                    out.write_all(b" ")?;
+                    out.write_all(tag.as_bytes())?;
+                    out.write_all(b"\n")?;
+                }
+                None => out.write_all(b"\n")?,
             }
-            None => out.write_all(b"\n")?,
+        }
+        Ok(())
+    };
+    match proposer {
+        Some(p) => {
+            let tagged: Vec<String> = p
+                .propose_tokens(&sents, wanted)
+                .into_iter()
+                .zip(&sents)
+                .flat_map(|(sp, s)| tags_of(&sp, s.len()))
+                .collect();
+            write(&mut tagged.iter().map(String::as_str))
+        }
+        None => {
+            // The model's tag names, with unwanted labels as O.
+            let names: Vec<&str> = (0..model.labels.len())
+                .map(|k| {
+                    let tag = model.tag_name(k);
+                    match tag.split_once('-') {
+                        Some((_, l)) if !wanted(l) => "O",
+                        _ => tag,
+                    }
+                })
+                .collect();
+            let tagged = model.tag_document(&sents, false);
+            let mut tags = tagged
+                .iter()
+                .flat_map(|t| t.tags.iter().map(|&k| names.get(k).copied().unwrap_or("O")));
+            write(&mut tags)
         }
     }
-    Ok(())
 }
 
 pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
     let Format::Conll = args.format;
     let pool = super::common::thread_pool(args.jobs)?;
+    // The model loads on another thread while standard input is read.
     let start = Instant::now();
-    let mut model = match &args.model {
-        Some(p) => bundled::load_file(p)?,
-        None => bundled::load()?,
-    };
-    let loaded = Instant::now();
+    let (model, load_ms, input, read_ms) = std::thread::scope(|s| {
+        let loading = s.spawn(|| {
+            let t = Instant::now();
+            let model = match &args.model {
+                Some(p) => bundled::load_file(p),
+                None => bundled::load(),
+            };
+            (model, t.elapsed().as_secs_f64() * 1000.0)
+        });
+        let mut input = String::new();
+        let read = std::io::stdin()
+            .read_to_string(&mut input)
+            .context("reading standard input");
+        let read_ms = start.elapsed().as_secs_f64() * 1000.0;
+        let (model, ms) = match loading.join() {
+            Ok(loaded) => loaded,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        (model, ms, read.map(|_| input), read_ms)
+    });
+    let mut model = model?;
+    let input = input?;
+    let read = Instant::now();
     if let Some(p) = args.outside_penalty {
         model.outside_penalty = p;
     }
@@ -135,11 +159,6 @@ pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    let mut input = String::new();
-    std::io::stdin()
-        .read_to_string(&mut input)
-        .context("reading standard input")?;
-    let read = Instant::now();
     let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout());
     let proposer = args
         .with_rules
@@ -151,9 +170,7 @@ pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
     if args.timings {
         let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
         eprintln!(
-            "kashif tag: model load {:.1} ms, read {:.1} ms, tag and write {:.1} ms, {} threads",
-            ms(start, loaded),
-            ms(loaded, read),
+            "kashif tag: model load {load_ms:.1} ms, read {read_ms:.1} ms (at the same time), tag and write {:.1} ms, {} threads",
             ms(read, done),
             pool.current_num_threads()
         );

@@ -3,7 +3,10 @@
 //! so each token learns what the first pass said about its stem in the
 //! neighbouring sentences.
 
-use std::collections::HashMap;
+use std::borrow::Borrow;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::features::Token;
 use super::lexicon::class_bucket;
@@ -20,50 +23,104 @@ pub fn annotate(
     classes: &[usize],
     num_types: usize,
 ) {
-    let class_of_tag = |tag: usize| classes.get(tag).copied().unwrap_or(0);
-    let nc = num_types + 1;
-    // Every stem's occurrences, in sentence order: (sentence, class).
-    let mut seen: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
-    for (j, (s, tags)) in sents.iter().zip(first).enumerate() {
-        for (t, &tag) in s.iter().zip(tags) {
-            seen.entry(t.stem.as_str())
-                .or_default()
-                .push((j, class_of_tag(tag)));
-        }
-    }
-    let mut classes: Vec<Vec<(u8, u8)>> = Vec::with_capacity(sents.len());
-    let mut counts = vec![0u32; nc];
-    for (j, s) in sents.iter().enumerate() {
-        let lo = j.saturating_sub(WINDOW);
-        let hi = j + WINDOW;
-        let row = s
-            .iter()
-            .map(|t| {
-                let occ = &seen[t.stem.as_str()];
-                counts.iter_mut().for_each(|c| *c = 0);
-                let from = occ.partition_point(|&(k, _)| k < lo);
-                let mut any = false;
-                for &(k, c) in occ[from..].iter().take_while(|&&(k, _)| k <= hi) {
-                    if k != j {
-                        counts[c] += 1;
-                        any = true;
-                    }
-                }
-                if any {
-                    class_bucket(Some(&counts))
-                } else {
-                    class_bucket(None)
-                }
-            })
-            .collect();
-        classes.push(row);
-    }
-    for ((s, tags), row) in sents.iter_mut().zip(first).zip(classes) {
+    let rows = document_classes(sents, first, classes, num_types);
+    for ((s, tags), row) in sents.iter_mut().zip(first).zip(rows) {
         for ((t, &tag), c) in s.iter_mut().zip(tags).zip(row) {
             t.first_pass = tag as u8 + 1;
             t.document = c;
         }
     }
+}
+
+/// The `document` value of every token (see [`annotate`]): class and
+/// bucket of what the first pass said about its stem in the [`WINDOW`]
+/// sentences on each side, without the token's own sentence.
+pub fn document_classes<T: Borrow<Token>>(
+    sents: &[Vec<T>],
+    first: &[Vec<usize>],
+    classes: &[usize],
+    num_types: usize,
+) -> Vec<Vec<(u8, u8)>> {
+    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let stems: Vec<Vec<u32>> = sents
+        .iter()
+        .map(|s| {
+            s.iter()
+                .map(|t| {
+                    let n = ids.len() as u32;
+                    *ids.entry(t.borrow().stem.as_str()).or_insert(n)
+                })
+                .collect()
+        })
+        .collect();
+    document_classes_of(&stems, ids.len(), first, classes, num_types)
+}
+
+/// [`document_classes`] with each token's stem given as an id below
+/// `num_stems` (`stems[j][i]`, the same id for the same stem). Sentences
+/// are computed in parallel on the current rayon pool; the result does not
+/// depend on it.
+pub fn document_classes_of<S: AsRef<[u32]> + Sync, F: AsRef<[usize]>>(
+    stems: &[S],
+    num_stems: usize,
+    first: &[F],
+    classes: &[usize],
+    num_types: usize,
+) -> Vec<Vec<(u8, u8)>> {
+    let class_of_tag = |tag: usize| classes.get(tag).copied().unwrap_or(0);
+    let nc = num_types + 1;
+    // Every stem's occurrences, in sentence order: (sentence, class), stem
+    // `k`'s at `occ[at[k]..at[k + 1]]`.
+    let mut at = vec![0usize; num_stems + 1];
+    for (s, tags) in stems.iter().zip(first) {
+        for &k in s.as_ref().iter().take(tags.as_ref().len()) {
+            at[k as usize + 1] += 1;
+        }
+    }
+    for k in 0..num_stems {
+        at[k + 1] += at[k];
+    }
+    let mut fill = at.clone();
+    let mut occ = vec![(0u32, 0u32); at[num_stems]];
+    for (j, (s, tags)) in stems.iter().zip(first).enumerate() {
+        for (&k, &tag) in s.as_ref().iter().zip(tags.as_ref()) {
+            occ[fill[k as usize]] = (j as u32, class_of_tag(tag) as u32);
+            fill[k as usize] += 1;
+        }
+    }
+    stems
+        .par_iter()
+        .enumerate()
+        .with_min_len(64)
+        .map_init(
+            || vec![0u32; nc],
+            |counts, (j, s)| {
+                let lo = j.saturating_sub(WINDOW);
+                let hi = j + WINDOW;
+                s.as_ref()
+                    .iter()
+                    .map(|&k| {
+                        let occ = &occ[at[k as usize]..at[k as usize + 1]];
+                        counts.iter_mut().for_each(|c| *c = 0);
+                        let from = occ.partition_point(|&(k, _)| (k as usize) < lo);
+                        let mut any = false;
+                        let near = occ[from..].iter().take_while(|&&(k, _)| k as usize <= hi);
+                        for &(k, c) in near {
+                            if k as usize != j {
+                                counts[c as usize] += 1;
+                                any = true;
+                            }
+                        }
+                        if any {
+                            class_bucket(Some(counts))
+                        } else {
+                            class_bucket(None)
+                        }
+                    })
+                    .collect()
+            },
+        )
+        .collect()
 }
 
 /// Sets `rule` on the tokens of one sentence from the rules and date
@@ -109,6 +166,33 @@ mod tests {
         assert_eq!(sents[0][1].document.0, 0, "only O for it in sentence 1");
         assert_eq!(sents[0][0].document.0, UNSEEN, "قال appears nowhere else");
         assert_eq!(sents[2][0].document.0, 0);
+    }
+
+    #[test]
+    fn only_sentences_within_the_window_count() {
+        let mk = |ws: &[&str]| ws.iter().map(|w| Token::new(w)).collect::<Vec<_>>();
+        // ألونسو as PER in sentence 0, then once more `gap` sentences later
+        let doc = |gap: usize| {
+            let mut sents: Vec<Vec<Token>> = (0..=gap).map(|_| mk(&["فاز"])).collect();
+            sents[0] = mk(&["ألونسو"]);
+            sents[gap] = mk(&["فاز", "ألونسو"]);
+            let first: Vec<Vec<usize>> = sents
+                .iter()
+                .enumerate()
+                .map(|(j, s)| if j == 0 { vec![3] } else { vec![0; s.len()] })
+                .collect();
+            (sents, first)
+        };
+        let (sents, first) = doc(WINDOW);
+        let rows = document_classes(&sents, &first, &[0, 1, 1, 2, 2], 2);
+        assert_eq!(rows[WINDOW][1].0, 2, "sentence 0 is within the window");
+        assert_eq!(rows[0][0].0, 0, "and so is the later O mention");
+        let (mut sents, first) = doc(WINDOW + 1);
+        let rows = document_classes(&sents, &first, &[0, 1, 1, 2, 2], 2);
+        assert_eq!(rows[WINDOW + 1][1].0, UNSEEN, "sentence 0 is not");
+        assert_eq!(rows[0][0].0, UNSEEN);
+        annotate(&mut sents, &first, &[0, 1, 1, 2, 2], 2);
+        assert_eq!(sents[WINDOW + 1][0].document, rows[WINDOW + 1][0]);
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! Feature groups can be switched off one by one ([`Groups`]); the ablation
 //! table in `docs/model.md` is made that way.
 
+use std::borrow::Borrow;
+
 use super::clusters::{Clusters, LEVELS};
 use super::lexicon::{Lexicon, PhraseMatch};
 use crate::arabic::{normalize, splits};
@@ -232,24 +234,246 @@ fn prefix(s: &str, n: usize) -> Option<&str> {
     Some(&s[..end])
 }
 
+/// The last `n` chars of `s`, if it has more than `n`.
 fn suffix(s: &str, n: usize) -> Option<&str> {
-    let count = s.chars().count();
-    if count <= n {
-        return None;
-    }
-    let (start, _) = s.char_indices().nth(count - n)?;
-    Some(&s[start..])
+    let (start, _) = s.char_indices().rev().nth(n.checked_sub(1)?)?;
+    (start > 0).then(|| &s[start..])
 }
 
 const BOS: &str = "<s>";
 const EOS: &str = "</s>";
 
 /// Computes the features of every token of `toks` into `out`.
+///
+/// A token's hashes come in four parts, always in this order (the model
+/// adds their weights in it): [`token_features`] (its own string only),
+/// [`context_features`] (its neighbours and the lexicon),
+/// [`document_features`] (the first pass, when set) and [`tail_features`].
+/// Tagging computes the parts that both passes share once
+/// (`Model::tag_document`); the hashes are the same.
 pub fn extract(toks: &[Token], lex: &Lexicon, groups: Groups, out: &mut SentenceFeatures) {
     out.hashes.clear();
     out.offsets.clear();
     out.offsets.push(0);
+    let look = SentenceLookups::new(toks, lex, groups);
+    for (i, tok) in toks.iter().enumerate() {
+        let h = &mut out.hashes;
+        token_features(tok, groups, h);
+        context_features(toks, i, &look, lex, groups, h);
+        if groups.has(Groups::DOCUMENT) && tok.first_pass != 0 {
+            let fp = |j: usize| toks.get(j).map_or(255, |t| t.first_pass);
+            let prev = if i > 0 { fp(i - 1) } else { 255 };
+            document_features(prev, tok.first_pass, fp(i + 1), tok.document, h);
+        }
+        tail_features(toks, i, &look, groups, h);
+        out.offsets.push(out.hashes.len());
+    }
+}
+
+/// What the features of one sentence look up about its tokens (lexicon
+/// classes, phrases, triggers, gazetteers, clusters), once per sentence.
+pub(crate) struct SentenceLookups {
+    phrases: Vec<PhraseMatch>,
+    word_class: Vec<(u8, u8)>,
+    stem_class: Vec<(u8, u8)>,
+    gaz: Vec<u8>,
+    trig: Vec<u8>,
+    word_cl: Vec<[u16; LEVELS]>,
+    stem_cl: Vec<[u16; LEVELS]>,
+}
+
+const NO_CLUSTER: [u16; LEVELS] = [u16::MAX; LEVELS];
+const EDGE: [u16; LEVELS] = [u16::MAX - 1; LEVELS];
+
+impl SentenceLookups {
+    pub(crate) fn new<T: Borrow<Token>>(sentence: &[T], lex: &Lexicon, groups: Groups) -> Self {
+        let toks = || sentence.iter().map(Borrow::<Token>::borrow);
+        let phrases = if groups.has(Groups::PHRASE) {
+            lex.match_phrases(sentence)
+        } else {
+            Vec::new()
+        };
+        let mut look = SentenceLookups {
+            phrases,
+            word_class: Vec::with_capacity(sentence.len()),
+            stem_class: Vec::with_capacity(sentence.len()),
+            gaz: Vec::new(),
+            trig: Vec::new(),
+            word_cl: Vec::new(),
+            stem_cl: Vec::new(),
+        };
+        let clusters = (groups.has(Groups::CLUSTERS) || groups.has(Groups::CLUSTERS_UNSEEN))
+            .then(Clusters::bundled);
+        for t in toks() {
+            look.push(&WordLookup::new(t, lex, groups, clusters), groups);
+        }
+        look
+    }
+
+    /// [`SentenceLookups::new`] from what is known per distinct word:
+    /// `ids[i]` is token `i`'s index in `words`.
+    pub(crate) fn of_words<T: Borrow<Token>>(
+        sentence: &[T],
+        ids: &[u32],
+        words: &[WordLookup],
+        lex: &Lexicon,
+        groups: Groups,
+    ) -> Self {
+        let word = |i: usize| &words[ids[i] as usize];
+        let phrases = if groups.has(Groups::PHRASE) {
+            lex.match_phrases_from(sentence, |i| word(i).phrase_start)
+        } else {
+            Vec::new()
+        };
+        let mut look = SentenceLookups {
+            phrases,
+            word_class: Vec::with_capacity(sentence.len()),
+            stem_class: Vec::with_capacity(sentence.len()),
+            gaz: Vec::new(),
+            trig: Vec::new(),
+            word_cl: Vec::new(),
+            stem_cl: Vec::new(),
+        };
+        for i in 0..sentence.len() {
+            look.push(word(i), groups);
+        }
+        look
+    }
+
+    fn push(&mut self, w: &WordLookup, groups: Groups) {
+        self.word_class.push(w.word_class);
+        self.stem_class.push(w.stem_class);
+        if groups.has(Groups::GAZETTEER) || groups.has(Groups::PERSON_NAMES) {
+            self.gaz.push(w.gaz);
+        }
+        if groups.has(Groups::TRIGGER) {
+            self.trig.push(w.trig);
+        }
+        if groups.has(Groups::CLUSTERS) || groups.has(Groups::CLUSTERS_UNSEEN) {
+            self.word_cl.push(w.word_cl);
+            self.stem_cl.push(w.stem_cl);
+        }
+    }
+}
+
+/// What the lexicon (and the word clusters) say about one word: the same
+/// wherever it stands, so tagging looks it up once per distinct word.
+#[derive(Debug, Clone)]
+pub(crate) struct WordLookup {
+    word_class: (u8, u8),
+    stem_class: (u8, u8),
+    gaz: u8,
+    trig: u8,
+    /// Cluster ids of the word (its form, else its stem) and of its stem.
+    word_cl: [u16; LEVELS],
+    stem_cl: [u16; LEVELS],
+    /// Whether a known phrase may start here.
+    phrase_start: bool,
+}
+
+impl WordLookup {
+    /// `clusters`: the table, when a cluster group is on.
+    pub(crate) fn new(
+        t: &Token,
+        lex: &Lexicon,
+        groups: Groups,
+        clusters: Option<&Clusters>,
+    ) -> WordLookup {
+        let gaz = if groups.has(Groups::GAZETTEER) || groups.has(Groups::PERSON_NAMES) {
+            match lex.gazetteer_class(&t.norm) {
+                0 => lex.gazetteer_class(&t.stem),
+                c => c,
+            }
+        } else {
+            0
+        };
+        let trig = if groups.has(Groups::TRIGGER) {
+            lex.trigger_class(&t.stem)
+        } else {
+            0
+        };
+        let (word_cl, stem_cl) = match clusters {
+            Some(table) => {
+                let s = if t.stem != t.norm {
+                    table.get(&t.stem)
+                } else {
+                    None
+                };
+                let w = table.get(&t.norm).or(s).unwrap_or(NO_CLUSTER);
+                (w, s.unwrap_or(NO_CLUSTER))
+            }
+            None => (NO_CLUSTER, NO_CLUSTER),
+        };
+        WordLookup {
+            word_class: lex.word_class(&t.norm),
+            stem_class: lex.stem_class(&t.stem),
+            gaz,
+            trig,
+            word_cl,
+            stem_cl,
+            phrase_start: groups.has(Groups::PHRASE) && lex.may_start_phrase(t),
+        }
+    }
+}
+
+/// [`WordLookup`] of every distinct word, in parallel.
+pub(crate) fn word_lookups(types: &[Token], lex: &Lexicon, groups: Groups) -> Vec<WordLookup> {
+    use rayon::prelude::*;
+    let clusters = (groups.has(Groups::CLUSTERS) || groups.has(Groups::CLUSTERS_UNSEEN))
+        .then(Clusters::bundled);
+    types
+        .par_iter()
+        .with_min_len(1024)
+        .map(|t| WordLookup::new(t, lex, groups, clusters))
+        .collect()
+}
+
+/// The features that depend on the token's own string alone (bias, `word`,
+/// `stem`, `affix`): the same for every occurrence of a word, so tagging
+/// sums their weights once per distinct word.
+pub(crate) fn token_features(tok: &Token, groups: Groups, h: &mut Vec<u64>) {
+    h.push(Fnv::new(0).0); // bias
+    if groups.has(Groups::WORD) {
+        h.push(Fnv::new(1).str(&tok.norm).0);
+    }
+    if groups.has(Groups::STEM) {
+        h.push(Fnv::new(2).str(&tok.stem).0);
+        for r in &tok.readings {
+            h.push(Fnv::new(2).str(r).0);
+        }
+        for k in 2..=3 {
+            if let Some(s) = suffix(&tok.stem, k) {
+                h.push(Fnv::new(3).byte(k as u8).str(s).0);
+            }
+        }
+        h.push(Fnv::new(4).byte((tok.stem.len() != tok.norm.len()) as u8).0);
+    }
+    if groups.has(Groups::AFFIX) {
+        for k in 1..=4 {
+            if let Some(p) = prefix(&tok.norm, k) {
+                h.push(Fnv::new(5).byte(k as u8).str(p).0);
+            }
+            if let Some(s) = suffix(&tok.norm, k) {
+                h.push(Fnv::new(6).byte(k as u8).str(s).0);
+            }
+        }
+    }
+}
+
+/// The features of token `i` that look at its neighbours, the lexicon and
+/// its place in the sentence (`window` … `char-ngram`), the same in both
+/// passes.
+pub(crate) fn context_features<T: Borrow<Token>>(
+    toks: &[T],
+    i: usize,
+    look: &SentenceLookups,
+    lex: &Lexicon,
+    groups: Groups,
+    h: &mut Vec<u64>,
+) {
     let n = toks.len();
+    let tok: &Token = toks[i].borrow();
+    let ii = i as isize;
     // A field of token `j`, or the sentence-boundary marker beyond the ends.
     let at = |j: isize, field: fn(&Token) -> &str| -> &str {
         if j < 0 {
@@ -257,280 +481,223 @@ pub fn extract(toks: &[Token], lex: &Lexicon, groups: Groups, out: &mut Sentence
         } else if j as usize >= n {
             EOS
         } else {
-            field(&toks[j as usize])
+            field(toks[j as usize].borrow())
         }
     };
     let norm = |j: isize| at(j, |t| &t.norm);
     let stem = |j: isize| at(j, |t| &t.stem);
-    let phrases = if groups.has(Groups::PHRASE) {
-        lex.match_phrases(toks)
-    } else {
-        Vec::new()
-    };
-    let word_class: Vec<(u8, u8)> = toks.iter().map(|t| lex.word_class(&t.norm)).collect();
-    let stem_class: Vec<(u8, u8)> = toks.iter().map(|t| lex.stem_class(&t.stem)).collect();
-    let gaz: Vec<u8> = if groups.has(Groups::GAZETTEER) || groups.has(Groups::PERSON_NAMES) {
-        toks.iter()
-            .map(|t| match lex.gazetteer_class(&t.norm) {
-                0 => lex.gazetteer_class(&t.stem),
-                c => c,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let trig: Vec<u8> = if groups.has(Groups::TRIGGER) {
-        toks.iter().map(|t| lex.trigger_class(&t.stem)).collect()
-    } else {
-        Vec::new()
-    };
-    // Cluster ids of each word (its form, else its stem) and of its stem.
-    const NO_CLUSTER: [u16; LEVELS] = [u16::MAX; LEVELS];
-    const EDGE: [u16; LEVELS] = [u16::MAX - 1; LEVELS];
-    let (word_cl, stem_cl): (Vec<[u16; LEVELS]>, Vec<[u16; LEVELS]>) =
-        if groups.has(Groups::CLUSTERS) || groups.has(Groups::CLUSTERS_UNSEEN) {
-            let table = Clusters::bundled();
-            toks.iter()
-                .map(|t| {
-                    let s = if t.stem != t.norm {
-                        table.get(&t.stem)
-                    } else {
-                        None
-                    };
-                    let w = table.get(&t.norm).or(s).unwrap_or(NO_CLUSTER);
-                    (w, s.unwrap_or(NO_CLUSTER))
-                })
-                .unzip()
-        } else {
-            (Vec::new(), Vec::new())
+    let (word_class, stem_class) = (&look.word_class, &look.stem_class);
+    let (gaz, phrases) = (&look.gaz, &look.phrases);
+    let (word_cl, stem_cl) = (&look.word_cl, &look.stem_cl);
+    if groups.has(Groups::WINDOW) {
+        for d in [-2isize, -1, 1, 2] {
+            h.push(Fnv::new(7).byte(d as u8).str(norm(ii + d)).0);
+        }
+        for d in [-1isize, 1] {
+            h.push(Fnv::new(8).byte(d as u8).str(stem(ii + d)).0);
+        }
+    }
+    if groups.has(Groups::BIGRAM) {
+        h.push(Fnv::new(9).str(norm(ii - 1)).str(&tok.norm).0);
+        h.push(Fnv::new(10).str(&tok.norm).str(norm(ii + 1)).0);
+        h.push(Fnv::new(11).str(stem(ii - 1)).str(&tok.stem).0);
+    }
+    if groups.has(Groups::SHAPE) {
+        h.push(Fnv::new(12).byte(tok.shape).0);
+        let len = tok.stem.chars().count().min(8) as u8;
+        h.push(Fnv::new(13).byte(len).0);
+        let prev = if i > 0 { toks[i - 1].borrow().shape } else { 9 };
+        h.push(Fnv::new(14).byte(prev).byte(tok.shape).0);
+    }
+    if groups.has(Groups::POSITION) {
+        h.push(Fnv::new(15).byte((i == 0) as u8).byte((i + 1 == n) as u8).0);
+    }
+    if groups.has(Groups::LEXICON) {
+        let (wc, wb) = word_class[i];
+        let (sc, sb) = stem_class[i];
+        h.push(Fnv::new(16).byte(wc).byte(wb).0);
+        h.push(Fnv::new(17).byte(sc).byte(sb).0);
+        h.push(Fnv::new(18).byte(wc).byte(sc).0);
+    }
+    if groups.has(Groups::NEIGHBOUR_LEX) {
+        for d in [-2isize, -1, 1, 2] {
+            let j = ii + d;
+            let c = if j < 0 || j as usize >= n {
+                255
+            } else {
+                stem_class[j as usize].0
+            };
+            h.push(Fnv::new(19).byte(d as u8).byte(c).0);
+        }
+        let p = if i > 0 { stem_class[i - 1].0 } else { 255 };
+        h.push(Fnv::new(20).byte(p).byte(stem_class[i].0).0);
+    }
+    if groups.has(Groups::PHRASE) {
+        match phrases[i] {
+            PhraseMatch::None => {}
+            PhraseMatch::Begin(c) => h.push(Fnv::new(21).byte(0).byte(c).0),
+            PhraseMatch::Inside(c) => h.push(Fnv::new(21).byte(1).byte(c).0),
+        }
+        if i > 0
+            && let PhraseMatch::Begin(c) | PhraseMatch::Inside(c) = phrases[i - 1]
+        {
+            h.push(Fnv::new(22).byte(c).0);
+        }
+    }
+    if groups.has(Groups::GAZETTEER) {
+        h.push(Fnv::new(23).byte(gaz[i]).0);
+        let p = if i > 0 { gaz[i - 1] } else { 255 };
+        let q = if i + 1 < n { gaz[i + 1] } else { 255 };
+        h.push(Fnv::new(24).byte(p).byte(gaz[i]).byte(q).0);
+    }
+    if groups.has(Groups::PERSON_NAMES) {
+        let per = lex.class_of("PER");
+        let is = |j: isize| -> u8 {
+            if j < 0 || j as usize >= n {
+                2
+            } else {
+                (per != 0 && gaz[j as usize] == per) as u8
+            }
         };
-    for (i, tok) in toks.iter().enumerate() {
-        let h = &mut out.hashes;
-        let ii = i as isize;
-        h.push(Fnv::new(0).0); // bias
-        if groups.has(Groups::WORD) {
-            h.push(Fnv::new(1).str(&tok.norm).0);
+        let (p, c, q) = (is(ii - 1), is(ii), is(ii + 1));
+        // Only news to the training data: a name the lexicon knows
+        // already has its own, better, evidence.
+        let unseen = word_class[i].0 == super::lexicon::UNSEEN;
+        if c == 1 {
+            h.push(Fnv::new(40).byte(unseen as u8).0);
         }
-        if groups.has(Groups::STEM) {
-            h.push(Fnv::new(2).str(&tok.stem).0);
-            for r in &tok.readings {
-                h.push(Fnv::new(2).str(r).0);
-            }
-            for k in 2..=3 {
-                if let Some(s) = suffix(&tok.stem, k) {
-                    h.push(Fnv::new(3).byte(k as u8).str(s).0);
-                }
-            }
-            h.push(Fnv::new(4).byte((tok.stem.len() != tok.norm.len()) as u8).0);
+        if unseen {
+            h.push(Fnv::new(41).byte(p).byte(c).byte(q).0);
         }
-        if groups.has(Groups::AFFIX) {
-            for k in 1..=4 {
-                if let Some(p) = prefix(&tok.norm, k) {
-                    h.push(Fnv::new(5).byte(k as u8).str(p).0);
-                }
-                if let Some(s) = suffix(&tok.norm, k) {
-                    h.push(Fnv::new(6).byte(k as u8).str(s).0);
-                }
+    }
+    if groups.has(Groups::CLUSTERS) {
+        let cl = |j: isize| {
+            if j < 0 || j as usize >= n {
+                EDGE
+            } else {
+                word_cl[j as usize]
             }
-        }
-        if groups.has(Groups::WINDOW) {
-            for d in [-2isize, -1, 1, 2] {
-                h.push(Fnv::new(7).byte(d as u8).str(norm(ii + d)).0);
-            }
+        };
+        let unseen = (word_class[i].0 == super::lexicon::UNSEEN) as u8;
+        let c = word_cl[i];
+        for (lvl, &id) in c.iter().enumerate() {
+            h.push(Fnv::new(42).byte(lvl as u8).u16(id).0);
+            h.push(Fnv::new(43).byte(lvl as u8).byte(unseen).u16(id).0);
             for d in [-1isize, 1] {
-                h.push(Fnv::new(8).byte(d as u8).str(stem(ii + d)).0);
+                h.push(
+                    Fnv::new(45)
+                        .byte(d as u8)
+                        .byte(lvl as u8)
+                        .u16(cl(ii + d)[lvl])
+                        .0,
+                );
             }
         }
-        if groups.has(Groups::BIGRAM) {
-            h.push(Fnv::new(9).str(norm(ii - 1)).str(&tok.norm).0);
-            h.push(Fnv::new(10).str(&tok.norm).str(norm(ii + 1)).0);
-            h.push(Fnv::new(11).str(stem(ii - 1)).str(&tok.stem).0);
-        }
-        if groups.has(Groups::SHAPE) {
-            h.push(Fnv::new(12).byte(tok.shape).0);
-            let len = tok.stem.chars().count().min(8) as u8;
-            h.push(Fnv::new(13).byte(len).0);
-            let prev = if i > 0 { toks[i - 1].shape } else { 9 };
-            h.push(Fnv::new(14).byte(prev).byte(tok.shape).0);
-        }
-        if groups.has(Groups::POSITION) {
-            h.push(Fnv::new(15).byte((i == 0) as u8).byte((i + 1 == n) as u8).0);
-        }
-        if groups.has(Groups::LEXICON) {
-            let (wc, wb) = word_class[i];
-            let (sc, sb) = stem_class[i];
-            h.push(Fnv::new(16).byte(wc).byte(wb).0);
-            h.push(Fnv::new(17).byte(sc).byte(sb).0);
-            h.push(Fnv::new(18).byte(wc).byte(sc).0);
-        }
-        if groups.has(Groups::NEIGHBOUR_LEX) {
-            for d in [-2isize, -1, 1, 2] {
-                let j = ii + d;
-                let c = if j < 0 || j as usize >= n {
-                    255
-                } else {
-                    stem_class[j as usize].0
-                };
-                h.push(Fnv::new(19).byte(d as u8).byte(c).0);
-            }
-            let p = if i > 0 { stem_class[i - 1].0 } else { 255 };
-            h.push(Fnv::new(20).byte(p).byte(stem_class[i].0).0);
-        }
-        if groups.has(Groups::PHRASE) {
-            match phrases[i] {
-                PhraseMatch::None => {}
-                PhraseMatch::Begin(c) => h.push(Fnv::new(21).byte(0).byte(c).0),
-                PhraseMatch::Inside(c) => h.push(Fnv::new(21).byte(1).byte(c).0),
-            }
-            if i > 0
-                && let PhraseMatch::Begin(c) | PhraseMatch::Inside(c) = phrases[i - 1]
-            {
-                h.push(Fnv::new(22).byte(c).0);
+        for (lvl, &id) in stem_cl[i].iter().enumerate().skip(1) {
+            if id != u16::MAX {
+                h.push(Fnv::new(44).byte(lvl as u8).u16(id).0);
             }
         }
-        if groups.has(Groups::GAZETTEER) {
-            h.push(Fnv::new(23).byte(gaz[i]).0);
-            let p = if i > 0 { gaz[i - 1] } else { 255 };
-            let q = if i + 1 < n { gaz[i + 1] } else { 255 };
-            h.push(Fnv::new(24).byte(p).byte(gaz[i]).byte(q).0);
+        for d in [-2isize, 2] {
+            h.push(Fnv::new(45).byte(d as u8).byte(0).u16(cl(ii + d)[0]).0);
         }
-        if groups.has(Groups::PERSON_NAMES) {
-            let per = lex.class_of("PER");
-            let is = |j: isize| -> u8 {
-                if j < 0 || j as usize >= n {
-                    2
-                } else {
-                    (per != 0 && gaz[j as usize] == per) as u8
-                }
-            };
-            let (p, c, q) = (is(ii - 1), is(ii), is(ii + 1));
-            // Only news to the training data: a name the lexicon knows
-            // already has its own, better, evidence.
-            let unseen = word_class[i].0 == super::lexicon::UNSEEN;
-            if c == 1 {
-                h.push(Fnv::new(40).byte(unseen as u8).0);
+        h.push(Fnv::new(46).u16(cl(ii - 1)[0]).u16(c[0]).0);
+        h.push(Fnv::new(47).u16(c[0]).u16(cl(ii + 1)[0]).0);
+    }
+    if groups.has(Groups::CLUSTERS_UNSEEN) && word_class[i].0 == super::lexicon::UNSEEN {
+        let cl = |j: isize| {
+            if j < 0 || j as usize >= n {
+                EDGE
+            } else {
+                word_cl[j as usize]
             }
-            if unseen {
-                h.push(Fnv::new(41).byte(p).byte(c).byte(q).0);
-            }
+        };
+        for (lvl, &id) in word_cl[i].iter().enumerate() {
+            h.push(Fnv::new(48).byte(lvl as u8).u16(id).0);
         }
-        if groups.has(Groups::CLUSTERS) {
-            let cl = |j: isize| {
-                if j < 0 || j as usize >= n {
-                    EDGE
-                } else {
-                    word_cl[j as usize]
-                }
-            };
-            let unseen = (word_class[i].0 == super::lexicon::UNSEEN) as u8;
-            let c = word_cl[i];
-            for (lvl, &id) in c.iter().enumerate() {
-                h.push(Fnv::new(42).byte(lvl as u8).u16(id).0);
-                h.push(Fnv::new(43).byte(lvl as u8).byte(unseen).u16(id).0);
-                for d in [-1isize, 1] {
-                    h.push(
-                        Fnv::new(45)
-                            .byte(d as u8)
-                            .byte(lvl as u8)
-                            .u16(cl(ii + d)[lvl])
-                            .0,
-                    );
-                }
-            }
-            for (lvl, &id) in stem_cl[i].iter().enumerate().skip(1) {
-                if id != u16::MAX {
-                    h.push(Fnv::new(44).byte(lvl as u8).u16(id).0);
-                }
-            }
-            for d in [-2isize, 2] {
-                h.push(Fnv::new(45).byte(d as u8).byte(0).u16(cl(ii + d)[0]).0);
-            }
-            h.push(Fnv::new(46).u16(cl(ii - 1)[0]).u16(c[0]).0);
-            h.push(Fnv::new(47).u16(c[0]).u16(cl(ii + 1)[0]).0);
+        for d in [-1isize, 1] {
+            h.push(Fnv::new(49).byte(d as u8).u16(cl(ii + d)[1]).0);
         }
-        if groups.has(Groups::CLUSTERS_UNSEEN) && word_class[i].0 == super::lexicon::UNSEEN {
-            let cl = |j: isize| {
-                if j < 0 || j as usize >= n {
-                    EDGE
-                } else {
-                    word_cl[j as usize]
-                }
-            };
-            for (lvl, &id) in word_cl[i].iter().enumerate() {
-                h.push(Fnv::new(48).byte(lvl as u8).u16(id).0);
-            }
-            for d in [-1isize, 1] {
-                h.push(Fnv::new(49).byte(d as u8).u16(cl(ii + d)[1]).0);
+    }
+    if groups.has(Groups::CONTEXT_AFFIX) {
+        // e.g. a nisba adjective before a name: الإسباني, البلجيكية
+        for d in [-1isize, 1] {
+            let w = norm(ii + d);
+            let art = w.starts_with("ال") as u8;
+            let suf = suffix(w, 2).unwrap_or(w);
+            h.push(Fnv::new(27).byte(d as u8).byte(art).str(suf).0);
+            h.push(Fnv::new(28).byte(d as u8).str(prefix(w, 2).unwrap_or(w)).0);
+        }
+    }
+    if groups.has(Groups::CHAR_NGRAM) {
+        // letter trigrams of the stem: transliterated foreign names share
+        // them. `b` holds the byte offsets of the last four char
+        // boundaries; a trigram runs from the first to the last.
+        let s = tok.stem.as_bytes();
+        let mut b = [0usize; 4];
+        let ends = tok.stem.char_indices().map(|(o, _)| o).chain([s.len()]);
+        for (k, off) in ends.enumerate() {
+            b = [b[1], b[2], b[3], off];
+            if k >= 3 {
+                h.push(Fnv::new(29).bytes(&s[b[0]..b[3]]).0);
             }
         }
-        if groups.has(Groups::CONTEXT_AFFIX) {
-            // e.g. a nisba adjective before a name: الإسباني, البلجيكية
-            for d in [-1isize, 1] {
-                let w = norm(ii + d);
-                let art = w.starts_with("ال") as u8;
-                let suf = suffix(w, 2).unwrap_or(w);
-                h.push(Fnv::new(27).byte(d as u8).byte(art).str(suf).0);
-                h.push(Fnv::new(28).byte(d as u8).str(prefix(w, 2).unwrap_or(w)).0);
+    }
+}
+
+/// The `document` features of a token: its first-pass tag id + 1 (`fp`),
+/// its neighbours' (255 beyond the sentence) and the document class and
+/// bucket of its stem (see `context`). Only with a first pass.
+pub(crate) fn document_features(prev: u8, fp: u8, next: u8, doc: (u8, u8), h: &mut Vec<u64>) {
+    h.push(Fnv::new(30).byte(fp).0);
+    h.push(Fnv::new(31).byte(-1isize as u8).byte(prev).0);
+    h.push(Fnv::new(31).byte(1).byte(next).0);
+    let (dc, db) = doc;
+    h.push(Fnv::new(32).byte(dc).byte(db).0);
+    h.push(Fnv::new(33).byte(dc).byte(fp).0);
+}
+
+/// The features after the `document` ones (`rules`, `trigger`).
+pub(crate) fn tail_features<T: Borrow<Token>>(
+    toks: &[T],
+    i: usize,
+    look: &SentenceLookups,
+    groups: Groups,
+    h: &mut Vec<u64>,
+) {
+    let n = toks.len();
+    let ii = i as isize;
+    let tok: &Token = toks[i].borrow();
+    if groups.has(Groups::RULES) {
+        let r = |j: isize| {
+            if j < 0 || j as usize >= n {
+                255
+            } else {
+                toks[j as usize].borrow().rule
+            }
+        };
+        if tok.rule != 0 {
+            h.push(Fnv::new(38).byte(tok.rule).0);
+        }
+        h.push(
+            Fnv::new(39)
+                .byte(r(ii - 1))
+                .byte(tok.rule)
+                .byte(r(ii + 1))
+                .0,
+        );
+    }
+    if groups.has(Groups::TRIGGER) {
+        let trig = &look.trig;
+        for d in [-2isize, -1, 1] {
+            let j = ii + d;
+            if j >= 0 && (j as usize) < n && trig[j as usize] != 0 {
+                h.push(Fnv::new(25).byte(d as u8).byte(trig[j as usize]).0);
             }
         }
-        if groups.has(Groups::CHAR_NGRAM) {
-            // letter trigrams of the stem: transliterated foreign names share them
-            let cs: Vec<char> = tok.stem.chars().collect();
-            for k in 0..cs.len().saturating_sub(2) {
-                let mut buf = [0u8; 12];
-                let mut at = 0;
-                for c in &cs[k..k + 3] {
-                    at += c.encode_utf8(&mut buf[at..]).len();
-                }
-                h.push(Fnv::new(29).bytes(&buf[..at]).0);
-            }
+        if trig[i] != 0 {
+            h.push(Fnv::new(26).byte(trig[i]).0);
         }
-        if groups.has(Groups::DOCUMENT) && tok.first_pass != 0 {
-            h.push(Fnv::new(30).byte(tok.first_pass).0);
-            for d in [-1isize, 1] {
-                let j = ii + d;
-                let c = if j < 0 || j as usize >= n {
-                    255
-                } else {
-                    toks[j as usize].first_pass
-                };
-                h.push(Fnv::new(31).byte(d as u8).byte(c).0);
-            }
-            let (dc, db) = tok.document;
-            h.push(Fnv::new(32).byte(dc).byte(db).0);
-            h.push(Fnv::new(33).byte(dc).byte(tok.first_pass).0);
-        }
-        if groups.has(Groups::RULES) {
-            let r = |j: isize| {
-                if j < 0 || j as usize >= n {
-                    255
-                } else {
-                    toks[j as usize].rule
-                }
-            };
-            if tok.rule != 0 {
-                h.push(Fnv::new(38).byte(tok.rule).0);
-            }
-            h.push(
-                Fnv::new(39)
-                    .byte(r(ii - 1))
-                    .byte(tok.rule)
-                    .byte(r(ii + 1))
-                    .0,
-            );
-        }
-        if groups.has(Groups::TRIGGER) {
-            for d in [-2isize, -1, 1] {
-                let j = ii + d;
-                if j >= 0 && (j as usize) < n && trig[j as usize] != 0 {
-                    h.push(Fnv::new(25).byte(d as u8).byte(trig[j as usize]).0);
-                }
-            }
-            if trig[i] != 0 {
-                h.push(Fnv::new(26).byte(trig[i]).0);
-            }
-        }
-        out.offsets.push(out.hashes.len());
     }
 }
 

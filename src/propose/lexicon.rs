@@ -267,25 +267,40 @@ impl Lexicon {
     }
 
     /// Longest known phrases, greedily left to right.
-    pub fn match_phrases(&self, toks: &[Token]) -> Vec<PhraseMatch> {
+    pub fn match_phrases<T: std::borrow::Borrow<Token>>(&self, toks: &[T]) -> Vec<PhraseMatch> {
+        self.match_phrases_from(toks, |i| self.may_start_phrase(toks[i].borrow()))
+    }
+
+    /// Whether a known phrase starts with this token's form or stem.
+    pub fn may_start_phrase(&self, t: &Token) -> bool {
+        let starts = &self.index.phrase_starts;
+        starts.contains(&lookup_key(&t.norm)) || starts.contains(&lookup_key(&t.stem))
+    }
+
+    /// [`Lexicon::match_phrases`] with [`Lexicon::may_start_phrase`] of
+    /// token `i` given by `starts(i)` (known once per distinct word).
+    pub fn match_phrases_from<T: std::borrow::Borrow<Token>>(
+        &self,
+        toks: &[T],
+        starts: impl Fn(usize) -> bool,
+    ) -> Vec<PhraseMatch> {
         let mut out = vec![PhraseMatch::None; toks.len()];
         // One key buffer for every lookup: `phrase_key` without allocating.
         let mut key = String::new();
-        let mut lookup = |first: &str, rest: &[Token]| {
+        let mut lookup = |first: &str, rest: &[T]| {
             key.clear();
             key.push_str(first);
             for t in rest {
                 key.push(' ');
-                key.push_str(&t.norm);
+                key.push_str(&t.borrow().norm);
             }
             self.phrases.get(key.as_str()).copied()
         };
         let mut i = 0;
         while i < toks.len() {
             let mut step = 1;
-            let t = &toks[i];
-            let starts = &self.index.phrase_starts;
-            if starts.contains(&lookup_key(&t.norm)) || starts.contains(&lookup_key(&t.stem)) {
+            let t: &Token = toks[i].borrow();
+            if starts(i) {
                 let longest = self.max_phrase.min(toks.len() - i);
                 for len in (1..=longest).rev() {
                     let rest = &toks[i + 1..i + len];

@@ -12,7 +12,10 @@
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::features::{Groups, SentenceFeatures, Token, extract};
+use super::features::{
+    Groups, SentenceFeatures, SentenceLookups, Token, context_features, document_features, extract,
+    tail_features, token_features, word_lookups,
+};
 use std::sync::Arc;
 
 use super::lexicon::Lexicon;
@@ -77,6 +80,10 @@ struct FeatureTable {
     shift: u32,
     weights: Vec<Weight>,
     count: usize,
+    /// Tells tables apart (a [`PairTable`] names the two it was built
+    /// from): set, unique, when the table is complete; never changed after,
+    /// so clones share it with the same contents.
+    id: u64,
 }
 
 impl FeatureTable {
@@ -87,6 +94,7 @@ impl FeatureTable {
             shift: 64 - size.trailing_zeros(),
             weights: Vec::with_capacity(weights),
             count: 0,
+            id: 0,
         }
     }
 
@@ -166,6 +174,122 @@ impl FeatureTable {
     }
 }
 
+/// A slot of [`PairTable`]: a feature hash and where its weights are in
+/// the table's own weight array, the first pass's then the other model's.
+#[derive(Debug, Clone, Copy)]
+struct PairSlot {
+    key: u64,
+    /// Index of the first weight; `u32::MAX` marks an empty slot.
+    start: u32,
+    /// How many weights each model has: the first pass's in the low byte,
+    /// the other's in the next.
+    lens: u32,
+}
+
+/// Feature hash → weights in a first pass (`a`) and the model around it
+/// (`b`): the features both passes share are looked up once, not once per
+/// model, and both models' weights of a feature lie side by side (one
+/// cache line, where the models' own arrays take two). 16-byte slots, at
+/// most half full, like [`FeatureTable`].
+#[derive(Debug, Clone)]
+struct PairTable {
+    slots: Vec<PairSlot>,
+    shift: u32,
+    /// Every feature's weights, `a`'s then `b`'s.
+    weights: Vec<Weight>,
+    /// The ids of the tables it was built from, to notice a first pass
+    /// swapped after it was built.
+    from: (u64, u64),
+}
+
+impl PairTable {
+    /// `None` when the weights do not fit its `u32` indices and byte
+    /// counts (the shipped models have about 180,000 weights each, at most
+    /// 9 a feature).
+    fn build(a: &FeatureTable, b: &FeatureTable) -> Option<PairTable> {
+        if a.weights.len() + b.weights.len() >= u32::MAX as usize {
+            return None;
+        }
+        let size = ((a.count + b.count).max(4) * 2).next_power_of_two();
+        let mut t = PairTable {
+            slots: vec![
+                PairSlot {
+                    key: 0,
+                    start: u32::MAX,
+                    lens: 0,
+                };
+                size
+            ],
+            shift: 64 - size.trailing_zeros(),
+            weights: Vec::with_capacity(a.weights.len() + b.weights.len()),
+            from: (a.id, b.id),
+        };
+        let mask = size - 1;
+        for (key, _) in a.iter().chain(b.iter()) {
+            let mut i = t.home(key);
+            while t.slots[i].start != u32::MAX && t.slots[i].key != key {
+                i = (i + 1) & mask;
+            }
+            if t.slots[i].start != u32::MAX {
+                continue; // in both models: placed already
+            }
+            let (sa, na) = a.range(key);
+            let (sb, nb) = b.range(key);
+            if na > 255 || nb > 255 {
+                return None;
+            }
+            let start = t.weights.len() as u32;
+            t.weights
+                .extend_from_slice(&a.weights[sa as usize..(sa + na) as usize]);
+            t.weights
+                .extend_from_slice(&b.weights[sb as usize..(sb + nb) as usize]);
+            t.slots[i] = PairSlot {
+                key,
+                start,
+                lens: na | nb << 8,
+            };
+        }
+        Some(t)
+    }
+
+    #[inline]
+    fn home(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// Both models' `(first weight, count)` of a feature, in
+    /// [`PairTable::weights`].
+    #[inline]
+    fn ranges(&self, key: u64) -> ((u32, u32), (u32, u32)) {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(key);
+        loop {
+            let s = self.slots[i];
+            if s.start == u32::MAX {
+                return ((0, 0), (0, 0));
+            }
+            if s.key == key {
+                let (na, nb) = (s.lens & 0xff, s.lens >> 8);
+                return ((s.start, na), (s.start + na, nb));
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Ranges of `hashes` in both models, appended in order to `a` and
+    /// `b`, with the slots [`AHEAD`] hashes on prefetched.
+    fn resolve(&self, hashes: &[u64], a: &mut Vec<(u32, u32)>, b: &mut Vec<(u32, u32)>) {
+        for (j, &h) in hashes.iter().enumerate() {
+            if let Some(&next) = hashes.get(j + AHEAD) {
+                prefetch(&self.slots[self.home(next)]);
+            }
+            let (x, y) = self.ranges(h);
+            a.push(x);
+            b.push(y);
+        }
+    }
+}
+
 const MAGIC: &[u8; 11] = b"KASHIF-NER\x01";
 
 /// A trained tagger.
@@ -193,6 +317,8 @@ pub struct Model {
     pub temperature: f32,
     /// The first pass whose tags feed the `document` features, if used.
     pub first_pass: Option<Box<Model>>,
+    /// Both passes' features in one table, built when first needed.
+    pair: std::sync::OnceLock<Option<PairTable>>,
 }
 
 /// Tags of one sentence with the marginal probability of each chosen tag.
@@ -299,8 +425,10 @@ impl Model {
         groups: Groups,
         lexicon: Arc<Lexicon>,
         trans: Vec<f32>,
-        feats: FeatureTable,
+        mut feats: FeatureTable,
     ) -> Model {
+        static TABLES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        feats.id = TABLES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let allowed = allowed_for(&labels);
         let iob2 = labels.iter().map(|t| iob2_name(t)).collect();
         Model {
@@ -314,6 +442,7 @@ impl Model {
             outside_penalty: 0.0,
             temperature: 1.0,
             first_pass: None,
+            pair: std::sync::OnceLock::new(),
         }
     }
 
@@ -347,45 +476,46 @@ impl Model {
     /// the same order as one plain loop would add them, so the scores are
     /// bit for bit the same.
     fn emissions(&self, feats: &SentenceFeatures, out: &mut Vec<f32>) {
-        const AHEAD: usize = 16;
         let l = self.labels.len();
-        let hs = &feats.hashes;
-        let mut found: Vec<(u32, u32)> = Vec::with_capacity(hs.len());
-        for (j, &h) in hs.iter().enumerate() {
-            if let Some(&next) = hs.get(j + AHEAD) {
-                prefetch(&self.feats.slots[self.feats.home(next)]);
-            }
-            found.push(self.feats.range(h));
-        }
+        let mut found = Vec::with_capacity(feats.hashes.len());
+        self.resolve(&feats.hashes, &mut found);
         out.clear();
         out.resize(feats.len() * l, 0.0);
         for i in 0..feats.len() {
             let row = &mut out[i * l..(i + 1) * l];
             row[0] = -self.outside_penalty;
-            for j in feats.offsets[i]..feats.offsets[i + 1] {
-                if let Some(&(a, _)) = found.get(j + AHEAD)
-                    && let Some(w) = self.feats.weights.get(a as usize)
-                {
-                    prefetch(w);
-                }
-                let (a, n) = found[j];
-                for x in &self.feats.weights[a as usize..(a + n) as usize] {
-                    if let Some(r) = row.get_mut(x.label as usize) {
-                        *r += x.w;
-                    }
-                }
-            }
+            self.add_weights(&found, feats.offsets[i]..feats.offsets[i + 1], row);
         }
     }
 
-    /// Best tags of prepared tokens (their document context already set).
-    pub fn tag_tokens(&self, toks: &[Token], confidence: bool) -> Tagged {
-        let mut f = SentenceFeatures::default();
-        extract(toks, &self.lexicon, self.groups, &mut f);
-        let mut e = Vec::new();
-        self.emissions(&f, &mut e);
+    /// Weight ranges of `hashes`, appended to `found` in order, with the
+    /// table slots of the hashes [`AHEAD`] places on prefetched.
+    fn resolve(&self, hashes: &[u64], found: &mut Vec<(u32, u32)>) {
+        for (j, &h) in hashes.iter().enumerate() {
+            if let Some(&next) = hashes.get(j + AHEAD) {
+                prefetch(&self.feats.slots[self.feats.home(next)]);
+            }
+            found.push(self.feats.range(h));
+        }
+    }
+
+    /// Adds the weights of the features `found[at]` to a token's `row`.
+    #[inline]
+    fn add_weights(&self, found: &[(u32, u32)], at: std::ops::Range<usize>, row: &mut [f32]) {
+        add_weights(&self.feats.weights, found, at, row);
+    }
+
+    /// A token's scores before any feature: the `O` penalty.
+    fn start_row(&self, row: &mut [f32]) {
+        row.fill(0.0);
+        row[0] = -self.outside_penalty;
+    }
+
+    /// Best tags of emission scores `e` (`n × L`), with their marginals
+    /// when `confidence`.
+    fn decode(&self, e: &[f32], confidence: bool) -> Tagged {
         let l = self.labels.len();
-        let tags = viterbi(&e, &self.trans, &self.allowed, l);
+        let tags = viterbi(e, &self.trans, &self.allowed, l);
         let confidence = if confidence {
             let t = self.temperature.max(1e-3);
             let e: Vec<f32> = e.iter().map(|x| x / t).collect();
@@ -401,6 +531,15 @@ impl Model {
         Tagged { tags, confidence }
     }
 
+    /// Best tags of prepared tokens (their document context already set).
+    pub fn tag_tokens(&self, toks: &[Token], confidence: bool) -> Tagged {
+        let mut f = SentenceFeatures::default();
+        extract(toks, &self.lexicon, self.groups, &mut f);
+        let mut e = Vec::new();
+        self.emissions(&f, &mut e);
+        self.decode(&e, confidence)
+    }
+
     /// Tags the sentences of one document; with a first pass, each sentence
     /// sees what it said about the same words in nearby sentences.
     ///
@@ -408,13 +547,48 @@ impl Model {
     /// cores unless the caller installs a smaller one); every sentence's
     /// result depends only on the document, so the output is the same
     /// whatever the number of threads. Each distinct token string is
-    /// prepared once ([`Token::new`]) and copied to its other occurrences.
+    /// prepared once ([`Token::new`]).
+    ///
+    /// When the first pass reads the same lexicon and feature groups (the
+    /// shipped model does), the features both passes share are computed
+    /// once and looked up in both models at once, and the weights of the
+    /// features that depend on a word alone are summed once per distinct
+    /// word ([`Model::tag_shared`]). The scores are bit for bit those of
+    /// tagging each pass on its own ([`Model::tag_document_plain`]):
+    /// the same weights are added in the same order.
     pub fn tag_document<S: AsRef<str> + Sync>(
         &self,
         sents: &[Vec<S>],
         confidence: bool,
     ) -> Vec<Tagged> {
-        let mut toks = prepare_tokens(sents);
+        let (types, ids) = prepare_types(sents);
+        match &self.first_pass {
+            Some(first) if self.shares_features(first) => {
+                self.tag_shared(first, &types, &ids, confidence)
+            }
+            _ => self.tag_plain(sents, &types, &ids, confidence),
+        }
+    }
+
+    /// [`Model::tag_document`] with each pass extracting and scoring every
+    /// token on its own: the reference the shared path is tested against.
+    pub fn tag_document_plain<S: AsRef<str> + Sync>(
+        &self,
+        sents: &[Vec<S>],
+        confidence: bool,
+    ) -> Vec<Tagged> {
+        let (types, ids) = prepare_types(sents);
+        self.tag_plain(sents, &types, &ids, confidence)
+    }
+
+    fn tag_plain<S: AsRef<str> + Sync>(
+        &self,
+        sents: &[Vec<S>],
+        types: &[Token],
+        ids: &[Vec<u32>],
+        confidence: bool,
+    ) -> Vec<Tagged> {
+        let mut toks = occurrences(types, ids);
         if self.groups.has(Groups::RULES) {
             toks.par_iter_mut().zip(sents).for_each(|(t, s)| {
                 super::context::mark_rules(s, t, self.types());
@@ -423,8 +597,195 @@ impl Model {
         self.tag_prepared(&mut toks, confidence)
     }
 
-    /// As [`Model::tag_document`], on tokens already prepared.
-    pub fn tag_prepared(&self, toks: &mut [Vec<Token>], confidence: bool) -> Vec<Tagged> {
+    /// Whether `first` sees the same features as this model before its
+    /// `document` ones, so both passes can share them: the same lexicon,
+    /// the same groups but `document`, and no `rules` (set per
+    /// occurrence, not per word).
+    fn shares_features(&self, first: &Model) -> bool {
+        let g = |m: &Model| m.groups.0 & !Groups::DOCUMENT;
+        Arc::ptr_eq(&self.lexicon, &first.lexicon)
+            && g(self) == g(first)
+            && !self.groups.has(Groups::RULES)
+    }
+
+    /// Both passes over distinct words `types` and sentences of word ids
+    /// `ids`, sharing what they can (see [`Model::tag_document`]):
+    ///
+    /// 1. per distinct word, the summed weights of its [`token_features`]
+    ///    in each model (the first features of every token, so these
+    ///    partial sums are where a plain pass would be after them);
+    /// 2. per sentence, its context features once, resolved in both
+    ///    models: the first pass's scores are complete and decoded, the
+    ///    second's are kept, stopped before the `document` features;
+    /// 3. the document context from the first-pass tags;
+    /// 4. per sentence, the `document` and tail features added to the
+    ///    second pass's scores, then decoded.
+    fn tag_shared(
+        &self,
+        first: &Model,
+        types: &[Token],
+        ids: &[Vec<u32>],
+        confidence: bool,
+    ) -> Vec<Tagged> {
+        let (l1, l2) = (first.labels.len(), self.labels.len());
+        let groups = self.groups;
+        let lex = &*self.lexicon;
+        let ids_now = (first.feats.id, self.feats.id);
+        let cached = self
+            .pair
+            .get_or_init(|| PairTable::build(&first.feats, &self.feats));
+        let built;
+        let pair = match cached {
+            Some(p) if p.from == ids_now => Some(p),
+            _ => {
+                built = PairTable::build(&first.feats, &self.feats);
+                built.as_ref()
+            }
+        };
+        // Ranges of hashes in both models, into `w1` and `w2`.
+        let resolve = |hs: &[u64], a: &mut Vec<(u32, u32)>, b: &mut Vec<(u32, u32)>| match pair {
+            Some(p) => p.resolve(hs, a, b),
+            None => {
+                first.resolve(hs, a);
+                self.resolve(hs, b);
+            }
+        };
+        let (w1, w2) = match pair {
+            Some(p) => (&p.weights, &p.weights),
+            None => (&first.feats.weights, &self.feats.weights),
+        };
+        // 1. per distinct word
+        let mut pre1 = vec![0f32; types.len() * l1];
+        let mut pre2 = vec![0f32; types.len() * l2];
+        pre1.par_chunks_mut(l1)
+            .zip(pre2.par_chunks_mut(l2))
+            .zip(types.par_iter())
+            .with_min_len(256)
+            .for_each_init(
+                || (Vec::new(), Vec::new(), Vec::new()),
+                |(hs, f1, f2), ((r1, r2), t)| {
+                    hs.clear();
+                    token_features(t, groups, hs);
+                    f1.clear();
+                    f2.clear();
+                    resolve(hs, f1, f2);
+                    first.start_row(r1);
+                    add_weights(w1, f1, 0..f1.len(), r1);
+                    self.start_row(r2);
+                    add_weights(w2, f2, 0..f2.len(), r2);
+                },
+            );
+        // 2. first pass, second pass up to its document features
+        let words = word_lookups(types, lex, groups);
+        let staged: Vec<Staged> = ids
+            .par_iter()
+            .with_min_len(SENTENCES_PER_TASK)
+            .map_init(Scratch::default, |sc, tids| {
+                let toks: Vec<&Token> = tids.iter().map(|&i| &types[i as usize]).collect();
+                let toks = &toks;
+                let n = toks.len();
+                let look = SentenceLookups::of_words(toks, tids, &words, lex, groups);
+                let mut e1 = Vec::with_capacity(n * l1);
+                let mut e2 = Vec::with_capacity(n * l2);
+                for &t in tids {
+                    let t = t as usize;
+                    e1.extend_from_slice(&pre1[t * l1..(t + 1) * l1]);
+                    e2.extend_from_slice(&pre2[t * l2..(t + 1) * l2]);
+                }
+                sc.hashes.clear();
+                sc.at.clear();
+                sc.at.push(0);
+                let mut tail = Vec::new();
+                let mut tail_at = vec![0u32];
+                for i in 0..n {
+                    context_features(toks, i, &look, lex, groups, &mut sc.hashes);
+                    sc.at.push(sc.hashes.len());
+                    tail_features(toks, i, &look, groups, &mut tail);
+                    tail_at.push(tail.len() as u32);
+                }
+                sc.found.clear();
+                sc.found2.clear();
+                resolve(&sc.hashes, &mut sc.found, &mut sc.found2);
+                sc.tail.clear();
+                let mut tail2 = Vec::with_capacity(tail.len());
+                resolve(&tail, &mut sc.tail, &mut tail2);
+                for i in 0..n {
+                    let row = &mut e1[i * l1..(i + 1) * l1];
+                    add_weights(w1, &sc.found, sc.at[i]..sc.at[i + 1], row);
+                    let (a, b) = (tail_at[i] as usize, tail_at[i + 1] as usize);
+                    add_weights(w1, &sc.tail, a..b, row);
+                    let row = &mut e2[i * l2..(i + 1) * l2];
+                    add_weights(w2, &sc.found2, sc.at[i]..sc.at[i + 1], row);
+                }
+                Staged {
+                    first: first.decode(&e1, false).tags,
+                    scores: e2,
+                    tail: tail2,
+                    tail_at,
+                }
+            })
+            .collect();
+        // 3. document context
+        let mut stem_ids: FxHashMap<&str, u32> = FxHashMap::default();
+        let stem_of: Vec<u32> = types
+            .iter()
+            .map(|t| {
+                let n = stem_ids.len() as u32;
+                *stem_ids.entry(t.stem.as_str()).or_insert(n)
+            })
+            .collect();
+        let stems: Vec<Vec<u32>> = ids
+            .iter()
+            .map(|s| s.iter().map(|&i| stem_of[i as usize]).collect())
+            .collect();
+        let doc = super::context::document_classes_of(
+            &stems,
+            stem_ids.len(),
+            &staged,
+            &self.tag_classes(),
+            self.types().len(),
+        );
+        drop(stems);
+        // 4. second pass
+        let has_doc = groups.has(Groups::DOCUMENT);
+        staged
+            .into_par_iter()
+            .zip(doc)
+            .with_min_len(SENTENCES_PER_TASK)
+            .map_init(
+                || (Vec::new(), Vec::new(), Vec::new()),
+                |(hs, skip, found), (st, dc)| {
+                    let Staged {
+                        first: ft,
+                        mut scores,
+                        tail,
+                        tail_at,
+                    } = st;
+                    let n = ft.len();
+                    // first-pass tag id + 1, as `context::annotate` sets it
+                    let fp = |j: usize| ft.get(j).map_or(255, |&t| t as u8 + 1);
+                    for i in 0..n {
+                        hs.clear();
+                        if has_doc {
+                            let prev = if i > 0 { fp(i - 1) } else { 255 };
+                            document_features(prev, fp(i), fp(i + 1), dc[i], hs);
+                        }
+                        found.clear();
+                        skip.clear(); // the first pass's ranges: not needed here
+                        resolve(hs, skip, found);
+                        found
+                            .extend_from_slice(&tail[tail_at[i] as usize..tail_at[i + 1] as usize]);
+                        let row = &mut scores[i * l2..(i + 1) * l2];
+                        add_weights(w2, found, 0..found.len(), row);
+                    }
+                    self.decode(&scores, confidence)
+                },
+            )
+            .collect()
+    }
+
+    /// Both passes over prepared tokens, each extracting its own features.
+    fn tag_prepared(&self, toks: &mut [Vec<Token>], confidence: bool) -> Vec<Tagged> {
         if let Some(first) = &self.first_pass {
             let tags: Vec<Vec<usize>> = toks
                 .par_iter()
@@ -581,6 +942,12 @@ struct Reader<'a> {
     at: usize,
 }
 
+impl AsRef<[usize]> for Staged {
+    fn as_ref(&self) -> &[usize] {
+        &self.first
+    }
+}
+
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
         let s = self
@@ -610,14 +977,67 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Adds the weights `ws[a..a + n]` of the features `found[at]` (each an
+/// `(a, n)`) to a token's `row`, feature after feature (the order fixes the
+/// float sums), with the weights [`AHEAD`] features on prefetched.
+#[inline]
+fn add_weights(ws: &[Weight], found: &[(u32, u32)], at: std::ops::Range<usize>, row: &mut [f32]) {
+    for j in at {
+        if let Some(&(a, _)) = found.get(j + AHEAD)
+            && let Some(w) = ws.get(a as usize)
+        {
+            prefetch(w);
+        }
+        let (a, n) = found[j];
+        for x in &ws[a as usize..(a + n) as usize] {
+            if let Some(r) = row.get_mut(x.label as usize) {
+                *r += x.w;
+            }
+        }
+    }
+}
+
+/// How many hashes (or weight ranges) ahead of the one being read a lookup
+/// prefetches.
+const AHEAD: usize = 16;
+
+/// A sentence between the passes of [`Model::tag_shared`].
+struct Staged {
+    /// First-pass tag ids.
+    first: Vec<usize>,
+    /// Second-pass scores (`n × L`) up to the `document` features.
+    scores: Vec<f32>,
+    /// Second-pass weight ranges of the tail features (see
+    /// `features::tail_features`), token `i`'s at `tail_at[i]..tail_at[i + 1]`.
+    tail: Vec<(u32, u32)>,
+    tail_at: Vec<u32>,
+}
+
+/// Buffers reused between the sentences one thread tags.
+#[derive(Default)]
+struct Scratch {
+    hashes: Vec<u64>,
+    at: Vec<usize>,
+    found: Vec<(u32, u32)>,
+    found2: Vec<(u32, u32)>,
+    tail: Vec<(u32, u32)>,
+}
+
 /// Fewest sentences a parallel task takes: enough to pay for handing it
 /// to another thread.
 const SENTENCES_PER_TASK: usize = 16;
 
 /// [`Token::new`] of every token of `sents`, computed once per distinct
-/// string (news text repeats its words: 250,070 tokens of ANERcorp hold
-/// about 35,000 distinct ones), in parallel.
+/// string (see [`prepare_types`]) and copied to its other occurrences.
 pub fn prepare_tokens<S: AsRef<str> + Sync>(sents: &[Vec<S>]) -> Vec<Vec<Token>> {
+    let (types, ids) = prepare_types(sents);
+    occurrences(&types, &ids)
+}
+
+/// The distinct token strings of `sents`, prepared ([`Token::new`]) in
+/// parallel, and each sentence as indices into them (news text repeats its
+/// words: 250,070 tokens of ANERcorp hold about 35,000 distinct ones).
+fn prepare_types<S: AsRef<str> + Sync>(sents: &[Vec<S>]) -> (Vec<Token>, Vec<Vec<u32>>) {
     let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
     let mut distinct: Vec<&str> = Vec::new();
     let sent_ids: Vec<Vec<u32>> = sents
@@ -639,10 +1059,14 @@ pub fn prepare_tokens<S: AsRef<str> + Sync>(sents: &[Vec<S>]) -> Vec<Vec<Token>>
         .with_min_len(256)
         .map(|t| Token::new(t))
         .collect();
-    sent_ids
-        .par_iter()
+    (prepared, sent_ids)
+}
+
+/// Sentences of tokens from distinct prepared ones and indices into them.
+fn occurrences(types: &[Token], ids: &[Vec<u32>]) -> Vec<Vec<Token>> {
+    ids.par_iter()
         .with_min_len(SENTENCES_PER_TASK)
-        .map(|s| s.iter().map(|&i| prepared[i as usize].clone()).collect())
+        .map(|s| s.iter().map(|&i| types[i as usize].clone()).collect())
         .collect()
 }
 
@@ -861,6 +1285,73 @@ mod tests {
             assert!((s - 1.0).abs() < 1e-4, "{s}");
         }
         assert!(m[n + 2] > 0.5);
+    }
+
+    /// The shared two-pass path must give exactly what each pass on its
+    /// own gives: the same tags and the same confidences, bit for bit.
+    #[test]
+    fn shared_passes_score_bit_for_bit_as_separate_passes() {
+        let model = super::super::bundled::load().unwrap();
+        let first = model.first_pass.as_deref().unwrap();
+        assert!(
+            model.shares_features(first),
+            "the shipped model takes the shared path"
+        );
+        let text = include_str!("../../assets/train/anercorp_train90.conll");
+        let sents = super::super::iob::read_conll(text, false).unwrap();
+        // 300 sentences, a repeated one and a one-word one
+        let mut toks: Vec<Vec<&str>> = sents[..300]
+            .iter()
+            .map(|s| s.tokens.iter().map(String::as_str).collect())
+            .collect();
+        toks.push(toks[3].clone());
+        toks.push(vec!["مصر"]);
+        let fast = model.tag_document(&toks, true);
+        let plain = model.tag_document_plain(&toks, true);
+        assert_eq!(fast.len(), toks.len());
+        let bits = |t: &[Tagged]| -> Vec<(Vec<usize>, Vec<u32>)> {
+            t.iter()
+                .map(|x| {
+                    (
+                        x.tags.clone(),
+                        x.confidence.iter().map(|c| c.to_bits()).collect(),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(bits(&fast), bits(&plain));
+        assert!(
+            fast.iter().flat_map(|t| &t.tags).any(|&t| t != 0),
+            "names found"
+        );
+        // without confidences, the same tags
+        let tags: Vec<Vec<usize>> = model
+            .tag_document(&toks, false)
+            .into_iter()
+            .map(|t| t.tags)
+            .collect();
+        assert_eq!(tags, plain.into_iter().map(|t| t.tags).collect::<Vec<_>>());
+        // the pair table gives each model's own weights, for every feature
+        let pair = PairTable::build(&first.feats, &model.feats).unwrap();
+        let of = |ws: &[Weight], (a, n): (u32, u32)| ws[a as usize..(a + n) as usize].to_vec();
+        for (k, _) in first.feats.iter().chain(model.feats.iter()) {
+            let (a, b) = pair.ranges(k);
+            assert_eq!(
+                of(&pair.weights, a),
+                of(&first.feats.weights, first.feats.range(k))
+            );
+            assert_eq!(
+                of(&pair.weights, b),
+                of(&model.feats.weights, model.feats.range(k))
+            );
+        }
+        assert_eq!(pair.ranges(12345), ((0, 0), (0, 0)));
+        assert_eq!(pair.from, (first.feats.id, model.feats.id));
+        assert_ne!(first.feats.id, model.feats.id);
+        // a first pass with another lexicon cannot share
+        let mut other = first.clone();
+        other.lexicon = Arc::new((*first.lexicon).clone());
+        assert!(!model.shares_features(&other));
     }
 
     #[test]
