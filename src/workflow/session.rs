@@ -482,11 +482,13 @@ impl Session {
             words: st.words(&doc.text),
             forms: st.forms(&doc.text),
             folded: st.folded(&doc.text),
+            edges: st.edges(&doc.text),
             doc,
         }
     }
 
-    /// Document `i`'s pending list with `candidates` added: see
+    /// Document `i`'s pending list with `candidates` added (`None`: as it
+    /// is): see
     /// [`doc_settle::settled`], the one place proposals enter a document's state.
     pub(super) fn settled(
         &mut self,
@@ -494,7 +496,7 @@ impl Session {
         candidates: Vec<Proposal>,
         keys: Option<&[String]>,
         memo: &AdmitMemo,
-    ) -> Vec<Proposal> {
+    ) -> Option<Vec<Proposal>> {
         let parts = self.parts(i);
         doc_settle::settled(
             &parts,
@@ -523,7 +525,9 @@ impl Session {
         if self.states[i].read_only.is_some() {
             return false;
         }
-        let new = self.settled(i, candidates, keys, memo);
+        let Some(new) = self.settled(i, candidates, keys, memo) else {
+            return false;
+        };
         if new == self.states[i].annotations.proposals {
             return false;
         }

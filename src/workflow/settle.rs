@@ -226,6 +226,7 @@ pub(crate) fn settle(
         true,
         &AdmitMemo::default(),
     )
+    .unwrap_or_else(|| doc.ann.proposals.clone())
 }
 
 /// [`settle`] when only the admission of the pending proposals for which
@@ -233,11 +234,12 @@ pub(crate) fn settle(
 /// what was known then about their names, which has not changed since; they
 /// keep their clitic and label, and are only checked against the entities,
 /// rejections and status again and compete for their place. When none is
-/// touched, nothing new comes and `places_changed` is false (the
-/// document's entities, rejections and status are as before), the list is
-/// returned as it is. Following a
+/// touched or each touched one is admitted as it is, nothing new comes and
+/// `places_changed` is false (the document's entities, rejections and
+/// status are as before), the list stays as it is: `None`. Following a
 /// decision into the other documents of a corpus needs this to stay within
-/// a frame (the name and clitic checks are the costly part).
+/// a frame (the name and clitic checks, and rebuilding lists, are the
+/// costly part).
 pub(crate) fn settle_where(
     doc: &DocView,
     candidates: Vec<Proposal>,
@@ -246,11 +248,18 @@ pub(crate) fn settle_where(
     touched: &dyn Fn(&Proposal) -> bool,
     places_changed: bool,
     memo: &AdmitMemo,
-) -> Vec<Proposal> {
+) -> Option<Vec<Proposal>> {
     let ann = doc.ann;
-    if candidates.is_empty() && !places_changed && !ann.proposals.iter().any(touched) {
-        // Nothing to check again, and nothing new to place.
-        return ann.proposals.clone();
+    if candidates.is_empty()
+        && !places_changed
+        && ann
+            .proposals
+            .iter()
+            .filter(|p| touched(p))
+            .all(|p| admit_one(doc, p.clone(), know, knows, memo).as_ref() == Some(p))
+    {
+        // Nothing new to place, and what is checked again stays as it is.
+        return None;
     }
     let rejected_at: HashSet<(usize, usize, &str)> = ann
         .rejected
@@ -333,7 +342,7 @@ pub(crate) fn settle_where(
         }
     }
     out.sort_by(|a, b| a.key().cmp(&b.key()));
-    out
+    Some(out)
 }
 
 /// Admission decisions already taken during one pass over a corpus, by the
@@ -466,7 +475,9 @@ fn proclitic_skip(
 /// The edits that turn pending list `old` into `new` (removals first), for
 /// an undo step.
 pub(crate) fn diff(old: &[Proposal], new: &[Proposal]) -> Vec<Edit> {
-    let key = |p: &Proposal| (p.start, p.end, p.label.clone());
+    fn key(p: &Proposal) -> (usize, usize, &str) {
+        (p.start, p.end, p.label.as_str())
+    }
     let olds: HashMap<_, &Proposal> = old.iter().map(|p| (key(p), p)).collect();
     let news: HashMap<_, &Proposal> = new.iter().map(|p| (key(p), p)).collect();
     let mut out: Vec<Edit> = old

@@ -144,6 +144,7 @@ impl Session {
                 &knows,
                 memo,
             );
+            let new = new?;
             let edits = super::settle::diff(&ann.proposals, &new);
             (!edits.is_empty()).then_some((*i, new, edits))
         };
@@ -173,7 +174,9 @@ impl Session {
         let mut out = Vec::new();
         for i in 0..self.docs.len() {
             if self.states[i].read_only.is_none()
-                && self.settled(i, Vec::new(), None, &memo) != self.states[i].annotations.proposals
+                && self
+                    .settled(i, Vec::new(), None, &memo)
+                    .is_some_and(|new| new != self.states[i].annotations.proposals)
             {
                 out.push(self.docs[i].id.clone());
             }
