@@ -384,3 +384,34 @@ fn correcting_nagorno_karabakh_once_reaches_every_seed() {
     }
     assert!(reached >= 10, "{reached} occurrences");
 }
+
+/// An entity whose text is no word of the document (drawn inside words,
+/// exact characters) in a done document still clears the proposal it
+/// crosses: a decision re-checks the proposals on the changed place, not
+/// only those on the decided name's words.
+#[test]
+fn an_entity_inside_a_word_clears_the_proposal_it_crosses() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "قالت ناغورني كاراباخ إن يريفان ردت.";
+    let c = corpus_of(&dir.path().join("corpus"), &[("d", text)]);
+    let mut s = open(c, &dir.path().join("ann"));
+    s.set_proposer(Arc::new(Raw(vec![
+        ("ناغورني كاراباخ", "PER", 0.9),
+        ("يريفان", "LOC", 0.9),
+    ])));
+    s.wait_for_proposals();
+    assert_eq!(pending(&s, 0).len(), 2);
+    // Done: no memory proposals come to re-settle the whole document.
+    ok(&mut s, Command::SetStatus(kashif::annotation::Status::Done));
+    assert_eq!(pending(&s, 0).len(), 2);
+    // `الت ناغو`: from inside the word before into the name; neither
+    // part is a word of the text.
+    let (a, _) = range_of(text, "الت", 0);
+    let (_, b) = range_of(text, "ناغو", 0);
+    ok(&mut s, Command::Select { start: a, end: b });
+    ok(&mut s, Command::CreateFromSelection("LOC".into()));
+    let left: Vec<String> = pending(&s, 0).into_iter().map(|p| p.0).collect();
+    assert_eq!(left, ["يريفان"]);
+    assert_proposal_invariants(&s, "after drawing inside words");
+    assert!(s.unsettled().is_empty());
+}

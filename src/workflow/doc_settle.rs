@@ -13,7 +13,7 @@ use super::doc_state::{ENDS, STARTS};
 use super::memory::{MEMORY_CONFIDENCE, VARIANT_CONFIDENCE};
 use super::names::TokenForms;
 use super::proposals::Proposer;
-use super::settle::{AdmitMemo, DocView, Knowledge, settle_where};
+use super::settle::{AdmitMemo, DocView, Knowledge, Places, settle_where};
 use super::words::WordEdges;
 
 /// A document's text and the views of it settling reads, built once and
@@ -89,13 +89,13 @@ pub(crate) fn memory_candidates(
         .collect()
 }
 
-/// What to check again when settling a document: only the proposals on
-/// the words of `keys` (all with `None`), and whether the document's
-/// entities, rejections or status changed.
+/// What to check again when settling a document: the proposals on the
+/// words of `keys` (all with `None`), and those on the places where the
+/// document's entities, rejections or status changed.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Recheck<'a> {
     pub keys: Option<&'a [String]>,
-    pub places_changed: bool,
+    pub places: &'a Places,
 }
 
 /// The document's pending list with `candidates` added, through
@@ -112,10 +112,7 @@ pub(crate) fn settled(
     knows: &dyn Fn(&str) -> bool,
     memo: &AdmitMemo,
 ) -> Option<Vec<Proposal>> {
-    let Recheck {
-        keys,
-        places_changed,
-    } = recheck;
+    let Recheck { keys, places } = recheck;
     let (words, forms) = (&parts.words, &parts.forms);
     let toks = &words.tokens;
     let mut near: Vec<(usize, usize)> = Vec::new();
@@ -150,15 +147,7 @@ pub(crate) fn settled(
         idx: &parts.idx,
         words,
     };
-    settle_where(
-        &view,
-        candidates,
-        know,
-        knows,
-        &touched,
-        places_changed,
-        memo,
-    )
+    settle_where(&view, candidates, know, knows, &touched, places, memo)
 }
 
 /// The threads following a decision settles documents on: one per core,

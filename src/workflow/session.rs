@@ -18,7 +18,7 @@ use super::focus::Focus;
 use super::learning::{LearnStatus, LearnWorker, Learner};
 use super::proposals::{Answer, ProposalWorker, Proposer, fresh_proposals};
 use super::search::Hit;
-use super::settle::{AdmitMemo, Knowledge};
+use super::settle::{AdmitMemo, Knowledge, Places};
 use super::undo::UndoStack;
 use super::waker::Waker;
 
@@ -504,7 +504,7 @@ impl Session {
             candidates,
             Recheck {
                 keys,
-                places_changed: true,
+                places: &Places::All,
             },
             &self.knowledge,
             &|k| self.knows_name(k),

@@ -190,6 +190,33 @@ pub(crate) struct DocView<'a> {
     pub words: &'a WordEdges,
 }
 
+/// Where a document's entities, rejections, status or pending proposals
+/// changed, for [`settle_where`]: proposals elsewhere keep their place.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Places {
+    /// Everywhere (the status changed, proposals arrived, or unknown).
+    All,
+    /// Only these char ranges (empty: nowhere).
+    At(Vec<(usize, usize)>),
+}
+
+impl Places {
+    /// Whether `p` lies on a changed place.
+    fn covers(&self, p: &Proposal) -> bool {
+        match self {
+            Places::All => true,
+            Places::At(r) => r.iter().any(|&(s, e)| s < p.end && p.start < e),
+        }
+    }
+
+    /// One more changed range.
+    pub fn add(&mut self, start: usize, end: usize) {
+        if let Places::At(r) = self {
+            r.push((start, end));
+        }
+    }
+}
+
 /// Rank of a proposal when two conflict: memory, then the model, then rules
 /// and gazetteers; then confidence; then the longer.
 fn rank(p: &Proposal) -> (u8, f32, usize) {
@@ -223,7 +250,7 @@ pub(crate) fn settle(
         know,
         knows,
         &|_| true,
-        true,
+        &Places::All,
         &AdmitMemo::default(),
     )
     .unwrap_or_else(|| doc.ann.proposals.clone())
@@ -234,9 +261,10 @@ pub(crate) fn settle(
 /// what was known then about their names, which has not changed since; they
 /// keep their clitic and label, and are only checked against the entities,
 /// rejections and status again and compete for their place. When none is
-/// touched or each touched one is admitted as it is, nothing new comes and
-/// `places_changed` is false (the document's entities, rejections and
-/// status are as before), the list stays as it is: `None`. Following a
+/// touched or each touched one is admitted as it is, nothing new comes, and
+/// every proposal on a changed place (`places`: where the document's
+/// entities, rejections or status changed) is still allowed there, the list
+/// stays as it is: `None`. Following a
 /// decision into the other documents of a corpus needs this to stay within
 /// a frame (the name and clitic checks, and rebuilding lists, are the
 /// costly part).
@@ -246,21 +274,10 @@ pub(crate) fn settle_where(
     know: &Knowledge,
     knows: &dyn Fn(&str) -> bool,
     touched: &dyn Fn(&Proposal) -> bool,
-    places_changed: bool,
+    places: &Places,
     memo: &AdmitMemo,
 ) -> Option<Vec<Proposal>> {
     let ann = doc.ann;
-    if candidates.is_empty()
-        && !places_changed
-        && ann
-            .proposals
-            .iter()
-            .filter(|p| touched(p))
-            .all(|p| admit_one(doc, p.clone(), know, knows, memo).as_ref() == Some(p))
-    {
-        // Nothing new to place, and what is checked again stays as it is.
-        return None;
-    }
     let rejected_at: HashSet<(usize, usize, &str)> = ann
         .rejected
         .iter()
@@ -273,6 +290,39 @@ pub(crate) fn settle_where(
         .max()
         .unwrap_or(0);
     let done = ann.status == Status::Done;
+    // Whether an entity forbids a proposal at p's place.
+    let clashes = |p: &Proposal| {
+        // Entities near it: those starting within the longest entity before it.
+        let from = ann
+            .entities
+            .partition_point(|e| e.start + ent_len < p.start);
+        ann.entities[from..]
+            .iter()
+            .take_while(|e| e.start < p.end)
+            .any(|e| {
+                let (a, b) = ((e.start, e.end), (p.start, p.end));
+                a == b
+                    || crosses(a, b)
+                    || (done && e.start < p.end && p.start < e.end)
+                    || (e.label == "PER" && e.start <= p.start && p.end <= e.end)
+            })
+    };
+    if candidates.is_empty()
+        && *places != Places::All
+        && ann
+            .proposals
+            .iter()
+            .filter(|p| touched(p) || places.covers(p))
+            .all(|p| {
+                admit_one(doc, p.clone(), know, knows, memo).as_ref() == Some(p)
+                    && !rejected_at.contains(&(p.start, p.end, p.label.as_str()))
+                    && !clashes(p)
+            })
+    {
+        // Nothing new to place, and what is checked again stays as it is
+        // (the list was settled before: untouched proposals still agree).
+        return None;
+    }
     let mut ok: Vec<Proposal> = Vec::new();
     let pending = ann.proposals.len();
     for (n, p) in ann.proposals.iter().cloned().chain(candidates).enumerate() {
@@ -284,24 +334,7 @@ pub(crate) fn settle_where(
         let Some(mut p) = p else {
             continue;
         };
-        if rejected_at.contains(&(p.start, p.end, p.label.as_str())) {
-            continue;
-        }
-        // Entities near it: those starting within the longest entity before it.
-        let from = ann
-            .entities
-            .partition_point(|e| e.start + ent_len < p.start);
-        let clash = ann.entities[from..]
-            .iter()
-            .take_while(|e| e.start < p.end)
-            .any(|e| {
-                let (a, b) = ((e.start, e.end), (p.start, p.end));
-                a == b
-                    || crosses(a, b)
-                    || (done && e.start < p.end && p.start < e.end)
-                    || (e.label == "PER" && e.start <= p.start && p.end <= e.end)
-            });
-        if clash {
+        if rejected_at.contains(&(p.start, p.end, p.label.as_str())) || clashes(&p) {
             continue;
         }
         p.confidence = p.confidence.clamp(0.0, 1.0);

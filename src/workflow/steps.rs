@@ -1,7 +1,7 @@
 //! Committing edits as one undo step, and undoing/redoing steps, across
 //! documents. Every change is handed to autosave.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::annotation::{Edit, Proposal, Status};
 
@@ -9,7 +9,7 @@ use super::command::{Outcome, WorkflowError};
 use super::doc_settle::{self, DocParts, Recheck};
 use super::focus::Focus;
 use super::session::Session;
-use super::settle::AdmitMemo;
+use super::settle::{AdmitMemo, Places};
 use super::undo::{Change, Step, describe};
 use rayon::prelude::*;
 
@@ -76,7 +76,7 @@ impl Session {
     /// from it back.
     fn follow(&mut self, step: &mut Step) {
         let keys = self.take_touched_keys();
-        let edited: BTreeSet<usize> = step.documents().into_iter().collect();
+        let edited = changed_places(&step.changes);
         let mut elsewhere = 0;
         for (i, _, edits) in self.settle_many(&edited, &keys) {
             for e in edits {
@@ -110,10 +110,10 @@ impl Session {
     /// (the proposer's pool may be busy tagging), in document order.
     fn settle_many(
         &mut self,
-        edited: &BTreeSet<usize>,
+        edited: &BTreeMap<usize, Places>,
         keys: &[String],
     ) -> Vec<(usize, Vec<Proposal>, Vec<Edit>)> {
-        let mut docs = edited.clone();
+        let mut docs: BTreeSet<usize> = edited.keys().copied().collect();
         docs.extend(self.holding(keys));
         docs.retain(|&i| self.states[i].read_only.is_none());
         let work: Vec<(usize, DocParts)> = docs.into_iter().map(|i| (i, self.parts(i))).collect();
@@ -138,7 +138,7 @@ impl Session {
                 candidates,
                 Recheck {
                     keys: only,
-                    places_changed: edited.contains(i),
+                    places: edited.get(i).unwrap_or(&UNCHANGED),
                 },
                 know,
                 &knows,
@@ -267,7 +267,7 @@ impl Session {
         // with what was known then: settle them with what is known now
         // (outside the step: the machine's suggestions are not undone).
         let keys = self.take_touched_keys();
-        let edited: BTreeSet<usize> = reverted.documents().into_iter().collect();
+        let edited = changed_places(&reverted.changes);
         for (i, new, _) in self.settle_many(&edited, &keys) {
             self.states[i].annotations.proposals = new;
             self.save(i);
@@ -338,6 +338,37 @@ impl Session {
             changes,
         })
     }
+}
+
+/// A document nobody edited: no place changed.
+static UNCHANGED: Places = Places::At(Vec::new());
+
+/// Per edited document, where its entities, rejections, status or pending
+/// proposals changed (a status change: everywhere).
+fn changed_places(changes: &[Change]) -> BTreeMap<usize, Places> {
+    fn add(places: &mut Places, e: &Edit) {
+        match e {
+            Edit::SetStatus(_) => *places = Places::All,
+            Edit::Batch(v) => v.iter().for_each(|e| add(places, e)),
+            Edit::Resize { span, start, end } => {
+                places.add(span.start, span.end);
+                places.add(*start, *end);
+            }
+            e => {
+                if let Some((s, t)) = edit_range(e) {
+                    places.add(s, t);
+                }
+            }
+        }
+    }
+    let mut out: BTreeMap<usize, Places> = BTreeMap::new();
+    for c in changes {
+        add(
+            out.entry(c.doc).or_insert_with(|| Places::At(Vec::new())),
+            &c.inverse,
+        );
+    }
+    out
 }
 
 /// The char range an edit is about (the first one of a batch).
