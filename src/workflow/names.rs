@@ -96,42 +96,51 @@ impl NameIndex {
     /// every token: what following a decision across a corpus of 1,000
     /// documents needs to stay within a frame.
     pub fn find_keys(&self, forms: &TokenForms, keys: &[String]) -> Vec<NameMatch> {
-        let (norm, readings) = (&forms.norm, &forms.readings);
-        let mut out: Vec<NameMatch> = Vec::new();
-        let mut seen: BTreeSet<(usize, &str)> = BTreeSet::new();
+        let mut found = Found::default();
         for key in keys.iter().filter(|k| self.contains(k)) {
             let kw: Vec<&str> = key.split(' ').collect();
             for (j, w) in kw.iter().enumerate() {
                 for &p in forms.positions(w) {
-                    let Some(start) = (p as usize).checked_sub(j) else {
-                        continue;
-                    };
-                    if start + kw.len() > norm.len() || !seen.insert((start, key)) {
-                        continue;
-                    }
-                    if let Some(m) = match_at(&kw, norm, readings, start, &|w| self.is_key(w)) {
-                        out.push(NameMatch {
-                            first: start,
-                            last: start + kw.len() - 1,
-                            skip: m.0,
-                            key: key.clone(),
-                            variant: m.1,
-                        });
-                    }
+                    self.try_at(forms, key, &kw, (p as usize, j), &mut found);
                 }
             }
         }
+        let mut out = found.out;
         sort_matches(&mut out);
         out
     }
 
+    /// Tries `key` (its words `kw`) with word `j` on token `p`, once per
+    /// start of a key.
+    fn try_at<'k>(
+        &self,
+        forms: &TokenForms,
+        key: &'k str,
+        kw: &[&str],
+        (p, j): (usize, usize),
+        found: &mut Found<'k>,
+    ) {
+        let Some(start) = p.checked_sub(j) else {
+            return;
+        };
+        if start + kw.len() > forms.norm.len() || !found.seen.insert((start, key)) {
+            return;
+        }
+        if let Some(m) = match_at(kw, &forms.norm, &forms.readings, start, &|w| self.is_key(w)) {
+            found.out.push(NameMatch {
+                first: start,
+                last: start + kw.len() - 1,
+                skip: m.0,
+                key: key.to_string(),
+                variant: m.1,
+            });
+        }
+    }
+
     pub fn find_in(&self, forms: &TokenForms, only: Option<&[String]>) -> Vec<NameMatch> {
-        let (norm, readings) = (&forms.norm, &forms.readings);
-        let tokens = norm;
-        let mut out: Vec<NameMatch> = Vec::new();
-        let mut seen: BTreeSet<(usize, String)> = BTreeSet::new();
-        for p in 0..tokens.len() {
-            for (_, w) in &readings[p] {
+        let mut found = Found::default();
+        for (p, readings) in forms.readings.iter().enumerate() {
+            for (_, w) in readings {
                 let Some(keys) = self.by_word.get(w) else {
                     continue;
                 };
@@ -141,28 +150,22 @@ impl NameIndex {
                     }
                     let kw: Vec<&str> = key.split(' ').collect();
                     for (j, _) in kw.iter().enumerate().filter(|(_, x)| **x == w) {
-                        let Some(start) = p.checked_sub(j) else {
-                            continue;
-                        };
-                        if start + kw.len() > tokens.len() || !seen.insert((start, key.clone())) {
-                            continue;
-                        }
-                        if let Some(m) = match_at(&kw, norm, readings, start, &|w| self.is_key(w)) {
-                            out.push(NameMatch {
-                                first: start,
-                                last: start + kw.len() - 1,
-                                skip: m.0,
-                                key: key.clone(),
-                                variant: m.1,
-                            });
-                        }
+                        self.try_at(forms, key, &kw, (p, j), &mut found);
                     }
                 }
             }
         }
+        let mut out = found.out;
         sort_matches(&mut out);
         out
     }
+}
+
+/// Matches found so far, and the (start, key) pairs already tried.
+#[derive(Default)]
+struct Found<'k> {
+    seen: BTreeSet<(usize, &'k str)>,
+    out: Vec<NameMatch>,
 }
 
 /// Matches in text order, one per start: the longest (a confirmed
