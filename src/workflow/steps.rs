@@ -78,20 +78,25 @@ impl Session {
         let keys = self.take_touched_keys();
         let edited = changed_places(&step.changes);
         let mut elsewhere = 0;
-        for (i, _, edits) in self.settle_many(&edited, &keys) {
-            for e in edits {
-                // Proposal edits on a settled list always apply.
-                if let Ok(inverse) = self.edit_doc(i, e) {
-                    if self.current != Some(i) {
-                        elsewhere += 1;
-                    }
-                    step.changes.push(Change {
-                        doc: i,
-                        inverse,
-                        follows: true,
-                    });
-                }
+        for (i, new, edits) in self.settle_many(&edited, &keys) {
+            // The settled list replaces the old one at once; the inverse
+            // of its edits (proposals only: nothing the knowledge counts)
+            // puts the old one back as one change.
+            if self.current != Some(i) {
+                elsewhere += edits.len();
             }
+            self.states[i].annotations.proposals = new;
+            step.changes.push(Change {
+                doc: i,
+                inverse: Edit::Batch(
+                    edits
+                        .into_iter()
+                        .rev()
+                        .map(inverse_of_proposal_edit)
+                        .collect(),
+                ),
+                follows: true,
+            });
         }
         self.touched_keys.clear();
         if elsewhere > 0 {
@@ -228,15 +233,39 @@ impl Session {
     fn revert(&mut self, mut step: Step) -> Result<Step, WorkflowError> {
         let mut done: Vec<Change> = Vec::with_capacity(step.changes.len());
         for c in std::mem::take(&mut step.changes).into_iter().rev() {
-            let machine = matches!(c.inverse, Edit::Propose(_) | Edit::Unpropose(_));
+            // What followed in other documents: the machine's proposals.
+            let parts = match &c.inverse {
+                Edit::Propose(_) | Edit::Unpropose(_) => Some(Vec::new()),
+                Edit::Batch(v)
+                    if v.iter()
+                        .all(|e| matches!(e, Edit::Propose(_) | Edit::Unpropose(_))) =>
+                {
+                    Some(v.clone())
+                }
+                _ => None,
+            };
             match self.edit_doc(c.doc, c.inverse) {
                 Ok(again) => done.push(Change {
                     doc: c.doc,
                     inverse: again,
                     follows: c.follows,
                 }),
-                // A proposal the proposer replaced since: nothing to put back.
-                Err(_) if machine => {}
+                // Proposals the proposer replaced since: put back what
+                // still fits, one by one.
+                Err(_) if parts.is_some() => {
+                    let again: Vec<Edit> = parts
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|e| self.edit_doc(c.doc, e).ok())
+                        .collect();
+                    if !again.is_empty() {
+                        done.push(Change {
+                            doc: c.doc,
+                            inverse: Edit::Batch(again.into_iter().rev().collect()),
+                            follows: c.follows,
+                        });
+                    }
+                }
                 Err(e) => {
                     for d in done.into_iter().rev() {
                         let _ = self.edit_doc(d.doc, d.inverse);
@@ -337,6 +366,15 @@ impl Session {
             documents: docs.len(),
             changes,
         })
+    }
+}
+
+/// The inverse of a proposal edit of [`super::settle::diff`].
+fn inverse_of_proposal_edit(e: Edit) -> Edit {
+    match e {
+        Edit::Propose(p) => Edit::Unpropose(p),
+        Edit::Unpropose(p) => Edit::Propose(p),
+        other => other,
     }
 }
 
