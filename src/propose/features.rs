@@ -286,6 +286,19 @@ const NO_CLUSTER: [u16; LEVELS] = [u16::MAX; LEVELS];
 const EDGE: [u16; LEVELS] = [u16::MAX - 1; LEVELS];
 
 impl SentenceLookups {
+    /// No word looked up yet, room for `len` tokens.
+    fn empty(phrases: Vec<PhraseMatch>, len: usize) -> Self {
+        SentenceLookups {
+            phrases,
+            word_class: Vec::with_capacity(len),
+            stem_class: Vec::with_capacity(len),
+            gaz: Vec::new(),
+            trig: Vec::new(),
+            word_cl: Vec::new(),
+            stem_cl: Vec::new(),
+        }
+    }
+
     pub(crate) fn new<T: Borrow<Token>>(sentence: &[T], lex: &Lexicon, groups: Groups) -> Self {
         let toks = || sentence.iter().map(Borrow::<Token>::borrow);
         let phrases = if groups.has(Groups::PHRASE) {
@@ -293,15 +306,7 @@ impl SentenceLookups {
         } else {
             Vec::new()
         };
-        let mut look = SentenceLookups {
-            phrases,
-            word_class: Vec::with_capacity(sentence.len()),
-            stem_class: Vec::with_capacity(sentence.len()),
-            gaz: Vec::new(),
-            trig: Vec::new(),
-            word_cl: Vec::new(),
-            stem_cl: Vec::new(),
-        };
+        let mut look = SentenceLookups::empty(phrases, sentence.len());
         let clusters = (groups.has(Groups::CLUSTERS) || groups.has(Groups::CLUSTERS_UNSEEN))
             .then(Clusters::bundled);
         for t in toks() {
@@ -325,15 +330,7 @@ impl SentenceLookups {
         } else {
             Vec::new()
         };
-        let mut look = SentenceLookups {
-            phrases,
-            word_class: Vec::with_capacity(sentence.len()),
-            stem_class: Vec::with_capacity(sentence.len()),
-            gaz: Vec::new(),
-            trig: Vec::new(),
-            word_cl: Vec::new(),
-            stem_cl: Vec::new(),
-        };
+        let mut look = SentenceLookups::empty(phrases, sentence.len());
         for i in 0..sentence.len() {
             look.push(word(i), groups);
         }
