@@ -253,16 +253,6 @@ impl TokenForms {
     pub fn reading_offsets(&self, t: usize) -> impl Iterator<Item = usize> + '_ {
         self.readings.get(t).into_iter().flatten().map(|(s, _)| *s)
     }
-
-    /// Number of tokens.
-    pub fn len(&self) -> usize {
-        self.norm.len()
-    }
-
-    /// Whether the text has no tokens.
-    pub fn is_empty(&self) -> bool {
-        self.norm.is_empty()
-    }
 }
 
 /// Whether name words `kw` match tokens from `start`: `(skip, variant)`.
