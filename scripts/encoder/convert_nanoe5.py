@@ -216,7 +216,9 @@ def ant_lines(path, rng, files=60):
     with tarfile.open(path, "r:gz") as tar:
         members = sorted((m for m in tar.getmembers() if m.isfile() and m.name.endswith(".txt")),
                          key=lambda m: m.name)
-        for m in rng.sample(members, min(files, len(members))):
+        chosen = rng.sample(members, min(files, len(members)))
+        # Read in archive order: seeking backwards in a .tar.gz decompresses from the start.
+        for m in sorted(chosen, key=lambda m: m.offset):
             raw = tar.extractfile(m).read().decode("utf-8", errors="replace")
             for _, text in part.findall(raw):
                 lines += [l.strip() for l in text.split("\n") if len(l.strip()) > 20]

@@ -60,3 +60,41 @@ pub fn thread_pool(jobs: Option<usize>) -> anyhow::Result<rayon::ThreadPool> {
         .build()
         .map_err(|e| anyhow::anyhow!("starting {n} threads: {e}"))
 }
+
+/// Which tagger gives the model's spans (`--tagger`), and where the
+/// accurate tier's files are (`--encoder`).
+#[derive(Args, Clone, Debug)]
+pub struct TaggerArgs {
+    /// `fast`: the built-in tagger (hundreds of thousands of words a
+    /// second). `accurate`: the fine-tuned encoder (about a thousand words
+    /// a second, more accurate; see README, "Two tiers of proposals").
+    #[arg(long, value_enum, default_value = "fast")]
+    pub tagger: TaggerChoice,
+    /// Folder of the accurate tier's files (default: `$KASHIF_ENCODER`,
+    /// else `assets/encoder` of the source tree).
+    #[arg(long)]
+    pub encoder: Option<PathBuf>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaggerChoice {
+    Fast,
+    Accurate,
+}
+
+impl TaggerArgs {
+    /// The accurate tier when asked for; a missing or broken file is an
+    /// error naming it.
+    pub fn accurate(
+        &self,
+    ) -> anyhow::Result<Option<std::sync::Arc<kashif::propose::accurate::AccurateTagger>>> {
+        use kashif::propose::accurate::{AccurateTagger, default_dir};
+        match self.tagger {
+            TaggerChoice::Fast => Ok(None),
+            TaggerChoice::Accurate => {
+                let dir = self.encoder.clone().unwrap_or_else(default_dir);
+                Ok(Some(std::sync::Arc::new(AccurateTagger::load(&dir)?)))
+            }
+        }
+    }
+}

@@ -45,6 +45,8 @@ pub struct ProposeArgs {
     /// corpus. Together the N shards write the files one unsharded run does.
     #[arg(long, value_parser = parse_shard)]
     pub shard: Option<(u64, u64)>,
+    #[command(flatten)]
+    pub tagger: super::common::TaggerArgs,
 }
 
 /// Reads `I/N` with `0 <= I < N`.
@@ -100,7 +102,11 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
         Some(p) => bundled::load_file(p)?,
         None => bundled::load()?,
     };
-    let base = Proposer::new(Arc::new(model));
+    let mut base = Proposer::new(Arc::new(model));
+    if let Some(acc) = args.tagger.accurate()? {
+        base = base.with_accurate(acc);
+    }
+    let tier = format!("{} tier", base.tier().name());
     // Memory: what any annotator already saved as an entity, by document;
     // a document is never proposed for from its own entities, so proposals
     // scored against any annotator's gold never measure that gold.
@@ -124,10 +130,10 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let knowledge = if args.no_memory {
-        "model, rules, dates and gazetteers; no memory (--no-memory)".to_string()
+        format!("model ({tier}), rules, dates and gazetteers; no memory (--no-memory)")
     } else {
         format!(
-            "model, rules, dates and gazetteers; memory of {} saved entities, each document's own never used",
+            "model ({tier}), rules, dates and gazetteers; memory of {} saved entities, each document's own never used",
             memory.len()
         )
     };

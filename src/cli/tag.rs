@@ -8,6 +8,7 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 
+use kashif::propose::accurate::AccurateTagger;
 use kashif::propose::bundled;
 use kashif::propose::iob::tags_of;
 use kashif::propose::model::Model;
@@ -46,6 +47,8 @@ pub struct TagArgs {
     /// standard error, in milliseconds.
     #[arg(long)]
     pub timings: bool,
+    #[command(flatten)]
+    pub tagger: super::common::TaggerArgs,
 }
 
 /// Tags CoNLL `input` into `out`, keeping blank lines; `keep` filters
@@ -54,6 +57,7 @@ pub struct TagArgs {
 /// gazetteers join the model (see `propose::proposer`).
 pub fn tag_conll(
     model: &Model,
+    accurate: Option<&AccurateTagger>,
     proposer: Option<&Proposer>,
     input: &str,
     keep: &[String],
@@ -100,6 +104,23 @@ pub fn tag_conll(
                 .collect();
             write(&mut tagged.iter().map(String::as_str))
         }
+        None if accurate.is_some() => {
+            let Some(acc) = accurate else {
+                return Ok(());
+            };
+            let tagged = acc
+                .tag_sentences(&sents)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            let name = |k: usize| {
+                let tag = acc.tag_name(k);
+                match tag.split_once('-') {
+                    Some((_, l)) if !wanted(l) => "O",
+                    _ => tag,
+                }
+            };
+            let mut tags = tagged.iter().flat_map(|t| t.tags.iter().map(|&k| name(k)));
+            write(&mut tags)
+        }
         None => {
             // The model's tag names, with unwanted labels as O.
             let names: Vec<&str> = (0..model.labels.len())
@@ -132,7 +153,8 @@ pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
                 Some(p) => bundled::load_file(p),
                 None => bundled::load(),
             };
-            (model, t.elapsed().as_secs_f64() * 1000.0)
+            let accurate = args.tagger.accurate();
+            ((model, accurate), t.elapsed().as_secs_f64() * 1000.0)
         });
         let mut input = String::new();
         let read = std::io::stdin()
@@ -145,7 +167,9 @@ pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
         };
         (model, ms, read.map(|_| input), read_ms)
     });
+    let (model, accurate) = model;
     let mut model = model?;
+    let accurate = accurate?;
     let input = input?;
     let read = Instant::now();
     if let Some(p) = args.outside_penalty {
@@ -160,17 +184,35 @@ pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout());
-    let proposer = args
-        .with_rules
-        .then(|| Proposer::new(Arc::new(model.clone())));
-    pool.install(|| tag_conll(&model, proposer.as_ref(), &input, &args.labels, &mut out))
-        .context("writing standard output")?;
+    let proposer = args.with_rules.then(|| {
+        let p = Proposer::new(Arc::new(model.clone()));
+        match &accurate {
+            Some(acc) => p.with_accurate(acc.clone()),
+            None => p,
+        }
+    });
+    pool.install(|| {
+        tag_conll(
+            &model,
+            accurate.as_deref(),
+            proposer.as_ref(),
+            &input,
+            &args.labels,
+            &mut out,
+        )
+    })
+    .context("tagging standard input")?;
     out.flush().context("writing standard output")?;
     let done = Instant::now();
     if args.timings {
         let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1000.0;
         eprintln!(
-            "kashif tag: model load {load_ms:.1} ms, read {read_ms:.1} ms (at the same time), tag and write {:.1} ms, {} threads",
+            "kashif tag: model load {load_ms:.1} ms{}, read {read_ms:.1} ms (at the same time), tag and write {:.1} ms, {} threads",
+            accurate.as_ref().map_or(String::new(), |a| format!(
+                " (accurate tier: {:.1} ms, {:.1} MB)",
+                a.info.load_ms,
+                a.info.bytes as f64 / 1e6
+            )),
             ms(read, done),
             pool.current_num_threads()
         );

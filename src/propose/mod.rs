@@ -2,6 +2,7 @@
 //! `Proposal`s with its own `Source`), the learned tagger (features,
 //! lexicon, model, training) and IOB2 token files.
 
+pub mod accurate;
 pub mod base;
 pub mod bundled;
 pub mod clusters;

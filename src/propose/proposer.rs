@@ -14,6 +14,7 @@
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 
+use super::accurate::AccurateTagger;
 use super::gazetteer::Gazetteer;
 use super::iob::{Sentence, TokenSpan, spans};
 use super::model::Model;
@@ -29,10 +30,32 @@ const AGREEMENT_BONUS: f32 = 0.1;
 /// Confidence of a memory match: a person already said so.
 const MEMORY_CONFIDENCE: f32 = 0.95;
 
+/// Which tagger gives the model's spans: the fast one (a CRF, hundreds of
+/// thousands of words a second) or the accurate one (a fine-tuned encoder,
+/// about a thousand; see [`crate::propose::accurate`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tier {
+    Fast,
+    Accurate,
+}
+
+impl Tier {
+    pub fn name(self) -> &'static str {
+        match self {
+            Tier::Fast => "fast",
+            Tier::Accurate => "accurate",
+        }
+    }
+}
+
 /// The combined proposer. Cheap to clone (the model is shared).
 #[derive(Clone)]
 pub struct Proposer {
     model: Arc<Model>,
+    /// The accurate tier: when set, the model's spans come from the
+    /// fine-tuned encoder instead of the fast tagger (rules, dates,
+    /// gazetteers and memory stay as they are).
+    accurate: Option<Arc<AccurateTagger>>,
     memory: Gazetteer,
     memory_len: usize,
 }
@@ -41,6 +64,7 @@ impl Proposer {
     pub fn new(model: Arc<Model>) -> Proposer {
         Proposer {
             model,
+            accurate: None,
             memory: Gazetteer::default(),
             memory_len: 0,
         }
@@ -53,6 +77,63 @@ impl Proposer {
 
     pub fn model(&self) -> &Model {
         &self.model
+    }
+
+    /// The same proposer with the model's spans from the accurate tier.
+    pub fn with_accurate(mut self, tagger: Arc<AccurateTagger>) -> Proposer {
+        self.accurate = Some(tagger);
+        self
+    }
+
+    /// The same proposer with the model's spans from the fast tagger.
+    pub fn fast(&self) -> Proposer {
+        Proposer {
+            accurate: None,
+            ..self.clone()
+        }
+    }
+
+    /// Which tier the model's spans come from.
+    pub fn tier(&self) -> Tier {
+        if self.accurate.is_some() {
+            Tier::Accurate
+        } else {
+            Tier::Fast
+        }
+    }
+
+    /// Per sentence of tokens: the tag name and confidence of each token,
+    /// from the accurate tier when set, else from the fast tagger (which
+    /// sees the sentences as one running text). If the encoder fails on the
+    /// input (it should not: see `tests/accurate_tier.rs`), the fast tagger
+    /// answers and the failure is printed to standard error.
+    fn tag_tokens<S: AsRef<str> + Sync>(&self, sents: &[Vec<S>]) -> Vec<(Vec<&str>, Vec<f32>)> {
+        if let Some(acc) = &self.accurate {
+            match acc.tag_sentences(sents) {
+                Ok(tagged) => {
+                    return tagged
+                        .into_iter()
+                        .map(|t| {
+                            (
+                                t.tags.iter().map(|&k| acc.tag_name(k)).collect(),
+                                t.confidence,
+                            )
+                        })
+                        .collect();
+                }
+                Err(e) => eprintln!("kashif: accurate tier failed, fast tagger used: {e}"),
+            }
+        }
+        self.model
+            .tag_document(sents, true)
+            .into_iter()
+            .map(|t| {
+                (
+                    t.tags.iter().map(|&k| self.model.tag_name(k)).collect(),
+                    t.confidence,
+                )
+            })
+            .collect()
     }
 
     /// Remembers a gold entity's text: from now on it is proposed wherever
@@ -93,18 +174,17 @@ impl Proposer {
         sents: &[Vec<S>],
         keep: impl Fn(&str) -> bool,
     ) -> Vec<Vec<TokenSpan>> {
-        let tagged = self.model.tag_document(sents, true);
+        let tagged = self.tag_tokens(sents);
         sents
             .iter()
             .zip(tagged)
-            .map(|(s, t)| {
+            .map(|(s, (tags, confidence))| {
                 let toks: Vec<&str> = s.iter().map(|x| x.as_ref()).collect();
                 let words = Words::from_tokens(&toks);
-                let tags: Vec<&str> = t.tags.iter().map(|&k| self.model.tag_name(k)).collect();
                 let mut all: Vec<Proposal> = spans(&tags)
                     .into_iter()
                     .map(|sp| {
-                        let c = t.confidence[sp.start..sp.end]
+                        let c = confidence[sp.start..sp.end]
                             .iter()
                             .copied()
                             .fold(1.0f32, f32::min);
@@ -149,17 +229,13 @@ impl Proposer {
             .iter()
             .map(|r| words.words[r.clone()].iter().map(|w| w.text).collect())
             .collect();
-        let tagged = self.model.tag_document(&toks, true);
+        let tagged = self.tag_tokens(&toks);
         let mut out = Vec::new();
-        for (range, t) in sents.iter().zip(tagged) {
-            let tags: Vec<&str> = t.tags.iter().map(|&k| self.model.tag_name(k)).collect();
+        for (range, (tags, conf)) in sents.iter().zip(tagged) {
             for s in spans(&tags) {
                 let first = range.start + s.start;
                 let last = range.start + s.end - 1;
-                let confidence = t.confidence[s.start..s.end]
-                    .iter()
-                    .copied()
-                    .fold(1.0f32, f32::min);
+                let confidence = conf[s.start..s.end].iter().copied().fold(1.0f32, f32::min);
                 let skip = self.proclitic_skip(words, first);
                 out.push(words.proposal(first, skip, last, &s.label, confidence, Source::Model));
             }

@@ -1,0 +1,404 @@
+//! The accurate tier: multilingual-e5-small (a 12-layer, 384-wide
+//! XLM-RoBERTa encoder, MIT) fine-tuned for PER/LOC/ORG/MISC on ANERcorp's
+//! training part, run on the CPU with candle, its pieces cut by the
+//! `tokenizers` crate. Slower than the fast tagger (about a thousand words a
+//! second rather than hundreds of thousands) and more accurate: see
+//! docs/model.md ("The accurate tier") for how it was made and measured.
+//!
+//! The files live in one folder (default `assets/encoder/` of the source
+//! tree, or `$KASHIF_ENCODER`), written by `scripts/encoder/export_accurate.py`:
+//! `config.json` (transformers' XLM-RoBERTa configuration with `id2label`),
+//! `tokenizer.json` (the pruned SentencePiece unigram vocabulary) and
+//! `model.safetensors` (int8 rows, see [`weights`]).
+//!
+//! Alignment: each word is cut into pieces on its own (a metaspace before
+//! it, as in the running sentence); the word's tag is read from its FIRST
+//! piece, as in the fine-tune. Tags come out as IOB2 (an `I-` that does not
+//! continue its label is read as `B-`), with the first piece's softmax
+//! probability as the word's confidence.
+
+pub mod weights;
+pub mod windows;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use candle_core::{DType, Device, Tensor};
+use candle_nn::{Linear, Module, VarBuilder};
+use candle_transformers::models::xlm_roberta::{Config, XLMRobertaModel};
+use tokenizers::Tokenizer;
+
+/// Pieces one word may bring (longer words, a URL say, are cut: the label
+/// is read from the first piece anyway).
+pub const MAX_WORD_PIECES: usize = 64;
+
+/// Pieces (with padding) per forward pass when tagging many sentences.
+const BATCH_PIECES: usize = 4096;
+
+/// Why the encoder could not be loaded or run.
+#[derive(Debug, thiserror::Error)]
+pub enum EncoderError {
+    #[error("{}: the accurate tier's file is missing (build it with scripts/encoder/export_accurate.py, or point KASHIF_ENCODER at its folder)", path.display())]
+    Missing { path: PathBuf },
+    #[error("{}: not a usable encoder file: {reason}", path.display())]
+    Corrupt { path: PathBuf, reason: String },
+    #[error("the encoder failed on a sentence: {0}")]
+    Inference(String),
+}
+
+/// What was loaded, for status lines and `--timings`.
+#[derive(Debug, Clone)]
+pub struct EncoderInfo {
+    pub dir: PathBuf,
+    pub layers: usize,
+    pub pieces: usize,
+    /// Bytes of the three files on disk.
+    pub bytes: u64,
+    pub load_ms: f64,
+}
+
+/// Per word of one sentence: the IOB2 tag index (into
+/// [`AccurateTagger::labels`]) and the first piece's probability of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaggedWords {
+    pub tags: Vec<usize>,
+    pub confidence: Vec<f32>,
+}
+
+/// The loaded encoder, its classifier and tokenizer. `Send + Sync`: one
+/// instance serves every thread.
+pub struct AccurateTagger {
+    model: XLMRobertaModel,
+    classifier: Linear,
+    tokenizer: Tokenizer,
+    /// IOB2 tag names, by the classifier's output index (`O`, `B-PERS`, …).
+    pub labels: Vec<String>,
+    pad: u32,
+    bos: u32,
+    eos: u32,
+    unk: u32,
+    pub info: EncoderInfo,
+}
+
+#[derive(serde::Deserialize)]
+struct HfConfig {
+    hidden_size: usize,
+    num_hidden_layers: usize,
+    num_attention_heads: usize,
+    intermediate_size: usize,
+    vocab_size: usize,
+    max_position_embeddings: usize,
+    type_vocab_size: usize,
+    layer_norm_eps: f64,
+    pad_token_id: u32,
+    id2label: std::collections::BTreeMap<String, String>,
+}
+
+/// The folder the accurate tier is read from: `$KASHIF_ENCODER` when set,
+/// else `assets/encoder` of the source tree this binary was built from.
+pub fn default_dir() -> PathBuf {
+    match std::env::var_os("KASHIF_ENCODER") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/encoder"),
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, EncoderError> {
+    std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => EncoderError::Missing {
+            path: path.to_path_buf(),
+        },
+        _ => EncoderError::Corrupt {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        },
+    })
+}
+
+impl AccurateTagger {
+    /// Loads `dir/config.json`, `dir/tokenizer.json` and
+    /// `dir/model.safetensors`. Errors name the file at fault.
+    pub fn load(dir: &Path) -> Result<AccurateTagger, EncoderError> {
+        let t0 = Instant::now();
+        let config_path = dir.join("config.json");
+        let tok_path = dir.join("tokenizer.json");
+        let model_path = dir.join("model.safetensors");
+        let config_bytes = read(&config_path)?;
+        let hf: HfConfig =
+            serde_json::from_slice(&config_bytes).map_err(|e| EncoderError::Corrupt {
+                path: config_path.clone(),
+                reason: e.to_string(),
+            })?;
+        let tok_bytes = read(&tok_path)?;
+        let tokenizer = Tokenizer::from_bytes(&tok_bytes).map_err(|e| EncoderError::Corrupt {
+            path: tok_path.clone(),
+            reason: e.to_string(),
+        })?;
+        let special = |piece: &str| {
+            tokenizer
+                .token_to_id(piece)
+                .ok_or_else(|| EncoderError::Corrupt {
+                    path: tok_path.clone(),
+                    reason: format!("no {piece} piece"),
+                })
+        };
+        let (pad, bos, eos, unk) = (
+            special("<pad>")?,
+            special("<s>")?,
+            special("</s>")?,
+            special("<unk>")?,
+        );
+        let mut labels = Vec::new();
+        for k in 0..hf.id2label.len() {
+            match hf.id2label.get(&k.to_string()) {
+                Some(l) => labels.push(l.clone()),
+                None => {
+                    return Err(EncoderError::Corrupt {
+                        path: config_path,
+                        reason: format!("id2label has no entry {k}"),
+                    });
+                }
+            }
+        }
+        let model_bytes = read(&model_path)?;
+        let tensors = weights::load(&model_path, &model_bytes)?;
+        let corrupt = |e: candle_core::Error| EncoderError::Corrupt {
+            path: model_path.clone(),
+            reason: e.to_string(),
+        };
+        let cfg = Config {
+            hidden_size: hf.hidden_size,
+            layer_norm_eps: hf.layer_norm_eps,
+            attention_probs_dropout_prob: 0.0,
+            hidden_dropout_prob: 0.0,
+            num_attention_heads: hf.num_attention_heads,
+            position_embedding_type: "absolute".into(),
+            intermediate_size: hf.intermediate_size,
+            hidden_act: candle_nn::Activation::Gelu,
+            num_hidden_layers: hf.num_hidden_layers,
+            vocab_size: hf.vocab_size,
+            max_position_embeddings: hf.max_position_embeddings,
+            type_vocab_size: hf.type_vocab_size,
+            pad_token_id: hf.pad_token_id,
+        };
+        if tokenizer.get_vocab_size(true) > hf.vocab_size {
+            return Err(EncoderError::Corrupt {
+                path: tok_path,
+                reason: format!(
+                    "{} pieces but the model has {} embedding rows",
+                    tokenizer.get_vocab_size(true),
+                    hf.vocab_size
+                ),
+            });
+        }
+        let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
+        let model = XLMRobertaModel::new(&cfg, vb.pp("roberta")).map_err(corrupt)?;
+        let classifier = candle_nn::linear(hf.hidden_size, labels.len(), vb.pp("classifier"))
+            .map_err(corrupt)?;
+        let bytes = [&config_bytes, &tok_bytes, &model_bytes]
+            .iter()
+            .map(|b| b.len() as u64)
+            .sum();
+        Ok(AccurateTagger {
+            model,
+            classifier,
+            labels,
+            pad,
+            bos,
+            eos,
+            unk,
+            info: EncoderInfo {
+                dir: dir.to_path_buf(),
+                layers: hf.num_hidden_layers,
+                pieces: tokenizer.get_vocab_size(true),
+                bytes,
+                load_ms: t0.elapsed().as_secs_f64() * 1000.0,
+            },
+            tokenizer,
+        })
+    }
+
+    /// The pieces of each word: at most [`MAX_WORD_PIECES`], `<unk>` for a
+    /// word that normalises to nothing (a lone zero-width mark).
+    fn word_pieces<S: AsRef<str>>(&self, words: &[S]) -> Result<Vec<Vec<u32>>, EncoderError> {
+        let mut out = vec![Vec::new(); words.len()];
+        if words.is_empty() {
+            return Ok(out);
+        }
+        let words: Vec<&str> = words.iter().map(|w| w.as_ref()).collect();
+        let enc = self
+            .tokenizer
+            .encode(words.as_slice(), false)
+            .map_err(|e| EncoderError::Inference(e.to_string()))?;
+        for (&id, word) in enc.get_ids().iter().zip(enc.get_word_ids()) {
+            if let Some(v) = word.and_then(|w| out.get_mut(w as usize))
+                && v.len() < MAX_WORD_PIECES
+            {
+                v.push(id);
+            }
+        }
+        for v in &mut out {
+            if v.is_empty() {
+                v.push(self.unk);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Raw classifier scores (one `Vec` of [`Self::labels`]`.len()` a word)
+    /// of every word of every sentence, read from the word's first piece in
+    /// its best window ([`windows::best_window`]). Windows of all sentences
+    /// are sorted by length and run in batches of about 4,096 pieces.
+    pub fn word_logits<S: AsRef<str>>(
+        &self,
+        sents: &[Vec<S>],
+    ) -> Result<Vec<Vec<Vec<f32>>>, EncoderError> {
+        struct Win {
+            sent: usize,
+            ids: Vec<u32>,
+            /// (word index in the sentence, position of its first piece)
+            firsts: Vec<(usize, usize)>,
+        }
+        let mut wins: Vec<Win> = Vec::new();
+        let mut best: Vec<Vec<usize>> = Vec::with_capacity(sents.len());
+        let mut first_win: Vec<usize> = Vec::with_capacity(sents.len());
+        for (si, s) in sents.iter().enumerate() {
+            let pieces = self.word_pieces(s)?;
+            let lens: Vec<usize> = pieces.iter().map(Vec::len).collect();
+            let ranges = windows::windows(&lens, windows::WINDOW_PIECES, windows::OVERLAP_PIECES);
+            best.push(windows::best_window(&lens, &ranges));
+            first_win.push(wins.len());
+            for r in ranges {
+                let mut ids = vec![self.bos];
+                let mut firsts = Vec::with_capacity(r.len());
+                for w in r {
+                    firsts.push((w, ids.len()));
+                    let room =
+                        windows::WINDOW_PIECES + 1 - ids.len().min(windows::WINDOW_PIECES + 1);
+                    ids.extend(pieces[w].iter().take(room.max(1)));
+                }
+                ids.push(self.eos);
+                wins.push(Win {
+                    sent: si,
+                    ids,
+                    firsts,
+                });
+            }
+        }
+        let k = self.labels.len();
+        let mut out: Vec<Vec<Vec<f32>>> =
+            sents.iter().map(|s| vec![vec![0.0; k]; s.len()]).collect();
+        let mut order: Vec<usize> = (0..wins.len()).collect();
+        order.sort_by_key(|&i| wins[i].ids.len());
+        let mut at = 0;
+        while at < order.len() {
+            let mut end = at + 1;
+            while end < order.len() && wins[order[end]].ids.len() * (end + 1 - at) <= BATCH_PIECES {
+                end += 1;
+            }
+            let batch: Vec<&Win> = order[at..end].iter().map(|&i| &wins[i]).collect();
+            let logits =
+                self.forward(&batch.iter().map(|w| w.ids.as_slice()).collect::<Vec<_>>())?;
+            for (&wi, rows) in order[at..end].iter().zip(logits) {
+                let w = &wins[wi];
+                let index = wi - first_win[w.sent];
+                for &(word, pos) in &w.firsts {
+                    if best[w.sent][word] == index
+                        && let Some(row) = rows.get(pos)
+                    {
+                        out[w.sent][word] = row.clone();
+                    }
+                }
+            }
+            at = end;
+        }
+        Ok(out)
+    }
+
+    /// One forward pass over equal-purpose sequences (padded to the
+    /// longest): per sequence, per position, the classifier's scores.
+    fn forward(&self, seqs: &[&[u32]]) -> Result<Vec<Vec<Vec<f32>>>, EncoderError> {
+        let err = |e: candle_core::Error| EncoderError::Inference(e.to_string());
+        let len = seqs.iter().map(|s| s.len()).max().unwrap_or(0);
+        let mut ids = Vec::with_capacity(seqs.len() * len);
+        let mut mask = Vec::with_capacity(seqs.len() * len);
+        for s in seqs {
+            ids.extend_from_slice(s);
+            ids.extend(std::iter::repeat_n(self.pad, len - s.len()));
+            mask.extend(std::iter::repeat_n(1f32, s.len()));
+            mask.extend(std::iter::repeat_n(0f32, len - s.len()));
+        }
+        let shape = (seqs.len(), len);
+        let ids = Tensor::from_vec(ids, shape, &Device::Cpu).map_err(err)?;
+        let mask = Tensor::from_vec(mask, shape, &Device::Cpu).map_err(err)?;
+        let types = ids.zeros_like().map_err(err)?;
+        let hidden = self
+            .model
+            .forward(&ids, &mask, &types, None, None, None)
+            .map_err(err)?;
+        let logits = self.classifier.forward(&hidden).map_err(err)?;
+        let mut rows = logits.to_vec3::<f32>().map_err(err)?;
+        for (r, s) in rows.iter_mut().zip(seqs) {
+            r.truncate(s.len());
+        }
+        Ok(rows)
+    }
+
+    /// IOB2 tags and confidences of every word of every sentence.
+    pub fn tag_sentences<S: AsRef<str>>(
+        &self,
+        sents: &[Vec<S>],
+    ) -> Result<Vec<TaggedWords>, EncoderError> {
+        let logits = self.word_logits(sents)?;
+        Ok(logits
+            .into_iter()
+            .map(|words| {
+                let mut tags = Vec::with_capacity(words.len());
+                let mut confidence = Vec::with_capacity(words.len());
+                for row in words {
+                    let (tag, p) = softmax_best(&row);
+                    tags.push(tag);
+                    confidence.push(p);
+                }
+                self.repair_iob2(&mut tags);
+                TaggedWords { tags, confidence }
+            })
+            .collect())
+    }
+
+    /// The name of tag index `k` (`O` when out of range).
+    pub fn tag_name(&self, k: usize) -> &str {
+        self.labels.get(k).map_or("O", String::as_str)
+    }
+
+    /// An `I-X` that does not follow `B-X` or `I-X` becomes `B-X`.
+    fn repair_iob2(&self, tags: &mut [usize]) {
+        let mut prev = "O".to_string();
+        for t in tags.iter_mut() {
+            let name = self.tag_name(*t).to_string();
+            if let Some(label) = name.strip_prefix("I-") {
+                let continues =
+                    prev.strip_prefix("B-").or_else(|| prev.strip_prefix("I-")) == Some(label);
+                if !continues
+                    && let Some(b) = self.labels.iter().position(|l| l == &format!("B-{label}"))
+                {
+                    *t = b;
+                }
+            }
+            prev = self.tag_name(*t).to_string();
+        }
+    }
+}
+
+/// The arg-max of a score row and its softmax probability.
+fn softmax_best(row: &[f32]) -> (usize, f32) {
+    let mut best = 0;
+    for (i, &v) in row.iter().enumerate() {
+        if v > row[best] {
+            best = i;
+        }
+    }
+    let max = row.get(best).copied().unwrap_or(0.0);
+    let sum: f32 = row.iter().map(|&v| (v - max).exp()).sum();
+    (best, if sum > 0.0 { 1.0 / sum } else { 0.0 })
+}
