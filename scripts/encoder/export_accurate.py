@@ -85,6 +85,8 @@ def main():
     ap.add_argument("--data", default="../shared/data")
     ap.add_argument("--seeds", default="seeds")
     ap.add_argument("--max-len", type=int, default=256)
+    ap.add_argument("--pack", action="store_true",
+                    help="the model was fine-tuned with --pack: read a document as one running text")
     args = ap.parse_args()
     from safetensors.torch import load_file, save_file
     from tokenizers import Tokenizer
@@ -96,6 +98,8 @@ def main():
     q, deq = quantise(sd)
     os.makedirs(args.out, exist_ok=True)
     save_file(q, os.path.join(args.out, "model.safetensors"), metadata={"format": "kashif-int8-rows"})
+    # How the Rust side cuts text into windows (src/propose/accurate/mod.rs, Context).
+    cfg.kashif_context = "document" if args.pack else "sentence"
     cfg.save_pretrained(args.out)
     shutil.copy(os.path.join(args.ft, "tokenizer.json"), os.path.join(args.out, "tokenizer.json"))
     size = sum(os.path.getsize(os.path.join(args.out, f))
@@ -112,8 +116,8 @@ def main():
         ref = XLMRobertaForTokenClassification(cfg)
         ref.load_state_dict(sd, strict=False)
         ref.eval()
-        f32 = score(held, predict(ref, tok, words, args.max_len))["all"]
-        res = score(held, predict(model, tok, words, args.max_len))
+        f32 = score(held, predict(ref, tok, words, args.max_len, args.pack))["all"]
+        res = score(held, predict(model, tok, words, args.max_len, args.pack))
         print(f"held-out exact-span F1: float32 {f32['f1']}, int8 {res['all']['f1']}")
         print(json.dumps(res))
         # reliability: first-piece softmax confidence of each predicted span's first word

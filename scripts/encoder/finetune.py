@@ -124,6 +124,26 @@ def encode_sentences(tok, sents, max_len):
     return out
 
 
+def pack_sentences(tok, sents, max_len):
+    """Consecutive sentences joined into runs of at most max_len - 2 pieces, so each sentence
+    is read with its neighbours as context (as the Rust side reads a document: one running
+    word sequence cut into windows). A sentence longer than that stays alone."""
+    budget = max_len - 2
+    encs = tok.encode_batch([[w for w, _ in s] for s in sents], is_pretokenized=True,
+                            add_special_tokens=False)
+    out, cur, used = [], [], 0
+    for s, enc in zip(sents, encs):
+        n = max(len(enc.ids), len(s))
+        if cur and used + n > budget:
+            out.append(cur)
+            cur, used = [], 0
+        cur = cur + list(s)
+        used += n
+    if cur:
+        out.append(cur)
+    return out
+
+
 def batches(examples, batch_tokens, rng, pad):
     order = sorted(range(len(examples)), key=lambda i: (len(examples[i][0]), rng.random()))
     groups, cur, longest = [], [], 0
@@ -161,16 +181,22 @@ def spans(tags):
     return out
 
 
-def predict(model, tok, sents, max_len):
+def predict(model, tok, sents, max_len, pack=False):
+    """Tags of every word (flat, in order), read from each word's first piece; leaves the
+    model in the mode (train or eval) it was in."""
+    was_training = model.training
     model.eval()
-    exs = encode_sentences(tok, [[(w, "O") for w in s] for s in sents], max_len)
+    sents = [[(w, "O") for w in s] for s in sents]
+    if pack:
+        sents = pack_sentences(tok, sents, max_len)
+    exs = encode_sentences(tok, sents, max_len)
     preds = []
     with torch.no_grad():
         for ids, labs in exs:
             logits = model(input_ids=torch.tensor([ids])).logits[0]
             first = [k for k, l in enumerate(labs) if l != -100]
             preds += [LABELS[int(logits[k].argmax())] for k in first]
-    model.train()
+    model.train(was_training)
     return preds
 
 
@@ -244,6 +270,8 @@ def main():
     ap.add_argument("--max-len", type=int, default=256)
     ap.add_argument("--layers", type=int, default=12, help="keep only the first N encoder layers")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--pack", action="store_true",
+                    help="join consecutive sentences into windows (context across sentences)")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
     from safetensors.torch import load_file, save_file
@@ -294,7 +322,11 @@ def main():
 
     heldout_eval = None
     if held:
-        heldout_eval = lambda: score(held, predict(model, tok, [[w for w, _ in s] for s in held], args.max_len))
+        heldout_eval = lambda: score(held, predict(model, tok, [[w for w, _ in s] for s in held], args.max_len,
+                                                   args.pack))
+    if args.pack:
+        pre = pack_sentences(tok, pre, args.max_len) if pre else pre
+        train = pack_sentences(tok, train, args.max_len)
     if pre:
         ex = encode_sentences(tok, pre, args.max_len)
         log(f"pretrain: {len(pre)} sentences, {sum(len(e[0]) for e in ex)} pieces")

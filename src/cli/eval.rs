@@ -33,6 +33,9 @@ pub struct EvalArgs {
     pub json: bool,
     #[command(flatten)]
     pub folders: Folders,
+    /// With `--pred proposals`: which tier gives the model's spans.
+    #[command(flatten)]
+    pub tagger: super::common::TaggerArgs,
 }
 
 /// Predicted entities of a document; `None` when the source has nothing for
@@ -50,11 +53,16 @@ fn predictions<'a>(
     name: &'a str,
     folders: &'a Folders,
     schema: &'a Schema,
+    tagger: &super::common::TaggerArgs,
 ) -> anyhow::Result<Predict<'a>> {
     if name == PROPOSALS {
-        let proposer = Proposer::new(Arc::new(bundled::load()?));
+        let mut proposer = Proposer::new(Arc::new(bundled::load()?));
+        if let Some(acc) = tagger.accurate()? {
+            proposer = proposer.with_accurate(acc);
+        }
         eprintln!(
-            "knowledge: the shipped model, rules, dates and gazetteers; no memory, no retraining (no gold can leak into what is scored)"
+            "knowledge: the shipped model ({} tier), rules, dates and gazetteers; no memory, no retraining (no gold can leak into what is scored)",
+            proposer.tier().name()
         );
         return Ok(Box::new(move |doc: &Document| {
             let spans = proposer
@@ -143,7 +151,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         args.all,
         &mut failed,
     );
-    let mut predict = predictions(&args.pred, &args.folders, &schema)?;
+    let mut predict = predictions(&args.pred, &args.folders, &schema, &args.tagger)?;
     let mut preds = Vec::with_capacity(gold.len());
     let mut skipped = Vec::new();
     for g in &gold {

@@ -71,8 +71,11 @@ pub struct AccurateTagger {
     model: XLMRobertaModel,
     classifier: Linear,
     tokenizer: Tokenizer,
-    /// IOB2 tag names, by the classifier's output index (`O`, `B-PERS`, …).
+    /// IOB2 tag names, by the classifier's output index (`O`, `B-PER`, …;
+    /// the file's `PERS` read as `PER`, see [`kashif_tag`]).
     pub labels: Vec<String>,
+    /// How text is cut into windows (from `config.json`).
+    pub context: Context,
     pad: u32,
     bos: u32,
     eos: u32,
@@ -92,6 +95,29 @@ struct HfConfig {
     layer_norm_eps: f64,
     pad_token_id: u32,
     id2label: std::collections::BTreeMap<String, String>,
+    /// How the model was fine-tuned to read text (written by
+    /// `export_accurate.py`): `sentence` or `document`.
+    #[serde(default)]
+    kashif_context: Option<String>,
+}
+
+/// What one encoder window may hold: the words of one sentence (a long
+/// one cut into overlapping windows), or a whole document's sentences as
+/// one running text, so each sentence is read with its neighbours (a
+/// model fine-tuned with `finetune.py --pack`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    Sentence,
+    Document,
+}
+
+/// A tag in Kashif's label names: ANERcorp's `PERS` is `PER`, as in the
+/// fast tagger and the schema (`B-PERS` → `B-PER`).
+pub fn kashif_tag(tag: &str) -> String {
+    match tag.split_once('-') {
+        Some((bi, "PERS")) => format!("{bi}-PER"),
+        _ => tag.to_string(),
+    }
 }
 
 /// The folder the accurate tier is read from: `$KASHIF_ENCODER` when set,
@@ -151,7 +177,7 @@ impl AccurateTagger {
         let mut labels = Vec::new();
         for k in 0..hf.id2label.len() {
             match hf.id2label.get(&k.to_string()) {
-                Some(l) => labels.push(l.clone()),
+                Some(l) => labels.push(kashif_tag(l)),
                 None => {
                     return Err(EncoderError::Corrupt {
                         path: config_path,
@@ -160,6 +186,16 @@ impl AccurateTagger {
                 }
             }
         }
+        let context = match hf.kashif_context.as_deref() {
+            None | Some("sentence") => Context::Sentence,
+            Some("document") => Context::Document,
+            Some(other) => {
+                return Err(EncoderError::Corrupt {
+                    path: config_path,
+                    reason: format!("kashif_context {other:?} is neither sentence nor document"),
+                });
+            }
+        };
         let model_bytes = read(&model_path)?;
         let tensors = weights::load(&model_path, &model_bytes)?;
         let corrupt = |e: candle_core::Error| EncoderError::Corrupt {
@@ -203,6 +239,7 @@ impl AccurateTagger {
             model,
             classifier,
             labels,
+            context,
             pad,
             bos,
             eos,
@@ -246,7 +283,8 @@ impl AccurateTagger {
     }
 
     /// Raw classifier scores (one `Vec` of [`Self::labels`]`.len()` a word)
-    /// of every word of every sentence, read from the word's first piece in
+    /// of every word of every sentence, each sentence read on its own
+    /// whatever [`Self::context`] says, read from the word's first piece in
     /// its best window ([`windows::best_window`]). Windows of all sentences
     /// are sorted by length and run in batches of about 4,096 pieces.
     pub fn word_logits<S: AsRef<str>>(
@@ -344,12 +382,31 @@ impl AccurateTagger {
         Ok(rows)
     }
 
-    /// IOB2 tags and confidences of every word of every sentence.
+    /// IOB2 tags and confidences of every word of every sentence. With
+    /// [`Context::Document`] the sentences are read as one running text
+    /// (one document, or the CoNLL input of `kashif tag`), cut into
+    /// overlapping windows; IOB2 is repaired within each sentence.
     pub fn tag_sentences<S: AsRef<str>>(
         &self,
         sents: &[Vec<S>],
     ) -> Result<Vec<TaggedWords>, EncoderError> {
-        let logits = self.word_logits(sents)?;
+        let logits = match self.context {
+            Context::Sentence => self.word_logits(sents)?,
+            Context::Document => {
+                let all: Vec<&str> = sents.iter().flatten().map(|w| w.as_ref()).collect();
+                let mut flat = self
+                    .word_logits(&[all])?
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default();
+                let mut out = Vec::with_capacity(sents.len());
+                let mut rest = flat.drain(..);
+                for s in sents {
+                    out.push(rest.by_ref().take(s.len()).collect());
+                }
+                out
+            }
+        };
         Ok(logits
             .into_iter()
             .map(|words| {
