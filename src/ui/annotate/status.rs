@@ -1,11 +1,11 @@
-//! The status bar: saving, proposals, learning, the last message, where the
-//! annotator is.
+//! The status bar: saving, proposals (and which tier they come from),
+//! learning, the last message, where the annotator is.
 
 use egui::{Color32, Ui};
 
 use crate::ui::model::AppModel;
 use crate::ui::text::text_block::{BlockStyle, TextBlocks, body_size, label_width};
-use crate::workflow::{LearnStatus, SaveStatus};
+use crate::workflow::{LearnStatus, SaveStatus, TierStatus};
 
 const GREEN: Color32 = Color32::from_rgb(60, 170, 90);
 const AMBER: Color32 = Color32::from_rgb(230, 160, 40);
@@ -38,6 +38,15 @@ pub fn status_ui(ui: &mut Ui, model: &AppModel, blocks: &mut TextBlocks, zoom: f
     before.push((text, color));
     if s.proposing() {
         before.push(("proposing…".into(), plain));
+    }
+    // Which tier the open document's proposals come from (issue 12).
+    let tier = s.tier_status();
+    if let Some(t) = tier.text() {
+        let color = match tier {
+            TierStatus::FastOnly(_) => AMBER,
+            _ => plain,
+        };
+        before.push((t, color));
     }
     match s.learn_status() {
         LearnStatus::Idle => {}
