@@ -88,12 +88,14 @@ impl Proposer for Gated {
 const MODEL: Source = Source::Model;
 
 /// The two tiers of these tests: they disagree on أرمينيا and موسكو, the
-/// accurate one finds أذربيجان, the fast one الخميس.
+/// accurate one finds أذربيجان, the fast one الخميس, and its memory (of
+/// gold names: the combined proposer's) الوزير.
 fn fast() -> Arc<Fake> {
     fake(&[
         ("أرمينيا", "PER", MODEL),
         ("موسكو", "ORG", MODEL),
         ("الخميس", "DATE", Source::Rule),
+        ("الوزير", "PER", Source::Memory),
     ])
 }
 
@@ -147,6 +149,10 @@ fn the_accurate_answer_replaces_the_fast_proposals_of_its_document() {
     assert_eq!(s.tier_status(), TierStatus::Fast);
     assert!(has(&s, 0, "أرمينيا", "PER"));
     assert!(has(&s, 0, "الخميس", "DATE"));
+    // The annotator is on the fast tier's أرمينيا PER when the answer comes.
+    let armenia = s.annotations(0).unwrap().proposals[0].clone();
+    assert_eq!(armenia.label, "PER");
+    ok(&mut s, Command::Focus(Focus::proposal(&armenia)));
     s.set_accurate(accurate());
     assert_eq!(s.tier_status(), TierStatus::Working);
     s.wait_for_proposals();
@@ -156,10 +162,23 @@ fn the_accurate_answer_replaces_the_fast_proposals_of_its_document() {
     assert!(has(&s, 0, "أرمينيا", "LOC"), "{got:?}");
     assert!(has(&s, 0, "أذربيجان", "LOC"), "{got:?}");
     assert_eq!(got.iter().filter(|p| p.0 == "موسكو").count(), 2, "{got:?}");
-    assert!(got.iter().all(|p| p.1 != "PER" && p.1 != "ORG"), "{got:?}");
+    // The focus moved to the accurate tier's proposal at its place.
+    let f = s.focus().expect("still focused");
+    assert_eq!(
+        (f.start, f.end, f.label.as_str()),
+        (armenia.start, armenia.end, "LOC")
+    );
+    let model = got.iter().filter(|p| p.2 == MODEL);
+    assert!(model.clone().all(|p| p.1 == "LOC"), "{got:?}");
+    assert_eq!(model.count(), 4, "{got:?}");
     // The fast tier's date is gone too: the document's machine proposals
     // are the accurate tier's now.
     assert!(!has(&s, 0, "الخميس", "DATE"), "{got:?}");
+    // ...but for the memory's proposals, which stay.
+    assert!(
+        got.contains(&("الوزير".into(), "PER".into(), Source::Memory)),
+        "{got:?}"
+    );
     // Proposals arriving are no edit of the annotator's.
     assert!(!s.can_undo());
     // The next document was sent to both tiers too.
@@ -421,4 +440,41 @@ mod status_bar {
         h.get_by_label_contains("proposals: fast tier only: ");
         h.get_by_label_contains("enc/config.json");
     }
+}
+
+/// The real path: the shipped fast model as the fast tier, the encoder's
+/// files (`$KASHIF_ENCODER`, else assets/encoder, as `kashif gui`) loaded
+/// in the background; the document's model proposals end up the
+/// encoder's, checked against the combined proposer run directly.
+#[test]
+fn the_encoder_replaces_the_fast_tier_in_a_session() {
+    let dir = kashif::propose::accurate::default_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s = corpus(tmp.path());
+    let base = shipped();
+    s.set_proposer(base.clone());
+    load_from(&mut s, &dir);
+    s.wait_for_proposals();
+    assert_eq!(s.tier_status(), TierStatus::Accurate, "{}", dir.display());
+    assert_eq!(s.proposal_tier(0), Some(Tier::Accurate));
+    let tagger =
+        Arc::new(kashif::propose::accurate::AccurateTagger::load(&dir).expect("the encoder loads"));
+    let direct = kashif::propose::proposer::Proposer::new(Arc::new(
+        kashif::propose::bundled::load().unwrap(),
+    ))
+    .with_accurate(tagger)
+    .propose(A);
+    for p in &s.annotations(0).unwrap().proposals {
+        if p.source == MODEL {
+            assert!(
+                direct.iter().any(|q| q.source == MODEL
+                    && q.label == p.label
+                    && q.start < p.end
+                    && p.start < q.end),
+                "{p:?} is not the encoder's: {direct:?}"
+            );
+        }
+    }
+    assert_proposal_invariants(&s, "with the encoder");
+    assert_disk_matches(&s, &tmp.path().join("ann"));
 }

@@ -130,13 +130,7 @@ impl FsBackend {
 /// of gold names (`kashif::propose::proposer`), through the workflow's
 /// adapter (returned too: the accurate tier is built on it). Without a
 /// usable model, rules and gazetteers with the memory, and why.
-fn proposer(
-    train_data: Option<PathBuf>,
-) -> (
-    Arc<dyn Proposer>,
-    Arc<dyn Learner>,
-    Result<Arc<ModelProposer>, String>,
-) {
+fn proposer(train_data: Option<PathBuf>) -> (Arc<dyn Proposer>, Arc<dyn Learner>, ModelBase) {
     match kashif::propose::bundled::load() {
         Ok(model) => {
             let base = train_data.map_or(Base::Shipped, Base::File);
@@ -154,9 +148,12 @@ fn proposer(
     }
 }
 
+/// The combined proposer the accurate tier is built on, or why there is none.
+type ModelBase = Result<Arc<ModelProposer>, String>;
+
 /// Starts loading the accurate tier from `dir` on a background thread; the
 /// session keeps the fast tier and says why when it does not load.
-fn load_accurate(session: &mut Session, dir: PathBuf, base: Result<Arc<ModelProposer>, String>) {
+fn load_accurate(session: &mut Session, dir: PathBuf, base: ModelBase) {
     let base = match base {
         Ok(b) => b,
         Err(e) => {
