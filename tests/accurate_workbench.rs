@@ -332,8 +332,10 @@ fn a_missing_or_broken_encoder_keeps_the_fast_tier_and_says_which_file() {
     let encoder = tmp.path().join("encoder");
     std::fs::create_dir_all(&encoder).unwrap();
     let mut s = corpus(tmp.path());
-    s.set_proposer(fast());
+    // Loading, before any tier proposed (the bench's case).
     load_from(&mut s, &encoder);
+    assert_eq!(s.tier_status(), TierStatus::Loading);
+    s.set_proposer(fast());
     s.wait_for_proposals();
     let missing = encoder.join("config.json").display().to_string();
     match s.tier_status() {
@@ -357,6 +359,7 @@ fn a_missing_or_broken_encoder_keeps_the_fast_tier_and_says_which_file() {
     std::fs::write(encoder.join("config.json"), "{ not json").unwrap();
     load_from(&mut s, &encoder);
     assert!(s.proposing(), "loading counts as background work");
+    assert_eq!(s.tier_status(), TierStatus::Loading);
     s.wait_for_proposals();
     match s.tier_status() {
         TierStatus::FastOnly(why) => {
@@ -446,7 +449,10 @@ mod status_bar {
 /// files (`$KASHIF_ENCODER`, else assets/encoder, as `kashif gui`) loaded
 /// in the background; the document's model proposals end up the
 /// encoder's, checked against the combined proposer run directly.
+/// Ignored until the fine-tuned encoder is in assets/encoder (run with
+/// `KASHIF_ENCODER=DIR cargo test --test accurate_workbench -- --ignored`).
 #[test]
+#[ignore = "needs the encoder's files: assets/encoder or $KASHIF_ENCODER"]
 fn the_encoder_replaces_the_fast_tier_in_a_session() {
     let dir = kashif::propose::accurate::default_dir();
     let tmp = tempfile::tempdir().unwrap();

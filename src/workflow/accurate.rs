@@ -172,7 +172,11 @@ impl Session {
             return TierStatus::NoProposals;
         };
         let st = &self.states[i];
-        if st.read_only.is_some() || (self.proposer.is_none() && self.accurate.is_none()) {
+        let tiers = self.proposer.is_some()
+            || self.accurate.is_some()
+            || self.accurate_loading.is_some()
+            || self.accurate_off.is_some();
+        if st.read_only.is_some() || !tiers {
             return TierStatus::NoProposals;
         }
         if st.tier == Some(Tier::Accurate) {

@@ -36,11 +36,12 @@ pub fn status_ui(ui: &mut Ui, model: &AppModel, blocks: &mut TextBlocks, zoom: f
     let mut before: Vec<(String, Color32)> = Vec::new();
     let (text, color) = save_text(&s.save_status());
     before.push((text, color));
-    if s.proposing() {
+    // Which tier the open document's proposals come from (issue 12); while
+    // the accurate tier works on it, that says it (the spinner turns).
+    let tier = s.tier_status();
+    if s.proposing() && !matches!(tier, TierStatus::Working | TierStatus::Loading) {
         before.push(("proposing…".into(), plain));
     }
-    // Which tier the open document's proposals come from (issue 12).
-    let tier = s.tier_status();
     if let Some(t) = tier.text() {
         let color = match tier {
             TierStatus::FastOnly(_) => AMBER,
