@@ -11,7 +11,12 @@
 //! Last, the document is marked done, which retrains the shipped model on
 //! its base data plus this gold on a background thread (issue 13, item 4):
 //! key presses go on meanwhile, and their frames are reported beside those
-//! after it finished, to show retraining never blocks a frame.
+//! after it finished, to show retraining never blocks a frame. Then the
+//! accurate tier (issue 12; its files from `$KASHIF_ENCODER` or
+//! assets/encoder) loads and proposes for the whole article in the
+//! background while Tab goes on: frames while it loads, while it works, the
+//! one frame that takes its answer in (replacing the document's machine
+//! proposals), and after.
 
 mod common;
 
@@ -30,7 +35,10 @@ use kashif::ui::backend::{Backend, Loaded};
 use kashif::ui::dialogs::picker::FolderPicker;
 use kashif::ui::text::fonts::install_egui_fonts;
 use kashif::ui::{AppModel, Command, KashifApp};
-use kashif::workflow::{self, Base, Focus, LearnStatus, ModelProposer, SaveTiming, Session};
+use kashif::workflow::{
+    self, AccurateProposer, Base, Focus, LearnStatus, ModelProposer, Proposer, SaveTiming, Session,
+    Tier, TierStatus,
+};
 
 const WIDTH: f32 = 1600.0;
 const HEIGHT: f32 = 1000.0;
@@ -279,6 +287,8 @@ fn main() {
         training.len()
     );
 
+    accurate_tier(&mut w, n);
+
     let writes = w.session().writes();
     report("frames while autosave was writing", w.during_write.clone());
     report("frames while it was not", w.no_write.clone());
@@ -288,6 +298,79 @@ fn main() {
     println!("final flush: {:.1} ms", ms(t.elapsed()));
     drop(w);
     let _ = std::fs::remove_dir_all(&tmp);
+}
+
+/// The accurate tier loads, then proposes for the article, while Tab is
+/// pressed: frames by phase, and the one that merged its answer.
+fn accurate_tier(w: &mut Window, n: usize) {
+    let dir = kashif::propose::accurate::default_dir();
+    let model = kashif::propose::bundled::load().expect("shipped model");
+    let base = Arc::new(ModelProposer::with_base(
+        kashif::propose::proposer::Proposer::new(Arc::new(model)),
+        Base::Nothing,
+    ));
+    let session = w.app.model.session.as_mut().expect("session");
+    let before = session
+        .current_annotations()
+        .map_or(0, |a| a.proposals.len());
+    let from = dir.clone();
+    session.load_accurate(move || {
+        AccurateProposer::load(&from, base)
+            .map(|p| Arc::new(p) as Arc<dyn Proposer>)
+            .map_err(|e| e.to_string())
+    });
+    let none = Modifiers::NONE;
+    let t = Instant::now();
+    let (mut loading, mut working, mut after) = (Vec::new(), Vec::new(), Vec::new());
+    let mut merged: Option<(f64, Duration)> = None;
+    let mut loaded_at = None;
+    while after.len() < n && t.elapsed() < Duration::from_secs(600) {
+        let phase = w.session().tier_status();
+        let d = w.key(none, Key::Tab);
+        let now = w.session().tier_status();
+        if loaded_at.is_none() && phase == TierStatus::Loading && now != TierStatus::Loading {
+            loaded_at = Some(t.elapsed());
+        }
+        match phase {
+            TierStatus::Loading => loading.push(d),
+            TierStatus::Working if now == TierStatus::Accurate => merged = Some((d, t.elapsed())),
+            TierStatus::Working => working.push(d),
+            TierStatus::FastOnly(why) => {
+                println!("accurate tier not measured: {why} (dir {})", dir.display());
+                return;
+            }
+            _ => after.push(d),
+        }
+    }
+    for (name, v) in [
+        ("Tab while the encoder loads", loading),
+        ("Tab while the accurate tier works", working.clone()),
+        ("Tab after its answer is in", after),
+    ] {
+        if v.is_empty() {
+            println!("{name:<44} n=0");
+        } else {
+            report(name, v);
+        }
+    }
+    let s = w.session();
+    let words = s
+        .current_document()
+        .map_or(0, |d| d.text.split_whitespace().count());
+    let now = s.current_annotations().map_or(0, |a| a.proposals.len());
+    if let Some(l) = loaded_at {
+        println!("encoder loaded after {:.0} ms (frames went on)", ms(l));
+    }
+    match merged {
+        Some((frame, at)) => println!(
+            "accurate answer for {words} words in after {:.1} s ({} frames meanwhile); \
+             the frame taking it in: {frame:.2} ms; proposals {before} -> {now}; tier {:?}",
+            at.as_secs_f64(),
+            working.len(),
+            s.proposal_tier(0).unwrap_or(Tier::Fast),
+        ),
+        None => println!("the accurate tier did not answer within 600 s"),
+    }
 }
 
 /// Writes the bench's annotations as the annotator's file (then releases

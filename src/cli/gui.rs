@@ -23,10 +23,11 @@ use kashif::ui::review::ReviewSource;
 use kashif::ui::{AppModel, KashifApp};
 use kashif::workbench_files;
 use kashif::workflow::{
-    Base, Learner, LearningProposer, ModelProposer, Proposer, RulesProposer, Session,
+    AccurateProposer, Base, Learner, LearningProposer, ModelProposer, Proposer, RulesProposer,
+    Session,
 };
 
-use super::common::Folders;
+use super::common::{Folders, TaggerChoice};
 
 #[derive(Args, Clone, Debug, Default)]
 pub struct GuiArgs {
@@ -51,6 +52,17 @@ pub struct GuiArgs {
     /// trained on (compiled in, assets/train/).
     #[arg(long)]
     pub train_data: Option<PathBuf>,
+    /// Which tier proposes. `accurate` (the default): the fast tier at once
+    /// when a document opens, then the accurate tier (the fine-tuned
+    /// encoder) in the background, replacing the fast tier's proposals for
+    /// that document when ready; if its files do not load, the fast tier
+    /// stays and the status bar says why. `fast`: the fast tier only.
+    #[arg(long, value_enum)]
+    pub tagger: Option<TaggerChoice>,
+    /// Folder of the accurate tier's files (default: `$KASHIF_ENCODER`,
+    /// else `assets/encoder` of the source tree).
+    #[arg(long)]
+    pub encoder: Option<PathBuf>,
     /// Debugging aid (screenshots): open with the shortcut overlay shown.
     #[arg(long, hide = true)]
     pub show_keys: bool,
@@ -84,6 +96,8 @@ pub(super) struct FsBackend {
     /// Woken by the session's background threads.
     ctx: Option<egui::Context>,
     train_data: Option<PathBuf>,
+    /// The accurate tier's folder; `None`: the fast tier only.
+    encoder: Option<PathBuf>,
     /// Whether sessions get the proposer (scripted runs go without).
     pub(super) propose: bool,
 }
@@ -114,8 +128,9 @@ impl FsBackend {
 /// The proposer the workbench runs in the background, which is also its
 /// learner: the shipped model with rules, dates, gazetteers and the memory
 /// of gold names (`kashif::propose::proposer`), through the workflow's
-/// adapter. Without a usable model, rules and gazetteers with the memory.
-fn proposer(train_data: Option<PathBuf>) -> (Arc<dyn Proposer>, Arc<dyn Learner>) {
+/// adapter (returned too: the accurate tier is built on it). Without a
+/// usable model, rules and gazetteers with the memory, and why.
+fn proposer(train_data: Option<PathBuf>) -> (Arc<dyn Proposer>, Arc<dyn Learner>, ModelBase) {
     match kashif::propose::bundled::load() {
         Ok(model) => {
             let base = train_data.map_or(Base::Shipped, Base::File);
@@ -123,14 +138,36 @@ fn proposer(train_data: Option<PathBuf>) -> (Arc<dyn Proposer>, Arc<dyn Learner>
                 kashif::propose::proposer::Proposer::new(Arc::new(model)),
                 base,
             ));
-            (p.clone(), p)
+            (p.clone(), p.clone(), Ok(p))
         }
         Err(e) => {
             eprintln!("kashif: {e}; proposing with rules and gazetteers only");
             let p = Arc::new(LearningProposer::new(RulesProposer));
-            (p.clone(), p)
+            (p.clone(), p, Err(e.to_string()))
         }
     }
+}
+
+/// The combined proposer the accurate tier is built on, or why there is none.
+type ModelBase = Result<Arc<ModelProposer>, String>;
+
+/// Starts loading the accurate tier from `dir` on a background thread; the
+/// session keeps the fast tier and says why when it does not load.
+fn load_accurate(session: &mut Session, dir: PathBuf, base: ModelBase) {
+    let base = match base {
+        Ok(b) => b,
+        Err(e) => {
+            session.accurate_unavailable(format!("no shipped model to build on ({e})"));
+            return;
+        }
+    };
+    session.load_accurate(move || match AccurateProposer::load(&dir, base) {
+        Ok(p) => Ok(Arc::new(p) as Arc<dyn Proposer>),
+        Err(e) => {
+            eprintln!("kashif: {e}; the workbench keeps the fast tier");
+            Err(e.to_string())
+        }
+    });
 }
 
 impl Backend for FsBackend {
@@ -151,9 +188,12 @@ impl Backend for FsBackend {
             session.set_waker(move || ctx.request_repaint());
         }
         if self.propose {
-            let (proposer, learner) = proposer(self.train_data.clone());
+            let (proposer, learner, base) = proposer(self.train_data.clone());
             session.set_proposer(proposer);
             session.set_learner(learner);
+            if let Some(dir) = &self.encoder {
+                load_accurate(&mut session, dir.clone(), base);
+            }
         }
         Ok(session)
     }
@@ -271,6 +311,14 @@ pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
         fixture,
         ctx: None,
         train_data: args.train_data.clone(),
+        encoder: match args.tagger {
+            Some(TaggerChoice::Fast) => None,
+            Some(TaggerChoice::Accurate) | None => Some(
+                args.encoder
+                    .clone()
+                    .unwrap_or_else(kashif::propose::accurate::default_dir),
+            ),
+        },
         propose: true,
     };
     if let Some(script) = &args.script {

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::annotation::DocAnnotations;
+use crate::propose::proposer::Tier;
 use crate::text::CharIndex;
 
 use super::words::WordEdges;
@@ -20,11 +21,29 @@ pub struct DocState {
     pub problems: Vec<String>,
     /// Whether proposals were asked for since the proposer last changed.
     pub(crate) proposed: bool,
+    /// Which tier the document's machine proposals came from this session
+    /// (`None`: no answer merged yet). Once the accurate tier's answer is
+    /// in, the fast tier's later answers bring only memory proposals.
+    pub(crate) tier: Option<Tier>,
+    /// The accurate tier's work on this document.
+    pub(crate) accurate: AccurateAsk,
     index: Option<Arc<CharIndex>>,
     words: Option<Arc<WordEdges>>,
     folded: Option<Arc<str>>,
     forms: Option<Arc<super::names::TokenForms>>,
     edges: Option<Arc<[u8]>>,
+}
+
+/// Where the accurate tier stands on one document.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) enum AccurateAsk {
+    /// Not asked for since the accurate tier was installed.
+    #[default]
+    No,
+    /// Asked for; the answer is not in yet.
+    Asked,
+    /// The answer came back as an error (the fast tier's proposals stay).
+    Failed(String),
 }
 
 /// [`DocState::edges`]: a token or one of its proclitic readings starts here.

@@ -8,6 +8,7 @@
 //!
 //! The egui app (`ui`) translates input into commands and draws the state.
 
+mod accurate;
 mod apply;
 mod autosave;
 mod builtin;
@@ -32,6 +33,7 @@ mod undo;
 mod waker;
 mod words;
 
+pub use accurate::{AccurateProposer, TierStatus};
 pub use autosave::{SaveError, SaveStatus, SaveTiming};
 pub use builtin::RulesProposer;
 pub use bulk::AnnotatePreview;
@@ -45,7 +47,7 @@ pub use learning::{LearnStatus, Learner};
 pub use memory::{LearningProposer, MEMORY_CONFIDENCE, VARIANT_CONFIDENCE};
 pub use model_proposer::{Base, ModelProposer};
 pub use names::{NameIndex, NameMatch, TokenForms, VARIANT_MIN_LETTERS, one_edit};
-pub use proposals::{Proposer, fresh_proposals};
+pub use proposals::{Proposer, Tier, fresh_proposals};
 pub use search::{CONTEXT_CHARS, Hit, Scope, find, whole_word_occurrences};
 pub use session::Session;
 pub use undo::UNDO_LIMIT;

@@ -56,6 +56,15 @@ impl ModelProposer {
         }
     }
 
+    /// The combined proposer as it is now (a cheap clone: the model is
+    /// shared), for the accurate tier to run without holding the lock.
+    pub(crate) fn snapshot(&self) -> Combined {
+        match self.inner.read() {
+            Ok(p) => p.clone(),
+            Err(e) => e.into_inner().clone(),
+        }
+    }
+
     fn memory_len(&self) -> usize {
         self.inner.read().map_or(0, |p| p.memory_len())
     }

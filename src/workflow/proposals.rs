@@ -6,14 +6,15 @@
 //! rejected proposal, or one at the place of an existing entity, never
 //! comes back.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 
 use crate::annotation::{DocAnnotations, Proposal};
 use crate::corpus::Document;
+pub use crate::propose::proposer::Tier;
 use crate::text::CharIndex;
 
 use super::waker::Waker;
@@ -34,9 +35,11 @@ pub trait Proposer: Send + Sync {
     }
 }
 
-/// The proposals of one document, back from the worker.
+/// The proposals of one document, back from a worker.
 pub(crate) struct Answer {
     pub doc: usize,
+    /// Which tier's worker answered (see [`ProposalWorker::new`]).
+    pub tier: Tier,
     pub proposals: Result<Vec<Proposal>, String>,
 }
 
@@ -45,23 +48,54 @@ struct Request {
     document: Arc<Document>,
 }
 
-/// One background thread running the proposer, fed through a channel.
+/// The requests not taken up yet, shared with the worker thread.
+#[derive(Default)]
+struct Queue {
+    waiting: VecDeque<Request>,
+    /// Set when the session lets go: the thread ends after its current
+    /// document without taking up the rest.
+    closed: bool,
+}
+
+type Shared = Arc<(Mutex<Queue>, Condvar)>;
+
+/// One background thread running one proposer over a queue of documents.
+/// The fast tier's worker takes them in order; the accurate tier's (about
+/// a second for a 1,000-word article) also takes the document the annotator
+/// opens ahead of the others ([`ProposalWorker::request_first`]).
 pub(crate) struct ProposalWorker {
-    tx: Option<Sender<Request>>,
+    queue: Shared,
     rx: Receiver<Answer>,
     /// Requests sent whose answers were not received yet.
     pub outstanding: usize,
     thread: Option<JoinHandle<()>>,
 }
 
+/// The next request, waiting for one; `None` once the queue is closed.
+fn next_request(queue: &Shared) -> Option<Request> {
+    let (lock, ready) = &**queue;
+    let mut q = lock.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        if q.closed {
+            return None;
+        }
+        if let Some(r) = q.waiting.pop_front() {
+            return Some(r);
+        }
+        q = ready.wait(q).unwrap_or_else(|e| e.into_inner());
+    }
+}
+
 impl ProposalWorker {
-    pub fn new(proposer: Arc<dyn Proposer>, waker: Waker) -> ProposalWorker {
-        let (tx, requests) = channel::<Request>();
+    /// Starts the thread; its answers carry `tier`.
+    pub fn new(proposer: Arc<dyn Proposer>, tier: Tier, waker: Waker) -> ProposalWorker {
+        let queue: Shared = Arc::default();
         let (answers, rx) = channel::<Answer>();
+        let theirs = queue.clone();
         let thread = std::thread::Builder::new()
-            .name("kashif-propose".into())
+            .name(format!("kashif-propose-{}", tier.name()))
             .spawn(move || {
-                for r in requests {
+                while let Some(r) = next_request(&theirs) {
                     let doc_id = r.document.id.as_str();
                     let text = r.document.text.as_str();
                     let proposals =
@@ -70,6 +104,7 @@ impl ProposalWorker {
                     if answers
                         .send(Answer {
                             doc: r.doc,
+                            tier,
                             proposals,
                         })
                         .is_err()
@@ -81,19 +116,49 @@ impl ProposalWorker {
             })
             .ok();
         ProposalWorker {
-            tx: Some(tx),
+            queue,
             rx,
             outstanding: 0,
             thread,
         }
     }
 
+    /// Queues document `doc` after those already waiting.
     pub fn request(&mut self, doc: usize, document: Arc<Document>) {
-        if let Some(tx) = &self.tx
-            && tx.send(Request { doc, document }).is_ok()
-        {
-            self.outstanding += 1;
+        self.enqueue(doc, document, false);
+    }
+
+    /// Queues document `doc` ahead of those waiting (the one the annotator
+    /// just opened); one already waiting moves to the front.
+    pub fn request_first(&mut self, doc: usize, document: Arc<Document>) {
+        self.enqueue(doc, document, true);
+    }
+
+    fn enqueue(&mut self, doc: usize, document: Arc<Document>, first: bool) {
+        if self.thread.is_none() {
+            return;
         }
+        let (lock, ready) = &*self.queue;
+        let mut q = lock.lock().unwrap_or_else(|e| e.into_inner());
+        match q.waiting.iter().position(|r| r.doc == doc) {
+            // Already waiting: an urgent request moves it to the front.
+            Some(_) if !first => return,
+            Some(k) => {
+                if let Some(r) = q.waiting.remove(k) {
+                    q.waiting.push_front(r);
+                }
+            }
+            None => {
+                self.outstanding += 1;
+                let r = Request { doc, document };
+                if first {
+                    q.waiting.push_front(r);
+                } else {
+                    q.waiting.push_back(r);
+                }
+            }
+        }
+        ready.notify_one();
     }
 
     /// Answers ready now, without waiting.
@@ -122,10 +187,12 @@ impl ProposalWorker {
 }
 
 impl Drop for ProposalWorker {
-    /// Closing the channel ends the thread after its current document; it
+    /// Closing the queue ends the thread after its current document; it
     /// is not waited for, so closing the window never waits on a proposer.
     fn drop(&mut self) {
-        self.tx = None;
+        let (lock, ready) = &*self.queue;
+        lock.lock().unwrap_or_else(|e| e.into_inner()).closed = true;
+        ready.notify_all();
         drop(self.thread.take());
     }
 }

@@ -4,12 +4,15 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::mpsc::Receiver;
 
-use crate::annotation::{DocAnnotations, Edit, EditError, Proposal, Status};
+use crate::annotation::{DocAnnotations, Edit, EditError, Proposal, Source, Status};
 use crate::corpus::{Corpus, CorpusError, Document};
+use crate::propose::proposer::Tier;
 use crate::schema::Schema;
 use crate::store::{Journal, Store, StoreError};
 
+use super::accurate::Loaded;
 use super::autosave::{SaveError, SaveStatus, SaveTiming, Saver};
 use super::doc_list::{DocRow, Progress};
 use super::doc_settle::{self, DocParts, Recheck};
@@ -38,6 +41,13 @@ pub struct Session {
     pub(super) saver: Saver,
     pub(super) waker: Waker,
     pub(super) proposer: Option<ProposalWorker>,
+    /// The accurate tier's worker, once its files loaded (see
+    /// [`super::accurate`]).
+    pub(super) accurate: Option<ProposalWorker>,
+    /// The accurate tier's files loading on a background thread.
+    pub(super) accurate_loading: Option<Receiver<Loaded>>,
+    /// Why the accurate tier is not in use (its files did not load).
+    pub(super) accurate_off: Option<String>,
     pub(super) learner: Option<LearnWorker>,
     pub(super) hits: Vec<Hit>,
     pub(super) message: Option<String>,
@@ -144,6 +154,9 @@ impl Session {
             undo: UndoStack::default(),
             waker: Waker::default(),
             proposer: None,
+            accurate: None,
+            accurate_loading: None,
+            accurate_off: None,
             learner: None,
             hits: Vec::new(),
             message,
@@ -177,7 +190,11 @@ impl Session {
     /// others when they open.
     pub fn set_proposer(&mut self, proposer: Arc<dyn Proposer>) {
         self.names = Some(proposer.clone());
-        self.proposer = Some(ProposalWorker::new(proposer, self.waker.clone()));
+        self.proposer = Some(ProposalWorker::new(
+            proposer,
+            Tier::Fast,
+            self.waker.clone(),
+        ));
         for s in &mut self.states {
             s.proposed = false;
         }
@@ -338,9 +355,12 @@ impl Session {
             .map_or(LearnStatus::Idle, |l| l.status())
     }
 
-    /// Whether proposals are being computed.
+    /// Whether proposals are being computed (by either tier) or the
+    /// accurate tier is loading.
     pub fn proposing(&self) -> bool {
         self.proposer.as_ref().is_some_and(|p| p.outstanding > 0)
+            || self.accurate_working()
+            || self.accurate_loading.is_some()
     }
 
     /// Every document as the list shows it, passing `filter`.
@@ -411,6 +431,7 @@ impl Session {
         for a in answers {
             changed |= self.merge_proposals(a);
         }
+        changed |= self.poll_accurate();
         changed
     }
 
@@ -425,6 +446,7 @@ impl Session {
         for a in answers {
             self.merge_proposals(a);
         }
+        self.wait_for_accurate();
     }
 
     /// Blocks until retraining finishes, then takes in its result (tests).
@@ -446,7 +468,12 @@ impl Session {
         }
     }
 
-    fn merge_proposals(&mut self, answer: Answer) -> bool {
+    /// Takes in one worker's answer: the accurate tier's replaces the
+    /// document's machine proposals (see [`super::accurate`]).
+    pub(super) fn merge_proposals(&mut self, answer: Answer) -> bool {
+        if answer.tier == Tier::Accurate {
+            return self.merge_accurate(answer);
+        }
         let i = answer.doc;
         let proposals = match answer.proposals {
             Ok(p) => p,
@@ -460,6 +487,18 @@ impl Session {
         if state.read_only.is_some() {
             return false;
         }
+        // The accurate tier's proposals stay: of a later fast answer (after
+        // a retraining), only the memory's are taken.
+        let proposals = match state.tier {
+            Some(Tier::Accurate) => proposals
+                .into_iter()
+                .filter(|p| p.source == Source::Memory)
+                .collect(),
+            _ => {
+                state.tier = Some(Tier::Fast);
+                proposals
+            }
+        };
         let idx = state.index(&doc.text);
         let mut fresh = fresh_proposals(&state.annotations, &doc.text, &idx, proposals);
         if state.annotations.status != Status::Done {
@@ -556,7 +595,8 @@ impl Session {
     // ----- helpers for applying commands ---------------------------------
 
     /// Opens document `i`: clears selection and focus, asks for its
-    /// proposals, and for the next document's, so moving on finds them ready.
+    /// proposals, and for the next document's, so moving on finds them ready
+    /// (from both tiers; the accurate tier takes document `i` first).
     pub(super) fn open_index(&mut self, i: usize) {
         if self.current != Some(i) {
             self.selection = None;
@@ -572,8 +612,10 @@ impl Session {
         }
         self.current = Some(i);
         self.request_proposals(i);
+        self.request_accurate(i, true);
         if i + 1 < self.docs.len() {
             self.request_proposals(i + 1);
+            self.request_accurate(i + 1, false);
         }
     }
 

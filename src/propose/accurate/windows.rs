@@ -89,7 +89,7 @@ mod tests {
             assert!(pair[1].start < pair[0].end, "neighbours overlap");
             let shared: usize = pieces[pair[1].start..pair[0].end].iter().sum();
             assert!(
-                shared <= 20 && shared >= 20 - 3,
+                (20 - 3..=20).contains(&shared),
                 "overlap of {shared} pieces"
             );
         }

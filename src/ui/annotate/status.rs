@@ -1,11 +1,11 @@
-//! The status bar: saving, proposals, learning, the last message, where the
-//! annotator is.
+//! The status bar: saving, proposals (and which tier they come from),
+//! learning, the last message, where the annotator is.
 
 use egui::{Color32, Ui};
 
 use crate::ui::model::AppModel;
 use crate::ui::text::text_block::{BlockStyle, TextBlocks, body_size, label_width};
-use crate::workflow::{LearnStatus, SaveStatus};
+use crate::workflow::{LearnStatus, SaveStatus, TierStatus};
 
 const GREEN: Color32 = Color32::from_rgb(60, 170, 90);
 const AMBER: Color32 = Color32::from_rgb(230, 160, 40);
@@ -36,8 +36,18 @@ pub fn status_ui(ui: &mut Ui, model: &AppModel, blocks: &mut TextBlocks, zoom: f
     let mut before: Vec<(String, Color32)> = Vec::new();
     let (text, color) = save_text(&s.save_status());
     before.push((text, color));
-    if s.proposing() {
+    // Which tier the open document's proposals come from (issue 12); while
+    // the accurate tier works on it, that says it (the spinner turns).
+    let tier = s.tier_status();
+    if s.proposing() && !matches!(tier, TierStatus::Working | TierStatus::Loading) {
         before.push(("proposing…".into(), plain));
+    }
+    if let Some(t) = tier.text() {
+        let color = match tier {
+            TierStatus::FastOnly(_) => AMBER,
+            _ => plain,
+        };
+        before.push((t, color));
     }
     match s.learn_status() {
         LearnStatus::Idle => {}

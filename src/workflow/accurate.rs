@@ -1,0 +1,343 @@
+//! The accurate tier in the session (issue 12): the fast tier proposes for
+//! a document the moment it opens; the accurate tier (the fine-tuned
+//! encoder of [`crate::propose::accurate`], about a second for a 1,000-word
+//! article on two cores) follows on its own background thread and, when its
+//! answer is in, replaces the fast tier's proposals for that document.
+//!
+//! Replacing goes through the one path proposals enter a document by
+//! ([`fresh_proposals`], memory candidates, [`Session::settled`]): the
+//! document's pending machine proposals that did not come from the memory
+//! are dropped and the accurate answer is merged in their place, so a
+//! rejected proposal never comes back, an entity's place is never proposed
+//! again, memory proposals and the annotator's decisions on names win, and
+//! the undo history and the entities are never touched. Once a document has
+//! the accurate tier's proposals, the fast tier's later answers for it (after
+//! a retraining) bring only their memory proposals.
+//!
+//! The encoder's files load on a background thread too
+//! ([`Session::load_accurate`]); when they are missing or broken the
+//! session keeps the fast tier and [`Session::tier_status`] says why,
+//! naming the file.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc::{TryRecvError, channel};
+
+use crate::annotation::{Proposal, Source, Status};
+use crate::propose::accurate::{AccurateTagger, EncoderError};
+use crate::propose::proposer::Tier;
+
+use super::doc_state::AccurateAsk;
+use super::focus::{Focus, FocusKind};
+use super::model_proposer::ModelProposer;
+use super::proposals::{Answer, ProposalWorker, Proposer, fresh_proposals};
+use super::session::Session;
+use super::settle::AdmitMemo;
+
+/// What the loading thread hands back: the accurate tier's proposer, or why
+/// there is none (the error names the file).
+pub(super) type Loaded = Result<Arc<dyn Proposer>, String>;
+
+/// Where the open document's proposals come from, for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TierStatus {
+    /// No proposer, no document, or a read-only one.
+    NoProposals,
+    /// The fast tier; the accurate tier is off (`kashif gui --tagger fast`).
+    Fast,
+    /// The fast tier; the accurate tier's files are loading.
+    Loading,
+    /// The fast tier; the accurate tier is working on this document.
+    Working,
+    /// The accurate tier (with memory and the annotator's decisions).
+    Accurate,
+    /// The fast tier only, and why: the encoder's files did not load (the
+    /// message names the file) or it failed on this document.
+    FastOnly(String),
+}
+
+impl TierStatus {
+    /// The status bar's words for it (`None`: nothing to say: no
+    /// proposals, or only the fast tier because the annotator turned the
+    /// accurate one off).
+    pub fn text(&self) -> Option<String> {
+        Some(match self {
+            TierStatus::NoProposals | TierStatus::Fast => return None,
+            TierStatus::Loading => "proposals: fast tier; accurate tier loading…".to_string(),
+            TierStatus::Working => "proposals: fast tier; accurate tier working…".to_string(),
+            TierStatus::Accurate => "proposals: accurate tier".to_string(),
+            TierStatus::FastOnly(why) => format!("proposals: fast tier only: {why}"),
+        })
+    }
+}
+
+/// The accurate tier's proposer: the workbench's combined proposer as it is
+/// now (its memory of gold names, rules, dates, gazetteers; the model's
+/// lexicon for proclitics) with the model's spans from the encoder. Reads a
+/// snapshot of the shared [`ModelProposer`] for each document, so marking a
+/// document done or a retraining never waits on the encoder.
+pub struct AccurateProposer {
+    base: Arc<ModelProposer>,
+    tagger: Arc<AccurateTagger>,
+}
+
+impl AccurateProposer {
+    pub fn new(base: Arc<ModelProposer>, tagger: Arc<AccurateTagger>) -> AccurateProposer {
+        AccurateProposer { base, tagger }
+    }
+
+    /// Loads the encoder's files from `dir` (about 100 ms for the shipped
+    /// one; call it off the UI thread). Errors name the file at fault.
+    pub fn load(dir: &Path, base: Arc<ModelProposer>) -> Result<AccurateProposer, EncoderError> {
+        Ok(AccurateProposer::new(
+            base,
+            Arc::new(AccurateTagger::load(dir)?),
+        ))
+    }
+
+    pub fn tagger(&self) -> &AccurateTagger {
+        &self.tagger
+    }
+}
+
+impl Proposer for AccurateProposer {
+    fn propose(&self, _doc_id: &str, text: &str) -> Vec<Proposal> {
+        self.base
+            .snapshot()
+            .with_accurate(self.tagger.clone())
+            .propose(text)
+    }
+
+    fn knows_name(&self, key: &str) -> bool {
+        self.base.knows_name(key)
+    }
+}
+
+impl Session {
+    /// Installs the accurate tier: the open document is sent to it at once,
+    /// then the next; others when they open (the open one always first).
+    pub fn set_accurate(&mut self, proposer: Arc<dyn Proposer>) {
+        self.accurate_loading = None;
+        self.accurate_off = None;
+        self.accurate = Some(ProposalWorker::new(
+            proposer,
+            Tier::Accurate,
+            self.waker.clone(),
+        ));
+        for s in &mut self.states {
+            s.accurate = AccurateAsk::No;
+        }
+        if let Some(i) = self.current {
+            self.request_accurate(i, true);
+            if i + 1 < self.docs.len() {
+                self.request_accurate(i + 1, false);
+            }
+        }
+    }
+
+    /// Loads the accurate tier with `load` on a background thread (never in
+    /// a frame); [`Session::poll`] installs it when it is ready, or keeps
+    /// the fast tier and records why (`load`'s error, which names the file).
+    pub fn load_accurate(&mut self, load: impl FnOnce() -> Loaded + Send + 'static) {
+        let (tx, rx) = channel::<Loaded>();
+        let waker = self.waker.clone();
+        let started = std::thread::Builder::new()
+            .name("kashif-encoder-load".into())
+            .spawn(move || {
+                let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(load))
+                    .unwrap_or_else(|_| Err("loading the encoder failed (panicked)".into()));
+                let _ = tx.send(loaded);
+                waker.wake();
+            });
+        match started {
+            Ok(_) => {
+                self.accurate_off = None;
+                self.accurate_loading = Some(rx);
+            }
+            Err(e) => self.accurate_off = Some(format!("cannot start the encoder's thread: {e}")),
+        }
+    }
+
+    /// Keeps the fast tier only, saying why (the accurate tier could not be
+    /// set up: no fast model to build it on, say).
+    pub fn accurate_unavailable(&mut self, why: String) {
+        self.accurate = None;
+        self.accurate_loading = None;
+        self.accurate_off = Some(why);
+    }
+
+    /// Where the open document's proposals come from.
+    pub fn tier_status(&self) -> TierStatus {
+        let Some(i) = self.current else {
+            return TierStatus::NoProposals;
+        };
+        let st = &self.states[i];
+        let tiers = self.proposer.is_some()
+            || self.accurate.is_some()
+            || self.accurate_loading.is_some()
+            || self.accurate_off.is_some();
+        if st.read_only.is_some() || !tiers {
+            return TierStatus::NoProposals;
+        }
+        if st.tier == Some(Tier::Accurate) {
+            return TierStatus::Accurate;
+        }
+        if let Some(why) = &self.accurate_off {
+            return TierStatus::FastOnly(why.clone());
+        }
+        if self.accurate_loading.is_some() {
+            return TierStatus::Loading;
+        }
+        match (&self.accurate, &st.accurate) {
+            (None, _) => TierStatus::Fast,
+            (Some(_), AccurateAsk::Failed(why)) => TierStatus::FastOnly(why.clone()),
+            (Some(_), _) => TierStatus::Working,
+        }
+    }
+
+    /// Which tier document `i`'s machine proposals came from this session
+    /// (`None`: no answer merged yet).
+    pub fn proposal_tier(&self, i: usize) -> Option<Tier> {
+        self.states.get(i).and_then(|s| s.tier)
+    }
+
+    /// Whether the accurate tier is computing proposals.
+    pub fn accurate_working(&self) -> bool {
+        self.accurate.as_ref().is_some_and(|w| w.outstanding > 0)
+    }
+
+    /// Sends document `i` to the accurate tier unless it was sent already;
+    /// `first`: ahead of the documents waiting (the one just opened).
+    pub(super) fn request_accurate(&mut self, i: usize, first: bool) {
+        let Some(w) = &mut self.accurate else { return };
+        let st = &mut self.states[i];
+        if st.read_only.is_some() || st.tier == Some(Tier::Accurate) {
+            return;
+        }
+        match st.accurate {
+            AccurateAsk::No => {}
+            // Waiting behind others: the annotator opened it, so it goes first.
+            AccurateAsk::Asked if first => {}
+            AccurateAsk::Asked | AccurateAsk::Failed(_) => return,
+        }
+        st.accurate = AccurateAsk::Asked;
+        if first {
+            w.request_first(i, self.docs[i].clone());
+        } else {
+            w.request(i, self.docs[i].clone());
+        }
+    }
+
+    /// Installs the loaded tier and merges the accurate answers ready now.
+    pub(super) fn poll_accurate(&mut self) -> bool {
+        let mut changed = false;
+        match self.accurate_loading.as_ref().map(|rx| rx.try_recv()) {
+            None | Some(Err(TryRecvError::Empty)) => {}
+            Some(Ok(loaded)) => {
+                self.install(loaded);
+                changed = true;
+            }
+            Some(Err(TryRecvError::Disconnected)) => {
+                self.install(Err("loading the encoder failed".into()));
+                changed = true;
+            }
+        }
+        let answers = self
+            .accurate
+            .as_mut()
+            .map(|w| w.try_answers())
+            .unwrap_or_default();
+        for a in answers {
+            changed |= self.merge_proposals(a);
+        }
+        changed
+    }
+
+    /// Blocks until the accurate tier is loaded and every document sent to
+    /// it is answered and merged (tests and benches).
+    pub(super) fn wait_for_accurate(&mut self) {
+        if let Some(rx) = self.accurate_loading.take() {
+            let loaded = rx
+                .recv()
+                .unwrap_or_else(|_| Err("loading the encoder failed".into()));
+            self.install(loaded);
+        }
+        let answers = self
+            .accurate
+            .as_mut()
+            .map(|w| w.wait_answers())
+            .unwrap_or_default();
+        for a in answers {
+            self.merge_proposals(a);
+        }
+    }
+
+    fn install(&mut self, loaded: Loaded) {
+        match loaded {
+            Ok(p) => self.set_accurate(p),
+            Err(why) => self.accurate_unavailable(why),
+        }
+    }
+
+    /// Replaces document `i`'s pending machine proposals (all but memory's)
+    /// with the accurate tier's, through the usual filters and settling.
+    pub(super) fn merge_accurate(&mut self, answer: Answer) -> bool {
+        let i = answer.doc;
+        let proposals = match answer.proposals {
+            Ok(p) => p,
+            Err(msg) => {
+                self.states[i].accurate = AccurateAsk::Failed(msg.clone());
+                self.message = Some(format!(
+                    "accurate tier: {msg}; the fast tier's proposals stay"
+                ));
+                return true;
+            }
+        };
+        let doc = self.docs[i].clone();
+        let state = &mut self.states[i];
+        state.accurate = AccurateAsk::No;
+        if state.read_only.is_some() {
+            return false;
+        }
+        state.tier = Some(Tier::Accurate);
+        let before = state.annotations.proposals.clone();
+        state
+            .annotations
+            .proposals
+            .retain(|p| p.source == Source::Memory);
+        let idx = state.index(&doc.text);
+        let mut fresh = fresh_proposals(&state.annotations, &doc.text, &idx, proposals);
+        if state.annotations.status != Status::Done {
+            fresh.extend(self.memory_candidates(i, None));
+        }
+        if let Some(new) = self.settled(i, fresh, None, &AdmitMemo::default()) {
+            self.states[i].annotations.proposals = new;
+        }
+        if self.states[i].annotations.proposals != before {
+            self.save(i);
+            self.refocus(i);
+        }
+        true
+    }
+
+    /// After the proposals of the open document `i` were replaced: a focus
+    /// on a proposal that is gone moves to the new proposal at its place,
+    /// if there is one (the accurate tier may label it otherwise).
+    fn refocus(&mut self, i: usize) {
+        if self.current != Some(i) {
+            return;
+        }
+        let Some(f) = &self.focus else { return };
+        let ann = &self.states[i].annotations;
+        if f.kind != FocusKind::Proposal || f.find_proposal(ann).is_some() {
+            return;
+        }
+        if let Some(p) = ann
+            .proposals
+            .iter()
+            .find(|p| p.start == f.start && p.end == f.end)
+        {
+            self.focus = Some(Focus::proposal(p));
+        }
+    }
+}
