@@ -391,6 +391,33 @@ fn a_failing_accurate_tier_keeps_the_fast_proposals_and_says_so() {
     }
 }
 
+#[test]
+fn an_encoder_error_is_shown_not_hidden_behind_the_fast_tagger() {
+    // A proposer that answers `propose` (the fall back) but reports the
+    // encoder's error through `try_propose`, as `AccurateProposer` does.
+    struct Fails;
+    impl Proposer for Fails {
+        fn propose(&self, _: &str, text: &str) -> Vec<Proposal> {
+            fast().propose("a", text)
+        }
+        fn try_propose(&self, doc_id: &str, _: &str) -> Result<Vec<Proposal>, String> {
+            Err(format!(
+                "{doc_id}: the encoder failed on a sentence: shape mismatch"
+            ))
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let mut s = corpus(tmp.path());
+    s.set_proposer(fast());
+    s.set_accurate(Arc::new(Fails));
+    s.wait_for_proposals();
+    assert_eq!(s.proposal_tier(0), Some(Tier::Fast));
+    match s.tier_status() {
+        TierStatus::FastOnly(why) => assert!(why.contains("shape mismatch"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+}
+
 // ----- the status bar -------------------------------------------------
 
 mod status_bar {

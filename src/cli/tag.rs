@@ -98,6 +98,7 @@ pub fn tag_conll(
         Some(p) => {
             let tagged: Vec<String> = p
                 .propose_tokens(&sents, wanted)
+                .map_err(|e| std::io::Error::other(e.to_string()))?
                 .into_iter()
                 .zip(&sents)
                 .flat_map(|(sp, s)| tags_of(&sp, s.len()))

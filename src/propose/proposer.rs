@@ -14,7 +14,7 @@
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 
-use super::accurate::AccurateTagger;
+use super::accurate::{AccurateTagger, EncoderError};
 use super::gazetteer::Gazetteer;
 use super::iob::{Sentence, TokenSpan, spans};
 use super::model::Model;
@@ -104,27 +104,26 @@ impl Proposer {
 
     /// Per sentence of tokens: the tag name and confidence of each token,
     /// from the accurate tier when set, else from the fast tagger (which
-    /// sees the sentences as one running text). If the encoder fails on the
-    /// input (it should not: see `tests/accurate_tier.rs`), the fast tagger
-    /// answers and the failure is printed to standard error.
-    fn tag_tokens<S: AsRef<str> + Sync>(&self, sents: &[Vec<S>]) -> Vec<(Vec<&str>, Vec<f32>)> {
+    /// sees the sentences as one running text). Errors only from the
+    /// encoder (it should not fail: see `tests/accurate_tier.rs`).
+    fn tag_tokens<S: AsRef<str> + Sync>(
+        &self,
+        sents: &[Vec<S>],
+    ) -> Result<Vec<(Vec<&str>, Vec<f32>)>, EncoderError> {
         if let Some(acc) = &self.accurate {
-            match acc.tag_sentences(sents) {
-                Ok(tagged) => {
-                    return tagged
-                        .into_iter()
-                        .map(|t| {
-                            (
-                                t.tags.iter().map(|&k| acc.tag_name(k)).collect(),
-                                t.confidence,
-                            )
-                        })
-                        .collect();
-                }
-                Err(e) => eprintln!("kashif: accurate tier failed, fast tagger used: {e}"),
-            }
+            return Ok(acc
+                .tag_sentences(sents)?
+                .into_iter()
+                .map(|t| {
+                    (
+                        t.tags.iter().map(|&k| acc.tag_name(k)).collect(),
+                        t.confidence,
+                    )
+                })
+                .collect());
         }
-        self.model
+        Ok(self
+            .model
             .tag_document(sents, true)
             .into_iter()
             .map(|t| {
@@ -133,7 +132,7 @@ impl Proposer {
                     t.confidence,
                 )
             })
-            .collect()
+            .collect())
     }
 
     /// Remembers a gold entity's text: from now on it is proposed wherever
@@ -158,11 +157,23 @@ impl Proposer {
     }
 
     /// Proposals for a document text, overlaps resolved, sorted by start.
+    /// If the accurate tier fails on the text, the fast tagger answers and
+    /// the failure goes to standard error; callers that must say so use
+    /// [`Proposer::try_propose`].
     pub fn propose(&self, text: &str) -> Vec<Proposal> {
+        self.try_propose(text).unwrap_or_else(|e| {
+            eprintln!("kashif: accurate tier failed, fast tagger used: {e}");
+            self.fast().propose(text)
+        })
+    }
+
+    /// [`Proposer::propose`] without the fallback: an encoder failure is
+    /// returned.
+    pub fn try_propose(&self, text: &str) -> Result<Vec<Proposal>, EncoderError> {
         let words = Words::from_text(text);
-        let mut all = self.model_proposals(text, &words);
+        let mut all = self.model_proposals(text, &words)?;
         all.extend(self.other_proposals(&words));
-        resolve(all)
+        Ok(resolve(all))
     }
 
     /// Token-level proposals for CoNLL input (`kashif tag`): sentences of
@@ -173,9 +184,9 @@ impl Proposer {
         &self,
         sents: &[Vec<S>],
         keep: impl Fn(&str) -> bool,
-    ) -> Vec<Vec<TokenSpan>> {
-        let tagged = self.tag_tokens(sents);
-        sents
+    ) -> Result<Vec<Vec<TokenSpan>>, EncoderError> {
+        let tagged = self.tag_tokens(sents)?;
+        Ok(sents
             .iter()
             .zip(tagged)
             .map(|(s, (tags, confidence))| {
@@ -207,7 +218,7 @@ impl Proposer {
                     })
                     .collect()
             })
-            .collect()
+            .collect())
     }
 
     /// Rules, dates, gazetteers and memory on one text's words.
@@ -223,13 +234,13 @@ impl Proposer {
 
     /// The model's spans, with the conjunction or preposition glued to the
     /// first word left out (ANERcorp tags whole tokens; our guidelines do not).
-    fn model_proposals(&self, text: &str, words: &Words) -> Vec<Proposal> {
+    fn model_proposals(&self, text: &str, words: &Words) -> Result<Vec<Proposal>, EncoderError> {
         let sents = sentences(text, words);
         let toks: Vec<Vec<&str>> = sents
             .iter()
             .map(|r| words.words[r.clone()].iter().map(|w| w.text).collect())
             .collect();
-        let tagged = self.tag_tokens(&toks);
+        let tagged = self.tag_tokens(&toks)?;
         let mut out = Vec::new();
         for (range, (tags, conf)) in sents.iter().zip(tagged) {
             for s in spans(&tags) {
@@ -240,7 +251,7 @@ impl Proposer {
                 out.push(words.proposal(first, skip, last, &s.label, confidence, Source::Model));
             }
         }
-        out
+        Ok(out)
     }
 
     /// Chars to leave out at the start of a model span: the guidelines'

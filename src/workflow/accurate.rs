@@ -108,6 +108,16 @@ impl Proposer for AccurateProposer {
             .propose(text)
     }
 
+    /// An encoder failure is the answer (the status bar then names it and
+    /// the fast tier's proposals stay), not a silent fall back.
+    fn try_propose(&self, doc_id: &str, text: &str) -> Result<Vec<Proposal>, String> {
+        self.base
+            .snapshot()
+            .with_accurate(self.tagger.clone())
+            .try_propose(text)
+            .map_err(|e| format!("{doc_id}: {e}"))
+    }
+
     fn knows_name(&self, key: &str) -> bool {
         self.base.knows_name(key)
     }

@@ -24,6 +24,13 @@ use super::waker::Waker;
 pub trait Proposer: Send + Sync {
     fn propose(&self, doc_id: &str, text: &str) -> Vec<Proposal>;
 
+    /// [`Proposer::propose`], or why this proposer could not answer (the
+    /// worker shows the reason instead of the proposals). By default it
+    /// always answers.
+    fn try_propose(&self, doc_id: &str, text: &str) -> Result<Vec<Proposal>, String> {
+        Ok(self.propose(doc_id, text))
+    }
+
     /// Whether this proposer's data knows `key` (a [`crate::arabic::name_key`])
     /// as a name; decides whether a proclitic glued to a proposal's first
     /// word stays (`لبنان`) or goes (`لناغورني`). By default the shipped
@@ -99,8 +106,10 @@ impl ProposalWorker {
                     let doc_id = r.document.id.as_str();
                     let text = r.document.text.as_str();
                     let proposals =
-                        catch_unwind(AssertUnwindSafe(|| proposer.propose(doc_id, text)))
-                            .map_err(|_| format!("{doc_id}: the proposer failed (panicked)"));
+                        catch_unwind(AssertUnwindSafe(|| proposer.try_propose(doc_id, text)))
+                            .unwrap_or_else(|_| {
+                                Err(format!("{doc_id}: the proposer failed (panicked)"))
+                            });
                     if answers
                         .send(Answer {
                             doc: r.doc,
