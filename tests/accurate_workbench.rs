@@ -476,10 +476,7 @@ mod status_bar {
 /// files (`$KASHIF_ENCODER`, else assets/encoder, as `kashif gui`) loaded
 /// in the background; the document's model proposals end up the
 /// encoder's, checked against the combined proposer run directly.
-/// Ignored until the fine-tuned encoder is in assets/encoder (run with
-/// `KASHIF_ENCODER=DIR cargo test --test accurate_workbench -- --ignored`).
 #[test]
-#[ignore = "needs the encoder's files: assets/encoder or $KASHIF_ENCODER"]
 fn the_encoder_replaces_the_fast_tier_in_a_session() {
     let dir = kashif::propose::accurate::default_dir();
     let tmp = tempfile::tempdir().unwrap();

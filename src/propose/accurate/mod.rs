@@ -76,6 +76,10 @@ pub struct AccurateTagger {
     pub labels: Vec<String>,
     /// How text is cut into windows (from `config.json`).
     pub context: Context,
+    /// Logits are divided by this before the softmax that gives a word's
+    /// confidence (the label, the arg-max, does not change): fitted so that
+    /// confidences match precision (docs/model.md, "Calibration").
+    pub temperature: f32,
     pad: u32,
     bos: u32,
     eos: u32,
@@ -99,6 +103,10 @@ struct HfConfig {
     /// `export_accurate.py`): `sentence` or `document`.
     #[serde(default)]
     kashif_context: Option<String>,
+    /// Softmax temperature for the confidences (written by
+    /// `export_accurate.py --temperature`; 1 when absent).
+    #[serde(default)]
+    kashif_temperature: Option<f32>,
 }
 
 /// What one encoder window may hold: the words of one sentence (a long
@@ -240,6 +248,10 @@ impl AccurateTagger {
             classifier,
             labels,
             context,
+            temperature: hf
+                .kashif_temperature
+                .filter(|t| t.is_finite() && *t > 0.0)
+                .unwrap_or(1.0),
             pad,
             bos,
             eos,
@@ -390,8 +402,18 @@ impl AccurateTagger {
         &self,
         sents: &[Vec<S>],
     ) -> Result<Vec<TaggedWords>, EncoderError> {
-        let logits = match self.context {
-            Context::Sentence => self.word_logits(sents)?,
+        Ok(self.tagged(self.sentence_logits(sents)?, self.temperature))
+    }
+
+    /// The classifier scores [`Self::tag_sentences`] reads: per sentence,
+    /// per word, one score per label, the sentences read as
+    /// [`Self::context`] says.
+    pub fn sentence_logits<S: AsRef<str>>(
+        &self,
+        sents: &[Vec<S>],
+    ) -> Result<Vec<Vec<Vec<f32>>>, EncoderError> {
+        match self.context {
+            Context::Sentence => self.word_logits(sents),
             Context::Document => {
                 let all: Vec<&str> = sents.iter().flatten().map(|w| w.as_ref()).collect();
                 let mut flat = self
@@ -404,23 +426,28 @@ impl AccurateTagger {
                 for s in sents {
                     out.push(rest.by_ref().take(s.len()).collect());
                 }
-                out
+                Ok(out)
             }
-        };
-        Ok(logits
+        }
+    }
+
+    /// Tags (arg-max, IOB2 repaired) and confidences (softmax at
+    /// temperature `t`) from scores as [`Self::sentence_logits`] gives them.
+    pub fn tagged(&self, logits: Vec<Vec<Vec<f32>>>, t: f32) -> Vec<TaggedWords> {
+        logits
             .into_iter()
             .map(|words| {
                 let mut tags = Vec::with_capacity(words.len());
                 let mut confidence = Vec::with_capacity(words.len());
                 for row in words {
-                    let (tag, p) = softmax_best(&row);
+                    let (tag, p) = softmax_best(&row, t);
                     tags.push(tag);
                     confidence.push(p);
                 }
                 self.repair_iob2(&mut tags);
                 TaggedWords { tags, confidence }
             })
-            .collect())
+            .collect()
     }
 
     /// The name of tag index `k` (`O` when out of range).
@@ -447,8 +474,8 @@ impl AccurateTagger {
     }
 }
 
-/// The arg-max of a score row and its softmax probability.
-fn softmax_best(row: &[f32]) -> (usize, f32) {
+/// The arg-max of a score row and its softmax probability at temperature `t`.
+fn softmax_best(row: &[f32], t: f32) -> (usize, f32) {
     let mut best = 0;
     for (i, &v) in row.iter().enumerate() {
         if v > row[best] {
@@ -456,6 +483,6 @@ fn softmax_best(row: &[f32]) -> (usize, f32) {
         }
     }
     let max = row.get(best).copied().unwrap_or(0.0);
-    let sum: f32 = row.iter().map(|&v| (v - max).exp()).sum();
+    let sum: f32 = row.iter().map(|&v| ((v - max) / t).exp()).sum();
     (best, if sum > 0.0 { 1.0 / sum } else { 0.0 })
 }
