@@ -48,6 +48,9 @@ impl Tier {
     }
 }
 
+/// One sentence's tag names and per-token confidences.
+type TagsOf<'a> = (Vec<&'a str>, Vec<f32>);
+
 /// The combined proposer. Cheap to clone (the model is shared).
 #[derive(Clone)]
 pub struct Proposer {
@@ -109,7 +112,7 @@ impl Proposer {
     fn tag_tokens<S: AsRef<str> + Sync>(
         &self,
         sents: &[Vec<S>],
-    ) -> Result<Vec<(Vec<&str>, Vec<f32>)>, EncoderError> {
+    ) -> Result<Vec<TagsOf<'_>>, EncoderError> {
         if let Some(acc) = &self.accurate {
             return Ok(acc
                 .tag_sentences(sents)?
