@@ -85,6 +85,8 @@ def main():
     ap.add_argument("--data", default="../shared/data")
     ap.add_argument("--seeds", default="seeds")
     ap.add_argument("--max-len", type=int, default=256)
+    ap.add_argument("--temperature", type=float, default=1.0,
+                    help="softmax temperature of the confidences (fitted by the accurate_reliability example)")
     ap.add_argument("--pack", action="store_true",
                     help="the model was fine-tuned with --pack: read a document as one running text")
     args = ap.parse_args()
@@ -100,6 +102,7 @@ def main():
     save_file(q, os.path.join(args.out, "model.safetensors"), metadata={"format": "kashif-int8-rows"})
     # How the Rust side cuts text into windows (src/propose/accurate/mod.rs, Context).
     cfg.kashif_context = "document" if args.pack else "sentence"
+    cfg.kashif_temperature = args.temperature
     cfg.save_pretrained(args.out)
     shutil.copy(os.path.join(args.ft, "tokenizer.json"), os.path.join(args.out, "tokenizer.json"))
     size = sum(os.path.getsize(os.path.join(args.out, f))
