@@ -94,8 +94,8 @@ pub fn tag_conll(
         }
         Ok(())
     };
-    match proposer {
-        Some(p) => {
+    match (proposer, accurate) {
+        (Some(p), _) => {
             let tagged: Vec<String> = p
                 .propose_tokens(&sents, wanted)
                 .map_err(|e| std::io::Error::other(e.to_string()))?
@@ -105,33 +105,22 @@ pub fn tag_conll(
                 .collect();
             write(&mut tagged.iter().map(String::as_str))
         }
-        None if accurate.is_some() => {
-            let Some(acc) = accurate else {
-                return Ok(());
-            };
+        (None, Some(acc)) => {
             let tagged = acc
                 .tag_sentences(&sents)
                 .map_err(|e| std::io::Error::other(e.to_string()))?;
-            let name = |k: usize| {
-                let tag = acc.tag_name(k);
-                match tag.split_once('-') {
-                    Some((_, l)) if !wanted(l) => "O",
-                    _ => tag,
-                }
-            };
-            let mut tags = tagged.iter().flat_map(|t| t.tags.iter().map(|&k| name(k)));
+            let names: Vec<&str> = (0..acc.labels.len())
+                .map(|k| kept_or_outside(acc.tag_name(k), &wanted))
+                .collect();
+            let mut tags = tagged
+                .iter()
+                .flat_map(|t| t.tags.iter().map(|&k| names.get(k).copied().unwrap_or("O")));
             write(&mut tags)
         }
-        None => {
+        (None, None) => {
             // The model's tag names, with unwanted labels as O.
             let names: Vec<&str> = (0..model.labels.len())
-                .map(|k| {
-                    let tag = model.tag_name(k);
-                    match tag.split_once('-') {
-                        Some((_, l)) if !wanted(l) => "O",
-                        _ => tag,
-                    }
-                })
+                .map(|k| kept_or_outside(model.tag_name(k), &wanted))
                 .collect();
             let tagged = model.tag_document(&sents, false);
             let mut tags = tagged
@@ -139,6 +128,14 @@ pub fn tag_conll(
                 .flat_map(|t| t.tags.iter().map(|&k| names.get(k).copied().unwrap_or("O")));
             write(&mut tags)
         }
+    }
+}
+
+/// `tag` itself, or `O` when its label is not one `wanted` keeps.
+fn kept_or_outside<'a>(tag: &'a str, wanted: &impl Fn(&str) -> bool) -> &'a str {
+    match tag.split_once('-') {
+        Some((_, l)) if !wanted(l) => "O",
+        _ => tag,
     }
 }
 
