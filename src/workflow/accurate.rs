@@ -324,6 +324,7 @@ impl Session {
             self.states[i].annotations.proposals = new;
         }
         if self.states[i].annotations.proposals != before {
+            self.outside_changes += 1;
             self.save(i);
             self.refocus(i);
         }

@@ -12,7 +12,9 @@
 //! ANERcorp (memory from the first 90 % of train.conll, variant proposals on
 //! the last 10 %): see README, `cargo run --release --example variant_precision`.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::arabic::{normalize, splits};
 
@@ -22,7 +24,7 @@ pub const VARIANT_MIN_LETTERS: usize = 5;
 /// Confirmed names (their [`name_key`]s) indexed by each of their words.
 #[derive(Debug, Default, Clone)]
 pub struct NameIndex {
-    by_word: HashMap<String, BTreeSet<String>>,
+    by_word: FxHashMap<String, BTreeSet<String>>,
 }
 
 /// A confirmed name found in a token sequence.
@@ -164,7 +166,7 @@ impl NameIndex {
 /// Matches found so far, and the (start, key) pairs already tried.
 #[derive(Default)]
 struct Found<'k> {
-    seen: BTreeSet<(usize, &'k str)>,
+    seen: FxHashSet<(usize, &'k str)>,
     out: Vec<NameMatch>,
 }
 
@@ -193,7 +195,7 @@ pub struct TokenForms {
     /// Token indices by the FNV-1a hash of each form and reading, so a
     /// word is found without scanning the text. A hash collision only adds
     /// positions that the exact comparisons of [`match_at`] then turn down.
-    at: HashMap<u64, Vec<u32>>,
+    at: FxHashMap<u64, Vec<u32>>,
 }
 
 /// FNV-1a, 64 bits, of a string's bytes (the index of [`TokenForms`]).
@@ -230,7 +232,7 @@ impl TokenForms {
                 r
             })
             .collect::<Vec<_>>();
-        let mut at: HashMap<u64, Vec<u32>> = HashMap::new();
+        let mut at: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         for (i, r) in readings.iter().enumerate() {
             for (_, w) in r {
                 let v = at.entry(fnv(w)).or_default();
@@ -288,12 +290,15 @@ fn match_at(
         if differs > 1 || kw.len() < 2 {
             return None;
         }
+        // The cheap tests first: this runs on every token next to a
+        // decided name's word when a decision follows across a corpus.
         let near = |w: &str| {
-            !is_key(w)
+            w.chars().next() == k.chars().next()
+                && w.len().abs_diff(k.len()) <= 4
+                && one_edit(w, k)
                 && letters(w) >= VARIANT_MIN_LETTERS
                 && letters(k) >= VARIANT_MIN_LETTERS
-                && one_edit(w, k)
-                && w.chars().next() == k.chars().next()
+                && !is_key(w)
         };
         if i == 0 {
             // The plain word first, then a proclitic reading.
@@ -310,20 +315,23 @@ fn letters(w: &str) -> usize {
     w.chars().filter(|c| c.is_alphabetic()).count()
 }
 
-/// Exactly one letter replaced, inserted or deleted.
+/// Exactly one letter replaced, inserted or deleted. Compares chars in
+/// place (no copies): it runs on the neighbours of every occurrence of a
+/// decided name's words across the corpus.
 pub fn one_edit(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let (s, l) = if a.len() <= b.len() {
-        (&a, &b)
+    let (na, nb) = (a.chars().count(), b.chars().count());
+    let (s, l, ns, nl) = if na <= nb {
+        (a, b, na, nb)
     } else {
-        (&b, &a)
+        (b, a, nb, na)
     };
-    match l.len() - s.len() {
-        0 => s.iter().zip(l.iter()).filter(|(x, y)| x != y).count() == 1,
+    match nl - ns {
+        0 => s.chars().zip(l.chars()).filter(|(x, y)| x != y).count() == 1,
         1 => {
-            let i = s.iter().zip(l.iter()).take_while(|(x, y)| x == y).count();
-            s[i..] == l[i + 1..]
+            // The common start, then the rest of the shorter equals the
+            // longer's rest after one skipped char.
+            let i = s.chars().zip(l.chars()).take_while(|(x, y)| x == y).count();
+            s.chars().skip(i).eq(l.chars().skip(i + 1))
         }
         _ => false,
     }

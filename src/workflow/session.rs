@@ -56,6 +56,10 @@ pub struct Session {
     pub(super) knowledge: Knowledge,
     /// Name keys the edits applied since the last commit touched.
     pub(super) touched_keys: Vec<String>,
+    /// Pending-list changes made outside undo steps so far (proposals
+    /// arriving, lists settled again after an undo): see
+    /// [`super::undo::Step::outside_at`].
+    pub(super) outside_changes: u64,
     /// The proposer, asked whether its data knows a name.
     pub(super) names: Option<Arc<dyn Proposer>>,
 }
@@ -162,6 +166,7 @@ impl Session {
             message,
             knowledge: Knowledge::default(),
             touched_keys: Vec::new(),
+            outside_changes: 0,
             names: None,
         };
         for s in &session.states {
@@ -571,6 +576,7 @@ impl Session {
             return false;
         }
         self.states[i].annotations.proposals = new;
+        self.outside_changes += 1;
         self.save(i);
         true
     }
@@ -633,10 +639,17 @@ impl Session {
 
     /// Hands document `i`'s state to the autosave thread.
     pub(super) fn save(&self, i: usize) {
-        if self.states[i].read_only.is_none() {
-            self.saver
-                .enqueue(self.docs[i].clone(), self.states[i].annotations.clone());
-        }
+        self.save_many([i]);
+    }
+
+    /// Hands the states of documents `docs` to the autosave thread at once
+    /// (one hand-over, however many documents a decision reached).
+    pub(super) fn save_many(&self, docs: impl IntoIterator<Item = usize>) {
+        self.saver.enqueue_many(
+            docs.into_iter()
+                .filter(|&i| self.states[i].read_only.is_none())
+                .map(|i| (self.docs[i].clone(), self.states[i].annotations.clone())),
+        );
     }
 }
 

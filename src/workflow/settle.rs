@@ -27,7 +27,10 @@
 //!   the annotator also confirmed it.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::BuildHasher;
+
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
 use crate::annotation::{DocAnnotations, Edit, Proposal, Source, Status};
 use crate::arabic::{name_key, name_keys, segment, splits};
@@ -41,9 +44,9 @@ use super::words::WordEdges;
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Knowledge {
     /// Name key → label → confirmed entities.
-    labels: HashMap<String, BTreeMap<String, u32>>,
+    labels: FxHashMap<String, BTreeMap<String, u32>>,
     /// Name key → label → rejections (rejected proposals, deleted entities).
-    rejected: HashMap<String, BTreeMap<String, u32>>,
+    rejected: FxHashMap<String, BTreeMap<String, u32>>,
     /// The confirmed keys by word, to find them (and their variants) in a text.
     pub index: NameIndex,
 }
@@ -51,7 +54,7 @@ pub(crate) struct Knowledge {
 /// Counts one more (or one less) `label` on `key`; whether the key
 /// appeared or disappeared.
 fn bump(
-    m: &mut HashMap<String, BTreeMap<String, u32>>,
+    m: &mut FxHashMap<String, BTreeMap<String, u32>>,
     key: String,
     label: &str,
     add: bool,
@@ -249,7 +252,7 @@ pub(crate) fn settle(
         candidates,
         know,
         knows,
-        &|_| true,
+        &|_, _| true,
         &Places::All,
         &AdmitMemo::default(),
     )
@@ -273,12 +276,12 @@ pub(crate) fn settle_where(
     candidates: Vec<Proposal>,
     know: &Knowledge,
     knows: &dyn Fn(&str) -> bool,
-    touched: &dyn Fn(&Proposal) -> bool,
+    touched: &dyn Fn(Option<usize>, &Proposal) -> bool,
     places: &Places,
     memo: &AdmitMemo,
 ) -> Option<Vec<Proposal>> {
     let ann = doc.ann;
-    let rejected_at: HashSet<(usize, usize, &str)> = ann
+    let rejected_at: FxHashSet<(usize, usize, &str)> = ann
         .rejected
         .iter()
         .map(|r| (r.start, r.end, r.label.as_str()))
@@ -312,9 +315,11 @@ pub(crate) fn settle_where(
         && ann
             .proposals
             .iter()
-            .filter(|p| touched(p) || places.covers(p))
+            .enumerate()
+            .filter(|(n, p)| touched(Some(*n), p) || places.covers(p))
+            .map(|(_, p)| p)
             .all(|p| {
-                admit_one(doc, p.clone(), know, knows, memo).as_ref() == Some(p)
+                admits_unchanged(doc, p, know, knows, memo)
                     && !rejected_at.contains(&(p.start, p.end, p.label.as_str()))
                     && !clashes(p)
             })
@@ -326,7 +331,7 @@ pub(crate) fn settle_where(
     let mut ok: Vec<Proposal> = Vec::new();
     let pending = ann.proposals.len();
     for (n, p) in ann.proposals.iter().cloned().chain(candidates).enumerate() {
-        let p = if n < pending && !touched(&p) {
+        let p = if n < pending && !touched(Some(n), &p) {
             Some(p)
         } else {
             admit_one(doc, p, know, knows, memo)
@@ -385,7 +390,10 @@ pub(crate) fn settle_where(
 /// documents decides each spelling once. Drop it when knowledge changes.
 #[derive(Default)]
 pub(crate) struct AdmitMemo {
-    decided: RefCell<HashMap<AdmitKey, Decision>>,
+    /// By the FxHash of (word, text, label); the keys are compared in full,
+    /// so a collision only costs a comparison. Looked up without building
+    /// owned strings: settling runs this on every proposal it checks.
+    decided: RefCell<FxHashMap<u64, Vec<(AdmitKey, Decision)>>>,
 }
 
 type AdmitKey = (Option<String>, String, String);
@@ -393,6 +401,43 @@ type AdmitKey = (Option<String>, String, String);
 /// Chars to leave out at the start, and the label memory puts on the rest;
 /// `None`: not shown.
 type Decision = Option<(usize, Option<String>)>;
+
+impl AdmitMemo {
+    /// The decision on `p` (see [`decide`]), taken once per (word, text,
+    /// label); `None` when `p` is empty or outside the text.
+    fn decision(
+        &self,
+        doc: &DocView,
+        p: &Proposal,
+        know: &Knowledge,
+        knows: &dyn Fn(&str) -> bool,
+    ) -> Option<Decision> {
+        if p.start >= p.end {
+            return None;
+        }
+        let text = doc.idx.slice(doc.text, p.start, p.end)?;
+        let toks = &doc.words.tokens;
+        let word = toks
+            .binary_search_by(|&(s, _)| s.cmp(&p.start))
+            .ok()
+            .and_then(|t| doc.idx.slice(doc.text, toks[t].0, toks[t].1));
+        let h = FxBuildHasher.hash_one((word, text, p.label.as_str()));
+        let same = |k: &AdmitKey| k.0.as_deref() == word && k.1 == text && k.2 == p.label;
+        if let Some(bucket) = self.decided.borrow().get(&h)
+            && let Some((_, d)) = bucket.iter().find(|(k, _)| same(k))
+        {
+            return Some(d.clone());
+        }
+        let d = decide(doc, p, know, knows);
+        let key = (word.map(str::to_string), text.to_string(), p.label.clone());
+        self.decided
+            .borrow_mut()
+            .entry(h)
+            .or_default()
+            .push((key, d.clone()));
+        Some(d)
+    }
+}
 
 /// One candidate: inside the text, its proclitic handled, its label as the
 /// annotator decided; `None` when it must not be shown.
@@ -403,26 +448,7 @@ fn admit_one(
     knows: &dyn Fn(&str) -> bool,
     memo: &AdmitMemo,
 ) -> Option<Proposal> {
-    if p.start >= p.end {
-        return None;
-    }
-    let text = doc.idx.slice(doc.text, p.start, p.end)?;
-    let toks = &doc.words.tokens;
-    let word = toks
-        .binary_search_by(|&(s, _)| s.cmp(&p.start))
-        .ok()
-        .and_then(|t| doc.idx.slice(doc.text, toks[t].0, toks[t].1));
-    let key: AdmitKey = (word.map(str::to_string), text.to_string(), p.label.clone());
-    let known = memo.decided.borrow().get(&key).cloned();
-    let decision = match known {
-        Some(d) => d,
-        None => {
-            let d = decide(doc, &p, know, knows);
-            memo.decided.borrow_mut().insert(key, d.clone());
-            d
-        }
-    };
-    let (skip, label) = decision?;
+    let (skip, label) = memo.decision(doc, &p, know, knows)??;
     p.start += skip;
     p.text = doc.idx.slice(doc.text, p.start, p.end)?.to_string();
     if let Some(l) = label {
@@ -431,6 +457,25 @@ fn admit_one(
         p.confidence = MEMORY_CONFIDENCE;
     }
     Some(p)
+}
+
+/// Whether [`admit_one`] would give `p` back as it is, without building
+/// the copy it would compare.
+fn admits_unchanged(
+    doc: &DocView,
+    p: &Proposal,
+    know: &Knowledge,
+    knows: &dyn Fn(&str) -> bool,
+    memo: &AdmitMemo,
+) -> bool {
+    let Some(Some((skip, label))) = memo.decision(doc, p, know, knows) else {
+        return false;
+    };
+    skip == 0
+        && doc.idx.slice(doc.text, p.start, p.end) == Some(p.text.as_str())
+        && label.is_none_or(|l| {
+            l == p.label && p.source == Source::Memory && p.confidence == MEMORY_CONFIDENCE
+        })
 }
 
 /// What [`admit_one`] does with `p`, worked out from the text.
@@ -511,8 +556,8 @@ pub(crate) fn diff(old: &[Proposal], new: &[Proposal]) -> Vec<Edit> {
     fn key(p: &Proposal) -> (usize, usize, &str) {
         (p.start, p.end, p.label.as_str())
     }
-    let olds: HashMap<_, &Proposal> = old.iter().map(|p| (key(p), p)).collect();
-    let news: HashMap<_, &Proposal> = new.iter().map(|p| (key(p), p)).collect();
+    let olds: FxHashMap<_, &Proposal> = old.iter().map(|p| (key(p), p)).collect();
+    let news: FxHashMap<_, &Proposal> = new.iter().map(|p| (key(p), p)).collect();
     let mut out: Vec<Edit> = old
         .iter()
         .filter(|p| news.get(&key(p)) != Some(p))

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::annotation::{Edit, Proposal, Status};
+use crate::annotation::{DocAnnotations, Edit, Proposal, Status};
 
 use super::command::{Outcome, WorkflowError};
 use super::doc_settle::{self, DocParts, Recheck};
@@ -12,6 +12,16 @@ use super::session::Session;
 use super::settle::{AdmitMemo, Places};
 use super::undo::{Change, Step, describe};
 use rayon::prelude::*;
+
+/// One document's new pending list after a decision followed into it.
+pub(super) struct Settled {
+    pub doc: usize,
+    pub proposals: Vec<Proposal>,
+    /// From the old list to `proposals`.
+    pub edits: Vec<Edit>,
+    /// The document's whole state with `proposals`, for autosave.
+    pub snapshot: DocAnnotations,
+}
 
 impl Session {
     /// Applies `edits` (document, edit) in order as one undo step: all or
@@ -56,10 +66,9 @@ impl Session {
         step.name = describe(&step.changes, |d| {
             self.states[d].annotations.status.as_str().to_string()
         });
-        self.follow(&mut step);
-        for d in step.documents() {
-            self.save(d);
-        }
+        let saved = self.follow(&mut step);
+        self.save_many(step.documents().into_iter().filter(|d| !saved.contains(d)));
+        step.outside_at = self.outside_changes;
         self.undo.push(step);
         Ok(Outcome::Edited {
             documents: decided,
@@ -74,22 +83,30 @@ impl Session {
     /// memory proposals on the confirmed name's other occurrences. The
     /// changes join `step`, so one undo takes the decision and what followed
     /// from it back.
-    fn follow(&mut self, step: &mut Step) {
+    fn follow(&mut self, step: &mut Step) -> BTreeSet<usize> {
         let keys = self.take_touched_keys();
         let edited = changed_places(&step.changes);
         let mut elsewhere = 0;
-        for (i, new, edits) in self.settle_many(&edited, &keys) {
+        let settled = self.settle_many(&edited, &keys);
+        let mut saved = BTreeSet::new();
+        let mut snapshots = Vec::with_capacity(settled.len());
+        let mut olds = Vec::with_capacity(settled.len());
+        for s in settled {
             // The settled list replaces the old one at once; the inverse
             // of its edits (proposals only: nothing the knowledge counts)
             // puts the old one back as one change.
+            let i = s.doc;
             if self.current != Some(i) {
-                elsewhere += edits.len();
+                elsewhere += s.edits.len();
             }
-            self.states[i].annotations.proposals = new;
+            olds.push(std::mem::replace(
+                &mut self.states[i].annotations.proposals,
+                s.proposals,
+            ));
             step.changes.push(Change {
                 doc: i,
                 inverse: Edit::Batch(
-                    edits
+                    s.edits
                         .into_iter()
                         .rev()
                         .map(inverse_of_proposal_edit)
@@ -97,13 +114,18 @@ impl Session {
                 ),
                 follows: true,
             });
+            snapshots.push((self.docs[i].clone(), s.snapshot));
+            saved.insert(i);
         }
+        self.saver.enqueue_many(snapshots);
+        doc_settle::drop_elsewhere(olds);
         self.touched_keys.clear();
         if elsewhere > 0 {
             self.message = Some(format!(
                 "{elsewhere} proposal changes followed in other documents"
             ));
         }
+        saved
     }
 
     /// The new pending lists (and the edits from the old ones) of the
@@ -113,11 +135,7 @@ impl Session {
     /// ([`super::doc_settle::settled`]); memory proposals for `keys` added
     /// where not done. Settled in parallel on the session's own threads
     /// (the proposer's pool may be busy tagging), in document order.
-    fn settle_many(
-        &mut self,
-        edited: &BTreeMap<usize, Places>,
-        keys: &[String],
-    ) -> Vec<(usize, Vec<Proposal>, Vec<Edit>)> {
+    fn settle_many(&mut self, edited: &BTreeMap<usize, Places>, keys: &[String]) -> Vec<Settled> {
         let mut docs: BTreeSet<usize> = edited.keys().copied().collect();
         docs.extend(self.holding(keys));
         docs.retain(|&i| self.states[i].read_only.is_none());
@@ -151,13 +169,40 @@ impl Session {
             );
             let new = new?;
             let edits = super::settle::diff(&ann.proposals, &new);
-            (!edits.is_empty()).then_some((*i, new, edits))
+            if edits.is_empty() {
+                return None;
+            }
+            // The copy autosave writes, made here rather than on the
+            // frame's thread: the document's state once `new` replaces
+            // its pending list.
+            let snapshot = DocAnnotations {
+                status: ann.status,
+                entities: ann.entities.clone(),
+                proposals: new.clone(),
+                rejected: ann.rejected.clone(),
+                detached: ann.detached.clone(),
+            };
+            Some(Settled {
+                doc: *i,
+                proposals: new,
+                edits,
+                snapshot,
+            })
         };
         match doc_settle::pool() {
+            // A few long runs rather than rayon's fine splits: each run
+            // keeps one memo, so a spelling is decided once per run, not
+            // once per split.
             Some(pool) => pool.install(|| {
-                work.par_iter()
-                    .map_init(AdmitMemo::default, settle_one)
-                    .flatten()
+                let runs = 2 * pool.current_num_threads();
+                let size = work.len().div_ceil(runs).max(1);
+                work.par_chunks(size)
+                    .flat_map_iter(|run| {
+                        let mut memo = AdmitMemo::default();
+                        run.iter()
+                            .filter_map(|w| settle_one(&mut memo, w))
+                            .collect::<Vec<_>>()
+                    })
                     .collect()
             }),
             None => {
@@ -278,6 +323,7 @@ impl Session {
             changes: done,
             items: step.items,
             name: step.name,
+            outside_at: step.outside_at,
         })
     }
 
@@ -291,16 +337,37 @@ impl Session {
             let what = if redo { "redo" } else { "undo" };
             return Ok(Outcome::Nothing(format!("nothing to {what}")));
         };
-        let reverted = self.revert(step)?;
+        let mut reverted = self.revert(step)?;
         // Proposals that arrived since the step was recorded were settled
         // with what was known then: settle them with what is known now
         // (outside the step: the machine's suggestions are not undone).
+        // When none arrived, every list is as the step found it (or left
+        // it, for a redo), settled with what is known again now.
         let keys = self.take_touched_keys();
+        let arrived = reverted.outside_at != self.outside_changes;
         let edited = changed_places(&reverted.changes);
-        for (i, new, _) in self.settle_many(&edited, &keys) {
-            self.states[i].annotations.proposals = new;
-            self.save(i);
+        let mut olds = Vec::new();
+        let mut snapshots = Vec::new();
+        let mut resettled = BTreeSet::new();
+        let settled = if arrived {
+            self.settle_many(&edited, &keys)
+        } else {
+            Vec::new()
+        };
+        for s in settled {
+            olds.push(std::mem::replace(
+                &mut self.states[s.doc].annotations.proposals,
+                s.proposals,
+            ));
+            snapshots.push((self.docs[s.doc].clone(), s.snapshot));
+            resettled.insert(s.doc);
         }
+        if !resettled.is_empty() {
+            self.outside_changes += 1;
+        }
+        self.saver.enqueue_many(snapshots);
+        doc_settle::drop_elsewhere(olds);
+        reverted.outside_at = self.outside_changes;
         let docs = reverted.documents();
         let changes = reverted.items;
         // The place of the user's own decision, not of what followed from
@@ -315,9 +382,7 @@ impl Session {
             reverted.changes.iter().rev().find_map(range)
         };
 
-        for &d in &docs {
-            self.save(d);
-        }
+        self.save_many(docs.iter().copied().filter(|d| !resettled.contains(d)));
         if redo {
             self.undo.undo.push(reverted);
         } else {

@@ -24,6 +24,12 @@ pub(crate) struct Step {
     pub items: usize,
     /// What the step did, as undo and redo report it ("accept LOC «أرمينيا»").
     pub name: String,
+    /// [`super::session::Session`]'s count of pending-list changes made
+    /// outside any step (the machine's proposals arriving) when this step
+    /// went onto its stack. Equal at undo or redo time: every pending list
+    /// is the one the step left or found, settled with what was known then,
+    /// so reverting it needs no settling again.
+    pub outside_at: u64,
 }
 
 /// Names a step from the inverses of what it applied: an inverse `Remove`
@@ -129,13 +135,12 @@ pub(crate) fn describe(changes: &[Change], new_status: impl Fn(usize) -> String)
 impl Step {
     /// The documents this step touched, in first-touched order.
     pub fn documents(&self) -> Vec<usize> {
-        let mut out = Vec::new();
-        for c in &self.changes {
-            if !out.contains(&c.doc) {
-                out.push(c.doc);
-            }
-        }
-        out
+        let mut seen = std::collections::HashSet::new();
+        self.changes
+            .iter()
+            .filter(|c| seen.insert(c.doc))
+            .map(|c| c.doc)
+            .collect()
     }
 }
 
