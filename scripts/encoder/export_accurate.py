@@ -32,7 +32,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
-from finetune import LABELS, encode_sentences, predict, read_conll, score  # noqa: E402
+from finetune import LABELS, encode_sentences, predict, read_conll, score, viterbi  # noqa: E402
 
 
 def quantisable(name, t):
@@ -150,7 +150,8 @@ def main():
                 lg = model(input_ids=torch.tensor([ids])).logits[0]
                 logits += [[round(float(v), 5) for v in lg[k]] for k, l in enumerate(labs) if l != -100]
             cases.append({"words": s, "logits": logits,
-                          "labels": [LABELS[int(np.argmax(l))] for l in logits]})
+                          "labels": [LABELS[int(np.argmax(l))] for l in logits],
+                          "decoded": viterbi(logits)})
     os.makedirs(os.path.dirname(args.fixture), exist_ok=True)
     json.dump({"labels": LABELS, "tolerance": 2e-3, "cases": cases},
               open(args.fixture, "w", encoding="utf-8"), ensure_ascii=False, indent=0)

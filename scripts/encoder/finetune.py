@@ -181,6 +181,42 @@ def spans(tags):
     return out
 
 
+def viterbi(rows):
+    """The best IOB2 tag sequence (names from LABELS) for one sentence's per-word logits:
+    highest sum of log-softmax scores among sequences where I-X only follows B-X or I-X
+    and no sentence opens with I-X. The same rule and order of ties as Kashif's
+    src/propose/accurate/decode.rs (first best previous tag, first best last tag)."""
+    k = len(LABELS)
+    if not len(rows):
+        return []
+    lp = []
+    for r in rows:
+        r = np.asarray(r, dtype=np.float64)
+        m = r.max()
+        lp.append(r - (m + np.log(np.exp(r - m).sum())))
+    kind = [l[2:] if l != "O" else None for l in LABELS]
+    ok = [[not LABELS[b].startswith("I-") or kind[a] == kind[b] for b in range(k)] for a in range(k)]
+    at = [lp[0][t] if not LABELS[t].startswith("I-") else -math.inf for t in range(k)]
+    back = []
+    for w in range(1, len(lp)):
+        nxt, bk = [], []
+        for n in range(k):
+            best, frm = -math.inf, 0
+            for p_ in range(k):
+                if ok[p_][n] and at[p_] > best:
+                    best, frm = at[p_], p_
+            nxt.append(best + lp[w][n])
+            bk.append(frm)
+        at = nxt
+        back.append(bk)
+    t = max(range(k), key=lambda i: (at[i], -i))
+    path = [t]
+    for bk in reversed(back):
+        t = bk[t]
+        path.append(t)
+    return [LABELS[i] for i in reversed(path)]
+
+
 def predict(model, tok, sents, max_len, pack=False):
     """Tags of every word (flat, in order), read from each word's first piece; leaves the
     model in the mode (train or eval) it was in."""

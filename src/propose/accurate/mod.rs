@@ -17,6 +17,7 @@
 //! continue its label is read as `B-`), with the first piece's softmax
 //! probability as the word's confidence.
 
+pub mod decode;
 pub mod weights;
 pub mod windows;
 
@@ -80,6 +81,9 @@ pub struct AccurateTagger {
     /// confidence (the label, the arg-max, does not change): fitted so that
     /// confidences match precision (docs/model.md, "Calibration").
     pub temperature: f32,
+    /// IOB2's rule over [`Self::labels`], for reading a sentence's tags as
+    /// one sequence.
+    paths: decode::Iob2Paths,
     pad: u32,
     bos: u32,
     eos: u32,
@@ -246,6 +250,7 @@ impl AccurateTagger {
         Ok(AccurateTagger {
             model,
             classifier,
+            paths: decode::Iob2Paths::new(&labels),
             labels,
             context,
             temperature: hf
@@ -431,20 +436,19 @@ impl AccurateTagger {
         }
     }
 
-    /// Tags (arg-max, IOB2 repaired) and confidences (softmax at
+    /// Tags (the best IOB2 sequence of each sentence: [`decode`]) and
+    /// confidences (each word's softmax probability of its tag at
     /// temperature `t`) from scores as [`Self::sentence_logits`] gives them.
     pub fn tagged(&self, logits: Vec<Vec<Vec<f32>>>, t: f32) -> Vec<TaggedWords> {
         logits
             .into_iter()
             .map(|words| {
-                let mut tags = Vec::with_capacity(words.len());
-                let mut confidence = Vec::with_capacity(words.len());
-                for row in words {
-                    let (tag, p) = softmax_best(&row, t);
-                    tags.push(tag);
-                    confidence.push(p);
-                }
-                self.repair_iob2(&mut tags);
+                let tags = self.paths.best(&words);
+                let confidence = words
+                    .iter()
+                    .zip(&tags)
+                    .map(|(row, &tag)| decode::softmax_at(row, tag, t))
+                    .collect();
                 TaggedWords { tags, confidence }
             })
             .collect()
@@ -454,35 +458,4 @@ impl AccurateTagger {
     pub fn tag_name(&self, k: usize) -> &str {
         self.labels.get(k).map_or("O", String::as_str)
     }
-
-    /// An `I-X` that does not follow `B-X` or `I-X` becomes `B-X`.
-    fn repair_iob2(&self, tags: &mut [usize]) {
-        let mut prev = "O".to_string();
-        for t in tags.iter_mut() {
-            let name = self.tag_name(*t).to_string();
-            if let Some(label) = name.strip_prefix("I-") {
-                let continues =
-                    prev.strip_prefix("B-").or_else(|| prev.strip_prefix("I-")) == Some(label);
-                if !continues
-                    && let Some(b) = self.labels.iter().position(|l| l == &format!("B-{label}"))
-                {
-                    *t = b;
-                }
-            }
-            prev = self.tag_name(*t).to_string();
-        }
-    }
-}
-
-/// The arg-max of a score row and its softmax probability at temperature `t`.
-fn softmax_best(row: &[f32], t: f32) -> (usize, f32) {
-    let mut best = 0;
-    for (i, &v) in row.iter().enumerate() {
-        if v > row[best] {
-            best = i;
-        }
-    }
-    let max = row.get(best).copied().unwrap_or(0.0);
-    let sum: f32 = row.iter().map(|&v| ((v - max) / t).exp()).sum();
-    (best, if sum > 0.0 { 1.0 / sum } else { 0.0 })
 }
