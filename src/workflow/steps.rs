@@ -89,24 +89,17 @@ impl Session {
         let mut elsewhere = 0;
         let settled = self.settle_many(&edited, &keys);
         let mut saved = BTreeSet::new();
-        let mut snapshots = Vec::with_capacity(settled.len());
-        let mut olds = Vec::with_capacity(settled.len());
-        for s in settled {
-            // The settled list replaces the old one at once; the inverse
-            // of its edits (proposals only: nothing the knowledge counts)
-            // puts the old one back as one change.
-            let i = s.doc;
+        for (i, edits) in self.put_settled(settled) {
+            // The inverse of the settled list's edits (proposals only:
+            // nothing the knowledge counts) puts the old one back as one
+            // change.
             if self.current != Some(i) {
-                elsewhere += s.edits.len();
+                elsewhere += edits.len();
             }
-            olds.push(std::mem::replace(
-                &mut self.states[i].annotations.proposals,
-                s.proposals,
-            ));
             step.changes.push(Change {
                 doc: i,
                 inverse: Edit::Batch(
-                    s.edits
+                    edits
                         .into_iter()
                         .rev()
                         .map(inverse_of_proposal_edit)
@@ -114,11 +107,8 @@ impl Session {
                 ),
                 follows: true,
             });
-            snapshots.push((self.docs[i].clone(), s.snapshot));
             saved.insert(i);
         }
-        self.saver.enqueue_many(snapshots);
-        doc_settle::drop_elsewhere(olds);
         self.touched_keys.clear();
         if elsewhere > 0 {
             self.message = Some(format!(
@@ -126,6 +116,26 @@ impl Session {
             ));
         }
         saved
+    }
+
+    /// Puts settled lists in place at once, hands their autosave copies over
+    /// in one batch and frees the old lists off this thread; the documents
+    /// and their edits from old to new, in the order given.
+    fn put_settled(&mut self, settled: Vec<Settled>) -> Vec<(usize, Vec<Edit>)> {
+        let mut snapshots = Vec::with_capacity(settled.len());
+        let mut olds = Vec::with_capacity(settled.len());
+        let mut out = Vec::with_capacity(settled.len());
+        for s in settled {
+            olds.push(std::mem::replace(
+                &mut self.states[s.doc].annotations.proposals,
+                s.proposals,
+            ));
+            snapshots.push((self.docs[s.doc].clone(), s.snapshot));
+            out.push((s.doc, s.edits));
+        }
+        self.saver.enqueue_many(snapshots);
+        doc_settle::drop_elsewhere(olds);
+        out
     }
 
     /// The new pending lists (and the edits from the old ones) of the
@@ -346,27 +356,19 @@ impl Session {
         let keys = self.take_touched_keys();
         let arrived = reverted.outside_at != self.outside_changes;
         let edited = changed_places(&reverted.changes);
-        let mut olds = Vec::new();
-        let mut snapshots = Vec::new();
-        let mut resettled = BTreeSet::new();
         let settled = if arrived {
             self.settle_many(&edited, &keys)
         } else {
             Vec::new()
         };
-        for s in settled {
-            olds.push(std::mem::replace(
-                &mut self.states[s.doc].annotations.proposals,
-                s.proposals,
-            ));
-            snapshots.push((self.docs[s.doc].clone(), s.snapshot));
-            resettled.insert(s.doc);
-        }
+        let resettled: BTreeSet<usize> = self
+            .put_settled(settled)
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect();
         if !resettled.is_empty() {
             self.outside_changes += 1;
         }
-        self.saver.enqueue_many(snapshots);
-        doc_settle::drop_elsewhere(olds);
         reverted.outside_at = self.outside_changes;
         let docs = reverted.documents();
         let changes = reverted.items;
