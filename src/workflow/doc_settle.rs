@@ -133,23 +133,13 @@ pub(crate) fn settled(
         edges.get(p.start).is_some_and(|e| e & STARTS != 0)
             && edges.get(p.end).is_some_and(|e| e & ENDS != 0)
     };
-    // Whether each pending proposal is off word edges, read in one tight
-    // pass: the edge map of a document not looked at for a while is out of
-    // the cache, and independent reads overlap their waits.
-    let off_edges: Vec<bool> = match keys {
-        Some(_) => ann.proposals.iter().map(|p| !on_edges(p)).collect(),
-        None => Vec::new(),
-    };
-    let touched = |n: Option<usize>, p: &Proposal| {
-        keys.is_none()
-            || n.and_then(|n| off_edges.get(n).copied())
-                .unwrap_or_else(|| !on_edges(p))
-            || {
-                // Tokens are disjoint and sorted: the last one starting before
-                // p's end is the only one that can reach into p.
-                let upto = near.partition_point(|r| r.0 < p.end);
-                upto > 0 && near[upto - 1].1 > p.start
-            }
+    let touched = |p: &Proposal| {
+        keys.is_none() || !on_edges(p) || {
+            // Tokens are disjoint and sorted: the last one starting before
+            // p's end is the only one that can reach into p.
+            let upto = near.partition_point(|r| r.0 < p.end);
+            upto > 0 && near[upto - 1].1 > p.start
+        }
     };
     let view = DocView {
         ann,

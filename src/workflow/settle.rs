@@ -252,7 +252,7 @@ pub(crate) fn settle(
         candidates,
         know,
         knows,
-        &|_, _| true,
+        &|_| true,
         &Places::All,
         &AdmitMemo::default(),
     )
@@ -276,7 +276,7 @@ pub(crate) fn settle_where(
     candidates: Vec<Proposal>,
     know: &Knowledge,
     knows: &dyn Fn(&str) -> bool,
-    touched: &dyn Fn(Option<usize>, &Proposal) -> bool,
+    touched: &dyn Fn(&Proposal) -> bool,
     places: &Places,
     memo: &AdmitMemo,
 ) -> Option<Vec<Proposal>> {
@@ -315,9 +315,7 @@ pub(crate) fn settle_where(
         && ann
             .proposals
             .iter()
-            .enumerate()
-            .filter(|(n, p)| touched(Some(*n), p) || places.covers(p))
-            .map(|(_, p)| p)
+            .filter(|p| touched(p) || places.covers(p))
             .all(|p| {
                 admits_unchanged(doc, p, know, knows, memo)
                     && !rejected_at.contains(&(p.start, p.end, p.label.as_str()))
@@ -331,7 +329,7 @@ pub(crate) fn settle_where(
     let mut ok: Vec<Proposal> = Vec::new();
     let pending = ann.proposals.len();
     for (n, p) in ann.proposals.iter().cloned().chain(candidates).enumerate() {
-        let p = if n < pending && !touched(Some(n), &p) {
+        let p = if n < pending && !touched(&p) {
             Some(p)
         } else {
             admit_one(doc, p, know, knows, memo)
