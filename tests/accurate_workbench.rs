@@ -123,10 +123,7 @@ fn has(s: &Session, i: usize, text: &str, label: &str) -> bool {
 }
 
 fn corpus(tmp: &Path) -> Session {
-    open(
-        corpus_of(&tmp.join("corpus"), &[("a", A), ("b", B)]),
-        &tmp.join("ann"),
-    )
+    open_docs(tmp, &[("a", A), ("b", B)])
 }
 
 /// Polls (as the UI does each frame) until `done` holds, for at most 10 s.
@@ -284,10 +281,7 @@ fn a_later_fast_answer_does_not_overwrite_the_accurate_proposals() {
 fn the_open_document_goes_first_to_the_accurate_tier() {
     let tmp = tempfile::tempdir().unwrap();
     let docs = [("a", A), ("b", B), ("c", B), ("d", A)];
-    let mut s = open(
-        corpus_of(&tmp.path().join("corpus"), &docs),
-        &tmp.path().join("ann"),
-    );
+    let mut s = open_docs(tmp.path(), &docs);
     let (slow, entered, go) = gated(accurate());
     s.set_accurate(slow);
     // a is being worked on, b waits; the annotator opens d.

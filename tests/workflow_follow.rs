@@ -43,12 +43,8 @@ const C: &str = "لا شيء هنا عن المنطقة ولا عن بلينكي
 
 const NK: &str = "ناغورني كاراباخ";
 
-fn corpus(dir: &std::path::Path) -> kashif::corpus::Corpus {
-    corpus_of(&dir.join("corpus"), &[("a", A), ("b", B), ("c", C)])
-}
-
 fn session(dir: &std::path::Path, p: Raw) -> Session {
-    let mut s = open(corpus(dir), &dir.join("ann"));
+    let mut s = open_docs(dir, &[("a", A), ("b", B), ("c", C)]);
     s.set_proposer(Arc::new(p));
     for _ in 0..3 {
         s.apply(Command::NextDocument).unwrap();
@@ -257,8 +253,7 @@ fn creating_a_name_proposes_it_everywhere_and_deleting_it_takes_that_back() {
 fn an_entity_drawn_by_hand_clears_the_proposal_at_its_place_and_a_person_holds_no_inner_proposal() {
     let dir = tempfile::tempdir().unwrap();
     let text = "التقى أرارات ميرزويان في 23 أبريل في يريفان.";
-    let c = corpus_of(&dir.path().join("corpus"), &[("d", text)]);
-    let mut s = open(c, &dir.path().join("ann"));
+    let mut s = open_docs(dir.path(), &[("d", text)]);
     s.set_proposer(Arc::new(Raw(vec![
         ("أرارات", "LOC", 0.9),
         ("23 أبريل", "DATE", 0.9),
@@ -393,8 +388,7 @@ fn correcting_nagorno_karabakh_once_reaches_every_seed() {
 fn an_entity_inside_a_word_clears_the_proposal_it_crosses() {
     let dir = tempfile::tempdir().unwrap();
     let text = "قالت ناغورني كاراباخ إن يريفان ردت.";
-    let c = corpus_of(&dir.path().join("corpus"), &[("d", text)]);
-    let mut s = open(c, &dir.path().join("ann"));
+    let mut s = open_docs(dir.path(), &[("d", text)]);
     s.set_proposer(Arc::new(Raw(vec![
         ("ناغورني كاراباخ", "PER", 0.9),
         ("يريفان", "LOC", 0.9),
@@ -425,10 +419,7 @@ fn an_entity_inside_a_word_clears_the_proposal_it_crosses() {
 fn an_undo_settles_again_the_proposals_that_arrived_after_the_step() {
     let dir = tempfile::tempdir().unwrap();
     let docs = [("a", A), ("b", C), ("c", C), ("d", B)];
-    let mut s = open(
-        corpus_of(&dir.path().join("corpus"), &docs),
-        &dir.path().join("ann"),
-    );
+    let mut s = open_docs(dir.path(), &docs);
     s.set_proposer(Arc::new(model()));
     // Opening a proposes a and the next one, not d.
     ok(&mut s, Command::Open("a".into()));

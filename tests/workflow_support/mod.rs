@@ -48,6 +48,12 @@ pub fn open(corpus: Corpus, annotations: &Path) -> Session {
     Session::open_with(corpus, Schema::builtin(), annotations, ANNOTATOR, FAST).expect("session")
 }
 
+/// A session over `docs` (id, text), written as `dir/corpus/<id>.txt`,
+/// with its annotations in `dir/ann`.
+pub fn open_docs(dir: &Path, docs: &[(&str, &str)]) -> Session {
+    open(corpus_of(&dir.join("corpus"), docs), &dir.join("ann"))
+}
+
 /// Proposes every whole-word occurrence of its strings.
 pub struct FakeProposer {
     pub entries: Vec<(&'static str, &'static str, f32)>,
