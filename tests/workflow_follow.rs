@@ -102,7 +102,8 @@ fn a_relabel_reaches_every_occurrence_in_the_document_and_the_corpus_and_undoes_
     let mut s = session(dir.path(), model());
     assert_proposal_invariants(&s, "start");
     let before: Vec<_> = (0..3).map(|i| pending(&s, i)).collect();
-    // Three PER on the name (one inside the glued لناغورني PER).
+    // Three PER on the name: the one inside لناغورني outranks the model's
+    // glued reading of the same name (0.9 against 0.85), which goes.
     assert_eq!(on(&s, 0, NK).len(), 3, "{:?}", pending(&s, 0));
     focus_first(&mut s, NK);
     ok(
@@ -205,7 +206,10 @@ fn a_rejection_removes_the_name_everywhere_and_bulk_accepts_leave_it() {
     ok(&mut s, Command::Undo);
     ok(&mut s, Command::Undo);
     assert_eq!(on(&s, 0, NK).len(), 3, "{:?}", pending(&s, 0));
-    assert_eq!(on(&s, 0, "لناغورني كاراباخ").len(), 1);
+    assert!(
+        on(&s, 0, "لناغورني كاراباخ").is_empty(),
+        "one name, one proposal"
+    );
     assert_eq!(on(&s, 1, NK).len(), 1, "{:?}", pending(&s, 1));
     assert_disk_matches(&s, &dir.path().join("ann"));
 }
@@ -368,11 +372,16 @@ fn correcting_nagorno_karabakh_once_reaches_every_seed() {
                     .any(|p| (p.start, p.end) == (b, e) && p.label == "LOC")
                     || a.entities.iter().any(|x| (x.start, x.end) == (b, e));
                 assert!(covered, "{}: {form} at {b}..{e}: {:?}", doc.id, a.proposals);
-                let other = a
+                let other: Vec<_> = a
                     .proposals
                     .iter()
-                    .any(|p| p.start < e && b < p.end && p.label != "LOC");
-                assert!(!other, "{}: a contrary proposal on {form}", doc.id);
+                    .filter(|p| p.start < e && b < p.end && p.label != "LOC")
+                    .collect();
+                assert!(
+                    other.is_empty(),
+                    "{}: a contrary proposal on {form} at {b}..{e}: {other:?}",
+                    doc.id
+                );
                 reached += 1;
             }
         }
