@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use rayon::prelude::*;
+
 use super::features::{Groups, SentenceFeatures, Token, extract};
 use super::iob::Sentence;
 use super::lexicon::Lexicon;
@@ -250,8 +252,11 @@ pub fn train_with_extra(
     let n = data.len();
     let n_train = domains.n_train;
     let folds = cfg.first_pass_folds.clamp(1, n_main);
-    let mut first_tags: Vec<Vec<usize>> = vec![Vec::new(); n_train];
-    for f in 0..folds {
+    // The fold models and the full first pass are independent: trained in
+    // parallel (each is deterministic, so the model is the same whatever
+    // the threads; with the silver base data this cuts the workbench's
+    // retraining from 32 s to about 20 s on 2 cores).
+    let fold_tags = |f: usize| -> Vec<(usize, Vec<usize>)> {
         let inside: Vec<usize> = (0..n)
             .filter(|&i| domains.fold(i, folds) == Some(f))
             .collect();
@@ -277,14 +282,31 @@ pub fn train_with_extra(
                 |_| {},
             ))
         };
-        for &i in &inside {
-            first_tags[i] = match &m {
-                Some(m) => m.tag_tokens(&toks[i], false).tags,
-                None => vec![0; toks[i].len()],
-            };
-        }
+        inside
+            .into_iter()
+            .filter(|&i| i < n_train)
+            .map(|i| {
+                let tags = match &m {
+                    Some(m) => m.tag_tokens(&toks[i], false).tags,
+                    None => vec![0; toks[i].len()],
+                };
+                (i, tags)
+            })
+            .collect()
+    };
+    let (per_fold, first) = rayon::join(
+        || {
+            (0..folds)
+                .into_par_iter()
+                .map(fold_tags)
+                .collect::<Vec<_>>()
+        },
+        || train_tokens(&toks, &data, &domains, &types, gazetteer, &plain, |_| {}),
+    );
+    let mut first_tags: Vec<Vec<usize>> = vec![Vec::new(); n_train];
+    for (i, tags) in per_fold.into_iter().flatten() {
+        first_tags[i] = tags;
     }
-    let first = train_tokens(&toks, &data, &domains, &types, gazetteer, &plain, |_| {});
     super::context::annotate(
         &mut toks[..n_train],
         &first_tags,
@@ -370,6 +392,15 @@ fn train_tokens(
             (lex_end..data.len()).map(|i| (&toks[i][..], &data[i].tags[..])),
         )
     });
+    // Person names only when their group is used: they would only make
+    // the file bigger (and shadow places of the same spelling). Normalised
+    // once, not once per lexicon fold.
+    let names = cfg.groups.has(Groups::PERSON_NAMES);
+    let gazetteer_norms: Vec<(String, &str)> = gazetteer
+        .iter()
+        .filter(|(_, l)| names || l != "PER")
+        .map(|(form, label)| (Token::new(form).norm, label.as_str()))
+        .collect();
     let with_gazetteer = |mut lex: Lexicon| {
         if let Some(x) = &extra_lex {
             if cfg.extra_fill_persons_only {
@@ -382,12 +413,8 @@ fn train_tokens(
                 lex.fill_unknown_from(x);
             }
         }
-        // Person names only when their group is used: they would only make
-        // the file bigger (and shadow places of the same spelling).
-        let names = cfg.groups.has(Groups::PERSON_NAMES);
-        for (form, label) in gazetteer.iter().filter(|(_, l)| names || l != "PER") {
-            let t = Token::new(form);
-            lex.add_gazetteer(&t.norm, label);
+        for (norm, label) in &gazetteer_norms {
+            lex.add_gazetteer(norm, label);
         }
         lex
     };
@@ -404,20 +431,34 @@ fn train_tokens(
     let folds = cfg.folds.clamp(1, domains.n_main.max(1));
     let fold_of = |i: usize| domains.fold(i, folds);
     let mut hashes: Vec<SentenceFeatures> = vec![SentenceFeatures::default(); n];
-    for f in (0..folds).map(Some) {
-        let lex = if folds == 1 {
-            full.clone()
-        } else {
-            with_gazetteer(Lexicon::build(
-                types,
-                (0..lex_end)
-                    .filter(|&i| fold_of(i) != f)
-                    .map(|i| (&toks[i][..], &data[i].tags[..])),
-            ))
-        };
-        for i in (0..n).filter(|&i| fold_of(i) == f) {
-            extract(&toks[i], &lex, cfg.groups, &mut hashes[i]);
-        }
+    // The folds are independent: built and extracted in parallel (the same
+    // features whatever the threads).
+    let per_fold: Vec<Vec<(usize, SentenceFeatures)>> = (0..folds)
+        .into_par_iter()
+        .map(Some)
+        .map(|f| {
+            let lex = if folds == 1 {
+                full.clone()
+            } else {
+                with_gazetteer(Lexicon::build(
+                    types,
+                    (0..lex_end)
+                        .filter(|&i| fold_of(i) != f)
+                        .map(|i| (&toks[i][..], &data[i].tags[..])),
+                ))
+            };
+            (0..n)
+                .filter(|&i| fold_of(i) == f)
+                .map(|i| {
+                    let mut sf = SentenceFeatures::default();
+                    extract(&toks[i], &lex, cfg.groups, &mut sf);
+                    (i, sf)
+                })
+                .collect()
+        })
+        .collect();
+    for (i, sf) in per_fold.into_iter().flatten() {
+        hashes[i] = sf;
     }
     // Shared features, before any domain copies (the ones a model keeps).
     let mut shared: std::collections::HashSet<u64> = std::collections::HashSet::new();
@@ -687,6 +728,28 @@ mod tests {
             folds: 2,
             ..TrainConfig::default()
         });
+    }
+
+    #[test]
+    fn the_model_is_the_same_on_one_thread_and_on_several() {
+        // Fold models and lexicon folds train in parallel; the file must
+        // not depend on how many threads did it.
+        let cfg = TrainConfig {
+            min_count: 1,
+            folds: 3,
+            first_pass_folds: 3,
+            ..TrainConfig::default()
+        };
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a thread pool");
+            pool.install(|| train(&toy(), &[], &cfg, |_| {}).expect("trains").to_bytes())
+        };
+        let one = on(1);
+        assert_eq!(one, on(3));
+        assert_eq!(one, on(2));
     }
 
     #[test]
