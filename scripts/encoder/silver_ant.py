@@ -12,8 +12,9 @@ in `--encoder` and, with `--agree-with DIR`, again with a second encoder.
 The shipped `assets/train/silver_ant.conll` (docs/model.md, "Silver data
 for the fast tier") is built by:
 
-  git show da26ef9:assets/encoder/config.json > /tmp/enc-a/config.json   # and
-  #   model.safetensors, tokenizer.json: the ANERcorp-only fine-tune
+  mkdir -p /tmp/enc-a     # the ANERcorp-only fine-tune, from this repository's history
+  for f in config.json model.safetensors tokenizer.json; do
+      git show da26ef9:assets/encoder/$f > /tmp/enc-a/$f; done
   python3 scripts/encoder/silver_ant.py --out assets/train/silver_ant.conll \\
       --tokens 0 --encoder /tmp/enc-a --agree-with assets/encoder \\
       --entities-only --every 2
