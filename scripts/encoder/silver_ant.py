@@ -12,11 +12,14 @@ in `--encoder` and, with `--agree-with DIR`, again with a second encoder.
 The shipped `assets/train/silver_ant.conll` (docs/model.md, "Silver data
 for the fast tier") is built by:
 
-  mkdir -p /tmp/enc-a     # the ANERcorp-only fine-tune, from this repository's history
-  for f in config.json model.safetensors tokenizer.json; do
-      git show da26ef9:assets/encoder/$f > /tmp/enc-a/$f; done
+  # the two fine-tunes that labelled it, from this repository's history:
+  # da26ef9 (ANERcorp only) and 77c2c41 (WikiFANE, then ANERcorp; the
+  # accurate tier until the encoder was pre-trained on this very file)
+  for c in da26ef9 77c2c41; do mkdir -p /tmp/enc-$c
+      for f in config.json model.safetensors tokenizer.json; do
+          git show $c:assets/encoder/$f > /tmp/enc-$c/$f; done; done
   python3 scripts/encoder/silver_ant.py --out assets/train/silver_ant.conll \\
-      --tokens 0 --encoder /tmp/enc-a --agree-with assets/encoder \\
+      --tokens 0 --encoder /tmp/enc-da26ef9 --agree-with /tmp/enc-77c2c41 \\
       --entities-only --every 2
 
 that is: all of ANT (1,340,276 tokens, about 17 minutes per encoder on 2
