@@ -256,10 +256,7 @@ pub fn train_with_extra(
     // parallel (each is deterministic, so the model is the same whatever
     // the threads; with the silver base data this cuts the workbench's
     // retraining from 32 s to about 20 s on 2 cores).
-    let fold_tags = |f: usize| -> Vec<(usize, Vec<usize>)> {
-        let inside: Vec<usize> = (0..n)
-            .filter(|&i| domains.fold(i, folds) == Some(f))
-            .collect();
+    let fold_tags = |f: usize, inside: Vec<usize>| -> Vec<Vec<usize>> {
         let outside: Vec<usize> = (0..n)
             .filter(|&i| domains.fold(i, folds) != Some(f))
             .collect();
@@ -284,29 +281,16 @@ pub fn train_with_extra(
         };
         inside
             .into_iter()
-            .filter(|&i| i < n_train)
-            .map(|i| {
-                let tags = match &m {
-                    Some(m) => m.tag_tokens(&toks[i], false).tags,
-                    None => vec![0; toks[i].len()],
-                };
-                (i, tags)
+            .map(|i| match &m {
+                Some(m) => m.tag_tokens(&toks[i], false).tags,
+                None => vec![0; toks[i].len()],
             })
             .collect()
     };
-    let (per_fold, first) = rayon::join(
-        || {
-            (0..folds)
-                .into_par_iter()
-                .map(fold_tags)
-                .collect::<Vec<_>>()
-        },
+    let (first_tags, first) = rayon::join(
+        || per_fold(n_train, folds, |i| domains.fold(i, folds), fold_tags),
         || train_tokens(&toks, &data, &domains, &types, gazetteer, &plain, |_| {}),
     );
-    let mut first_tags: Vec<Vec<usize>> = vec![Vec::new(); n_train];
-    for (i, tags) in per_fold.into_iter().flatten() {
-        first_tags[i] = tags;
-    }
     super::context::annotate(
         &mut toks[..n_train],
         &first_tags,
@@ -351,6 +335,34 @@ fn domain_copy(h: u64, domain: u8) -> u64 {
 }
 
 /// One perceptron model over prepared tokens.
+/// Jackknife work, one fold per task in parallel: `work(f, inside)` gets
+/// the indices below `n` that `fold_of` puts in fold `f` (in order) and
+/// returns one result for each; the results land at those indices of a
+/// vector of `n` (`T::default()` where no fold holds an index). Each fold's
+/// work depends on nothing but its fold, so the vector is the same whatever
+/// the threads.
+fn per_fold<T: Send + Default>(
+    n: usize,
+    folds: usize,
+    fold_of: impl Fn(usize) -> Option<usize> + Sync,
+    work: impl Fn(usize, Vec<usize>) -> Vec<T> + Sync,
+) -> Vec<T> {
+    let done: Vec<(Vec<usize>, Vec<T>)> = (0..folds)
+        .into_par_iter()
+        .map(|f| {
+            let inside: Vec<usize> = (0..n).filter(|&i| fold_of(i) == Some(f)).collect();
+            (inside.clone(), work(f, inside))
+        })
+        .collect();
+    let mut out: Vec<T> = (0..n).map(|_| T::default()).collect();
+    for (inside, results) in done {
+        for (i, r) in inside.into_iter().zip(results) {
+            out[i] = r;
+        }
+    }
+    out
+}
+
 fn train_tokens(
     toks: &[Vec<Token>],
     data: &[&Sentence],
@@ -430,36 +442,26 @@ fn train_tokens(
     let n = domains.n_train;
     let folds = cfg.folds.clamp(1, domains.n_main.max(1));
     let fold_of = |i: usize| domains.fold(i, folds);
-    let mut hashes: Vec<SentenceFeatures> = vec![SentenceFeatures::default(); n];
-    // The folds are independent: built and extracted in parallel (the same
-    // features whatever the threads).
-    let per_fold: Vec<Vec<(usize, SentenceFeatures)>> = (0..folds)
-        .into_par_iter()
-        .map(Some)
-        .map(|f| {
-            let lex = if folds == 1 {
-                full.clone()
-            } else {
-                with_gazetteer(Lexicon::build(
-                    types,
-                    (0..lex_end)
-                        .filter(|&i| fold_of(i) != f)
-                        .map(|i| (&toks[i][..], &data[i].tags[..])),
-                ))
-            };
-            (0..n)
-                .filter(|&i| fold_of(i) == f)
-                .map(|i| {
-                    let mut sf = SentenceFeatures::default();
-                    extract(&toks[i], &lex, cfg.groups, &mut sf);
-                    (i, sf)
-                })
-                .collect()
-        })
-        .collect();
-    for (i, sf) in per_fold.into_iter().flatten() {
-        hashes[i] = sf;
-    }
+    let mut hashes: Vec<SentenceFeatures> = per_fold(n, folds, fold_of, |f, inside| {
+        let lex = if folds == 1 {
+            full.clone()
+        } else {
+            with_gazetteer(Lexicon::build(
+                types,
+                (0..lex_end)
+                    .filter(|&i| fold_of(i) != Some(f))
+                    .map(|i| (&toks[i][..], &data[i].tags[..])),
+            ))
+        };
+        inside
+            .into_iter()
+            .map(|i| {
+                let mut sf = SentenceFeatures::default();
+                extract(&toks[i], &lex, cfg.groups, &mut sf);
+                sf
+            })
+            .collect()
+    });
     // Shared features, before any domain copies (the ones a model keeps).
     let mut shared: std::collections::HashSet<u64> = std::collections::HashSet::new();
     if cfg.domain_copies {

@@ -378,7 +378,7 @@ pub(crate) fn settle_where(
     // without (`بناغورنو كاراباخ` PER around `ناغورنو كاراباخ` LOC): not
     // two nested names, so they compete.
     let clitic_apart = |a: (usize, usize), b: (usize, usize)| {
-        a.1 == b.1 && a.0 != b.0 && token_at(a.0).is_some() && token_at(a.0) == token_at(b.0)
+        a.1 == b.1 && a.0 != b.0 && token_at(a.0).is_some_and(|t| token_at(b.0) == Some(t))
     };
     for p in ok {
         let here = (p.start, p.end);
