@@ -505,11 +505,89 @@ fn chunk_like(cell: &str) -> bool {
             .is_some_and(|l| PHRASES.contains(&l))
 }
 
+/// What the token lines of a file show about their columns, gathered line
+/// by line (nothing of the file is kept).
+struct Columns<'a> {
+    rows: usize,
+    widest: usize,
+    /// The width of every row when they all have one; `None` when mixed.
+    same_width: Option<usize>,
+    mixed: bool,
+    /// Per column (0-based): cells, and cells that are tags.
+    cells: Vec<(usize, usize)>,
+    /// Column 2 is `-X-` and column 3 `_` on every row (Label Studio).
+    placeholders: bool,
+    /// Column 3 holds chunk tags or placeholders on every row (CoNLL-2003).
+    chunks: bool,
+    /// The first line with more than two fields.
+    first_wide: usize,
+    /// The language prefix of the first token (`ar:`), while every token
+    /// has it.
+    prefix: Option<&'a str>,
+}
+
+impl<'a> Columns<'a> {
+    fn new() -> Columns<'a> {
+        Columns {
+            rows: 0,
+            widest: 0,
+            same_width: None,
+            mixed: false,
+            cells: Vec::new(),
+            placeholders: true,
+            chunks: true,
+            first_wide: 0,
+            prefix: None,
+        }
+    }
+
+    fn see(&mut self, line: usize, f: &[&'a str]) {
+        if self.rows == 0 {
+            self.prefix = language_prefix(f[0]);
+        } else if let Some(p) = self.prefix
+            && !(f[0].len() > p.len() && f[0].starts_with(p))
+        {
+            self.prefix = None;
+        }
+        self.rows += 1;
+        if self.same_width.is_some_and(|w| w != f.len()) {
+            self.mixed = true;
+        }
+        self.same_width.get_or_insert(f.len());
+        if f.len() > 2 && self.first_wide == 0 {
+            self.first_wide = line;
+        }
+        self.widest = self.widest.max(f.len());
+        if self.cells.len() < f.len() {
+            self.cells.resize(f.len(), (0, 0));
+        }
+        for (c, cell) in f.iter().enumerate().skip(1) {
+            self.cells[c].0 += 1;
+            if is_tag(cell) {
+                self.cells[c].1 += 1;
+            }
+        }
+        self.placeholders &= f.get(1) == Some(&"-X-") && f.get(2) == Some(&"_");
+        self.chunks &= f.get(2).is_some_and(|c| chunk_like(c));
+    }
+
+    fn all_wide(&self, n: usize) -> bool {
+        !self.mixed && self.same_width == Some(n)
+    }
+
+    /// Whether column `c` (0-based) holds tags: 80% of its cells at least.
+    fn tag_col(&self, c: usize) -> bool {
+        self.cells
+            .get(c)
+            .is_some_and(|&(n, t)| n > 0 && t * 5 >= n * 4)
+    }
+}
+
 /// Which column holds the tag, and why (for the summary; `None` for the
 /// plain two-column layout).
 fn choose_column(
     path: &Path,
-    rows: &[(usize, Vec<&str>)],
+    cols: &Columns,
     asked: Option<TagColumn>,
 ) -> Result<(TagColumn, Option<String>), FormatError> {
     if let Some(c) = asked {
@@ -523,60 +601,43 @@ fn choose_column(
         };
         return Ok((c, Some(why)));
     }
-    let widest = rows.iter().map(|(_, f)| f.len()).max().unwrap_or(0);
+    let widest = cols.widest;
     if widest <= 2 {
         return Ok((TagColumn::Last, None));
     }
-    // Per column (0-based, after the token): cells, and cells that are tags.
-    let mut cells = vec![(0usize, 0usize); widest];
-    for (_, f) in rows {
-        for (c, cell) in f.iter().enumerate().skip(1) {
-            cells[c].0 += 1;
-            if is_tag(cell) {
-                cells[c].1 += 1;
-            }
-        }
-    }
-    let tag_col = |c: usize| cells[c].0 > 0 && cells[c].1 * 5 >= cells[c].0 * 4;
-    if (1..widest).all(tag_col) {
+    if (1..widest).all(|c| cols.tag_col(c)) {
         return Ok((
             TagColumn::Every,
             Some("every column after the token holds IOB tags: one nesting level each (Wojood nested layout)".into()),
         ));
     }
-    let all_wide = |n: usize| rows.iter().all(|(_, f)| f.len() == n);
-    if widest == 4 && all_wide(4) && !tag_col(1) && tag_col(3) {
-        let col = |c: usize| rows.iter().map(move |(_, f)| f[c]);
-        if col(1).all(|x| x == "-X-") && col(2).all(|x| x == "_") {
+    if cols.all_wide(4) && !cols.tag_col(1) && cols.tag_col(3) {
+        if cols.placeholders {
             return Ok((
                 TagColumn::Nth(4),
                 Some("Label Studio's CoNLL export layout (token -X- _ tag)".into()),
             ));
         }
-        if col(2).all(chunk_like) {
+        if cols.chunks {
             return Ok((
                 TagColumn::Nth(4),
                 Some("CoNLL-2003 layout (token, POS, chunk, NER tag)".into()),
             ));
         }
     }
-    if widest == 3 && all_wide(3) && !tag_col(1) && tag_col(2) {
+    if cols.all_wide(3) && !cols.tag_col(1) && cols.tag_col(2) {
         return Ok((
             TagColumn::Nth(3),
             Some("CoNLL-2002 layout (token, POS, NER tag)".into()),
         ));
     }
-    let line = rows
-        .iter()
-        .find(|(_, f)| f.len() > 2)
-        .map_or(0, |(l, _)| *l);
     let tags: Vec<String> = (1..widest)
-        .filter(|&c| tag_col(c))
+        .filter(|&c| cols.tag_col(c))
         .map(|c| (c + 1).to_string())
         .collect();
     Err(FormatError::new(
         path,
-        line,
+        cols.first_wide,
         format!(
             "{widest} columns, and not a layout Kashif knows (CoNLL-2002, CoNLL-2003, ANERcorp, Wojood nested): which one holds the tag? Columns holding IOB tags: {}. Give --tag-column N (the token is column 1), --tag-column last, or --tag-column all (every column after the token, one nesting level each)",
             if tags.is_empty() {
@@ -589,17 +650,15 @@ fn choose_column(
 }
 
 /// The language prefix WikiANN / PAN-X raw files put on every token
-/// (`ar:جامعة`), when every token has the same one.
-fn language_prefix<'a>(rows: &[(usize, Vec<&'a str>)]) -> Option<&'a str> {
-    let first = rows.first()?.1[0];
-    let colon = first.find(':')?;
-    let prefix = &first[..=colon];
-    let lang = &prefix[..colon];
-    let ok = (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_lowercase());
-    (ok && rows
-        .iter()
-        .all(|(_, f)| f[0].len() > prefix.len() && f[0].starts_with(prefix)))
-    .then_some(prefix)
+/// (`ar:جامعة`) as this token has it: 2 or 3 lowercase ASCII letters and a
+/// colon, with more after it.
+fn language_prefix(token: &str) -> Option<&str> {
+    let colon = token.find(':')?;
+    let lang = &token[..colon];
+    let ok = (2..=3).contains(&lang.len())
+        && lang.bytes().all(|b| b.is_ascii_lowercase())
+        && token.len() > colon + 1;
+    ok.then_some(&token[..=colon])
 }
 
 /// Reads CoNLL: one token per line, the token in the first column, separated
@@ -629,20 +688,16 @@ pub fn import(
     contents: &str,
     options: &ImportOptions,
 ) -> Result<FileImport, FormatError> {
-    let rows: Vec<(usize, Row)> = contents
-        .lines()
-        .enumerate()
-        .map(|(n, l)| (n + 1, row(l)))
-        .collect();
-    let token_rows: Vec<(usize, Vec<&str>)> = rows
-        .iter()
-        .filter_map(|(n, r)| match r {
-            Row::Token(f) => Some((*n, f.clone())),
-            _ => None,
-        })
-        .collect();
-    let (column, why) = choose_column(path, &token_rows, options.tag_column)?;
-    let prefix = language_prefix(&token_rows);
+    // Two passes over the lines: the columns first, then the tokens, so
+    // nothing of a large file is kept but the text being rebuilt.
+    let mut cols = Columns::new();
+    for (n, l) in contents.lines().enumerate() {
+        if let Row::Token(f) = row(l) {
+            cols.see(n + 1, &f);
+        }
+    }
+    let (column, why) = choose_column(path, &cols, options.tag_column)?;
+    let prefix = cols.prefix;
     let mut reader = TokenReader::new(path);
     if let Some(p) = prefix {
         reader.issues.push(Issue::new(
@@ -652,10 +707,11 @@ pub fn import(
             IssueKind::Note,
             format!(
                 "the language prefix \"{p}\" (WikiANN / PAN-X raw files) removed from every token ({} tokens)",
-                token_rows.len()
+                cols.rows
             ),
         ));
     }
+    let rows = contents.lines().enumerate().map(|(n, l)| (n + 1, row(l)));
     for (line_no, r) in rows {
         match r {
             Row::Blank => reader.end_sentence(),

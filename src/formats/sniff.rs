@@ -197,9 +197,9 @@ fn line_shapes(text: &str) -> Vec<Shape> {
     if mostly(iob_line) && data.iter().any(|(_, l)| l.split_whitespace().count() > 1) {
         out.push(Shape::new(
             Some(Format::Iob),
-            "spaCy .iob (one sentence per line, word|POS|TAG or word|TAG joined by spaces)",
+            "spaCy .iob",
             format!(
-                "one sentence per line with |-joined token/tag pairs (line {})",
+                "one sentence per line of word|TAG or word|POS|TAG joined by spaces (line {})",
                 first(iob_line)
             ),
             first(iob_line),
