@@ -39,13 +39,16 @@ pub struct ExportArgs {
 }
 
 pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
-    let Some(format) = args.format.format().filter(|f| f.writable()) else {
-        anyhow::bail!(
-            "--format {:?}: Kashif reads it but does not write it (export formats: {})",
-            args.format,
-            Format::ALL.map(Format::name).join(", ")
-        );
+    let writable = Format::ALL.map(Format::name).join(", ");
+    let Some(format) = args.format.format() else {
+        anyhow::bail!("--format auto is for import only; export formats: {writable}");
     };
+    if !format.writable() {
+        anyhow::bail!(
+            "--format {}: Kashif reads it but does not write it; export formats: {writable}",
+            format.name()
+        );
+    }
     let offsets = OffsetUnit::from(args.offsets);
     if offsets == OffsetUnit::Utf16 && !format.is_json() {
         anyhow::bail!("--offsets utf16 applies to doccano, spacy and labelstudio only");

@@ -43,7 +43,7 @@ fn plausible_text(text: &str) -> bool {
 /// The UTF-16 byte order of a file without a BOM, when it decodes cleanly
 /// as such and holds NUL bytes (the high byte of every ASCII char).
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() % 2 != 0 || !bytes.contains(&0) {
+    if !bytes.len().is_multiple_of(2) || !bytes.contains(&0) {
         return None;
     }
     [UTF_16LE, UTF_16BE].into_iter().find(|enc| {

@@ -144,9 +144,9 @@ pub fn import(
         }
         let id = super::json::doc_id(o.get("doc_id"), None);
         if current.as_ref() != Some(&id) {
-            if current.is_some() && reader.has_text() {
-                reader.start_doc(id.clone(), *line);
-            } else if id.is_some() {
+            // A new id starts a document (the rows before it, if any, were
+            // another one).
+            if (current.is_some() && reader.has_text()) || id.is_some() {
                 reader.start_doc(id.clone(), *line);
             }
             current = Some(id);

@@ -408,5 +408,15 @@ mod tests {
         assert_eq!(f, Format::Conll);
         assert!(why.contains("one token per line"), "{why}");
         assert!(detect(Path::new("a"), "nothing here").is_err());
+        // Ten TAB-separated columns with word ids whose last column is an
+        // IOB tag: CoNLL-U, or CoNLL with the tag last. Refused, not guessed.
+        let both =
+            "1\tفي\t_\tADP\t_\t_\t2\tcase\t_\tO\n2\tبغداد\t_\tPROPN\t_\t_\t0\troot\t_\tB-LOC\n";
+        let e = detect(Path::new("a"), both).unwrap_err();
+        assert!(e.message.contains("two readings are plausible"), "{e}");
+        assert!(
+            e.message.contains("CoNLL-U") && e.message.contains("CoNLL ("),
+            "{e}"
+        );
     }
 }

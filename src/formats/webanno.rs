@@ -110,6 +110,9 @@ struct Sentence<'a> {
     rows: Vec<Row<'a>>,
 }
 
+/// A line of the text to write: its char range and its tokens' ranges.
+type LineToWrite = (usize, usize, Vec<(usize, usize)>);
+
 fn utf16_len(s: &str) -> usize {
     s.chars().map(char::len_utf16).sum()
 }
@@ -415,7 +418,7 @@ pub fn export(docs: &[DocSpans]) -> Exported {
             u16s.push(u16s.last().copied().unwrap_or(0) + c.len_utf16());
         }
         // Sentences: the lines, with their tokens (absolute char ranges).
-        let mut lines: Vec<(usize, usize, Vec<(usize, usize)>)> = Vec::new();
+        let mut lines: Vec<LineToWrite> = Vec::new();
         let mut at = 0;
         for line in doc.text.split('\n') {
             let len = line.chars().count();
