@@ -74,6 +74,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Output::File(s) => {
                     formats::import(format, Path::new("x"), s, &ImportOptions::default())?.docs
                 }
+                Output::Folder(f) if format == Format::Webanno => {
+                    formats::import(
+                        format,
+                        Path::new("long.tsv"),
+                        &f[0].1,
+                        &ImportOptions::default(),
+                    )?
+                    .docs
+                }
                 Output::Folder(f) => {
                     formats::brat::import(
                         "long",

@@ -241,4 +241,87 @@ proptest! {
             }
         }
     }
+
+    /// Nested IOB (one tag column per level): every span is in the file
+    /// exactly or named in a warning; whatever comes back that is not an
+    /// input span is the widened form a warning announced.
+    #[test]
+    fn conll_nested_never_drops_in_silence((t, spans) in text_and_spans()) {
+        let docs = [DocSpans { id: "d", text: &t, spans: &spans }];
+        let e = formats::export(Format::ConllNested, &docs, ExportOptions::default());
+        let back = formats::import(Format::ConllNested, Path::new("f"), one_file(&e), &ImportOptions::default()).unwrap();
+        prop_assert!(back.issues.iter().all(|i| i.kind == IssueKind::Note), "{:?}", back.issues);
+        let got = back.docs.first().map(|d| d.spans_on(&t).unwrap()).unwrap_or_default();
+        let warned = |s: &Span| e.warnings.iter().any(|w| w.message.starts_with(&format!("{} {}..{} ", s.label, s.start, s.end)));
+        for s in &spans {
+            prop_assert!(got.iter().any(|g| g.same_entity(s)) || warned(s), "{:?} lost; warnings {:?}", s, e.warnings);
+        }
+        for g in &got {
+            let announced = e.warnings.iter().any(|w| w.message.contains(&format!("cover chars {}..{}", g.start, g.end)));
+            prop_assert!(spans.iter().any(|s| s.same_entity(g)) || announced, "{:?} appeared; warnings {:?}", g, e.warnings);
+        }
+    }
+
+    /// Nested entities of different labels made of whole tokens come back
+    /// exactly, without a warning.
+    #[test]
+    fn conll_nested_round_trips_nested_token_entities((t, flat) in text_and_token_spans(), (t2, inner) in text_and_token_spans()) {
+        let _ = t2;
+        // A second layer of entities on the same tokens, under another label.
+        let tokens = kashif::arabic::tokenize(&t);
+        let mut spans = flat.clone();
+        for s in inner.iter().filter(|s| s.end <= tokens.last().map_or(0, |x| x.end)) {
+            if tokens.iter().any(|x| x.start == s.start) && tokens.iter().any(|x| x.end == s.end) {
+                spans.push(span_of(&t, s.start, s.end, "DATE"));
+            }
+        }
+        let spans = canonical(spans);
+        let docs = [DocSpans { id: "d", text: &t, spans: &spans }];
+        let e = formats::export(Format::ConllNested, &docs, ExportOptions::default());
+        prop_assert!(e.warnings.is_empty(), "{:?}", e.warnings);
+        let back = formats::import(Format::ConllNested, Path::new("f"), one_file(&e), &ImportOptions::default()).unwrap().docs;
+        if tokens.is_empty() {
+            prop_assert!(back.is_empty());
+        } else {
+            prop_assert_eq!(back[0].spans_on(&t).unwrap(), spans);
+        }
+    }
+
+    /// WebAnno TSV: the text comes back exactly (from the #Text= lines and
+    /// the UTF-16 offsets), and every span exactly or named in a warning.
+    #[test]
+    fn webanno_round_trips_or_warns((t, spans) in text_and_spans()) {
+        let docs = [DocSpans { id: "d", text: &t, spans: &spans }];
+        let e = formats::export(Format::Webanno, &docs, ExportOptions::default());
+        let Output::Folder(files) = &e.output else { panic!() };
+        let back = formats::import(Format::Webanno, Path::new("d.tsv"), &files[0].1, &ImportOptions::default()).unwrap();
+        prop_assert!(back.issues.iter().all(|i| i.kind != IssueKind::Skipped), "{:?}", back.issues);
+        let d = &back.docs[0];
+        prop_assert_eq!(&d.text, &t);
+        let warned = |s: &Span| e.warnings.iter().any(|w| w.message.starts_with(&format!("{} {}..{} ", s.label, s.start, s.end)));
+        for s in &spans {
+            prop_assert!(d.spans.iter().any(|g| g.same_entity(s)) || warned(s), "{:?} lost; warnings {:?}", s, e.warnings);
+        }
+        for g in &d.spans {
+            let announced = e.warnings.iter().any(|w| w.message.contains(&format!("written as chars {}..{}", g.start, g.end)));
+            prop_assert!(spans.iter().any(|s| s.same_entity(g)) || announced, "{:?} appeared; warnings {:?}", g, e.warnings);
+        }
+    }
+
+    /// Hugging Face rows hold what IOB2 holds: token entities come back
+    /// exactly, without a warning.
+    #[test]
+    fn hf_rows_round_trip_token_entities((t, spans) in text_and_token_spans()) {
+        let docs = [DocSpans { id: "d", text: &t, spans: &spans }];
+        let e = formats::export(Format::Hf, &docs, ExportOptions::default());
+        prop_assert!(e.warnings.is_empty(), "{:?}", e.warnings);
+        if kashif::arabic::tokenize(&t).is_empty() {
+            prop_assert!(one_file(&e).is_empty());
+        } else {
+            let back = formats::import(Format::Hf, Path::new("f"), one_file(&e), &ImportOptions::default()).unwrap().docs;
+            prop_assert_eq!(back.len(), 1);
+            prop_assert_eq!(back[0].id.as_deref(), Some("d"));
+            prop_assert_eq!(back[0].spans_on(&t).unwrap(), spans);
+        }
+    }
 }

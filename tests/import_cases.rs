@@ -1,4 +1,4 @@
-//! The eight real-world import cases of `../shared/cases/import/` (copied
+//! The real-world import cases of `../shared/cases/import/` (copied
 //! byte for byte into `tests/fixtures/import/`), run through `kashif import`
 //! (and export where the case asks) as a new user would, each checked
 //! against the right result its `case.md` gives. Plus the rules every import
@@ -713,4 +713,465 @@ fn exit_status_two_when_nothing_can_be_read() {
     assert!(out.stderr.contains("broken.jsonl:"), "{}", out.stderr);
     assert!(out.stdout.contains("import summary"), "{}", out.stdout);
     assert_eq!(std::fs::read(&f).unwrap(), before);
+}
+
+/// The char range of `needle` in `text` (its `nth` occurrence, from 0).
+fn find_nth(text: &str, needle: &str, nth: usize) -> (usize, usize) {
+    let b = text
+        .match_indices(needle)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{needle} not in {text}"))
+        .0;
+    let s = text[..b].chars().count();
+    (s, s + needle.chars().count())
+}
+
+const CASE_16: &str = "16-webanno-tsv3-inception-stacked";
+
+#[test]
+fn case_16_webanno_tsv_refused_as_conll_read_as_webanno() {
+    let file = fixture(CASE_16, "inception-export.tsv");
+    let r = fresh();
+    let out = r.import("conll", &[], std::slice::from_ref(&file));
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(r.docs("t").is_empty());
+    assert!(
+        out.stderr
+            .contains("inception-export.tsv:1: this is WebAnno TSV 3.x (INCEpTION/WebAnno)")
+            && out.stderr.contains("--format webanno"),
+        "{}",
+        out.stderr
+    );
+    // Read in its own shape: #Text= lines, UTF-16 offsets after the emoji,
+    // the sub-token row, the stacked LOC in the ORG.
+    for format in ["webanno", "auto"] {
+        let r = fresh();
+        let out = r.import(format, &[], std::slice::from_ref(&file));
+        assert_eq!(out.code, 0, "{}", out.all());
+        let (_, text, status, ents) = r.only_doc();
+        assert_eq!(status, Status::Done);
+        assert_eq!(text.chars().count(), 111);
+        assert!(text.starts_with("(واشنطن) 😊 اقتربت") && text.contains(".\nوقال"));
+        assert_eq!(
+            ents,
+            vec![
+                e(1, 7, "LOC", "واشنطن"),
+                e(18, 25, "LOC", "أرمينيا"),
+                e(27, 35, "LOC", "أذربيجان"),
+                e(56, 70, "PER", "أنتوني بلينكين"),
+                e(74, 87, "ORG", "جامعة القاهرة"),
+                e(80, 87, "LOC", "القاهرة"),
+            ]
+        );
+        slices_hold(&text, &ents);
+        assert!(out.stdout.contains("read as WebAnno TSV"), "{}", out.stdout);
+        // The knowledge-base identifiers are reported, not dropped in silence.
+        assert!(
+            out.stderr.contains("identifier value(s)") && out.stderr.contains("Q61"),
+            "{}",
+            out.stderr
+        );
+        if format == "auto" {
+            assert!(out.stdout.contains("detected as WebAnno"), "{}", out.stdout);
+        }
+    }
+    // Written back for INCEpTION, and read again to the same entities.
+    let r = fresh();
+    assert_eq!(
+        r.import("webanno", &[], std::slice::from_ref(&file)).code,
+        0
+    );
+    let (_, text, _, ents) = r.only_doc();
+    let exp = r.root.join("back");
+    let out = r.kashif(
+        &[
+            "export",
+            "--format",
+            "webanno",
+            "--annotator",
+            "t",
+            "--out",
+            exp.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}", out.all());
+    let tsv = std::fs::read_to_string(exp.join("inception-export.tsv")).unwrap();
+    assert!(tsv.starts_with("#FORMAT=WebAnno TSV 3.3\n"), "{tsv}");
+    assert!(tsv.contains("ORG[") && tsv.contains("|LOC["), "{tsv}");
+    assert!(tsv.contains("\tأذربيجان\t"), "sub-token row\n{tsv}");
+    let again = fresh();
+    let out = again.import("webanno", &[], &[exp.clone()]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let (_, text2, _, ents2) = again.only_doc();
+    assert_eq!(text2, text);
+    assert_eq!(ents2, ents);
+}
+
+#[test]
+fn uima_cas_files_are_refused_by_name() {
+    let r = fresh();
+    let dir = r.root.join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let json = dir.join("doc.json");
+    std::fs::write(
+        &json,
+        "{\"%TYPES\": {}, \"%FEATURE_STRUCTURES\": [], \"%VIEWS\": {}}",
+    )
+    .unwrap();
+    let xmi = dir.join("doc.xmi");
+    std::fs::write(
+        &xmi,
+        "<?xml version=\"1.0\"?><xmi:XMI xmlns:xmi=\"http://www.omg.org/XMI\"></xmi:XMI>",
+    )
+    .unwrap();
+    for (format, f) in [
+        ("doccano", &json),
+        ("auto", &json),
+        ("conll", &xmi),
+        ("auto", &xmi),
+    ] {
+        let out = r.import(format, &[], std::slice::from_ref(f));
+        assert_eq!(out.code, 2, "{}", out.all());
+        assert!(out.stderr.contains("UIMA CAS"), "{}", out.stderr);
+        assert!(out.stderr.contains("--format webanno"), "{}", out.stderr);
+    }
+    assert!(r.docs("t").is_empty());
+}
+
+#[test]
+fn case_18_wojood_nested_columns_read_as_nested_entities() {
+    let file = fixture("18-wojood-nested-multitag", "wojood-nested-train.txt");
+    let r = fresh();
+    let schema = r.root.join("labels.ron");
+    std::fs::write(&schema, kashif::schema::DEFAULT_SCHEMA).unwrap();
+    let out = r.import(
+        "conll",
+        &["--add-labels", "--schema", schema.to_str().unwrap()],
+        std::slice::from_ref(&file),
+    );
+    assert_eq!(out.code, 0, "{}", out.all());
+    let (_, text, _, ents) = r.only_doc();
+    assert_eq!(text.chars().count(), 383);
+    assert!(text.contains("#ERROR!"));
+    slices_hold(&text, &ents);
+    let got: Vec<(usize, usize, &str)> = ents.iter().map(|x| (x.0, x.1, x.2.as_str())).collect();
+    assert_eq!(
+        got,
+        vec![
+            (9, 14, "ORG"),
+            (49, 68, "ORG"),
+            (63, 68, "PER"),
+            (115, 153, "OCC"),
+            (122, 144, "ORG"),
+            (148, 153, "GPE"),
+            (171, 175, "CARDINAL"),
+            (178, 182, "DATE"),
+            (187, 212, "GPE"),
+            (213, 236, "ORG"),
+            (246, 259, "GPE"),
+            (264, 287, "OCC"),
+            (269, 287, "ORG"),
+            (275, 287, "GPE"),
+            (288, 313, "DATE"),
+            (335, 361, "WEBSITE"),
+            (370, 377, "ORDINAL"),
+        ]
+    );
+    assert!(out.stdout.contains("nesting level"), "{}", out.stdout);
+    // Without --add-labels the labels outside the schema are reported and
+    // counted, the others imported.
+    let r = fresh();
+    let out = r.import("conll", &[], std::slice::from_ref(&file));
+    assert_eq!(out.code, 1, "{}", out.all());
+    assert!(
+        out.stdout.contains("unknown label \"GPE\": 4"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("unknown label \"OCC\": 2"),
+        "{}",
+        out.stdout
+    );
+    let (_, _, _, ents) = r.only_doc();
+    assert_eq!(ents.len(), 8, "{ents:?}");
+    // Written back in the nested shape: the same lines of tags.
+    let r = fresh();
+    let schema = r.root.join("labels.ron");
+    std::fs::write(&schema, kashif::schema::DEFAULT_SCHEMA).unwrap();
+    let args = ["--add-labels", "--schema", schema.to_str().unwrap()];
+    assert_eq!(
+        r.import("conll", &args, std::slice::from_ref(&file)).code,
+        0
+    );
+    let back = r.root.join("back.conll");
+    let out = r.kashif(
+        &[
+            "export",
+            "--format",
+            "conll-nested",
+            "--annotator",
+            "t",
+            "--schema",
+            schema.to_str().unwrap(),
+            "--out",
+            back.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}", out.all());
+    let written = std::fs::read_to_string(&back).unwrap();
+    assert!(written.contains("البيرة I-OCC I-ORG I-GPE\n"), "{written}");
+    assert!(written.contains("الأسد I-ORG B-PER\n"), "{written}");
+}
+
+const CASE_20: &str = "20-hf-datasets-tokens-ner-tags";
+
+#[test]
+fn case_20_hugging_face_rows_named_when_refused_read_as_hf() {
+    let ints = fixture(CASE_20, "wikiann-ar-train.jsonl");
+    let strings = fixture(CASE_20, "string-tags.jsonl");
+    for format in ["spacy", "doccano"] {
+        for f in [&ints, &strings] {
+            let r = fresh();
+            let out = r.import(format, &[], std::slice::from_ref(f));
+            assert_eq!(out.code, 2, "{}", out.all());
+            assert!(
+                out.stderr
+                    .contains("Hugging Face datasets token-classification rows")
+                    && out.stderr.contains("--format hf"),
+                "{}",
+                out.stderr
+            );
+            assert!(r.docs("t").is_empty());
+        }
+    }
+    // Integer tags need their names.
+    let r = fresh();
+    let out = r.import("hf", &[], std::slice::from_ref(&ints));
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr.contains("wikiann-ar-train.jsonl:1:") && out.stderr.contains("--labels"),
+        "{}",
+        out.stderr
+    );
+    let text = "جامعة القاهرة هي أقدم جامعة في مصر\n''' نجيب محفوظ ''' : روائي مصري وُلد عام 1911\nالساعة 12:30 في دمشق ، سوريا";
+    let want = |t: &str| {
+        let mut v = Vec::new();
+        for (needle, n, label) in [
+            ("جامعة القاهرة", 0, "ORG"),
+            ("مصر", 0, "LOC"),
+            ("نجيب محفوظ", 0, "PER"),
+            ("دمشق", 0, "LOC"),
+            ("سوريا", 0, "LOC"),
+        ] {
+            let (s, en) = find_nth(t, needle, n);
+            v.push(e(s, en, label, needle));
+        }
+        v.sort();
+        v
+    };
+    let labels = "O,B-PER,I-PER,B-ORG,I-ORG,B-LOC,I-LOC";
+    for (f, extra) in [(&strings, vec![]), (&ints, vec!["--labels", labels])] {
+        let r = fresh();
+        let out = r.import("hf", &extra, std::slice::from_ref(f));
+        assert_eq!(out.code, 0, "{}", out.all());
+        let (_, got_text, _, mut ents) = r.only_doc();
+        assert_eq!(got_text, text);
+        ents.sort();
+        assert_eq!(ents, want(text));
+        assert_eq!(ents.last().map(|x| (x.0, x.1)), Some((104, 109)));
+        assert!(
+            out.stdout.contains("Hugging Face datasets rows"),
+            "{}",
+            out.stdout
+        );
+    }
+    // dataset_info.json beside the file gives the names.
+    let r = fresh();
+    let dir = r.root.join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(&ints, dir.join("train.jsonl")).unwrap();
+    let names: Vec<String> = labels.split(',').map(|l| format!("\"{l}\"")).collect();
+    std::fs::write(
+        dir.join("dataset_info.json"),
+        format!("{{\"features\": {{\"ner_tags\": {{\"feature\": {{\"names\": [{}], \"_type\": \"ClassLabel\"}}, \"_type\": \"Sequence\"}}}}}}", names.join(", ")),
+    )
+    .unwrap();
+    let out = r.import("auto", &[], &[dir.join("train.jsonl")]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert!(out.stdout.contains("dataset_info.json"), "{}", out.stdout);
+    assert_eq!(r.only_doc().3.len(), 5);
+    // Written back as rows, read again to the same entities.
+    let back = r.root.join("back.jsonl");
+    let out = r.kashif(
+        &[
+            "export",
+            "--format",
+            "hf",
+            "--annotator",
+            "t",
+            "--out",
+            back.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 0, "{}", out.all());
+    let rows = std::fs::read_to_string(&back).unwrap();
+    assert_eq!(rows.lines().count(), 3, "{rows}");
+    assert!(rows.contains("\"ner_tags\":[\"B-ORG\",\"I-ORG\""), "{rows}");
+    let again = fresh();
+    assert_eq!(again.import("hf", &[], &[back]).code, 0);
+    // The text comes back as tokens joined by spaces (the quote marks are
+    // tokens of their own): the same entities on it.
+    let (_, back_text, _, mut ents) = again.only_doc();
+    ents.sort();
+    assert_eq!(ents, want(&back_text));
+}
+
+#[test]
+fn case_21_spacy_iob_refused_as_conll_read_as_iob() {
+    for file in ["train.iob", "train-2col.iob"] {
+        let f = fixture("21-spacy-iob-pipe-format", file);
+        let r = fresh();
+        let out = r.import("conll", &[], std::slice::from_ref(&f));
+        assert_eq!(out.code, 2, "{}", out.all());
+        assert!(
+            out.stderr
+                .contains(&format!("{file}:1: this is spaCy .iob"))
+                && out.stderr.contains("--format iob"),
+            "{}",
+            out.stderr
+        );
+        assert!(r.docs("t").is_empty());
+        for format in ["iob", "auto"] {
+            let r = fresh();
+            let out = r.import(format, &[], std::slice::from_ref(&f));
+            assert_eq!(out.code, 0, "{}", out.all());
+            let (_, text, _, ents) = r.only_doc();
+            assert_eq!(text.chars().count(), 91);
+            assert_eq!(
+                ents,
+                vec![
+                    e(6, 26, "PER", "الملك عبدالله الثاني"),
+                    e(35, 47, "ORG", "البنك الدولي"),
+                    e(51, 56, "LOC", "عمّان"),
+                    e(73, 79, "LOC", "الأردن"),
+                ]
+            );
+            assert!(out.stdout.contains("spaCy .iob"), "{}", out.stdout);
+        }
+    }
+}
+
+const CASE_23: &str = "23-legacy-encodings-cp1256-utf16";
+
+#[test]
+fn case_23_cp1256_refused_with_the_fix_utf16_decoded() {
+    let want_text =
+        "فرانكفورت ( د ب أ ) أعلن اتحاد الصناعات الألمانية اليوم أن الاقتصاد الألماني سينمو .";
+    let want = vec![
+        e(0, 9, "LOC", "فرانكفورت"),
+        e(25, 49, "ORG", "اتحاد الصناعات الألمانية"),
+    ];
+    let cp = fixture(CASE_23, "anercorp-cp1256.txt");
+    let r = fresh();
+    let out = r.import("conll", &[], std::slice::from_ref(&cp));
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr.contains("anercorp-cp1256.txt:1:1: not UTF-8")
+            && out.stderr.contains("byte offset 0")
+            && out.stderr.contains("Windows-1256")
+            && out.stderr.contains("iconv -f WINDOWS-1256 -t UTF-8"),
+        "{}",
+        out.stderr
+    );
+    assert!(r.docs("t").is_empty());
+    let r = fresh();
+    let out = r.import(
+        "conll",
+        &["--encoding", "windows-1256"],
+        std::slice::from_ref(&cp),
+    );
+    assert_eq!(out.code, 0, "{}", out.all());
+    let (_, text, _, ents) = r.only_doc();
+    assert_eq!(text, want_text);
+    assert_eq!(ents, want);
+    assert!(out.stdout.contains("windows-1256"), "{}", out.stdout);
+    // Notepad's "Unicode": decoded, and said (never called binary).
+    let u16 = fixture(CASE_23, "notepad-unicode.conll");
+    for format in ["conll", "auto"] {
+        let r = fresh();
+        let out = r.import(format, &[], std::slice::from_ref(&u16));
+        assert_eq!(out.code, 0, "{}", out.all());
+        assert!(!out.all().contains("binary"), "{}", out.all());
+        assert!(
+            out.stdout.contains("UTF-16 (LE, BOM FF FE"),
+            "{}",
+            out.stdout
+        );
+        let (_, text, _, ents) = r.only_doc();
+        assert_eq!(text, want_text);
+        assert_eq!(ents, want);
+    }
+}
+
+#[test]
+fn boms_in_the_middle_of_joined_files_are_removed_and_reported() {
+    let r = fresh();
+    let dir = r.root.join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("joined.conll");
+    let one = "\u{FEFF}-DOCSTART- O\n\nقال O\nبلينكين B-PER\n\n";
+    let two = "\u{FEFF}-DOCSTART- O\n\nفي O\nبغداد B-LOC\n";
+    std::fs::write(&f, format!("{one}{two}")).unwrap();
+    let out = r.import("conll", &[], std::slice::from_ref(&f));
+    assert_eq!(out.code, 0, "{}", out.all());
+    let docs = r.docs("t");
+    assert_eq!(docs.len(), 2, "{docs:?}");
+    assert!(
+        docs.iter()
+            .all(|d| !d.1.contains('\u{FEFF}') && !d.1.contains("DOCSTART"))
+    );
+    assert!(
+        out.stderr.contains("joined.conll:6: byte order mark"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stdout
+            .contains("byte order marks in the middle of a file removed: 1"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn auto_names_each_files_shape_and_why() {
+    let r = fresh();
+    let files = vec![
+        fixture("05-conll2003-iob1-docstart", "conll2003-iob1.conll"),
+        fixture("21-spacy-iob-pipe-format", "train.iob"),
+        fixture(CASE_20, "string-tags.jsonl"),
+        fixture("07-doccano-export-variants", "b-current-label.jsonl"),
+        fixture(CASE_16, "inception-export.tsv"),
+    ];
+    let out = r.import("auto", &[], &files);
+    assert_eq!(out.code, 0, "{}", out.all());
+    for want in [
+        "conll2003-iob1.conll: read as CoNLL (IOB1 tags; CoNLL-2003 layout",
+        "train.iob: read as spaCy .iob",
+        "string-tags.jsonl: read as Hugging Face datasets rows",
+        "b-current-label.jsonl: read as doccano",
+        "inception-export.tsv: read as WebAnno TSV",
+    ] {
+        assert!(out.stdout.contains(want), "{want}\n{}", out.stdout);
+    }
+    assert_eq!(
+        out.stdout.matches("detected as").count(),
+        5,
+        "{}",
+        out.stdout
+    );
 }

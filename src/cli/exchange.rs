@@ -13,6 +13,8 @@ use super::common::Folders;
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FormatArg {
     Conll,
+    /// Nested IOB, one tag column per nesting level (Wojood).
+    ConllNested,
     Brat,
     Doccano,
     Spacy,
@@ -20,17 +22,34 @@ pub enum FormatArg {
     /// Prodigy `db-out` JSONL (import); exported as spaCy JSONL spans, which
     /// `prodigy db-in` reads.
     Prodigy,
+    /// WebAnno TSV 3.3 (INCEpTION's export).
+    Webanno,
+    /// Hugging Face `datasets` rows: `tokens` + `ner_tags`.
+    Hf,
+    /// CoNLL-U with NER in MISC (import only).
+    Conllu,
+    /// spaCy `.iob`, a sentence per line (import only).
+    Iob,
+    /// Import: detect each file's shape (said in the summary).
+    Auto,
 }
 
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
+impl FormatArg {
+    /// The format named; `None` for `auto`.
+    pub fn format(self) -> Option<Format> {
+        Some(match self {
             FormatArg::Conll => Format::Conll,
+            FormatArg::ConllNested => Format::ConllNested,
             FormatArg::Brat => Format::Brat,
             FormatArg::Doccano => Format::Doccano,
             FormatArg::Spacy | FormatArg::Prodigy => Format::Spacy,
             FormatArg::Labelstudio => Format::LabelStudio,
-        }
+            FormatArg::Webanno => Format::Webanno,
+            FormatArg::Hf => Format::Hf,
+            FormatArg::Conllu => Format::Conllu,
+            FormatArg::Iob => Format::Iob,
+            FormatArg::Auto => return None,
+        })
     }
 }
 

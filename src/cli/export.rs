@@ -39,13 +39,25 @@ pub struct ExportArgs {
 }
 
 pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
-    let format = Format::from(args.format);
+    let writable = Format::ALL.map(Format::name).join(", ");
+    let Some(format) = args.format.format() else {
+        anyhow::bail!("--format auto is for import only; export formats: {writable}");
+    };
+    if !format.writable() {
+        anyhow::bail!(
+            "--format {}: Kashif reads it but does not write it; export formats: {writable}",
+            format.name()
+        );
+    }
     let offsets = OffsetUnit::from(args.offsets);
     if offsets == OffsetUnit::Utf16 && !format.is_json() {
         anyhow::bail!("--offsets utf16 applies to doccano, spacy and labelstudio only");
     }
-    if (args.split_clitics || args.conll_ids) && format != Format::Conll {
-        anyhow::bail!("--split-clitics and --conll-ids apply to conll only");
+    if args.split_clitics && format != Format::Conll {
+        anyhow::bail!("--split-clitics applies to conll only");
+    }
+    if args.conll_ids && !matches!(format, Format::Conll | Format::ConllNested) {
+        anyhow::bail!("--conll-ids applies to conll and conll-nested only");
     }
     let (corpus, schema) = exchange::open(&args.folders)?;
     exchange::require_annotator(&args.folders, &args.annotator)?;

@@ -37,6 +37,20 @@ pub struct ImportArgs {
     /// of one Label Studio task become NAME-<completed_by>).
     #[arg(long)]
     pub annotator: String,
+    /// CoNLL: the column holding the tag: a number (the token is column 1),
+    /// `last`, or `all` (every column after the token, one nesting level
+    /// each); needed for files with more than two columns in no known layout.
+    #[arg(long, value_name = "N|last|all", value_parser = formats::TagColumn::parse)]
+    pub tag_column: Option<formats::TagColumn>,
+    /// The files' encoding when not UTF-8 (`windows-1256`, `utf-16le`,
+    /// `iso-8859-6`...; UTF-16 with a BOM is read without it).
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+    /// Hugging Face rows: the names of integer tags in id order
+    /// (`O,B-PER,I-PER,...`); by default from a `dataset_info.json` next to
+    /// the file.
+    #[arg(long, value_name = "NAME,NAME...", value_delimiter = ',')]
+    pub labels: Option<Vec<String>>,
     /// How the files count offsets; by default detected from the records
     /// (the unit under which they fit the text).
     #[arg(long, value_enum)]
@@ -118,9 +132,9 @@ fn change_kind(message: &str) -> &'static str {
 }
 
 pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
-    let format = Format::from(args.format);
+    let format = args.format.format();
     let offsets = args.offsets.map(OffsetUnit::from);
-    if offsets == Some(OffsetUnit::Utf16) && format == Format::Conll {
+    if offsets == Some(OffsetUnit::Utf16) && format == Some(Format::Conll) {
         anyhow::bail!("--offsets utf16 has no meaning for conll (it has no offsets)");
     }
     store::check_annotator(&args.annotator)?;
@@ -142,12 +156,19 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         labels: Some(schema.labels.iter().map(|l| l.name.clone()).collect()),
         renames,
         admit_unknown: args.add_labels,
+        tag_column: args.tag_column,
+        tag_names: args.labels.clone(),
+        encoding: args.encoding.clone(),
     };
 
     let mut t = Tally::default();
     let mut imported = Vec::new();
     let mut readings = Vec::new();
-    for result in formats::read_files(format, &args.files, &options) {
+    let results = match format {
+        Some(f) => formats::read_files(f, &args.files, &options),
+        None => formats::read_files_auto(&args.files, &options),
+    };
+    for result in results {
         t.files += 1;
         match result {
             Err(e) => {

@@ -20,7 +20,7 @@
 
 use std::path::Path;
 
-use super::imported::{RawDoc, RawSpan, Reading, build};
+use super::imported::{RawDoc, RawSpan, Reading, TagColumn, build};
 use super::overlap::show;
 use super::{
     DocSpans, Exported, FileImport, FormatError, ImportOptions, Issue, IssueKind, Output, Warning,
@@ -81,6 +81,36 @@ fn write_sentences(
     owner: &[Option<usize>],
     kept: &[&Span],
 ) {
+    let tags: Vec<String> = (0..pieces.len())
+        .map(|i| match owner[i] {
+            None => "O".to_string(),
+            Some(k) => format!(
+                "{}{}",
+                if i > 0 && owner[i - 1] == Some(k) {
+                    "I-"
+                } else {
+                    "B-"
+                },
+                kept[k].label
+            ),
+        })
+        .collect();
+    let joined: Vec<bool> = (0..pieces.len())
+        .map(|i| owner[i].is_some() && owner.get(i + 1) == Some(&owner[i]))
+        .collect();
+    write_lines(out, chars, pieces, &tags, &joined);
+}
+
+/// Writes pieces one per line with their tags (`tags[i]`: one tag, or
+/// several separated by spaces), a blank line after each sentence; never
+/// between two pieces `joined` (of one entity).
+fn write_lines(
+    out: &mut String,
+    chars: &[char],
+    pieces: &[(usize, usize)],
+    tags: &[String],
+    joined: &[bool],
+) {
     // Whether each piece ends a run of stop punctuation (closers after a
     // stop included).
     let mut stops = Vec::with_capacity(pieces.len());
@@ -91,32 +121,131 @@ fn write_sentences(
     for (i, &(a, b)) in pieces.iter().enumerate() {
         out.extend(&chars[a..b]);
         out.push(' ');
-        match owner[i] {
-            None => out.push('O'),
-            Some(k) => {
-                out.push_str(if i > 0 && owner[i - 1] == Some(k) {
-                    "I-"
-                } else {
-                    "B-"
-                });
-                out.push_str(&kept[k].label);
-            }
-        }
+        out.push_str(&tags[i]);
         out.push('\n');
         let ends_sentence = match pieces.get(i + 1) {
             None => true,
             Some(&(c, d)) => {
-                let same_entity = owner[i].is_some() && owner[i] == owner[i + 1];
                 // `...` and a closing quote or bracket right after the
                 // stop (`الأيام.”`) stay in the sentence.
                 let more = is_stop(&chars[c..d]) || (b == c && is_closer(&chars[c..d]));
                 let stop = stops[i] && !more;
-                !same_entity && (stop || chars[b..c].contains(&'\n'))
+                !joined[i] && (stop || chars[b..c].contains(&'\n'))
             }
         };
         if ends_sentence {
             out.push('\n');
         }
+    }
+}
+
+/// Exports `docs` as nested IOB2, Wojood's shape: `token TAG TAG...`, one
+/// tag per entity covering the token, outermost first (`البيرة I-OCC I-ORG
+/// B-GPE`), `O` outside entities. Each label is decoded on its own when
+/// read back, so entities of different labels nest and cross freely; two
+/// overlapping entities of one label cannot be told apart: the longer is
+/// kept and the other reported. Tokens are tagged whole: an entity edge
+/// inside a token widens it (reported), as in [`export`].
+pub fn export_nested(docs: &[DocSpans], ids: bool) -> Exported {
+    let mut out = String::new();
+    let mut warnings = Vec::new();
+    for doc in docs {
+        let valid = valid_spans(doc, &mut warnings);
+        let chars: Vec<char> = doc.text.chars().collect();
+        let text: String = chars.iter().collect();
+        let pieces: Vec<(usize, usize)> =
+            tokenize(&text).iter().map(|t| (t.start, t.end)).collect();
+        // Token range each entity covers; per label, without overlaps.
+        let mut labels: Vec<&str> = valid.iter().map(|s| s.label.as_str()).collect();
+        labels.sort_unstable();
+        labels.dedup();
+        let mut kept: Vec<(&Span, usize, usize)> = Vec::new();
+        for label in labels {
+            let of_label: Vec<&Span> = valid.iter().copied().filter(|s| s.label == label).collect();
+            let (outer, mut dropped) = outermost(&of_label);
+            dropped.sort_by_key(|(s, _)| s.key());
+            for (s, k) in dropped {
+                warnings.push(Warning::new(
+                    doc.id,
+                    format!(
+                        "{} overlaps {} of the same label; nested IOB decodes each label on its own, so it keeps the longer and this one is not in the file",
+                        show(s),
+                        show(k)
+                    ),
+                ));
+            }
+            let mut last_token_end: Option<usize> = None;
+            for s in outer {
+                let first = pieces.partition_point(|p| p.1 <= s.start);
+                let last = pieces.partition_point(|p| p.0 < s.end);
+                if first >= last {
+                    warnings.push(Warning::new(
+                        doc.id,
+                        format!("{} covers no token (only spaces or invisible marks); it is not in the CoNLL file", show(s)),
+                    ));
+                    continue;
+                }
+                if last_token_end.is_some_and(|e| first < e) {
+                    warnings.push(Warning::new(
+                        doc.id,
+                        format!(
+                            "{} shares a token with another {label}; it is not in the CoNLL file",
+                            show(s)
+                        ),
+                    ));
+                    continue;
+                }
+                last_token_end = Some(last);
+                let (a, b) = (pieces[first].0, pieces[last - 1].1);
+                if (a, b) != (s.start, s.end) {
+                    warnings.push(Warning::new(
+                        doc.id,
+                        format!(
+                            "{} does not start and end at token edges; the CoNLL tags cover chars {a}..{b}",
+                            show(s)
+                        ),
+                    ));
+                }
+                kept.push((s, first, last));
+            }
+        }
+        // Outermost first on every line.
+        kept.sort_by(|x, y| {
+            x.1.cmp(&y.1)
+                .then(y.2.cmp(&x.2))
+                .then(x.0.key().cmp(&y.0.key()))
+        });
+        let mut tags = vec![String::new(); pieces.len()];
+        let mut joined = vec![false; pieces.len()];
+        for &(s, first, last) in &kept {
+            for (i, tag) in tags.iter_mut().enumerate().take(last).skip(first) {
+                if !tag.is_empty() {
+                    tag.push(' ');
+                }
+                tag.push_str(if i == first { "B-" } else { "I-" });
+                tag.push_str(&s.label);
+            }
+            for j in joined.iter_mut().take(last - 1).skip(first) {
+                *j = true;
+            }
+        }
+        for t in &mut tags {
+            if t.is_empty() {
+                t.push('O');
+            }
+        }
+        if ids {
+            out.push_str(ID_PREFIX);
+            out.push_str(doc.id);
+            out.push('\n');
+        } else {
+            out.push_str(DOCSTART);
+        }
+        write_lines(&mut out, &chars, &pieces, &tags, &joined);
+    }
+    Exported {
+        output: Output::File(out),
+        warnings,
     }
 }
 
@@ -270,8 +399,8 @@ struct Open {
 
 /// A tag as read: its prefix letter (`B I E S L U M`, or none for `O`) and
 /// label.
-#[derive(Debug, PartialEq)]
-enum Tag<'a> {
+#[derive(Debug, PartialEq, Clone, Copy)]
+pub(crate) enum Tag<'a> {
     O,
     /// Starts an entity (`B`).
     Begin(&'a str),
@@ -284,9 +413,18 @@ enum Tag<'a> {
     Single(&'a str),
 }
 
+impl<'a> Tag<'a> {
+    fn label(self) -> Option<&'a str> {
+        match self {
+            Tag::O => None,
+            Tag::Begin(l) | Tag::Inside(l) | Tag::End(l) | Tag::Single(l) => Some(l),
+        }
+    }
+}
+
 /// Reads a tag of IOB1, IOB2, BIOES, BILOU or BMES; `Err` says why it is not
 /// one.
-fn parse_tag(tag: &str) -> Result<Tag<'_>, String> {
+pub(crate) fn parse_tag(tag: &str) -> Result<Tag<'_>, String> {
     if tag == "O" {
         return Ok(Tag::O);
     }
@@ -310,6 +448,10 @@ fn parse_tag(tag: &str) -> Result<Tag<'_>, String> {
     })
 }
 
+fn is_tag(s: &str) -> bool {
+    parse_tag(s).is_ok()
+}
+
 /// The document id of a `# id = <id>` line.
 fn id_line(line: &str) -> Option<String> {
     let rest = line.strip_prefix('#')?.trim_start().strip_prefix("id")?;
@@ -317,133 +459,490 @@ fn id_line(line: &str) -> Option<String> {
     (!id.is_empty()).then(|| id.to_string())
 }
 
-/// Reads CoNLL: one token per line, the token in the first column and the tag
-/// in the last (2 to any number of columns, separated by spaces or TABs,
-/// never by a no-break space, which stays inside the token: `١٠ ٠٠٠`).
-/// Tags in IOB1, IOB2, BIOES, BILOU or BMES. `-DOCSTART-` lines in any of
-/// their forms (`-DOCSTART- O`, `-DOCSTART- -X- -X- O`, Label Studio's
-/// `-DOCSTART- -X- O`) and `# id = ...` lines start a document; other `#`
-/// lines are comments; blank lines end sentences (a file without any is one
-/// sentence). CRLF line ends and a missing final newline are read alike.
+/// One line of a CoNLL file.
+enum Row<'a> {
+    Blank,
+    /// `-DOCSTART-` or `# id = ...`: a new document.
+    Start(Option<String>),
+    Comment,
+    /// A token line: its fields (the token first).
+    Token(Vec<&'a str>),
+}
+
+/// Splits a line into fields (spaces or TABs, runs of them too; never a
+/// no-break space) and says what it is. A line starting with `#` is a token
+/// only when every field after the first is a tag (`#ERROR! O` in Wojood).
+fn row(line: &str) -> Row<'_> {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let fields: Vec<&str> = line.split([' ', '\t']).filter(|f| !f.is_empty()).collect();
+    let Some(&first) = fields.first() else {
+        return Row::Blank;
+    };
+    if first == "-DOCSTART-" {
+        return Row::Start(None);
+    }
+    if line.starts_with('#') {
+        if let Some(id) = id_line(line) {
+            return Row::Start(Some(id));
+        }
+        if fields.len() < 2 || !fields[1..].iter().all(|f| is_tag(f)) {
+            return Row::Comment;
+        }
+    }
+    Row::Token(fields)
+}
+
+/// Chunk tags and placeholders of the third column of CoNLL-2003 (and of
+/// Label Studio's export, which writes `_` there).
+fn chunk_like(cell: &str) -> bool {
+    const PHRASES: &[&str] = &[
+        "NP", "VP", "PP", "ADVP", "ADJP", "SBAR", "PRT", "INTJ", "CONJP", "LST", "UCP",
+    ];
+    matches!(cell, "_" | "-X-" | "O")
+        || parse_tag(cell)
+            .ok()
+            .and_then(Tag::label)
+            .is_some_and(|l| PHRASES.contains(&l))
+}
+
+/// What the token lines of a file show about their columns, gathered line
+/// by line (nothing of the file is kept).
+struct Columns<'a> {
+    rows: usize,
+    widest: usize,
+    /// The width of every row when they all have one; `None` when mixed.
+    same_width: Option<usize>,
+    mixed: bool,
+    /// Per column (0-based): cells, and cells that are tags.
+    cells: Vec<(usize, usize)>,
+    /// Column 2 is `-X-` and column 3 `_` on every row (Label Studio).
+    placeholders: bool,
+    /// Column 3 holds chunk tags or placeholders on every row (CoNLL-2003).
+    chunks: bool,
+    /// The first line with more than two fields.
+    first_wide: usize,
+    /// The language prefix of the first token (`ar:`), while every token
+    /// has it.
+    prefix: Option<&'a str>,
+}
+
+impl<'a> Columns<'a> {
+    fn new() -> Columns<'a> {
+        Columns {
+            rows: 0,
+            widest: 0,
+            same_width: None,
+            mixed: false,
+            cells: Vec::new(),
+            placeholders: true,
+            chunks: true,
+            first_wide: 0,
+            prefix: None,
+        }
+    }
+
+    fn see(&mut self, line: usize, f: &[&'a str]) {
+        if self.rows == 0 {
+            self.prefix = language_prefix(f[0]);
+        } else if let Some(p) = self.prefix
+            && !(f[0].len() > p.len() && f[0].starts_with(p))
+        {
+            self.prefix = None;
+        }
+        self.rows += 1;
+        if self.same_width.is_some_and(|w| w != f.len()) {
+            self.mixed = true;
+        }
+        self.same_width.get_or_insert(f.len());
+        if f.len() > 2 && self.first_wide == 0 {
+            self.first_wide = line;
+        }
+        self.widest = self.widest.max(f.len());
+        if self.cells.len() < f.len() {
+            self.cells.resize(f.len(), (0, 0));
+        }
+        for (c, cell) in f.iter().enumerate().skip(1) {
+            self.cells[c].0 += 1;
+            if is_tag(cell) {
+                self.cells[c].1 += 1;
+            }
+        }
+        self.placeholders &= f.get(1) == Some(&"-X-") && f.get(2) == Some(&"_");
+        self.chunks &= f.get(2).is_some_and(|c| chunk_like(c));
+    }
+
+    fn all_wide(&self, n: usize) -> bool {
+        !self.mixed && self.same_width == Some(n)
+    }
+
+    /// Whether column `c` (0-based) holds tags: 80% of its cells at least.
+    fn tag_col(&self, c: usize) -> bool {
+        self.cells
+            .get(c)
+            .is_some_and(|&(n, t)| n > 0 && t * 5 >= n * 4)
+    }
+}
+
+/// Which column holds the tag, and why (for the summary; `None` for the
+/// plain two-column layout).
+fn choose_column(
+    path: &Path,
+    cols: &Columns,
+    asked: Option<TagColumn>,
+) -> Result<(TagColumn, Option<String>), FormatError> {
+    if let Some(c) = asked {
+        let why = match c {
+            TagColumn::Last => "tag in the last column (--tag-column last)".to_string(),
+            TagColumn::Nth(n) => format!("tag in column {n} (--tag-column)"),
+            TagColumn::Every => {
+                "every column after the token a tag, one nesting level each (--tag-column all)"
+                    .to_string()
+            }
+        };
+        return Ok((c, Some(why)));
+    }
+    let widest = cols.widest;
+    if widest <= 2 {
+        return Ok((TagColumn::Last, None));
+    }
+    if (1..widest).all(|c| cols.tag_col(c)) {
+        return Ok((
+            TagColumn::Every,
+            Some("every column after the token holds IOB tags: one nesting level each (Wojood nested layout)".into()),
+        ));
+    }
+    if cols.all_wide(4) && !cols.tag_col(1) && cols.tag_col(3) {
+        if cols.placeholders {
+            return Ok((
+                TagColumn::Nth(4),
+                Some("Label Studio's CoNLL export layout (token -X- _ tag)".into()),
+            ));
+        }
+        if cols.chunks {
+            return Ok((
+                TagColumn::Nth(4),
+                Some("CoNLL-2003 layout (token, POS, chunk, NER tag)".into()),
+            ));
+        }
+    }
+    if cols.all_wide(3) && !cols.tag_col(1) && cols.tag_col(2) {
+        return Ok((
+            TagColumn::Nth(3),
+            Some("CoNLL-2002 layout (token, POS, NER tag)".into()),
+        ));
+    }
+    let tags: Vec<String> = (1..widest)
+        .filter(|&c| cols.tag_col(c))
+        .map(|c| (c + 1).to_string())
+        .collect();
+    Err(FormatError::new(
+        path,
+        cols.first_wide,
+        format!(
+            "{widest} columns, and not a layout Kashif knows (CoNLL-2002, CoNLL-2003, ANERcorp, Wojood nested): which one holds the tag? Columns holding IOB tags: {}. Give --tag-column N (the token is column 1), --tag-column last, or --tag-column all (every column after the token, one nesting level each)",
+            if tags.is_empty() {
+                "none".to_string()
+            } else {
+                tags.join(", ")
+            }
+        ),
+    ))
+}
+
+/// The language prefix WikiANN / PAN-X raw files put on every token
+/// (`ar:جامعة`) as this token has it: 2 or 3 lowercase ASCII letters and a
+/// colon, with more after it.
+fn language_prefix(token: &str) -> Option<&str> {
+    let colon = token.find(':')?;
+    let lang = &token[..colon];
+    let ok = (2..=3).contains(&lang.len())
+        && lang.bytes().all(|b| b.is_ascii_lowercase())
+        && token.len() > colon + 1;
+    ok.then_some(&token[..=colon])
+}
+
+/// Reads CoNLL: one token per line, the token in the first column, separated
+/// by spaces or TABs (runs of them too), never by a no-break space, which
+/// stays inside the token (`١٠ ٠٠٠`). The tag is in the second column of a
+/// two-column file; with more columns, in the column `--tag-column` names or
+/// the one of a known layout (CoNLL-2002 `token POS NER`, CoNLL-2003 `token
+/// POS chunk NER`, Label Studio's `token -X- _ NER`), or, when every column
+/// after the token holds tags, one nesting level per column (Wojood nested),
+/// each label decoded on its own; otherwise the file is refused. Tags in
+/// IOB1, IOB2, BIOES, BILOU or BMES. `-DOCSTART-` lines in any of their forms
+/// and `# id = ...` lines start a document; other `#` lines are comments;
+/// blank lines end sentences (a file without any is one sentence). CRLF line
+/// ends and a missing final newline are read alike. A language prefix on
+/// every token (`ar:` in WikiANN / PAN-X raw files) is removed, said once.
 ///
 /// A bad tag never sinks the file: it is read as `O` and reported with its
-/// line (`I-O` in CoNLL-2003). An `I-` tag after `O` starts an entity (the
-/// IOB1 reading); when the file uses `B-` to start entities elsewhere, each
-/// such line is reported.
+/// line (`I-O` in CoNLL-2003). A file in which most tags are bad is refused.
+/// An `I-` tag after `O` starts an entity (the IOB1 reading); when the file
+/// uses `B-` to start entities elsewhere, each such line is reported.
+///
+/// # Errors
+/// The file has no tag column, several columns and no known layout, or
+/// mostly invalid tags.
 pub fn import(
     path: &Path,
     contents: &str,
     options: &ImportOptions,
 ) -> Result<FileImport, FormatError> {
-    let mut issues = Vec::new();
-    let mut docs = Vec::new();
-    let mut doc = DocBuilder::new(None, 1);
-    let mut scheme = Scheme::default();
-    let mut tokens = 0usize;
-    let mut untagged = 0usize;
-    for (n, line) in contents.lines().enumerate() {
-        let line_no = n + 1;
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let mut fields = line.split([' ', '\t']).filter(|f| !f.is_empty());
-        let Some(first) = fields.next() else {
-            doc.end_sentence();
-            continue;
-        };
-        let id = if line.starts_with('#') {
-            id_line(line)
-        } else {
-            None
-        };
-        if first == "-DOCSTART-" || id.is_some() {
-            let next = DocBuilder::new(id, line_no + 1);
-            docs.push(std::mem::replace(&mut doc, next));
-            continue;
+    // Two passes over the lines: the columns first, then the tokens, so
+    // nothing of a large file is kept but the text being rebuilt.
+    let mut cols = Columns::new();
+    for (n, l) in contents.lines().enumerate() {
+        if let Row::Token(f) = row(l) {
+            cols.see(n + 1, &f);
         }
-        let rest: Vec<&str> = fields.collect();
-        let tag = rest.last().copied();
-        if line.starts_with('#') && (rest.len() != 1 || tag.is_none_or(|t| parse_tag(t).is_err())) {
-            continue; // a comment
-        }
-        tokens += 1;
-        let parsed = match tag {
-            None => {
-                untagged += 1;
-                issues.push(Issue::new(
-                    path,
-                    line_no,
-                    "",
-                    IssueKind::Changed,
-                    format!("token \"{first}\" has no tag; read as O"),
-                ));
-                Tag::O
-            }
-            Some(t) => match parse_tag(t) {
-                Ok(p) => p,
-                Err(why) => {
-                    let mut i = Issue::new(
-                        path,
-                        line_no,
-                        "",
-                        IssueKind::Changed,
-                        format!("{why}; token \"{first}\" read as O"),
-                    );
-                    i.tally = Some(format!("invalid tag \"{t}\" read as O"));
-                    issues.push(i);
-                    Tag::O
-                }
-            },
-        };
-        scheme.see(&parsed);
-        doc.token(first, parsed, line_no, &mut scheme);
     }
-    docs.push(doc);
-    if tokens > 0 && untagged == tokens {
-        return Err(FormatError::new(
-            path,
-            0,
-            "no tag column: every line has one field (CoNLL needs a token and a tag per line)",
-        ));
-    }
-    // IOB1 (CoNLL-2003): I- starts entities and B- appears only between two
-    // touching entities. Otherwise an I- after O is a slip worth a look.
-    let iob1 = scheme.b_starts == 0 && !scheme.i_starts.is_empty();
-    if iob1 {
-        issues.push(Issue::new(
+    let (column, why) = choose_column(path, &cols, options.tag_column)?;
+    let prefix = cols.prefix;
+    let mut reader = TokenReader::new(path);
+    if let Some(p) = prefix {
+        reader.issues.push(Issue::new(
             path,
             0,
             "",
             IssueKind::Note,
             format!(
-                "tags read as IOB1: I- starts an entity ({} entities), B- only separates two touching entities",
-                scheme.i_starts.len()
+                "the language prefix \"{p}\" (WikiANN / PAN-X raw files) removed from every token ({} tokens)",
+                cols.rows
             ),
         ));
-    } else {
-        for (line, label) in &scheme.i_starts {
-            issues.push(Issue::new(
-                path,
-                *line,
+    }
+    let rows = contents.lines().enumerate().map(|(n, l)| (n + 1, row(l)));
+    for (line_no, r) in rows {
+        match r {
+            Row::Blank => reader.end_sentence(),
+            Row::Comment => {}
+            Row::Start(id) => reader.start_doc(id, line_no + 1),
+            Row::Token(f) => {
+                let token = prefix.and_then(|p| f[0].strip_prefix(p)).unwrap_or(f[0]);
+                let tags: &[&str] = match column {
+                    TagColumn::Last if f.len() >= 2 => &f[f.len() - 1..],
+                    TagColumn::Nth(n) if f.len() >= n => &f[n - 1..n],
+                    TagColumn::Every => &f[1..],
+                    _ => &[],
+                };
+                reader.token(token, tags, line_no);
+            }
+        }
+    }
+    let (docs, issues, scheme) = reader.finish(options)?;
+    let mut shape = format!("CoNLL ({scheme}");
+    if let Some(w) = why {
+        shape.push_str("; ");
+        shape.push_str(&w);
+    }
+    shape.push(')');
+    Ok(FileImport {
+        docs,
+        issues,
+        shape,
+        reading: None,
+    })
+}
+
+/// Turns a stream of tokens with their tags (one or more per token, one per
+/// nesting level) into documents: what every token-per-line reader shares
+/// (CoNLL, CoNLL-U, spaCy `.iob`, Hugging Face rows).
+pub(crate) struct TokenReader {
+    path: std::path::PathBuf,
+    docs: Vec<DocBuilder>,
+    doc: DocBuilder,
+    scheme: Scheme,
+    pub(crate) issues: Vec<Issue>,
+    tokens: usize,
+    untagged: usize,
+    cells: usize,
+    invalid: usize,
+    first_invalid: Option<(usize, String)>,
+}
+
+impl TokenReader {
+    pub(crate) fn new(path: &Path) -> TokenReader {
+        TokenReader {
+            path: path.to_path_buf(),
+            docs: Vec::new(),
+            doc: DocBuilder::new(None, 1),
+            scheme: Scheme::default(),
+            issues: Vec::new(),
+            tokens: 0,
+            untagged: 0,
+            cells: 0,
+            invalid: 0,
+            first_invalid: None,
+        }
+    }
+
+    /// Starts a new document (its id when the file names one) at `line`.
+    pub(crate) fn start_doc(&mut self, id: Option<String>, line: usize) {
+        let next = DocBuilder::new(id, line);
+        self.docs.push(std::mem::replace(&mut self.doc, next));
+    }
+
+    pub(crate) fn end_sentence(&mut self) {
+        self.doc.end_sentence();
+    }
+
+    /// One token and its tags (none: read as O and reported; several: one
+    /// nesting level each), added to the rebuilt text: tokens joined by one
+    /// space, sentences by a newline.
+    pub(crate) fn token(&mut self, token: &str, tags: &[&str], line: usize) {
+        self.token_in(token, None, tags, line);
+    }
+
+    /// Appends `text` to the document's text as it is (a format that carries
+    /// its text, such as CoNLL-U's `# text =`) and returns the char offset
+    /// where it starts; tokens in it are then given with [`Self::token_at`].
+    pub(crate) fn push_text(&mut self, text: &str) -> usize {
+        let at = self.doc.len;
+        self.doc.text.push_str(text);
+        self.doc.len += text.chars().count();
+        self.doc.in_sentence = false;
+        self.doc.sentence_done = false;
+        at
+    }
+
+    /// Whether the document has text yet.
+    pub(crate) fn has_text(&self) -> bool {
+        !self.doc.text.is_empty()
+    }
+
+    /// A token at chars `start..end` of text given with [`Self::push_text`].
+    pub(crate) fn token_at(
+        &mut self,
+        token: &str,
+        start: usize,
+        end: usize,
+        tags: &[&str],
+        line: usize,
+    ) {
+        self.token_in(token, Some((start, end)), tags, line);
+    }
+
+    fn token_in(&mut self, token: &str, at: Option<(usize, usize)>, tags: &[&str], line: usize) {
+        self.tokens += 1;
+        let path = self.path.clone();
+        if tags.is_empty() {
+            self.untagged += 1;
+            self.issues.push(Issue::new(
+                &path,
+                line,
                 "",
-                IssueKind::Note,
+                IssueKind::Changed,
+                format!("token \"{token}\" has no tag; read as O"),
+            ));
+        }
+        let mut parsed = Vec::with_capacity(tags.len());
+        for t in tags {
+            self.cells += 1;
+            match parse_tag(t) {
+                Ok(p) => parsed.push(p),
+                Err(why) => {
+                    self.invalid += 1;
+                    if self.first_invalid.is_none() {
+                        self.first_invalid = Some((line, why.clone()));
+                    }
+                    let mut i = Issue::new(
+                        &path,
+                        line,
+                        "",
+                        IssueKind::Changed,
+                        format!("{why}; token \"{token}\" read as O"),
+                    );
+                    i.tally = Some(format!("invalid tag \"{t}\" read as O"));
+                    self.issues.push(i);
+                }
+            }
+        }
+        for p in &parsed {
+            self.scheme.see(p);
+        }
+        let twice = match at {
+            None => self.doc.token(token, &parsed, line, &mut self.scheme),
+            Some((s, e)) => self.doc.decode(s, e, &parsed, line, &mut self.scheme),
+        };
+        if let Some(l) = twice {
+            self.issues.push(Issue::new(
+                &path,
+                line,
+                "",
+                IssueKind::Changed,
                 format!(
-                    "I-{label} after a token outside {label} starts a new entity (IOB1 reading)"
+                    "two tags of label {l} on token \"{token}\"; read once (each label is decoded on its own, so a {l} nested in a {l} cannot be told apart)"
                 ),
             ));
         }
     }
-    let mut raw = Vec::new();
-    for d in docs {
-        if let Some(r) = d.finish() {
-            raw.push(r);
+
+    /// The documents, the issues, and the name of the tag scheme.
+    ///
+    /// # Errors
+    /// Every token lacks a tag, or most tags are invalid.
+    pub(crate) fn finish(
+        mut self,
+        options: &ImportOptions,
+    ) -> Result<(Vec<super::ImportedDoc>, Vec<Issue>, &'static str), FormatError> {
+        let path = self.path.clone();
+        self.docs.push(self.doc);
+        if self.tokens > 0 && self.untagged == self.tokens {
+            return Err(FormatError::new(
+                &path,
+                0,
+                "no tag column: every line has one field (CoNLL needs a token and a tag per line)",
+            ));
         }
+        if self.invalid * 2 > self.cells
+            && let Some((line, why)) = &self.first_invalid
+        {
+            return Err(FormatError::new(
+                &path,
+                *line,
+                format!(
+                    "most tags are not IOB tags ({} of {}; the first: {why}): not read, since importing them as O would lose every entity. Is the tag in another column (--tag-column N)?",
+                    self.invalid, self.cells
+                ),
+            ));
+        }
+        let mut issues = self.issues;
+        let scheme = self.scheme;
+        // IOB1 (CoNLL-2003): I- starts entities and B- appears only between
+        // two touching entities. Otherwise an I- after O is a slip worth a look.
+        let iob1 = scheme.b_starts == 0 && !scheme.i_starts.is_empty();
+        if iob1 {
+            issues.push(Issue::new(
+                &path,
+                0,
+                "",
+                IssueKind::Note,
+                format!(
+                    "tags read as IOB1: I- starts an entity ({} entities), B- only separates two touching entities",
+                    scheme.i_starts.len()
+                ),
+            ));
+        } else {
+            for (line, label) in &scheme.i_starts {
+                issues.push(Issue::new(
+                    &path,
+                    *line,
+                    "",
+                    IssueKind::Note,
+                    format!(
+                        "I-{label} after a token outside {label} starts a new entity (IOB1 reading)"
+                    ),
+                ));
+            }
+        }
+        let raw: Vec<RawDoc> = self
+            .docs
+            .into_iter()
+            .filter_map(DocBuilder::finish)
+            .collect();
+        let out = build(&path, raw, Reading::PLAIN, options, &mut issues);
+        Ok((out, issues, scheme.name(iob1)))
     }
-    let out = build(path, raw, Reading::PLAIN, options, &mut issues);
-    Ok(FileImport {
-        docs: out,
-        issues,
-        shape: format!("CoNLL ({})", scheme.name(iob1)),
-        reading: None,
-    })
 }
 
 /// What the tags of a file show about its scheme.
@@ -482,7 +981,8 @@ impl Scheme {
     }
 }
 
-/// One document being read from CoNLL lines.
+/// One document being read from tokens: the text rebuilt (tokens joined by
+/// one space, sentences by a newline) and one open entity per label.
 struct DocBuilder {
     id: Option<String>,
     line: usize,
@@ -490,7 +990,9 @@ struct DocBuilder {
     len: usize,
     in_sentence: bool,
     sentence_done: bool,
-    open: Option<Open>,
+    open: Vec<Open>,
+    /// Where the last token ended (open entities end there when closed).
+    prev_end: usize,
     spans: Vec<RawSpan>,
 }
 
@@ -503,42 +1005,47 @@ impl DocBuilder {
             len: 0,
             in_sentence: false,
             sentence_done: false,
-            open: None,
+            open: Vec::new(),
+            prev_end: 0,
             spans: Vec::new(),
         }
     }
 
-    fn close(&mut self) {
-        if let Some(o) = self.open.take() {
-            let place = format!("entity from line {}", o.line);
-            self.spans
-                .push(RawSpan::new(o.start, self.len, &o.label, o.line, place));
+    fn close(&mut self, o: Open) {
+        let place = format!("entity from line {}", o.line);
+        self.spans.push(RawSpan::new(
+            o.start,
+            self.prev_end,
+            &o.label,
+            o.line,
+            place,
+        ));
+    }
+
+    fn close_all(&mut self) {
+        for o in std::mem::take(&mut self.open) {
+            self.close(o);
         }
     }
 
     fn end_sentence(&mut self) {
-        self.close();
+        self.close_all();
         if self.in_sentence {
             self.in_sentence = false;
             self.sentence_done = true;
         }
     }
 
-    fn token(&mut self, token: &str, tag: Tag, line: usize, scheme: &mut Scheme) {
-        let open_label = self.open.as_ref().map(|o| o.label.as_str());
-        let continues = match tag {
-            Tag::Inside(l) | Tag::End(l) => open_label == Some(l),
-            _ => false,
-        };
-        if let Tag::Begin(l) = tag
-            && open_label != Some(l)
-        {
-            scheme.b_starts += 1;
-        }
-        // Close before the separator, so no entity ends with a space.
-        if !continues {
-            self.close();
-        }
+    /// Adds a token with its tags (each label decoded on its own, as Wojood
+    /// does for nested tags) at the end of the rebuilt text. Returns a label
+    /// the token had twice.
+    fn token<'t>(
+        &mut self,
+        token: &str,
+        tags: &[Tag<'t>],
+        line: usize,
+        scheme: &mut Scheme,
+    ) -> Option<&'t str> {
         if self.in_sentence {
             self.text.push(' ');
             self.len += 1;
@@ -547,32 +1054,85 @@ impl DocBuilder {
             self.len += 1;
         }
         self.in_sentence = true;
-        if !continues {
-            let label = match tag {
+        let start = self.len;
+        self.text.push_str(token);
+        self.len += token.chars().count();
+        self.decode(start, self.len, tags, line, scheme)
+    }
+
+    /// Decodes the tags of a token at chars `start..end` of the text.
+    fn decode<'t>(
+        &mut self,
+        start: usize,
+        end: usize,
+        tags: &[Tag<'t>],
+        line: usize,
+        scheme: &mut Scheme,
+    ) -> Option<&'t str> {
+        let mut by_label: Vec<Tag<'t>> = Vec::with_capacity(tags.len());
+        let mut twice = None;
+        for &t in tags {
+            if let Some(l) = t.label() {
+                if by_label.iter().any(|x| x.label() == Some(l)) {
+                    twice = Some(l);
+                } else {
+                    by_label.push(t);
+                }
+            }
+        }
+        let continues = |label: &str| {
+            by_label
+                .iter()
+                .any(|t| matches!(t, Tag::Inside(l) | Tag::End(l) if *l == label))
+        };
+        for t in &by_label {
+            if let Tag::Begin(l) = t
+                && !self.open.iter().any(|o| o.label == *l)
+            {
+                scheme.b_starts += 1;
+            }
+        }
+        // Close at the end of the previous token, so no entity ends with a
+        // space.
+        let (keep, done): (Vec<Open>, Vec<Open>) = std::mem::take(&mut self.open)
+            .into_iter()
+            .partition(|o| continues(&o.label));
+        for o in done {
+            self.close(o);
+        }
+        self.open = keep;
+        for &t in &by_label {
+            let opens = match t {
                 Tag::O => None,
+                Tag::Inside(l) | Tag::End(l) if self.open.iter().any(|o| o.label == l) => None,
                 Tag::Inside(l) => {
                     scheme.i_starts.push((line, l.to_string()));
                     Some(l)
                 }
                 Tag::Begin(l) | Tag::End(l) | Tag::Single(l) => Some(l),
             };
-            if let Some(l) = label {
-                self.open = Some(Open {
-                    start: self.len,
+            if let Some(l) = opens {
+                self.open.push(Open {
+                    start,
                     label: l.to_string(),
                     line,
                 });
             }
         }
-        self.text.push_str(token);
-        self.len += token.chars().count();
-        if matches!(tag, Tag::End(_) | Tag::Single(_)) {
-            self.close();
+        self.prev_end = end;
+        for &t in &by_label {
+            if let Tag::End(l) | Tag::Single(l) = t
+                && let Some(i) = self.open.iter().position(|o| o.label == l)
+            {
+                let o = self.open.remove(i);
+                self.close(o);
+            }
         }
+        twice
     }
 
     fn finish(mut self) -> Option<RawDoc> {
-        self.close();
+        self.close_all();
         if self.text.is_empty() {
             return None;
         }
@@ -763,7 +1323,16 @@ mod tests {
         // TAB or spaces, 2 to 5 columns, a no-break space inside a token,
         // CRLF, no final newline, several -DOCSTART- forms and # id =.
         let f = "-DOCSTART- -X- -X- O\r\n\r\nبلغ\tVERB\tO\r\n١٠\u{a0}٠٠٠  NUM B-NP _ B-MISC\r\nجندي O\r\n-DOCSTART-\r\n# id = akhbar.2023.v1\r\nفي O\r\nبغداد\tB-LOC";
-        let r = import(Path::new("a.conll"), f, &ImportOptions::default()).unwrap();
+        // Lines of 2, 3 and 5 columns fit no layout: refused by default,
+        // read with the tag column named.
+        let e = import(Path::new("a.conll"), f, &ImportOptions::default()).unwrap_err();
+        assert!(e.message.contains("--tag-column"), "{e}");
+        assert_eq!(e.line, 3);
+        let last = ImportOptions {
+            tag_column: Some(TagColumn::Last),
+            ..Default::default()
+        };
+        let r = import(Path::new("a.conll"), f, &last).unwrap();
         assert!(r.issues.is_empty(), "{:?}", r.issues);
         assert_eq!(r.docs.len(), 2);
         assert_eq!(r.docs[0].text, "بلغ ١٠\u{a0}٠٠٠ جندي");
@@ -792,5 +1361,108 @@ mod tests {
         assert_eq!(r.issues[0].line, 2);
         assert!(r.issues[0].message.contains("unknown label"));
         assert!(import(Path::new("a.conll"), "قال\nهنا\n", &opts).is_err());
+    }
+
+    fn ents(r: &FileImport) -> Vec<(usize, usize, String)> {
+        r.docs[0]
+            .spans
+            .iter()
+            .map(|s| (s.start, s.end, s.label.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn known_layouts_choose_the_tag_column_and_say_so() {
+        let o = ImportOptions::default();
+        // CoNLL-2002: token POS NER.
+        let r = import(Path::new("a"), "في PREP O\nبغداد NOUN B-LOC\n", &o).unwrap();
+        assert_eq!(ents(&r), [(3, 8, "LOC".to_string())]);
+        assert!(r.shape.contains("CoNLL-2002"), "{}", r.shape);
+        // CoNLL-2003: token POS chunk NER (the chunk column is not the tag).
+        let r = import(
+            Path::new("a"),
+            "في PREP B-PP O\nبغداد NOUN B-NP B-LOC\n",
+            &o,
+        )
+        .unwrap();
+        assert_eq!(ents(&r), [(3, 8, "LOC".to_string())]);
+        assert!(r.shape.contains("CoNLL-2003"), "{}", r.shape);
+        // A tag column that is not the last: refused, then read when named.
+        let f = "في O 0.9\nبغداد B-LOC 0.8\n";
+        let e = import(Path::new("a"), f, &o).unwrap_err();
+        assert!(e.message.contains("Columns holding IOB tags: 2"), "{e}");
+        let two = ImportOptions {
+            tag_column: Some(TagColumn::Nth(2)),
+            ..Default::default()
+        };
+        assert_eq!(
+            ents(&import(Path::new("a"), f, &two).unwrap()),
+            [(3, 8, "LOC".to_string())]
+        );
+    }
+
+    #[test]
+    fn every_column_a_tag_is_nested_each_label_decoded_on_its_own() {
+        // Wojood: رئيس بلدية مدينة البيرة, OCC > ORG > GPE.
+        let f = "رئيس B-OCC\nبلدية I-OCC B-ORG\nمدينة I-OCC I-ORG B-GPE\nالبيرة I-OCC I-ORG I-GPE\nفي O\nمجلس B-ORG\nالأسد I-ORG B-PERS\n";
+        let r = import(Path::new("w"), f, &ImportOptions::default()).unwrap();
+        assert_eq!(
+            ents(&r),
+            [
+                (0, 23, "OCC".to_string()),
+                (5, 23, "ORG".to_string()),
+                (11, 23, "GPE".to_string()),
+                (27, 37, "ORG".to_string()),
+                (32, 37, "PERS".to_string()),
+            ]
+        );
+        assert!(r.shape.contains("nesting level"), "{}", r.shape);
+        // Written back in the same shape, read back the same.
+        let text = r.docs[0].text.clone();
+        let spans = r.docs[0].spans.clone();
+        let e = export_nested(
+            &[DocSpans {
+                id: "d",
+                text: &text,
+                spans: &spans,
+            }],
+            true,
+        );
+        assert!(e.warnings.is_empty(), "{:?}", e.warnings);
+        assert!(
+            body(&e).contains("مدينة I-OCC I-ORG B-GPE\n"),
+            "{}",
+            body(&e)
+        );
+        let back = import(Path::new("w"), body(&e), &ImportOptions::default()).unwrap();
+        assert_eq!(ents(&back), ents(&r));
+    }
+
+    #[test]
+    fn mostly_invalid_tags_are_refused_not_read_as_o() {
+        let f = "1-1 0-1 ( _\n1-2 1-7 واشنطن LOC\n1-3 7-8 ) _\n";
+        let o = ImportOptions {
+            tag_column: Some(TagColumn::Last),
+            ..Default::default()
+        };
+        let e = import(Path::new("a"), f, &o).unwrap_err();
+        assert!(e.message.contains("most tags are not IOB tags"), "{e}");
+    }
+
+    #[test]
+    fn a_language_prefix_on_every_token_is_removed_once() {
+        let f = "ar:جامعة B-ORG\nar:القاهرة I-ORG\nar:في O\n";
+        let r = import(Path::new("a"), f, &ImportOptions::default()).unwrap();
+        assert_eq!(r.docs[0].text, "جامعة القاهرة في");
+        assert_eq!(r.docs[0].spans[0].text, "جامعة القاهرة");
+        let notes: Vec<_> = r
+            .issues
+            .iter()
+            .filter(|i| i.message.contains("\"ar:\""))
+            .collect();
+        assert_eq!(notes.len(), 1, "{:?}", r.issues);
+        // Not when some token lacks it (a URL-like token stays whole).
+        let r = import(Path::new("a"), "ar:x O\ny O\n", &ImportOptions::default()).unwrap();
+        assert_eq!(r.docs[0].text, "ar:x y");
     }
 }

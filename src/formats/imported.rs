@@ -48,6 +48,47 @@ pub struct ImportOptions {
     /// Unknown labels are imported as they are (the caller adds them to the
     /// schema) instead of being skipped.
     pub admit_unknown: bool,
+    /// CoNLL: the column that holds the tag (`--tag-column`); `None` lets the
+    /// reader decide from the file, and refuse when it cannot (several
+    /// columns, no known layout).
+    pub tag_column: Option<TagColumn>,
+    /// Hugging Face rows: the name of each integer tag, by index (`--labels
+    /// O,B-PER,...`); `None` looks for a `dataset_info.json` next to the file.
+    pub tag_names: Option<Vec<String>>,
+    /// The encoding of the files (`--encoding windows-1256`, any WHATWG
+    /// label); `None` reads UTF-8, and UTF-16 when the file starts with its
+    /// BOM, and refuses anything else naming the likely encoding.
+    pub encoding: Option<String>,
+}
+
+/// Which column of a CoNLL line holds the tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagColumn {
+    /// The last column of each line (ANERcorp, CoNLL-2002/2003 layouts).
+    Last,
+    /// Column N, 1-based (the token is column 1).
+    Nth(usize),
+    /// Every column after the token, one nesting level each (Wojood nested).
+    Every,
+}
+
+impl TagColumn {
+    /// Reads `last`, `all` (or `every`) or a column number from 2 up.
+    ///
+    /// # Errors
+    /// A message naming the accepted values.
+    pub fn parse(s: &str) -> Result<TagColumn, String> {
+        match s {
+            "last" => Ok(TagColumn::Last),
+            "all" | "every" => Ok(TagColumn::Every),
+            _ => match s.parse::<usize>() {
+                Ok(n) if n >= 2 => Ok(TagColumn::Nth(n)),
+                _ => Err(format!(
+                    "--tag-column {s:?}: expected a column number from 2 (the token is column 1), `last`, or `all` (every column after the token, one nesting level each)"
+                )),
+            },
+        }
+    }
 }
 
 /// Well-known spellings of the schema's labels in other corpora, used only

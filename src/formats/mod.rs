@@ -10,25 +10,32 @@
 
 pub mod brat;
 pub mod conll;
+pub mod conllu;
+mod decode;
 pub mod doccano;
 mod error;
+pub mod hf;
 mod imported;
+pub mod iob;
 mod json;
 pub mod labelstudio;
 mod overlap;
 mod placement;
 mod read;
 mod shapes;
+mod sniff;
 pub mod spacy;
+pub mod webanno;
 mod write;
 
 pub use error::FormatError;
 pub use imported::{
-    FileImport, ImportOptions, ImportedDoc, Issue, IssueKind, OffsetUnit, Reading, is_layout,
+    FileImport, ImportOptions, ImportedDoc, Issue, IssueKind, OffsetUnit, Reading, TagColumn,
+    is_layout,
 };
 pub use overlap::{Warning, outermost};
 pub use placement::{Placement, is_safe_id, place};
-pub use read::{read_files, read_path};
+pub use read::{read_files, read_files_auto, read_path, read_path_auto};
 pub use write::{WriteError, write_export};
 
 use crate::annotation::Span;
@@ -41,44 +48,78 @@ pub struct DocSpans<'a> {
     pub spans: &'a [Span],
 }
 
-/// The export (and import) formats Kashif speaks.
+/// The export and import formats Kashif speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
+    /// CoNLL IOB2, `token TAG`, one token per line.
     Conll,
+    /// Nested IOB2, one tag column per nesting level (Wojood's shape):
+    /// `token TAG TAG...`, outermost entity first.
+    ConllNested,
     Brat,
     Doccano,
     Spacy,
     LabelStudio,
+    /// WebAnno TSV 3.3, INCEpTION's default export (UTF-16 offsets).
+    Webanno,
+    /// Hugging Face `datasets` token-classification rows (JSONL `tokens` +
+    /// `ner_tags`).
+    Hf,
+    /// CoNLL-U with NER in the MISC column (read only).
+    Conllu,
+    /// spaCy's `.iob`, one sentence per line, `word|POS|TAG` (read only).
+    Iob,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    /// The formats Kashif writes (export menu, `kashif export`).
+    pub const ALL: [Format; 8] = [
         Format::Conll,
+        Format::ConllNested,
         Format::Brat,
         Format::Doccano,
         Format::Spacy,
         Format::LabelStudio,
+        Format::Webanno,
+        Format::Hf,
     ];
+
+    /// The formats Kashif reads only.
+    pub const READ_ONLY: [Format; 2] = [Format::Conllu, Format::Iob];
 
     /// The name used on the command line and in menus.
     pub fn name(self) -> &'static str {
         match self {
             Format::Conll => "conll",
+            Format::ConllNested => "conll-nested",
             Format::Brat => "brat",
             Format::Doccano => "doccano",
             Format::Spacy => "spacy",
             Format::LabelStudio => "labelstudio",
+            Format::Webanno => "webanno",
+            Format::Hf => "hf",
+            Format::Conllu => "conllu",
+            Format::Iob => "iob",
         }
     }
 
+    /// The format named `name` (see [`Format::name`]).
     pub fn from_name(name: &str) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.name() == name)
+        Format::ALL
+            .into_iter()
+            .chain(Format::READ_ONLY)
+            .find(|f| f.name() == name)
     }
 
-    /// Whether the format writes a folder (one file pair per document) rather
-    /// than a single file.
+    /// Whether Kashif can write this format.
+    pub fn writable(self) -> bool {
+        Format::ALL.contains(&self)
+    }
+
+    /// Whether the format writes a folder (one file or file pair per
+    /// document: brat, WebAnno TSV) rather than a single file.
     pub fn is_folder(self) -> bool {
-        self == Format::Brat
+        matches!(self, Format::Brat | Format::Webanno)
     }
 
     /// Whether the format is JSON with char offsets, the only kind whose
@@ -90,10 +131,12 @@ impl Format {
     /// The usual extension of the single output file (a save dialog's filter).
     pub fn extension(self) -> &'static str {
         match self {
-            Format::Conll => "conll",
-            Format::Brat => "",
-            Format::Doccano | Format::Spacy => "jsonl",
+            Format::Conll | Format::ConllNested => "conll",
+            Format::Brat | Format::Webanno => "",
+            Format::Doccano | Format::Spacy | Format::Hf => "jsonl",
             Format::LabelStudio => "json",
+            Format::Conllu => "conllu",
+            Format::Iob => "iob",
         }
     }
 }
@@ -118,7 +161,7 @@ impl ExportOptions {
         let conll = format == Format::Conll;
         ExportOptions {
             split_clitics: split_clitics && conll,
-            conll_ids: conll_ids && conll,
+            conll_ids: conll_ids && (conll || format == Format::ConllNested),
             offsets: if utf16 && format.is_json() {
                 OffsetUnit::Utf16
             } else {
@@ -144,14 +187,25 @@ pub enum Output {
     Folder(Vec<(std::path::PathBuf, String)>),
 }
 
-/// Exports `docs` in `format`.
+/// Exports `docs` in `format`. A read-only format ([`Format::READ_ONLY`])
+/// gives an empty file and a warning saying so.
 pub fn export(format: Format, docs: &[DocSpans], options: ExportOptions) -> Exported {
     match format {
         Format::Conll => conll::export(docs, options.split_clitics, options.conll_ids),
+        Format::ConllNested => conll::export_nested(docs, options.conll_ids),
         Format::Brat => brat::export(docs),
         Format::Doccano => doccano::export(docs, options.offsets),
         Format::Spacy => spacy::export(docs, options.offsets),
         Format::LabelStudio => labelstudio::export(docs, options.offsets),
+        Format::Webanno => webanno::export(docs),
+        Format::Hf => hf::export(docs),
+        Format::Conllu | Format::Iob => Exported {
+            output: Output::File(String::new()),
+            warnings: vec![Warning::new(
+                "",
+                format!("Kashif reads {} but does not write it", format.name()),
+            )],
+        },
     }
 }
 
@@ -167,6 +221,18 @@ pub fn import(
 ) -> Result<FileImport, FormatError> {
     match format {
         Format::Conll => conll::import(path, contents, options),
+        Format::ConllNested => conll::import(
+            path,
+            contents,
+            &ImportOptions {
+                tag_column: options.tag_column.or(Some(TagColumn::Every)),
+                ..options.clone()
+            },
+        ),
+        Format::Webanno => webanno::import(path, contents, options),
+        Format::Hf => hf::import(path, contents, options),
+        Format::Conllu => conllu::import(path, contents, options),
+        Format::Iob => iob::import(path, contents, options),
         Format::Doccano => doccano::import(path, contents, options),
         Format::Spacy => spacy::import(path, contents, options),
         Format::LabelStudio => labelstudio::import(path, contents, options),

@@ -3,52 +3,80 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{FileImport, Format, FormatError, ImportOptions, brat};
+use super::decode::decode;
+use super::{FileImport, Format, FormatError, ImportOptions, Issue, IssueKind, brat};
 
-/// What a binary file most likely is, from its first bytes.
-fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
-    match bytes {
-        [0x78, 0x01 | 0x5e | 0x9c | 0xda, ..] => {
-            Some("binary file (zlib-compressed, looks like a spaCy DocBin `.spacy` file)")
+/// Reads and decodes a file (see [`decode`]); `line_starts`: remove byte
+/// order marks at later line starts.
+fn read_text(
+    path: &Path,
+    options: &ImportOptions,
+    line_starts: bool,
+) -> Result<super::decode::Decoded, FormatError> {
+    let bytes =
+        std::fs::read(path).map_err(|e| FormatError::new(path, 0, format!("cannot read: {e}")))?;
+    decode(path, &bytes, options.encoding.as_deref(), line_starts)
+}
+
+/// What decoding a file took, as notes of its import (the encoding also in
+/// the shape, so the summary says it).
+fn add_notes(path: &Path, decoded: &super::decode::Decoded, f: &mut FileImport) {
+    for (line, message) in &decoded.notes {
+        let mut i = Issue::new(path, *line, "", IssueKind::Note, message.clone());
+        if *line > 0 {
+            i.tally = Some("byte order marks in the middle of a file removed".into());
+        } else {
+            f.shape
+                .push_str(&format!("; {}", message.split(';').next().unwrap_or("")));
         }
-        [0x1f, 0x8b, ..] => Some("binary file (gzip-compressed)"),
-        [b'P', b'K', 3, 4, ..] => Some("binary file (a zip archive)"),
-        _ if bytes.iter().take(4096).any(|&b| b == 0) => Some("binary file (it holds NUL bytes)"),
-        _ => None,
+        f.issues.insert(0, i);
     }
 }
 
-/// What to run instead, for a spaCy DocBin (Kashif reads text formats only).
-const DOCBIN_HINT: &str = "Kashif's spacy importer reads JSONL `{\"text\", \"spans\": [{\"start\", \"end\", \"label\"}]}`; \
-convert it with spaCy first: python -c \"import sys, json, spacy; from spacy.tokens import DocBin; \
-nlp = spacy.blank('ar'); [print(json.dumps({'text': d.text, 'spans': [{'start': e.start_char, 'end': e.end_char, 'label': e.label_} for e in d.ents]}, ensure_ascii=False)) \
-for d in DocBin().from_disk(sys.argv[1]).get_docs(nlp.vocab)]\" train.spacy > train.jsonl";
-
-fn read_text(path: &Path) -> Result<String, FormatError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| FormatError::new(path, 0, format!("cannot read: {e}")))?;
-    if let Some(kind) = binary_kind(&bytes) {
-        let hint = if kind.contains("DocBin") {
-            format!(" — {DOCBIN_HINT}")
-        } else {
-            " — not a text export".to_string()
-        };
-        return Err(FormatError::new(path, 0, format!("{kind}{hint}")));
-    }
-    match String::from_utf8(bytes) {
-        Ok(s) => Ok(s),
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let (line, col) =
-                super::error::line_col(std::str::from_utf8(&e.as_bytes()[..at]).unwrap_or(""), at);
-            Err(FormatError::at(
-                path,
-                line,
-                col,
-                format!("not UTF-8 (invalid byte at offset {at}); save the file as UTF-8"),
-            ))
+/// The `.tsv` files under a folder (WebAnno TSV exports), sorted.
+fn tsv_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let p = entry?.path();
+        if p.is_dir() {
+            out.extend(tsv_files(&p)?);
+        } else if p.extension().is_some_and(|e| e == "tsv") {
+            out.push(p);
         }
     }
+    out.sort();
+    Ok(out)
+}
+
+/// Imports decoded contents as `format`; for Hugging Face rows without
+/// `--labels`, the label names come from a `dataset_info.json` beside the
+/// file when there is one (said in the shape).
+fn read_as(
+    format: Format,
+    path: &Path,
+    decoded: &super::decode::Decoded,
+    options: &ImportOptions,
+) -> Result<FileImport, FormatError> {
+    let info = path.with_file_name("dataset_info.json");
+    let names = (format == Format::Hf && options.tag_names.is_none())
+        .then(|| std::fs::read_to_string(&info).ok())
+        .flatten()
+        .and_then(|json| super::hf::names_from_info(&json, "ner_tags"));
+    let mut f = match names {
+        Some(n) => {
+            let with = ImportOptions {
+                tag_names: Some(n),
+                ..options.clone()
+            };
+            let mut f = super::import(format, path, &decoded.text, &with)?;
+            f.shape
+                .push_str(&format!("; tag names from {}", info.display()));
+            f
+        }
+        None => super::import(format, path, &decoded.text, options)?,
+    };
+    add_notes(path, decoded, &mut f);
+    Ok(f)
 }
 
 /// The `.ann` and `.txt` paths of a brat document given by either file (or
@@ -79,10 +107,23 @@ pub fn read_path(
     path: &Path,
     options: &ImportOptions,
 ) -> Vec<Result<FileImport, FormatError>> {
+    if format == Format::Webanno && path.is_dir() {
+        return match tsv_files(path) {
+            Ok(files) => files
+                .iter()
+                .flat_map(|f| read_path(format, f, options))
+                .collect(),
+            Err(e) => vec![Err(FormatError::new(
+                path,
+                0,
+                format!("cannot read folder: {e}"),
+            ))],
+        };
+    }
     if format != Format::Brat {
-        let one = read_text(path).and_then(|contents| {
-            let contents = contents.strip_prefix('\u{FEFF}').unwrap_or(&contents);
-            super::import(format, path, contents, options)
+        let one = read_text(path, options, true).and_then(|decoded| {
+            super::sniff::refuse_foreign(format, path, &decoded.text)?;
+            read_as(format, path, &decoded, options)
         });
         return vec![one];
     }
@@ -109,10 +150,58 @@ pub fn read_path(
     pairs
         .into_iter()
         .map(|(id, ann_path, txt_path)| {
-            let ann = read_text(&ann_path)?;
-            let text = read_text(&txt_path)?;
-            brat::import(&id, &ann_path, &ann, &text, options)
+            let ann = read_text(&ann_path, options, true)?;
+            let text = read_text(&txt_path, options, false)?;
+            let mut f = brat::import(&id, &ann_path, &ann.text, &text.text, options)?;
+            add_notes(&ann_path, &ann, &mut f);
+            add_notes(&txt_path, &text, &mut f);
+            Ok(f)
         })
+        .collect()
+}
+
+/// Reads one path whose shape is detected from it (`--format auto`): a
+/// folder or a `.ann` file is brat; any other file is read by the reader its
+/// contents fit (see the shape rules in `docs/formats.md`), and the shape
+/// says what was detected and why.
+///
+/// # Errors
+/// (in the results) what [`read_path`] refuses, and a file whose shape is
+/// unknown, not read by Kashif, or read two plausible ways.
+pub fn read_path_auto(
+    path: &Path,
+    options: &ImportOptions,
+) -> Vec<Result<FileImport, FormatError>> {
+    if path.is_dir() && tsv_files(path).is_ok_and(|f| !f.is_empty()) {
+        return read_path(Format::Webanno, path, options);
+    }
+    let brat = path.is_dir()
+        || path.extension().is_some_and(|e| e == "ann")
+        || (path.extension().is_some_and(|e| e == "txt") && path.with_extension("ann").is_file());
+    if brat {
+        let mut out = read_path(Format::Brat, path, options);
+        for f in out.iter_mut().flatten() {
+            f.shape = format!("{} (detected: a .ann file beside its .txt)", f.shape);
+        }
+        return out;
+    }
+    let one = read_text(path, options, true).and_then(|decoded| {
+        let (format, why) = super::sniff::detect(path, &decoded.text)?;
+        let mut f = read_as(format, path, &decoded, options)?;
+        f.shape = format!("{} — {why}", f.shape);
+        Ok(f)
+    });
+    vec![one]
+}
+
+/// Reads every given path with its shape detected (see [`read_path_auto`]).
+pub fn read_files_auto(
+    paths: &[PathBuf],
+    options: &ImportOptions,
+) -> Vec<Result<FileImport, FormatError>> {
+    paths
+        .iter()
+        .flat_map(|p| read_path_auto(p, options))
         .collect()
 }
 
@@ -141,11 +230,5 @@ mod tests {
         let (id, ann, _) = brat_pair(Path::new("akhbar.2023.v1.txt"));
         assert_eq!(id, "akhbar.2023.v1");
         assert_eq!(ann, Path::new("akhbar.2023.v1.ann"));
-    }
-
-    #[test]
-    fn binary_files_are_named() {
-        assert!(binary_kind(&[0x78, 0x9c, 1, 2]).unwrap().contains("DocBin"));
-        assert!(binary_kind(b"{\"text\": 1}").is_none());
     }
 }

@@ -131,6 +131,12 @@ pub fn import(
                         Some(d) => docs.push(d),
                         None => continue,
                     }
+                } else if o.contains_key("tokens") {
+                    return Err(FormatError::new(
+                        path,
+                        line,
+                        "tokens + tags rows without a text (Hugging Face datasets token-classification rows): use --format hf",
+                    ));
                 } else {
                     issues.push(skipped(
                         path,

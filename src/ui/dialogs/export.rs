@@ -182,10 +182,12 @@ impl ExportDialog {
                         ui.end_row();
                     });
                 ui.label(
-                    RichText::new(if self.choices.format.is_folder() {
-                        "brat writes a folder: one .txt and one .ann per document"
-                    } else {
-                        "offsets are chars, as Python slices strings, unless UTF-16 is ticked"
+                    RichText::new(match self.choices.format {
+                        Format::Brat => "brat writes a folder: one .txt and one .ann per document",
+                        Format::Webanno => {
+                            "webanno writes a folder: one .tsv per document (offsets in UTF-16 units, as INCEpTION counts)"
+                        }
+                        _ => "offsets are chars, as Python slices strings, unless UTF-16 is ticked",
                     })
                     .small()
                     .weak(),
