@@ -121,8 +121,8 @@ fn every_reader_sees_the_edits_of_a_killed_workbench() {
     let out = kashif(&["eval", "--gold", "amina", "--pred", "layla", "--json"], p);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["report"]["documents"], 1, "{v}");
-    assert_eq!(v["report"]["strict"]["total"]["tp"], 1, "{v}");
+    assert_eq!(v["documents"], 1, "{v}");
+    assert_eq!(v["strict"]["total"]["tp"], 1, "{v}");
 
     // agree: one document done by both, the same span.
     let out = kashif(&["agree", "amina", "layla", "--json"], p);
