@@ -41,8 +41,32 @@ enum Command {
     Agree(cli::agree::AgreeArgs),
 }
 
+/// Lets a command-line tool end quietly when what reads its output goes
+/// away (`kashif stats | head`), as Unix tools do: Rust ignores SIGPIPE, so
+/// each print to the closed pipe would fail and `println!` panic with
+/// "Broken pipe". The workbench keeps ignoring it: a closed pipe must never
+/// end a session before its edits are saved.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start, before any other thread exists;
+    // SIG_DFL is a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> std::process::ExitCode {
-    let args = Args::parse();
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            // Help, version, usage errors: printed like any tool's output.
+            quiet_on_closed_pipe();
+            e.exit()
+        }
+    };
+    if !matches!(args.command, None | Some(Command::Gui(_))) {
+        quiet_on_closed_pipe();
+    }
     let result = match args.command {
         None => cli::gui::run(cli::gui::GuiArgs::default()),
         Some(Command::Gui(a)) => cli::gui::run(a),

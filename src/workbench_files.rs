@@ -27,8 +27,9 @@ pub fn read_annotator(
 ) -> Result<AnnotatorFiles, String> {
     store::check_annotator(annotator).map_err(|e| e.to_string())?;
     let mut out = AnnotatorFiles::default();
+    let reader = store::Reader::open(annotations_dir, annotator).map_err(|e| e.to_string())?;
     for doc in docs {
-        match store::read(annotations_dir, annotator, doc, schema) {
+        match reader.read(doc, schema) {
             Ok(Some(loaded)) => {
                 out.problems
                     .extend(loaded.problems.iter().map(|p| p.to_string()));

@@ -78,8 +78,9 @@ fn predictions<'a>(
         }));
     }
     exchange::require_annotator(folders, name)?;
+    let reader = store::Reader::open(&folders.annotations, name)?;
     Ok(Box::new(move |doc: &Document| {
-        Ok(store::read(&folders.annotations, name, doc, schema)?.map(|l| l.annotations.entities))
+        Ok(reader.read(doc, schema)?.map(|l| l.annotations.entities))
     }))
 }
 

@@ -115,8 +115,16 @@ pub fn annotated<'c>(
     failed: &mut bool,
 ) -> Vec<Annotated<'c>> {
     let mut out = Vec::new();
+    let reader = match store::Reader::open(&folders.annotations, annotator) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            *failed = true;
+            return out;
+        }
+    };
     for doc in &corpus.documents {
-        match store::read(&folders.annotations, annotator, doc, schema) {
+        match reader.read(doc, schema) {
             Ok(None) => {}
             Ok(Some(loaded)) => {
                 for p in &loaded.problems {

@@ -24,7 +24,7 @@ use kashif::ui::{AppModel, KashifApp};
 use kashif::workbench_files;
 use kashif::workflow::{
     AccurateProposer, Base, Learner, LearningProposer, ModelProposer, Proposer, RulesProposer,
-    Session,
+    SaveTiming, Session,
 };
 
 use super::common::{Folders, TaggerChoice};
@@ -85,6 +85,11 @@ pub struct GuiArgs {
     /// `ack LINE` when each line has been applied (see `cli::script`).
     #[arg(long, hide = true)]
     pub script: Option<PathBuf>,
+    /// Testing aid: how long (ms) autosave waits before folding an edit
+    /// from the journal into its RON file (default 250), so a test can kill
+    /// the workbench while an edit is in the journal only.
+    #[arg(long, hide = true)]
+    pub save_delay_ms: Option<u64>,
 }
 
 /// Loads folders with `corpus` and the annotator's files with `store`
@@ -98,6 +103,8 @@ pub(super) struct FsBackend {
     train_data: Option<PathBuf>,
     /// The accurate tier's folder; `None`: the fast tier only.
     encoder: Option<PathBuf>,
+    /// Autosave timing (`--save-delay-ms`).
+    timing: SaveTiming,
     /// Whether sessions get the proposer (scripted runs go without).
     pub(super) propose: bool,
 }
@@ -130,14 +137,23 @@ impl FsBackend {
 /// of gold names (`kashif::propose::proposer`), through the workflow's
 /// adapter (returned too: the accurate tier is built on it). Without a
 /// usable model, rules and gazetteers with the memory, and why.
-fn proposer(train_data: Option<PathBuf>) -> (Arc<dyn Proposer>, Arc<dyn Learner>, ModelBase) {
+/// Retrained models are kept in `<annotations>/.kashif-cache/` (a folder no
+/// annotator can be named after), so a start with nothing new done loads
+/// the last one instead of retraining.
+fn proposer(
+    train_data: Option<PathBuf>,
+    annotations_dir: &Path,
+) -> (Arc<dyn Proposer>, Arc<dyn Learner>, ModelBase) {
     match kashif::propose::bundled::load() {
         Ok(model) => {
             let base = train_data.map_or(Base::Shipped, Base::File);
-            let p = Arc::new(ModelProposer::with_base(
-                kashif::propose::proposer::Proposer::new(Arc::new(model)),
-                base,
-            ));
+            let p = Arc::new(
+                ModelProposer::with_base(
+                    kashif::propose::proposer::Proposer::new(Arc::new(model)),
+                    base,
+                )
+                .with_cache(annotations_dir.join(".kashif-cache")),
+            );
             (p.clone(), p.clone(), Ok(p))
         }
         Err(e) => {
@@ -176,11 +192,12 @@ impl Backend for FsBackend {
             return Err("showing a fixture, not the annotator's files".to_string());
         }
         let corpus = Corpus::load(dir).map_err(|e| e.to_string())?;
-        let mut session = Session::open(
+        let mut session = Session::open_with(
             corpus,
             self.schema.clone(),
             &self.annotations_dir,
             annotator,
+            self.timing,
         )
         .map_err(|e| e.to_string())?;
         if let Some(ctx) = &self.ctx {
@@ -188,7 +205,8 @@ impl Backend for FsBackend {
             session.set_waker(move || ctx.request_repaint());
         }
         if self.propose {
-            let (proposer, learner, base) = proposer(self.train_data.clone());
+            let (proposer, learner, base) =
+                proposer(self.train_data.clone(), &self.annotations_dir);
             session.set_proposer(proposer);
             session.set_learner(learner);
             if let Some(dir) = &self.encoder {
@@ -320,6 +338,13 @@ pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
             ),
         },
         propose: true,
+        timing: match args.save_delay_ms {
+            Some(ms) => SaveTiming {
+                debounce: std::time::Duration::from_millis(ms),
+                ..SaveTiming::default()
+            },
+            None => SaveTiming::default(),
+        },
     };
     if let Some(script) = &args.script {
         return super::script::run(&args, script, backend);

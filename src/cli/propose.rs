@@ -113,10 +113,9 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
     let mut memory: Vec<Remembered> = Vec::new();
     if !args.no_memory {
         for annotator in store::annotators(&args.folders.annotations) {
+            let reader = store::Reader::open(&args.folders.annotations, &annotator)?;
             for (d, doc) in corpus.documents.iter().enumerate() {
-                if let Ok(Some(l)) =
-                    store::read(&args.folders.annotations, &annotator, doc, &schema)
-                {
+                if let Ok(Some(l)) = reader.read(doc, &schema) {
                     for e in &l.annotations.entities {
                         memory.push(Remembered {
                             doc: d,

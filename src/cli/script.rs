@@ -11,8 +11,10 @@
 //! - empty, or a `#` comment.
 //!
 //! After each line is applied the runner prints `ack LINE` (1-based) on
-//! stdout, flushed: the moment the window would show the edit. No
-//! proposer runs, so a script does not depend on timing.
+//! stdout, flushed: the moment the window would show the edit; then, once
+//! every edit so far is durable (its journal record `fdatasync`ed), `saved
+//! LINE`: the moment the window's status bar would say "saved". No proposer
+//! runs, so a script does not depend on timing.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -96,6 +98,12 @@ pub(super) fn run(args: &GuiArgs, script: &Path, backend: FsBackend) -> anyhow::
         }
         model.poll_session();
         println!("ack {line}");
+        if let Some(s) = &model.session {
+            match s.wait_durable() {
+                Ok(()) => println!("saved {line}"),
+                Err(e) => eprintln!("kashif: {line}: not saved: {e}"),
+            }
+        }
     }
     if let Some(s) = &model.session
         && let Err(errors) = s.flush()

@@ -49,6 +49,7 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
         .max(8);
     let mut failed = false;
     for annotator in &annotators {
+        let reader = store::Reader::open(&args.folders.annotations, annotator)?;
         println!("annotator {annotator}");
         print!("  {:width$}  {:11}", "document", "status");
         for l in &labels {
@@ -60,8 +61,13 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
         let mut done = 0usize;
         let mut pending = 0usize;
         for doc in &corpus.documents {
-            let ann = match store::read(&args.folders.annotations, annotator, doc, &schema) {
-                Ok(Some(l)) => l.annotations,
+            let ann = match reader.read(doc, &schema) {
+                Ok(Some(l)) => {
+                    for p in &l.problems {
+                        eprintln!("{p}");
+                    }
+                    l.annotations
+                }
                 Ok(None) => Default::default(),
                 Err(e) => {
                     eprintln!("{e}");

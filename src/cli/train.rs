@@ -154,8 +154,9 @@ fn done_documents(folders: &Folders) -> anyhow::Result<Vec<Sentence>> {
     let corpus = folders.corpus()?;
     let mut out = Vec::new();
     for annotator in store::annotators(&folders.annotations) {
+        let reader = store::Reader::open(&folders.annotations, &annotator)?;
         for doc in &corpus.documents {
-            let loaded = store::read(&folders.annotations, &annotator, doc, &schema)?;
+            let loaded = reader.read(doc, &schema)?;
             if let Some(l) = loaded
                 && l.annotations.status == Status::Done
             {

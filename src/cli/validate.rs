@@ -13,19 +13,72 @@ pub struct ValidateArgs {
     pub folders: Folders,
 }
 
+/// Errors and warnings printed so far.
+#[derive(Default)]
+struct Tally {
+    errors: usize,
+    warnings: usize,
+}
+
+impl Tally {
+    fn error(&mut self, line: impl std::fmt::Display) {
+        println!("{line}");
+        self.errors += 1;
+    }
+
+    fn warning(&mut self, line: impl std::fmt::Display) {
+        println!("{line}");
+        self.warnings += 1;
+    }
+
+    fn loaded(&mut self, loaded: Result<store::Loaded, store::StoreError>) {
+        match loaded {
+            Err(e) => self.error(e),
+            Ok(loaded) => {
+                for p in &loaded.problems {
+                    match p.severity {
+                        Severity::Error => self.error(p),
+                        Severity::Warning => self.warning(p),
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Prints one line per problem (`file:line:col: message`) and fails if any
-/// is an error; warnings alone (e.g. re-anchored spans) still pass.
+/// is an error; warnings alone (e.g. re-anchored spans) still pass. Each
+/// annotator's journal is replayed as every reader does ([`store::Reader`]):
+/// a document with edits there is checked as the journal has it.
 pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
     let schema = args.folders.schema()?;
     let corpus = args.folders.corpus()?;
-    let (mut errors, mut warnings, mut files) = (0usize, 0usize, 0usize);
+    let mut t = Tally::default();
+    let mut files = 0usize;
     for e in &corpus.errors {
-        println!("{e}");
-        errors += 1;
+        t.error(e);
     }
     let annotators = store::annotators(&args.folders.annotations);
+    for p in store::annotator_folder_problems(&args.folders.annotations) {
+        t.error(p);
+    }
     for annotator in &annotators {
         let dir = args.folders.annotations.join(annotator);
+        let reader = match store::Reader::open(&args.folders.annotations, annotator) {
+            Ok(r) => r,
+            Err(e) => {
+                t.error(e);
+                continue;
+            }
+        };
+        if reader.torn_bytes() > 0 {
+            t.warning(format!(
+                "{}: warning: {} byte(s) after the last complete record (a write cut short by a crash) are ignored",
+                reader.journal_path().display(),
+                reader.torn_bytes()
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
         for (id, path) in store::annotation_files(&dir) {
             files += 1;
             // A file under the old name (id cut at a dot) belongs to the
@@ -38,46 +91,54 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
                 })
                 .and_then(|d| corpus.get(&d));
             if let Some(doc) = legacy {
-                println!(
+                t.warning(format!(
                     "{}: warning: annotations of {:?} under the old name (document id cut at a dot); they belong at {} and are moved there when {annotator:?}'s annotations are next opened for writing (import, propose, the workbench)",
                     path.display(),
                     doc.id,
                     store::file_path(&args.folders.annotations, annotator, &doc.id).display()
-                );
-                warnings += 1;
+                ));
             }
             let Some(doc) = legacy.or_else(|| corpus.get(&id)) else {
-                println!(
+                t.error(format!(
                     "{}: no document {id:?} in the corpus {}",
                     path.display(),
                     args.folders.corpus.display()
-                );
-                errors += 1;
+                ));
                 continue;
             };
-            match store::read_file(&path, annotator, doc, &schema) {
-                Err(e) => {
-                    println!("{e}");
-                    errors += 1;
+            if legacy.is_none() && reader.has_journaled(&doc.id) {
+                seen.insert(doc.id.clone());
+                t.loaded(reader.read(doc, &schema).map(Option::unwrap_or_default));
+            } else {
+                t.loaded(store::read_file(&path, annotator, doc, &schema));
+            }
+        }
+        // Documents whose only annotations are in the journal so far.
+        for id in reader.journaled() {
+            if seen.contains(id) {
+                continue;
+            }
+            match corpus.get(id) {
+                Some(doc) => {
+                    files += 1;
+                    t.loaded(reader.read(doc, &schema).map(Option::unwrap_or_default));
                 }
-                Ok(loaded) => {
-                    for p in &loaded.problems {
-                        println!("{p}");
-                        match p.severity {
-                            Severity::Error => errors += 1,
-                            Severity::Warning => warnings += 1,
-                        }
-                    }
-                }
+                None => t.error(format!(
+                    "{}: edits of document {id:?}, which is not in the corpus {}",
+                    reader.journal_path().display(),
+                    args.folders.corpus.display()
+                )),
             }
         }
     }
     eprintln!(
-        "checked {files} annotation files of {} annotators against {} documents: {errors} errors, {warnings} warnings",
+        "checked {files} annotation files of {} annotators against {} documents: {} errors, {} warnings",
         annotators.len(),
-        corpus.documents.len()
+        corpus.documents.len(),
+        t.errors,
+        t.warnings
     );
-    Ok(if errors > 0 {
+    Ok(if t.errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

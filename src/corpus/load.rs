@@ -53,6 +53,12 @@ pub enum CorpusError {
         size: u64,
         limit: u64,
     },
+    /// A file or folder whose name cannot give a document id of its own:
+    /// not UTF-8 (two such names would come out the same), hidden (starts
+    /// with a dot), or an id that another file has too, or has but for case
+    /// (one annotation file on macOS and Windows). Not read; rename it.
+    #[error("{path}: not read: {reason}")]
+    BadName { path: PathBuf, reason: String },
 }
 
 /// A loaded folder: the documents that loaded, sorted by id, and one error per
@@ -65,7 +71,13 @@ pub struct Corpus {
 }
 
 impl Corpus {
-    /// Loads every `.txt` file under `root`, subfolders included.
+    /// Loads every `.txt` file under `root` (the extension in any case:
+    /// `.TXT` too), subfolders included. Every such file becomes exactly one
+    /// document or one error naming it: names that are not UTF-8, hidden
+    /// names (`.x.txt`, `...txt`, hidden folders but `.git`, `.hg`,
+    /// `.svn`) and names whose ids clash
+    /// (`a.txt` and `a.TXT`; `A.txt` and `a.txt`, one file on macOS and
+    /// Windows) are reported, none of the clashing files read.
     ///
     /// Only an unreadable `root` is an error; bad files are collected in
     /// [`Corpus::errors`] and the rest loads.
@@ -77,6 +89,7 @@ impl Corpus {
             reason: e.to_string(),
         })?;
         files.sort();
+        let files = without_clashes(root, files, &mut errors);
         let mut documents = Vec::with_capacity(files.len());
         for path in files {
             match read_document(root, &path) {
@@ -100,6 +113,52 @@ impl Corpus {
     }
 }
 
+/// Whether a file name has the `.txt` extension, in any case.
+fn is_txt(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
+}
+
+/// Files whose document ids clash (equal, or equal but for case) reported
+/// by name, each one of them; the others returned.
+fn without_clashes(
+    root: &Path,
+    files: Vec<PathBuf>,
+    errors: &mut Vec<CorpusError>,
+) -> Vec<PathBuf> {
+    let mut by_key: std::collections::BTreeMap<String, Vec<PathBuf>> = Default::default();
+    for f in files {
+        by_key
+            .entry(doc_id(root, &f).to_lowercase())
+            .or_default()
+            .push(f);
+    }
+    let mut out = Vec::new();
+    for (_, group) in by_key {
+        if group.len() == 1 {
+            out.extend(group);
+            continue;
+        }
+        for f in &group {
+            let others: Vec<String> = group
+                .iter()
+                .filter(|g| *g != f)
+                .map(|g| g.display().to_string())
+                .collect();
+            errors.push(CorpusError::BadName {
+                path: f.clone(),
+                reason: format!(
+                    "its document id {:?} is the same, but for case or extension, as that of {} (one annotation file for both; one file on macOS and Windows); rename one of them",
+                    doc_id(root, f),
+                    others.join(", ")
+                ),
+            });
+        }
+    }
+    out.sort();
+    out
+}
+
 fn walk(
     dir: &Path,
     files: &mut Vec<PathBuf>,
@@ -109,10 +168,30 @@ fn walk(
         let entry = entry?;
         let path = entry.path();
         let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
+        let kind = entry.file_type()?;
+        let Some(name) = name.to_str() else {
+            // Lossy decoding would give two such names the same id.
+            if kind.is_dir() || is_txt(&path) {
+                errors.push(CorpusError::BadName {
+                    path,
+                    reason: format!(
+                        "the name {name:?} is not UTF-8 (saved by a system with another code page?), so it cannot name a document; rename it"
+                    ),
+                });
+            }
+            continue;
+        };
+        if name.starts_with('.') {
+            // Version-control folders hold no articles.
+            let vcs = kind.is_dir() && matches!(name, ".git" | ".hg" | ".svn");
+            if (kind.is_dir() && !vcs) || is_txt(&path) {
+                errors.push(CorpusError::BadName {
+                    path,
+                    reason: "the name starts with a dot (hidden); rename it to include it".into(),
+                });
+            }
             continue;
         }
-        let kind = entry.file_type()?;
         if kind.is_dir() {
             if let Err(e) = walk(&path, files, errors) {
                 errors.push(CorpusError::Unreadable {
@@ -120,7 +199,7 @@ fn walk(
                     reason: e.to_string(),
                 });
             }
-        } else if path.extension().is_some_and(|e| e == "txt") {
+        } else if is_txt(&path) {
             files.push(path);
         }
     }
@@ -213,6 +292,69 @@ mod tests {
             msgs.iter()
                 .any(|m| m.contains("empty.txt") && m.contains("empty"))
         );
+    }
+
+    #[test]
+    fn every_txt_file_is_one_document_or_reported_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for name in [
+            "a.txt",
+            "UPPER.TXT",
+            ".hidden.txt",
+            "...txt",
+            "Same.txt",
+            "same.txt",
+            "b.txt",
+            "b.Txt",
+        ] {
+            std::fs::write(root.join(name), "نص").unwrap();
+        }
+        std::fs::create_dir(root.join(".git")).unwrap();
+        std::fs::write(root.join(".git/x.txt"), "نص").unwrap();
+        std::fs::create_dir(root.join(".drafts")).unwrap();
+        std::fs::write(root.join(".drafts/y.txt"), "نص").unwrap();
+        let c = Corpus::load(root).unwrap();
+        let ids: Vec<_> = c.documents.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["UPPER", "a"]);
+        let msgs: Vec<String> = c.errors.iter().map(|e| e.to_string()).collect();
+        for name in [
+            ".hidden.txt",
+            "...txt",
+            "Same.txt",
+            "same.txt",
+            "b.txt",
+            "b.Txt",
+            ".drafts",
+        ] {
+            let n = msgs
+                .iter()
+                .filter(|m| m.starts_with(&root.join(name).display().to_string()))
+                .count();
+            assert_eq!(n, 1, "{name}: {msgs:#?}");
+        }
+        assert_eq!(msgs.len(), 7, "{msgs:#?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_not_utf8_are_refused_by_name_not_merged() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        // Two Arabic names in Windows-1256, as unzipped from an archive.
+        for raw in [
+            &b"\xe3\xd1\xc7\xd3\xe1 1.txt"[..],
+            b"\xca\xd1\xd1\xed\xd1 1.txt",
+        ] {
+            std::fs::write(root.join(std::ffi::OsStr::from_bytes(raw)), "نص").unwrap();
+        }
+        std::fs::write(root.join("ok.txt"), "نص").unwrap();
+        let c = Corpus::load(root).unwrap();
+        let ids: Vec<_> = c.documents.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["ok"]);
+        assert_eq!(c.errors.len(), 2, "{:?}", c.errors);
+        assert!(c.errors.iter().all(|e| e.to_string().contains("not UTF-8")));
     }
 
     #[test]

@@ -96,18 +96,7 @@ impl Journal {
     /// before returning. On an error the journal is cut back to where it
     /// was, so no half record stays in front of later ones.
     pub fn append(&mut self, files: &[AnnotationFile]) -> Result<(), StoreError> {
-        let mut buf = Vec::new();
-        for f in files {
-            let payload = ron::to_string(f).map_err(|e| StoreError::io(&self.path, e))?;
-            let payload = payload.as_bytes();
-            let len = u32::try_from(payload.len())
-                .ok()
-                .filter(|&n| n <= MAX_RECORD)
-                .ok_or_else(|| StoreError::io(&self.path, "record too large"))?;
-            buf.extend_from_slice(&len.to_le_bytes());
-            buf.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
-            buf.extend_from_slice(payload);
-        }
+        let buf = encode(&self.path, files)?;
         let r = self
             .file
             .write_all(&buf)
@@ -140,8 +129,26 @@ impl Journal {
     }
 }
 
+/// The records of `files`, framed as the journal holds them; errors name
+/// the journal at `path`.
+pub(crate) fn encode(path: &Path, files: &[AnnotationFile]) -> Result<Vec<u8>, StoreError> {
+    let mut buf = Vec::new();
+    for f in files {
+        let payload = ron::to_string(f).map_err(|e| StoreError::io(path, e))?;
+        let payload = payload.as_bytes();
+        let len = u32::try_from(payload.len())
+            .ok()
+            .filter(|&n| n <= MAX_RECORD)
+            .ok_or_else(|| StoreError::io(path, "record too large"))?;
+        buf.extend_from_slice(&len.to_le_bytes());
+        buf.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+        buf.extend_from_slice(payload);
+    }
+    Ok(buf)
+}
+
 /// The complete records of `bytes` and the length of that valid prefix.
-fn parse(bytes: &[u8]) -> (Replay, u64) {
+pub(crate) fn parse(bytes: &[u8]) -> (Replay, u64) {
     let mut replay = Replay::default();
     let mut at = 0usize;
     while bytes.len() - at >= HEADER {

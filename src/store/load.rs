@@ -46,7 +46,7 @@ impl fmt::Display for Problem {
 }
 
 /// A file that loaded, possibly with problems; its annotations are usable.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Loaded {
     pub annotations: DocAnnotations,
     pub problems: Vec<Problem>,
@@ -58,9 +58,10 @@ impl Loaded {
     }
 }
 
-/// Reads `annotator`'s file for `doc`; `None` if there is none yet.
-/// Takes no lock: safe while another process is writing.
-pub fn read(
+/// Reads `annotator`'s RON file for `doc` alone, without the journal;
+/// `None` if there is none yet. Readers use [`super::Reader`] (or
+/// [`super::read`]), which replays the journal over this.
+pub(crate) fn read_ron(
     annotations_dir: &Path,
     annotator: &str,
     doc: &Document,
@@ -142,7 +143,9 @@ pub(crate) fn parse(path: &Path) -> Result<(String, AnnotationFile), StoreError>
     Ok((src, file))
 }
 
-/// Reads and checks one file against its document and the schema.
+/// Reads and checks one RON file against its document and the schema (the
+/// file alone: edits still in the journal are not in it; see
+/// [`super::Reader`]). Errors name the file, line and column.
 pub fn read_file(
     path: &Path,
     annotator: &str,
@@ -150,7 +153,22 @@ pub fn read_file(
     schema: &Schema,
 ) -> Result<Loaded, StoreError> {
     let (src, file) = parse(path)?;
-    let places = positions::list_elements(&src);
+    Ok(check(path, Some(&src), file, annotator, doc, schema))
+}
+
+/// Checks one parsed file (from a RON file, whose source `src` gives the
+/// places of problems, or from a journal record at `path`) against its
+/// document and the schema: the one checker of every way annotations are read.
+pub(crate) fn check(
+    path: &Path,
+    src: Option<&str>,
+    file: AnnotationFile,
+    annotator: &str,
+    doc: &Document,
+    schema: &Schema,
+) -> Loaded {
+    let src = src.unwrap_or("");
+    let places = positions::list_elements(src);
     let at = |list: &str, i: usize| places.get(list).and_then(|v| v.get(i)).copied();
     let mut problems = Vec::new();
     let mut report = |pos: Option<Pos>, severity, message: String| {
@@ -164,7 +182,7 @@ pub fn read_file(
 
     if file.document != doc.id {
         report(
-            positions::field(&src, "document"),
+            positions::field(src, "document"),
             Severity::Error,
             format!(
                 "names document {:?}, but its path is that of document {:?} (files are named <annotator>/<document id>.ron); move it to the right name or fix the field",
@@ -174,7 +192,7 @@ pub fn read_file(
     }
     if file.annotator != annotator {
         report(
-            positions::field(&src, "annotator"),
+            positions::field(src, "annotator"),
             Severity::Warning,
             format!(
                 "names annotator {:?} but is in {:?}'s folder",
@@ -185,7 +203,7 @@ pub fn read_file(
     let changed = file.text_hash != doc.text_hash();
     if changed {
         report(
-            positions::field(&src, "text_hash"),
+            positions::field(src, "text_hash"),
             Severity::Warning,
             "the document text changed since this file was written; spans were re-anchored by their text".into(),
         );
@@ -207,8 +225,8 @@ pub fn read_file(
                 format!("label {:?} is not in the label schema", span.label),
             );
         }
-        match place(text, &index, &span.text, span.start, span.end) {
-            Placement::Fits => {}
+        let moved = match place(text, &index, &span.text, span.start, span.end) {
+            Placement::Fits => false,
             Placement::Moved(start) => {
                 if !changed {
                     // The text did not change, so the file itself is wrong.
@@ -223,6 +241,7 @@ pub fn read_file(
                 }
                 span.end = start + span.text.chars().count();
                 span.start = start;
+                true
             }
             Placement::Lost(why) => {
                 report(
@@ -236,6 +255,20 @@ pub fn read_file(
                 ann.detached.push(span);
                 continue;
             }
+        };
+        if moved && ann.entities.iter().any(|s: &Span| s.same_entity(&span)) {
+            // Its text is found only where an entity already is: merging
+            // the two would lose this one (and its origin) without a word.
+            report(
+                pos,
+                Severity::Error,
+                format!(
+                    "{} {:?}: re-anchoring it lands on an entity already there ({}..{}); kept as detached",
+                    span.label, span.text, span.start, span.end
+                ),
+            );
+            ann.detached.push(span);
+            continue;
         }
         if ann.entities.iter().any(|s: &Span| s.same_entity(&span)) {
             report(
@@ -283,10 +316,10 @@ pub fn read_file(
         }
     }
     ann.normalize_order();
-    Ok(Loaded {
+    Loaded {
         annotations: ann,
         problems,
-    })
+    }
 }
 
 enum Placement {

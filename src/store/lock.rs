@@ -4,9 +4,10 @@ use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
 use super::atomic::{clean_temp_files, write_atomic};
-use super::load::{Loaded, parse, read};
+use super::load::{Loaded, parse, read_ron};
 use super::{
-    AnnotationFile, StoreError, annotation_files, check_annotator, file_path, legacy_file_path,
+    AnnotationFile, JOURNAL_NAME, StoreError, annotation_files, check_annotator, file_path,
+    legacy_file_path,
 };
 use crate::annotation::DocAnnotations;
 use crate::corpus::Document;
@@ -22,6 +23,24 @@ pub struct Store {
     _lock: File,
     cleaned: Vec<PathBuf>,
     migrated: Vec<Migration>,
+    folded: Folded,
+}
+
+/// What opening a store did with edits a killed workbench left in the
+/// journal: each document's newest record was written to its RON file
+/// (atomically) before anything else could write there, so a writer (the
+/// workbench, import, propose, adjudication) always starts from every edit
+/// the annotator made, and readers never see a journal record older than
+/// a file written after it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Folded {
+    /// Documents whose RON file was brought up to date from the journal.
+    pub written: Vec<String>,
+    /// Documents whose record stays in the journal, and why: their RON
+    /// file does not load, or holds another document (never overwritten).
+    pub kept: Vec<(String, String)>,
+    /// Bytes of a record cut short by a crash, dropped (never shown as saved).
+    pub torn_bytes: u64,
 }
 
 /// What opening a store did about a file named by the rule before issue 14
@@ -130,9 +149,65 @@ fn migrate(annotations_dir: &Path, annotator: &str) -> Vec<Migration> {
     out
 }
 
+/// Writes each document's newest journal record to its RON file and
+/// leaves in the journal only the records that could not be written (see
+/// [`Folded`]). Runs under the folder's lock. Errors name the file.
+fn fold_journal(annotations_dir: &Path, annotator: &str) -> Result<Folded, StoreError> {
+    let journal = annotations_dir.join(annotator).join(JOURNAL_NAME);
+    let bytes = match std::fs::read(&journal) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Folded::default()),
+        Err(e) => return Err(StoreError::io(&journal, e)),
+    };
+    if bytes.is_empty() {
+        return Ok(Folded::default());
+    }
+    let (replay, _) = super::journal::parse(&bytes);
+    let mut folded = Folded {
+        torn_bytes: replay.torn_bytes,
+        ..Folded::default()
+    };
+    let mut remaining = Vec::new();
+    for record in replay.files {
+        let path = file_path(annotations_dir, annotator, &record.document);
+        if path.exists() {
+            match parse(&path) {
+                Err(e) => {
+                    folded.kept.push((record.document.clone(), e.to_string()));
+                    remaining.push(record);
+                    continue;
+                }
+                Ok((_, on_disk)) if on_disk.document != record.document => {
+                    folded.kept.push((
+                        record.document.clone(),
+                        format!(
+                            "{}: holds the annotations of document {:?}",
+                            path.display(),
+                            on_disk.document
+                        ),
+                    ));
+                    remaining.push(record);
+                    continue;
+                }
+                // Already written before the crash.
+                Ok((_, on_disk)) if on_disk == record => continue,
+                Ok(_) => {}
+            }
+        }
+        let text = record.to_ron().map_err(|e| StoreError::io(&path, e))?;
+        write_atomic(&path, text.as_bytes()).map_err(|e| StoreError::io(&path, e))?;
+        folded.written.push(record.document);
+    }
+    let rest = super::journal::encode(&journal, &remaining)?;
+    write_atomic(&journal, &rest).map_err(|e| StoreError::io(&journal, e))?;
+    Ok(folded)
+}
+
 impl Store {
-    /// Takes the folder's lock (refused if another process holds it) and
-    /// removes temporary files a crash left behind.
+    /// Takes the folder's lock (refused if another process holds it),
+    /// removes temporary files a crash left behind, moves files named by
+    /// the old rule, and writes the edits a killed workbench left in the
+    /// journal to their RON files ([`Store::folded`]).
     pub fn open(annotations_dir: &Path, annotator: &str) -> Result<Store, StoreError> {
         check_annotator(annotator)?;
         let dir = annotations_dir.join(annotator);
@@ -153,13 +228,20 @@ impl Store {
         }
         let cleaned = clean_temp_files(&dir);
         let migrated = migrate(annotations_dir, annotator);
+        let folded = fold_journal(annotations_dir, annotator)?;
         Ok(Store {
             annotations_dir: annotations_dir.to_path_buf(),
             annotator: annotator.to_string(),
             _lock: lock,
             cleaned,
             migrated,
+            folded,
         })
+    }
+
+    /// What opening did with the journal a crash left (see [`Folded`]).
+    pub fn folded(&self) -> &Folded {
+        &self.folded
     }
 
     pub fn annotator(&self) -> &str {
@@ -184,9 +266,11 @@ impl Store {
         file_path(&self.annotations_dir, &self.annotator, doc_id)
     }
 
-    /// Reads this annotator's file for `doc` (see [`read`]).
+    /// Reads this annotator's RON file for `doc` alone, without the
+    /// journal: for the writer, which replays the journal itself (readers
+    /// use [`super::Reader`]).
     pub fn load(&self, doc: &Document, schema: &Schema) -> Result<Option<Loaded>, StoreError> {
-        read(&self.annotations_dir, &self.annotator, doc, schema)
+        read_ron(&self.annotations_dir, &self.annotator, doc, schema)
     }
 
     /// Saves atomically. Refuses if the file on disk does not load: a broken

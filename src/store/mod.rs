@@ -10,12 +10,15 @@ mod journal;
 mod load;
 mod lock;
 mod positions;
+mod reader;
 mod reanchor;
 
+pub use atomic::write_atomic;
 pub use file::{AnnotationFile, FORMAT_VERSION};
 pub use journal::{JOURNAL_NAME, Journal, Replay};
-pub use load::{Loaded, Problem, Severity, read, read_file};
-pub use lock::{Migration, Store, parse_document_field};
+pub use load::{Loaded, Problem, Severity, read_file};
+pub use lock::{Folded, Migration, Store, parse_document_field};
+pub use reader::{Reader, read};
 
 use std::path::{Path, PathBuf};
 
@@ -119,6 +122,47 @@ pub fn annotators(annotations_dir: &Path) -> Vec<String> {
     names
 }
 
+/// What is wrong with the annotator folders under `annotations_dir`, one
+/// line each naming the folders: names that are not UTF-8 (no annotator can
+/// be named by them, so they are never read), and names equal but for case
+/// (`Amina`, `amina`), which are one folder on macOS and Windows checkouts
+/// and so would mix two annotators' files there.
+pub fn annotator_folder_problems(annotations_dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(annotations_dir) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut by_case: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for e in entries.filter_map(|e| e.ok()) {
+        if !e.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        match e.file_name().into_string() {
+            Ok(name) if check_annotator(&name).is_ok() => {
+                by_case.entry(name.to_lowercase()).or_default().push(name)
+            }
+            Ok(_) => {}
+            Err(raw) => out.push(format!(
+                "{}: annotator folder name {raw:?} is not UTF-8, so it is never read; rename it",
+                e.path().display()
+            )),
+        }
+    }
+    for mut names in by_case.into_values().filter(|n| n.len() > 1) {
+        names.sort();
+        let paths: Vec<String> = names
+            .iter()
+            .map(|n| annotations_dir.join(n).display().to_string())
+            .collect();
+        out.push(format!(
+            "{}: annotator folders whose names differ only in case ({}); they are one folder on macOS and Windows: merge or rename them",
+            paths.join(", "),
+            names.join(", ")
+        ));
+    }
+    out
+}
+
 /// Every `.ron` file under one annotator's folder, with the document id it
 /// names, sorted by id. Temporary files left by a crash are skipped.
 pub fn annotation_files(annotator_dir: &Path) -> Vec<(String, PathBuf)> {
@@ -177,6 +221,31 @@ mod tests {
             Some(Path::new("ann/a/akhbar.2023.ron").to_path_buf())
         );
         assert_eq!(legacy_file_path(Path::new("ann"), "a", "sub.d/plain"), None);
+    }
+
+    #[test]
+    fn annotator_folders_equal_but_for_case_are_reported_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in ["Amina", "amina", "layla"] {
+            std::fs::create_dir(dir.path().join(n)).unwrap();
+        }
+        let p = annotator_folder_problems(dir.path());
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].contains("Amina") && p[0].contains("amina") && !p[0].contains("layla"));
+        std::fs::remove_dir(dir.path().join("Amina")).unwrap();
+        assert!(annotator_folder_problems(dir.path()).is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn annotator_folders_not_utf8_are_reported() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let name = std::ffi::OsStr::from_bytes(b"\xc3\xe1\xed\xe4\xc9");
+        std::fs::create_dir(dir.path().join(name)).unwrap();
+        let p = annotator_folder_problems(dir.path());
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].contains("not UTF-8"), "{p:?}");
     }
 
     #[test]

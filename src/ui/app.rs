@@ -64,8 +64,17 @@ impl KashifApp {
             ui.ctx().request_repaint();
             return;
         }
+        if ui.ctx().input(|i| i.viewport().close_requested()) && !self.model.close_requested() {
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::CancelClose);
+        }
         let mut commands = Vec::new();
         egui::Panel::top("menu").show(ui, |ui| self.menu_ui(ui, &mut commands));
+        if let Some(w) = &self.model.close_warning {
+            egui::Panel::top("close-warning").show(ui, |ui| {
+                ui.colored_label(Color32::from_rgb(220, 80, 60), w);
+            });
+        }
         if let Some(e) = &self.model.session_error {
             egui::Panel::top("session-error").show(ui, |ui| {
                 ui.colored_label(Color32::from_rgb(220, 80, 60), format!("Read-only: {e}"));

@@ -325,7 +325,7 @@ impl Session {
         }
         if self.states[i].annotations.proposals != before {
             self.outside_changes += 1;
-            self.save(i);
+            self.save_if_edited(i);
             self.refocus(i);
         }
         true

@@ -25,12 +25,19 @@ use crate::annotation::DocAnnotations;
 use crate::corpus::Document;
 use crate::store::{AnnotationFile, Journal, Store};
 
-/// What the status bar shows about saving.
+use super::waker::Waker;
+
+/// What the status bar shows about saving. "Saved" is said only once every
+/// edit is durable (its journal record `fdatasync`ed, or, without a journal,
+/// its RON file written): an edit shown as saved survives a SIGKILL or a
+/// power loss, however busy the machine, as a database acknowledges a
+/// commit only once it is durable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SaveStatus {
-    /// Everything edited is on disk.
+    /// Every edit is durable on disk (the RON files may follow within a
+    /// second: the next start replays the journal).
     Saved,
-    /// Edits of this many documents are waiting or being written.
+    /// Edits of this many documents are not durable yet.
     Saving { documents: usize },
     /// The last write of a document failed; it is retried, and the edits are
     /// safe in memory. `message` names the file.
@@ -86,6 +93,9 @@ struct Shared {
     journaled: u64,
     /// The last journal append failed (the RON writes go on).
     journal_error: Option<String>,
+    /// The journal holds records that are in no RON file (see
+    /// [`Saver::keep_journal`]): it is never emptied.
+    keep_journal: bool,
 }
 
 type State = Arc<(Mutex<Shared>, Condvar)>;
@@ -94,6 +104,8 @@ type State = Arc<(Mutex<Shared>, Condvar)>;
 pub struct Saver {
     state: State,
     timing: SaveTiming,
+    /// Whether a journal thread runs (edits are durable once journaled).
+    journal_on: bool,
     thread: Option<JoinHandle<()>>,
     journal_thread: Option<JoinHandle<()>>,
 }
@@ -105,15 +117,21 @@ fn lock(state: &State) -> MutexGuard<'_, Shared> {
 
 impl Saver {
     /// A saver writing `store`'s files, journaling to `journal` first when
-    /// one is given.
-    pub fn new(store: Arc<Store>, journal: Option<Journal>, timing: SaveTiming) -> Saver {
+    /// one is given; `waker` is called when edits became durable (the
+    /// status bar then says "saved").
+    pub fn new(
+        store: Arc<Store>,
+        journal: Option<Journal>,
+        timing: SaveTiming,
+        waker: Waker,
+    ) -> Saver {
         let state: State = Arc::default();
         let journal_thread = journal.and_then(|j| {
             let worker = state.clone();
             let annotator = store.annotator().to_string();
             std::thread::Builder::new()
                 .name("kashif-journal".into())
-                .spawn(move || run_journal(&worker, j, &annotator))
+                .spawn(move || run_journal(&worker, j, &annotator, &waker))
                 .ok()
         });
         // RON files wait for the journal only when a journal thread runs.
@@ -131,14 +149,10 @@ impl Saver {
         Saver {
             state,
             timing,
+            journal_on,
             thread,
             journal_thread,
         }
-    }
-
-    /// Queues `ann` as the newest state of `doc`. Returns at once.
-    pub fn enqueue(&self, doc: Arc<Document>, ann: DocAnnotations) {
-        self.enqueue_many(std::iter::once((doc, ann)));
     }
 
     /// Queues several documents' newest states under one lock and wakes
@@ -194,7 +208,12 @@ impl Saver {
                 message: message.clone(),
             };
         }
-        let documents = g.pending.len() + g.writing;
+        // Journaled is durable: a RON write still to come is not waited for.
+        let documents = if self.journal_on {
+            g.pending.values().filter(|j| !j.journaled).count()
+        } else {
+            g.pending.len() + g.writing
+        };
         if documents == 0 {
             SaveStatus::Saved
         } else {
@@ -230,6 +249,35 @@ impl Saver {
                     message: m.clone(),
                 })
                 .collect())
+        }
+    }
+
+    /// Never empties the journal: it holds records of documents whose
+    /// files do not load, kept for when they do.
+    pub fn keep_journal(&self) {
+        lock(&self.state).keep_journal = true;
+    }
+
+    /// Blocks until every edit handed over so far is durable (journaled;
+    /// without a journal, written), or its journal append failed: what the
+    /// status bar's "saved" means. For the scripted runner, which prints
+    /// `saved LINE` then; the window never waits, it shows "saving".
+    pub fn wait_durable(&self) -> Result<(), SaveError> {
+        if !self.journal_on {
+            return self.flush().map_err(|mut e| e.remove(0));
+        }
+        let mut g = lock(&self.state);
+        loop {
+            if let Some(message) = &g.journal_error {
+                return Err(SaveError {
+                    doc_id: "journal".into(),
+                    message: message.clone(),
+                });
+            }
+            if g.pending.values().all(|j| j.journaled) {
+                return Ok(());
+            }
+            g = self.state.1.wait(g).unwrap_or_else(|e| e.into_inner());
         }
     }
 
@@ -319,11 +367,18 @@ fn journal_new<'a>(
 /// The journal thread: appends every new snapshot at once (never waiting
 /// behind a RON write), and empties the journal when everything in it is in
 /// the RON files.
-fn run_journal(state: &State, mut journal: Journal, annotator: &str) {
+fn run_journal(state: &State, mut journal: Journal, annotator: &str, waker: &Waker) {
     let mut hashes = BTreeMap::new();
     let mut g = lock(state);
     loop {
+        let before = (g.journaled, g.journal_error.clone());
         g = journal_new(state, g, &mut journal, &mut hashes, annotator);
+        if (g.journaled, &g.journal_error) != (before.0, &before.1) {
+            // The status bar changes from "saving" to "saved" (or failed).
+            drop(g);
+            waker.wake();
+            g = lock(state);
+        }
         // Everything is in the RON files: the journal can start over. (Not
         // retried in a loop when emptying failed: the next append clears
         // the error and the next idle moment tries again.)
@@ -331,6 +386,7 @@ fn run_journal(state: &State, mut journal: Journal, annotator: &str) {
             && g.writing == 0
             && g.errors.is_empty()
             && g.journal_error.is_none()
+            && !g.keep_journal
             && !journal.is_empty()
         {
             drop(g);
@@ -465,6 +521,7 @@ mod tests {
                 debounce: Duration::from_secs(3600),
                 retry: Duration::from_secs(3600),
             },
+            Waker::default(),
         );
         for i in 0..100 {
             let ann = DocAnnotations {
@@ -475,7 +532,7 @@ mod tests {
                 },
                 ..Default::default()
             };
-            saver.enqueue(doc.clone(), ann);
+            saver.enqueue_many([(doc.clone(), ann)]);
         }
         assert_eq!(saver.status(), SaveStatus::Saving { documents: 1 });
         assert_eq!(saver.writes(), 0);
@@ -485,7 +542,7 @@ mod tests {
         let loaded = store.load(&doc, &Schema::builtin()).unwrap().unwrap();
         assert_eq!(loaded.annotations.status, Status::Done);
         // Dropping writes what is still queued.
-        saver.enqueue(doc.clone(), DocAnnotations::default());
+        saver.enqueue_many([(doc.clone(), DocAnnotations::default())]);
         drop(saver);
         let loaded = store.load(&doc, &Schema::builtin()).unwrap().unwrap();
         assert_eq!(loaded.annotations.status, Status::Todo);

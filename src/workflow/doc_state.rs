@@ -19,6 +19,12 @@ pub struct DocState {
     /// Problems found while loading (re-anchored or detached spans, unknown
     /// labels), as `file:line:col: message`, for the UI to show.
     pub problems: Vec<String>,
+    /// Whether the annotator's edits (or their recovery from the journal)
+    /// were handed to autosave this session. Only such a document's file is
+    /// written again when the machine's proposals change: opening a
+    /// document never rewrites its file (a file with problems keeps its
+    /// exact bytes until the annotator edits the document).
+    pub edited: bool,
     /// Whether proposals were asked for since the proposer last changed.
     pub(crate) proposed: bool,
     /// Which tier the document's machine proposals came from this session

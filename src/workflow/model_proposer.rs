@@ -28,7 +28,13 @@ pub struct ModelProposer {
     gold: Mutex<BTreeMap<String, Vec<Sentence>>>,
     /// The data the model is retrained on, with the gold.
     base: Base,
+    /// Where retrained models are kept, keyed by what they were trained on
+    /// (see [`ModelProposer::with_cache`]); `None`: never kept.
+    cache: Option<PathBuf>,
 }
+
+/// Retrained models kept in the cache folder; older ones are removed.
+const CACHE_KEEP: usize = 4;
 
 /// What the model is retrained on besides the annotator's gold.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +59,103 @@ impl ModelProposer {
             inner: RwLock::new(proposer),
             gold: Mutex::new(BTreeMap::new()),
             base,
+            cache: None,
         }
+    }
+
+    /// Keeps each retrained model in `dir` (created when needed, with a
+    /// `.gitignore` so a shared annotations folder does not carry it), as
+    /// `retrained-<key>.model`, written atomically; the key is a SHA-256 of
+    /// the base data, the gold sentences of the documents done, the
+    /// training settings and Kashif's version. A retraining whose key is
+    /// there loads that model instead of training (a start with nothing new
+    /// done). The newest few models are kept, the others removed.
+    pub fn with_cache(mut self, dir: PathBuf) -> ModelProposer {
+        self.cache = Some(dir);
+        self
+    }
+
+    /// The cache key of a retraining on `base_id` (a digest of the base
+    /// data) plus `gold`.
+    fn cache_key(base_id: &[u8], gold: &BTreeMap<String, Vec<Sentence>>) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let mut field = |b: &[u8]| {
+            h.update((b.len() as u64).to_le_bytes());
+            h.update(b);
+        };
+        field(b"kashif retrained model");
+        field(env!("CARGO_PKG_VERSION").as_bytes());
+        field(format!("{:?}", TrainConfig::default()).as_bytes());
+        field(base_id);
+        for (id, sents) in gold {
+            field(id.as_bytes());
+            for s in sents {
+                for (t, tag) in s.tokens.iter().zip(&s.tags) {
+                    field(t.as_bytes());
+                    field(tag.as_bytes());
+                }
+                field(b"");
+            }
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The model kept under `key`, if it is there and loads.
+    fn cached(&self, key: &str) -> Option<crate::propose::model::Model> {
+        let path = self.cache.as_ref()?.join(format!("retrained-{key}.model"));
+        let bytes = std::fs::read(&path).ok()?;
+        match crate::propose::model::Model::from_bytes(&bytes) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                // A damaged cache file is retrained over, never trusted.
+                eprintln!("kashif: {}: {e}; retraining", path.display());
+                None
+            }
+        }
+    }
+
+    /// Keeps `model` under `key` (atomically) and removes all but the
+    /// newest [`CACHE_KEEP`] models. Errors name the file; the model stays
+    /// in use either way.
+    fn keep(&self, key: &str, model: &crate::propose::model::Model) -> Result<(), String> {
+        let Some(dir) = &self.cache else {
+            return Ok(());
+        };
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let ignore = dir.join(".gitignore");
+        if !ignore.exists() {
+            crate::store::write_atomic(
+                &ignore,
+                b"# Kashif's retrained models: a cache, not data\n*\n",
+            )
+            .map_err(|e| format!("{}: {e}", ignore.display()))?;
+        }
+        let path = dir.join(format!("retrained-{key}.model"));
+        crate::store::write_atomic(&path, &model.to_bytes())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut kept: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
+            .map(|it| {
+                it.filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|p| {
+                        p.file_name().is_some_and(|n| {
+                            let n = n.to_string_lossy();
+                            n.starts_with("retrained-") && n.ends_with(".model")
+                        })
+                    })
+                    .filter_map(|p| Some((p.metadata().ok()?.modified().ok()?, p)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        kept.sort();
+        let extra = kept.len().saturating_sub(CACHE_KEEP);
+        for (_, old) in kept.into_iter().take(extra) {
+            if old != path {
+                let _ = std::fs::remove_file(old);
+            }
+        }
+        Ok(())
     }
 
     /// The combined proposer as it is now (a cheap clone: the model is
@@ -111,49 +213,81 @@ impl Learner for ModelProposer {
     }
 
     fn retrain(&self) -> Result<String, String> {
-        let mut data = match &self.base {
+        let started = std::time::Instant::now();
+        // The base data as text, and what identifies it for the cache.
+        let (base_text, base_id): (Vec<String>, Vec<u8>) = match &self.base {
             Base::Nothing => {
                 return Ok(format!(
                     "{} gold names remembered (no retraining: the model is unchanged)",
                     self.memory_len()
                 ));
             }
-            Base::Shipped => crate::propose::base::base_sentences()
-                .map_err(|e| format!("the shipped base data: {e}"))?,
+            Base::Shipped => {
+                let mut id = b"shipped".to_vec();
+                for part in crate::propose::base::BASE_PARTS {
+                    use sha2::{Digest, Sha256};
+                    id.extend_from_slice(&Sha256::digest(part.conll.as_bytes()));
+                    id.extend_from_slice(&(part.weight as u64).to_le_bytes());
+                }
+                (Vec::new(), id)
+            }
             Base::File(base) => {
                 let text = std::fs::read_to_string(base)
                     .map_err(|e| format!("{}: {e}", base.display()))?;
-                read_conll(&text, true).map_err(|e| format!("{}: {e}", base.display()))?
+                use sha2::{Digest, Sha256};
+                let id = [b"file".as_slice(), &Sha256::digest(text.as_bytes())].concat();
+                (vec![text], id)
             }
         };
-        let (gold, docs): (Vec<Sentence>, usize) = match self.gold.lock() {
-            Ok(g) => (g.values().flatten().cloned().collect(), g.len()),
-            Err(e) => {
-                let g = e.into_inner();
-                (g.values().flatten().cloned().collect(), g.len())
-            }
+        let gold = match self.gold.lock() {
+            Ok(g) => g.clone(),
+            Err(e) => e.into_inner().clone(),
         };
+        let docs = gold.len();
         if docs == 0 {
             return Ok(format!(
                 "{} gold names remembered; the shipped model is in use",
                 self.memory_len()
             ));
         }
-        let added = gold.len();
-        data.extend(gold);
-        let model = train(
-            &data,
-            &maintained_gazetteer(),
-            &TrainConfig::default(),
-            |_| {},
-        )
-        .map_err(|e| e.to_string())?;
+        let added: usize = gold.values().map(Vec::len).sum();
+        let key = ModelProposer::cache_key(&base_id, &gold);
+        let (model, how) = match self.cached(&key) {
+            Some(model) => (
+                model,
+                format!(
+                    "loaded in {:.2} s (nothing new since it was trained)",
+                    started.elapsed().as_secs_f64()
+                ),
+            ),
+            None => {
+                let mut data = match &self.base {
+                    Base::File(base) => read_conll(&base_text[0], true)
+                        .map_err(|e| format!("{}: {e}", base.display()))?,
+                    _ => crate::propose::base::base_sentences()
+                        .map_err(|e| format!("the shipped base data: {e}"))?,
+                };
+                data.extend(gold.into_values().flatten());
+                let model = train(
+                    &data,
+                    &maintained_gazetteer(),
+                    &TrainConfig::default(),
+                    |_| {},
+                )
+                .map_err(|e| e.to_string())?;
+                let mut how = format!("trained in {:.1} s", started.elapsed().as_secs_f64());
+                if let Err(e) = self.keep(&key, &model) {
+                    how.push_str(&format!("; not kept for the next start: {e}"));
+                }
+                (model, how)
+            }
+        };
         match self.inner.write() {
             Ok(mut p) => p.set_model(std::sync::Arc::new(model)),
             Err(e) => e.into_inner().set_model(std::sync::Arc::new(model)),
         }
         Ok(format!(
-            "retrained model in use: base data + {docs} gold documents ({added} gold sentences); {} gold names remembered",
+            "retrained model in use ({how}): base data + {docs} gold documents ({added} gold sentences); {} gold names remembered",
             self.memory_len()
         ))
     }
@@ -188,6 +322,65 @@ mod tests {
                 .any(|q| q.text == "زيزفونة" && q.label == "ORG"),
             "{after:?}"
         );
+    }
+
+    #[test]
+    fn a_retrained_model_is_kept_and_loaded_when_nothing_is_new() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("base.conll");
+        std::fs::write(
+            &base,
+            "قال O\nبلينكين B-PERS\n. O\n\nفي O\nباريس B-LOC\n. O\n",
+        )
+        .unwrap();
+        let cache = dir.path().join("cache");
+        let text = "وصل ممدوح إلى القاهرة .";
+        let s = text.chars().position(|c| c == 'م').unwrap();
+        let span = Span::manual_with_text(s, s + 5, "PER", "ممدوح");
+        let start = || {
+            let p = ModelProposer::new(
+                Combined::new(Arc::new(bundled::load().unwrap())),
+                Some(base.clone()),
+            )
+            .with_cache(cache.clone());
+            p.remember("d", text, std::slice::from_ref(&span));
+            p
+        };
+        let models = || {
+            std::fs::read_dir(&cache)
+                .unwrap()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".model"))
+                .map(|e| e.path())
+                .collect::<Vec<_>>()
+        };
+        let first = start();
+        let msg = first.retrain().unwrap();
+        assert!(msg.contains("trained in"), "{msg}");
+        let kept = models();
+        assert_eq!(kept.len(), 1);
+        assert!(cache.join(".gitignore").exists());
+        let trained = first.snapshot().model().to_bytes();
+        // A new start with the same gold loads it: the same model, no training.
+        let second = start();
+        let msg = second.retrain().unwrap();
+        assert!(msg.contains("loaded in"), "{msg}");
+        assert_eq!(second.snapshot().model().to_bytes(), trained);
+        // New gold (another label) is a new key: trained again, kept beside.
+        let third = start();
+        third.remember(
+            "d",
+            text,
+            &[Span::manual_with_text(s, s + 5, "ORG", "ممدوح")],
+        );
+        let msg = third.retrain().unwrap();
+        assert!(msg.contains("trained in"), "{msg}");
+        assert_eq!(models().len(), 2);
+        // A damaged cache file is not trusted: retrained over.
+        std::fs::write(&kept[0], b"garbage").unwrap();
+        let msg = start().retrain().unwrap();
+        assert!(msg.contains("trained in"), "{msg}");
+        assert_eq!(std::fs::read(&kept[0]).unwrap(), trained);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::annotation::{DocAnnotations, Edit, EditError, Proposal, Source, Statu
 use crate::corpus::{Corpus, CorpusError, Document};
 use crate::propose::proposer::Tier;
 use crate::schema::Schema;
-use crate::store::{Journal, Store, StoreError};
+use crate::store::{Journal, Reader, Store, StoreError};
 
 use super::accurate::Loaded;
 use super::autosave::{SaveError, SaveStatus, SaveTiming, Saver};
@@ -92,14 +92,24 @@ impl Session {
         annotator: &str,
         timing: SaveTiming,
     ) -> Result<Session, StoreError> {
+        // Opening the store writes what a killed run left in the journal to
+        // the RON files; what could not be written stays in the journal.
         let store = Arc::new(Store::open(annotations_dir, annotator)?);
+        let folded = store.folded().clone();
         let (journal, replay) = Journal::open(&annotations_dir.join(annotator))?;
+        // The one read path: RON files with the journal replayed over them.
+        let reader = Reader::with_replay(annotations_dir, annotator, replay);
         let docs: Vec<Arc<Document>> = corpus.documents.into_iter().map(Arc::new).collect();
+        let mut unsaved = Vec::new();
         let mut states: Vec<DocState> = docs
             .iter()
-            .map(|d| match store.load(d, &schema) {
-                Ok(None) => DocState::new(DocAnnotations::default()),
-                Ok(Some(loaded)) => {
+            .enumerate()
+            .map(|(i, d)| match reader.read_replayed(d, &schema) {
+                Ok((None, _)) => DocState::new(DocAnnotations::default()),
+                Ok((Some(loaded), from_journal)) => {
+                    if from_journal {
+                        unsaved.push(i);
+                    }
                     let mut s = DocState::new(loaded.annotations);
                     s.problems = loaded.problems.iter().map(|p| p.to_string()).collect();
                     s
@@ -107,38 +117,45 @@ impl Session {
                 Err(e) => DocState::broken(e.to_string()),
             })
             .collect();
-        let saver = Saver::new(store.clone(), Some(journal), timing);
-        // Edits journaled but not yet in their RON file when the last run
-        // ended (a crash): take them back and queue them for their files.
-        let mut message = None;
-        let mut replayed = 0;
-        let mut skipped = Vec::new();
-        for file in replay.files {
-            let i = docs.binary_search_by(|d| d.id.as_str().cmp(&file.document));
-            match i {
-                Ok(i) if states[i].read_only.is_none() && file.text_hash == docs[i].text_hash() => {
-                    let ann = file.into_annotations();
-                    if ann != states[i].annotations {
-                        states[i].annotations = ann.clone();
-                        saver.enqueue(docs[i].clone(), ann);
-                        replayed += 1;
-                    }
-                }
-                _ => skipped.push(file.document),
-            }
+        let waker = Waker::default();
+        let saver = Saver::new(store.clone(), Some(journal), timing, waker.clone());
+        // Records kept in the journal (their file does not load) must
+        // outlive this session: the journal is then never emptied.
+        if !reader.journaled().is_empty() {
+            saver.keep_journal();
         }
-        if replayed > 0 || !skipped.is_empty() || replay.torn_bytes > 0 {
+        // Edits journaled but not yet in their RON file (none once the
+        // store folded them): queue them for their files.
+        let mut message = None;
+        let replayed = unsaved.len() + folded.written.len();
+        let torn_bytes = folded.torn_bytes;
+        for &i in &unsaved {
+            states[i].edited = true;
+        }
+        saver.enqueue_many(
+            unsaved
+                .iter()
+                .map(|&i| (docs[i].clone(), states[i].annotations.clone())),
+        );
+        let skipped: Vec<&str> = reader
+            .journaled()
+            .into_iter()
+            .filter(|id| {
+                docs.binary_search_by(|d| d.id.as_str().cmp(id))
+                    .map_or(true, |i| states[i].read_only.is_some())
+            })
+            .collect();
+        if replayed > 0 || !skipped.is_empty() || torn_bytes > 0 {
             let mut m =
                 format!("Recovered the unsaved edits of {replayed} document(s) from the journal");
-            if replay.torn_bytes > 0 {
+            if torn_bytes > 0 {
                 m.push_str(&format!(
-                    "; {} byte(s) of an edit cut short by the crash were dropped",
-                    replay.torn_bytes
+                    "; {torn_bytes} byte(s) of an edit cut short by the crash were dropped"
                 ));
             }
             if !skipped.is_empty() {
                 m.push_str(&format!(
-                    "; journal records for {} not applied (document missing, changed or read-only)",
+                    "; journal records for {} not applied (document missing, or its file does not load); they stay in the journal",
                     skipped.join(", ")
                 ));
             }
@@ -156,7 +173,7 @@ impl Session {
             selection: None,
             focus: None,
             undo: UndoStack::default(),
-            waker: Waker::default(),
+            waker,
             proposer: None,
             accurate: None,
             accurate_loading: None,
@@ -258,6 +275,15 @@ impl Session {
         &self.store
     }
 
+    /// The annotator's edit journal, where every edit is durable before
+    /// its RON file is written (named in messages about saving).
+    pub fn journal_path(&self) -> PathBuf {
+        self.store
+            .annotations_dir()
+            .join(self.store.annotator())
+            .join(crate::store::JOURNAL_NAME)
+    }
+
     pub fn index_of(&self, doc_id: &str) -> Option<usize> {
         self.docs
             .binary_search_by(|d| d.id.as_str().cmp(doc_id))
@@ -330,6 +356,13 @@ impl Session {
 
     pub fn save_status(&self) -> SaveStatus {
         self.saver.status()
+    }
+
+    /// Blocks until every edit so far is durable (journaled), what the
+    /// status bar's "saved" means; the scripted runner acknowledges a line
+    /// as saved then. Fails when the journal append failed.
+    pub fn wait_durable(&self) -> Result<(), SaveError> {
+        self.saver.wait_durable()
     }
 
     /// Blocks until every edit so far is on disk (window close, tests).
@@ -557,7 +590,9 @@ impl Session {
     }
 
     /// Settles document `i` with `candidates` outside any undo step (the
-    /// machine's suggestions arriving); saves when something changed. `keys`
+    /// machine's suggestions arriving); when something changed, saves only
+    /// a document the annotator edited this session (see
+    /// [`Session::save_if_edited`]). `keys`
     /// as in [`Session::settled`].
     pub(super) fn resettle(
         &mut self,
@@ -577,7 +612,7 @@ impl Session {
         }
         self.states[i].annotations.proposals = new;
         self.outside_changes += 1;
-        self.save(i);
+        self.save_if_edited(i);
         true
     }
 
@@ -638,16 +673,32 @@ impl Session {
     }
 
     /// Hands document `i`'s state to the autosave thread.
-    pub(super) fn save(&self, i: usize) {
+    pub(super) fn save(&mut self, i: usize) {
         self.save_many([i]);
     }
 
+    /// Saves document `i` after a change the machine made (proposals
+    /// arriving), only when the annotator's edits already rewrote its file
+    /// this session: opening a document never rewrites its file.
+    pub(super) fn save_if_edited(&mut self, i: usize) {
+        if self.states[i].edited {
+            self.save(i);
+        }
+    }
+
     /// Hands the states of documents `docs` to the autosave thread at once
-    /// (one hand-over, however many documents a decision reached).
-    pub(super) fn save_many(&self, docs: impl IntoIterator<Item = usize>) {
+    /// (one hand-over, however many documents a decision reached); they
+    /// count as edited from now on.
+    pub(super) fn save_many(&mut self, docs: impl IntoIterator<Item = usize>) {
+        let docs: Vec<usize> = docs
+            .into_iter()
+            .filter(|&i| self.states[i].read_only.is_none())
+            .collect();
+        for &i in &docs {
+            self.states[i].edited = true;
+        }
         self.saver.enqueue_many(
             docs.into_iter()
-                .filter(|&i| self.states[i].read_only.is_none())
                 .map(|i| (self.docs[i].clone(), self.states[i].annotations.clone())),
         );
     }

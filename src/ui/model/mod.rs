@@ -53,6 +53,9 @@ pub struct AppModel {
     pub session_error: Option<String>,
     /// Export, review and adjudication state.
     pub gold: GoldState,
+    /// Why closing the window was stopped: edits could not be written (disk
+    /// full, ...). Shown in the window; closing again quits anyway.
+    pub close_warning: Option<String>,
     backend: Box<dyn Backend>,
 }
 
@@ -71,6 +74,7 @@ impl AppModel {
             session: None,
             session_error: None,
             gold: GoldState::default(),
+            close_warning: None,
             backend,
         }
     }

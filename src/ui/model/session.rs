@@ -148,6 +148,47 @@ impl AppModel {
         self.mirror(mirror);
     }
 
+    /// The window's close button was pressed: `true` when it may close.
+    /// Every edit is written first; when that fails (disk full, a file
+    /// that cannot be replaced) the window stays open once and
+    /// [`AppModel::close_warning`] says which documents and whether their
+    /// edits are safe in the journal (it is kept until they reach their
+    /// files; the next start recovers them). Pressing close again quits.
+    pub fn close_requested(&mut self) -> bool {
+        if self.close_warning.is_some() {
+            return true;
+        }
+        let Some(s) = &self.session else {
+            return true;
+        };
+        let errors = match s.flush() {
+            Ok(()) => return true,
+            Err(errors) => errors,
+        };
+        let journal = s.journal_path();
+        let journaled = !matches!(
+            s.save_status(),
+            workflow::SaveStatus::Failed { ref doc_id, .. } if doc_id == "journal"
+        );
+        let list: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        self.close_warning = Some(if journaled {
+            format!(
+                "Could not save {} document(s): {}. Their edits are safe in the journal {} and come back at the next start. Free some space and close again, or close again to quit now.",
+                errors.len(),
+                list.join("; "),
+                journal.display()
+            )
+        } else {
+            format!(
+                "Could not save {} document(s): {}. The journal {} could not be written either: closing now LOSES these edits. Free some space and wait for \"saved\", or close again to quit anyway.",
+                errors.len(),
+                list.join("; "),
+                journal.display()
+            )
+        });
+        false
+    }
+
     /// Writes every edit so far (before reading the annotators' files).
     pub(super) fn flush_session(&mut self) {
         if let Some(s) = &self.session

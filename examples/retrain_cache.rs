@@ -1,0 +1,65 @@
+//! No needless retraining (issue 25, point 6): the workbench retrains the
+//! model on the shipped base data plus every done document, and keeps the
+//! result in `annotations/.kashif-cache/`. This times the two starts the
+//! annotator sees: the first (nothing kept: trains and keeps the model) and
+//! the next one with nothing new done (loads the kept model), through the
+//! same `ModelProposer::retrain` the workbench runs in the background.
+//!
+//! The gold: the seed articles (`seeds/`), each taken as done with the
+//! shipped model's proposals as its entities.
+//!
+//!     cargo run --release --example retrain_cache
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use kashif::annotation::{Origin, Span};
+use kashif::corpus::Corpus;
+use kashif::propose::bundled;
+use kashif::propose::proposer::Proposer as Combined;
+use kashif::workflow::{Base, Learner, ModelProposer};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let seeds = Corpus::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds"))?;
+    let cache = tempfile_dir()?;
+    let start = || -> Result<ModelProposer, Box<dyn std::error::Error>> {
+        let model = Arc::new(bundled::load()?);
+        let shipped = Combined::new(model.clone());
+        let p =
+            ModelProposer::with_base(Combined::new(model), Base::Shipped).with_cache(cache.clone());
+        for doc in &seeds.documents {
+            let gold: Vec<Span> = shipped
+                .propose(&doc.text)
+                .into_iter()
+                .map(|q| Span {
+                    text: q.text.clone(),
+                    ..Span::new(q.start, q.end, q.label, Origin::Manual)
+                })
+                .collect();
+            p.remember(&doc.id, &doc.text, &gold);
+        }
+        Ok(p)
+    };
+    let t = Instant::now();
+    let msg = start()?.retrain()?;
+    println!(
+        "first start (retrains):  {:.2} s  {msg}",
+        t.elapsed().as_secs_f64()
+    );
+    let t = Instant::now();
+    let msg = start()?.retrain()?;
+    println!(
+        "next start (nothing new): {:.2} s  {msg}",
+        t.elapsed().as_secs_f64()
+    );
+    std::fs::remove_dir_all(&cache)?;
+    Ok(())
+}
+
+/// A fresh folder for the cache under the system's temp folder.
+fn tempfile_dir() -> std::io::Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("kashif-retrain-cache-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
