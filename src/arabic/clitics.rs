@@ -157,6 +157,41 @@ pub fn segment(word: &str) -> Split {
 ///
 /// Returns a char count (0 = keep the whole word).
 pub fn clitic_skip(word: &str, known: impl Fn(&str) -> bool) -> usize {
+    skip_by(word, &known, &known)
+}
+
+/// What the clitic rule may know about words besides the word it decides:
+/// the whole corpus, the gazetteers, the model's vocabulary, the
+/// annotator's gold. Forms are normalised ([`normalize`]).
+pub trait Lexicon {
+    /// Whether `form` is known as a name (a gazetteer entry, a word the
+    /// model saw inside names, a name the annotator confirmed).
+    fn is_name(&self, form: &str) -> bool;
+    /// Whether `form` occurs as a word of its own somewhere in the corpus.
+    fn is_word(&self, form: &str) -> bool;
+}
+
+/// [`clitic_skip`] decided with a [`Lexicon`] instead of the open document
+/// alone: the rest after a proclitic counts as known when it is a name or a
+/// word of the corpus (`ويريفان` → `يريفان` on its first mention, because the
+/// gazetteers know `يريفان`), but the whole word counts only as a name: every
+/// word of the corpus occurs as itself, so `والأذربيجاني` would otherwise
+/// keep its و for no reason. Returns a char count (0 = keep the whole word).
+pub fn clitic_skip_by(word: &str, lexicon: &dyn Lexicon) -> usize {
+    skip_by(
+        word,
+        &|f: &str| lexicon.is_name(f) || lexicon.is_word(f),
+        &|f: &str| lexicon.is_name(f),
+    )
+}
+
+/// The rule of [`clitic_skip`] with separate tests for the rest after a
+/// proclitic (`rest_known`) and for the whole word (`whole_known`).
+fn skip_by(
+    word: &str,
+    rest_known: &dyn Fn(&str) -> bool,
+    whole_known: &dyn Fn(&str) -> bool,
+) -> usize {
     let len = word.chars().count();
     let mut all = splits(word);
     all.retain(|s| s.entity_start > 0 && len - s.entity_start >= 3);
@@ -167,11 +202,11 @@ pub fn clitic_skip(word: &str, known: impl Fn(&str) -> bool) -> usize {
     starts.sort_unstable();
     starts.dedup();
     for &start in starts.iter().rev() {
-        if known(normalize(&tail(word, start)).as_str()) {
+        if rest_known(normalize(&tail(word, start)).as_str()) {
             return start;
         }
     }
-    if known(normalize(word).as_str()) {
+    if whole_known(normalize(word).as_str()) {
         return 0;
     }
     let best = all

@@ -366,34 +366,48 @@ impl Keymap {
             run(Command::DeleteFocused),
             "Delete the focused entity",
         );
+        add(
+            M::NONE,
+            Left,
+            art,
+            run(Command::MoveCaret { side: Side::Left }),
+            "Move the caret one word left and select that word (in Arabic: the next word)",
+        );
+        add(
+            M::NONE,
+            Right,
+            art,
+            run(Command::MoveCaret { side: Side::Right }),
+            "Move the caret one word right and select that word (in Arabic: the word before)",
+        );
         let mv = |edge, side| run(Command::MoveEdgeVisual { edge, side });
         add(
             M::SHIFT,
             Left,
             art,
             mv(Edge::End, Side::Left),
-            "Move the entity's end edge one word left (in Arabic: one word further)",
+            "Move the focused entity's or proposal's end edge one word left (in Arabic: one word further; a proposal becomes a corrected entity); with nothing focused, extend the selection one word left",
         );
         add(
             M::SHIFT,
             Right,
             art,
             mv(Edge::End, Side::Right),
-            "Move the entity's end edge one word right (in Arabic: one word back)",
+            "Move the focused entity's or proposal's end edge one word right (in Arabic: one word back); with nothing focused, extend the selection one word right",
         );
         add(
             M::ALT_SHIFT,
             Left,
             art,
             mv(Edge::Start, Side::Left),
-            "Move the entity's start edge one word left (in Arabic: one word later)",
+            "Move the focused entity's or proposal's start edge one word left (in Arabic: one word later)",
         );
         add(
             M::ALT_SHIFT,
             Right,
             art,
             mv(Edge::Start, Side::Right),
-            "Move the entity's start edge one word right (in Arabic: one word earlier)",
+            "Move the focused entity's or proposal's start edge one word right (in Arabic: one word earlier)",
         );
         add(
             M::CTRL,
@@ -416,7 +430,7 @@ impl Keymap {
             Escape,
             art,
             run(Command::ClearSelection),
-            "Clear selection and focus",
+            "Clear selection, caret and focus",
         );
         Keymap { bindings: b }
     }
@@ -508,6 +522,14 @@ mod tests {
                 edge: Edge::Start,
                 side: Side::Right
             })
+        );
+        assert_eq!(
+            run(&k, M::NONE, Left),
+            Some(Command::MoveCaret { side: Side::Left })
+        );
+        assert_eq!(
+            run(&k, M::NONE, Right),
+            Some(Command::MoveCaret { side: Side::Right })
         );
         assert_eq!(run(&k, M::CTRL, Char('z')), Some(Command::Undo));
         assert_eq!(run(&k, M::CTRL_SHIFT, Char('Z')), Some(Command::Redo));
