@@ -148,7 +148,8 @@ fn label_tags_never_cover_a_letter() {
     // Each name saved as an entity: the tags of أرمينيا, أنتوني, أوروبا,
     // إيران must leave their hamzas (and every other glyph) uncovered.
     let s = setup(&[("a", A)]);
-    let mut h = workbench(&s.corpus, &s.ann, proposer(), (1000.0, 500.0));
+    // Tall enough that the whole text is on screen at 400 %.
+    let mut h = workbench(&s.corpus, &s.ann, proposer(), (1000.0, 1600.0));
     for w in ["أرمينيا", "أنتوني", "أوروبا", "إيران"] {
         let (a, b) = range_of(A, w);
         h.state_mut().model.apply(kashif::ui::Command::Work(
