@@ -413,14 +413,20 @@ impl ArticleView {
         let (rect, response) = ui.allocate_exact_size(vec2(width, height), Sense::click_and_drag());
         self.origin = rect.min + vec2(MARGIN, MARGIN);
         // After a zoom: the line that was at the top goes back to the top.
+        // At once, not animated: the text under the eye must not drift.
         if let Some(c) = self.zoom_anchor.take()
+            && height > viewport.height()
             && let Some(r) = self.char_rect(c)
         {
             let line = Rect::from_min_max(
                 egui::pos2(rect.left(), r.top() - 1.0),
                 egui::pos2(rect.right(), r.bottom()),
             );
-            ui.scroll_to_rect(line, Some(egui::Align::TOP));
+            ui.scroll_to_rect_animation(
+                line,
+                Some(egui::Align::TOP),
+                egui::style::ScrollAnimation::none(),
+            );
         }
 
         // Whatever gets focus, or a selection made elsewhere (a search hit,
