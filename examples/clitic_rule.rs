@@ -41,12 +41,12 @@ struct Knowledge<'a> {
 
 impl Lexicon for Knowledge<'_> {
     fn is_name(&self, form: &str) -> bool {
-        let class = self.model.lexicon.word_class(form).0;
-        Gazetteer::builtin().label_of(form).is_some() || (class != 0 && class != UNSEEN)
+        Gazetteer::builtin().label_of(form).is_some()
     }
 
     fn is_word(&self, form: &str) -> bool {
-        self.corpus.contains(form)
+        let class = self.model.lexicon.word_class(form).0;
+        self.corpus.contains(form) || (class != 0 && class != UNSEEN)
     }
 }
 
@@ -155,7 +155,7 @@ fn truth_of(word: &str, starts: &HashSet<String>) -> usize {
     let by_gold = all
         .iter()
         .map(|s| s.entity_start)
-        .filter(|&s| s > 0 && word.chars().count() - s >= 2 && starts.contains(&rest(s)))
+        .filter(|&s| s > 0 && word.chars().count() - s >= 3 && starts.contains(&rest(s)))
         .max();
     by_gold
         .or_else(|| {

@@ -56,9 +56,12 @@ impl Caret {
 }
 
 /// What the workbench knows about words when it decides whether a first
-/// letter و ف ب ل ك (or لـ) is a proclitic: the words of the whole corpus,
-/// the proposer's gazetteers and model vocabulary
-/// ([`Proposer::knows_name`]), and the names the annotator confirmed.
+/// letter و ف ب ل ك (or لـ) is a proclitic: names known whole are the
+/// shipped gazetteers' and the names the annotator confirmed; words are
+/// those of the whole corpus and what the proposer's data knows
+/// ([`Proposer::knows_name`]: its gazetteers and model vocabulary, which
+/// holds clitic-attached forms such as `للأمم`, so it only vouches for a
+/// rest).
 pub struct SessionLexicon<'a> {
     corpus: &'a Vocabulary,
     names: Option<&'a Arc<dyn Proposer>>,
@@ -67,11 +70,14 @@ pub struct SessionLexicon<'a> {
 
 impl Lexicon for SessionLexicon<'_> {
     fn is_name(&self, form: &str) -> bool {
-        self.knowledge.is_name(form) || super::doc_settle::knows_name(self.names, form)
+        self.knowledge.is_name(form)
+            || crate::propose::gazetteer::Gazetteer::builtin()
+                .label_of(form)
+                .is_some()
     }
 
     fn is_word(&self, form: &str) -> bool {
-        self.corpus.contains(form)
+        self.corpus.contains(form) || super::doc_settle::knows_name(self.names, form)
     }
 }
 
