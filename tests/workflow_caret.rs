@@ -182,3 +182,41 @@ fn boundary_keys_fix_a_focused_proposal_into_a_corrected_entity() {
     );
     assert_disk_matches(&s, &dir.path().join("ann"));
 }
+
+#[test]
+fn alt_arrows_go_through_the_search_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session(dir.path());
+    let km = keymap();
+    let out = ok(
+        &mut s,
+        Command::Search {
+            query: "يريفان".into(),
+            scope: kashif::workflow::Scope::Corpus,
+        },
+    );
+    assert_eq!(out, Outcome::Found(2));
+    let hits = s.search_hits().to_vec();
+    let at = |s: &Session| {
+        (
+            s.current_document().unwrap().id.clone(),
+            s.selection().unwrap(),
+        )
+    };
+    let hit = |k: usize| (hits[k].doc_id.clone(), (hits[k].start, hits[k].end));
+    press(&mut s, &km, M::ALT, Key::Down).unwrap();
+    assert_eq!(at(&s), hit(0));
+    press(&mut s, &km, M::ALT, Key::Down).unwrap();
+    assert_eq!(at(&s), hit(1));
+    assert_eq!(s.current_document().unwrap().id, "b");
+    // Past the last it wraps to the first; Alt+Up goes back.
+    press(&mut s, &km, M::ALT, Key::Down).unwrap();
+    assert_eq!(at(&s), hit(0));
+    press(&mut s, &km, M::ALT, Key::Up).unwrap();
+    assert_eq!(at(&s), hit(1));
+    // The keys work while the search box has the keyboard, too.
+    assert!(
+        km.action(kashif::workflow::Chord::new(M::ALT, Key::Down), true)
+            .is_some()
+    );
+}

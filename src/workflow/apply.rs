@@ -110,6 +110,25 @@ impl Session {
                 self.hits = self.search(&query, scope);
                 Ok(Outcome::Found(self.hits.len()))
             }
+            Command::StepHit(forward) => {
+                let n = self.hits.len();
+                if n == 0 {
+                    return Ok(Outcome::Nothing("no search results".into()));
+                }
+                let shown = self.current.zip(self.selection).and_then(|(i, sel)| {
+                    let id = &self.docs[i].id;
+                    self.hits
+                        .iter()
+                        .position(|h| &h.doc_id == id && (h.start, h.end) == sel)
+                });
+                let next = match (shown, forward) {
+                    (Some(k), true) => (k + 1) % n,
+                    (Some(k), false) => (k + n - 1) % n,
+                    (None, true) => 0,
+                    (None, false) => n - 1,
+                };
+                self.apply(Command::OpenHit(next))
+            }
             Command::OpenHit(n) => {
                 let h = self.hits.get(n).ok_or(WorkflowError::NoSuchHit(n))?;
                 let (id, start, end) = (h.doc_id.clone(), h.start, h.end);

@@ -102,6 +102,10 @@ pub enum Command {
     },
     /// Opens the document of search hit `i` and selects the hit.
     OpenHit(usize),
+    /// Opens the next (`true`) or previous search hit after the one shown
+    /// (the hit the selection is on), wrapping; the first or last when
+    /// none is shown. Keys for going through the results.
+    StepHit(bool),
 }
 
 /// What a command did, for the status bar.

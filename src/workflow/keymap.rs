@@ -24,6 +24,8 @@ pub enum Key {
     Escape,
     Left,
     Right,
+    Up,
+    Down,
     PageUp,
     PageDown,
     F1,
@@ -60,6 +62,11 @@ impl Modifiers {
         ctrl: true,
         shift: true,
         alt: false,
+    };
+    pub const ALT: Modifiers = Modifiers {
+        ctrl: false,
+        shift: false,
+        alt: true,
     };
     pub const ALT_SHIFT: Modifiers = Modifiers {
         ctrl: false,
@@ -131,6 +138,8 @@ impl std::str::FromStr for Chord {
             "Esc" | "Escape" => Key::Escape,
             "←" | "Left" => Key::Left,
             "→" | "Right" => Key::Right,
+            "↑" | "Up" => Key::Up,
+            "↓" | "Down" => Key::Down,
             "PageUp" => Key::PageUp,
             "PageDown" => Key::PageDown,
             "F1" => Key::F1,
@@ -170,6 +179,8 @@ impl fmt::Display for Chord {
             Key::Escape => f.write_str("Esc"),
             Key::Left => f.write_str("←"),
             Key::Right => f.write_str("→"),
+            Key::Up => f.write_str("↑"),
+            Key::Down => f.write_str("↓"),
             Key::PageUp => f.write_str("PageUp"),
             Key::PageDown => f.write_str("PageDown"),
             Key::F1 => f.write_str("F1"),
@@ -290,6 +301,20 @@ impl Keymap {
             any,
             Action::Ui(UiAction::ToggleTools),
             "Hide or show the tools panel",
+        );
+        add(
+            M::ALT,
+            Down,
+            any,
+            run(Command::StepHit(true)),
+            "Open the next search result",
+        );
+        add(
+            M::ALT,
+            Up,
+            any,
+            run(Command::StepHit(false)),
+            "Open the previous search result",
         );
         add(
             M::CTRL,

@@ -232,9 +232,19 @@ impl WorkUi {
             .map(|d| d.id.clone())
             .zip(s.selection());
         let blocks = &mut self.blocks;
+        // The results take up to two thirds of the window's height (the
+        // tools panel scrolls around them), not a 180-point box.
+        let tall = (ui.ctx().content_rect().height() * 0.66).max(180.0);
+        ui.label(
+            RichText::new(format!(
+                "{} — Alt+↓ / Alt+↑ go through them",
+                crate::text::count(hits.len(), "result", "results")
+            ))
+            .small(),
+        );
         egui::ScrollArea::vertical()
             .id_salt("work-hits")
-            .max_height(180.0)
+            .max_height(tall)
             .show(ui, |ui| {
                 for (i, h) in hits.iter().enumerate() {
                     // The snippet laid out like the article (bidi and line
