@@ -179,8 +179,9 @@ impl fmt::Display for Chord {
             Key::Escape => f.write_str("Esc"),
             Key::Left => f.write_str("←"),
             Key::Right => f.write_str("→"),
-            Key::Up => f.write_str("↑"),
-            Key::Down => f.write_str("↓"),
+            // The UI fonts have ← → but no ↑ ↓.
+            Key::Up => f.write_str("Up"),
+            Key::Down => f.write_str("Down"),
             Key::PageUp => f.write_str("PageUp"),
             Key::PageDown => f.write_str("PageDown"),
             Key::F1 => f.write_str("F1"),

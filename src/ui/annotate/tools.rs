@@ -237,7 +237,7 @@ impl WorkUi {
         let tall = (ui.ctx().content_rect().height() * 0.66).max(180.0);
         ui.label(
             RichText::new(format!(
-                "{} — Alt+↓ / Alt+↑ go through them",
+                "{} (Alt+Down / Alt+Up go through them)",
                 crate::text::count(hits.len(), "result", "results")
             ))
             .small(),
