@@ -109,6 +109,8 @@ fn main() {
                 schema: &schema,
                 selection: None,
                 focused: None,
+                caret: None,
+                lexicon: None,
             };
             view.ui(ui, &input);
         });

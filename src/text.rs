@@ -98,6 +98,47 @@ pub fn utf16_to_char(text: &str, u: usize) -> Option<usize> {
     (units == u).then(|| char_len(text))
 }
 
+/// `n` and a noun in the right number for messages: `count(1, "proposal",
+/// "proposals")` is `1 proposal`, `count(3, ...)` is `3 proposals`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The longest prefix of `text` ending at a word boundary (a space) for
+/// which `fits` holds, with `…` appended when something was cut; the whole
+/// text when it fits. A message is never cut inside a word, so an Arabic
+/// name in it is either whole or gone (`fits` measures, e.g. in points).
+/// A first word that does not fit on its own is kept cut to chars that fit.
+pub fn elide_words(text: &str, mut fits: impl FnMut(&str) -> bool) -> String {
+    if fits(text) {
+        return text.to_string();
+    }
+    let mut best: Option<String> = None;
+    for (b, _) in text.match_indices(' ') {
+        let candidate = format!("{}…", text[..b].trim_end());
+        if fits(&candidate) {
+            best = Some(candidate);
+        } else {
+            break;
+        }
+    }
+    best.unwrap_or_else(|| {
+        let mut out = String::new();
+        for c in text.chars() {
+            let next = format!("{out}{c}…");
+            if !fits(&next) {
+                break;
+            }
+            out.push(c);
+        }
+        format!("{out}…")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +189,27 @@ mod tests {
         assert_eq!(idx.char_of(1), 0);
         assert_eq!(idx.char_of(2), 1);
         assert_eq!(idx.char_of(8), 4);
+    }
+
+    #[test]
+    fn counts_are_pluralised() {
+        assert_eq!(
+            count(1, "proposal changed", "proposals changed"),
+            "1 proposal changed"
+        );
+        assert_eq!(count(0, "proposal", "proposals"), "0 proposals");
+        assert_eq!(count(12, "document", "documents"), "12 documents");
+    }
+
+    #[test]
+    fn elision_cuts_at_word_boundaries() {
+        let msg = "Accepted LOC «ناغورنو كاراباخ» and more";
+        let fits = |n: usize| move |s: &str| s.chars().count() <= n;
+        assert_eq!(elide_words(msg, fits(100)), msg);
+        // 22 chars would cut inside كاراباخ: the whole word goes instead.
+        let cut = elide_words(msg, fits(22));
+        assert_eq!(cut, "Accepted LOC «ناغورنو…");
+        assert!(!cut.contains("كار"));
+        assert_eq!(elide_words("كاراباخ", fits(4)), "كار…");
     }
 }

@@ -193,6 +193,8 @@ fn snapshot_themed(
                     schema: &s.schema,
                     selection: s.selection,
                     focused: None,
+                    caret: None,
+                    lexicon: None,
                 };
                 s.view.ui(ui, &input);
             },
@@ -216,6 +218,26 @@ fn snapshot_digits_and_dates_in_rtl() {
     ];
     let proposals = vec![proposal(&text, "ممر لاتشين", "LOC")];
     snapshot("digits_dates", text, entities, proposals, 1.0);
+}
+
+#[test]
+fn snapshot_tags_leave_every_hamza_visible() {
+    // Names opening with a hamza on or under the alef, each a saved entity
+    // or a proposal, on lines under other lines (the tag has to find room
+    // in the line gap or beside the box, never over a letter), at 100 %.
+    let text = "قال الرئيس إن أرمينيا ستوقع مع أنتوني بلينكين اتفاقا يرضي أوروبا ولا يغضب إيران، وإن أرمينيا وأوروبا تريدان السلام مع إيران في أقرب وقت."
+        .to_string();
+    let entities = vec![
+        span(&text, "أرمينيا", "LOC"),
+        span(&text, "أنتوني بلينكين", "PER"),
+        span(&text, "أوروبا", "ORG"),
+        span(&text, "إيران", "LOC"),
+    ];
+    let proposals = vec![
+        proposal(&text, "وأوروبا", "LOC"),
+        proposal(&text, "إيران في", "MISC"),
+    ];
+    snapshot("tags_hamza", text, entities, proposals, 1.0);
 }
 
 #[test]

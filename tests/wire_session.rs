@@ -321,7 +321,7 @@ fn undo_names_the_step_and_shows_where_it_happened() {
     // Bulk actions give their count.
     h.get_by_label_contains("accept all LOC").click();
     settle(&mut h);
-    assert_eq!(status(&h), "Accepted 59 proposal(s)");
+    assert_eq!(status(&h), "Accepted 59 proposals");
     key(&mut h, Modifiers::COMMAND, Key::Z);
     assert_eq!(status(&h), "Undone: accept 59 proposals");
 }

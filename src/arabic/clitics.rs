@@ -188,12 +188,119 @@ pub fn clitic_skip(word: &str, known: impl Fn(&str) -> bool) -> usize {
     }
 }
 
+/// What the clitic rule may know about words besides the word it decides:
+/// the whole corpus, the gazetteers, the model's vocabulary, the
+/// annotator's gold. Forms are normalised ([`normalize`]).
+pub trait Lexicon {
+    /// Whether `form` is known as a name as it is written (a gazetteer
+    /// entry, a name the annotator confirmed): a name known whole keeps its
+    /// first letter (`واشنطن`, `لبنان`).
+    fn is_name(&self, form: &str) -> bool;
+    /// Whether `form` occurs as a word of its own (in the corpus, or in the
+    /// model's vocabulary of names): evidence for a rest after a proclitic,
+    /// not for a whole word (every word of the corpus occurs as itself, and
+    /// the model learnt clitic-attached forms such as `للأمم` as names).
+    fn is_word(&self, form: &str) -> bool;
+}
+
+/// Letters a rest known only as a word ([`Lexicon::is_word`]) must have:
+/// shorter rests are common words (`كوفي` is not ك + `وفي`).
+const MIN_WORD_REST: usize = 4;
+
+/// [`clitic_skip`] decided with a [`Lexicon`] instead of the open document
+/// alone. In order:
+///
+/// 1. the longest proclitic reading whose rest (3 letters or more) is a
+///    known name is stripped (`ويريفان` → `يريفان` on its first mention);
+/// 2. a word known whole as a name keeps its letters (`واشنطن`, `لبنان`);
+/// 3. the longest reading whose rest (4 letters or more) is a known word
+///    is stripped (`وباشينيان` when `باشينيان` occurs elsewhere);
+/// 4. a proclitic before the article is stripped (`والأذربيجاني`);
+/// 5. a lone conjunction و is stripped;
+/// 6. otherwise nothing: ف ب ل ك before an unknown word are as likely its
+///    own first letter (`فولكسفاغن`, `بلينكين`).
+///
+/// Returns a char count (0 = keep the whole word).
+pub fn clitic_skip_by(word: &str, lexicon: &dyn Lexicon) -> usize {
+    let len = word.chars().count();
+    let mut all = splits(word);
+    all.retain(|s| s.entity_start > 0 && len - s.entity_start >= 3);
+    if all.is_empty() {
+        return 0;
+    }
+    let mut starts: Vec<usize> = all.iter().map(|s| s.entity_start).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let rest = |s: usize| normalize(&tail(word, s)).into_string();
+    if let Some(&s) = starts.iter().rev().find(|&&s| lexicon.is_name(&rest(s))) {
+        return s;
+    }
+    if lexicon.is_name(normalize(word).as_str()) {
+        return 0;
+    }
+    let word_rest = starts
+        .iter()
+        .rev()
+        .find(|&&s| len - s >= MIN_WORD_REST && lexicon.is_word(&rest(s)));
+    if let Some(&s) = word_rest {
+        return s;
+    }
+    let best = all
+        .iter()
+        .max_by_key(|s| (s.entity_start, s.stem_start))
+        .copied()
+        .unwrap_or(Split::WHOLE);
+    if best.article {
+        best.entity_start
+    } else if word.starts_with('و') {
+        starts[0]
+    } else {
+        0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn entity(word: &str, s: &Split) -> String {
         tail(word, s.entity_start)
+    }
+
+    struct Lex {
+        names: &'static [&'static str],
+        words: &'static [&'static str],
+    }
+
+    impl Lexicon for Lex {
+        fn is_name(&self, form: &str) -> bool {
+            self.names.iter().any(|n| normalize(n).as_str() == form)
+        }
+        fn is_word(&self, form: &str) -> bool {
+            self.words.iter().any(|n| normalize(n).as_str() == form)
+        }
+    }
+
+    #[test]
+    fn lexicon_rule_names_first_then_words_of_four_letters() {
+        let lex = Lex {
+            names: &["لبنان", "يريفان"],
+            words: &["بنان", "وفي", "باشينيان", "للأمم", "كريم"],
+        };
+        let skip = |w: &str| clitic_skip_by(w, &lex);
+        assert_eq!(skip("ويريفان"), 1);
+        // A name known whole beats a rest that is only a word.
+        assert_eq!(skip("لبنان"), 0);
+        // Three letters are too few for a word to vouch for a rest.
+        assert_eq!(skip("كوفي"), 0);
+        assert_eq!(skip("وباشينيان"), 1);
+        // The model knows `للأمم` as a name only clitic attached: as a word
+        // it says nothing about the whole, and the article rule strips ل.
+        assert_eq!(skip("للأمم"), 1);
+        // A lone و goes; a lone ف before an unknown word stays.
+        assert_eq!(skip("ومتعب"), 1);
+        assert_eq!(skip("فولكسفاغن"), 0);
+        assert_eq!(skip("وكريم"), 1);
     }
 
     #[test]

@@ -9,8 +9,10 @@ mod normalize;
 mod span_edges;
 mod tokenize;
 
-pub use clitics::{Split, clitic_skip, segment, splits};
+pub use clitics::{Lexicon, Split, clitic_skip, clitic_skip_by, segment, splits};
 pub use key::{name_key, name_keys};
 pub use normalize::{Normalized, is_arabic_letter, is_arabic_mark, normalize, normalize_char};
-pub use span_edges::{Vocabulary, guideline_span, is_word_char, trim_punctuation, word_at};
+pub use span_edges::{
+    Vocabulary, guideline_span, guideline_span_by, is_word_char, trim_punctuation, word_at,
+};
 pub use tokenize::{Token, TokenKind, tokenize};

@@ -8,7 +8,7 @@
 
 use std::collections::HashSet;
 
-use super::clitics::clitic_skip;
+use super::clitics::{Lexicon, clitic_skip, clitic_skip_by};
 use super::normalize::normalize;
 use super::tokenize::{TokenKind, tokenize};
 
@@ -83,6 +83,18 @@ impl Vocabulary {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+}
+
+/// A document's (or a corpus's) words as a [`Lexicon`] that knows no names:
+/// the rest after a proclitic is known when it occurs as a word of its own.
+impl Lexicon for Vocabulary {
+    fn is_name(&self, _form: &str) -> bool {
+        false
+    }
+
+    fn is_word(&self, form: &str) -> bool {
+        self.contains(form)
     }
 }
 
@@ -188,6 +200,28 @@ pub fn guideline_span(
     end: usize,
     known: impl Fn(&str) -> bool,
 ) -> (usize, usize) {
+    guideline_span_with(chars, start, end, &|w| clitic_skip(w, &known))
+}
+
+/// [`guideline_span`] deciding the clitic with a [`Lexicon`]
+/// ([`clitic_skip_by`]: the corpus, the gazetteers, the model's vocabulary
+/// and the annotator's gold rather than the open document alone). Char
+/// offsets, end exclusive.
+pub fn guideline_span_by(
+    chars: &[char],
+    start: usize,
+    end: usize,
+    lexicon: &dyn Lexicon,
+) -> (usize, usize) {
+    guideline_span_with(chars, start, end, &|w| clitic_skip_by(w, lexicon))
+}
+
+fn guideline_span_with(
+    chars: &[char],
+    start: usize,
+    end: usize,
+    skip_of: &dyn Fn(&str) -> usize,
+) -> (usize, usize) {
     let (s, e) = trim_punctuation(chars, start, end);
     if s >= e {
         return (s, e);
@@ -199,7 +233,7 @@ pub fn guideline_span(
         return (s, e);
     }
     let word: String = chars[ws..we].iter().collect();
-    let skip = clitic_skip(&word, known);
+    let skip = skip_of(&word);
     if skip > 0 && s + skip < e {
         (s + skip, e)
     } else {
@@ -238,6 +272,56 @@ mod tests {
         assert_eq!(span_text(text, "“رئيس", &v), "رئيس");
         // a conjunction before a word that never occurs alone stays
         assert_eq!(span_text(text, "ووقع", &v), "ووقع");
+    }
+
+    /// Names as the gazetteers know them, words as a corpus has them.
+    struct Known {
+        names: Vec<&'static str>,
+        words: Vocabulary,
+    }
+
+    impl Lexicon for Known {
+        fn is_name(&self, form: &str) -> bool {
+            self.names.iter().any(|n| normalize(n).as_str() == form)
+        }
+        fn is_word(&self, form: &str) -> bool {
+            self.words.contains(form)
+        }
+    }
+
+    #[test]
+    fn clitics_by_knowledge_snap_first_mentions_and_keep_names_whole() {
+        // The open document mentions each word once, with its clitic.
+        let text = "بين باكو ويريفان والأذربيجاني بواشنطن في واشنطن وفرنسا فرنسا بيروت";
+        let k = Known {
+            names: vec!["يريفان", "واشنطن", "فرنسا", "بيروت", "باكو"],
+            // Another document of the corpus has the bare adjective.
+            words: Vocabulary::of(&format!("{text} الأذربيجاني")),
+        };
+        let c = chars(text);
+        let snap = |needle: &str| {
+            let b = text.find(needle).unwrap();
+            let s = text[..b].chars().count();
+            let (a, z) = guideline_span_by(&c, s, s + needle.chars().count(), &k);
+            c[a..z].iter().collect::<String>()
+        };
+        assert_eq!(snap("ويريفان"), "يريفان");
+        assert_eq!(snap("والأذربيجاني"), "الأذربيجاني");
+        assert_eq!(snap("بواشنطن"), "واشنطن");
+        assert_eq!(snap("وفرنسا"), "فرنسا");
+        assert_eq!(snap("واشنطن"), "واشنطن");
+        assert_eq!(snap("فرنسا"), "فرنسا");
+        assert_eq!(snap("بيروت"), "بيروت");
+        // The open document alone knew neither يريفان nor that the whole
+        // word is no name: the old rule kept both و.
+        let doc = Vocabulary::of(text);
+        let (a, _) = guideline_span(&c, 9, 16, |f| doc.contains(f));
+        assert_eq!(a, 9);
+        // As a lexicon of its own, a document's words know no names, so a
+        // و before the article goes even where the rest never occurs alone.
+        let b = text.find("والأذربيجاني").unwrap();
+        let s = text[..b].chars().count();
+        assert_eq!(guideline_span_by(&c, s, s + 12, &doc).0, s + 1);
     }
 
     #[test]

@@ -271,6 +271,8 @@ impl KashifApp {
             schema: &self.model.schema,
             selection: self.model.selection,
             focused: self.model.focused,
+            caret: None,
+            lexicon: None,
         };
         let (_, events) = self.view.ui(ui, &input);
         for e in events {

@@ -33,6 +33,6 @@ pub mod review;
 pub mod text;
 
 pub use app::KashifApp;
-pub use article_view::{ArticleInput, ArticleView, EntityRef, ViewEvent};
+pub use article_view::{ArticleInput, ArticleView, CaretMark, EntityRef, ViewEvent};
 pub use backend::{Backend, DocEntry, Loaded};
 pub use model::{AppModel, Command};

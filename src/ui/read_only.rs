@@ -28,6 +28,8 @@ pub fn derived_article_ui(
         schema,
         selection: model.selection,
         focused: None,
+        caret: None,
+        lexicon: None,
     };
     let (_, events) = view.ui(ui, &input);
     for e in events {

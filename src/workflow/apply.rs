@@ -31,14 +31,18 @@ impl Session {
             Command::ClearSelection => {
                 self.selection = None;
                 self.focus = None;
+                self.caret = None;
                 Ok(Outcome::Moved)
             }
+            Command::MoveCaret { side } => self.move_caret(side, false),
+            Command::CaretAt(c) => self.caret_at(c),
             Command::Focus(f) => {
                 let i = self.current.ok_or(WorkflowError::NoDocument)?;
                 if !f.exists(&self.states[i].annotations) {
                     return Ok(Outcome::Nothing("that item is gone".into()));
                 }
                 self.focus = Some(f);
+                self.caret = None;
                 Ok(Outcome::Moved)
             }
             Command::FocusNext => self.move_focus(true),
@@ -61,14 +65,21 @@ impl Session {
                 }
             }
             Command::Resize { start, end } => {
-                let (_, span) = self.focused_entity()?;
-                self.resize(span, start.min(end), start.max(end))
+                self.give_focused_edges(start.min(end), start.max(end))
             }
             Command::MoveEdge { edge, direction } => self.move_edge(edge, direction),
             Command::MoveEdgeVisual { edge, side } => {
-                let (i, span) = self.focused_entity()?;
-                let rtl = paragraph_at_is_rtl(&self.docs[i].text, span.start);
-                self.move_edge(edge, side.logical(rtl))
+                let i = self.current.ok_or(WorkflowError::NoDocument)?;
+                match &self.focus {
+                    Some(f) => {
+                        let rtl = paragraph_at_is_rtl(&self.docs[i].text, f.start);
+                        self.move_edge(edge, side.logical(rtl))
+                    }
+                    // Nothing focused: Shift+arrows extend the selection
+                    // word by word from the caret (placed here if need be).
+                    None if edge == Edge::End => self.move_caret(side, true),
+                    None => Err(WorkflowError::NoFocus),
+                }
             }
             Command::AcceptAllOfLabel(label) => {
                 self.check_label(&label)?;
@@ -99,6 +110,25 @@ impl Session {
                 self.hits = self.search(&query, scope);
                 Ok(Outcome::Found(self.hits.len()))
             }
+            Command::StepHit(forward) => {
+                let n = self.hits.len();
+                if n == 0 {
+                    return Ok(Outcome::Nothing("no search results".into()));
+                }
+                let shown = self.current.zip(self.selection).and_then(|(i, sel)| {
+                    let id = &self.docs[i].id;
+                    self.hits
+                        .iter()
+                        .position(|h| &h.doc_id == id && (h.start, h.end) == sel)
+                });
+                let next = match (shown, forward) {
+                    (Some(k), true) => (k + 1) % n,
+                    (Some(k), false) => (k + n - 1) % n,
+                    (None, true) => 0,
+                    (None, false) => n - 1,
+                };
+                self.apply(Command::OpenHit(next))
+            }
             Command::OpenHit(n) => {
                 let h = self.hits.get(n).ok_or(WorkflowError::NoSuchHit(n))?;
                 let (id, start, end) = (h.doc_id.clone(), h.start, h.end);
@@ -108,6 +138,7 @@ impl Session {
                 self.open_index(i);
                 self.focus = None;
                 self.selection = Some((start, end));
+                self.caret_for_selection();
                 Ok(Outcome::Moved)
             }
         }
@@ -231,6 +262,7 @@ impl Session {
             e -= 1;
         }
         self.selection = (s < e).then_some((s, e));
+        self.caret_for_selection();
         Ok(Outcome::Moved)
     }
 
@@ -246,6 +278,7 @@ impl Session {
             Some(f) => {
                 self.focus = Some(f);
                 self.selection = None;
+                self.caret = None;
                 Ok(Outcome::Moved)
             }
             None => Ok(Outcome::Nothing("no proposals or entities here".into())),
@@ -331,19 +364,65 @@ impl Session {
         let edits = self.starting(i, vec![Edit::Add(span.clone())]);
         let out = self.commit(edits, 1)?;
         self.selection = None;
+        self.caret = None;
         self.focus = Some(Focus::entity(&span));
         Ok(out)
     }
 
+    /// Moves one edge of the focused entity or proposal by one word.
     fn move_edge(&mut self, edge: Edge, direction: Direction) -> Result<Outcome, WorkflowError> {
         let i = self.editable()?;
-        let (_, span) = self.focused_entity()?;
+        let f = self.focus.clone().ok_or(WorkflowError::NoFocus)?;
         let doc = self.docs[i].clone();
         let words = self.states[i].words(&doc.text);
         let (start, end) = words
-            .move_edge(span.start, span.end, edge, direction)
+            .move_edge(f.start, f.end, edge, direction)
             .ok_or(WorkflowError::CannotMove)?;
+        self.give_focused_edges(start, end)
+    }
+
+    /// Gives the focused item the range `start..end`: an entity is resized;
+    /// a proposal is fixed before it is accepted, becoming an entity of its
+    /// label recorded as corrected (`Origin::Corrected(source)`), the
+    /// guidelines' order (fix the boundaries, then confirm).
+    fn give_focused_edges(&mut self, start: usize, end: usize) -> Result<Outcome, WorkflowError> {
+        let i = self.current.ok_or(WorkflowError::NoDocument)?;
+        let f = self.focus.as_ref().ok_or(WorkflowError::NoFocus)?;
+        if f.kind == focus::FocusKind::Proposal {
+            let (i, _, p) = self.focused_proposal()?;
+            return self.correct_proposal(i, p, start, end);
+        }
+        let span = f
+            .find_entity(&self.states[i].annotations)
+            .ok_or(WorkflowError::NotAnEntity)?
+            .clone();
         self.resize(span, start, end)
+    }
+
+    /// Proposal `p` of document `i` becomes the entity `start..end` of its
+    /// label, recorded as a corrected proposal; the focus moves to it.
+    fn correct_proposal(
+        &mut self,
+        i: usize,
+        p: Proposal,
+        start: usize,
+        end: usize,
+    ) -> Result<Outcome, WorkflowError> {
+        if start >= end {
+            return Err(WorkflowError::CannotMove);
+        }
+        let span = Span::new(start, end, p.label.clone(), Origin::Corrected(p.source));
+        let ann = &self.states[i].annotations;
+        let edit = if ann.find(&span).is_some() {
+            // That entity exists already: the proposal just leaves the list.
+            Edit::Unpropose(p)
+        } else {
+            Edit::Batch(vec![Edit::Unpropose(p), Edit::Add(span.clone())])
+        };
+        let edits = self.starting(i, vec![edit]);
+        let out = self.commit(edits, 1)?;
+        self.focus = Some(Focus::entity(&span));
+        Ok(out)
     }
 
     /// Gives entity `span` of the open document the range `start..end`.

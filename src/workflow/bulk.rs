@@ -7,9 +7,23 @@ use super::search::{Scope, whole_word_occurrences};
 use super::session::Session;
 use crate::arabic::name_key;
 
+/// An occurrence "annotate all" leaves alone because it lies inside a
+/// longer name: a confirmed entity or a pending longer proposal
+/// (`باشينيان` inside `نيكول باشينيان`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    pub doc_id: String,
+    /// The occurrence, document chars `start..end`.
+    pub start: usize,
+    pub end: usize,
+    /// The longer name's text, and whether it is only proposed.
+    pub inside: String,
+    pub proposed: bool,
+}
+
 /// What "annotate all occurrences" would do; computed without changing
 /// anything, for the confirmation ("annotate 12 occurrences in 4 documents?").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AnnotatePreview {
     /// Whole-word occurrences found (in editable documents).
     pub occurrences: usize,
@@ -20,6 +34,9 @@ pub struct AnnotatePreview {
     pub documents: usize,
     /// Occurrences in read-only documents, left alone.
     pub read_only: usize,
+    /// Occurrences inside a longer confirmed entity or pending proposal,
+    /// left alone (listed for the annotator to see).
+    pub left_out: Vec<LeftOut>,
 }
 
 /// Planned edits per document, and the preview they add up to.
@@ -48,8 +65,10 @@ impl Session {
     }
 
     /// Each whole-word occurrence not yet annotated at that exact place
-    /// (under any label: the annotator already decided there) becomes an
-    /// entity; a pending proposal at the place is accepted under `label`.
+    /// (under any label: the annotator already decided there) and not
+    /// inside a longer confirmed entity or pending proposal (those are
+    /// listed in [`AnnotatePreview::left_out`]) becomes an entity; a
+    /// pending proposal at the place is accepted under `label`.
     pub(super) fn plan_annotate_all(&mut self, text: &str, label: &str, scope: Scope) -> Plan {
         let mut plan = Plan {
             edits: Vec::new(),
@@ -73,6 +92,30 @@ impl Session {
                     .iter()
                     .any(|s| s.start == start && s.end == end)
                 {
+                    continue;
+                }
+                // Inside a longer name (confirmed, or proposed and still
+                // pending): part of that name, not a name of its own.
+                let longer = |s: usize, e: usize| s <= start && end <= e && e - s > end - start;
+                let inside = ann
+                    .entities
+                    .iter()
+                    .find(|x| longer(x.start, x.end))
+                    .map(|x| (x.text.clone(), false))
+                    .or_else(|| {
+                        ann.proposals
+                            .iter()
+                            .find(|p| longer(p.start, p.end))
+                            .map(|p| (p.text.clone(), true))
+                    });
+                if let Some((inside, proposed)) = inside {
+                    plan.preview.left_out.push(LeftOut {
+                        doc_id: doc.id.clone(),
+                        start,
+                        end,
+                        inside,
+                        proposed,
+                    });
                     continue;
                 }
                 let pending = ann

@@ -24,8 +24,18 @@ pub enum Command {
         start: usize,
         end: usize,
     },
-    /// Clears selection and focus (Escape).
+    /// Clears selection, caret and focus (Escape).
     ClearSelection,
+    /// Moves the keyboard caret one word toward this side of the screen
+    /// (mirrored in right-to-left paragraphs) and selects that word,
+    /// trimmed by the guidelines; see [`super::caret`].
+    MoveCaret {
+        side: Side,
+    },
+    /// Puts the caret on the word at this char (or the next word) and
+    /// selects it: where the arrows start when nothing is placed yet (the
+    /// first word on screen).
+    CaretAt(usize),
     /// Focuses this entity or proposal (a click on its box).
     Focus(Focus),
     /// Next / previous entity or proposal in reading order (Tab, Shift+Tab).
@@ -46,18 +56,23 @@ pub enum Command {
     /// proposal, accepts it under this label; else with a focused entity,
     /// relabels it.
     ApplyLabel(String),
-    /// Gives the focused entity exactly these boundaries (dragging an edge).
+    /// Gives the focused entity or proposal exactly these boundaries
+    /// (dragging an edge); a proposal becomes a corrected entity.
     Resize {
         start: usize,
         end: usize,
     },
-    /// Moves one boundary of the focused entity by one word, in logical order.
+    /// Moves one boundary of the focused entity or proposal by one word, in
+    /// logical order; a proposal becomes an entity recorded as corrected
+    /// (fix before accept).
     MoveEdge {
         edge: Edge,
         direction: Direction,
     },
     /// The same as an arrow key names it: resolved by the direction of the
-    /// entity's paragraph (in right-to-left text Left moves toward the end).
+    /// item's paragraph (in right-to-left text Left moves toward the end).
+    /// With nothing focused, the end edge is the caret's: the selection
+    /// grows or shrinks by a word (Shift+arrows).
     MoveEdgeVisual {
         edge: Edge,
         side: Side,
@@ -87,6 +102,10 @@ pub enum Command {
     },
     /// Opens the document of search hit `i` and selects the hit.
     OpenHit(usize),
+    /// Opens the next (`true`) or previous search hit after the one shown
+    /// (the hit the selection is on), wrapping; the first or last when
+    /// none is shown. Keys for going through the results.
+    StepHit(bool),
 }
 
 /// What a command did, for the status bar.

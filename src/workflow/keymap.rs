@@ -24,6 +24,8 @@ pub enum Key {
     Escape,
     Left,
     Right,
+    Up,
+    Down,
     PageUp,
     PageDown,
     F1,
@@ -60,6 +62,11 @@ impl Modifiers {
         ctrl: true,
         shift: true,
         alt: false,
+    };
+    pub const ALT: Modifiers = Modifiers {
+        ctrl: false,
+        shift: false,
+        alt: true,
     };
     pub const ALT_SHIFT: Modifiers = Modifiers {
         ctrl: false,
@@ -131,6 +138,8 @@ impl std::str::FromStr for Chord {
             "Esc" | "Escape" => Key::Escape,
             "←" | "Left" => Key::Left,
             "→" | "Right" => Key::Right,
+            "↑" | "Up" => Key::Up,
+            "↓" | "Down" => Key::Down,
             "PageUp" => Key::PageUp,
             "PageDown" => Key::PageDown,
             "F1" => Key::F1,
@@ -170,6 +179,9 @@ impl fmt::Display for Chord {
             Key::Escape => f.write_str("Esc"),
             Key::Left => f.write_str("←"),
             Key::Right => f.write_str("→"),
+            // The UI fonts have ← → but no ↑ ↓.
+            Key::Up => f.write_str("Up"),
+            Key::Down => f.write_str("Down"),
             Key::PageUp => f.write_str("PageUp"),
             Key::PageDown => f.write_str("PageDown"),
             Key::F1 => f.write_str("F1"),
@@ -292,6 +304,20 @@ impl Keymap {
             "Hide or show the tools panel",
         );
         add(
+            M::ALT,
+            Down,
+            any,
+            run(Command::StepHit(true)),
+            "Open the next search result",
+        );
+        add(
+            M::ALT,
+            Up,
+            any,
+            run(Command::StepHit(false)),
+            "Open the previous search result",
+        );
+        add(
             M::CTRL,
             PageDown,
             any,
@@ -366,34 +392,48 @@ impl Keymap {
             run(Command::DeleteFocused),
             "Delete the focused entity",
         );
+        add(
+            M::NONE,
+            Left,
+            art,
+            run(Command::MoveCaret { side: Side::Left }),
+            "Move the caret one word left and select that word (in Arabic: the next word)",
+        );
+        add(
+            M::NONE,
+            Right,
+            art,
+            run(Command::MoveCaret { side: Side::Right }),
+            "Move the caret one word right and select that word (in Arabic: the word before)",
+        );
         let mv = |edge, side| run(Command::MoveEdgeVisual { edge, side });
         add(
             M::SHIFT,
             Left,
             art,
             mv(Edge::End, Side::Left),
-            "Move the entity's end edge one word left (in Arabic: one word further)",
+            "Move the focused entity's or proposal's end edge one word left (in Arabic: one word further; a proposal becomes a corrected entity); with nothing focused, extend the selection one word left",
         );
         add(
             M::SHIFT,
             Right,
             art,
             mv(Edge::End, Side::Right),
-            "Move the entity's end edge one word right (in Arabic: one word back)",
+            "Move the focused entity's or proposal's end edge one word right (in Arabic: one word back); with nothing focused, extend the selection one word right",
         );
         add(
             M::ALT_SHIFT,
             Left,
             art,
             mv(Edge::Start, Side::Left),
-            "Move the entity's start edge one word left (in Arabic: one word later)",
+            "Move the focused entity's or proposal's start edge one word left (in Arabic: one word later)",
         );
         add(
             M::ALT_SHIFT,
             Right,
             art,
             mv(Edge::Start, Side::Right),
-            "Move the entity's start edge one word right (in Arabic: one word earlier)",
+            "Move the focused entity's or proposal's start edge one word right (in Arabic: one word earlier)",
         );
         add(
             M::CTRL,
@@ -416,7 +456,7 @@ impl Keymap {
             Escape,
             art,
             run(Command::ClearSelection),
-            "Clear selection and focus",
+            "Clear selection, caret and focus",
         );
         Keymap { bindings: b }
     }
@@ -508,6 +548,14 @@ mod tests {
                 edge: Edge::Start,
                 side: Side::Right
             })
+        );
+        assert_eq!(
+            run(&k, M::NONE, Left),
+            Some(Command::MoveCaret { side: Side::Left })
+        );
+        assert_eq!(
+            run(&k, M::NONE, Right),
+            Some(Command::MoveCaret { side: Side::Right })
         );
         assert_eq!(run(&k, M::CTRL, Char('z')), Some(Command::Undo));
         assert_eq!(run(&k, M::CTRL_SHIFT, Char('Z')), Some(Command::Redo));

@@ -37,6 +37,11 @@ pub struct Session {
     /// Chars `start..end`, non-empty, inside the current document.
     pub(super) selection: Option<(usize, usize)>,
     pub(super) focus: Option<Focus>,
+    /// The keyboard caret ([`super::caret`]); its words are the selection.
+    pub(super) caret: Option<super::caret::Caret>,
+    /// The Arabic words of the whole corpus, for the clitic rule; built on
+    /// first use ([`Session::lexicon`]).
+    pub(super) vocabulary: std::sync::OnceLock<crate::arabic::Vocabulary>,
     pub(super) undo: UndoStack,
     pub(super) saver: Saver,
     pub(super) waker: Waker,
@@ -172,6 +177,8 @@ impl Session {
             current: None,
             selection: None,
             focus: None,
+            caret: None,
+            vocabulary: std::sync::OnceLock::new(),
             undo: UndoStack::default(),
             waker,
             proposer: None,
@@ -642,6 +649,7 @@ impl Session {
         if self.current != Some(i) {
             self.selection = None;
             self.focus = None;
+            self.caret = None;
             // Hits of the document left (a search in it) are stale now;
             // corpus-wide hits across documents stay for the next click.
             if let Some(old) = self.current

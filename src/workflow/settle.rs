@@ -11,7 +11,10 @@
 //!
 //! - a pending proposal never coincides with or crosses a confirmed entity,
 //!   never sits inside a person's name (no inner entities in PER, see
-//!   assets/guidelines.md), and in a done document never overlaps an entity;
+//!   assets/guidelines.md) nor inside a confirmed entity of its own label
+//!   (DATE `عام 2020` inside `خريف عام 2020`), never spans two confirmed
+//!   entities (PER `علييف وباشينيان` around two accepted persons), and in a
+//!   done document never overlaps an entity;
 //! - no two pending proposals coincide or cross (strict nesting stays, as
 //!   `جامعة القاهرة` ORG around `القاهرة` LOC, but two that differ only by
 //!   a proclitic glued to the first word are one name and compete); the
@@ -301,16 +304,19 @@ pub(crate) fn settle_where(
         let from = ann
             .entities
             .partition_point(|e| e.start + ent_len < p.start);
-        ann.entities[from..]
-            .iter()
-            .take_while(|e| e.start < p.end)
-            .any(|e| {
-                let (a, b) = ((e.start, e.end), (p.start, p.end));
-                a == b
-                    || crosses(a, b)
-                    || (done && e.start < p.end && p.start < e.end)
-                    || (e.label == "PER" && e.start <= p.start && p.end <= e.end)
-            })
+        let near = || ann.entities[from..].iter().take_while(|e| e.start < p.end);
+        near().any(|e| {
+            let (a, b) = ((e.start, e.end), (p.start, p.end));
+            a == b
+                || crosses(a, b)
+                || (done && e.start < p.end && p.start < e.end)
+                || ((e.label == "PER" || e.label == p.label)
+                    && e.start <= p.start
+                    && p.end <= e.end)
+        }) || near()
+            .filter(|e| p.start <= e.start && e.end <= p.end)
+            .nth(1)
+            .is_some()
     };
     if candidates.is_empty()
         && *places != Places::All

@@ -112,7 +112,8 @@ impl Session {
         self.touched_keys.clear();
         if elsewhere > 0 {
             self.message = Some(format!(
-                "{elsewhere} proposal changes followed in other documents"
+                "{} in other documents",
+                crate::text::count(elsewhere, "proposal changed", "proposals changed")
             ));
         }
         saved
@@ -423,10 +424,12 @@ impl Session {
                 Some(f) => {
                     self.focus = Some(f);
                     self.selection = None;
+                    self.caret = None;
                 }
                 None => {
                     self.focus = None;
                     self.selection = Some((s, e));
+                    self.caret_for_selection();
                 }
             }
         }

@@ -225,10 +225,20 @@ pub fn assert_proposal_invariants(s: &Session, when: &str) {
                     "{when}: {id}: {p:?} inside person {e:?}"
                 );
                 assert!(
+                    !(e.label == p.label && e.start <= p.start && p.end <= e.end),
+                    "{when}: {id}: {p:?} inside {e:?} of its label"
+                );
+                assert!(
                     !(a.status == Status::Done && e.start < p.end && p.start < e.end),
                     "{when}: {id}: done, but {p:?} over {e:?}"
                 );
             }
+            let spanned = a
+                .entities
+                .iter()
+                .filter(|e| p.start <= e.start && e.end <= p.end)
+                .count();
+            assert!(spanned < 2, "{when}: {id}: {p:?} spans {spanned} entities");
             for q in &a.proposals {
                 if std::ptr::eq(p, q) {
                     continue;

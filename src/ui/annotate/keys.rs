@@ -16,6 +16,8 @@ pub fn chord_of(key: egui::Key, m: egui::Modifiers) -> Option<Chord> {
         E::Escape => Key::Escape,
         E::ArrowLeft => Key::Left,
         E::ArrowRight => Key::Right,
+        E::ArrowUp => Key::Up,
+        E::ArrowDown => Key::Down,
         E::PageUp => Key::PageUp,
         E::PageDown => Key::PageDown,
         E::F1 => Key::F1,

@@ -14,7 +14,7 @@ use egui::{Color32, RichText, Ui};
 
 pub use keys::{chord_of, take_actions};
 
-use crate::ui::article_view::{ArticleInput, ArticleView, ViewEvent};
+use crate::ui::article_view::{ArticleInput, ArticleView, CaretMark, ViewEvent};
 use crate::ui::model::session::{entity_ref, focus_of};
 use crate::ui::model::{AppModel, Command};
 use crate::workflow::{self, Action, Keymap, Scope, UiAction};
@@ -43,6 +43,9 @@ pub struct WorkUi {
     pub annotate_label: String,
     pub annotate_scope: Scope,
     preview: Option<(PreviewKey, workflow::AnnotatePreview)>,
+    /// The documents' and the tools' panel widths as the annotator left
+    /// them, to come back to after a small window squeezed them.
+    widths: [PanelWidth; 2],
     /// Commands applied so far (previews are recomputed after each).
     applied: u64,
     /// The panels' Arabic (lists, snippets) is laid out by the article's
@@ -75,9 +78,24 @@ impl WorkUi {
             annotate_label: String::new(),
             annotate_scope: Scope::Document,
             preview: None,
+            widths: [
+                PanelWidth {
+                    wanted: Some(250.0),
+                    last: None,
+                },
+                PanelWidth {
+                    wanted: Some(290.0),
+                    last: None,
+                },
+            ],
             applied: 0,
             blocks: crate::ui::text::text_block::TextBlocks::new(),
         }
+    }
+
+    /// The documents' and the tools' panel widths (chosen and last shown).
+    pub fn panel_widths(&self) -> [PanelWidth; 2] {
+        self.widths
     }
 
     /// Which side panels are shown, as remembered between runs:
@@ -128,22 +146,26 @@ impl WorkUi {
         // tools 20 %, so the article keeps 60 % or more at any size; both
         // are resizable (egui remembers their widths between runs) and
         // collapsible (F3, F4).
+        // A panel squeezed by a small window comes back to the width the
+        // annotator gave it once the window grows again.
         let width = ui.max_rect().width();
         if self.show_documents {
             let (min, max) = side_panel_range(width, 0.15);
-            egui::Panel::left("work-documents")
+            let panel = egui::Panel::left("work-documents")
                 .resizable(true)
-                .default_size(250.0_f32.clamp(min, max))
-                .size_range(min..=max)
-                .show(ui, |ui| self.documents_ui(ui, model, &mut commands));
+                .default_size(250.0_f32.clamp(min, max));
+            let panel = self.widths[0].sized(panel, min, max);
+            let r = panel.show(ui, |ui| self.documents_ui(ui, model, &mut commands));
+            self.widths[0].shown(r.response.rect.width(), max);
         }
         if self.show_tools {
             let (min, max) = side_panel_range(width, 0.2);
-            egui::Panel::right("work-tools")
+            let panel = egui::Panel::right("work-tools")
                 .resizable(true)
-                .default_size(290.0_f32.clamp(min, max))
-                .size_range(min..=max)
-                .show(ui, |ui| self.tools_ui(ui, model, &mut commands));
+                .default_size(290.0_f32.clamp(min, max));
+            let panel = self.widths[1].sized(panel, min, max);
+            let r = panel.show(ui, |ui| self.tools_ui(ui, model, &mut commands));
+            self.widths[1].shown(r.response.rect.width(), max);
         }
         egui::CentralPanel::default().show(ui, |ui| article_ui(ui, model, view, &mut commands));
         self.overlay_ui(ui);
@@ -189,6 +211,37 @@ impl WorkUi {
     }
 }
 
+/// A side panel's width as the annotator chose it (points) and as it was
+/// last shown: the window's size limits it, but does not make it forget.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PanelWidth {
+    /// The last width shown while not held at the window's limit.
+    pub wanted: Option<f32>,
+    /// The width shown in the last frame.
+    pub last: Option<f32>,
+}
+
+impl PanelWidth {
+    /// The panel limited to `min..=max`, set back to the wanted width for
+    /// this frame when the window has room for it again.
+    pub fn sized(&self, panel: egui::Panel, min: f32, max: f32) -> egui::Panel {
+        match (self.wanted, self.last) {
+            (Some(w), Some(last)) if w > last + 1.0 && max > last + 1.0 => {
+                panel.exact_size(w.clamp(min, max))
+            }
+            _ => panel.size_range(min..=max),
+        }
+    }
+
+    /// Notes the width shown (`shown`) under the limit `max`.
+    pub fn shown(&mut self, shown: f32, max: f32) {
+        self.last = Some(shown);
+        if shown < max - 1.0 {
+            self.wanted = Some(shown);
+        }
+    }
+}
+
 /// Width range of a side panel taking at most `share` of a window `width`
 /// points wide (the documents panel 0.15, the tools 0.2: together they leave
 /// the article 60 % or more), at least 120 points (or that share, in a
@@ -200,13 +253,29 @@ pub fn side_panel_range(width: f32, share: f32) -> (f32, f32) {
 
 /// Tab and Shift+Tab with nothing focused start from what is on screen:
 /// Tab from the first item shown, Shift+Tab from the last, not from the top
-/// or the end of the article.
+/// or the end of the article; so does the first arrow key with no caret,
+/// focus or selection (the caret lands on the first word shown).
 fn from_screen(c: workflow::Command, model: &AppModel, view: &ArticleView) -> workflow::Command {
-    use workflow::{Command as W, Items};
+    use workflow::{Command as W, Edge, Items};
+    let Some(s) = &model.session else { return c };
+    // The first arrow with nothing placed starts on the first word shown.
+    let arrow = matches!(
+        c,
+        W::MoveCaret { .. }
+            | W::MoveEdgeVisual {
+                edge: Edge::End,
+                ..
+            }
+    );
+    if arrow {
+        return match (s.caret(), s.focus(), s.selection(), view.visible_chars()) {
+            (None, None, None, Some((a, _))) => W::CaretAt(a),
+            _ => c,
+        };
+    }
     if c != W::FocusNext && c != W::FocusPrevious {
         return c;
     }
-    let Some(s) = &model.session else { return c };
     let (None, Some(ann), Some((a, b))) =
         (s.focus(), s.current_annotations(), view.visible_chars())
     else {
@@ -243,6 +312,7 @@ fn article_ui(ui: &mut Ui, model: &AppModel, view: &mut ArticleView, commands: &
                 );
             });
     }
+    let lexicon = session.lexicon();
     let input = ArticleInput {
         doc_id: &doc.id,
         text: &doc.text,
@@ -250,6 +320,11 @@ fn article_ui(ui: &mut Ui, model: &AppModel, view: &mut ArticleView, commands: &
         schema: session.schema(),
         selection: session.selection(),
         focused: session.focus().and_then(|f| entity_ref(f, ann)),
+        caret: session.caret().map(|c| CaretMark {
+            word: c.head,
+            at_end: c.bar() != c.head.0,
+        }),
+        lexicon: Some(&lexicon),
     };
     let (_, events) = view.ui(ui, &input);
     for e in events {

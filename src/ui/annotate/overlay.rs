@@ -98,6 +98,8 @@ impl GuidelinesView {
             schema: &self.schema,
             selection: self.selection,
             focused: None,
+            caret: None,
+            lexicon: None,
         };
         let (_, events) = self.view.ui(ui, &input);
         for e in events {

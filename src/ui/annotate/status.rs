@@ -107,8 +107,21 @@ pub fn status_ui(ui: &mut Ui, model: &AppModel, blocks: &mut TextBlocks, zoom: f
             if s.proposing() {
                 ui.spinner();
             }
-            let first = job(&before, false, id.is_some());
             let room = ui.available_width() * if id.is_some() { 0.6 } else { 1.0 };
+            // The last part (the newest message) is cut at a word boundary,
+            // not inside an Arabic name, when the line is too long.
+            let lead = id.is_some();
+            if let Some(last) = before.len().checked_sub(1)
+                && label_width(ui, job(&before, false, lead)) > room
+            {
+                let mut parts = before.clone();
+                let cut = crate::text::elide_words(&before[last].0, |t| {
+                    parts[last].0 = t.to_string();
+                    label_width(ui, job(&parts, false, lead)) <= room
+                });
+                before[last].0 = cut;
+            }
+            let first = job(&before, false, id.is_some());
             let w = label_width(ui, first.clone()).min(room);
             ui.scope(|ui| {
                 ui.set_max_width(w);

@@ -143,7 +143,11 @@ impl WorkUi {
             });
         });
         let preview = match &text {
-            Some(_) => self.preview.as_ref().map(|(_, p)| *p).unwrap_or_default(),
+            Some(_) => self
+                .preview
+                .as_ref()
+                .map(|(_, p)| p.clone())
+                .unwrap_or_default(),
             None => Default::default(),
         };
         let mut summary = format!(
@@ -156,7 +160,28 @@ impl WorkUi {
                 preview.read_only
             ));
         }
+        if !preview.left_out.is_empty() {
+            summary.push_str(&format!(
+                "; {} inside longer names left alone",
+                preview.left_out.len()
+            ));
+        }
         ui.add(egui::Label::new(summary).truncate());
+        for l in preview.left_out.iter().take(5) {
+            let what = if l.proposed { "proposed" } else { "entity" };
+            let row = format!("{}: inside {what} «{}»", l.doc_id, l.inside);
+            blocks.line_ui(
+                ui,
+                &row,
+                &row,
+                size,
+                ui.available_width(),
+                BlockStyle::plain(),
+            );
+        }
+        if preview.left_out.len() > 5 {
+            ui.label(RichText::new(format!("… and {} more", preview.left_out.len() - 5)).small());
+        }
         if ui
             .add_enabled(
                 preview.new > 0,
@@ -207,9 +232,19 @@ impl WorkUi {
             .map(|d| d.id.clone())
             .zip(s.selection());
         let blocks = &mut self.blocks;
+        // The results take up to two thirds of the window's height (the
+        // tools panel scrolls around them), not a 180-point box.
+        let tall = (ui.ctx().content_rect().height() * 0.66).max(180.0);
+        ui.label(
+            RichText::new(format!(
+                "{} (Alt+Down / Alt+Up go through them)",
+                crate::text::count(hits.len(), "result", "results")
+            ))
+            .small(),
+        );
         egui::ScrollArea::vertical()
             .id_salt("work-hits")
-            .max_height(180.0)
+            .max_height(tall)
             .show(ui, |ui| {
                 for (i, h) in hits.iter().enumerate() {
                     // The snippet laid out like the article (bidi and line

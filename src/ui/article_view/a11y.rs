@@ -33,6 +33,24 @@ impl ArticleView {
             return;
         };
         let (c0, c1) = (first.chars.0, last.chars.1);
+        if let Some(c) = input.caret
+            && let Some(bar) = self.caret_rect(c)
+        {
+            // The caret, named by its word, so a screen reader says where
+            // the keys act and tests can find it.
+            let word = crate::text::slice_chars(input.text, c.word.0, c.word.1).unwrap_or_default();
+            ui.ctx()
+                .accesskit_node_builder(response.id.with("caret"), |node| {
+                    node.set_role(accesskit::Role::Caret);
+                    node.set_label(format!("caret: {word}"));
+                    node.set_bounds(accesskit::Rect {
+                        x0: bar.min.x as f64,
+                        y0: bar.min.y as f64,
+                        x1: bar.max.x as f64,
+                        y1: bar.max.y as f64,
+                    });
+                });
+        }
         let ann = input.annotations;
         let all = (0..ann.entities.len())
             .map(EntityRef::Entity)

@@ -165,16 +165,23 @@ impl ArticleView {
         }
     }
 
+    /// Draws each box's label tag where it covers no letter: in the line gap
+    /// above the box (raised above the tallest mark under it: the hamza of
+    /// `أرمينيا`), at its start side or slid toward its end side to a gap in
+    /// the line above, else just outside its end side, else outside its
+    /// start side, each tried again smaller; a tag that fits
+    /// nowhere is left out (the box colour, tooltip and entity list still
+    /// say the label). Tags avoid each other too. Rects are kept for
+    /// [`ArticleView::ink_and_tags`].
     pub(super) fn paint_tags(
-        &self,
+        &mut self,
         painter: &egui::Painter,
         boxes: &[BoxPiece],
         input: &ArticleInput<'_>,
     ) {
-        let Some(l) = self.layout.as_ref() else {
-            return;
-        };
-        let size = (self.font_size() * 0.42).max(8.0);
+        self.tags.clear();
+        let full = (self.font_size() * 0.42).max(8.0);
+        let clear = |r: Rect, near: &[Rect]| !near.iter().any(|g| g.intersects(r));
         for b in boxes.iter().filter(|b| b.first) {
             let label = label_of(input.annotations, b.entity);
             let color = label_color(input.schema, label);
@@ -182,20 +189,79 @@ impl ArticleView {
                 EntityRef::Entity(_) => label.to_string(),
                 EntityRef::Proposal(_) => format!("{label}?"),
             };
-            let rtl = l.lines()[b.line].rtl;
+            let rtl = self
+                .layout
+                .as_ref()
+                .and_then(|l| l.lines().get(b.line))
+                .is_some_and(|line| line.rtl);
             let rect = b.rect.translate(self.origin.to_vec2());
-            let galley = painter.layout_no_wrap(text, FontId::proportional(size), Color32::WHITE);
-            let w = galley.size().x + 6.0;
-            let h = galley.size().y;
-            let y = rect.top() - h * 0.7 - b.depth as f32 * (h + 1.0);
-            let x = if rtl { rect.right() - w } else { rect.left() };
-            let tag = Rect::from_min_size(pos2(x, y), vec2(w, h));
+            let mut placed = None;
+            'sizes: for size in [full, (full * 0.8).max(7.0)] {
+                let galley = painter.layout_no_wrap(
+                    text.clone(),
+                    FontId::proportional(size),
+                    Color32::WHITE,
+                );
+                let w = galley.size().x + 6.0;
+                let h = galley.size().y;
+                // Only ink near the box can meet its tag.
+                let near: Vec<Rect> = self
+                    .ink
+                    .iter()
+                    .chain(&self.tags)
+                    .filter(|g| g.max.y > rect.top() - 3.0 * h - 4.0 && g.min.y < rect.bottom())
+                    .copied()
+                    .collect();
+                // Above, from the start side sliding toward the end side
+                // (a gap in the line above), its bottom at the box top
+                // raised over any ink under it, stacked by depth.
+                let span = (rect.width() - w).max(0.0) + w * 0.5;
+                let steps = (span / 2.0).ceil() as usize;
+                for k in 0..=steps {
+                    let d = k as f32 * 2.0;
+                    let x = if rtl {
+                        rect.right() - w - d
+                    } else {
+                        rect.left() + d
+                    };
+                    let ink_top = near
+                        .iter()
+                        .filter(|g| g.max.x > x && g.min.x < x + w)
+                        .filter(|g| g.max.y > rect.top() - h && g.min.y < rect.bottom())
+                        .map(|g| g.min.y)
+                        .fold(rect.top(), f32::min);
+                    let bottom = ink_top - 1.0 - b.depth as f32 * (h + 1.0);
+                    let above = Rect::from_min_size(pos2(x, bottom - h), vec2(w, h));
+                    if clear(above, &near) {
+                        placed = Some((above, galley));
+                        break 'sizes;
+                    }
+                }
+                // Beside: vertically centred on the box, outside it.
+                let y = rect.center().y - h / 2.0;
+                let (end_x, start_x) = if rtl {
+                    (rect.left() - w - 2.0, rect.right() + 2.0)
+                } else {
+                    (rect.right() + 2.0, rect.left() - w - 2.0)
+                };
+                for x in [end_x, start_x] {
+                    let tag = Rect::from_min_size(pos2(x, y), vec2(w, h));
+                    if clear(tag, &near) {
+                        placed = Some((tag, galley));
+                        break 'sizes;
+                    }
+                }
+            }
+            let Some((tag, galley)) = placed else {
+                continue;
+            };
             let fill = match b.entity {
                 EntityRef::Entity(_) => color,
                 EntityRef::Proposal(_) => color.gamma_multiply(0.6),
             };
             painter.rect_filled(tag, CornerRadius::same(3), fill);
             painter.galley(tag.min + vec2(3.0, 0.0), galley, Color32::WHITE);
+            self.tags.push(tag);
         }
     }
 

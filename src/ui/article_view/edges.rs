@@ -86,7 +86,7 @@ impl ArticleView {
         if let Some(pos) = response.interact_pointer_pos()
             && let Some(hit) = self.hit(pos)
         {
-            let (ws, we) = self.selection_between(hit, hit, exact);
+            let (ws, we) = self.snap(hit, hit, exact, input.lexicon);
             let (s, e) = d.from;
             d.now = if d.start_edge {
                 (ws.min(e - 1), e)

@@ -17,12 +17,12 @@ mod pointer;
 pub use boxes::label_color;
 
 use crate::annotation::DocAnnotations;
-use crate::arabic::Vocabulary;
+use crate::arabic::{Lexicon, Vocabulary, guideline_span_by};
 use crate::schema::Schema;
 use crate::ui::text::atlas::GlyphAtlas;
 use crate::ui::text::fonts::font_system;
 use crate::ui::text::layout::ArticleLayout;
-use crate::ui::text::words::{snap_to_guidelines, trim};
+use crate::ui::text::words::{snap_to_words, trim};
 
 /// Article font size at zoom 1, in points.
 pub const BASE_FONT_SIZE: f32 = 20.0;
@@ -64,6 +64,38 @@ pub struct ArticleInput<'a> {
     pub schema: &'a Schema,
     pub selection: Option<(usize, usize)>,
     pub focused: Option<EntityRef>,
+    /// The keyboard caret, drawn as a bar and kept in view.
+    pub caret: Option<CaretMark>,
+    /// What decides whether a selection's first letter is a proclitic
+    /// (the corpus, gazetteers, model vocabulary, gold); `None`: the
+    /// document's own words.
+    pub lexicon: Option<&'a dyn Lexicon>,
+}
+
+/// Without a session's lexicon: the document's words, and the shipped
+/// gazetteers for names known whole (`فرنسا` keeps its ف).
+struct DocumentLexicon<'a>(&'a Vocabulary);
+
+impl Lexicon for DocumentLexicon<'_> {
+    fn is_name(&self, form: &str) -> bool {
+        crate::propose::gazetteer::Gazetteer::builtin()
+            .label_of(form)
+            .is_some()
+    }
+
+    fn is_word(&self, form: &str) -> bool {
+        self.0.contains(form)
+    }
+}
+
+/// The keyboard caret as the view draws it: a bar at one edge of a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaretMark {
+    /// The word the caret stands on, document chars `start..end`.
+    pub word: (usize, usize),
+    /// The bar is at the word's logical end (its left side in a
+    /// right-to-left line) rather than its start.
+    pub at_end: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -100,6 +132,14 @@ pub struct ArticleView {
     own_selection: Option<(usize, usize)>,
     /// Chars of the lines in the viewport in the last frame.
     visible_chars: Option<(usize, usize)>,
+    /// The first char of the top line shown before the zoom changed: the
+    /// next frame scrolls so that its line is at the top again (zooming
+    /// keeps the line being read in place).
+    zoom_anchor: Option<usize>,
+    /// Screen rects (points) of every glyph's ink painted in the last frame.
+    ink: Vec<Rect>,
+    /// Screen rects (points) of the label tags painted in the last frame.
+    tags: Vec<Rect>,
 }
 
 impl Default for ArticleView {
@@ -132,6 +172,9 @@ impl ArticleView {
             shown: None,
             own_selection: None,
             visible_chars: None,
+            zoom_anchor: None,
+            ink: Vec::new(),
+            tags: Vec::new(),
         }
     }
 
@@ -141,6 +184,16 @@ impl ArticleView {
 
     pub fn set_zoom(&mut self, zoom: f32) {
         self.zoom = zoom.clamp(MIN_ZOOM, MAX_ZOOM);
+    }
+
+    /// Sets the zoom and, when it changes, remembers the top line shown so
+    /// the next frame puts it back at the top.
+    fn zoom_keeping_place(&mut self, zoom: f32) {
+        let old = self.zoom;
+        self.set_zoom(zoom);
+        if self.zoom != old && self.zoom_anchor.is_none() {
+            self.zoom_anchor = self.visible_chars.map(|(a, _)| a);
+        }
     }
 
     pub fn font_size(&self) -> f32 {
@@ -171,6 +224,13 @@ impl ArticleView {
         self.shown = None;
         self.own_selection = None;
         self.visible_chars = None;
+    }
+
+    /// Screen rects (points) of the glyphs' ink and of the label tags
+    /// painted in the last frame: a tag never covers a letter (tests check
+    /// that none of the first meets any of the second).
+    pub fn ink_and_tags(&self) -> (&[Rect], &[Rect]) {
+        (&self.ink, &self.tags)
     }
 
     /// Chars `start..end` of the lines shown in the last frame: where Tab
@@ -241,6 +301,28 @@ impl ArticleView {
         out
     }
 
+    /// Screen rect (last frame) of the caret bar: 2 points wide, a line
+    /// high, at the word's start or end edge as its line runs (the left
+    /// side of an Arabic word's end).
+    pub fn caret_rect(&self, c: CaretMark) -> Option<Rect> {
+        let l = self.layout.as_ref()?;
+        let (s, e) = c.word;
+        if s >= e {
+            return None;
+        }
+        let ch = if c.at_end { e - 1 } else { s };
+        let li = l
+            .lines_of(ch, ch + 1)
+            .find(|&li| !l.pieces(li, ch, ch + 1).is_empty())?;
+        let line = &l.lines()[li];
+        let (x0, x1) = l.pieces(li, ch, ch + 1)[0];
+        let x = if c.at_end == line.rtl { x0 } else { x1 };
+        Some(Rect::from_min_max(
+            self.origin + vec2(x - 1.0, line.top),
+            self.origin + vec2(x + 1.0, line.top + line.height),
+        ))
+    }
+
     /// The char under a screen point, as `start..end` (empty on an empty line).
     pub fn hit(&self, pos: Pos2) -> Option<(usize, usize)> {
         let p = pos - self.origin;
@@ -249,7 +331,7 @@ impl ArticleView {
 
     /// The selection from `a` to `b` (chars under the two points): unless
     /// `exact`, snapped to words and trimmed by the guidelines (punctuation,
-    /// quotes, brackets, attached clitics; [`snap_to_guidelines`]). What a
+    /// quotes, brackets, attached clitics; [`guideline_span_by`]). What a
     /// drag shows is exactly this, so what is shown is what gets saved.
     pub fn selection_between(
         &self,
@@ -257,11 +339,27 @@ impl ArticleView {
         b: (usize, usize),
         exact: bool,
     ) -> (usize, usize) {
+        self.snap(a, b, exact, None)
+    }
+
+    /// [`ArticleView::selection_between`] with the clitic decided by
+    /// `lexicon` (the session's: corpus, gazetteers, model, gold); `None`
+    /// uses the document's own words.
+    pub(super) fn snap(
+        &self,
+        a: (usize, usize),
+        b: (usize, usize),
+        exact: bool,
+        lexicon: Option<&dyn Lexicon>,
+    ) -> (usize, usize) {
         let (s, e) = (a.0.min(b.0), a.1.max(b.1));
         if exact {
-            trim(&self.chars, s, e, |c| c == '\n')
-        } else {
-            snap_to_guidelines(&self.chars, s, e, &self.vocabulary)
+            return trim(&self.chars, s, e, |c| c == '\n');
+        }
+        let (s, e) = snap_to_words(&self.chars, s, e);
+        match lexicon {
+            Some(l) => guideline_span_by(&self.chars, s, e, l),
+            None => guideline_span_by(&self.chars, s, e, &DocumentLexicon(&self.vocabulary)),
         }
     }
 
@@ -299,7 +397,7 @@ impl ArticleView {
                 zoom = 1.0;
             }
         });
-        self.set_zoom(zoom);
+        self.zoom_keeping_place(zoom);
     }
 
     fn article_ui(
@@ -314,6 +412,22 @@ impl ArticleView {
         let height = self.layout.as_ref().map_or(0.0, |l| l.height()) + 2.0 * MARGIN;
         let (rect, response) = ui.allocate_exact_size(vec2(width, height), Sense::click_and_drag());
         self.origin = rect.min + vec2(MARGIN, MARGIN);
+        // After a zoom: the line that was at the top goes back to the top.
+        // At once, not animated: the text under the eye must not drift.
+        if let Some(c) = self.zoom_anchor.take()
+            && height > viewport.height()
+            && let Some(r) = self.char_rect(c)
+        {
+            let line = Rect::from_min_max(
+                egui::pos2(rect.left(), r.top() - 1.0),
+                egui::pos2(rect.right(), r.bottom()),
+            );
+            ui.scroll_to_rect_animation(
+                line,
+                Some(egui::Align::TOP),
+                egui::style::ScrollAnimation::none(),
+            );
+        }
 
         // Whatever gets focus, or a selection made elsewhere (a search hit,
         // undo), is brought into view with a line of context; a no-op when
@@ -325,7 +439,8 @@ impl ArticleView {
         let outside_selection = input
             .selection
             .filter(|&(s, e)| s < e && input.selection != self.own_selection);
-        let target = focused.or(outside_selection);
+        let caret = input.caret.map(|c| c.word);
+        let target = focused.or(caret).or(outside_selection);
         if target.is_some() && target != self.shown {
             self.shown = target;
             if let Some((s, e)) = target
@@ -344,7 +459,7 @@ impl ArticleView {
         if response.hovered() {
             let dz = ui.input(|i| i.zoom_delta());
             if dz != 1.0 {
-                self.set_zoom(self.zoom * dz);
+                self.zoom_keeping_place(self.zoom * dz);
             }
         }
 
@@ -395,6 +510,11 @@ impl ArticleView {
         );
         self.paint_boxes(&painter, &boxes, input, ui.visuals().dark_mode);
         self.paint_glyphs(ui, &painter, visible, ui.visuals().strong_text_color());
+        if let Some(c) = input.caret
+            && let Some(bar) = self.caret_rect(c)
+        {
+            painter.rect_filled(bar, 0.0, ui.visuals().strong_text_color());
+        }
         self.paint_tags(&painter, &boxes, input);
         self.tooltip(&response, &boxes, input);
         self.accessibility(ui, &response, input, visible_for_a11y);

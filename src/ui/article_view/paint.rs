@@ -56,6 +56,23 @@ impl ArticleView {
         }
         self.atlas
             .prepare(ui.ctx(), &mut self.font_system, &mut self.swash, &self.keys);
+        // Where ink lies this frame (screen points): label tags keep off it.
+        self.ink.clear();
+        for phys in &placed {
+            if let Some(a) = self.atlas.get(&phys.cache_key)
+                && a.width > 0
+                && a.height > 0
+            {
+                let min = pos2(
+                    (phys.x + a.left) as f32 / ppp,
+                    (phys.y - a.top) as f32 / ppp,
+                );
+                self.ink.push(Rect::from_min_size(
+                    min,
+                    egui::vec2(a.width as f32 / ppp, a.height as f32 / ppp),
+                ));
+            }
+        }
         let Some(mesh) = self.atlas.mesh(&placed, ppp, color) else {
             return;
         };

@@ -26,7 +26,7 @@ impl ArticleView {
                 let (s, e) = if exact {
                     (ws, we)
                 } else {
-                    self.selection_between((ws, ws + 1), (we - 1, we), false)
+                    self.snap((ws, ws + 1), (we - 1, we), false, input.lexicon)
                 };
                 events.push(ViewEvent::Selected { start: s, end: e });
                 self.own_selection = Some((s, e));
@@ -62,7 +62,7 @@ impl ArticleView {
             && let Some(pos) = response.interact_pointer_pos()
             && let Some(head) = self.hit(pos)
         {
-            let (start, end) = self.selection_between(drag.anchor, head, exact);
+            let (start, end) = self.snap(drag.anchor, head, exact, input.lexicon);
             if input.selection != Some((start, end)) {
                 events.push(ViewEvent::Selected { start, end });
             }

@@ -3,6 +3,7 @@
 //! plain fields (documents, current, selection, focus) that the rest of the
 //! window reads.
 
+use crate::text::count;
 use std::path::Path;
 
 use super::AppModel;
@@ -116,10 +117,14 @@ impl AppModel {
                 self.message = match said {
                     Said::Undo => format!("Undone: {}", session.redo_name().unwrap_or("edit")),
                     Said::Redo => format!("Redone: {}", session.undo_name().unwrap_or("edit")),
-                    Said::Accepted => format!("Accepted {changes} proposal(s)"),
-                    Said::Annotated => {
-                        format!("Annotated {changes} occurrence(s) in {documents} document(s)")
+                    Said::Accepted => {
+                        format!("Accepted {}", count(changes, "proposal", "proposals"))
                     }
+                    Said::Annotated => format!(
+                        "Annotated {} in {}",
+                        count(changes, "occurrence", "occurrences"),
+                        count(documents, "document", "documents")
+                    ),
                     Said::Nothing => String::new(),
                 };
                 if documents > 1 {
@@ -194,7 +199,10 @@ impl AppModel {
         if let Some(s) = &self.session
             && let Err(errors) = s.flush()
         {
-            self.message = format!("could not save {} document(s)", errors.len());
+            self.message = format!(
+                "could not save {}",
+                count(errors.len(), "document", "documents")
+            );
         }
     }
 
