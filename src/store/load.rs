@@ -196,6 +196,7 @@ pub fn read_file(
     let mut ann = DocAnnotations {
         status: file.status,
         rejected: file.rejected,
+        notes: file.notes,
         ..DocAnnotations::default()
     };
     for (i, mut span) in file.entities.into_iter().enumerate() {

@@ -87,6 +87,13 @@ pub enum Command {
     },
     /// Opens the document of search hit `i` and selects the hit.
     OpenHit(usize),
+    /// Sets the annotator's note ("ask the lead") on the current document
+    /// (`at: None`) or on the entity at chars `at`; blank text removes it.
+    /// One undo step.
+    SetNote {
+        at: Option<(usize, usize)>,
+        text: String,
+    },
 }
 
 /// What a command did, for the status bar.
