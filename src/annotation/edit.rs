@@ -385,7 +385,10 @@ mod tests {
         let undo = apply(&mut doc, Edit::accept(&p, Some("ORG"))).unwrap();
         assert!(doc.proposals.is_empty());
         assert_eq!(doc.entities[0].label, "ORG");
-        assert_eq!(doc.entities[0].origin, Origin::Accepted(Source::Model));
+        // Accepted under another label: a correction, the proposal beside it.
+        assert_eq!(doc.entities[0].origin, Origin::Corrected(Source::Model));
+        let proposed = doc.entities[0].proposed.as_ref().unwrap();
+        assert_eq!((proposed.label.as_str(), proposed.bulk), ("LOC", false));
         apply(&mut doc, undo).unwrap();
         assert_eq!(doc, start);
         apply(&mut doc, Edit::reject(&p)).unwrap();
