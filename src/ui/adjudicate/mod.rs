@@ -81,7 +81,7 @@ impl Adjudicating {
                 .filter_map(|(x, doc)| {
                     Some(eval::Annotated {
                         annotator: who,
-                        doc: *doc,
+                        doc,
                         ann: x.as_ref()?,
                     })
                 })

@@ -263,7 +263,7 @@ impl Review {
                 files.iter().zip(&refs).filter_map(move |(a, doc)| {
                     Some(eval::Annotated {
                         annotator,
-                        doc: *doc,
+                        doc,
                         ann: a.as_ref()?,
                     })
                 })
