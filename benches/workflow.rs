@@ -128,6 +128,7 @@ fn main() {
                 label: LABELS[i % 5].into(),
                 origin: Origin::Manual,
                 text: String::new(),
+                proposed: None,
             };
             Edit::Add(span).apply(&mut ann, &text, &idx).expect("add");
         }

@@ -39,6 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 label: label.into(),
                 origin: Origin::Manual,
                 text: name.into(),
+                proposed: None,
             });
         }
     }

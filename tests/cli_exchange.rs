@@ -48,6 +48,7 @@ fn spans_of(text: &str) -> Vec<Span> {
                 label: label.into(),
                 origin: Origin::Manual,
                 text: name.into(),
+                proposed: None,
             });
         }
     }
@@ -61,6 +62,7 @@ fn spans_of(text: &str) -> Vec<Span> {
                 label: label.into(),
                 origin: Origin::Manual,
                 text: kashif::text::slice_chars(text, s, e).unwrap().into(),
+                proposed: None,
             });
         }
     }

@@ -45,6 +45,7 @@ fn span(s: usize, l: usize, k: usize) -> Span {
         label: LABELS[k].into(),
         origin: Origin::Manual,
         text: String::new(),
+        proposed: None,
     }
 }
 

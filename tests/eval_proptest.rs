@@ -14,6 +14,7 @@ fn spans() -> impl Strategy<Value = Vec<Span>> {
                 label: ["PER", "LOC", "ORG"][l].into(),
                 origin: Origin::Manual,
                 text: String::new(),
+                proposed: None,
             })
             .collect()
     })

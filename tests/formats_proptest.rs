@@ -30,6 +30,7 @@ fn span_of(text: &str, start: usize, end: usize, label: &str) -> Span {
         text: kashif::text::slice_chars(text, start, end)
             .unwrap_or_default()
             .into(),
+        proposed: None,
     }
 }
 

@@ -29,6 +29,7 @@ fn span(text: &str, needle: &str, nth: usize, label: &str) -> Span {
         label: label.into(),
         origin: Origin::Manual,
         text: needle.into(),
+        proposed: None,
     }
 }
 

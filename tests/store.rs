@@ -46,6 +46,7 @@ fn annotated(text: &str) -> DocAnnotations {
             label: label.into(),
             origin: Origin::Manual,
             text: String::new(),
+            proposed: None,
         };
         Edit::Add(span).apply(&mut ann, text, &idx).unwrap();
     }

@@ -70,6 +70,7 @@ fn ann_for(doc: &Document, i: usize) -> DocAnnotations {
                 label: "LOC".into(),
                 origin: Origin::Manual,
                 text: "بغداد".into(),
+                proposed: None,
             },
             Span {
                 start: at,
@@ -77,6 +78,7 @@ fn ann_for(doc: &Document, i: usize) -> DocAnnotations {
                 label: "DATE".into(),
                 origin: Origin::Manual,
                 text: num,
+                proposed: None,
             },
         ],
         ..Default::default()

@@ -38,6 +38,7 @@ fn span(text: &str, needle: &str, label: &str) -> Span {
         label: label.into(),
         origin: Origin::Manual,
         text: needle.into(),
+        proposed: None,
     }
 }
 
@@ -668,4 +669,38 @@ fn extraction_review_cannot_be_raised_by_the_documents_own_gold() {
     for key in ["documents", "strict", "partial", "per_document"] {
         assert_eq!(gui[key], cli[key], "{key}");
     }
+}
+
+/// Issue 25, point 8: the review panel lists names labelled differently
+/// across the annotators, each place a button that opens its document with
+/// the place selected.
+#[test]
+fn review_lists_inconsistent_names_and_each_place_jumps_to_its_document() {
+    use kashif::eval::FindingKind;
+    let s = setup();
+    let mut h = s.harness();
+    start_review(&mut h);
+    let review = h.state().model.gold.review.as_ref().unwrap();
+    let f = review
+        .lead
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::Labels && f.text == "جامعة القاهرة")
+        .unwrap_or_else(|| panic!("{:?}", review.lead.findings))
+        .clone();
+    let badr = f
+        .places
+        .iter()
+        .find(|p| p.annotator == "badr")
+        .unwrap()
+        .clone();
+    assert_eq!(badr.label.as_deref(), Some("LOC"));
+    // Both annotators' rates are there too.
+    assert_eq!(review.lead.decisions.len(), 2);
+    h.state_mut().model.apply(Command::OpenDocument(1));
+    h.run();
+    assert_eq!(h.state().model.current, Some(1));
+    click(&mut h, &format!("badr/a {}..{} LOC", badr.start, badr.end));
+    assert_eq!(h.state().model.current, Some(0));
+    assert_eq!(h.state().model.selection, Some((badr.start, badr.end)));
 }

@@ -121,6 +121,7 @@ fn span(text: &str, needle: &str, label: &str) -> Span {
         label: label.into(),
         origin: Origin::Manual,
         text: needle.into(),
+        proposed: None,
     }
 }
 
@@ -465,6 +466,7 @@ fn two_annotators(root: &Path) -> KashifApp {
             label: label.into(),
             origin: Origin::Manual,
             text: needle.into(),
+            proposed: None,
         }
     };
     let (a, b, _) = (PANEL_DOCS[0].1, PANEL_DOCS[1].1, PANEL_DOCS[2].1);

@@ -131,6 +131,7 @@ fn span(text: &str, needle: &str, label: &str) -> Span {
         label: label.into(),
         origin: Origin::Manual,
         text: needle.into(),
+        proposed: None,
     }
 }
 

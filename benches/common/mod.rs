@@ -68,6 +68,7 @@ pub fn annotations(text: &str) -> DocAnnotations {
                 label,
                 origin: Origin::Manual,
                 text: word,
+                proposed: None,
             });
         }
     }

@@ -39,6 +39,20 @@ pub struct DocAnnotations {
     /// text was not found near the old place, or the file was edited by hand).
     /// Kept and saved so no decision is lost; shown for the annotator to fix.
     pub detached: Vec<Span>,
+    /// Comments for the lead ("ask the lead"): on the document or on an
+    /// entity's place, one per place, in place order.
+    pub notes: Vec<Note>,
+}
+
+/// An annotator's comment, saved in the RON file (files written before
+/// notes existed load with none).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Note {
+    /// Chars `start..end` of the entity the note is about (it stays on that
+    /// place if the entity is relabelled); `None`: the whole document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<(usize, usize)>,
+    pub text: String,
 }
 
 impl DocAnnotations {
@@ -65,6 +79,33 @@ impl DocAnnotations {
     pub fn normalize_order(&mut self) {
         self.entities.sort_by(|a, b| a.key().cmp(&b.key()));
         self.proposals.sort_by(|a, b| a.key().cmp(&b.key()));
+    }
+
+    /// The note on the document (`at: None`) or on chars `at`.
+    pub fn note(&self, at: Option<(usize, usize)>) -> Option<&str> {
+        self.notes
+            .iter()
+            .find(|n| n.at == at)
+            .map(|n| n.text.as_str())
+    }
+
+    /// Sets or (with `None` or blank text) removes the note at `at`;
+    /// returns the note it replaced.
+    pub(crate) fn set_note(
+        &mut self,
+        at: Option<(usize, usize)>,
+        text: Option<String>,
+    ) -> Option<String> {
+        let old = self
+            .notes
+            .iter()
+            .position(|n| n.at == at)
+            .map(|i| self.notes.remove(i).text);
+        if let Some(text) = text.filter(|t| !t.trim().is_empty()) {
+            let i = self.notes.partition_point(|n| n.at < at);
+            self.notes.insert(i, Note { at, text });
+        }
+        old
     }
 
     /// Entity counts by label, in label order.

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{DocAnnotations, Origin, Proposal, Rejected, Span, Status};
+
 use crate::text::CharIndex;
 
 /// One change to a document's annotations.
@@ -40,6 +41,12 @@ pub enum Edit {
     SetOrigin {
         span: Span,
         origin: Origin,
+    },
+    /// Sets (`Some`) or removes (`None`) the note on the document
+    /// (`at: None`) or on the entity at chars `at` (see [`super::Note`]).
+    SetNote {
+        at: Option<(usize, usize)>,
+        text: Option<String>,
     },
     /// Several edits as one step: all are applied, or none.
     Batch(Vec<Edit>),
@@ -103,6 +110,15 @@ impl Edit {
         Edit::Batch(vec![
             Edit::Unpropose(p.clone()),
             Edit::Add(p.accepted(label)),
+        ])
+    }
+
+    /// Accepting a proposal as proposed by a bulk action: it becomes an
+    /// entity marked as accepted in bulk (see [`Proposal::accepted_in_bulk`]).
+    pub fn accept_in_bulk(p: &Proposal) -> Edit {
+        Edit::Batch(vec![
+            Edit::Unpropose(p.clone()),
+            Edit::Add(p.accepted_in_bulk()),
         ])
     }
 
@@ -231,6 +247,13 @@ impl Edit {
             Edit::SetStatus(s) => {
                 let old = std::mem::replace(&mut doc.status, s);
                 Ok(Edit::SetStatus(old))
+            }
+            Edit::SetNote { at, text: new } => {
+                if let Some((start, end)) = at {
+                    covered(text, index, start, end)?;
+                }
+                let old = doc.set_note(at, new);
+                Ok(Edit::SetNote { at, text: old })
             }
             Edit::Batch(edits) => {
                 let mut undo = Vec::with_capacity(edits.len());
@@ -362,7 +385,10 @@ mod tests {
         let undo = apply(&mut doc, Edit::accept(&p, Some("ORG"))).unwrap();
         assert!(doc.proposals.is_empty());
         assert_eq!(doc.entities[0].label, "ORG");
-        assert_eq!(doc.entities[0].origin, Origin::Accepted(Source::Model));
+        // Accepted under another label: a correction, the proposal beside it.
+        assert_eq!(doc.entities[0].origin, Origin::Corrected(Source::Model));
+        let proposed = doc.entities[0].proposed.as_ref().unwrap();
+        assert_eq!((proposed.label.as_str(), proposed.bulk), ("LOC", false));
         apply(&mut doc, undo).unwrap();
         assert_eq!(doc, start);
         apply(&mut doc, Edit::reject(&p)).unwrap();

@@ -5,7 +5,7 @@ mod edit;
 mod history;
 mod span;
 
-pub use document::{DocAnnotations, Status};
+pub use document::{DocAnnotations, Note, Status};
 pub use edit::{Edit, EditError};
 pub use history::History;
-pub use span::{Origin, Proposal, Rejected, Source, Span};
+pub use span::{DECIDED_CONFIDENCE, Decision, Origin, Proposal, Proposed, Rejected, Source, Span};

@@ -7,6 +7,7 @@ pub mod exchange;
 pub mod export;
 pub mod gui;
 pub mod import;
+pub mod lead;
 pub mod propose;
 pub mod score;
 pub mod script;

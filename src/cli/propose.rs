@@ -18,6 +18,7 @@ use kashif::propose::bundled;
 use kashif::propose::proposer::{Proposer, fresh};
 use kashif::schema::Schema;
 use kashif::store::{self, Store};
+use kashif::workflow::Knowledge;
 
 use super::common::Folders;
 
@@ -79,6 +80,8 @@ struct Remembered {
     key: String,
     text: String,
     label: String,
+    /// How strongly it spreads ([`crate::annotation::Span::memory_confidence`]).
+    confidence: f32,
 }
 
 /// What happened to one document, reported in document order.
@@ -110,23 +113,32 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
     // Memory: what any annotator already saved as an entity, by document;
     // a document is never proposed for from its own entities, so proposals
     // scored against any annotator's gold never measure that gold.
+    // A name the annotators contradicted (the label rejected or deleted
+    // somewhere, or a bulk-accepted guess confirmed otherwise elsewhere)
+    // is not remembered: the workbench's rule (`Knowledge::spread`).
     let mut memory: Vec<Remembered> = Vec::new();
     if !args.no_memory {
+        let mut know = Knowledge::default();
         for annotator in store::annotators(&args.folders.annotations) {
             let reader = store::Reader::open(&args.folders.annotations, &annotator)?;
             for (d, doc) in corpus.documents.iter().enumerate() {
                 if let Ok(Some(l)) = reader.read(doc, &schema) {
+                    know.add_document(&l.annotations);
                     for e in &l.annotations.entities {
                         memory.push(Remembered {
                             doc: d,
                             key: name_key(&e.text),
                             text: e.text.clone(),
                             label: e.label.clone(),
+                            confidence: e.memory_confidence(),
                         });
                     }
                 }
             }
         }
+        memory.retain(|m| know.spread(&m.key).is_some_and(|(l, _)| l == m.label));
+        // The strongest first: the first label remembered for a text stays.
+        memory.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
     }
     let knowledge = if args.no_memory {
         format!("model ({tier}), rules, dates and gazetteers; no memory (--no-memory)")
@@ -258,7 +270,7 @@ fn proposer_for(base: &Proposer, memory: &[Remembered], d: usize, text: &str) ->
                 .split(' ')
                 .all(|w| words.contains(w) || folded.contains(w))
         {
-            p.remember(&m.text, &m.label);
+            p.remember_with(&m.text, &m.label, m.confidence);
         }
     }
     p

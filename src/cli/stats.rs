@@ -19,7 +19,8 @@ pub struct StatsArgs {
 
 /// One table per annotator: status, entity counts by label and pending
 /// proposals for every document, then the totals and how much of the corpus
-/// is done.
+/// is done, how entities were decided (acceptance and correction rates per
+/// label and source) and the annotator's notes for the lead.
 pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
     let schema = args.folders.schema()?;
     let corpus = args.folders.corpus()?;
@@ -60,6 +61,8 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
         let mut other = 0usize;
         let mut done = 0usize;
         let mut pending = 0usize;
+        let mut decisions = kashif::eval::DecisionCounts::default();
+        let mut noted = Vec::new();
         for doc in &corpus.documents {
             let ann = match reader.read(doc, &schema) {
                 Ok(Some(l)) => {
@@ -78,6 +81,10 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
             };
             if ann.status == Status::Done {
                 done += 1;
+            }
+            decisions.add(&ann);
+            if !ann.notes.is_empty() {
+                noted.push((doc, ann.clone()));
             }
             let counts = ann.counts();
             print!("  {:width$}  {:11}", doc.id, ann.status.as_str());
@@ -110,6 +117,8 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
         if other > 0 {
             println!("  ({other} entities have labels outside the schema)");
         }
+        super::lead::print_decisions(&decisions);
+        super::lead::print_notes(annotator, &noted);
     }
     Ok(if failed {
         ExitCode::from(1)

@@ -11,6 +11,12 @@ use super::common::Folders;
 pub struct ValidateArgs {
     #[command(flatten)]
     pub folders: Folders,
+    /// Also list, one line each, names labelled differently (or annotated
+    /// in one place and bare in another) across the corpus and annotators,
+    /// with every place (`annotator/document start..end LABEL`, chars), and
+    /// the annotators' notes. Findings count as warnings.
+    #[arg(long)]
+    pub consistency: bool,
 }
 
 /// Errors and warnings printed so far.
@@ -129,6 +135,17 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
                     args.folders.corpus.display()
                 )),
             }
+        }
+    }
+    if args.consistency {
+        let (findings, notes) =
+            super::lead::consistency_findings(&args.folders.annotations, &corpus, &schema);
+        for f in &findings {
+            println!("warning: {f}");
+        }
+        warnings += findings.len();
+        for n in &notes {
+            println!("{n}");
         }
     }
     eprintln!(

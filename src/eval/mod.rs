@@ -8,6 +8,7 @@
 
 mod adjudicate;
 mod agreement;
+mod consistency;
 mod matching;
 mod report;
 mod review;
@@ -17,6 +18,10 @@ mod unitizing;
 pub use adjudicate::{Adjudication, Choice, Conflict, adjudicate};
 pub use agreement::{
     DocTokens, Kappa, PairAgreement, TokenLabels, cohen_kappa, pair_agreement, token_labels,
+};
+pub use consistency::{
+    Annotated, DecisionCounts, DecisionRow, Finding, FindingKind, LeadReport, NoteRow, Place,
+    consistency, lead_report, notes,
 };
 pub use matching::{DocMatch, Mode, match_spans};
 pub use report::{Confusion, DocPair, DocReport, Example, Report, evaluate};

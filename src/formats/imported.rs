@@ -854,6 +854,7 @@ fn build_one(
                 label,
                 origin: Origin::Imported,
                 text,
+                proposed: None,
             }),
             SpanRole::Proposal(confidence) => proposals.push(Proposal {
                 start: s,

@@ -162,6 +162,7 @@ mod tests {
                     text: crate::text::slice_chars(text, s, e)
                         .unwrap_or_default()
                         .into(),
+                    proposed: None,
                 })
                 .collect(),
             proposals: Vec::new(),

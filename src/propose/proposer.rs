@@ -28,7 +28,7 @@ use crate::arabic::TokenKind;
 const AGREEMENT_BONUS: f32 = 0.1;
 
 /// Confidence of a memory match: a person already said so.
-const MEMORY_CONFIDENCE: f32 = 0.95;
+const MEMORY_CONFIDENCE: f32 = crate::annotation::DECIDED_CONFIDENCE;
 
 /// Which tagger gives the model's spans: the fast one (a CRF, hundreds of
 /// thousands of words a second) or the accurate one (a fine-tuned encoder,
@@ -141,16 +141,27 @@ impl Proposer {
     /// Remembers a gold entity's text: from now on it is proposed wherever
     /// it occurs. The first label remembered for a text stays.
     pub fn remember(&mut self, text: &str, label: &str) {
+        self.remember_with(text, label, MEMORY_CONFIDENCE);
+    }
+
+    /// [`Proposer::remember`] with the confidence its proposals get (0..=1):
+    /// an entity accepted in bulk spreads no stronger than the proposal was
+    /// ([`crate::annotation::Span::memory_confidence`]).
+    pub fn remember_with(&mut self, text: &str, label: &str, confidence: f32) {
         if !text.trim().is_empty() {
-            self.memory.add(text, label, MEMORY_CONFIDENCE);
+            self.memory.add(text, label, confidence);
             self.memory_len += 1;
         }
     }
 
-    /// Remembers every entity of a document's annotations.
+    /// Remembers every entity of a document's annotations, each with the
+    /// strength of how it was decided, decided ones first (the first label
+    /// remembered for a text stays).
     pub fn remember_all(&mut self, ann: &DocAnnotations) {
-        for e in &ann.entities {
-            self.remember(&e.text, &e.label);
+        let mut es: Vec<&crate::annotation::Span> = ann.entities.iter().collect();
+        es.sort_by(|a, b| b.memory_confidence().total_cmp(&a.memory_confidence()));
+        for e in es {
+            self.remember_with(&e.text, &e.label, e.memory_confidence());
         }
     }
 

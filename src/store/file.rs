@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::annotation::{DocAnnotations, Proposal, Rejected, Span, Status};
+use crate::annotation::{DocAnnotations, Note, Proposal, Rejected, Span, Status};
 
 /// The format version written; files with a larger one are refused rather
 /// than misread.
@@ -27,6 +27,10 @@ pub struct AnnotationFile {
     pub proposals: Vec<Proposal>,
     #[serde(default)]
     pub rejected: Vec<Rejected>,
+    /// The annotator's comments for the lead; absent in files written
+    /// before notes existed, and left out when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
 }
 
 impl AnnotationFile {
@@ -41,6 +45,7 @@ impl AnnotationFile {
             detached: ann.detached.clone(),
             proposals: ann.proposals.clone(),
             rejected: ann.rejected.clone(),
+            notes: ann.notes.clone(),
         }
     }
 
@@ -61,6 +66,7 @@ impl AnnotationFile {
             proposals: self.proposals,
             rejected: self.rejected,
             detached: self.detached,
+            notes: self.notes,
         };
         ann.normalize_order();
         ann

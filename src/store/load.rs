@@ -214,6 +214,7 @@ pub(crate) fn check(
     let mut ann = DocAnnotations {
         status: file.status,
         rejected: file.rejected,
+        notes: file.notes,
         ..DocAnnotations::default()
     };
     for (i, mut span) in file.entities.into_iter().enumerate() {

@@ -141,7 +141,33 @@ impl Session {
                 self.caret_for_selection();
                 Ok(Outcome::Moved)
             }
+            Command::SetNote { at, text } => self.set_note(at, text),
         }
+    }
+
+    fn set_note(
+        &mut self,
+        at: Option<(usize, usize)>,
+        text: String,
+    ) -> Result<Outcome, WorkflowError> {
+        let i = self.editable()?;
+        let text = text.trim().to_string();
+        let old = self.states[i].annotations.note(at).unwrap_or_default();
+        if old == text {
+            return Ok(Outcome::Nothing("the note is unchanged".into()));
+        }
+        if let Some((s, e)) = at
+            && !self.states[i]
+                .annotations
+                .entities
+                .iter()
+                .any(|x| (x.start, x.end) == (s, e))
+        {
+            return Err(WorkflowError::NotAnEntity);
+        }
+        let text = (!text.is_empty()).then_some(text);
+        let edits = vec![(i, Edit::SetNote { at, text })];
+        self.commit(edits, 1)
     }
 
     fn check_label(&self, label: &str) -> Result<(), WorkflowError> {
@@ -298,7 +324,7 @@ impl Session {
             self.check_label(l)?;
         }
         let span = p.accepted(label.as_deref());
-        let edit = accept_edit(&self.states[i].annotations, &p, label.as_deref());
+        let edit = accept_edit(&self.states[i].annotations, &p, label.as_deref(), false);
         let edits = self.starting(i, vec![edit]);
         let out = self.commit(edits, 1)?;
         self.focus_next_proposal(i, &f, Some(Focus::entity(&span)));
@@ -360,6 +386,7 @@ impl Session {
             label,
             origin: Origin::Manual,
             text: String::new(),
+            proposed: None,
         };
         let edits = self.starting(i, vec![Edit::Add(span.clone())]);
         let out = self.commit(edits, 1)?;

@@ -151,18 +151,27 @@ impl Session {
             .iter()
             .filter(|p| keep(p))
             .filter(|p| !self.knowledge.contested(&name_key(&p.text), &p.label))
-            .map(|p| accept_edit(ann, p, None))
+            .map(|p| accept_edit(ann, p, None, true))
             .collect()
     }
 }
 
-/// Accepting `p` (as `label`): it becomes an entity, or, when that very
-/// entity exists already (the annotator drew it by hand), it just leaves the
-/// pending list, so accepting never fails on a duplicate.
-pub(super) fn accept_edit(ann: &DocAnnotations, p: &Proposal, label: Option<&str>) -> Edit {
+/// Accepting `p` (as `label`; by a bulk action when `bulk`, which marks
+/// the entity so its memory spreads no stronger than `p`'s confidence): it
+/// becomes an entity, or, when that very entity exists already (the
+/// annotator drew it by hand), it just leaves the pending list, so accepting
+/// never fails on a duplicate.
+pub(super) fn accept_edit(
+    ann: &DocAnnotations,
+    p: &Proposal,
+    label: Option<&str>,
+    bulk: bool,
+) -> Edit {
     let span = p.accepted(label);
     if ann.find(&span).is_some() {
         Edit::Unpropose(p.clone())
+    } else if bulk && label.is_none() {
+        Edit::accept_in_bulk(p)
     } else {
         Edit::accept(p, label)
     }

@@ -106,6 +106,13 @@ pub enum Command {
     /// (the hit the selection is on), wrapping; the first or last when
     /// none is shown. Keys for going through the results.
     StepHit(bool),
+    /// Sets the annotator's note ("ask the lead") on the current document
+    /// (`at: None`) or on the entity at chars `at`; blank text removes it.
+    /// One undo step.
+    SetNote {
+        at: Option<(usize, usize)>,
+        text: String,
+    },
 }
 
 /// What a command did, for the status bar.

@@ -10,7 +10,7 @@ use crate::corpus::Document;
 use crate::text::CharIndex;
 
 use super::doc_state::{ENDS, STARTS};
-use super::memory::{MEMORY_CONFIDENCE, VARIANT_CONFIDENCE};
+use super::memory::VARIANT_CONFIDENCE;
 use super::names::TokenForms;
 use super::proposals::Proposer;
 use super::settle::{AdmitMemo, DocView, Knowledge, Places, settle_where};
@@ -72,16 +72,16 @@ pub(crate) fn memory_candidates(
     found
         .into_iter()
         .filter_map(|m| {
-            let label = know.label_of(&m.key)?;
+            let (label, strength) = know.spread(&m.key)?;
             Some(Proposal {
                 start: toks[m.first].0 + m.skip,
                 end: toks[m.last].1,
                 label: label.to_string(),
                 text: String::new(),
                 confidence: if m.variant {
-                    VARIANT_CONFIDENCE
+                    VARIANT_CONFIDENCE.min(strength)
                 } else {
-                    MEMORY_CONFIDENCE
+                    strength
                 },
                 source: Source::Memory,
             })

@@ -17,7 +17,7 @@ use super::search::whole_word_occurrences;
 use super::words::WordEdges;
 
 /// Confidence of a remembered string: a person already said so.
-pub const MEMORY_CONFIDENCE: f32 = 0.95;
+pub const MEMORY_CONFIDENCE: f32 = crate::annotation::DECIDED_CONFIDENCE;
 
 /// Confidence of a spelling variant of a confirmed name (see
 /// [`super::names`]): below the bulk-accept threshold of 0.8 the UI offers,

@@ -52,5 +52,6 @@ pub use names::{NameIndex, NameMatch, TokenForms, VARIANT_MIN_LETTERS, one_edit}
 pub use proposals::{Proposer, Tier, fresh_proposals};
 pub use search::{CONTEXT_CHARS, Hit, Scope, find, whole_word_occurrences};
 pub use session::Session;
+pub use settle::Knowledge;
 pub use undo::UNDO_LIMIT;
 pub use words::{Direction, Edge, Side, WordEdges};

@@ -276,6 +276,7 @@ mod tests {
                 label: "LOC".into(),
                 origin: Origin::Manual,
                 text: "أرمينيا".into(),
+                proposed: None,
             }],
             rejected: vec![Rejected {
                 start: 16,

@@ -37,7 +37,7 @@ use std::hash::BuildHasher;
 
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 
-use crate::annotation::{DocAnnotations, Edit, Proposal, Source, Status};
+use crate::annotation::{DocAnnotations, Edit, Proposal, Source, Span, Status};
 use crate::arabic::{name_key, name_keys, segment, splits};
 use crate::text::CharIndex;
 
@@ -47,13 +47,44 @@ use super::words::WordEdges;
 
 /// What the annotator decided about names, counted over the corpus.
 #[derive(Debug, Default, Clone)]
-pub(crate) struct Knowledge {
+pub struct Knowledge {
     /// Name key → label → confirmed entities.
     labels: FxHashMap<String, BTreeMap<String, u32>>,
     /// Name key → label → rejections (rejected proposals, deleted entities).
     rejected: FxHashMap<String, BTreeMap<String, u32>>,
     /// The confirmed keys by word, to find them (and their variants) in a text.
     pub index: NameIndex,
+    /// (Name key, label) → how strongly its confirmations may spread as
+    /// memory (see [`Span::memory_confidence`]).
+    strength: FxHashMap<(String, String), Strength>,
+}
+
+/// The confirmations of one label on one name, by strength: decided ones
+/// (drawn, corrected, accepted one by one, imported) and proposals accepted
+/// in bulk, by the confidence they had (its `f32` bits). Counts are signed
+/// so an undo's parts may arrive in any order.
+#[derive(Debug, Default, Clone)]
+struct Strength {
+    decided: i32,
+    bulk: BTreeMap<u32, i32>,
+}
+
+impl Strength {
+    fn is_empty(&self) -> bool {
+        self.decided == 0 && self.bulk.is_empty()
+    }
+
+    /// Memory confidence: a decision's, else the most confident bulk accept.
+    fn confidence(&self) -> Option<f32> {
+        if self.decided > 0 {
+            return Some(MEMORY_CONFIDENCE);
+        }
+        self.bulk
+            .iter()
+            .rev()
+            .find(|(_, n)| **n > 0)
+            .map(|(b, _)| f32::from_bits(*b))
+    }
 }
 
 /// Counts one more (or one less) `label` on `key`; whether the key
@@ -88,6 +119,7 @@ impl Knowledge {
     pub fn add_document(&mut self, ann: &DocAnnotations) {
         for e in &ann.entities {
             self.entity(name_key(&e.text), &e.label, true);
+            self.weigh(name_key(&e.text), &e.label, e, 1);
         }
         for r in &ann.rejected {
             bump(&mut self.rejected, name_key(&r.text), &r.label, true);
@@ -106,6 +138,61 @@ impl Knowledge {
                 self.index.remove(&key);
             }
         }
+    }
+
+    /// One confirmation of `label` on `key` by entity `e` (its origin and
+    /// how it was accepted) more (`by` 1) or less (-1).
+    fn weigh(&mut self, key: String, label: &str, e: &Span, by: i32) {
+        if key.is_empty() {
+            return;
+        }
+        let k = (key, label.to_string());
+        let s = self.strength.entry(k.clone()).or_default();
+        let c = e.memory_confidence();
+        if c >= MEMORY_CONFIDENCE {
+            s.decided += by;
+        } else {
+            let n = s.bulk.entry(c.to_bits()).or_insert(0);
+            *n += by;
+            if *n == 0 {
+                s.bulk.remove(&c.to_bits());
+            }
+        }
+        if s.is_empty() {
+            self.strength.remove(&k);
+        }
+    }
+
+    /// The label memory spreads on `key` to its other occurrences, and the
+    /// confidence it spreads with; `None` when nothing may spread:
+    ///
+    /// - the label is the one most confirmed entities carry (no tie);
+    /// - the confidence is [`MEMORY_CONFIDENCE`] when a person decided on
+    ///   one of them, else (proposals accepted in bulk only) the highest
+    ///   confidence those proposals had: a guess does not grow by being
+    ///   accepted in bulk;
+    /// - a name the annotator contradicted stops spreading: that label
+    ///   rejected or deleted on it anywhere, or, when it rests on bulk
+    ///   accepts only, another label confirmed on it.
+    pub fn spread(&self, key: &str) -> Option<(&str, f32)> {
+        let label = self.label_of(key)?;
+        if self
+            .rejected
+            .get(key)
+            .is_some_and(|m| m.contains_key(label))
+        {
+            return None;
+        }
+        let c = self
+            .strength
+            .get(&(key.to_string(), label.to_string()))
+            .and_then(Strength::confidence)
+            .unwrap_or(MEMORY_CONFIDENCE);
+        let others = self.labels.get(key).is_some_and(|m| m.len() > 1);
+        if c < MEMORY_CONFIDENCE && others {
+            return None;
+        }
+        Some((label, c))
     }
 
     /// The label most confirmed entities with this key carry; `None` when
@@ -151,23 +238,37 @@ impl Knowledge {
     /// Updates the counts from an edit just applied to a document with text
     /// `text`, given the inverse it returned; pushes the keys it touched.
     pub fn note(&mut self, inverse: &Edit, text: &str, idx: &CharIndex, keys: &mut Vec<String>) {
-        let mut ent = |k: &mut Self, t: &str, label: &str, add: bool| {
+        let mut ent = |k: &mut Self, t: &str, label: &str, e: &Span, add: bool| {
             let key = name_key(t);
             k.entity(key.clone(), label, add);
+            k.weigh(key.clone(), label, e, if add { 1 } else { -1 });
             keys.push(key);
         };
         match inverse {
             // The inverse of an addition removes it, and so on.
-            Edit::Remove(s) => ent(self, &s.text, &s.label, true),
-            Edit::Add(s) => ent(self, &s.text, &s.label, false),
+            Edit::Remove(s) => ent(self, &s.text, &s.label, s, true),
+            Edit::Add(s) => ent(self, &s.text, &s.label, s, false),
+            // The entity before the edit is taken to have had `span`'s
+            // origin; a `SetOrigin` in the same inverse says otherwise.
             Edit::Relabel { span, label } => {
-                ent(self, &span.text, label, false);
-                ent(self, &span.text, &span.label, true);
+                ent(self, &span.text, label, span, false);
+                ent(self, &span.text, &span.label, span, true);
             }
             Edit::Resize { span, start, end } => {
                 let old = idx.slice(text, *start, *end).unwrap_or_default();
-                ent(self, old, &span.label, false);
-                ent(self, &span.text, &span.label, true);
+                ent(self, old, &span.label, span, false);
+                ent(self, &span.text, &span.label, span, true);
+            }
+            // Before the edit `span` had `origin`; now it has its own.
+            Edit::SetOrigin { span, origin } => {
+                let key = name_key(&span.text);
+                let before = Span {
+                    origin: *origin,
+                    ..span.clone()
+                };
+                self.weigh(key.clone(), &span.label, span, 1);
+                self.weigh(key.clone(), &span.label, &before, -1);
+                keys.push(key);
             }
             Edit::Unreject(r) => {
                 let key = name_key(&r.text);
@@ -184,8 +285,7 @@ impl Knowledge {
                     self.note(e, text, idx, keys);
                 }
             }
-            Edit::Propose(_) | Edit::Unpropose(_) | Edit::SetStatus(_) | Edit::SetOrigin { .. } => {
-            }
+            Edit::Propose(_) | Edit::Unpropose(_) | Edit::SetStatus(_) | Edit::SetNote { .. } => {}
         }
     }
 }
@@ -416,9 +516,9 @@ pub(crate) struct AdmitMemo {
 
 type AdmitKey = (Option<String>, String, String);
 
-/// Chars to leave out at the start, and the label memory puts on the rest;
-/// `None`: not shown.
-type Decision = Option<(usize, Option<String>)>;
+/// Chars to leave out at the start, and the label and confidence memory
+/// puts on the rest; `None`: not shown.
+type Decision = Option<(usize, Option<(String, f32)>)>;
 
 impl AdmitMemo {
     /// The decision on `p` (see [`decide`]), taken once per (word, text,
@@ -469,10 +569,10 @@ fn admit_one(
     let (skip, label) = memo.decision(doc, &p, know, knows)??;
     p.start += skip;
     p.text = doc.idx.slice(doc.text, p.start, p.end)?.to_string();
-    if let Some(l) = label {
+    if let Some((l, c)) = label {
         p.label = l;
         p.source = Source::Memory;
-        p.confidence = MEMORY_CONFIDENCE;
+        p.confidence = c;
     }
     Some(p)
 }
@@ -491,9 +591,8 @@ fn admits_unchanged(
     };
     skip == 0
         && doc.idx.slice(doc.text, p.start, p.end) == Some(p.text.as_str())
-        && label.is_none_or(|l| {
-            l == p.label && p.source == Source::Memory && p.confidence == MEMORY_CONFIDENCE
-        })
+        && label
+            .is_none_or(|(l, c)| l == p.label && p.source == Source::Memory && p.confidence == c)
 }
 
 /// What [`admit_one`] does with `p`, worked out from the text.
@@ -501,9 +600,15 @@ fn decide(doc: &DocView, p: &Proposal, know: &Knowledge, knows: &dyn Fn(&str) ->
     let skip = proclitic_skip(doc, p, know, knows);
     let text = doc.idx.slice(doc.text, p.start + skip, p.end)?;
     let key = name_key(text);
-    match know.label_of(&key) {
-        Some(l) if l != p.label => Some((skip, Some(l.to_string()))),
+    match know.spread(&key) {
+        // Memory's own proposals carry the strength memory has now.
+        Some((l, c)) if l != p.label || p.source == Source::Memory => {
+            Some((skip, Some((l.to_string(), c))))
+        }
         Some(_) => Some((skip, None)),
+        // A name memory no longer spreads (contradicted): its memory
+        // proposals go; other sources' stay unless their label was rejected.
+        None if p.source == Source::Memory && know.is_name(&key) => None,
         // Turned down on the name, also behind a glued proclitic that
         // stayed (`لناغورني كاراباخ` after rejecting `ناغورني كاراباخ`).
         None if know.has_rejections()

@@ -193,6 +193,7 @@ impl Session {
                 proposals: new.clone(),
                 rejected: ann.rejected.clone(),
                 detached: ann.detached.clone(),
+                notes: ann.notes.clone(),
             };
             Some(Settled {
                 doc: *i,
@@ -490,7 +491,7 @@ fn edit_range(e: &Edit) -> Option<(usize, usize)> {
         }
         Edit::Propose(p) | Edit::Unpropose(p) => Some((p.start, p.end)),
         Edit::Reject(r) | Edit::Unreject(r) => Some((r.start, r.end)),
-        Edit::SetStatus(_) => None,
+        Edit::SetStatus(_) | Edit::SetNote { .. } => None,
         Edit::Batch(v) => v.iter().find_map(edit_range),
     }
 }

@@ -64,7 +64,7 @@ pub(crate) fn describe(changes: &[Change], new_status: impl Fn(usize) -> String)
         .collect();
     let accepted = added
         .iter()
-        .filter(|s| matches!(s.origin, Origin::Accepted(_)))
+        .filter(|s| s.proposed.is_some() || matches!(s.origin, Origin::Accepted(_)))
         .count();
     let removed: Vec<&Span> = edits
         .iter()
@@ -128,6 +128,9 @@ pub(crate) fn describe(changes: &[Change], new_status: impl Fn(usize) -> String)
     }
     if let Some(d) = status_doc {
         return format!("mark {}", new_status(d));
+    }
+    if edits.iter().any(|e| matches!(e, Edit::SetNote { .. })) {
+        return "note".to_string();
     }
     "edit".to_string()
 }

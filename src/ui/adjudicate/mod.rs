@@ -49,6 +49,9 @@ pub struct Adjudicating {
     /// The current conflict, counted over all documents in order.
     pub current: usize,
     pub problems: Vec<String>,
+    /// Both annotators' notes for the lead (every document they have a
+    /// file for), listed in the panel.
+    pub notes: Vec<eval::NoteRow>,
 }
 
 impl Adjudicating {
@@ -70,6 +73,21 @@ impl Adjudicating {
         let fb = backend.read_annotator(b, &refs)?;
         let mut problems = fa.problems;
         problems.extend(fb.problems);
+        let mut notes = Vec::new();
+        for (who, files) in [(a, &fa.annotations), (b, &fb.annotations)] {
+            let annotated: Vec<eval::Annotated> = files
+                .iter()
+                .zip(&refs)
+                .filter_map(|(x, doc)| {
+                    Some(eval::Annotated {
+                        annotator: who,
+                        doc,
+                        ann: x.as_ref()?,
+                    })
+                })
+                .collect();
+            notes.extend(eval::notes(&annotated));
+        }
         let docs: Vec<AdjDoc> = fa
             .annotations
             .iter()
@@ -94,6 +112,7 @@ impl Adjudicating {
             docs,
             current: 0,
             problems,
+            notes,
         })
     }
 
@@ -205,6 +224,7 @@ mod tests {
             ],
             current: 0,
             problems: vec![],
+            notes: vec![],
         };
         assert_eq!(adj.conflict_count(), 3);
         adj.decide(Choice::B);

@@ -5,6 +5,7 @@
 //! sends `ui::Command::Work` commands; it never touches files.
 
 mod keys;
+mod notes;
 mod overlay;
 mod panels;
 mod status;

@@ -147,6 +147,8 @@ impl WorkUi {
                 ui.separator();
                 entities_ui(ui, model, &mut self.blocks, out);
                 ui.separator();
+                super::notes::notes_ui(ui, model, out);
+                ui.separator();
                 ui.horizontal_wrapped(|ui| {
                     ui.toggle_value(&mut self.show_guidelines, "Guidelines (F2)");
                     ui.toggle_value(&mut self.show_shortcuts, "Keys (F1)");

@@ -11,6 +11,7 @@ use crate::schema::{Label, Schema};
 use crate::ui::backend::{AnnotatorFiles, Backend, DocEntry};
 
 pub mod dialog;
+pub mod lead;
 pub mod ui;
 
 /// Where entities to compare come from. New kinds of source are one more
@@ -100,6 +101,7 @@ fn proposal_span(p: &Proposal) -> Span {
         label: p.label.clone(),
         origin: Origin::Accepted(p.source),
         text: p.text.clone(),
+        proposed: None,
     }
 }
 
@@ -132,6 +134,10 @@ pub struct Review {
     pub agreement: PairAgreement,
     /// The matching the article's marks follow.
     pub mark_mode: eval::Mode,
+    /// For the lead, over both sides' files (every document they have a
+    /// file for): names labelled inconsistently, notes, acceptance and
+    /// correction rates (see [`eval::lead_report`]).
+    pub lead: eval::LeadReport,
 }
 
 impl Review {
@@ -247,6 +253,23 @@ impl Review {
             })
             .collect();
         let agreement = eval::pair_agreement(&gold.name(), &pred.name(), &tokens);
+        let mut sides = vec![(gold.annotator(), &gold_files.annotations)];
+        if extraction.is_none() && pred.annotator() != gold.annotator() {
+            sides.push((pred.annotator(), &pred_files.annotations));
+        }
+        let annotated: Vec<eval::Annotated> = sides
+            .iter()
+            .flat_map(|&(annotator, files)| {
+                files.iter().zip(&refs).filter_map(move |(a, doc)| {
+                    Some(eval::Annotated {
+                        annotator,
+                        doc,
+                        ann: a.as_ref()?,
+                    })
+                })
+            })
+            .collect();
+        let lead = eval::lead_report(&annotated);
         Ok(Review {
             gold,
             pred,
@@ -257,6 +280,7 @@ impl Review {
             report,
             agreement,
             mark_mode: eval::Mode::Strict,
+            lead,
         })
     }
 
@@ -342,6 +366,7 @@ pub fn marks_view(marks: &[Mark]) -> (DocAnnotations, Schema) {
                 label: name,
                 origin: side.map_or(Origin::Manual, |s| s.origin),
                 text,
+                proposed: None,
             });
         }
     }

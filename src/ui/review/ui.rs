@@ -164,6 +164,7 @@ pub fn side_ui(
             for p in &r.problems {
                 ui.colored_label(Color32::from_rgb(230, 90, 70), p);
             }
+            super::lead::lead_ui(ui, model, r, blocks, commands);
         });
 }
 
