@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use kashif::store::{self, Severity};
+use kashif::workflow::gate;
 
 use super::common::Folders;
 
@@ -67,6 +68,14 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
                             Severity::Error => errors += 1,
                             Severity::Warning => warnings += 1,
                         }
+                    }
+                    // The gate into "done", for files written around it.
+                    if let Some(why) = gate::done_with_pending(&loaded.annotations) {
+                        println!(
+                            "{}: warning: marked done with {why}; they are not gold: decide them in the workbench",
+                            path.display()
+                        );
+                        warnings += 1;
                     }
                 }
             }

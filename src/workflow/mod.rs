@@ -18,6 +18,7 @@ mod doc_list;
 mod doc_settle;
 mod doc_state;
 mod focus;
+pub mod gate;
 mod guidelines;
 mod keymap;
 mod learning;
