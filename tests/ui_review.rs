@@ -704,3 +704,142 @@ fn review_lists_inconsistent_names_and_each_place_jumps_to_its_document() {
     assert_eq!(h.state().model.current, Some(0));
     assert_eq!(h.state().model.selection, Some((badr.start, badr.end)));
 }
+
+/// Issue 25, point 2: the review panel shows αu per label as the line
+/// `kashif agree` prints under its table.
+#[test]
+fn the_review_panel_shows_alpha_u_per_label_as_kashif_agree() {
+    let s = setup();
+    let mut h = s.harness();
+    start_review(&mut h);
+    let out = s.kashif(&["agree", "amina", "badr"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .find_map(|l| l.split_once("alpha_u by label: ").map(|(_, r)| r.trim()))
+        .unwrap_or_else(|| panic!("no per-label line in {stdout}"));
+    assert!(line.contains("LOC "), "{line}");
+    h.get_by_label(&format!("alpha_u by label: {line}"));
+}
+
+/// Issue 25, point 2: adjudication writes only what was decided. A document
+/// one annotator left in progress is listed with the reason and not written
+/// until the lead includes it; the table shows each reading's label,
+/// boundaries and Arabic text, and a boundary-only conflict says so;
+/// "the right reading for every remaining conflict" is one undo step;
+/// Ctrl+S saves; the summary line counts what the table lists.
+#[test]
+fn adjudication_writes_only_documents_both_finished_unless_included() {
+    let s = setup();
+    // badr has not finished b.
+    let c = Corpus::load(&s.corpus).unwrap();
+    let doc_b = c.documents.iter().find(|d| d.id == "b").unwrap();
+    let store = Store::open(&s.annotations, "badr").unwrap();
+    let mut file = store::read(&s.annotations, "badr", doc_b, &Schema::builtin())
+        .unwrap()
+        .unwrap()
+        .annotations;
+    file.status = Status::InProgress;
+    store.save(doc_b, &file).unwrap();
+    drop(store);
+
+    let mut h = s.harness();
+    click(&mut h, "Mode");
+    click(&mut h, "Adjudicate…");
+    click(&mut h, "Start");
+    let adj = h.state().model.gold.adjudication.as_ref().unwrap();
+    assert_eq!(adj.docs.len(), 1, "only a is done by both");
+    assert_eq!(adj.conflict_count(), 3);
+    // Listed with the reason, in the panel.
+    h.get_by_label("b: not done by every annotator (badr: in progress)");
+    h.get_by_label("c: not done by every annotator (amina: in progress; badr: no file)");
+    // The summary line counts what the table shows: one document group,
+    // three conflicts, two left out.
+    h.get_by_label(
+        "amina and badr into gold: 1 document(s) (1 with conflicts), 2 agreed entities merged, \
+         0 of 3 conflict(s) decided; 2 document(s) left out",
+    );
+    h.get_by_label("a — 3 conflict(s), 3 undecided");
+    // Each reading with label, boundaries and text.
+    let w = span(A, "واشنطن", "LOC");
+    h.get_by_label(&format!("1 LOC {}..{} واشنطن", w.start, w.end));
+    assert!(h.query_all_by_label("2 (nothing marked)").count() >= 1);
+    let jam = span(A, "جامعة القاهرة", "LOC");
+    h.get_by_label(&format!("2 LOC {}..{} جامعة القاهرة", jam.start, jam.end));
+
+    // Ctrl+2: badr's reading everywhere left; one Ctrl+Z takes it all back.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::Num2);
+    h.run();
+    assert_eq!(undecided(&h), 0);
+    h.get_by_label("a — 3 conflict(s), 0 undecided");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(undecided(&h), 3);
+    // 1 on the first (واشنطن), then badr's for the two left.
+    h.key_press(Key::Num1);
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::Num2);
+    h.run();
+    assert_eq!(undecided(&h), 0);
+
+    // Ctrl+S saves a only, also after a click in the table (a clicked
+    // row holds egui's focus; the keys still work).
+    h.get_by_label(&format!("1 LOC {}..{} واشنطن", w.start, w.end))
+        .click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::S);
+    h.run();
+    let message = h.state().model.message.clone();
+    assert!(
+        message.starts_with("saved 1 document(s) as gold")
+            && message.contains("2 not done by both annotators not saved"),
+        "{message}"
+    );
+    assert!(store::file_path(&s.annotations, "gold", "a").is_file());
+    assert!(!store::file_path(&s.annotations, "gold", "b").exists());
+    assert!(!store::file_path(&s.annotations, "gold", "c").exists());
+
+    // The lead includes b by name: its date conflict is boundary-only.
+    click(&mut h, "include");
+    let adj = h.state().model.gold.adjudication.as_ref().unwrap();
+    assert_eq!(adj.docs.len(), 2);
+    assert_eq!(
+        adj.skipped.len(),
+        1,
+        "c cannot be included: no file of badr"
+    );
+    let long = span(B, "٩ نوفمبر 2020", "DATE");
+    let short = span(B, "نوفمبر 2020", "DATE");
+    h.get_by_label(&format!(
+        "1 DATE {}..{} ٩ نوفمبر 2020",
+        long.start, long.end
+    ));
+    h.get_by_label(&format!(
+        "2 DATE {}..{} نوفمبر 2020",
+        short.start, short.end
+    ));
+    assert!(h.query_all_by_label("boundaries").count() >= 1);
+    // The current conflict is b's: 1 keeps amina's date.
+    h.key_press(Key::Num1);
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::S);
+    h.run();
+    let doc_b = c.documents.iter().find(|d| d.id == "b").unwrap();
+    let gold_b = store::read(&s.annotations, "gold", doc_b, &Schema::builtin())
+        .unwrap()
+        .unwrap()
+        .annotations;
+    assert_eq!(gold_b.status, Status::Done);
+    assert!(gold_b.entities.iter().any(|e| e.text == "٩ نوفمبر 2020"));
+    assert!(gold_b.entities.iter().all(|e| e.text != "نوفمبر 2020"));
+}
+
+fn undecided(h: &Harness<'_, KashifApp>) -> usize {
+    h.state()
+        .model
+        .gold
+        .adjudication
+        .as_ref()
+        .unwrap()
+        .undecided_count()
+}

@@ -220,10 +220,16 @@ fn mark_done_and_move_on_then_navigate() {
     key(&mut h, NONE, Key::Tab);
     key(&mut h, NONE, Key::Enter);
     key(&mut h, Modifiers::COMMAND, Key::Enter);
+    // Three proposals are pending: the gate asks; Enter rejects them.
+    assert_ne!(session(&h).annotations(0).unwrap().status, Status::Done);
+    h.get_by_label("Proposals still pending");
+    key(&mut h, NONE, Key::Enter);
     assert_eq!(session(&h).annotations(0).unwrap().status, Status::Done);
     assert_eq!(session(&h).current_document().unwrap().id, "b");
-    // The next document's proposals are there (computed in the background).
-    assert!(current(&h).proposals.iter().any(|p| p.text == "واشنطن"));
+    // The next document's proposals were computed in the background, and
+    // واشنطن (ORG), just rejected in a, is not among them: remembered.
+    assert!(current(&h).proposals.iter().all(|p| p.text != "واشنطن"));
+    assert!(session(&h).annotations(0).unwrap().rejected.len() == 3);
     assert_disk_equals_shown(&h, &s.ann);
     // The list shows the progress.
     h.get_by_label_contains("1 / 3 done");
@@ -424,6 +430,8 @@ fn marking_done_teaches_the_proposer_and_the_status_bar_says_so() {
     settle(&mut h);
     key(&mut h, NONE, Key::Num1);
     key(&mut h, Modifiers::COMMAND, Key::Enter);
+    // The gate asks about a's pending proposals; Enter rejects them.
+    key(&mut h, NONE, Key::Enter);
     assert_eq!(session(&h).current_document().unwrap().id, "b");
     h.state_mut()
         .model

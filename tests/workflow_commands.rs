@@ -281,6 +281,24 @@ fn annotate_all_over_the_corpus_previews_then_is_one_step() {
     assert_disk_matches(&s, dir.path());
 }
 
+/// Ctrl+Enter, answering the gate's question (proposals pending) with
+/// "reject them", as the window does on Enter.
+fn done_and_next(s: &mut kashif::workflow::Session, km: &kashif::workflow::Keymap) {
+    match press(s, km, M::CTRL, Key::Enter) {
+        Ok(_) => {}
+        Err(WorkflowError::PendingProposals { pending, .. }) => {
+            ok(
+                s,
+                Command::RejectPendingAndMarkDone {
+                    pending,
+                    next: true,
+                },
+            );
+        }
+        Err(e) => panic!("Ctrl+Enter: {e}"),
+    }
+}
+
 #[test]
 fn mark_done_moves_on_and_teaches_the_learner() {
     let dir = tempfile::tempdir().unwrap();
@@ -292,7 +310,7 @@ fn mark_done_moves_on_and_teaches_the_learner() {
     s.wait_for_proposals();
     ok(&mut s, Command::AcceptAllAbove(0.0));
     let first = s.current().unwrap();
-    press(&mut s, &km, M::CTRL, Key::Enter).unwrap();
+    done_and_next(&mut s, &km);
     assert_eq!(s.annotations(first).unwrap().status, Status::Done);
     assert_eq!(s.current(), Some(first + 1));
     assert_disk_matches(&s, dir.path());
@@ -317,7 +335,7 @@ fn mark_done_moves_on_and_teaches_the_learner() {
     let n = s.documents().len();
     s.apply(Command::Open(s.documents()[n - 1].id.clone()))
         .unwrap();
-    press(&mut s, &km, M::CTRL, Key::Enter).unwrap();
+    done_and_next(&mut s, &km);
     assert_eq!(s.current(), Some(first + 1));
     assert_eq!(s.progress().done, 2);
     assert_disk_matches(&s, dir.path());

@@ -404,9 +404,6 @@ fn an_entity_inside_a_word_clears_the_proposal_it_crosses() {
     ])));
     s.wait_for_proposals();
     assert_eq!(pending(&s, 0).len(), 2);
-    // Done: no memory proposals come to re-settle the whole document.
-    ok(&mut s, Command::SetStatus(kashif::annotation::Status::Done));
-    assert_eq!(pending(&s, 0).len(), 2);
     // `الت ناغو`: from inside the word before into the name; neither
     // part is a word of the text.
     let (a, _) = range_of(text, "الت", 0);

@@ -100,14 +100,9 @@ pub fn run(args: AgreeArgs) -> anyhow::Result<ExitCode> {
                 k(&r.kappa_entity_tokens),
                 a(r.alpha_u.alpha)
             );
-            let labels: Vec<String> = r
-                .alpha_u
-                .per_label
-                .iter()
-                .map(|(l, v)| format!("{l} {}", a(*v)))
-                .collect();
+            let labels = r.alpha_u.per_label_line();
             if !labels.is_empty() {
-                println!("  {:<24} alpha_u by label: {}", "", labels.join(", "));
+                println!("  {:<24} alpha_u by label: {labels}", "");
             }
         }
         println!(

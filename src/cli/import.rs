@@ -16,6 +16,7 @@ use kashif::annotation::{DocAnnotations, Span, Status};
 use kashif::corpus::Document;
 use kashif::formats::{self, Format, ImportOptions, IssueKind, OffsetUnit, Placement};
 use kashif::store::{self, Store};
+use kashif::workflow::gate;
 
 use super::common::Folders;
 use super::exchange::{self, FormatArg, OffsetsArg};
@@ -108,6 +109,8 @@ struct Tally {
     rejected: usize,
     skipped_records: usize,
     skipped_docs: usize,
+    /// Documents asked to be done but left in progress: proposals pending.
+    not_done: usize,
     changed: BTreeMap<&'static str, usize>,
     grouped: BTreeMap<String, usize>,
 }
@@ -329,13 +332,25 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             t.added += 1;
         }
         let (proposals, rejected) = d.extras_on(&doc.text).unwrap_or_default();
-        let ann = DocAnnotations {
-            status: if d.gold { status } else { Status::Todo },
+        let mut ann = DocAnnotations {
             entities: spans,
             proposals,
             rejected,
             ..Default::default()
         };
+        // The gate into "done" (as in the workbench): a document with
+        // proposals pending is not done; it comes in as in progress.
+        let (gated, pending) = gate::gated_status(&ann, if d.gold { status } else { Status::Todo });
+        ann.status = gated;
+        if let Some(why) = pending {
+            eprintln!(
+                "note: {}:{}: {}: {why}; imported as in progress, not done (decide them in the workbench)",
+                d.path.display(),
+                d.line,
+                doc.id
+            );
+            t.not_done += 1;
+        }
         if let Err(e) = store.save(&doc, &ann) {
             eprintln!("error: {e}");
             write_failed = true;
@@ -401,6 +416,12 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         println!(
             "  skipped: {} record(s), {} document(s) (each listed above with its place)",
             t.skipped_records, t.skipped_docs
+        );
+    }
+    if t.not_done > 0 {
+        println!(
+            "  not done: {} document(s) imported as in progress, with proposals pending (each listed above)",
+            t.not_done
         );
     }
     for (what, n) in &t.grouped {

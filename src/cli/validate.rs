@@ -1,9 +1,11 @@
 //! `kashif validate`: check annotation files against corpus and schema.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Args;
 use kashif::store::{self, Severity};
+use kashif::workflow::gate;
 
 use super::common::Folders;
 
@@ -37,7 +39,9 @@ impl Tally {
         self.warnings += 1;
     }
 
-    fn loaded(&mut self, loaded: Result<store::Loaded, store::StoreError>) {
+    /// Reports a document's problems, and a done document with proposals
+    /// still pending (the gate into "done", for files written around it).
+    fn loaded(&mut self, path: &Path, loaded: Result<store::Loaded, store::StoreError>) {
         match loaded {
             Err(e) => self.error(e),
             Ok(loaded) => {
@@ -46,6 +50,12 @@ impl Tally {
                         Severity::Error => self.error(p),
                         Severity::Warning => self.warning(p),
                     }
+                }
+                if let Some(why) = gate::done_with_pending(&loaded.annotations) {
+                    self.warning(format!(
+                        "{}: warning: marked done with {why}; they are not gold: decide them in the workbench",
+                        path.display()
+                    ));
                 }
             }
         }
@@ -114,9 +124,9 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
             };
             if legacy.is_none() && reader.has_journaled(&doc.id) {
                 seen.insert(doc.id.clone());
-                t.loaded(reader.read(doc, &schema).map(Option::unwrap_or_default));
+                t.loaded(&path, reader.read(doc, &schema).map(Option::unwrap_or_default));
             } else {
-                t.loaded(store::read_file(&path, annotator, doc, &schema));
+                t.loaded(&path, store::read_file(&path, annotator, doc, &schema));
             }
         }
         // Documents whose only annotations are in the journal so far.
@@ -127,7 +137,8 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
             match corpus.get(id) {
                 Some(doc) => {
                     files += 1;
-                    t.loaded(reader.read(doc, &schema).map(Option::unwrap_or_default));
+                    let path = store::file_path(&args.folders.annotations, annotator, &doc.id);
+                    t.loaded(&path, reader.read(doc, &schema).map(Option::unwrap_or_default));
                 }
                 None => t.error(format!(
                     "{}: edits of document {id:?}, which is not in the corpus {}",
@@ -143,7 +154,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
         for f in &findings {
             println!("warning: {f}");
         }
-        warnings += findings.len();
+        t.warnings += findings.len();
         for n in &notes {
             println!("{n}");
         }

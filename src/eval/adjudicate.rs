@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::annotation::Span;
+use crate::annotation::{Span, Status};
 
 /// Spans of the two annotators that overlap one another (directly or through
 /// a chain) and were not marked identically by both; deciding one means
@@ -46,6 +46,78 @@ impl Conflict {
         out.sort_by(|x, y| x.key().cmp(&y.key()));
         out.dedup_by(|x, y| x.same_entity(y));
         out
+    }
+}
+
+/// How the two readings of a conflict differ, so that a list can tell a
+/// boundary disagreement (`DATE` against `DATE`, other edges) from a label
+/// one at a glance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictKind {
+    /// Only the first annotator marked something here.
+    OnlyA,
+    /// Only the second annotator marked something here.
+    OnlyB,
+    /// One span each, same label, other boundaries.
+    Boundaries,
+    /// One span each, same boundaries, other label.
+    Label,
+    /// One span each, other boundaries and other label.
+    BoundariesAndLabel,
+    /// Several spans on a side (one name split in two, or nested names).
+    Split,
+}
+
+impl ConflictKind {
+    /// A short name for lists (`boundaries`, `label`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            ConflictKind::OnlyA => "left only",
+            ConflictKind::OnlyB => "right only",
+            ConflictKind::Boundaries => "boundaries",
+            ConflictKind::Label => "label",
+            ConflictKind::BoundariesAndLabel => "boundaries and label",
+            ConflictKind::Split => "split differently",
+        }
+    }
+}
+
+impl Conflict {
+    /// How the readings differ.
+    pub fn kind(&self) -> ConflictKind {
+        match (self.a.as_slice(), self.b.as_slice()) {
+            (_, []) => ConflictKind::OnlyA,
+            ([], _) => ConflictKind::OnlyB,
+            ([x], [y]) if (x.start, x.end) == (y.start, y.end) => ConflictKind::Label,
+            ([x], [y]) if x.label == y.label => ConflictKind::Boundaries,
+            ([_], [_]) => ConflictKind::BoundariesAndLabel,
+            _ => ConflictKind::Split,
+        }
+    }
+}
+
+/// Whether a document may become gold from these annotators' files: only
+/// when every one of them has a file for it marked done (what nobody
+/// finished is not decided, so it is not gold). `files` is each
+/// annotator's name with the status of their file (`None`: no file).
+/// `Err` says who did not finish, e.g. `badr: in progress; chadi: no
+/// file`, for the list of documents left out.
+pub fn ready_for_gold(files: &[(&str, Option<Status>)]) -> Result<(), String> {
+    let missing: Vec<String> = files
+        .iter()
+        .filter(|(_, s)| *s != Some(Status::Done))
+        .map(|(name, s)| match s {
+            None => format!("{name}: no file"),
+            Some(s) => format!("{name}: {}", s.as_str()),
+        })
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "not done by every annotator ({})",
+            missing.join("; ")
+        ))
     }
 }
 
@@ -127,6 +199,50 @@ mod tests {
         );
         assert_eq!(r.conflicts[1].resolve(Choice::B), []);
         assert_eq!(r.conflicts[2].resolve(Choice::Both), [sp(40, 44, "DATE")]);
+    }
+
+    #[test]
+    fn a_boundary_conflict_is_told_from_a_label_one() {
+        let kinds = |a: &[Span], b: &[Span]| -> Vec<ConflictKind> {
+            adjudicate(a, b)
+                .conflicts
+                .iter()
+                .map(Conflict::kind)
+                .collect()
+        };
+        use ConflictKind as K;
+        assert_eq!(
+            kinds(&[sp(0, 9, "DATE")], &[sp(2, 9, "DATE")]),
+            [K::Boundaries]
+        );
+        assert_eq!(kinds(&[sp(0, 9, "ORG")], &[sp(0, 9, "LOC")]), [K::Label]);
+        assert_eq!(
+            kinds(&[sp(0, 9, "ORG")], &[sp(3, 9, "LOC")]),
+            [K::BoundariesAndLabel]
+        );
+        assert_eq!(
+            kinds(&[sp(0, 4, "PER"), sp(20, 24, "LOC")], &[sp(30, 34, "LOC")]),
+            [K::OnlyA, K::OnlyA, K::OnlyB]
+        );
+        assert_eq!(
+            kinds(&[sp(0, 9, "ORG"), sp(5, 9, "LOC")], &[sp(0, 9, "LOC")]),
+            [K::Split]
+        );
+        assert_ne!(K::Boundaries.name(), K::Label.name());
+    }
+
+    #[test]
+    fn only_documents_every_annotator_finished_are_ready_for_gold() {
+        let done = Some(Status::Done);
+        assert_eq!(ready_for_gold(&[("a", done), ("b", done)]), Ok(()));
+        assert_eq!(
+            ready_for_gold(&[("a", done), ("b", Some(Status::InProgress))]),
+            Err("not done by every annotator (b: in progress)".into())
+        );
+        assert_eq!(
+            ready_for_gold(&[("a", Some(Status::Todo)), ("b", None)]),
+            Err("not done by every annotator (a: todo; b: no file)".into())
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ mod review;
 mod score;
 mod unitizing;
 
-pub use adjudicate::{Adjudication, Choice, Conflict, adjudicate};
+pub use adjudicate::{Adjudication, Choice, Conflict, ConflictKind, adjudicate, ready_for_gold};
 pub use agreement::{
     DocTokens, Kappa, PairAgreement, TokenLabels, cohen_kappa, pair_agreement, token_labels,
 };

@@ -45,6 +45,23 @@ pub struct UnitizingAlpha {
     pub per_label: BTreeMap<String, Option<f64>>,
 }
 
+impl UnitizingAlpha {
+    /// αu per label on one line, as `kashif agree` prints it and the
+    /// review panel shows it: `PER 0.912, LOC -` (three decimals; `-` for
+    /// a label nobody used in a way that can be measured). Empty when there
+    /// are no labels.
+    pub fn per_label_line(&self) -> String {
+        self.per_label
+            .iter()
+            .map(|(l, v)| match v {
+                Some(v) => format!("{l} {v:.3}"),
+                None => format!("{l} -"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// One section of a coder's division of the continuum.
 #[derive(Debug, Clone, Copy)]
 struct Section {

@@ -27,6 +27,21 @@ impl Session {
             Command::PreviousDocument => self.step_document(false),
             Command::MarkDoneAndNext => self.done_and_next(),
             Command::SetStatus(s) => self.set_status(s),
+            Command::RejectPendingAndMarkDone { pending, next } => {
+                self.reject_pending_and_done(pending, next)
+            }
+            Command::FocusFirstPending => {
+                let i = self.current.ok_or(WorkflowError::NoDocument)?;
+                let ann = &self.states[i].annotations;
+                match focus::next(ann, None, Items::ProposalsOnly) {
+                    Some(f) => {
+                        self.focus = Some(f);
+                        self.selection = None;
+                        Ok(Outcome::Moved)
+                    }
+                    None => Ok(Outcome::Nothing("no proposal is pending here".into())),
+                }
+            }
             Command::Select { start, end } => self.select(start, end),
             Command::ClearSelection => {
                 self.selection = None;
@@ -228,16 +243,44 @@ impl Session {
         Ok(Outcome::Moved)
     }
 
+    /// The gate into "done" for document `i` ([`super::gate::check_done`]).
+    fn gate(&self, i: usize) -> Result<(), WorkflowError> {
+        super::gate::check_done(&self.states[i].annotations).map_err(|p| {
+            WorkflowError::PendingProposals {
+                doc_id: self.docs[i].id.clone(),
+                pending: p.pending,
+            }
+        })
+    }
+
     fn set_status(&mut self, s: Status) -> Result<Outcome, WorkflowError> {
         let i = self.editable()?;
-        if self.states[i].annotations.status == s {
+        if s == Status::Done {
+            // Before "already done": a done file holding pending proposals
+            // (written elsewhere) asks too.
+            self.gate(i)?;
+        }
+        let was = self.states[i].annotations.status;
+        if was == s {
             return Ok(Outcome::Nothing(format!("already {}", s.as_str())));
         }
         let out = self.commit(vec![(i, Edit::SetStatus(s))], 0)?;
-        if s == Status::Done {
-            self.learn(i);
-        }
+        self.status_changed(i, was);
         Ok(out)
+    }
+
+    /// After document `i`'s status left `was`: done teaches the learner; a
+    /// document no longer done may take the machine's proposals again.
+    fn status_changed(&mut self, i: usize, was: Status) {
+        let now = self.states[i].annotations.status;
+        if now == Status::Done {
+            self.learn(i);
+        } else if was == Status::Done {
+            self.states[i].proposed = false;
+            if self.current == Some(i) {
+                self.request_proposals(i);
+            }
+        }
     }
 
     fn done_and_next(&mut self) -> Result<Outcome, WorkflowError> {
@@ -246,6 +289,13 @@ impl Session {
             Outcome::Nothing(_) => Outcome::Moved,
             o => o,
         };
+        self.open_next_not_done(i);
+        Ok(out)
+    }
+
+    /// Opens the next document after `i` (wrapping) that is neither done nor
+    /// read-only, or says every document is done.
+    fn open_next_not_done(&mut self, i: usize) {
         let n = self.docs.len();
         let next = (i + 1..n).chain(0..i).find(|&j| {
             self.states[j].annotations.status != Status::Done && self.states[j].read_only.is_none()
@@ -253,6 +303,39 @@ impl Session {
         match next {
             Some(j) => self.open_index(j),
             None => self.message = Some("Every document is done.".into()),
+        }
+    }
+
+    /// The gate's "reject them": every pending proposal rejected and the
+    /// document marked done in one step, if exactly `pending` are pending.
+    fn reject_pending_and_done(
+        &mut self,
+        pending: usize,
+        next: bool,
+    ) -> Result<Outcome, WorkflowError> {
+        let i = self.editable()?;
+        let ann = &self.states[i].annotations;
+        if ann.proposals.len() != pending {
+            return Err(WorkflowError::PendingProposals {
+                doc_id: self.docs[i].id.clone(),
+                pending: ann.proposals.len(),
+            });
+        }
+        let was = ann.status;
+        let mut edits: Vec<(usize, Edit)> =
+            ann.proposals.iter().map(|p| (i, Edit::reject(p))).collect();
+        if was != Status::Done {
+            edits.push((i, Edit::SetStatus(Status::Done)));
+        }
+        let out = if edits.is_empty() {
+            Outcome::Nothing(format!("already {}", Status::Done.as_str()))
+        } else {
+            let out = self.commit(edits, pending)?;
+            self.status_changed(i, was);
+            out
+        };
+        if next {
+            self.open_next_not_done(i);
         }
         Ok(out)
     }

@@ -16,8 +16,27 @@ pub enum Command {
     PreviousDocument,
     /// Marks the current document done (teaching the learner) and opens the
     /// next document, after it in corpus order and wrapping, that is not done.
+    /// Refused with [`WorkflowError::PendingProposals`] while proposals are
+    /// pending in it (see [`super::gate`]): the UI then asks whether to
+    /// reject them ([`Command::RejectPendingAndMarkDone`]) or go back to
+    /// them ([`Command::FocusFirstPending`]).
     MarkDoneAndNext,
+    /// Sets the current document's status; `Done` passes the same gate as
+    /// [`Command::MarkDoneAndNext`].
     SetStatus(Status),
+    /// The answer "reject them" to the gate: rejects the `pending` proposals
+    /// of the current document (remembered like any rejection) and marks it
+    /// done, one undo step; with `next`, then opens the next document not
+    /// done. Refused with [`WorkflowError::PendingProposals`] when the
+    /// document no longer holds exactly `pending` proposals (more arrived
+    /// since the question was asked), so nothing is rejected unseen.
+    RejectPendingAndMarkDone {
+        pending: usize,
+        next: bool,
+    },
+    /// The answer "go back to them": focuses the first pending proposal of
+    /// the current document in reading order.
+    FocusFirstPending,
 
     /// The view's selection, in chars (any order; empty clears it).
     Select {
@@ -152,6 +171,11 @@ pub enum WorkflowError {
     CannotMove,
     #[error("no search hit {0}")]
     NoSuchHit(usize),
+    /// The gate into "done": proposals are still pending in the document.
+    #[error(
+        "{doc_id} is not marked done: {pending} proposal(s) still pending; accept or reject them first"
+    )]
+    PendingProposals { doc_id: String, pending: usize },
     #[error(transparent)]
     Edit(#[from] crate::annotation::EditError),
 }

@@ -19,6 +19,7 @@ mod doc_list;
 mod doc_settle;
 mod doc_state;
 mod focus;
+pub mod gate;
 mod guidelines;
 mod keymap;
 mod learning;

@@ -529,7 +529,9 @@ impl Session {
         };
         let doc = self.docs[i].clone();
         let state = &mut self.states[i];
-        if state.read_only.is_some() {
+        // A done document passed the gate with nothing pending: the
+        // machine does not reopen it (see `gate`).
+        if state.read_only.is_some() || state.annotations.status == Status::Done {
             return false;
         }
         // The accurate tier's proposals stay: of a later fast answer (after

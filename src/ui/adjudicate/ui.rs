@@ -27,34 +27,69 @@ pub const KEYS: [(Key, Choice, &str); 4] = [
     (Key::Num0, Choice::Neither, "0 neither"),
 ];
 
-/// Decisions and navigation from the keyboard (not while typing).
+/// Decisions and navigation from the keyboard (not while typing): 1 2 3 0
+/// decide, Ctrl+1 / Ctrl+2 take the left / right reading for every
+/// remaining conflict, Ctrl+Z undoes the last decision step, Ctrl+S saves,
+/// Down/N and Up/P move.
 pub fn keys(ui: &Ui, commands: &mut Vec<Command>, adj: &Adjudicating) {
-    if ui.ctx().egui_wants_keyboard_input() {
+    if ui.ctx().text_edit_focused() {
         return;
     }
-    ui.input(|i| {
-        for (key, choice, _) in KEYS {
-            if i.key_pressed(key) {
-                commands.push(Command::Gold(GoldCommand::Decide(choice)));
+    // Taken out of the input (so a focused button does not also take Enter,
+    // and the article's zoom does not take Ctrl+0 meant here).
+    let mut pressed: Vec<(Key, egui::Modifiers)> = Vec::new();
+    ui.ctx().input_mut(|i| {
+        i.events.retain(|ev| match ev {
+            egui::Event::Key {
+                key,
+                pressed: true,
+                modifiers,
+                ..
+            } if adjudication_key(*key, *modifiers) => {
+                pressed.push((*key, *modifiers));
+                false
             }
+            _ => true,
+        });
+    });
+    let gold = |c| Command::Gold(c);
+    for (key, m) in pressed {
+        if m.command {
+            match key {
+                Key::Num1 => commands.push(gold(GoldCommand::DecideRemaining(Choice::A))),
+                Key::Num2 => commands.push(gold(GoldCommand::DecideRemaining(Choice::B))),
+                Key::Z => commands.push(gold(GoldCommand::UndoDecision)),
+                Key::S => commands.push(gold(GoldCommand::SaveGold)),
+                _ => {}
+            }
+            continue;
+        }
+        if let Some((_, choice, _)) = KEYS.iter().find(|(k, _, _)| *k == key) {
+            commands.push(gold(GoldCommand::Decide(*choice)));
         }
         let n = adj.conflict_count();
         if n > 0 {
-            if i.key_pressed(Key::ArrowDown) || i.key_pressed(Key::N) {
-                commands.push(Command::Gold(GoldCommand::GoToConflict(
-                    (adj.current + 1) % n,
-                )));
+            if matches!(key, Key::ArrowDown | Key::N) {
+                commands.push(gold(GoldCommand::GoToConflict((adj.current + 1) % n)));
             }
-            if i.key_pressed(Key::ArrowUp) || i.key_pressed(Key::P) {
-                commands.push(Command::Gold(GoldCommand::GoToConflict(
-                    (adj.current + n - 1) % n,
-                )));
+            if matches!(key, Key::ArrowUp | Key::P) {
+                commands.push(gold(GoldCommand::GoToConflict((adj.current + n - 1) % n)));
             }
         }
-        if i.modifiers.command && i.key_pressed(Key::S) {
-            commands.push(Command::Gold(GoldCommand::SaveGold));
-        }
-    });
+    }
+}
+
+/// Whether adjudication mode binds this key press.
+fn adjudication_key(key: Key, m: egui::Modifiers) -> bool {
+    if m.alt {
+        return false;
+    }
+    if m.command {
+        return !m.shift && matches!(key, Key::Num1 | Key::Num2 | Key::Z | Key::S);
+    }
+    !m.shift
+        && (KEYS.iter().any(|(k, _, _)| *k == key)
+            || matches!(key, Key::ArrowDown | Key::ArrowUp | Key::N | Key::P))
 }
 
 fn side_label(prefix: &str, s: &Span, color: (u8, u8, u8), labels: &mut Vec<Label>) -> String {
@@ -192,7 +227,31 @@ fn reading_ui(
     });
 }
 
-/// The current conflict side by side, the keys, the conflict list, saving.
+/// The summary line: what [`Adjudicating::counts`] counts, the same
+/// figures the conflict table groups and lists.
+pub fn summary_line(adj: &Adjudicating) -> String {
+    let c = adj.counts();
+    format!(
+        "{} and {} into {GOLD}: {} document(s) ({} with conflicts), {} agreed entities merged, {} of {} conflict(s) decided; {} document(s) left out",
+        adj.a, adj.b, c.documents, c.with_conflicts, c.agreed, c.decided, c.conflicts, c.skipped
+    )
+}
+
+/// One reading of a conflict on one line: its side, label, char offsets and
+/// text (`1 DATE 10..22 ٩ نوفمبر 2020`), or that the side marked nothing.
+pub fn reading_line(side: &str, spans: &[Span]) -> String {
+    if spans.is_empty() {
+        return format!("{side} (nothing marked)");
+    }
+    let parts: Vec<String> = spans
+        .iter()
+        .map(|s| format!("{} {}..{} {}", s.label, s.start, s.end, s.text))
+        .collect();
+    format!("{side} {}", parts.join(" + "))
+}
+
+/// The current conflict side by side, the keys, the conflict table, the
+/// documents left out, saving.
 pub fn side_ui(
     ui: &mut Ui,
     model: &AppModel,
@@ -204,21 +263,18 @@ pub fn side_ui(
         return;
     };
     ui.heading("Adjudication");
-    let total = adj.conflict_count();
-    let agreed: usize = adj.docs.iter().map(|d| d.adjudication.agreed.len()).sum();
-    ui.label(format!(
-        "{} and {} into {GOLD}: {} document(s), {agreed} agreed entities merged, {} of {total} conflict(s) decided",
-        adj.a,
-        adj.b,
-        adj.docs.len(),
-        total - adj.undecided_count()
-    ));
+    let counts = adj.counts();
+    ui.label(summary_line(adj));
     ui.separator();
     if let Some((k, c)) = adj.current_conflict() {
         let doc = &model.docs[adj.docs[k].index].document;
         ui.horizontal(|ui| {
-            ui.label(format!("conflict {} of {total} —", adj.current + 1));
-            let chars = format!("chars {}..{}", c.start, c.end);
+            ui.label(format!(
+                "conflict {} of {} —",
+                adj.current + 1,
+                counts.conflicts
+            ));
+            let chars = format!("chars {}..{} · {}", c.start, c.end, c.kind().name());
             let room = ui.available_width() - label_width(ui, chars.as_str());
             blocks.line_ui(ui, &doc.id, &doc.id, size, room, BlockStyle::plain());
             ui.label(chars);
@@ -239,68 +295,45 @@ pub fn side_ui(
                 }
             }
         });
+        ui.horizontal_wrapped(|ui| {
+            ui.label("every remaining conflict:");
+            for (choice, who, key) in [(Choice::A, &adj.a, 1), (Choice::B, &adj.b, 2)] {
+                if ui.button(format!("{who}'s reading (Ctrl+{key})")).clicked() {
+                    commands.push(Command::Gold(GoldCommand::DecideRemaining(choice)));
+                }
+            }
+        });
         ui.label(
-            RichText::new("keys 1 2 3 0 decide; Down/N next, Up/P previous")
-                .small()
-                .weak(),
+            RichText::new(
+                "keys 1 2 3 0 decide; Down/N next, Up/P previous; Ctrl+Z undo; Ctrl+S save",
+            )
+            .small()
+            .weak(),
         );
-    } else {
+    } else if counts.conflicts == 0 {
         ui.label("no conflicts: the two annotators agree everywhere");
     }
     ui.separator();
     ui.horizontal(|ui| {
-        let ready = adj.docs.iter().filter(|d| d.decided()).count();
         if ui
-            .button(format!("Save {ready} document(s) as {GOLD}"))
-            .on_hover_text("every document whose conflicts are all decided, marked done (Ctrl+S)")
+            .button(format!("Save {} document(s) as {GOLD}", counts.ready))
+            .on_hover_text(
+                "every adjudicated document whose conflicts are all decided, marked done (Ctrl+S)",
+            )
             .clicked()
         {
             commands.push(Command::Gold(GoldCommand::SaveGold));
+        }
+        if ui.button("Undo decision (Ctrl+Z)").clicked() {
+            commands.push(Command::Gold(GoldCommand::UndoDecision));
         }
     });
     ui.separator();
     egui::ScrollArea::vertical()
         .id_salt("conflict-list")
         .show(ui, |ui| {
-            let mut n = 0;
-            for d in &adj.docs {
-                let id = &model.docs[d.index].document.id;
-                for c in &d.adjudication.conflicts {
-                    let decided = adj.choice(n).map_or("·", choice_short);
-                    let rest = format!(
-                        "{}..{}  {} | {}",
-                        c.start,
-                        c.end,
-                        summary(&c.a),
-                        summary(&c.b)
-                    );
-                    let label = format!("{decided} {id} {rest}");
-                    let current = n == adj.current;
-                    // The id laid out with bidi, between the Latin parts.
-                    let clicked = ui
-                        .horizontal(|ui| {
-                            let d = ui.selectable_label(current, decided);
-                            let room = ui.available_width()
-                                - label_width(ui, rest.as_str())
-                                - ui.spacing().item_spacing.x;
-                            let i = blocks.line_ui(
-                                ui,
-                                id,
-                                &label,
-                                size,
-                                room,
-                                BlockStyle::row(current),
-                            );
-                            let r = ui.selectable_label(current, rest.as_str());
-                            d.clicked() || i.clicked() || r.clicked()
-                        })
-                        .inner;
-                    if clicked {
-                        commands.push(Command::Gold(GoldCommand::GoToConflict(n)));
-                    }
-                    n += 1;
-                }
-            }
+            conflict_table_ui(ui, model, adj, blocks, commands);
+            skipped_ui(ui, model, adj, blocks, commands);
             for p in &adj.problems {
                 ui.colored_label(Color32::from_rgb(230, 90, 70), p);
             }
@@ -308,15 +341,96 @@ pub fn side_ui(
         });
 }
 
-fn summary(spans: &[Span]) -> String {
-    if spans.is_empty() {
-        return "—".into();
-    }
-    spans
+/// The conflicts, grouped by document (one heading row per document with
+/// conflicts), each with how its readings differ and both readings' label,
+/// boundaries and Arabic text (laid out by the panels' text path); a click
+/// makes it current (highlighted in the article).
+fn conflict_table_ui(
+    ui: &mut Ui,
+    model: &AppModel,
+    adj: &Adjudicating,
+    blocks: &mut TextBlocks,
+    commands: &mut Vec<Command>,
+) {
+    let size = body_size(ui);
+    let mut n = 0;
+    for d in adj
+        .docs
         .iter()
-        .map(|s| s.label.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
+        .filter(|d| !d.adjudication.conflicts.is_empty())
+    {
+        let id = &model.docs[d.index].document.id;
+        let left = d.choices.iter().filter(|c| c.is_none()).count();
+        let head = format!(
+            "{id} — {} conflict(s), {left} undecided",
+            d.adjudication.conflicts.len()
+        );
+        let w = ui.available_width();
+        blocks.line_ui(ui, &head, &head, size, w, BlockStyle::plain().interface());
+        for c in &d.adjudication.conflicts {
+            let decided = adj.choice(n).map_or("·", choice_short);
+            let current = n == adj.current;
+            let clicked = ui
+                .horizontal(|ui| {
+                    let d = ui.selectable_label(current, decided);
+                    let k = ui.selectable_label(current, c.kind().name());
+                    d.clicked() || k.clicked()
+                })
+                .inner;
+            let mut rows = false;
+            for (side, spans, color) in [("1", &c.a, LEFT), ("2", &c.b, RIGHT)] {
+                let line = reading_line(side, spans);
+                let w = ui.available_width();
+                let style = BlockStyle {
+                    color: Some(Color32::from_rgb(color.0, color.1, color.2)),
+                    ..BlockStyle::row(current)
+                };
+                rows |= blocks
+                    .line_ui(ui, &line, &line, size, w, style.interface())
+                    .clicked();
+            }
+            if clicked || rows {
+                commands.push(Command::Gold(GoldCommand::GoToConflict(n)));
+            }
+            n += 1;
+        }
+    }
+}
+
+/// Documents left out of gold, each with the reason, and a button to
+/// include those both annotators have a file for.
+fn skipped_ui(
+    ui: &mut Ui,
+    model: &AppModel,
+    adj: &Adjudicating,
+    blocks: &mut TextBlocks,
+    commands: &mut Vec<Command>,
+) {
+    if adj.skipped.is_empty() {
+        return;
+    }
+    ui.separator();
+    ui.strong(format!(
+        "left out of {GOLD} ({}): not done by both annotators",
+        adj.skipped.len()
+    ));
+    let size = body_size(ui);
+    for s in &adj.skipped {
+        let id = &model.docs[s.index].document.id;
+        ui.horizontal(|ui| {
+            if s.includable()
+                && ui
+                    .button("include")
+                    .on_hover_text("adjudicate it anyway (the lead decides)")
+                    .clicked()
+            {
+                commands.push(Command::Gold(GoldCommand::IncludeDocument(s.index)));
+            }
+            let line = format!("{id}: {}", s.reason);
+            let w = ui.available_width();
+            blocks.line_ui(ui, &line, &line, size, w, BlockStyle::plain().interface());
+        });
+    }
 }
 
 fn choice_name(c: Choice) -> &'static str {

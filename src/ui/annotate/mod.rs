@@ -4,6 +4,7 @@
 //! that says whether everything is saved. Draws what the session holds and
 //! sends `ui::Command::Work` commands; it never touches files.
 
+mod gate;
 mod keys;
 mod notes;
 mod overlay;
@@ -125,7 +126,15 @@ impl WorkUi {
     pub fn ui(&mut self, ui: &mut Ui, model: &mut AppModel, view: &mut ArticleView) {
         model.poll_session();
         let mut commands = Vec::new();
-        for action in take_actions(ui.ctx(), &self.keymap) {
+        // While the gate into "done" asks, its keys answer and the key
+        // table waits.
+        let asking = gate::done_gate_ui(ui, model, &mut self.blocks, &mut commands);
+        let actions = if asking {
+            Vec::new()
+        } else {
+            take_actions(ui.ctx(), &self.keymap)
+        };
+        for action in actions {
             match action {
                 Action::Run(c) => commands.push(Command::Work(from_screen(c, model, view))),
                 Action::Ui(UiAction::ToggleShortcuts) => self.show_shortcuts ^= true,

@@ -89,6 +89,14 @@ pub enum GoldCommand {
     },
     /// Decide the current conflict and move on to the next undecided one.
     Decide(Choice),
+    /// Decide every conflict not decided yet with this choice (one
+    /// annotator's reading for all that remain): one undo step.
+    DecideRemaining(Choice),
+    /// Take the last decision step back.
+    UndoDecision,
+    /// The lead includes skipped document `i` (app index) by name, although
+    /// not every annotator marked it done.
+    IncludeDocument(usize),
     /// Make conflict number `n` (over all documents) the current one.
     GoToConflict(usize),
     SaveGold,
@@ -145,10 +153,10 @@ impl AppModel {
                 let (backend, docs) = self.backend_and_docs();
                 match Adjudicating::load(backend, docs, &a, &b) {
                     Ok(adj) => {
+                        let c = adj.counts();
                         self.message = format!(
-                            "adjudicating {a} and {b}: {} document(s), {} conflict(s)",
-                            adj.docs.len(),
-                            adj.conflict_count()
+                            "adjudicating {a} and {b}: {} document(s), {} conflict(s); {} left out (not done by both)",
+                            c.documents, c.conflicts, c.skipped
                         );
                         self.gold.adjudication = Some(adj);
                         self.gold.mode = Mode::Adjudicate;
@@ -160,6 +168,41 @@ impl AppModel {
             GoldCommand::Decide(choice) => {
                 if let Some(adj) = &mut self.gold.adjudication {
                     adj.decide(choice);
+                }
+                self.show_current_conflict();
+            }
+            GoldCommand::DecideRemaining(choice) => {
+                if let Some(adj) = &mut self.gold.adjudication {
+                    let n = adj.decide_remaining(choice);
+                    self.message = format!(
+                        "decided {n} remaining conflict(s): {}",
+                        match choice {
+                            Choice::A => format!("{}'s reading", adj.a),
+                            Choice::B => format!("{}'s reading", adj.b),
+                            Choice::Both => "both readings".into(),
+                            Choice::Neither => "neither reading".into(),
+                        }
+                    );
+                }
+                self.show_current_conflict();
+            }
+            GoldCommand::UndoDecision => {
+                if let Some(adj) = &mut self.gold.adjudication {
+                    self.message = if adj.undo() {
+                        "undid the last decision".into()
+                    } else {
+                        "no decision to undo".into()
+                    };
+                }
+                self.show_current_conflict();
+            }
+            GoldCommand::IncludeDocument(i) => {
+                if let Some(adj) = &mut self.gold.adjudication {
+                    let id = self.docs.get(i).map_or("?", |d| d.document.id.as_str());
+                    self.message = match adj.include(i) {
+                        Ok(()) => format!("{id} included in the adjudication"),
+                        Err(e) => format!("{id}: {e}"),
+                    };
                 }
                 self.show_current_conflict();
             }
@@ -280,6 +323,7 @@ impl AppModel {
         };
         let ready = adj.gold_documents();
         let undecided = adj.docs.len() - ready.len();
+        let skipped = adj.skipped.len();
         let (backend, docs) = self.backend_and_docs();
         let out: Vec<(&Document, DocAnnotations)> = ready
             .into_iter()
@@ -292,9 +336,14 @@ impl AppModel {
         };
         self.message = match result {
             Ok(n) => format!(
-                "saved {n} document(s) as {GOLD}{}",
+                "saved {n} document(s) as {GOLD}{}{}",
                 if undecided > 0 {
                     format!("; {undecided} with undecided conflicts not saved")
+                } else {
+                    String::new()
+                },
+                if skipped > 0 {
+                    format!("; {skipped} not done by both annotators not saved (listed)")
                 } else {
                     String::new()
                 }
@@ -445,6 +494,24 @@ mod tests {
             b: "y".into(),
         }));
         assert_eq!(m.gold.mode, Mode::Adjudicate);
+        // x has not finished either document: nothing is adjudicated, both
+        // are listed with the reason, and saving writes nothing.
+        let adj = m.gold.adjudication.as_ref().unwrap();
+        assert!(adj.docs.is_empty());
+        let reasons: Vec<&str> = adj.skipped.iter().map(|s| s.reason.as_str()).collect();
+        assert_eq!(reasons, ["not done by every annotator (x: todo)"; 2]);
+        m.apply(Command::Gold(GoldCommand::SaveGold));
+        assert!(saved.borrow().is_empty());
+        assert!(
+            m.message
+                .contains("2 not done by both annotators not saved"),
+            "{}",
+            m.message
+        );
+        // The lead includes both by name.
+        m.apply(Command::Gold(GoldCommand::IncludeDocument(1)));
+        m.apply(Command::Gold(GoldCommand::IncludeDocument(0)));
+        assert!(m.gold.adjudication.as_ref().unwrap().skipped.is_empty());
         // a agrees everywhere; b has one conflict, shown at once
         assert_eq!(m.current, Some(1));
         assert_eq!(m.selection, Some((22, 28)));

@@ -56,7 +56,31 @@ pub struct AppModel {
     /// Why closing the window was stopped: edits could not be written (disk
     /// full, ...). Shown in the window; closing again quits anyway.
     pub close_warning: Option<String>,
+    /// The gate into "done" is asking: marking the current document done was
+    /// refused because proposals are pending (see `workflow::gate`).
+    pub done_gate: Option<DoneGate>,
     backend: Box<dyn Backend>,
+}
+
+/// The question the window asks when the annotator marks a document done
+/// with proposals pending: reject them (one undo step) or go back to them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DoneGate {
+    pub doc_id: String,
+    /// Proposals pending when the question was asked.
+    pub pending: usize,
+    /// Whether the next document not done opens afterwards (Ctrl+Enter).
+    pub next: bool,
+}
+
+impl DoneGate {
+    /// The command that answers "reject them and mark done".
+    pub fn reject_command(&self) -> workflow::Command {
+        workflow::Command::RejectPendingAndMarkDone {
+            pending: self.pending,
+            next: self.next,
+        }
+    }
 }
 
 impl AppModel {
@@ -75,6 +99,7 @@ impl AppModel {
             session_error: None,
             gold: GoldState::default(),
             close_warning: None,
+            done_gate: None,
             backend,
         }
     }

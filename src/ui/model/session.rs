@@ -111,6 +111,14 @@ impl AppModel {
             return;
         };
         let said = Said::of(&cmd);
+        // Any command answers (or leaves) an open question of the gate.
+        self.done_gate = None;
+        let next = match &cmd {
+            workflow::Command::MarkDoneAndNext => Some(true),
+            workflow::Command::SetStatus(crate::annotation::Status::Done) => Some(false),
+            workflow::Command::RejectPendingAndMarkDone { next, .. } => Some(*next),
+            _ => None,
+        };
         let mirror = match session.apply(cmd) {
             Ok(Outcome::Edited { documents, changes }) => {
                 // Undo, redo and bulk actions say what they did.
@@ -120,6 +128,10 @@ impl AppModel {
                     Said::Accepted => {
                         format!("Accepted {}", count(changes, "proposal", "proposals"))
                     }
+                    Said::RejectedAndDone => format!(
+                        "Rejected {} and marked the document done",
+                        count(changes, "proposal", "proposals")
+                    ),
                     Said::Annotated => format!(
                         "Annotated {} in {}",
                         count(changes, "occurrence", "occurrences"),
@@ -143,6 +155,20 @@ impl AppModel {
             }
             Ok(Outcome::Nothing(why)) => {
                 self.message = why;
+                Mirror::Place
+            }
+            Err(workflow::WorkflowError::PendingProposals { doc_id, pending })
+                if next.is_some() =>
+            {
+                // The gate: nothing is marked done; the window asks.
+                self.message = format!(
+                    "{pending} proposal(s) still pending in {doc_id}: reject them, or go back to them?"
+                );
+                self.done_gate = Some(super::DoneGate {
+                    doc_id,
+                    pending,
+                    next: next.unwrap_or(false),
+                });
                 Mirror::Place
             }
             Err(e) => {
@@ -246,6 +272,7 @@ enum Said {
     Undo,
     Redo,
     Accepted,
+    RejectedAndDone,
     Annotated,
     Nothing,
 }
@@ -258,6 +285,7 @@ impl Said {
             W::Redo => Said::Redo,
             W::AcceptAllOfLabel(_) | W::AcceptAllAbove(_) => Said::Accepted,
             W::AnnotateAll { .. } => Said::Annotated,
+            W::RejectPendingAndMarkDone { .. } => Said::RejectedAndDone,
             _ => Said::Nothing,
         }
     }

@@ -139,6 +139,11 @@ pub fn side_ui(
                 "Krippendorff's unitizing alpha (chars): {}",
                 r.agreement.alpha_u.alpha.map_or("-".to_string(), f3)
             ));
+            let by_label = r.agreement.alpha_u.per_label_line();
+            if !by_label.is_empty() {
+                // The line `kashif agree` prints under its table.
+                ui.label(format!("alpha_u by label: {by_label}"));
+            }
             documents_ui(ui, model, r, blocks, commands);
             if !r.report.confusions.is_empty() {
                 ui.strong("label confusions (same span, other label)");

@@ -1,0 +1,142 @@
+//! The gate into "done" on the command line (issue 25, point 1): `kashif
+//! import` does not mark a document done while proposals are pending in it
+//! (it comes in as in progress, and says so), and `kashif validate` warns
+//! about done files holding pending proposals.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use kashif::annotation::{DocAnnotations, Origin, Proposal, Source, Span, Status};
+use kashif::corpus::Corpus;
+use kashif::schema::Schema;
+use kashif::store::{self, Store};
+
+const TEXT: &str = "في بغداد وموسكو";
+
+fn kashif(args: &[&str], corpus: &Path, annotations: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kashif"))
+        .args(args)
+        .arg("--corpus")
+        .arg(corpus)
+        .arg("--annotations")
+        .arg(annotations)
+        .output()
+        .unwrap()
+}
+
+fn setup(dir: &Path) -> (PathBuf, PathBuf) {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::write(corpus.join("a.txt"), TEXT).unwrap();
+    std::fs::write(corpus.join("b.txt"), "في بغداد").unwrap();
+    (corpus, dir.join("ann"))
+}
+
+#[test]
+fn an_import_marked_done_with_proposals_pending_comes_in_as_in_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let (corpus, ann) = setup(dir.path());
+    // Task a: an annotation and a prediction (pending); task b: only an
+    // annotation, so it may be done.
+    let tasks = r#"[
+  {"data": {"doc_id": "a", "text": "في بغداد وموسكو"},
+   "annotations": [{"result": [
+     {"type": "labels", "value": {"start": 3, "end": 8, "labels": ["LOC"]}}]}],
+   "predictions": [{"score": 0.7, "result": [
+     {"type": "labels", "value": {"start": 10, "end": 15, "labels": ["LOC"]}}]}]},
+  {"data": {"doc_id": "b", "text": "في بغداد"},
+   "annotations": [{"result": [
+     {"type": "labels", "value": {"start": 3, "end": 8, "labels": ["LOC"]}}]}]}
+]"#;
+    let file = dir.path().join("ls.json");
+    std::fs::write(&file, tasks).unwrap();
+    let out = kashif(
+        &[
+            "import",
+            "--format",
+            "labelstudio",
+            "--annotator",
+            "imp",
+            file.to_str().unwrap(),
+        ],
+        &corpus,
+        &ann,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.code().is_some_and(|c| c < 2),
+        "{stdout}\n{stderr}"
+    );
+    assert!(
+        stderr.contains("a: 1 proposal(s) pending (first at 10..15 LOC «موسكو»); imported as in progress, not done"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("not done: 1 document(s) imported as in progress"),
+        "{stdout}"
+    );
+    let c = Corpus::load(&corpus).unwrap();
+    let read = |id: &str| {
+        let doc = c.documents.iter().find(|d| d.id == id).unwrap();
+        store::read(&ann, "imp", doc, &Schema::builtin())
+            .unwrap()
+            .unwrap()
+            .annotations
+    };
+    let a = read("a");
+    assert_eq!(a.status, Status::InProgress);
+    assert_eq!((a.entities.len(), a.proposals.len()), (1, 1));
+    assert_eq!(read("b").status, Status::Done, "nothing pending: done");
+
+    // validate has nothing to warn about: the gate held.
+    let v = kashif(&["validate"], &corpus, &ann);
+    assert!(
+        !String::from_utf8_lossy(&v.stdout).contains("pending"),
+        "{}",
+        String::from_utf8_lossy(&v.stdout)
+    );
+}
+
+#[test]
+fn validate_warns_about_done_files_with_proposals_pending() {
+    let dir = tempfile::tempdir().unwrap();
+    let (corpus, ann) = setup(dir.path());
+    let c = Corpus::load(&corpus).unwrap();
+    let doc = c.documents.iter().find(|d| d.id == "a").unwrap();
+    let store = Store::open(&ann, "amina").unwrap();
+    let file = DocAnnotations {
+        status: Status::Done,
+        entities: vec![Span {
+            start: 3,
+            end: 8,
+            label: "LOC".into(),
+            origin: Origin::Manual,
+            text: "بغداد".into(),
+        }],
+        proposals: vec![Proposal {
+            start: 10,
+            end: 15,
+            label: "LOC".into(),
+            text: "موسكو".into(),
+            confidence: 0.7,
+            source: Source::Model,
+        }],
+        ..Default::default()
+    };
+    store.save(doc, &file).unwrap();
+    drop(store);
+    let out = kashif(&["validate"], &corpus, &ann);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let path = store::file_path(&ann, "amina", "a");
+    assert!(
+        stdout.contains(&format!(
+            "{}: warning: marked done with 1 proposal(s) pending (first at 10..15 LOC «موسكو»)",
+            path.display()
+        )),
+        "{stdout}"
+    );
+    assert!(stderr.contains("0 errors, 1 warnings"), "{stderr}");
+    assert!(out.status.success(), "a warning, not an error");
+}
