@@ -12,10 +12,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use kashif::annotation::DocAnnotations;
-use kashif::arabic::{name_key, normalize};
 use kashif::corpus::Document;
 use kashif::propose::bundled;
 use kashif::propose::proposer::{Proposer, fresh};
+use kashif::propose::recall::Recall;
 use kashif::schema::Schema;
 use kashif::store::{self, Store};
 
@@ -73,14 +73,6 @@ pub fn shard_of(id: &str, n: u64) -> u64 {
     h % n
 }
 
-/// One saved entity of some annotator, for the memory.
-struct Remembered {
-    doc: usize,
-    key: String,
-    text: String,
-    label: String,
-}
-
 /// What happened to one document, reported in document order.
 enum Outcome {
     /// Its annotations with the new proposals added, how many, and how
@@ -110,7 +102,7 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
     // Memory: what any annotator already saved as an entity, by document;
     // a document is never proposed for from its own entities, so proposals
     // scored against any annotator's gold never measure that gold.
-    let mut memory: Vec<Remembered> = Vec::new();
+    let mut memory = Recall::default();
     if !args.no_memory {
         for annotator in store::annotators(&args.folders.annotations) {
             for (d, doc) in corpus.documents.iter().enumerate() {
@@ -118,17 +110,13 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
                     store::read(&args.folders.annotations, &annotator, doc, &schema)
                 {
                     for e in &l.annotations.entities {
-                        memory.push(Remembered {
-                            doc: d,
-                            key: name_key(&e.text),
-                            text: e.text.clone(),
-                            label: e.label.clone(),
-                        });
+                        memory.add(d, &e.text, &e.label);
                     }
                 }
             }
         }
     }
+    memory.build().map_err(anyhow::Error::msg)?;
     let knowledge = if args.no_memory {
         format!("model ({tier}), rules, dates and gazetteers; no memory (--no-memory)")
     } else {
@@ -212,7 +200,7 @@ fn propose_one(
     store: &Store,
     schema: &Schema,
     base: &Proposer,
-    memory: &[Remembered],
+    memory: &Recall,
     d: usize,
     doc: &Document,
 ) -> Outcome {
@@ -231,7 +219,7 @@ fn propose_one(
         return Outcome::Skipped(msgs);
     }
     let mut ann: DocAnnotations = loaded.map(|l| l.annotations).unwrap_or_default();
-    let proposer = proposer_for(base, memory, d, &doc.text);
+    let (proposer, recalled) = memory.proposer_for(base, d, &doc.text);
     let new: Vec<_> = fresh(&ann, proposer.propose(&doc.text))
         .into_iter()
         .filter(|p| schema.contains(&p.label))
@@ -240,27 +228,5 @@ fn propose_one(
     ann.proposals.extend(new);
     ann.proposals
         .sort_by_key(|p| (p.start, std::cmp::Reverse(p.end)));
-    Outcome::Proposed(ann, n, proposer.memory_len())
-}
-
-/// The proposer for document `d`: `base` plus the memory of entities saved
-/// in other documents whose words all occur in `text` (the rest could not
-/// match anyway).
-fn proposer_for(base: &Proposer, memory: &[Remembered], d: usize, text: &str) -> Proposer {
-    let mut p = base.clone();
-    if memory.is_empty() {
-        return p;
-    }
-    let folded = normalize(text).into_string();
-    let words: std::collections::HashSet<&str> = folded.split_whitespace().collect();
-    for m in memory {
-        if m.doc != d
-            && m.key
-                .split(' ')
-                .all(|w| words.contains(w) || folded.contains(w))
-        {
-            p.remember(&m.text, &m.label);
-        }
-    }
-    p
+    Outcome::Proposed(ann, n, recalled.used)
 }
