@@ -12,6 +12,7 @@ mod lock;
 mod positions;
 mod reanchor;
 
+pub use atomic::{Place, write_group};
 pub use file::{AnnotationFile, FORMAT_VERSION};
 pub use journal::{JOURNAL_NAME, Journal, Replay};
 pub use load::{Loaded, Problem, Severity, read, read_file};
