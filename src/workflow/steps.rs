@@ -130,6 +130,7 @@ impl Session {
                 &mut self.states[s.doc].annotations.proposals,
                 s.proposals,
             ));
+            self.touch(s.doc);
             snapshots.push((self.docs[s.doc].clone(), s.snapshot));
             out.push((s.doc, s.edits));
         }

@@ -259,50 +259,54 @@ pub fn side_ui(
         }
     });
     ui.separator();
+    for p in &adj.problems {
+        ui.colored_label(Color32::from_rgb(230, 90, 70), p);
+    }
+    // Conflicts numbered through the documents; only the rows in view are
+    // laid out (a corpus may hold thousands of conflicts).
+    let flat: Vec<(usize, usize)> = adj
+        .docs
+        .iter()
+        .enumerate()
+        .flat_map(|(k, d)| (0..d.adjudication.conflicts.len()).map(move |j| (k, j)))
+        .collect();
+    let row_h = TextBlocks::row_height(ui, size).max(ui.spacing().interact_size.y)
+        + ui.spacing().item_spacing.y;
     egui::ScrollArea::vertical()
         .id_salt("conflict-list")
-        .show(ui, |ui| {
-            let mut n = 0;
-            for d in &adj.docs {
+        .auto_shrink([false, false])
+        .show_rows(ui, row_h, flat.len(), |ui, shown| {
+            for n in shown {
+                let (k, j) = flat[n];
+                let d = &adj.docs[k];
+                let c = &d.adjudication.conflicts[j];
                 let id = &model.docs[d.index].document.id;
-                for c in &d.adjudication.conflicts {
-                    let decided = adj.choice(n).map_or("·", choice_short);
-                    let rest = format!(
-                        "{}..{}  {} | {}",
-                        c.start,
-                        c.end,
-                        summary(&c.a),
-                        summary(&c.b)
-                    );
-                    let label = format!("{decided} {id} {rest}");
-                    let current = n == adj.current;
-                    // The id laid out with bidi, between the Latin parts.
-                    let clicked = ui
-                        .horizontal(|ui| {
-                            let d = ui.selectable_label(current, decided);
-                            let room = ui.available_width()
-                                - label_width(ui, rest.as_str())
-                                - ui.spacing().item_spacing.x;
-                            let i = blocks.line_ui(
-                                ui,
-                                id,
-                                &label,
-                                size,
-                                room,
-                                BlockStyle::row(current),
-                            );
-                            let r = ui.selectable_label(current, rest.as_str());
-                            d.clicked() || i.clicked() || r.clicked()
-                        })
-                        .inner;
-                    if clicked {
-                        commands.push(Command::Gold(GoldCommand::GoToConflict(n)));
-                    }
-                    n += 1;
+                let decided = adj.choice(n).map_or("·", choice_short);
+                let rest = format!(
+                    "{}..{}  {} | {}",
+                    c.start,
+                    c.end,
+                    summary(&c.a),
+                    summary(&c.b)
+                );
+                let label = format!("{decided} {id} {rest}");
+                let current = n == adj.current;
+                // The id laid out with bidi, between the Latin parts.
+                let clicked = ui
+                    .horizontal(|ui| {
+                        let d = ui.selectable_label(current, decided);
+                        let room = ui.available_width()
+                            - label_width(ui, rest.as_str())
+                            - ui.spacing().item_spacing.x;
+                        let i =
+                            blocks.line_ui(ui, id, &label, size, room, BlockStyle::row(current));
+                        let r = ui.selectable_label(current, rest.as_str());
+                        d.clicked() || i.clicked() || r.clicked()
+                    })
+                    .inner;
+                if clicked {
+                    commands.push(Command::Gold(GoldCommand::GoToConflict(n)));
                 }
-            }
-            for p in &adj.problems {
-                ui.colored_label(Color32::from_rgb(230, 90, 70), p);
             }
         });
 }

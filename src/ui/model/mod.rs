@@ -53,6 +53,9 @@ pub struct AppModel {
     pub session_error: Option<String>,
     /// Export, review and adjudication state.
     pub gold: GoldState,
+    /// Per document: the session's revision its annotations in `docs`
+    /// were copied at (0: not a session's copy).
+    mirrored: Vec<u64>,
     backend: Box<dyn Backend>,
 }
 
@@ -71,6 +74,7 @@ impl AppModel {
             session: None,
             session_error: None,
             gold: GoldState::default(),
+            mirrored: Vec::new(),
             backend,
         }
     }
@@ -171,6 +175,7 @@ impl AppModel {
     /// Replaces the documents and opens the first one not done.
     fn set_loaded(&mut self, loaded: Loaded) {
         self.docs = loaded.documents;
+        self.mirrored.clear();
         self.errors = loaded.errors;
         self.selection = None;
         self.focused = None;
