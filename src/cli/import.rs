@@ -7,15 +7,15 @@
 //! nothing could be read. The input files are only read.
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use kashif::annotation::{DocAnnotations, Span, Status};
 use kashif::corpus::Document;
 use kashif::formats::{self, Format, ImportOptions, IssueKind, OffsetUnit, Placement};
-use kashif::store::{self, Store};
+use kashif::store::{self, Place, Store, write_group};
 use kashif::workflow::gate;
 
 use super::common::Folders;
@@ -79,21 +79,6 @@ pub struct ImportArgs {
     /// Files to import (for brat: folders, `.ann` or `.txt` files).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-}
-
-/// Writes a new corpus text; `create_new` makes sure no existing file is
-/// ever replaced, even one that appeared since the corpus was read.
-fn write_new_text(doc: &Document) -> std::io::Result<()> {
-    use std::io::Write;
-    if let Some(dir) = doc.path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&doc.path)?;
-    f.write_all(doc.text.as_bytes())?;
-    f.sync_all()
 }
 
 /// Counts for the closing summary.
@@ -287,8 +272,15 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         StatusArg::Done => Status::Done,
     };
     let mut stores: HashMap<String, Store> = HashMap::new();
-    let mut written_texts: Vec<String> = Vec::new();
+    let mut written_texts: HashSet<String> = HashSet::new();
     let mut write_failed = false;
+    // What to write, gathered first and then written with one group commit
+    // per kind (new texts, then each annotator's files): thousands of
+    // documents cost one pass of flushes, and each file is whole or absent.
+    let mut new_texts: Vec<Document> = Vec::new();
+    let mut saves: Vec<(String, Document, DocAnnotations)> = Vec::new();
+    // (annotator, document id) → its place in `saves`.
+    let mut queued_at: HashMap<(String, String), usize> = HashMap::new();
     for (k, doc, spans, is_new) in targets {
         let d = &imported[k];
         let name = match &d.annotator {
@@ -312,7 +304,8 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             },
         };
         let path = store.path(&doc.id);
-        if path.exists() && !args.force {
+        let queued = queued_at.get(&(name.clone(), doc.id.clone())).copied();
+        if (path.exists() || queued.is_some()) && !args.force {
             eprintln!(
                 "skipped: {}:{}: {} exists; not overwritten (use --force)",
                 d.path.display(),
@@ -322,14 +315,8 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             t.skipped_docs += 1;
             continue;
         }
-        if is_new && !written_texts.contains(&doc.id) {
-            if let Err(e) = write_new_text(&doc) {
-                eprintln!("error: {}: cannot write: {e}", doc.path.display());
-                write_failed = true;
-                continue;
-            }
-            written_texts.push(doc.id.clone());
-            t.added += 1;
+        if is_new && written_texts.insert(doc.id.clone()) {
+            new_texts.push(doc.clone());
         }
         let (proposals, rejected) = d.extras_on(&doc.text).unwrap_or_default();
         let mut ann = DocAnnotations {
@@ -351,15 +338,53 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             );
             t.not_done += 1;
         }
-        if let Err(e) = store.save(&doc, &ann) {
-            eprintln!("error: {e}");
-            write_failed = true;
-            continue;
+        match queued {
+            // --force: the later record replaces the earlier, as writing
+            // them one after the other would.
+            Some(at) => saves[at] = (name, doc, ann),
+            None => {
+                queued_at.insert((name.clone(), doc.id.clone()), saves.len());
+                saves.push((name, doc, ann));
+            }
         }
-        t.entities += ann.entities.len();
-        t.proposals += ann.proposals.len();
-        t.rejected += ann.rejected.len();
-        t.written += 1;
+    }
+    // New texts first: a document whose text could not be written gets no
+    // annotation file.
+    let mut text_failed: HashSet<String> = HashSet::new();
+    let group: Vec<(&Path, &[u8], Place)> = new_texts
+        .iter()
+        .map(|d| (d.path.as_path(), d.text.as_bytes(), Place::CreateNew))
+        .collect();
+    for (doc, r) in new_texts.iter().zip(write_group(&group)) {
+        match r {
+            Ok(()) => t.added += 1,
+            Err(e) => {
+                eprintln!("error: {}: cannot write: {e}", doc.path.display());
+                write_failed = true;
+                text_failed.insert(doc.id.clone());
+            }
+        }
+    }
+    saves.retain(|(_, doc, _)| !text_failed.contains(&doc.id));
+    let mut names: Vec<&String> = stores.keys().collect();
+    names.sort();
+    for name in names {
+        let mine: Vec<(&Document, &DocAnnotations)> = saves
+            .iter()
+            .filter(|(n, _, _)| n == name)
+            .map(|(_, d, a)| (d, a))
+            .collect();
+        for ((_, ann), r) in mine.iter().zip(stores[name].save_many(&mine)) {
+            if let Err(e) = r {
+                eprintln!("error: {e}");
+                write_failed = true;
+                continue;
+            }
+            t.entities += ann.entities.len();
+            t.proposals += ann.proposals.len();
+            t.rejected += ann.rejected.len();
+            t.written += 1;
+        }
     }
 
     // The summary.

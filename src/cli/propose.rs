@@ -12,10 +12,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use kashif::annotation::DocAnnotations;
-use kashif::arabic::{name_key, normalize};
 use kashif::corpus::Document;
 use kashif::propose::bundled;
 use kashif::propose::proposer::{Proposer, fresh};
+use kashif::propose::recall::Recall;
 use kashif::schema::Schema;
 use kashif::store::{self, Store};
 use kashif::workflow::Knowledge;
@@ -116,8 +116,9 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
     // A name the annotators contradicted (the label rejected or deleted
     // somewhere, or a bulk-accepted guess confirmed otherwise elsewhere)
     // is not remembered: the workbench's rule (`Knowledge::spread`).
-    let mut memory: Vec<Remembered> = Vec::new();
+    let mut memory = Recall::default();
     if !args.no_memory {
+        let mut remembered: Vec<Remembered> = Vec::new();
         let mut know = Knowledge::default();
         for annotator in store::annotators(&args.folders.annotations) {
             let reader = store::Reader::open(&args.folders.annotations, &annotator)?;
@@ -125,7 +126,7 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
                 if let Ok(Some(l)) = reader.read(doc, &schema) {
                     know.add_document(&l.annotations);
                     for e in &l.annotations.entities {
-                        memory.push(Remembered {
+                        remembered.push(Remembered {
                             doc: d,
                             key: name_key(&e.text),
                             text: e.text.clone(),
@@ -136,10 +137,14 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        memory.retain(|m| know.spread(&m.key).is_some_and(|(l, _)| l == m.label));
+        remembered.retain(|m| know.spread(&m.key).is_some_and(|(l, _)| l == m.label));
         // The strongest first: the first label remembered for a text stays.
-        memory.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+        remembered.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+        for m in &remembered {
+            memory.add(m.doc, &m.text, &m.label, m.confidence);
+        }
     }
+    memory.build().map_err(anyhow::Error::msg)?;
     let knowledge = if args.no_memory {
         format!("model ({tier}), rules, dates and gazetteers; no memory (--no-memory)")
     } else {
@@ -223,7 +228,7 @@ fn propose_one(
     store: &Store,
     schema: &Schema,
     base: &Proposer,
-    memory: &[Remembered],
+    memory: &Recall,
     d: usize,
     doc: &Document,
 ) -> Outcome {
@@ -242,7 +247,7 @@ fn propose_one(
         return Outcome::Skipped(msgs);
     }
     let mut ann: DocAnnotations = loaded.map(|l| l.annotations).unwrap_or_default();
-    let proposer = proposer_for(base, memory, d, &doc.text);
+    let (proposer, recalled) = memory.proposer_for(base, d, &doc.text);
     let new: Vec<_> = fresh(&ann, proposer.propose(&doc.text))
         .into_iter()
         .filter(|p| schema.contains(&p.label))
@@ -251,27 +256,5 @@ fn propose_one(
     ann.proposals.extend(new);
     ann.proposals
         .sort_by_key(|p| (p.start, std::cmp::Reverse(p.end)));
-    Outcome::Proposed(ann, n, proposer.memory_len())
-}
-
-/// The proposer for document `d`: `base` plus the memory of entities saved
-/// in other documents whose words all occur in `text` (the rest could not
-/// match anyway).
-fn proposer_for(base: &Proposer, memory: &[Remembered], d: usize, text: &str) -> Proposer {
-    let mut p = base.clone();
-    if memory.is_empty() {
-        return p;
-    }
-    let folded = normalize(text).into_string();
-    let words: std::collections::HashSet<&str> = folded.split_whitespace().collect();
-    for m in memory {
-        if m.doc != d
-            && m.key
-                .split(' ')
-                .all(|w| words.contains(w) || folded.contains(w))
-        {
-            p.remember_with(&m.text, &m.label, m.confidence);
-        }
-    }
-    p
+    Outcome::Proposed(ann, n, recalled.used)
 }

@@ -16,6 +16,7 @@ pub mod iob;
 pub mod lexicon;
 pub mod model;
 pub mod proposer;
+pub mod recall;
 pub mod rules;
 pub mod train;
 pub mod words;

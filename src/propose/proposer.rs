@@ -330,14 +330,20 @@ pub fn resolve(mut all: Vec<Proposal>) -> Vec<Proposal> {
             .then(a.start.cmp(&b.start))
             .then(a.label.cmp(&b.label))
     });
-    let mut kept: Vec<Proposal> = Vec::new();
+    // Kept spans are disjoint, so sorted by start their ends are sorted
+    // too: only the last one starting before p's end can reach into p
+    // (a scan of every kept span made a long article quadratic).
+    let mut kept: std::collections::BTreeMap<usize, Proposal> = Default::default();
     for p in merged {
-        if p.end > p.start && !kept.iter().any(|k| k.start < p.end && p.start < k.end) {
-            kept.push(p);
+        let clear = kept
+            .range(..p.end)
+            .next_back()
+            .is_none_or(|(_, k)| k.end <= p.start);
+        if p.end > p.start && clear {
+            kept.insert(p.start, p);
         }
     }
-    kept.sort_by_key(|p| (p.start, p.end));
-    kept
+    kept.into_values().collect()
 }
 
 fn rank(p: &Proposal) -> f32 {
@@ -352,12 +358,31 @@ fn rank(p: &Proposal) -> f32 {
 /// The proposals worth showing for a document: not on an existing entity's
 /// place, not rejected before, not already proposed.
 pub fn fresh(ann: &DocAnnotations, proposals: Vec<Proposal>) -> Vec<Proposal> {
+    // Looked up by place, not scanned per proposal: linear in the
+    // document's length.
+    let mut ents: Vec<(usize, usize)> = ann.entities.iter().map(|e| (e.start, e.end)).collect();
+    ents.sort_unstable();
+    let longest = ents.iter().map(|&(s, e)| e - s).max().unwrap_or(0);
+    let taken: std::collections::HashSet<(usize, usize, &str)> = ann
+        .rejected
+        .iter()
+        .map(|r| (r.start, r.end, r.label.as_str()))
+        .chain(
+            ann.proposals
+                .iter()
+                .map(|q| (q.start, q.end, q.label.as_str())),
+        )
+        .collect();
     proposals
         .into_iter()
         .filter(|p| {
-            !ann.entities.iter().any(|e| e.overlaps(p.start, p.end))
-                && !ann.is_rejected(p)
-                && ann.find_proposal(p).is_none()
+            // entities that can overlap p start within `longest` before it
+            let from = ents.partition_point(|&(s, _)| s + longest < p.start);
+            let overlaps = ents[from..]
+                .iter()
+                .take_while(|&&(s, _)| s < p.end)
+                .any(|&(s, e)| s < p.end && p.start < e);
+            !overlaps && !taken.contains(&(p.start, p.end, p.label.as_str()))
         })
         .collect()
 }

@@ -57,6 +57,9 @@ impl<'a> Word<'a> {
 #[derive(Debug, Clone)]
 pub struct Words<'a> {
     text: String,
+    /// Char → byte offsets of `text`, so a proposal's text is cut in O(1)
+    /// (a scan from the start per proposal made a long article quadratic).
+    idx: crate::text::CharIndex,
     pub words: Vec<Word<'a>>,
 }
 
@@ -69,6 +72,7 @@ impl<'a> Words<'a> {
             .collect();
         Words {
             text: text.to_string(),
+            idx: crate::text::CharIndex::new(text),
             words,
         }
     }
@@ -83,8 +87,10 @@ impl<'a> Words<'a> {
             words.push(Word::new(tok, at, at + len, kind));
             at += len + 1;
         }
+        let text = tokens.join(" ");
         Words {
-            text: tokens.join(" "),
+            idx: crate::text::CharIndex::new(&text),
+            text,
             words,
         }
     }
@@ -110,7 +116,9 @@ impl<'a> Words<'a> {
     ) -> Proposal {
         let start = self.words[first].start + skip;
         let end = self.words[last].end;
-        let text = crate::text::slice_chars(&self.text, start, end)
+        let text = self
+            .idx
+            .slice(&self.text, start, end)
             .unwrap_or_default()
             .to_string();
         Proposal {

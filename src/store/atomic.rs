@@ -43,6 +43,94 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// How [`write_group`] puts each file in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Replace whatever is at the path (annotation files).
+    Replace,
+    /// Create the file; a file already at the path (even one that appeared
+    /// meanwhile) is left alone and the write fails with `AlreadyExists`
+    /// (new corpus texts).
+    CreateNew,
+}
+
+/// Writes many files with one group commit: every temporary file written,
+/// then every one flushed to disk, then each renamed (or linked, for
+/// [`Place::CreateNew`]) over its path, then each folder flushed once. A
+/// reader or a crash sees each file whole, old or new, never half of one;
+/// no temporary file stays behind. Much faster than [`write_atomic`] per
+/// file for thousands of files (one pass of flushes, one per folder).
+///
+/// Returns one result per file, in order.
+///
+/// # Errors
+/// Per file: the error writing, flushing or placing it (the file is then
+/// left as it was). A file failing does not stop the others.
+pub fn write_group(files: &[(&Path, &[u8], Place)]) -> Vec<std::io::Result<()>> {
+    let mut results: Vec<std::io::Result<()>> = Vec::with_capacity(files.len());
+    let mut open: Vec<Option<(PathBuf, File)>> = Vec::with_capacity(files.len());
+    // 1. write every temporary file
+    for &(path, contents, _) in files {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let tmp = temp_path(path);
+        let written = fs::create_dir_all(dir).and_then(|_| {
+            let mut f = File::create(&tmp)?;
+            f.write_all(contents)?;
+            Ok(f)
+        });
+        match written {
+            Ok(f) => {
+                open.push(Some((tmp, f)));
+                results.push(Ok(()));
+            }
+            Err(e) => {
+                let _ = fs::remove_file(&tmp);
+                open.push(None);
+                results.push(Err(e));
+            }
+        }
+    }
+    // 2. flush them all
+    for (slot, r) in open.iter_mut().zip(results.iter_mut()) {
+        if let Some((tmp, f)) = slot
+            && let Err(e) = f.sync_all()
+        {
+            let _ = fs::remove_file(&*tmp);
+            *r = Err(e);
+            *slot = None;
+        }
+    }
+    // 3. put each in place
+    let mut dirs: Vec<&Path> = Vec::new();
+    for ((&(path, _, place), slot), r) in files.iter().zip(open).zip(results.iter_mut()) {
+        let Some((tmp, f)) = slot else {
+            continue;
+        };
+        drop(f);
+        let placed = match place {
+            Place::Replace => fs::rename(&tmp, path),
+            // A link fails where a file exists: never replaces one.
+            Place::CreateNew => fs::hard_link(&tmp, path).and_then(|_| fs::remove_file(&tmp)),
+        };
+        if let Err(e) = placed {
+            let _ = fs::remove_file(&tmp);
+            *r = Err(e);
+            continue;
+        }
+        let dir = path.parent().unwrap_or(Path::new("."));
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+    }
+    // 4. flush each folder once (not every platform can open one)
+    for dir in dirs {
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    results
+}
+
 /// Removes temporary files a crashed writer left under `dir` (recursively).
 /// Only the one writer holding the folder's lock may call this.
 pub fn clean_temp_files(dir: &Path) -> Vec<PathBuf> {
@@ -75,6 +163,42 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"two");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_group_commit_places_every_file_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        let (a, b, c) = (
+            dir.path().join("a.ron"),
+            sub.join("b.txt"),
+            dir.path().join("c.txt"),
+        );
+        fs::write(&a, "old").unwrap();
+        fs::write(&c, "user's").unwrap();
+        let r = write_group(&[
+            (&a, b"new a", Place::Replace),
+            (&b, b"new b", Place::CreateNew),
+            (&c, b"never", Place::CreateNew),
+        ]);
+        assert!(r[0].is_ok() && r[1].is_ok());
+        let e = r[2].as_ref().unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read(&a).unwrap(), b"new a");
+        assert_eq!(fs::read(&b).unwrap(), b"new b");
+        assert_eq!(fs::read(&c).unwrap(), b"user's");
+        // no temporary file anywhere
+        assert!(clean_temp_files(dir.path()).is_empty());
+        let names = |d: &Path| {
+            let mut v: Vec<String> = fs::read_dir(d)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(names(dir.path()), ["a.ron", "c.txt", "sub"]);
+        assert_eq!(names(&sub), ["b.txt"]);
     }
 
     #[test]

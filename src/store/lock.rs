@@ -3,7 +3,7 @@
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
-use super::atomic::{clean_temp_files, write_atomic};
+use super::atomic::{Place, clean_temp_files, write_atomic, write_group};
 use super::load::{Loaded, parse, read_ron};
 use super::{
     AnnotationFile, JOURNAL_NAME, StoreError, annotation_files, check_annotator, file_path,
@@ -276,6 +276,46 @@ impl Store {
     /// Saves atomically. Refuses if the file on disk does not load: a broken
     /// file is the user's data and is never overwritten.
     pub fn save(&self, doc: &Document, ann: &DocAnnotations) -> Result<(), StoreError> {
+        let (path, text) = self.prepare(doc, ann)?;
+        write_atomic(&path, text.as_bytes()).map_err(|e| StoreError::io(&path, e))
+    }
+
+    /// Saves many documents' annotations with one group commit (see
+    /// [`super::write_group`]): what an import of thousands of documents
+    /// uses. Each file is refused as [`Store::save`] refuses it; one result
+    /// per document, in order.
+    ///
+    /// # Errors
+    /// Per document, as [`Store::save`].
+    pub fn save_many(&self, docs: &[(&Document, &DocAnnotations)]) -> Vec<Result<(), StoreError>> {
+        let prepared: Vec<Result<(PathBuf, String), StoreError>> =
+            docs.iter().map(|(d, a)| self.prepare(d, a)).collect();
+        let group: Vec<(&Path, &[u8], Place)> = prepared
+            .iter()
+            .flatten()
+            .map(|(p, t)| (p.as_path(), t.as_bytes(), Place::Replace))
+            .collect();
+        let mut written = write_group(&group).into_iter();
+        prepared
+            .iter()
+            .map(|r| match r {
+                Err(e) => Err(e.clone()),
+                Ok((path, _)) => match written.next() {
+                    Some(Ok(())) => Ok(()),
+                    Some(Err(e)) => Err(StoreError::io(path, e)),
+                    None => Err(StoreError::io(path, std::io::Error::other("not written"))),
+                },
+            })
+            .collect()
+    }
+
+    /// The path and RON text of `doc`'s file holding `ann`, refused if the
+    /// file on disk does not load or holds another document.
+    fn prepare(
+        &self,
+        doc: &Document,
+        ann: &DocAnnotations,
+    ) -> Result<(PathBuf, String), StoreError> {
         let path = self.path(&doc.id);
         if path.exists()
             && let Err(e) = parse(&path)
@@ -298,6 +338,6 @@ impl Store {
         }
         let file = AnnotationFile::new(&doc.id, doc.text_hash(), &self.annotator, ann);
         let text = file.to_ron().map_err(|e| StoreError::io(&path, e))?;
-        write_atomic(&path, text.as_bytes()).map_err(|e| StoreError::io(&path, e))
+        Ok((path, text))
     }
 }

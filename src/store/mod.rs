@@ -13,7 +13,7 @@ mod positions;
 mod reader;
 mod reanchor;
 
-pub use atomic::write_atomic;
+pub use atomic::{Place, write_atomic, write_group};
 pub use file::{AnnotationFile, FORMAT_VERSION};
 pub use journal::{JOURNAL_NAME, Journal, Replay};
 pub use load::{Loaded, Problem, Severity, read_file};

@@ -10,7 +10,7 @@ use super::model::{AppModel, Command};
 use super::modes::GoldUi;
 use super::text::direction::egui_display_order;
 use super::text::fonts::install_egui_fonts;
-use super::text::text_block::{BlockStyle, body_size, label_width};
+use super::text::text_block::{BlockStyle, TextBlocks, body_size, label_width};
 use crate::annotation::Status;
 use crate::workflow::Keymap;
 
@@ -166,17 +166,26 @@ impl KashifApp {
         ui.heading("Documents");
         let size = body_size(ui);
         let blocks = &mut self.work.blocks;
+        let row_h = TextBlocks::row_height(ui, size) + ui.spacing().item_spacing.y;
+        for e in &self.model.errors {
+            ui.colored_label(Color32::from_rgb(200, 80, 60), e);
+        }
+        // Only the rows on screen are laid out (a corpus may hold 20,000).
+        let docs = &self.model.docs;
+        let current = self.model.current;
         egui::ScrollArea::vertical()
             .id_salt("doc-list")
-            .show(ui, |ui| {
-                for (i, d) in self.model.docs.iter().enumerate() {
+            .auto_shrink([false, false])
+            .show_rows(ui, row_h, docs.len(), |ui, shown| {
+                for i in shown {
+                    let d = &docs[i];
                     let status = d.annotations.status;
                     let color = match status {
                         Status::Todo => ui.visuals().weak_text_color(),
                         Status::InProgress => Color32::from_rgb(230, 160, 40),
                         Status::Done => Color32::from_rgb(60, 170, 90),
                     };
-                    let selected = self.model.current == Some(i);
+                    let selected = current == Some(i);
                     ui.horizontal(|ui| {
                         // The id laid out with bidi, cut with … (whole on
                         // hover) so the count and status stay in view.
@@ -196,9 +205,6 @@ impl KashifApp {
                         }
                         ui.label(status);
                     });
-                }
-                for e in &self.model.errors {
-                    ui.colored_label(Color32::from_rgb(200, 80, 60), e);
                 }
             });
     }

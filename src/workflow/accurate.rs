@@ -325,6 +325,7 @@ impl Session {
         if let Some(new) = self.settled(i, fresh, None, &AdmitMemo::default()) {
             self.states[i].annotations.proposals = new;
         }
+        self.touch(i);
         if self.states[i].annotations.proposals != before {
             self.outside_changes += 1;
             self.save_if_edited(i);

@@ -4,8 +4,9 @@ use crate::annotation::{Edit, Origin, Proposal, Rejected, Span, Status};
 
 use super::bulk::accept_edit;
 use super::command::{Command, Outcome, WorkflowError};
+use super::corpus_search::{FIRST_DOCS, SearchJob, hits_in};
 use super::focus::{self, Focus, Items};
-use super::search::{Scope, find, hit};
+use super::search::Scope;
 use super::session::Session;
 use super::words::{Direction, Edge};
 use crate::bidi::paragraph_at_is_rtl;
@@ -356,6 +357,7 @@ impl Session {
     fn select(&mut self, a: usize, b: usize) -> Result<Outcome, WorkflowError> {
         let i = self.current.ok_or(WorkflowError::NoDocument)?;
         let doc = self.docs[i].clone();
+        self.note_views(i);
         let idx = self.states[i].index(&doc.text);
         let len = idx.char_len();
         let (mut s, mut e) = (a.min(b).min(len), a.max(b).min(len));
@@ -484,6 +486,7 @@ impl Session {
         let i = self.editable()?;
         let f = self.focus.clone().ok_or(WorkflowError::NoFocus)?;
         let doc = self.docs[i].clone();
+        self.note_views(i);
         let words = self.states[i].words(&doc.text);
         let (start, end) = words
             .move_edge(f.start, f.end, edge, direction)
@@ -570,19 +573,36 @@ impl Session {
         Ok(out)
     }
 
-    /// Hits of `query` in the open document or the whole corpus.
+    /// Hits of `query` in the open document or the whole corpus. A corpus
+    /// search looks in the documents the search index names (all of them
+    /// while it is being built), answers the first [`FIRST_DOCS`] of them
+    /// here and streams the rest in from a background thread (taken in by
+    /// [`Session::poll`]; [`Session::searching`] says whether it runs).
+    /// Hits come in corpus order either way, the same as a scan's.
     pub fn search(&mut self, query: &str, scope: Scope) -> Vec<super::search::Hit> {
+        self.search_job = None;
         let docs: Vec<usize> = match scope {
             Scope::Document => self.current.into_iter().collect(),
-            Scope::Corpus => (0..self.docs.len()).collect(),
-        };
-        let mut hits = Vec::new();
-        for i in docs {
-            let doc = self.docs[i].clone();
-            let idx = self.states[i].index(&doc.text);
-            for (s, e) in find(&doc.text, query) {
-                hits.push(hit(&doc.id, &doc.text, &idx, s, e));
+            Scope::Corpus => {
+                self.take_search_index();
+                match &self.search_index {
+                    Some(ix) => ix.candidates(query),
+                    None => (0..self.docs.len()).collect(),
+                }
             }
+        };
+        let (now, later) = docs.split_at(docs.len().min(FIRST_DOCS));
+        let mut hits = Vec::new();
+        for &i in now {
+            hits.extend(hits_in(&self.docs[i], query));
+        }
+        if !later.is_empty() {
+            let rest = later.iter().map(|&i| self.docs[i].clone()).collect();
+            self.search_job = Some(SearchJob::start(
+                rest,
+                query.to_string(),
+                self.waker.clone(),
+            ));
         }
         hits
     }

@@ -3,7 +3,7 @@
 
 use crate::annotation::{DocAnnotations, Edit, Origin, Proposal, Span};
 
-use super::search::{Scope, whole_word_occurrences};
+use super::search::{Scope, occurrence_query, whole_word_occurrences};
 use super::session::Session;
 use crate::arabic::name_key;
 
@@ -74,8 +74,19 @@ impl Session {
             edits: Vec::new(),
             preview: AnnotatePreview::default(),
         };
-        for i in self.scope_docs(scope) {
+        // Across the corpus, only the documents the search index says may
+        // hold the text are looked at (every one while it is being built).
+        let docs = match scope {
+            Scope::Corpus if self.search_index_ready() => self
+                .search_index
+                .as_ref()
+                .map(|ix| ix.candidates(&occurrence_query(text)))
+                .unwrap_or_default(),
+            _ => self.scope_docs(scope),
+        };
+        for i in docs {
             let doc = self.docs[i].clone();
+            self.note_views(i);
             let words = self.states[i].words(&doc.text);
             let found = whole_word_occurrences(&doc.text, &words, text);
             let state = &self.states[i];

@@ -33,6 +33,9 @@ pub struct DocState {
     pub(crate) tier: Option<Tier>,
     /// The accurate tier's work on this document.
     pub(crate) accurate: AccurateAsk,
+    /// Whether the session counts this document among those holding views
+    /// (see [`super::Session::note_views`]).
+    pub(crate) counted: bool,
     index: Option<Arc<CharIndex>>,
     words: Option<Arc<WordEdges>>,
     folded: Option<Arc<str>>,
@@ -70,6 +73,27 @@ impl DocState {
             read_only: Some(reason),
             ..DocState::default()
         }
+    }
+
+    /// Whether any view of the text (index, words, forms, folded text,
+    /// edges) is held.
+    pub(crate) fn has_views(&self) -> bool {
+        self.index.is_some()
+            || self.words.is_some()
+            || self.folded.is_some()
+            || self.forms.is_some()
+            || self.edges.is_some()
+    }
+
+    /// Lets go of the views of the text (rebuilt on next use): a corpus of
+    /// 20,000 documents must not keep them for every document it touched.
+    pub(crate) fn drop_views(&mut self) {
+        self.index = None;
+        self.words = None;
+        self.folded = None;
+        self.forms = None;
+        self.edges = None;
+        self.counted = false;
     }
 
     /// The char index of the text, built on first use (long corpora would

@@ -63,13 +63,18 @@ pub fn find(text: &str, query: &str) -> Vec<(usize, usize)> {
 /// selected `(آرتساخ)` finds `آرتساخ`. For a query that is whole words this
 /// is every hit search shows.
 pub fn whole_word_occurrences(text: &str, words: &WordEdges, query: &str) -> Vec<(usize, usize)> {
-    let q: Vec<char> = query.chars().collect();
-    let (a, b) = crate::arabic::trim_punctuation(&q, 0, q.len());
-    let query: String = q[a..b].iter().collect();
-    find(text, &query)
+    find(text, &occurrence_query(query))
         .into_iter()
         .filter(|&(s, e)| words.is_occurrence_start(s) && words.is_end(e))
         .collect()
+}
+
+/// What [`whole_word_occurrences`] searches for: `query` trimmed of
+/// punctuation as a selection is.
+pub fn occurrence_query(query: &str) -> String {
+    let q: Vec<char> = query.chars().collect();
+    let (a, b) = crate::arabic::trim_punctuation(&q, 0, q.len());
+    q[a..b].iter().collect()
 }
 
 /// A search hit at `start..end` of `text` with its context.

@@ -2,6 +2,7 @@
 //! state, and where the annotator is (document, selection, focus). The UI
 //! reads it each frame and changes it only through [`Session::apply`].
 
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::Receiver;
@@ -14,13 +15,15 @@ use crate::store::{Journal, Reader, Store, StoreError};
 
 use super::accurate::Loaded;
 use super::autosave::{SaveError, SaveStatus, SaveTiming, Saver};
-use super::doc_list::{DocRow, Progress};
+use super::corpus_search::{SearchJob, build_index};
+use super::doc_list::{DocFilter, DocRow, Progress, next_generation};
 use super::doc_settle::{self, DocParts, Recheck};
 use super::doc_state::DocState;
 use super::focus::Focus;
 use super::learning::{LearnStatus, LearnWorker, Learner};
 use super::proposals::{Answer, ProposalWorker, Proposer, fresh_proposals};
 use super::search::Hit;
+use super::search_index::SearchIndex;
 use super::settle::{AdmitMemo, Knowledge, Places};
 use super::undo::UndoStack;
 use super::waker::Waker;
@@ -67,7 +70,26 @@ pub struct Session {
     pub(super) outside_changes: u64,
     /// The proposer, asked whether its data knows a name.
     pub(super) names: Option<Arc<dyn Proposer>>,
+    /// See [`Session::list_generation`].
+    pub(super) list_gen: u64,
+    /// The corpus search index, once built.
+    pub(super) search_index: Option<Arc<SearchIndex>>,
+    /// The index being built on a background thread.
+    pub(super) index_building: Option<Receiver<SearchIndex>>,
+    /// The rest of a corpus search, streaming in.
+    pub(super) search_job: Option<SearchJob>,
+    /// Per document: see [`Session::doc_revision`].
+    pub(super) revs: Vec<u64>,
+    /// Documents holding views of their text, oldest first (see
+    /// [`Session::note_views`]).
+    pub(super) viewed: VecDeque<usize>,
 }
+
+/// Documents whose views of their text (char index, words, normalised
+/// forms, edges: tens of bytes per char) are kept at once; the oldest
+/// others' are dropped and rebuilt when needed, so memory follows what is
+/// worked on, not the corpus.
+pub const VIEWS_KEPT: usize = 512;
 
 impl Session {
     /// Opens `annotator`'s store under `annotations_dir` (taking its writer
@@ -192,13 +214,28 @@ impl Session {
             touched_keys: Vec::new(),
             outside_changes: 0,
             names: None,
+            list_gen: next_generation(),
+            search_index: None,
+            index_building: None,
+            search_job: None,
+            revs: Vec::new(),
+            viewed: VecDeque::new(),
         };
+        let first_rev = next_generation();
+        session.revs = vec![first_rev; session.docs.len()];
+        // The search index is built off this thread: the first frame does
+        // not wait for it (a search meanwhile looks in every document).
+        session.index_building = Some(build_index(session.docs.clone(), session.waker.clone()));
         for s in &session.states {
             session.knowledge.add_document(&s.annotations);
         }
-        // Files written before these rules (or by hand) may hold clutter.
+        // Files written before these rules (or by hand) may hold clutter;
+        // a document with no pending proposal has none (settling it changes
+        // nothing), so it is not even looked at.
         for i in 0..session.docs.len() {
-            session.resettle(i, Vec::new(), None, &AdmitMemo::default());
+            if !session.states[i].annotations.proposals.is_empty() {
+                session.resettle(i, Vec::new(), None, &AdmitMemo::default());
+            }
         }
         let first = (0..session.docs.len())
             .find(|&i| session.states[i].annotations.status != Status::Done)
@@ -408,23 +445,69 @@ impl Session {
             || self.accurate_loading.is_some()
     }
 
-    /// Every document as the list shows it, passing `filter`.
+    /// Every document as the list shows it, passing `filter` (O(corpus):
+    /// the workbench keeps [`Session::doc_indices`] between frames and asks
+    /// [`Session::doc_row`] for the rows on screen only).
     pub fn doc_list(&self, filter: &str) -> Vec<DocRow> {
+        self.doc_indices(filter)
+            .into_iter()
+            .filter_map(|i| self.doc_row(i))
+            .collect()
+    }
+
+    /// Corpus positions of the documents passing the list's `filter` (see
+    /// [`DocFilter`]), in corpus order. It depends on ids, statuses and
+    /// read-only flags only, so it stays right while
+    /// [`Session::list_generation`] is unchanged.
+    pub fn doc_indices(&self, filter: &str) -> Vec<usize> {
+        let f = DocFilter::new(filter);
+        if f.is_empty() {
+            return (0..self.docs.len()).collect();
+        }
         self.docs
             .iter()
             .zip(&self.states)
             .enumerate()
-            .map(|(index, (d, s))| DocRow {
-                index,
-                id: d.id.clone(),
-                status: s.annotations.status,
-                entities: s.annotations.entities.len(),
-                proposals: s.annotations.proposals.len(),
-                read_only: s.read_only.clone(),
-                current: self.current == Some(index),
-            })
-            .filter(|r| r.matches(filter))
+            .filter(|(_, (d, s))| f.matches(&d.id, s.annotations.status, s.read_only.is_some()))
+            .map(|(i, _)| i)
             .collect()
+    }
+
+    /// A number that changes whenever document `i`'s annotations (entities,
+    /// proposals, status) may have changed, and differs between sessions:
+    /// a copy taken under one value is still right while it is unchanged
+    /// (the window copies only the documents that changed). 0 past the end.
+    pub fn doc_revision(&self, i: usize) -> u64 {
+        self.revs.get(i).copied().unwrap_or(0)
+    }
+
+    /// Notes that document `i`'s annotations changed.
+    pub(super) fn touch(&mut self, i: usize) {
+        if let Some(r) = self.revs.get_mut(i) {
+            *r = next_generation();
+        }
+    }
+
+    /// Document `index` as the list shows it (`None` past the corpus end).
+    pub fn doc_row(&self, index: usize) -> Option<DocRow> {
+        let (d, s) = (self.docs.get(index)?, self.states.get(index)?);
+        Some(DocRow {
+            index,
+            id: d.id.clone(),
+            status: s.annotations.status,
+            entities: s.annotations.entities.len(),
+            proposals: s.annotations.proposals.len(),
+            read_only: s.read_only.clone(),
+            current: self.current == Some(index),
+        })
+    }
+
+    /// A number that changes whenever a document's status may have changed
+    /// (every edit), and differs between sessions: a list filtered by
+    /// status or the progress bar computed under one value stays right
+    /// until it changes.
+    pub fn list_generation(&self) -> u64 {
+        self.list_gen
     }
 
     pub fn progress(&self) -> Progress {
@@ -477,7 +560,66 @@ impl Session {
             changed |= self.merge_proposals(a);
         }
         changed |= self.poll_accurate();
+        changed |= self.take_search_index();
+        if let Some(job) = &self.search_job {
+            let (hits, over) = job.take();
+            changed |= !hits.is_empty() || over;
+            self.hits.extend(hits);
+            if over {
+                self.search_job = None;
+            }
+        }
         changed
+    }
+
+    /// Takes in the search index if its thread finished; returns whether
+    /// it did just now.
+    pub(super) fn take_search_index(&mut self) -> bool {
+        let Some(rx) = &self.index_building else {
+            return false;
+        };
+        match rx.try_recv() {
+            Ok(ix) => {
+                self.search_index = Some(Arc::new(ix));
+                self.index_building = None;
+                true
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => false,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                self.index_building = None;
+                false
+            }
+        }
+    }
+
+    /// Whether the search index is built (a corpus search then looks only
+    /// in the documents that may hold the query).
+    pub fn search_index_ready(&mut self) -> bool {
+        self.take_search_index();
+        self.search_index.is_some()
+    }
+
+    /// Blocks until the search index is built (benches and tests).
+    pub fn wait_for_search_index(&mut self) {
+        if let Some(rx) = self.index_building.take()
+            && let Ok(ix) = rx.recv()
+        {
+            self.search_index = Some(Arc::new(ix));
+        }
+    }
+
+    /// Whether a corpus search is still streaming hits in.
+    pub fn searching(&self) -> bool {
+        self.search_job.is_some()
+    }
+
+    /// Blocks until the corpus search running finishes; its hits are then
+    /// all in [`Session::search_hits`] (benches and tests).
+    pub fn wait_for_search(&mut self) {
+        if let Some(job) = self.search_job.take() {
+            let rest = job.finish();
+            self.hits.extend(rest);
+        }
     }
 
     /// Blocks until every proposal request so far is answered and merged
@@ -561,6 +703,7 @@ impl Session {
 
     /// Document `i`'s text and cached views, built on first use.
     pub(super) fn parts(&mut self, i: usize) -> DocParts {
+        self.note_views(i);
         let doc = self.docs[i].clone();
         let st = &mut self.states[i];
         DocParts {
@@ -620,6 +763,7 @@ impl Session {
             return false;
         }
         self.states[i].annotations.proposals = new;
+        self.touch(i);
         self.outside_changes += 1;
         self.save_if_edited(i);
         true
@@ -637,6 +781,7 @@ impl Session {
     /// Whether document `i` may hold name key `k` or a spelling variant of
     /// it: see [`doc_settle::may_hold`].
     pub(super) fn may_hold(&mut self, i: usize, k: &str) -> bool {
+        self.note_views(i);
         let doc = self.docs[i].clone();
         let folded = self.states[i].folded(&doc.text);
         doc_settle::may_hold(&folded, k)
@@ -657,6 +802,7 @@ impl Session {
             if let Some(old) = self.current
                 && !self.hits.is_empty()
                 && self.hits.iter().all(|h| h.doc_id == self.docs[old].id)
+                && self.search_job.is_none()
             {
                 self.hits.clear();
             }
@@ -673,13 +819,48 @@ impl Session {
     /// Applies one edit to document `i` and returns its inverse; no undo
     /// record, no save.
     pub(super) fn edit_doc(&mut self, i: usize, edit: Edit) -> Result<Edit, EditError> {
+        self.note_views(i);
         let doc = self.docs[i].clone();
         let state = &mut self.states[i];
         let idx = state.index(&doc.text);
         let inverse = edit.apply(&mut state.annotations, &doc.text, &idx)?;
+        self.list_gen = next_generation();
+        self.touch(i);
         self.knowledge
             .note(&inverse, &doc.text, &idx, &mut self.touched_keys);
         Ok(inverse)
+    }
+
+    /// Counts document `i` among those holding views of their text (call
+    /// before building one); past [`VIEWS_KEPT`], the views of the document
+    /// counted first (not the open one) are dropped.
+    pub(super) fn note_views(&mut self, i: usize) {
+        let Some(st) = self.states.get_mut(i) else {
+            return;
+        };
+        if st.counted {
+            return;
+        }
+        st.counted = true;
+        self.viewed.push_back(i);
+        let mut spared = 0;
+        while self.viewed.len() > VIEWS_KEPT && spared <= self.viewed.len() {
+            let Some(j) = self.viewed.pop_front() else {
+                break;
+            };
+            if Some(j) == self.current || j == i {
+                self.viewed.push_back(j);
+                spared += 1;
+                continue;
+            }
+            self.states[j].drop_views();
+        }
+    }
+
+    /// How many documents hold views of their text now (at most
+    /// [`VIEWS_KEPT`] plus the open one; O(corpus), for tests and benches).
+    pub fn docs_with_views(&self) -> usize {
+        self.states.iter().filter(|s| s.has_views()).count()
     }
 
     /// Hands document `i`'s state to the autosave thread.

@@ -132,6 +132,7 @@ impl Session {
                 s.proposals,
             ));
             self.states[s.doc].edited = true;
+            self.touch(s.doc);
             snapshots.push((self.docs[s.doc].clone(), s.snapshot));
             out.push((s.doc, s.edits));
         }

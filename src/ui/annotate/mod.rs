@@ -35,7 +35,11 @@ pub struct WorkUi {
     pub show_tools: bool,
     guidelines: Option<overlay::GuidelinesView>,
     pub doc_filter: String,
+    /// The document list's filtered rows and progress, between frames.
+    doc_list: panels::DocListCache,
     pub search_query: String,
+    /// Measured heights of the search results' rows.
+    hit_rows: crate::ui::text::rows::RowHeights,
     pub search_scope: Scope,
     focus_search: bool,
     /// "Accept all above" threshold.
@@ -73,7 +77,9 @@ impl WorkUi {
             show_tools: true,
             guidelines: None,
             doc_filter: String::new(),
+            doc_list: panels::DocListCache::default(),
             search_query: String::new(),
+            hit_rows: Default::default(),
             search_scope: Scope::Document,
             focus_search: false,
             min_confidence: 0.8,

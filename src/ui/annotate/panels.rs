@@ -29,7 +29,10 @@ impl WorkUi {
             return;
         };
         ui.heading("Documents");
-        let p = s.progress();
+        // The filtered rows and the progress are worked out once per filter
+        // and list generation, not per frame: O(corpus) only after an edit.
+        self.doc_list.refresh(s, &self.doc_filter);
+        let p = self.doc_list.progress;
         ui.add(egui::ProgressBar::new(p.fraction()).text(format!(
             "{} / {} done · {} in progress",
             p.done, p.total, p.in_progress
@@ -43,65 +46,35 @@ impl WorkUi {
             )
             .labelled_by(l.id);
         });
+        // Above the list, which takes the rest of the panel; only the
+        // lines in view are drawn (a folder may hold many bad files).
+        if !model.errors.is_empty() {
+            let h = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+            egui::ScrollArea::vertical()
+                .id_salt("work-load-errors")
+                .max_height(h * 4.0)
+                .auto_shrink([false, true])
+                .show_rows(ui, h, model.errors.len(), |ui, shown| {
+                    for e in &model.errors[shown] {
+                        let t = RichText::new(e).color(Color32::from_rgb(220, 80, 60));
+                        ui.add(egui::Label::new(t).truncate());
+                    }
+                });
+        }
         ui.separator();
         let blocks = &mut self.blocks;
         let size = body_size(ui);
-        // Rows keep to the panel's width: a long id is cut with … (whole on
-        // hover) rather than widening the panel over the article.
+        let rows = &self.doc_list.rows;
+        let row_h = TextBlocks::row_height(ui, size) + ui.spacing().item_spacing.y;
+        // Only the rows on screen are built and laid out (a corpus may hold
+        // 20,000 documents); each keeps to the panel's width: a long id is
+        // cut with … (whole on hover) rather than widening the panel.
         egui::ScrollArea::vertical()
             .id_salt("work-doc-list")
             .auto_shrink([false, false])
-            .show(ui, |ui| {
-                for row in s.doc_list(&self.doc_filter) {
-                    ui.horizontal(|ui| {
-                        // Status first: it stays on the row however long the id.
-                        match &row.read_only {
-                            Some(why) => {
-                                ui.colored_label(Color32::from_rgb(220, 80, 60), "read-only")
-                                    .on_hover_text(why);
-                            }
-                            // A narrow panel keeps room for the id: the
-                            // status as a coloured dot, named on hover.
-                            None if ui.available_width() < 200.0 => {
-                                let d = ui.spacing().interact_size.y;
-                                let (rect, r) = ui.allocate_exact_size(
-                                    egui::vec2(d * 0.5, d),
-                                    egui::Sense::hover(),
-                                );
-                                let c = status_color(ui, row.status);
-                                ui.painter().circle_filled(rect.center(), d * 0.2, c);
-                                r.on_hover_text(row.status.as_str());
-                            }
-                            None => {
-                                let t = RichText::new(format!("{:<11}", row.status.as_str()))
-                                    .color(status_color(ui, row.status))
-                                    .small()
-                                    .monospace();
-                                ui.label(t);
-                            }
-                        }
-                        // The id laid out with bidi, its counts kept in view.
-                        let counts = format!("({}+{}?)", row.entities, row.proposals);
-                        let room = ui.available_width()
-                            - label_width(ui, counts.as_str())
-                            - ui.spacing().item_spacing.x;
-                        let label = format!("{}  {counts}", row.id);
-                        let id = blocks.line_ui(
-                            ui,
-                            &row.id,
-                            &label,
-                            size,
-                            room,
-                            BlockStyle::row(row.current),
-                        );
-                        let c = ui.add(egui::Label::new(counts).sense(egui::Sense::click()));
-                        if id.clicked() || c.clicked() {
-                            out.push(work(workflow::Command::Open(row.id.clone())));
-                        }
-                    });
-                }
-                for e in &model.errors {
-                    ui.colored_label(Color32::from_rgb(220, 80, 60), e);
+            .show_rows(ui, row_h, rows.len(), |ui, shown| {
+                for row in rows[shown].iter().filter_map(|&i| s.doc_row(i)) {
+                    doc_row_ui(ui, blocks, size, &row, out);
                 }
             });
     }
@@ -154,6 +127,88 @@ impl WorkUi {
                     ui.toggle_value(&mut self.show_shortcuts, "Keys (F1)");
                 });
             });
+    }
+}
+
+/// One row of the document list: status, the id (bidi, cut to fit), its
+/// counts; a click opens the document.
+fn doc_row_ui(
+    ui: &mut Ui,
+    blocks: &mut TextBlocks,
+    size: f32,
+    row: &workflow::DocRow,
+    out: &mut Vec<Command>,
+) {
+    ui.horizontal(|ui| {
+        // Status first: it stays on the row however long the id.
+        match &row.read_only {
+            Some(why) => {
+                ui.colored_label(Color32::from_rgb(220, 80, 60), "read-only")
+                    .on_hover_text(why);
+            }
+            // A narrow panel keeps room for the id: the status as a
+            // coloured dot, named on hover.
+            None if ui.available_width() < 200.0 => {
+                let d = ui.spacing().interact_size.y;
+                let (rect, r) =
+                    ui.allocate_exact_size(egui::vec2(d * 0.5, d), egui::Sense::hover());
+                let c = status_color(ui, row.status);
+                ui.painter().circle_filled(rect.center(), d * 0.2, c);
+                r.on_hover_text(row.status.as_str());
+            }
+            None => {
+                let t = RichText::new(format!("{:<11}", row.status.as_str()))
+                    .color(status_color(ui, row.status))
+                    .small()
+                    .monospace();
+                ui.label(t);
+            }
+        }
+        // The id laid out with bidi, its counts kept in view.
+        let counts = format!("({}+{}?)", row.entities, row.proposals);
+        let room =
+            ui.available_width() - label_width(ui, counts.as_str()) - ui.spacing().item_spacing.x;
+        let label = format!("{}  {counts}", row.id);
+        let id = blocks.line_ui(
+            ui,
+            &row.id,
+            &label,
+            size,
+            room,
+            BlockStyle::row(row.current),
+        );
+        let c = ui.add(egui::Label::new(counts).sense(egui::Sense::click()));
+        if id.clicked() || c.clicked() {
+            out.push(work(workflow::Command::Open(row.id.clone())));
+        }
+    });
+}
+
+/// The document list's rows passing the filter and the corpus progress,
+/// kept between frames: worked out again only when the filter text or the
+/// session's [`workflow::Session::list_generation`] changes.
+#[derive(Debug, Default)]
+pub(super) struct DocListCache {
+    filter: String,
+    generation: Option<u64>,
+    /// Corpus positions of the rows shown, in order.
+    pub rows: Vec<usize>,
+    pub progress: workflow::Progress,
+}
+
+impl DocListCache {
+    /// Brings the rows and progress up to date with `s` and `filter`;
+    /// returns whether they had to be worked out again.
+    pub fn refresh(&mut self, s: &workflow::Session, filter: &str) -> bool {
+        let generation = s.list_generation();
+        if self.generation == Some(generation) && self.filter == filter {
+            return false;
+        }
+        self.rows = s.doc_indices(filter);
+        self.progress = s.progress();
+        self.filter = filter.to_string();
+        self.generation = Some(generation);
+        true
     }
 }
 

@@ -49,6 +49,10 @@ pub fn status_ui(ui: &mut Ui, model: &AppModel, blocks: &mut TextBlocks, zoom: f
         };
         before.push((t, color));
     }
+    if s.searching() {
+        let n = s.search_hits().len();
+        before.push((format!("searching the corpus… {n} found so far"), plain));
+    }
     match s.learn_status() {
         LearnStatus::Idle => {}
         LearnStatus::Training => before.push(("retraining…".into(), plain)),
@@ -104,7 +108,7 @@ pub fn status_ui(ui: &mut Ui, model: &AppModel, blocks: &mut TextBlocks, zoom: f
     let size = body_size(ui);
     let response = ui
         .horizontal(|ui| {
-            if s.proposing() {
+            if s.proposing() || s.searching() {
                 ui.spinner();
             }
             let room = ui.available_width() * if id.is_some() { 0.6 } else { 1.0 };

@@ -242,32 +242,35 @@ impl WorkUi {
             ))
             .small(),
         );
-        egui::ScrollArea::vertical()
+        let area = egui::ScrollArea::vertical()
             .id_salt("work-hits")
             .max_height(tall)
-            .show(ui, |ui| {
-                for (i, h) in hits.iter().enumerate() {
-                    // The snippet laid out like the article (bidi and line
-                    // breaks together), the hit highlighted.
-                    let snippet =
-                        format!("…{}{}{}…", h.before, h.matched, h.after).replace('\n', " ");
-                    let start = 1 + h.before.chars().count();
-                    let range = (start, start + h.matched.chars().count());
-                    let label = format!("{}: {snippet}", h.doc_id);
-                    let selected = shown
-                        .as_ref()
-                        .is_some_and(|(d, sel)| *d == h.doc_id && *sel == (h.start, h.end));
-                    let w = ui.available_width();
-                    let small = egui::TextStyle::Small.resolve(ui.style()).size * 1.15;
-                    let weak = BlockStyle::colored(ui.visuals().weak_text_color());
-                    blocks.line_ui(ui, &h.doc_id, &h.doc_id, small, w, weak);
-                    if blocks
-                        .ui(ui, &snippet, &label, size, Some(range), selected)
-                        .clicked()
-                    {
-                        out.push(work(workflow::Command::OpenHit(i)));
-                    }
-                }
-            });
+            .auto_shrink([false, true]);
+        let small = egui::TextStyle::Small.resolve(ui.style()).size * 1.15;
+        // A hit: its document's id and about two wrapped lines of snippet.
+        let estimate = TextBlocks::row_height(ui, small) + 2.0 * TextBlocks::row_height(ui, size);
+        // Only the hits in view are laid out: a corpus search may find
+        // thousands.
+        self.hit_rows.show(ui, area, hits.len(), estimate, |ui, i| {
+            let h = &hits[i];
+            // The snippet laid out like the article (bidi and line breaks
+            // together), the hit highlighted.
+            let snippet = format!("…{}{}{}…", h.before, h.matched, h.after).replace('\n', " ");
+            let start = 1 + h.before.chars().count();
+            let range = (start, start + h.matched.chars().count());
+            let label = format!("{}: {snippet}", h.doc_id);
+            let selected = shown
+                .as_ref()
+                .is_some_and(|(d, sel)| *d == h.doc_id && *sel == (h.start, h.end));
+            let w = ui.available_width();
+            let weak = BlockStyle::colored(ui.visuals().weak_text_color());
+            blocks.line_ui(ui, &h.doc_id, &h.doc_id, small, w, weak);
+            if blocks
+                .ui(ui, &snippet, &label, size, Some(range), selected)
+                .clicked()
+            {
+                out.push(work(workflow::Command::OpenHit(i)));
+            }
+        });
     }
 }

@@ -59,6 +59,9 @@ pub struct AppModel {
     /// The gate into "done" is asking: marking the current document done was
     /// refused because proposals are pending (see `workflow::gate`).
     pub done_gate: Option<DoneGate>,
+    /// Per document: the session's revision its annotations in `docs`
+    /// were copied at (0: not a session's copy).
+    mirrored: Vec<u64>,
     backend: Box<dyn Backend>,
 }
 
@@ -100,6 +103,7 @@ impl AppModel {
             gold: GoldState::default(),
             close_warning: None,
             done_gate: None,
+            mirrored: Vec::new(),
             backend,
         }
     }
@@ -200,6 +204,7 @@ impl AppModel {
     /// Replaces the documents and opens the first one not done.
     fn set_loaded(&mut self, loaded: Loaded) {
         self.docs = loaded.documents;
+        self.mirrored.clear();
         self.errors = loaded.errors;
         self.selection = None;
         self.focused = None;

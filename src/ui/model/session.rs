@@ -63,6 +63,9 @@ impl AppModel {
                             .unwrap_or_default(),
                     })
                     .collect();
+                self.mirrored = (0..self.docs.len())
+                    .map(|i| session.doc_revision(i))
+                    .collect();
                 self.message = format!(
                     "opened {} ({} documents) as {annotator}",
                     dir.display(),
@@ -150,7 +153,13 @@ impl AppModel {
                 Mirror::Place
             }
             Ok(Outcome::Found(n)) => {
-                self.message = format!("{n} found");
+                // While the rest streams in, the status bar counts.
+                let searching = self.session.as_ref().is_some_and(|s| s.searching());
+                self.message = if searching {
+                    String::new()
+                } else {
+                    format!("{n} found")
+                };
                 Mirror::Place
             }
             Ok(Outcome::Nothing(why)) => {
@@ -235,9 +244,14 @@ impl AppModel {
     /// Takes in the session's background results (proposals, retraining);
     /// returns whether anything visible changed. Call once per frame.
     pub fn poll_session(&mut self) -> bool {
+        let searching = self.session.as_ref().is_some_and(|s| s.searching());
         let changed = self.session.as_mut().is_some_and(|s| s.poll());
         if changed {
             self.mirror(Mirror::All);
+        }
+        // A corpus search that streamed its hits in just finished.
+        if searching && let Some(s) = self.session.as_ref().filter(|s| !s.searching()) {
+            self.message = format!("{} found", s.search_hits().len());
         }
         changed
     }
@@ -259,9 +273,17 @@ impl AppModel {
             Mirror::Current => s.current().into_iter().collect(),
             Mirror::All => (0..self.docs.len()).collect(),
         };
+        self.mirrored.resize(self.docs.len(), 0);
+        // Only documents changed since their last copy are copied again:
+        // new proposals for one document do not copy 20,000.
         for i in which {
+            let rev = s.doc_revision(i);
+            if self.mirrored[i] == rev {
+                continue;
+            }
             if let (Some(entry), Some(ann)) = (self.docs.get_mut(i), s.annotations(i)) {
                 entry.annotations.clone_from(ann);
+                self.mirrored[i] = rev;
             }
         }
     }

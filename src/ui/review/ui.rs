@@ -294,38 +294,60 @@ fn documents_ui(
     ui.strong("per document");
     let size = body_size(ui);
     // The id column takes what the four figures leave, cut with … beyond.
-    let id_width = (ui.available_width() - 4.0 * 70.0).max(80.0);
-    egui::Grid::new("review-docs")
-        .striped(true)
-        .num_columns(5)
-        .spacing([10.0, 2.0])
-        .show(ui, |ui| {
-            for h in ["document", "gold", "compared", "strict F1", "partial F1"] {
-                ui.label(RichText::new(h).weak());
-            }
-            ui.end_row();
-            for (d, rep) in r.docs.iter().zip(&r.report.per_document) {
-                let open = model.current == Some(d.index);
-                let style = BlockStyle::row(open);
-                if blocks
-                    .line_ui(ui, &rep.id, &rep.id, size, id_width, style)
-                    .clicked()
-                {
-                    commands.push(Command::OpenDocument(d.index));
+    let col = 70.0;
+    let id_width = (ui.available_width() - 4.0 * (col + 10.0)).max(80.0);
+    let row_h = TextBlocks::row_height(ui, size);
+    let cell = |ui: &mut Ui, t: RichText| {
+        ui.add_sized([col, row_h], egui::Label::new(t));
+    };
+    ui.horizontal(|ui| {
+        ui.add_sized(
+            [id_width, row_h],
+            egui::Label::new(RichText::new("document").weak()),
+        );
+        for h in ["gold", "compared", "strict F1", "partial F1"] {
+            cell(ui, RichText::new(h).weak());
+        }
+    });
+    let rows: Vec<_> = r.docs.iter().zip(&r.report.per_document).collect();
+    // Only the rows in view are laid out: a review may cover 20,000
+    // documents.
+    egui::ScrollArea::vertical()
+        .id_salt("review-docs")
+        .max_height(row_h * 12.0)
+        .auto_shrink([false, true])
+        .show_rows(
+            ui,
+            row_h + ui.spacing().item_spacing.y,
+            rows.len(),
+            |ui, shown| {
+                for &(d, rep) in &rows[shown] {
+                    ui.horizontal(|ui| {
+                        let open = model.current == Some(d.index);
+                        let style = BlockStyle::row(open);
+                        ui.scope(|ui| {
+                            ui.set_width(id_width);
+                            if blocks
+                                .line_ui(ui, &rep.id, &rep.id, size, id_width, style)
+                                .clicked()
+                            {
+                                commands.push(Command::OpenDocument(d.index));
+                            }
+                        });
+                        let f = |c: &eval::Counts| {
+                            if c.is_empty() {
+                                "-".to_string()
+                            } else {
+                                f3(c.f1())
+                            }
+                        };
+                        cell(ui, RichText::new(rep.gold.to_string()));
+                        cell(ui, RichText::new(rep.pred.to_string()));
+                        cell(ui, RichText::new(f(&rep.strict)));
+                        cell(ui, RichText::new(f(&rep.partial)));
+                    });
                 }
-                ui.label(rep.gold.to_string());
-                ui.label(rep.pred.to_string());
-                let f = |c: &eval::Counts| {
-                    if c.is_empty() {
-                        "-".to_string()
-                    } else {
-                        f3(c.f1())
-                    }
-                };
-                ui.label(f(&rep.strict));
-                ui.label(f(&rep.partial));
-                ui.end_row();
-            }
-        });
+            },
+        );
     ui.add_space(6.0);
 }

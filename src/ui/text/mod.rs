@@ -7,5 +7,6 @@ pub mod atlas;
 pub mod direction;
 pub mod fonts;
 pub mod layout;
+pub mod rows;
 pub mod text_block;
 pub mod words;

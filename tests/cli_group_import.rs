@@ -1,0 +1,92 @@
+//! `kashif import` of many documents writes them with one group commit:
+//! every text and annotation file whole, no temporary file left, a record
+//! repeated for one document written once (the first, unless --force).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use kashif::corpus::Corpus;
+use kashif::schema::Schema;
+use kashif::store;
+
+fn kashif(root: &Path, args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_kashif"))
+        .args(args)
+        .arg("--corpus")
+        .arg(root.join("corpus"))
+        .arg("--annotations")
+        .arg(root.join("ann"))
+        .output()
+        .unwrap();
+    eprintln!(
+        "kashif {args:?}\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Every file under `dir` whose name marks it as a temporary file.
+fn temp_files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        let name = e.file_name().to_string_lossy().into_owned();
+        if e.file_type().unwrap().is_dir() {
+            out.extend(temp_files(&e.path()));
+        } else if name.starts_with(".kashif-tmp") {
+            out.push(name);
+        }
+    }
+    out
+}
+
+#[test]
+fn many_documents_import_whole_with_no_temp_file_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("corpus")).unwrap();
+    let n = 300;
+    let mut jsonl = String::new();
+    for i in 0..n {
+        // "في بغداد <i>": LOC on بغداد (chars 3..8)
+        jsonl.push_str(&format!(
+            "{{\"id\": \"doc{i:04}\", \"text\": \"في بغداد {i}\", \"label\": [[3, 8, \"LOC\"]]}}\n"
+        ));
+    }
+    // the first document again, with another label: not written over
+    jsonl.push_str(
+        "{\"id\": \"doc0000\", \"text\": \"في بغداد 0\", \"label\": [[3, 8, \"ORG\"]]}\n",
+    );
+    let f = root.join("many.jsonl");
+    std::fs::write(&f, jsonl).unwrap();
+    let o = kashif(
+        root,
+        &[
+            "import",
+            "--format",
+            "doccano",
+            "--add-texts",
+            "--annotator",
+            "amina",
+            f.to_str().unwrap(),
+        ],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("exists; not overwritten (use --force)"),
+        "{err}"
+    );
+    assert!(temp_files(root).is_empty(), "{:?}", temp_files(root));
+    let corpus = Corpus::load(&root.join("corpus")).unwrap();
+    assert_eq!(corpus.documents.len(), n);
+    let schema = Schema::builtin();
+    for doc in &corpus.documents {
+        let l = store::read(&root.join("ann"), "amina", doc, &schema)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{}: no annotation file", doc.id));
+        let e = &l.annotations.entities;
+        assert_eq!(e.len(), 1, "{}", doc.id);
+        assert_eq!((e[0].text.as_str(), e[0].label.as_str()), ("بغداد", "LOC"));
+    }
+}
