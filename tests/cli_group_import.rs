@@ -54,7 +54,8 @@ fn many_documents_import_whole_with_no_temp_file_left() {
             "{{\"id\": \"doc{i:04}\", \"text\": \"في بغداد {i}\", \"label\": [[3, 8, \"LOC\"]]}}\n"
         ));
     }
-    // the first document again, with another label: not written over
+    // the first document again, with another label: reported, not written
+    // over
     jsonl.push_str(
         "{\"id\": \"doc0000\", \"text\": \"في بغداد 0\", \"label\": [[3, 8, \"ORG\"]]}\n",
     );
@@ -74,7 +75,7 @@ fn many_documents_import_whole_with_no_temp_file_left() {
     );
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("exists; not overwritten (use --force)"),
+        err.contains("doc0000\" already receives an earlier document of these files; not imported"),
         "{err}"
     );
     assert!(temp_files(root).is_empty(), "{:?}", temp_files(root));

@@ -40,7 +40,9 @@ pub struct DocAnnotations {
     /// Kept and saved so no decision is lost; shown for the annotator to fix.
     pub detached: Vec<Span>,
     /// Comments for the lead ("ask the lead"): on the document or on an
-    /// entity's place, one per place, in place order.
+    /// entity's place, one per place, in place order. Absent in what was
+    /// written before notes existed.
+    #[serde(default)]
     pub notes: Vec<Note>,
 }
 

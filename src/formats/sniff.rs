@@ -69,7 +69,7 @@ fn first_record(body: &str) -> Option<Value> {
 }
 
 fn json_shape(body: &str) -> Option<Shape> {
-    let head = &body[..body.len().min(4096)];
+    let head = &body[..body.floor_char_boundary(4096)];
     if ["\"%TYPES\"", "\"%FEATURE_STRUCTURES\"", "\"%VIEWS\""]
         .iter()
         .any(|k| head.contains(k))
@@ -237,7 +237,7 @@ pub(crate) fn shapes(text: &str) -> Vec<Shape> {
         )];
     }
     if body.starts_with("<?xml") || body.starts_with("<xmi:XMI") {
-        let head = &body[..body.len().min(4096)];
+        let head = &body[..body.floor_char_boundary(4096)];
         if head.contains("xmi:XMI") || head.contains("http:///uima/") {
             return vec![Shape::new(
                 None,

@@ -26,6 +26,7 @@ pub mod app;
 pub mod article_view;
 pub mod backend;
 pub mod dialogs;
+pub mod lead_links;
 pub mod model;
 pub mod modes;
 pub mod read_only;

@@ -337,7 +337,7 @@ pub fn side_ui(
             for p in &adj.problems {
                 ui.colored_label(Color32::from_rgb(230, 90, 70), p);
             }
-            crate::ui::review::lead::notes_ui(ui, model, &adj.notes, blocks, commands);
+            crate::ui::lead_links::notes_ui(ui, model, &adj.notes, blocks, commands);
         });
 }
 

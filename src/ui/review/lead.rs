@@ -6,20 +6,10 @@
 use egui::{RichText, Ui};
 
 use super::Review;
-use crate::eval::{FindingKind, NoteRow, Place};
+use crate::eval::{FindingKind, Place};
+use crate::ui::lead_links::{jump, notes_ui};
 use crate::ui::model::{AppModel, Command};
 use crate::ui::text::text_block::{BlockStyle, TextBlocks, body_size};
-
-/// Opens document `doc_id` and selects chars `at` in it.
-fn jump(model: &AppModel, doc_id: &str, at: Option<(usize, usize)>, commands: &mut Vec<Command>) {
-    let Some(i) = model.docs.iter().position(|d| d.document.id == doc_id) else {
-        return;
-    };
-    commands.push(Command::OpenDocument(i));
-    if let Some((start, end)) = at {
-        commands.push(Command::Select { start, end });
-    }
-}
 
 fn place_text(p: &Place) -> String {
     format!(
@@ -93,32 +83,4 @@ pub fn lead_ui(
         });
     }
     notes_ui(ui, model, &lead.notes, blocks, commands);
-}
-
-/// The annotators' notes, each with a button that opens its document (and
-/// selects the entity's place); shared by review and adjudication.
-pub fn notes_ui(
-    ui: &mut Ui,
-    model: &AppModel,
-    notes: &[NoteRow],
-    blocks: &mut TextBlocks,
-    commands: &mut Vec<Command>,
-) {
-    let size = body_size(ui);
-    ui.separator();
-    ui.strong(format!("notes for the lead ({})", notes.len()));
-    for (n, note) in notes.iter().enumerate() {
-        let line = note.line();
-        ui.horizontal(|ui| {
-            if ui
-                .push_id(("lead-note", n), |ui| ui.small_button("open"))
-                .inner
-                .clicked()
-            {
-                jump(model, &note.doc_id, note.at, commands);
-            }
-            let w = ui.available_width();
-            blocks.line_ui(ui, &line, &line, size, w, BlockStyle::plain().words());
-        });
-    }
 }
