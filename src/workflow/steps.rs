@@ -394,11 +394,26 @@ impl Session {
         } else {
             self.undo.redo.push(reverted);
         }
-        // Show where the change happened.
-        if let Some(&first) = docs.first()
-            && !self.current.is_some_and(|c| docs.contains(&c))
-        {
-            self.open_index(first);
+        // Show where the change happened: the document of the user's own
+        // decision (not one it spread to: rejecting a document's pending
+        // proposals may take the same names out of other documents).
+        let own = |c: &&super::undo::Change| !c.follows;
+        let own_doc = if redo {
+            reverted.changes.iter().find(own)
+        } else {
+            reverted.changes.iter().rev().find(own)
+        }
+        .map(|c| c.doc);
+        match own_doc {
+            Some(d) if self.current != Some(d) => self.open_index(d),
+            Some(_) => {}
+            None => {
+                if let Some(&first) = docs.first()
+                    && !self.current.is_some_and(|c| docs.contains(&c))
+                {
+                    self.open_index(first);
+                }
+            }
         }
         if let (Some(c), Some(f)) = (self.current, &self.focus)
             && !f.exists(&self.states[c].annotations)
