@@ -388,15 +388,7 @@ impl Session {
             reverted.changes.iter().rev().find_map(range)
         };
 
-        self.save_many(docs.iter().copied().filter(|d| !resettled.contains(d)));
-        if redo {
-            self.undo.undo.push(reverted);
-        } else {
-            self.undo.redo.push(reverted);
-        }
-        // Show where the change happened: the document of the user's own
-        // decision (not one it spread to: rejecting a document's pending
-        // proposals may take the same names out of other documents).
+        // The document of the user's own decision (not one it spread to).
         let own = |c: &&super::undo::Change| !c.follows;
         let own_doc = if redo {
             reverted.changes.iter().find(own)
@@ -404,6 +396,16 @@ impl Session {
             reverted.changes.iter().rev().find(own)
         }
         .map(|c| c.doc);
+
+        self.save_many(docs.iter().copied().filter(|d| !resettled.contains(d)));
+        if redo {
+            self.undo.undo.push(reverted);
+        } else {
+            self.undo.redo.push(reverted);
+        }
+        // Show where the change happened: the document of the user's own
+        // decision (rejecting a document's pending proposals may take the
+        // same names out of other documents).
         match own_doc {
             Some(d) if self.current != Some(d) => self.open_index(d),
             Some(_) => {}
