@@ -461,7 +461,22 @@ pub(crate) fn settle_where(
                     .unwrap_or(std::cmp::Ordering::Equal),
             )
     });
-    ok.dedup_by(|b, a| a.same_place(b));
+    // Where memory agrees with another source (same place and label), the
+    // other source's record stays, with the higher confidence: memory owns
+    // only the places nothing else proposed, so when the name stops
+    // spreading (contradicted) what the model proposed there is still
+    // there, and undoing the decisions gives the list back.
+    ok.dedup_by(|b, a| {
+        if !a.same_place(b) {
+            return false;
+        }
+        if a.source == Source::Memory && b.source != Source::Memory {
+            let c = a.confidence.max(b.confidence);
+            std::mem::swap(a, b);
+            a.confidence = c;
+        }
+        true
+    });
     // Greedy: the best first; a later one that coincides with or crosses a
     // kept one goes.
     ok.sort_by(|a, b| {
