@@ -10,7 +10,12 @@ use crate::ui::model::{AppModel, Command};
 use crate::ui::text::text_block::{BlockStyle, TextBlocks, body_size};
 
 /// Opens document `doc_id` and selects chars `at` in it.
-pub fn jump(model: &AppModel, doc_id: &str, at: Option<(usize, usize)>, commands: &mut Vec<Command>) {
+pub fn jump(
+    model: &AppModel,
+    doc_id: &str,
+    at: Option<(usize, usize)>,
+    commands: &mut Vec<Command>,
+) {
     let Some(i) = model.docs.iter().position(|d| d.document.id == doc_id) else {
         return;
     };
