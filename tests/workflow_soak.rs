@@ -215,15 +215,7 @@ fn a_thousand_random_commands() {
 /// Without a learner every annotation change is the annotator's, so undoing
 /// everything gives back the start and redoing everything gives the end
 /// (proposals are the machine's and are not undone).
-///
-/// Known failure, open in issue 25's note: since the gate into "done" (a
-/// done document takes no machine proposals) met evidence that stops a
-/// contradicted name spreading, redoing all 87 steps of this run is
-/// refused at the last one, an accept whose memory proposal is no longer
-/// pending (`NoSuchProposal`; nothing changes, the step is not redone).
-/// Run it with `cargo test --test workflow_soak -- --ignored`.
 #[test]
-#[ignore = "known failure since the gate and evidence merged; see the doc comment"]
 fn undo_everything_then_redo_everything() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = open(seeds(), dir.path());

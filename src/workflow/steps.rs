@@ -289,6 +289,32 @@ impl Session {
     /// Applies the inverses of `step` newest first, returning the step that
     /// re-applies it. On failure everything is put back and the step is lost
     /// (only possible if the annotations changed outside the stack).
+    /// `edit` without the proposal edits that no longer fit document
+    /// `doc` (an `Unpropose` of a proposal not pending, a `Propose` of one
+    /// pending already); `None` when none was left out (nothing to retry).
+    fn without_stale_proposals(&self, doc: usize, edit: &Edit) -> Option<Edit> {
+        let ann = &self.states.get(doc)?.annotations;
+        let mut dropped = false;
+        fn keep(ann: &DocAnnotations, e: &Edit, dropped: &mut bool) -> Option<Edit> {
+            match e {
+                Edit::Unpropose(p) if ann.find_proposal(p).is_none() => {
+                    *dropped = true;
+                    None
+                }
+                Edit::Propose(p) if ann.find_proposal(p).is_some() => {
+                    *dropped = true;
+                    None
+                }
+                Edit::Batch(v) => Some(Edit::Batch(
+                    v.iter().filter_map(|x| keep(ann, x, dropped)).collect(),
+                )),
+                other => Some(other.clone()),
+            }
+        }
+        let out = keep(ann, edit, &mut dropped)?;
+        dropped.then_some(out)
+    }
+
     fn revert(&mut self, mut step: Step) -> Result<Step, WorkflowError> {
         let mut done: Vec<Change> = Vec::with_capacity(step.changes.len());
         for c in std::mem::take(&mut step.changes).into_iter().rev() {
@@ -303,7 +329,7 @@ impl Session {
                 }
                 _ => None,
             };
-            match self.edit_doc(c.doc, c.inverse) {
+            match self.edit_doc(c.doc, c.inverse.clone()) {
                 Ok(again) => done.push(Change {
                     doc: c.doc,
                     inverse: again,
@@ -326,10 +352,26 @@ impl Session {
                     }
                 }
                 Err(e) => {
-                    for d in done.into_iter().rev() {
-                        let _ = self.edit_doc(d.doc, d.inverse);
+                    // A decision together with the machine's proposal it
+                    // was made on (accept: the proposal leaves, the entity
+                    // comes): the proposal may have changed since (memory
+                    // settled it away, the proposer replaced it). The
+                    // decision is the annotator's and is redone or undone
+                    // all the same, without the stale proposal edits.
+                    let fresh = self.without_stale_proposals(c.doc, &c.inverse);
+                    match fresh.map(|f| self.edit_doc(c.doc, f)) {
+                        Some(Ok(again)) => done.push(Change {
+                            doc: c.doc,
+                            inverse: again,
+                            follows: c.follows,
+                        }),
+                        _ => {
+                            for d in done.into_iter().rev() {
+                                let _ = self.edit_doc(d.doc, d.inverse);
+                            }
+                            return Err(e.into());
+                        }
                     }
-                    return Err(e.into());
                 }
             }
         }
