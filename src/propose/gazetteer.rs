@@ -99,6 +99,26 @@ pub fn entry_key(name: &str) -> String {
     tokens.join(" ")
 }
 
+/// Whether `name` is a country or a major city: CLDR territories and
+/// time-zone exemplar cities and the ISO 3166 Arabic country names
+/// (`assets/gazetteer/cities.txt`, a subset of `loc.txt` without the
+/// subdivisions, many of which are also person names: `صلاح الدين`). Such a
+/// name is a place whatever a model guesses (`باكو`, `يريفان` were proposed
+/// as PER at 0.89 by both tiers); compared by [`entry_key`].
+pub fn is_city_or_country(name: &str) -> bool {
+    static CITIES: OnceLock<HashSet<String>> = OnceLock::new();
+    CITIES
+        .get_or_init(|| {
+            include_str!("../../assets/gazetteer/cities.txt")
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(entry_key)
+                .collect()
+        })
+        .contains(&entry_key(name))
+}
+
 impl Gazetteer {
     /// The lists shipped with Kashif.
     pub fn builtin() -> &'static Gazetteer {

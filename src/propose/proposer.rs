@@ -306,8 +306,25 @@ pub(crate) fn sentences(text: &str, words: &Words) -> Vec<std::ops::Range<usize>
     out
 }
 
-/// Greedy non-overlapping choice (see the module comment).
+/// Greedy non-overlapping choice (see the module comment). A model's PER
+/// made only of countries and major cities (gazetteer LOC proposals that
+/// [`super::gazetteer::is_city_or_country`] knows, joined by spaces or the
+/// conjunction و) is left out first: the places are knowledge, the person
+/// a guess (issue 22: `باكو`, `يريفان`, `باكو ويريفان` were PER at 0.89).
 pub fn resolve(mut all: Vec<Proposal>) -> Vec<Proposal> {
+    let mut places: Vec<(usize, usize)> = all
+        .iter()
+        .filter(|p| {
+            p.source == Source::Gazetteer
+                && p.label == "LOC"
+                && super::gazetteer::is_city_or_country(&p.text)
+        })
+        .map(|p| (p.start, p.end))
+        .collect();
+    if !places.is_empty() {
+        places.sort_unstable();
+        all.retain(|p| !(p.source == Source::Model && p.label == "PER" && only_places(p, &places)));
+    }
     // Merge exact duplicates first, keeping the best source's record.
     all.sort_by(|a, b| {
         (a.start, a.end, &a.label)
@@ -344,6 +361,25 @@ pub fn resolve(mut all: Vec<Proposal>) -> Vec<Proposal> {
         }
     }
     kept.into_values().collect()
+}
+
+/// Whether every char of `p` lies in one of `places` (sorted char ranges)
+/// or is a space or the conjunction و between them.
+fn only_places(p: &Proposal, places: &[(usize, usize)]) -> bool {
+    let from = places.partition_point(|&(s, _)| s < p.start);
+    let inside: Vec<(usize, usize)> = places[from..]
+        .iter()
+        .take_while(|&&(s, _)| s < p.end)
+        .filter(|&&(_, e)| e <= p.end)
+        .copied()
+        .collect();
+    if inside.is_empty() {
+        return false;
+    }
+    p.text.chars().enumerate().all(|(k, c)| {
+        let at = p.start + k;
+        c.is_whitespace() || c == 'و' || inside.iter().any(|&(s, e)| s <= at && at < e)
+    })
 }
 
 fn rank(p: &Proposal) -> f32 {
@@ -441,6 +477,40 @@ mod tests {
             ]
         );
         assert!((got[2].confidence - 0.8).abs() < 1e-6, "agreement bonus");
+    }
+
+    #[test]
+    fn a_known_city_overrules_a_model_person_on_the_same_span() {
+        let mut baku = prop(0, 4, "PER", 0.89, Source::Model);
+        baku.text = "باكو".into();
+        let mut gaz = prop(0, 4, "LOC", 0.75, Source::Gazetteer);
+        gaz.text = "باكو".into();
+        // A subdivision that is also a person's name stays the model's.
+        let mut salah = prop(10, 20, "PER", 0.8, Source::Model);
+        salah.text = "صلاح الدين".into();
+        let mut sub = prop(10, 20, "LOC", 0.75, Source::Gazetteer);
+        sub.text = "صلاح الدين".into();
+        // Two capitals the model read as one person.
+        let mut pair = prop(30, 42, "PER", 0.89, Source::Model);
+        pair.text = "باكو ويريفان".into();
+        let mut b2 = prop(30, 34, "LOC", 0.75, Source::Gazetteer);
+        b2.text = "باكو".into();
+        let mut y2 = prop(36, 42, "LOC", 0.75, Source::Gazetteer);
+        y2.text = "يريفان".into();
+        let got = resolve(vec![baku, gaz, salah, sub, pair, b2, y2]);
+        let brief: Vec<_> = got
+            .iter()
+            .map(|p| (p.start, p.label.as_str(), p.source))
+            .collect();
+        assert_eq!(
+            brief,
+            [
+                (0, "LOC", Source::Gazetteer),
+                (10, "PER", Source::Model),
+                (30, "LOC", Source::Gazetteer),
+                (36, "LOC", Source::Gazetteer)
+            ]
+        );
     }
 
     #[test]
