@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
 use kashif::annotation::DocAnnotations;
+use kashif::arabic::name_key;
 use kashif::corpus::Document;
 use kashif::propose::bundled;
 use kashif::propose::proposer::{Proposer, fresh};
