@@ -11,7 +11,7 @@ use crate::annotation::{DocAnnotations, Edit, EditError, Proposal, Source, Statu
 use crate::corpus::{Corpus, CorpusError, Document};
 use crate::propose::proposer::Tier;
 use crate::schema::Schema;
-use crate::store::{Journal, Reader, Store, StoreError};
+use crate::store::{Journal, Reader, Store, StoreError, TimingLog};
 
 use super::accurate::Loaded;
 use super::autosave::{SaveError, SaveStatus, SaveTiming, Saver};
@@ -83,6 +83,9 @@ pub struct Session {
     /// Documents holding views of their text, oldest first (see
     /// [`Session::note_views`]).
     pub(super) viewed: VecDeque<usize>,
+    /// The clock of the document session, for the timing records
+    /// ([`super::timing`]).
+    pub(super) stopwatch: super::timing::Stopwatch,
 }
 
 /// Documents whose views of their text (char index, words, normalised
@@ -145,7 +148,19 @@ impl Session {
             })
             .collect();
         let waker = Waker::default();
-        let saver = Saver::new(store.clone(), Some(journal), timing, waker.clone());
+        // The timing file is worth no refusal: without it, decisions are
+        // not timed and the status bar says why.
+        let (timing_log, timing_problem) = match TimingLog::open(&annotations_dir.join(annotator)) {
+            Ok(log) => (Some(log), None),
+            Err(e) => (None, Some(format!("decisions are not timed: {e}"))),
+        };
+        let saver = Saver::new(
+            store.clone(),
+            Some(journal),
+            timing_log,
+            timing,
+            waker.clone(),
+        );
         // Records kept in the journal (their file does not load) must
         // outlive this session: the journal is then never emptied.
         if !reader.journaled().is_empty() {
@@ -188,6 +203,12 @@ impl Session {
             }
             message = Some(m);
         }
+        if let Some(p) = timing_problem {
+            message = Some(match message {
+                Some(m) => format!("{m}; {p}"),
+                None => p,
+            });
+        }
         let mut session = Session {
             docs,
             root: corpus.root,
@@ -220,6 +241,7 @@ impl Session {
             search_job: None,
             revs: Vec::new(),
             viewed: VecDeque::new(),
+            stopwatch: Default::default(),
         };
         let first_rev = next_generation();
         session.revs = vec![first_rev; session.docs.len()];
@@ -808,6 +830,7 @@ impl Session {
             }
         }
         self.current = Some(i);
+        self.stopwatch.open(i);
         self.request_proposals(i);
         self.request_accurate(i, true);
         if i + 1 < self.docs.len() {
