@@ -879,7 +879,10 @@ fn the_review_panel_shows_the_time_per_entity_as_kashif_stats() {
         .lines()
         .find_map(|l| l.strip_prefix("  time: "))
         .unwrap_or_else(|| panic!("no time line in {stdout}"));
-    assert!(line.contains("180.0 entities/hour, 20.0 s/entity"), "{line}");
+    assert!(
+        line.contains("180.0 entities/hour, 20.0 s/entity"),
+        "{line}"
+    );
     h.get_by_label(&format!("amina: {line}"));
     // The day's row: entities, per hour, s/entity, shares.
     h.get_by_label("2026-12-05");

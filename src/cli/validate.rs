@@ -124,7 +124,10 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
             };
             if legacy.is_none() && reader.has_journaled(&doc.id) {
                 seen.insert(doc.id.clone());
-                t.loaded(&path, reader.read(doc, &schema).map(Option::unwrap_or_default));
+                t.loaded(
+                    &path,
+                    reader.read(doc, &schema).map(Option::unwrap_or_default),
+                );
             } else {
                 t.loaded(&path, store::read_file(&path, annotator, doc, &schema));
             }
@@ -138,7 +141,10 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitCode> {
                 Some(doc) => {
                     files += 1;
                     let path = store::file_path(&args.folders.annotations, annotator, &doc.id);
-                    t.loaded(&path, reader.read(doc, &schema).map(Option::unwrap_or_default));
+                    t.loaded(
+                        &path,
+                        reader.read(doc, &schema).map(Option::unwrap_or_default),
+                    );
                 }
                 None => t.error(format!(
                     "{}: edits of document {id:?}, which is not in the corpus {}",
