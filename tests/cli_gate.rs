@@ -113,6 +113,7 @@ fn validate_warns_about_done_files_with_proposals_pending() {
             label: "LOC".into(),
             origin: Origin::Manual,
             text: "بغداد".into(),
+            proposed: None,
         }],
         proposals: vec![Proposal {
             start: 10,

@@ -801,7 +801,7 @@ fn case_16_webanno_tsv_refused_as_conll_read_as_webanno() {
     assert!(tsv.contains("ORG[") && tsv.contains("|LOC["), "{tsv}");
     assert!(tsv.contains("\tأذربيجان\t"), "sub-token row\n{tsv}");
     let again = fresh();
-    let out = again.import("webanno", &[], &[exp.clone()]);
+    let out = again.import("webanno", &[], std::slice::from_ref(&exp));
     assert_eq!(out.code, 0, "{}", out.all());
     let (_, text2, _, ents2) = again.only_doc();
     assert_eq!(text2, text);

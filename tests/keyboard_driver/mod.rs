@@ -577,6 +577,14 @@ fn plan(
     best.map(|(_, p)| p)
 }
 
+/// The boxes, the focus and the caret (anchor, head) at one moment: a
+/// state seen three times means the plan goes round in circles.
+type Seen = (
+    Vec<Item>,
+    Option<usize>,
+    Option<((usize, usize), (usize, usize))>,
+);
+
 /// Drives the open document to `gold` from the keyboard, at most
 /// `max_keys` keys, then Ctrl+Enter. Returns every key pressed and what
 /// the result is against the gold.
@@ -584,11 +592,7 @@ pub fn drive(h: &mut Harness<'_, KashifApp>, gold: &[GoldSpan], max_keys: usize)
     let schema = Schema::builtin();
     let mut out = Drive::default();
     let mut stuck_fixes: Vec<(usize, usize)> = Vec::new();
-    let mut seen: Vec<(
-        Vec<Item>,
-        Option<usize>,
-        Option<((usize, usize), (usize, usize))>,
-    )> = Vec::new();
+    let mut seen: Vec<Seen> = Vec::new();
     let doc_id = session(h)
         .current_document()
         .map(|d| d.id.clone())
