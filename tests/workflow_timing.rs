@@ -39,11 +39,15 @@ fn a_sequence_of_commands_writes_the_expected_records() {
     ])));
     s.wait_for_proposals();
     assert_eq!(s.current_annotations().unwrap().proposals.len(), 5);
+    let path = dir.path().join("ann").join(ANNOTATOR).join(TIMING_NAME);
     // Moving about decides nothing and writes nothing.
     ok(&mut s, Command::FocusNext);
     ok(&mut s, Command::FocusNext);
     ok(&mut s, Command::FocusPrevious);
     assert_eq!(s.focus().unwrap().kind, FocusKind::Proposal);
+    // Nothing decided yet: no timing file (opening changes no file).
+    s.flush().unwrap();
+    assert!(!path.exists());
     ok(&mut s, Command::AcceptFocused { label: None });
     focus_proposal(&mut s, "واشنطن");
     ok(&mut s, Command::ApplyLabel("LOC".into()));
@@ -65,7 +69,6 @@ fn a_sequence_of_commands_writes_the_expected_records() {
     ok(&mut s, Command::Undo);
     ok(&mut s, Command::AcceptAllAbove(0.0));
     ok(&mut s, Command::SetStatus(kashif::annotation::Status::Done));
-    let path = dir.path().join("ann").join(ANNOTATOR).join(TIMING_NAME);
     // Dropping the session ends the journal thread after its last append.
     drop(s);
     let file = read_timing(&path).unwrap();

@@ -269,29 +269,43 @@ pub fn parse_timing(path: &Path, bytes: &[u8]) -> TimingFile {
     out
 }
 
-/// The timing file open for appending, held by the writer of the folder.
+/// The timing file of one annotator folder, appended to by the writer of
+/// the folder. Nothing is created until the first record: a session that
+/// decides nothing leaves the folder as it was.
 #[derive(Debug)]
 pub struct TimingLog {
     path: PathBuf,
-    file: File,
+    file: Option<File>,
 }
 
 impl TimingLog {
-    /// Opens (or creates, with [`HEADER`]) the timing file in the annotator
-    /// folder `dir`. A last line cut short by a kill is ended with a newline
-    /// first, so it stays one bad line (reported by readers) instead of
-    /// spoiling the next record. Errors name the file.
-    pub fn open(dir: &Path) -> Result<TimingLog, StoreError> {
-        let path = dir.join(TIMING_NAME);
+    /// The timing file in the annotator folder `dir`; opened (or created,
+    /// with [`HEADER`]) at the first [`TimingLog::append`].
+    pub fn new(dir: &Path) -> TimingLog {
+        TimingLog {
+            path: dir.join(TIMING_NAME),
+            file: None,
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Opens the file for appending. A last line cut short by a kill is
+    /// ended with a newline first, so it stays one bad line (reported by
+    /// readers) instead of spoiling the next record.
+    fn open(&self) -> Result<File, StoreError> {
+        let path = &self.path;
         let mut file = OpenOptions::new()
             .create(true)
             .append(true)
             .read(true)
-            .open(&path)
-            .map_err(|e| StoreError::io(&path, e))?;
+            .open(path)
+            .map_err(|e| StoreError::io(path, e))?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)
-            .map_err(|e| StoreError::io(&path, e))?;
+            .map_err(|e| StoreError::io(path, e))?;
         let start = if bytes.is_empty() {
             format!("{HEADER}\n")
         } else if bytes.last() != Some(&b'\n') {
@@ -302,18 +316,15 @@ impl TimingLog {
         if !start.is_empty() {
             file.write_all(start.as_bytes())
                 .and_then(|()| file.sync_data())
-                .map_err(|e| StoreError::io(&path, e))?;
+                .map_err(|e| StoreError::io(path, e))?;
         }
-        Ok(TimingLog { path, file })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
+        Ok(file)
     }
 
     /// Appends the records, one line each, and makes them durable
-    /// (`fdatasync`) before returning. Errors name the file; a failed write
-    /// may leave a torn last line, which readers skip and report.
+    /// (`fdatasync`) before returning; the first call opens the file.
+    /// Errors name the file (the next call tries again); a failed write may
+    /// leave a torn last line, which readers skip and report.
     pub fn append(&mut self, records: &[TimingRecord]) -> Result<(), StoreError> {
         if records.is_empty() {
             return Ok(());
@@ -323,10 +334,18 @@ impl TimingLog {
             buf.push_str(&r.to_line());
             buf.push('\n');
         }
-        self.file
+        let file = match &mut self.file {
+            Some(f) => f,
+            None => self.file.insert(self.open()?),
+        };
+        let r = file
             .write_all(buf.as_bytes())
-            .and_then(|()| self.file.sync_data())
-            .map_err(|e| StoreError::io(&self.path, e))
+            .and_then(|()| file.sync_data());
+        if r.is_err() {
+            // Opened again (its tail ended) at the next append.
+            self.file = None;
+        }
+        r.map_err(|e| StoreError::io(&self.path, e))
     }
 }
 
@@ -359,7 +378,8 @@ mod tests {
     #[test]
     fn bad_and_torn_lines_are_reported_with_their_line_and_skipped() {
         let dir = tempfile::tempdir().unwrap();
-        let mut log = TimingLog::open(dir.path()).unwrap();
+        let mut log = TimingLog::new(dir.path());
+        assert!(!log.path().exists(), "nothing is written before a record");
         log.append(&[rec(Act::Accept)]).unwrap();
         drop(log);
         let path = dir.path().join(TIMING_NAME);
@@ -368,7 +388,7 @@ mod tests {
         bytes.extend_from_slice(b"1765000000000\td\tdraw\tPER\t4\t");
         std::fs::write(&path, &bytes).unwrap();
         // Reopening ends the torn line, so the next record stays whole.
-        let mut log = TimingLog::open(dir.path()).unwrap();
+        let mut log = TimingLog::new(dir.path());
         log.append(&[rec(Act::Reject)]).unwrap();
         let read = read_timing(&path).unwrap();
         assert_eq!(read.records.len(), 2);

@@ -86,6 +86,8 @@ pub struct Session {
     /// The clock of the document session, for the timing records
     /// ([`super::timing`]).
     pub(super) stopwatch: super::timing::Stopwatch,
+    /// The timing file's last error, once the status bar has said it.
+    pub(super) timing_said: Option<String>,
 }
 
 /// Documents whose views of their text (char index, words, normalised
@@ -148,16 +150,12 @@ impl Session {
             })
             .collect();
         let waker = Waker::default();
-        // The timing file is worth no refusal: without it, decisions are
-        // not timed and the status bar says why.
-        let (timing_log, timing_problem) = match TimingLog::open(&annotations_dir.join(annotator)) {
-            Ok(log) => (Some(log), None),
-            Err(e) => (None, Some(format!("decisions are not timed: {e}"))),
-        };
+        // Decision times go to the timing file, created at the first one.
+        let timing_log = TimingLog::new(&annotations_dir.join(annotator));
         let saver = Saver::new(
             store.clone(),
             Some(journal),
-            timing_log,
+            Some(timing_log),
             timing,
             waker.clone(),
         );
@@ -203,12 +201,7 @@ impl Session {
             }
             message = Some(m);
         }
-        if let Some(p) = timing_problem {
-            message = Some(match message {
-                Some(m) => format!("{m}; {p}"),
-                None => p,
-            });
-        }
+
         let mut session = Session {
             docs,
             root: corpus.root,
@@ -242,6 +235,7 @@ impl Session {
             revs: Vec::new(),
             viewed: VecDeque::new(),
             stopwatch: Default::default(),
+            timing_said: None,
         };
         let first_rev = next_generation();
         session.revs = vec![first_rev; session.docs.len()];
@@ -553,7 +547,7 @@ impl Session {
     /// of a retraining (after which documents are proposed for again). Call
     /// once per frame; returns whether anything visible changed.
     pub fn poll(&mut self) -> bool {
-        let mut changed = false;
+        let mut changed = self.say_timing_error();
         let retrained = self.learner.as_ref().map(|l| (l.take_fresh(), l.status()));
         if let Some((true, status)) = retrained {
             changed = true;

@@ -260,8 +260,25 @@ impl Session {
         self.saver.timed()
     }
 
-    /// Why the timing file could not be written, if it could not.
+    /// Why the timing file could not be written, if it could not (the
+    /// records of that append are dropped; the next decision tries again).
     pub fn timing_error(&self) -> Option<String> {
         self.saver.timing_error()
+    }
+
+    /// Puts a new timing-file error in the status bar once; returns
+    /// whether it did.
+    pub(super) fn say_timing_error(&mut self) -> bool {
+        let e = self.saver.timing_error();
+        if e.is_none() {
+            self.timing_said = None;
+            return false;
+        }
+        if e == self.timing_said {
+            return false;
+        }
+        self.message = e.as_ref().map(|e| format!("decisions are not timed: {e}"));
+        self.timing_said = e;
+        true
     }
 }
