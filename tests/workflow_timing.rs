@@ -179,3 +179,30 @@ fn statistics_from_a_hand_made_file() {
         "{line}"
     );
 }
+
+/// A timing file that cannot be written stops nothing: the decision is
+/// saved, and the status bar says once that decisions are not timed,
+/// naming the file.
+#[test]
+fn a_timing_file_that_cannot_be_written_is_said_and_the_work_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open_docs(dir.path(), &[("a", A)]);
+    let path = dir.path().join("ann").join(ANNOTATOR).join(TIMING_NAME);
+    // A folder where the file should be: it cannot be opened for appending.
+    std::fs::create_dir_all(&path).unwrap();
+    let (a, b) = range_of(A, "باريس", 0);
+    ok(&mut s, Command::Select { start: a, end: b });
+    ok(&mut s, Command::ApplyLabel("LOC".into()));
+    let t = std::time::Instant::now();
+    while s.timing_error().is_none() && t.elapsed().as_secs() < 10 {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(s.timing_error().is_some());
+    s.poll();
+    let m = s.message().unwrap_or_default().to_string();
+    assert!(m.starts_with("decisions are not timed: "), "{m}");
+    assert!(m.contains(TIMING_NAME), "{m}");
+    s.flush().unwrap();
+    assert_disk_matches(&s, &dir.path().join("ann"));
+    assert_eq!(s.current_annotations().unwrap().entities.len(), 1);
+}

@@ -414,6 +414,13 @@ fn run_journal(
     loop {
         let before = (g.journaled, g.journal_error.clone());
         g = journal_new(state, g, &mut journal, &mut hashes, annotator);
+        if (g.journaled, &g.journal_error) != (before.0, &before.1) {
+            // The status bar changes from "saving" to "saved" (or failed).
+            drop(g);
+            waker.wake();
+            g = lock(state);
+        }
+        // Then the decisions' times, after the edits they followed.
         if !g.timing.is_empty() {
             let records = std::mem::take(&mut g.timing);
             drop(g);
@@ -421,6 +428,7 @@ fn run_journal(
                 Some(log) => log.append(&records).map_err(|e| e.to_string()),
                 None => Ok(()),
             };
+            let failed = r.is_err();
             g = lock(state);
             match r {
                 Ok(()) => {
@@ -430,13 +438,12 @@ fn run_journal(
                 Err(e) => g.timing_error = Some(e),
             }
             state.1.notify_all();
-            continue;
-        }
-        if (g.journaled, &g.journal_error) != (before.0, &before.1) {
-            // The status bar changes from "saving" to "saved" (or failed).
-            drop(g);
-            waker.wake();
-            g = lock(state);
+            if failed {
+                // The status bar says so at the next frame.
+                drop(g);
+                waker.wake();
+                g = lock(state);
+            }
         }
         // Everything is in the RON files: the journal can start over. (Not
         // retried in a loop when emptying failed: the next append clears
