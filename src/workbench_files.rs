@@ -112,6 +112,12 @@ impl Backend for FsBackend {
         read_annotator(&self.annotations_dir, &self.schema, annotator, docs)
     }
 
+    fn read_timing(&mut self, annotator: &str) -> Result<store::TimingFile, String> {
+        store::check_annotator(annotator).map_err(|e| e.to_string())?;
+        store::read_timing(&store::timing_path(&self.annotations_dir, annotator))
+            .map_err(|e| e.to_string())
+    }
+
     fn write_export(&mut self, path: &Path, exported: &Exported) -> Result<usize, String> {
         write_export(path, exported)
     }

@@ -847,3 +847,48 @@ fn undecided(h: &Harness<'_, KashifApp>) -> usize {
         .unwrap()
         .undecided_count()
 }
+
+/// Issue 24, point 7: the review panel shows each annotator's time per
+/// entity, entities per hour and shares from their timing file: the line
+/// `kashif stats` prints, a table per day and a plot; a bad line of the
+/// file is listed with file:line.
+#[test]
+fn the_review_panel_shows_the_time_per_entity_as_kashif_stats() {
+    let s = setup();
+    let timing = s.annotations.join("amina").join(".kashif-timing.tsv");
+    std::fs::write(
+        &timing,
+        "# kashif timing 1\n\
+         1796500000000\ta\taccept\tLOC\t1\t7\t10.000\n\
+         1796500010000\ta\tcorrect-label\tPER\t9\t20\t20.000\n\
+         1796500030000\ta\tdraw\tORG\t30\t40\t30.000\n\
+         1796500030000\ta\tdraw\tORG\n",
+    )
+    .unwrap();
+    let mut h = s.harness();
+    start_review(&mut h);
+    let review = h.state().model.gold.review.as_ref().unwrap();
+    let t = review
+        .timing
+        .iter()
+        .find(|t| t.annotator == "amina")
+        .unwrap_or_else(|| panic!("{:?}", review.timing));
+    assert_eq!(t.total.seconds_per_entity(), Some(20.0));
+    assert_eq!(t.total.entities_per_hour(), Some(180.0));
+    let bad = format!("{}:5: 4 field(s), expected 7; skipped", timing.display());
+    assert!(review.problems.contains(&bad), "{:?}", review.problems);
+    let out = s.kashif(&["stats", "--annotator", "amina"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("  time: "))
+        .unwrap_or_else(|| panic!("no time line in {stdout}"));
+    assert!(
+        line.contains("180.0 entities/hour, 20.0 s/entity"),
+        "{line}"
+    );
+    h.get_by_label(&format!("amina: {line}"));
+    // The day's row: entities, per hour, s/entity, shares.
+    h.get_by_label("2026-12-05");
+    h.get_by_label("seconds per entity, per day");
+}

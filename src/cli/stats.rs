@@ -20,7 +20,8 @@ pub struct StatsArgs {
 /// One table per annotator: status, entity counts by label and pending
 /// proposals for every document, then the totals and how much of the corpus
 /// is done, how entities were decided (acceptance and correction rates per
-/// label and source) and the annotator's notes for the lead.
+/// label and source), the annotator's notes for the lead, and the time it
+/// took ([`print_timing`]).
 pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
     let schema = args.folders.schema()?;
     let corpus = args.folders.corpus()?;
@@ -119,10 +120,39 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
         }
         super::lead::print_decisions(&decisions);
         super::lead::print_notes(annotator, &noted);
+        print_timing(&args.folders.annotations, annotator);
     }
     Ok(if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The time `annotator`'s decisions took, from their timing file: entities
+/// per hour, seconds per confirmed entity and the shares accepted as
+/// proposed / corrected / drawn, over everything and per day (UTC). Lines
+/// of the file that do not parse go to stderr as `file:line: why` and are
+/// skipped; a file that cannot be read is named on stderr.
+fn print_timing(annotations: &std::path::Path, annotator: &str) {
+    let path = store::timing_path(annotations, annotator);
+    let file = match store::read_timing(&path) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{e}");
+            return;
+        }
+    };
+    for p in &file.problems {
+        eprintln!("{p}");
+    }
+    if file.records.is_empty() {
+        println!("  time: no decisions timed yet ({})", path.display());
+        return;
+    }
+    let report = kashif::eval::timing_report(annotator, &file.records);
+    println!("  time: {}", report.total.summary());
+    for (day, f) in &report.days {
+        println!("    {day}: {}", f.summary());
+    }
 }

@@ -13,6 +13,7 @@ mod matching;
 mod report;
 mod review;
 mod score;
+pub mod timing;
 mod unitizing;
 
 pub use adjudicate::{Adjudication, Choice, Conflict, ConflictKind, adjudicate, ready_for_gold};
@@ -27,4 +28,5 @@ pub use matching::{DocMatch, Mode, match_spans};
 pub use report::{Confusion, DocPair, DocReport, Example, Report, evaluate};
 pub use review::{Mark, MarkKind, marks};
 pub use score::{Counts, Prf, Scores};
+pub use timing::{TimeFigures, TimingReport, timing_report};
 pub use unitizing::{UnitizingAlpha, unitizing_alpha};

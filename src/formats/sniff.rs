@@ -68,8 +68,18 @@ fn first_record(body: &str) -> Option<Value> {
     }
 }
 
+/// The first 4 KiB of `body`, cut at a char boundary (Arabic letters are
+/// two bytes: a cut inside one panicked on a long Arabic first record).
+fn head_of(body: &str) -> &str {
+    let mut cut = body.len().min(4096);
+    while !body.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &body[..cut]
+}
+
 fn json_shape(body: &str) -> Option<Shape> {
-    let head = &body[..body.floor_char_boundary(4096)];
+    let head = head_of(body);
     if ["\"%TYPES\"", "\"%FEATURE_STRUCTURES\"", "\"%VIEWS\""]
         .iter()
         .any(|k| head.contains(k))
@@ -237,7 +247,7 @@ pub(crate) fn shapes(text: &str) -> Vec<Shape> {
         )];
     }
     if body.starts_with("<?xml") || body.starts_with("<xmi:XMI") {
-        let head = &body[..body.floor_char_boundary(4096)];
+        let head = head_of(body);
         if head.contains("xmi:XMI") || head.contains("http:///uima/") {
             return vec![Shape::new(
                 None,

@@ -12,6 +12,7 @@ mod lock;
 mod positions;
 mod reader;
 mod reanchor;
+pub mod timing;
 
 pub use atomic::{Place, write_atomic, write_group};
 pub use file::{AnnotationFile, FORMAT_VERSION};
@@ -19,6 +20,10 @@ pub use journal::{JOURNAL_NAME, Journal, Replay};
 pub use load::{Loaded, Problem, Severity, read_file};
 pub use lock::{Folded, Migration, Store, parse_document_field};
 pub use reader::{Reader, read};
+pub use timing::{
+    Act, IDLE_CAP_SECS, Made, TIMING_NAME, TimingFile, TimingLog, TimingRecord, read_timing,
+    timing_path,
+};
 
 use std::path::{Path, PathBuf};
 

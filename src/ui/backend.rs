@@ -9,6 +9,7 @@ use std::path::Path;
 use crate::annotation::DocAnnotations;
 use crate::corpus::Document;
 use crate::formats::Exported;
+use crate::store::TimingFile;
 use crate::workflow::Session;
 
 /// One loaded document with what the annotator decided about it.
@@ -59,6 +60,13 @@ pub trait Backend {
         Err(format!(
             "cannot read {annotator}'s files: no annotation folder"
         ))
+    }
+
+    /// `annotator`'s timing records (see `store::timing`): how long each
+    /// decision took. Lines that do not parse come back as problems
+    /// (`file:line: why`); none without a folder to read.
+    fn read_timing(&mut self, _annotator: &str) -> Result<TimingFile, String> {
+        Ok(TimingFile::default())
     }
 
     /// Writes an export at `path` (a file, or a folder for brat); returns

@@ -14,8 +14,19 @@ use crate::bidi::paragraph_at_is_rtl;
 impl Session {
     /// Applies one command. On error nothing changed. Background results
     /// are taken in first, so the command sees the latest proposals.
+    /// Commands that decide something on the open document are timed
+    /// ([`super::timing`]): their records go to the timing file.
     pub fn apply(&mut self, cmd: Command) -> Result<Outcome, WorkflowError> {
         self.poll();
+        let before = self.timing_before(&cmd);
+        let out = self.apply_inner(cmd)?;
+        if let (Some(b), Outcome::Edited { .. }) = (before, &out) {
+            self.timing_after(b);
+        }
+        Ok(out)
+    }
+
+    fn apply_inner(&mut self, cmd: Command) -> Result<Outcome, WorkflowError> {
         match cmd {
             Command::Open(id) => {
                 let i = self

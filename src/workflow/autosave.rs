@@ -11,6 +11,10 @@
 //! A failed write is retried later; the session's in-memory state is never
 //! touched by the saver, so an error loses nothing.
 //!
+//! The timing records of decisions ([`crate::store::timing`]) ride on the
+//! same journal thread: appended and `fdatasync`ed to the annotator's
+//! timing file right after the journal, never on the caller's thread.
+//!
 //! Journal before files: every snapshot is appended to the journal before
 //! its RON file is written, and the journal is emptied only when nothing is
 //! pending, nothing is being written and no write failed, so the journal's
@@ -23,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use crate::annotation::DocAnnotations;
 use crate::corpus::Document;
-use crate::store::{AnnotationFile, Journal, Store};
+use crate::store::{AnnotationFile, Journal, Store, TimingLog, TimingRecord};
 
 use super::waker::Waker;
 
@@ -96,6 +100,13 @@ struct Shared {
     /// The journal holds records that are in no RON file (see
     /// [`Saver::keep_journal`]): it is never emptied.
     keep_journal: bool,
+    /// Timing records handed over, not yet appended to the timing file.
+    timing: Vec<TimingRecord>,
+    /// The last timing append failed (the records are dropped: time is
+    /// never worth stopping the work for).
+    timing_error: Option<String>,
+    /// Timing records appended so far.
+    timed: u64,
 }
 
 type State = Arc<(Mutex<Shared>, Condvar)>;
@@ -117,11 +128,14 @@ fn lock(state: &State) -> MutexGuard<'_, Shared> {
 
 impl Saver {
     /// A saver writing `store`'s files, journaling to `journal` first when
-    /// one is given; `waker` is called when edits became durable (the
-    /// status bar then says "saved").
+    /// one is given, and appending timing records to `timing_log` (on the
+    /// journal's thread; without a journal, timing records are dropped);
+    /// `waker` is called when edits became durable (the status bar then
+    /// says "saved").
     pub fn new(
         store: Arc<Store>,
         journal: Option<Journal>,
+        timing_log: Option<TimingLog>,
         timing: SaveTiming,
         waker: Waker,
     ) -> Saver {
@@ -131,7 +145,7 @@ impl Saver {
             let annotator = store.annotator().to_string();
             std::thread::Builder::new()
                 .name("kashif-journal".into())
-                .spawn(move || run_journal(&worker, j, &annotator, &waker))
+                .spawn(move || run_journal(&worker, j, timing_log, &annotator, &waker))
                 .ok()
         });
         // RON files wait for the journal only when a journal thread runs.
@@ -192,6 +206,27 @@ impl Saver {
         self.state.1.notify_all();
         // Freeing large snapshots is not done while holding the lock.
         drop(replaced);
+    }
+
+    /// Hands decision timing records to the journal thread, which appends
+    /// them to the timing file and makes them durable; returns at once.
+    /// Dropped when no journal thread runs.
+    pub fn record_timing(&self, records: Vec<TimingRecord>) {
+        if records.is_empty() || !self.journal_on {
+            return;
+        }
+        lock(&self.state).timing.extend(records);
+        self.state.1.notify_all();
+    }
+
+    /// Why the last timing append failed, if it did (the file named).
+    pub fn timing_error(&self) -> Option<String> {
+        lock(&self.state).timing_error.clone()
+    }
+
+    /// Timing records appended so far (for tests).
+    pub fn timed(&self) -> u64 {
+        lock(&self.state).timed
     }
 
     pub fn status(&self) -> SaveStatus {
@@ -367,7 +402,13 @@ fn journal_new<'a>(
 /// The journal thread: appends every new snapshot at once (never waiting
 /// behind a RON write), and empties the journal when everything in it is in
 /// the RON files.
-fn run_journal(state: &State, mut journal: Journal, annotator: &str, waker: &Waker) {
+fn run_journal(
+    state: &State,
+    mut journal: Journal,
+    mut timing_log: Option<TimingLog>,
+    annotator: &str,
+    waker: &Waker,
+) {
     let mut hashes = BTreeMap::new();
     let mut g = lock(state);
     loop {
@@ -378,6 +419,31 @@ fn run_journal(state: &State, mut journal: Journal, annotator: &str, waker: &Wak
             drop(g);
             waker.wake();
             g = lock(state);
+        }
+        // Then the decisions' times, after the edits they followed.
+        if !g.timing.is_empty() {
+            let records = std::mem::take(&mut g.timing);
+            drop(g);
+            let r = match &mut timing_log {
+                Some(log) => log.append(&records).map_err(|e| e.to_string()),
+                None => Ok(()),
+            };
+            let failed = r.is_err();
+            g = lock(state);
+            match r {
+                Ok(()) => {
+                    g.timed += records.len() as u64;
+                    g.timing_error = None;
+                }
+                Err(e) => g.timing_error = Some(e),
+            }
+            state.1.notify_all();
+            if failed {
+                // The status bar says so at the next frame.
+                drop(g);
+                waker.wake();
+                g = lock(state);
+            }
         }
         // Everything is in the RON files: the journal can start over. (Not
         // retried in a loop when emptying failed: the next append clears
@@ -400,7 +466,7 @@ fn run_journal(state: &State, mut journal: Journal, annotator: &str, waker: &Wak
         if g.stop && g.pending.is_empty() && g.writing == 0 {
             return;
         }
-        if g.pending.values().any(|j| !j.journaled) {
+        if g.pending.values().any(|j| !j.journaled) || !g.timing.is_empty() {
             continue;
         }
         g = state.1.wait(g).unwrap_or_else(|e| e.into_inner());
@@ -516,6 +582,7 @@ mod tests {
         // Due in an hour: nothing is written until asked.
         let saver = Saver::new(
             store.clone(),
+            None,
             None,
             SaveTiming {
                 debounce: Duration::from_secs(3600),

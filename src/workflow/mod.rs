@@ -33,6 +33,7 @@ mod search_index;
 mod session;
 mod settle;
 mod steps;
+mod timing;
 mod undo;
 mod waker;
 mod words;

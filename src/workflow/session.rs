@@ -11,7 +11,7 @@ use crate::annotation::{DocAnnotations, Edit, EditError, Proposal, Source, Statu
 use crate::corpus::{Corpus, CorpusError, Document};
 use crate::propose::proposer::Tier;
 use crate::schema::Schema;
-use crate::store::{Journal, Reader, Store, StoreError};
+use crate::store::{Journal, Reader, Store, StoreError, TimingLog};
 
 use super::accurate::Loaded;
 use super::autosave::{SaveError, SaveStatus, SaveTiming, Saver};
@@ -83,6 +83,11 @@ pub struct Session {
     /// Documents holding views of their text, oldest first (see
     /// [`Session::note_views`]).
     pub(super) viewed: VecDeque<usize>,
+    /// The clock of the document session, for the timing records
+    /// ([`super::timing`]).
+    pub(super) stopwatch: super::timing::Stopwatch,
+    /// The timing file's last error, once the status bar has said it.
+    pub(super) timing_said: Option<String>,
 }
 
 /// Documents whose views of their text (char index, words, normalised
@@ -145,7 +150,15 @@ impl Session {
             })
             .collect();
         let waker = Waker::default();
-        let saver = Saver::new(store.clone(), Some(journal), timing, waker.clone());
+        // Decision times go to the timing file, created at the first one.
+        let timing_log = TimingLog::new(&annotations_dir.join(annotator));
+        let saver = Saver::new(
+            store.clone(),
+            Some(journal),
+            Some(timing_log),
+            timing,
+            waker.clone(),
+        );
         // Records kept in the journal (their file does not load) must
         // outlive this session: the journal is then never emptied.
         if !reader.journaled().is_empty() {
@@ -188,6 +201,7 @@ impl Session {
             }
             message = Some(m);
         }
+
         let mut session = Session {
             docs,
             root: corpus.root,
@@ -220,6 +234,8 @@ impl Session {
             search_job: None,
             revs: Vec::new(),
             viewed: VecDeque::new(),
+            stopwatch: Default::default(),
+            timing_said: None,
         };
         let first_rev = next_generation();
         session.revs = vec![first_rev; session.docs.len()];
@@ -531,7 +547,7 @@ impl Session {
     /// of a retraining (after which documents are proposed for again). Call
     /// once per frame; returns whether anything visible changed.
     pub fn poll(&mut self) -> bool {
-        let mut changed = false;
+        let mut changed = self.say_timing_error();
         let retrained = self.learner.as_ref().map(|l| (l.take_fresh(), l.status()));
         if let Some((true, status)) = retrained {
             changed = true;
@@ -808,6 +824,7 @@ impl Session {
             }
         }
         self.current = Some(i);
+        self.stopwatch.open(i);
         self.request_proposals(i);
         self.request_accurate(i, true);
         if i + 1 < self.docs.len() {

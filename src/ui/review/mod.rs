@@ -12,6 +12,7 @@ use crate::ui::backend::{AnnotatorFiles, Backend, DocEntry};
 
 pub mod dialog;
 pub mod lead;
+pub mod timing;
 pub mod ui;
 
 /// Where entities to compare come from. New kinds of source are one more
@@ -138,6 +139,9 @@ pub struct Review {
     /// file for): names labelled inconsistently, notes, acceptance and
     /// correction rates (see [`eval::lead_report`]).
     pub lead: eval::LeadReport,
+    /// The time each side's annotator took ([`eval::timing_report`] over
+    /// their timing files), one report per annotator with records.
+    pub timing: Vec<eval::TimingReport>,
 }
 
 impl Review {
@@ -270,6 +274,21 @@ impl Review {
             })
             .collect();
         let lead = eval::lead_report(&annotated);
+        let mut timing = Vec::new();
+        for (annotator, _) in &sides {
+            if annotator.is_empty() {
+                continue;
+            }
+            match backend.read_timing(annotator) {
+                Ok(file) => {
+                    problems.extend(file.problems);
+                    if !file.records.is_empty() {
+                        timing.push(eval::timing_report(annotator, &file.records));
+                    }
+                }
+                Err(e) => problems.push(e),
+            }
+        }
         Ok(Review {
             gold,
             pred,
@@ -281,6 +300,7 @@ impl Review {
             agreement,
             mark_mode: eval::Mode::Strict,
             lead,
+            timing,
         })
     }
 

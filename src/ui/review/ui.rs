@@ -144,6 +144,7 @@ pub fn side_ui(
                 // The line `kashif agree` prints under its table.
                 ui.label(format!("alpha_u by label: {by_label}"));
             }
+            super::timing::timing_ui(ui, &r.timing);
             documents_ui(ui, model, r, blocks, commands);
             if !r.report.confusions.is_empty() {
                 ui.strong("label confusions (same span, other label)");
