@@ -216,7 +216,8 @@ const MIN_WORD_REST: usize = 4;
 /// 3. the longest reading whose rest (4 letters or more) is a known word
 ///    is stripped (`وباشينيان` when `باشينيان` occurs elsewhere);
 /// 4. a proclitic before the article is stripped (`والأذربيجاني`);
-/// 5. a lone conjunction و is stripped;
+/// 5. a lone conjunction و is stripped, when the rest has 4 letters or more
+///    or is a known word (`وزير` stays whole);
 /// 6. otherwise nothing: ف ب ل ك before an unknown word are as likely its
 ///    own first letter (`فولكسفاغن`, `بلينكين`).
 ///
@@ -253,7 +254,14 @@ pub fn clitic_skip_by(word: &str, lexicon: &dyn Lexicon) -> usize {
     if best.article {
         best.entity_start
     } else if word.starts_with('و') {
-        starts[0]
+        // A three-letter rest nobody knows leaves the و its own: `وزير`
+        // (minister) is not و + `زير`; `وعلي` is و + `علي` (a known word).
+        let s = starts[0];
+        if len - s >= MIN_WORD_REST || lexicon.is_word(&rest(s)) {
+            s
+        } else {
+            0
+        }
     } else {
         0
     }
@@ -301,6 +309,13 @@ mod tests {
         assert_eq!(skip("ومتعب"), 1);
         assert_eq!(skip("فولكسفاغن"), 0);
         assert_eq!(skip("وكريم"), 1);
+        // Three letters nobody knows: the و is the word's own.
+        assert_eq!(skip("وزير"), 0);
+        let lex = Lex {
+            names: &[],
+            words: &["علي"],
+        };
+        assert_eq!(clitic_skip_by("وعلي", &lex), 1);
     }
 
     #[test]
