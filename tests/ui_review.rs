@@ -9,7 +9,7 @@ use std::process::Command as Process;
 
 use egui::Key;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use kashif::annotation::{DocAnnotations, Origin, Span, Status};
 use kashif::corpus::Corpus;
 use kashif::eval::{self, DocPair, MarkKind};
@@ -846,4 +846,73 @@ fn undecided(h: &Harness<'_, KashifApp>) -> usize {
         .as_ref()
         .unwrap()
         .undecided_count()
+}
+
+/// Issue 25, point 2: the stacked (curation) view. V (or the side panel's
+/// toggle) shows each line of the current conflict's document with one row
+/// of boxes per annotator and the gold row; a box only one annotator has is
+/// marked as a disagreement; a click on a box makes its conflict current.
+#[test]
+fn stacked_view_shows_one_row_of_boxes_per_annotator() {
+    let s = setup();
+    let mut h = s.harness();
+    click(&mut h, "Mode");
+    click(&mut h, "Adjudicate…");
+    click(&mut h, "Start");
+    assert!(
+        h.query_by_label("amina LOC واشنطن").is_none(),
+        "article first"
+    );
+    h.key_press(Key::V);
+    h.run();
+    assert!(h.state().model.gold.adjudication.as_ref().unwrap().stacked);
+    let description = |h: &Harness<'_, KashifApp>, label: &str| {
+        h.get_by_label(label).accesskit_node().description()
+    };
+    // amina alone marked واشنطن; badr alone Siyasət: disagreements.
+    let disagreement = Some(kashif::ui::adjudicate::stacked::DISAGREEMENT.to_string());
+    assert_eq!(description(&h, "amina LOC واشنطن"), disagreement);
+    assert_eq!(description(&h, "badr MISC Siyasət"), disagreement);
+    assert_eq!(description(&h, "amina ORG جامعة القاهرة"), disagreement);
+    assert_eq!(description(&h, "badr LOC جامعة القاهرة"), disagreement);
+    // Both marked the person and Armenia alike: in every row, unmarked.
+    for who in ["amina", "badr", "gold"] {
+        assert_eq!(description(&h, &format!("{who} PER أنتوني بلينكين")), None);
+        assert_eq!(description(&h, &format!("{who} LOC أرمينيا")), None);
+    }
+    // Undecided conflicts hold a place in the gold row.
+    h.get_by_label("gold undecided واشنطن");
+    h.get_by_label("gold undecided Siyasət");
+    // Each annotator's row reads right to left, in text order: the person
+    // right of Washington, right of Armenia.
+    let x = |h: &Harness<'_, KashifApp>, label: &str| h.get_by_label(label).rect().center().x;
+    assert!(x(&h, "amina PER أنتوني بلينكين") > x(&h, "amina LOC واشنطن"));
+    assert!(x(&h, "amina LOC واشنطن") > x(&h, "amina LOC أرمينيا"));
+    // The rows are stacked: amina's above badr's above gold.
+    let y = |h: &Harness<'_, KashifApp>, label: &str| h.get_by_label(label).rect().center().y;
+    assert!(y(&h, "amina PER أنتوني بلينكين") < y(&h, "badr PER أنتوني بلينكين"));
+    assert!(y(&h, "badr PER أنتوني بلينكين") < y(&h, "gold PER أنتوني بلينكين"));
+
+    // A click on badr's Siyasət makes its conflict (the third) current.
+    click(&mut h, "badr MISC Siyasət");
+    let current =
+        |h: &Harness<'_, KashifApp>| h.state().model.gold.adjudication.as_ref().unwrap().current;
+    assert_eq!(current(&h), 2);
+    h.get_by_label("conflict 3 of 4 —");
+    // The side panel's keys decide it: neither; gold loses its placeholder.
+    click(&mut h, "amina ORG جامعة القاهرة");
+    assert_eq!(current(&h), 1);
+    h.key_press(Key::Num1);
+    h.run();
+    h.get_by_label("gold ORG جامعة القاهرة");
+    h.get_by_label("gold LOC القاهرة");
+    assert!(h.query_by_label("gold undecided جامعة القاهرة").is_none());
+
+    // The side panel's toggle, and V, switch back to the article.
+    click(&mut h, "stacked view (V)");
+    assert!(!h.state().model.gold.adjudication.as_ref().unwrap().stacked);
+    assert!(h.query_by_label("amina LOC واشنطن").is_none());
+    h.key_press(Key::V);
+    h.run();
+    h.get_by_label("amina LOC واشنطن");
 }

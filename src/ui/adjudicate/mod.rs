@@ -8,6 +8,7 @@ use crate::eval::{self, Adjudication, Choice, Conflict};
 use crate::ui::backend::{Backend, DocEntry};
 
 pub mod dialog;
+pub mod stacked;
 pub mod ui;
 
 /// One document both annotators have a file for.
@@ -111,6 +112,11 @@ pub struct Adjudicating {
     /// Both annotators' notes for the lead (every document they have a
     /// file for), listed in the panel.
     pub notes: Vec<eval::NoteRow>,
+    /// Whether the central area shows the stacked (curation) view: each
+    /// line of the document with one row of entity boxes per annotator and
+    /// the gold row, instead of the article with both readings overlaid.
+    /// A view choice, not a decision: undo does not take it back.
+    pub stacked: bool,
     /// Decision steps, newest last (undo takes one back).
     history: Vec<Snapshot>,
 }
@@ -162,6 +168,7 @@ impl Adjudicating {
             current: 0,
             problems,
             notes,
+            stacked: false,
             history: Vec::new(),
         };
         for (index, (x, y)) in fa.annotations.iter().zip(&fb.annotations).enumerate() {
@@ -386,6 +393,7 @@ mod tests {
             current: 0,
             problems: vec![],
             notes: vec![],
+            stacked: false,
             history: Vec::new(),
         }
     }
