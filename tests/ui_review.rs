@@ -916,3 +916,74 @@ fn stacked_view_shows_one_row_of_boxes_per_annotator() {
     h.run();
     h.get_by_label("amina LOC واشنطن");
 }
+
+/// The stacked view of a long document draws only the lines in view and
+/// follows the current conflict: its line is scrolled into view, lines far
+/// from it are not drawn (no boxes of theirs in the accessibility tree).
+#[test]
+fn stacked_view_draws_the_lines_in_view_and_follows_the_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let annotations = dir.path().join("annotations");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let text: String = (0..150)
+        .map(|i| format!("قال المتحدث إن الوفد وصل إلى المدينة رقم {i} أمس.\n"))
+        .collect();
+    std::fs::write(corpus.join("long.txt"), &text).unwrap();
+    let c = Corpus::load(&corpus).unwrap();
+    let doc = &c.documents[0];
+    let city = |i: usize, label: &str| span(&text, &format!("المدينة رقم {i} "), label);
+    let trim = |s: Span| Span {
+        end: s.end - 1,
+        text: s.text.trim_end().to_string(),
+        ..s
+    };
+    // Both: PER on line 0 (agreed); badr alone: ORG on line 5; amina
+    // alone: LOC on line 120.
+    for (who, entities) in [
+        ("amina", vec![trim(city(0, "PER")), trim(city(120, "LOC"))]),
+        ("badr", vec![trim(city(0, "PER")), trim(city(5, "ORG"))]),
+    ] {
+        let store = Store::open(&annotations, who).unwrap();
+        let ann = DocAnnotations {
+            status: Status::Done,
+            entities,
+            ..Default::default()
+        };
+        store.save(doc, &ann).unwrap();
+    }
+    let backend = FsBackend {
+        annotations_dir: annotations.clone(),
+        schema: Schema::builtin(),
+    };
+    let mut model = AppModel::new(Schema::builtin(), Box::new(backend));
+    model.apply(Command::SetAnnotator("amina".into()));
+    model.apply(Command::OpenFolder(corpus.clone()));
+    let mut h = ui_support::harness(KashifApp::new(model, Box::new(NoPicker)), 1400.0, 900.0);
+    click(&mut h, "Mode");
+    click(&mut h, "Adjudicate…");
+    click(&mut h, "Start");
+    assert_eq!(
+        h.state()
+            .model
+            .gold
+            .adjudication
+            .as_ref()
+            .unwrap()
+            .conflict_count(),
+        2
+    );
+    h.key_press(Key::V);
+    h.run();
+    h.run();
+    // The first conflict (line 5) in view; line 120 far below, not drawn.
+    h.get_by_label("badr ORG المدينة رقم 5");
+    assert!(h.query_by_label("amina LOC المدينة رقم 120").is_none());
+    // N: the next conflict; the view follows it to line 120.
+    h.key_press(Key::N);
+    h.run();
+    h.run();
+    h.get_by_label("amina LOC المدينة رقم 120");
+    assert!(h.query_by_label("badr ORG المدينة رقم 5").is_none());
+    assert!(h.query_by_label("amina PER المدينة رقم 0").is_none());
+}

@@ -216,10 +216,14 @@ pub fn stacked_ui(
             area = area.vertical_scroll_offset(state.rows.top_of(li, estimate, gap));
         }
     }
-    let mut drawn = usize::MAX..0;
+    let mut drawn: Option<Range<usize>> = None;
     let lines = &state.lines;
     state.rows.show(ui, area, lines.len(), estimate, |ui, i| {
-        drawn = drawn.start.min(i)..drawn.end.max(i + 1);
+        drawn = Some(
+            drawn
+                .as_ref()
+                .map_or(i..i + 1, |d| d.start.min(i)..d.end.max(i + 1)),
+        );
         let (a, b) = lines[i];
         let line = crate::text::slice_chars(text, a, b).unwrap_or_default();
         let rtl = crate::bidi::paragraph_direction(line, doc_rtl).rtl;
@@ -237,11 +241,7 @@ pub fn stacked_ui(
             commands,
         );
     });
-    state.drawn = if drawn.start == usize::MAX {
-        0..0
-    } else {
-        drawn
-    };
+    state.drawn = drawn.unwrap_or(0..0);
 }
 
 /// One line: its text (laid out by cosmic-text, cached between frames),
