@@ -117,6 +117,9 @@ pub struct Adjudicating {
     /// the gold row, instead of the article with both readings overlaid.
     /// A view choice, not a decision: undo does not take it back.
     pub stacked: bool,
+    /// Different for every adjudication loaded in this process, so views
+    /// that keep something between frames know when it is another one.
+    serial: u64,
     /// Decision steps, newest last (undo takes one back).
     history: Vec<Snapshot>,
 }
@@ -169,6 +172,10 @@ impl Adjudicating {
             problems,
             notes,
             stacked: false,
+            serial: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
             history: Vec::new(),
         };
         for (index, (x, y)) in fa.annotations.iter().zip(&fb.annotations).enumerate() {
@@ -236,6 +243,12 @@ impl Adjudicating {
             n += d.adjudication.conflicts.len();
         }
         None
+    }
+
+    /// Which adjudication this is (see the field): a new one never has
+    /// the serial of an earlier one.
+    pub fn serial(&self) -> u64 {
+        self.serial
     }
 
     /// What the summary line and the table count.
@@ -394,6 +407,7 @@ mod tests {
             problems: vec![],
             notes: vec![],
             stacked: false,
+            serial: 0,
             history: Vec::new(),
         }
     }

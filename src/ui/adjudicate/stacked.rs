@@ -15,6 +15,7 @@ use egui::{Align, Color32, Layout, RichText, Sense, Stroke, Ui, accesskit, vec2}
 use super::Adjudicating;
 use super::ui::{LEFT, RIGHT};
 use crate::annotation::Span;
+use crate::eval::Choice;
 use crate::ui::article_view::label_color;
 use crate::ui::model::gold::{GOLD, GoldCommand};
 use crate::ui::model::{AppModel, Command};
@@ -119,17 +120,35 @@ pub fn boxes(adj: &Adjudicating, pos: usize, text: &str) -> Vec<StackedBox> {
     out
 }
 
-/// The lines of `text` the view shows, as char ranges: its paragraphs
-/// (split at newlines), blank ones left out.
-pub fn lines(text: &str) -> Vec<(usize, usize)> {
+/// One line of the view: a paragraph of the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// Chars of the document, end exclusive.
+    pub chars: (usize, usize),
+    /// The same in bytes, to slice the text without counting chars.
+    pub bytes: (usize, usize),
+    /// Whether it reads right to left ([`crate::bidi::paragraph_direction`]).
+    pub rtl: bool,
+}
+
+/// The lines of `text` the view shows: its paragraphs (split at
+/// newlines), blank ones left out. Computed once per document, so a frame
+/// never walks the whole text.
+pub fn lines(text: &str) -> Vec<Line> {
+    let doc_rtl = crate::bidi::document_is_rtl(text);
     let mut out = Vec::new();
-    let mut start = 0;
+    let (mut chars, mut bytes) = (0, 0);
     for para in text.split('\n') {
         let n = para.chars().count();
         if !para.trim().is_empty() {
-            out.push((start, start + n));
+            out.push(Line {
+                chars: (chars, chars + n),
+                bytes: (bytes, bytes + para.len()),
+                rtl: crate::bidi::paragraph_direction(para, doc_rtl).rtl,
+            });
         }
-        start += n + 1;
+        chars += n + 1;
+        bytes += para.len() + 1;
     }
     out
 }
@@ -144,19 +163,27 @@ pub fn box_label(who: &str, b: &StackedBox) -> String {
     }
 }
 
+/// What the kept boxes were built from: the adjudication's serial, the
+/// document's app index, the number of its first conflict, its choices.
+type BoxesKey = (u64, usize, Option<usize>, Vec<Option<Choice>>);
+
 /// What the view keeps between frames: the document's lines (computed once
 /// per document), their measured heights (only the lines in view are laid
 /// out and drawn), and which conflict it last scrolled to.
 #[derive(Debug, Default)]
 pub struct StackedView {
-    /// App index of the document whose lines are kept.
-    doc: Option<usize>,
-    lines: Vec<(usize, usize)>,
+    /// App index and text length of the document whose lines are kept.
+    doc: Option<(usize, usize)>,
+    lines: Vec<Line>,
     rows: RowHeights,
     /// The conflict the view last followed.
     followed: Option<usize>,
     /// Lines drawn in the last frame.
     drawn: Range<usize>,
+    /// The document's boxes, kept while the adjudication, the document's
+    /// choices and the number of its first conflict stay the same (a
+    /// decision or an included document changes them).
+    boxes: Option<(BoxesKey, Vec<StackedBox>)>,
 }
 
 /// The stacked view of adjudicated document `pos` (position in
@@ -177,19 +204,36 @@ pub fn stacked_ui(
         return;
     };
     let text = entry.document.text.as_str();
-    if state.doc != Some(d.index) {
-        state.doc = Some(d.index);
+    let mut area = egui::ScrollArea::vertical()
+        .id_salt("stacked-lines")
+        .auto_shrink(false);
+    let key = (d.index, text.len());
+    if state.doc != Some(key) {
+        state.doc = Some(key);
         state.lines = lines(text);
         state.rows.clear();
         state.followed = None;
         state.drawn = 0..0;
+        state.boxes = None;
+        // Another document starts at its top (unless its current conflict
+        // is further down: followed below).
+        area = area.vertical_scroll_offset(0.0);
     }
-    let all = boxes(adj, pos, text);
+    let key: BoxesKey = (
+        adj.serial(),
+        d.index,
+        adj.number_of(d.index, 0),
+        d.choices.clone(),
+    );
+    if state.boxes.as_ref().is_none_or(|(k, _)| *k != key) {
+        let b = boxes(adj, pos, text);
+        state.boxes = Some((key, b));
+    }
+    let all = state.boxes.as_ref().map_or(&[][..], |(_, b)| &b[..]);
     let current = adj
         .current_conflict()
         .filter(|(k, _)| *k == pos)
         .map(|(_, c)| (c.start, c.end));
-    let doc_rtl = crate::bidi::document_is_rtl(text);
     let size = body_size(ui);
     // Through the panels' text path: ids and names may be Arabic.
     let head = format!(
@@ -201,16 +245,13 @@ pub fn stacked_ui(
     let gap = ui.spacing().item_spacing.y;
     // A line of text and three rows of boxes.
     let estimate = TextBlocks::row_height(ui, size) * 5.0;
-    let mut area = egui::ScrollArea::vertical()
-        .id_salt("stacked-lines")
-        .auto_shrink(false);
     if state.followed != Some(adj.current) {
         state.followed = Some(adj.current);
         let line = current.and_then(|(s, _)| {
             state
                 .lines
                 .iter()
-                .position(|&(a, b)| a <= s && s < b.max(a + 1))
+                .position(|l| l.chars.0 <= s && s < l.chars.1.max(l.chars.0 + 1))
         });
         if let Some(li) = line.filter(|li| !state.drawn.contains(li)) {
             area = area.vertical_scroll_offset(state.rows.top_of(li, estimate, gap));
@@ -224,9 +265,10 @@ pub fn stacked_ui(
                 .as_ref()
                 .map_or(i..i + 1, |d| d.start.min(i)..d.end.max(i + 1)),
         );
-        let (a, b) = lines[i];
-        let line = crate::text::slice_chars(text, a, b).unwrap_or_default();
-        let rtl = crate::bidi::paragraph_direction(line, doc_rtl).rtl;
+        let l = &lines[i];
+        let (a, b) = l.chars;
+        let line = text.get(l.bytes.0..l.bytes.1).unwrap_or_default();
+        let rtl = l.rtl;
         let here = all.iter().filter(|x| a <= x.span.start && x.span.start < b);
         let line_current = current.filter(|&(s, e)| s < b && e > a);
         line_ui(
@@ -447,7 +489,6 @@ fn box_ui(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::Choice;
     use crate::ui::adjudicate::AdjDoc;
 
     const TEXT: &str = "aa bb cc";
@@ -477,6 +518,7 @@ mod tests {
             problems: vec![],
             notes: vec![],
             stacked: false,
+            serial: 0,
             history: Vec::new(),
         };
         let all = boxes(&adj, 0, text);
@@ -528,6 +570,24 @@ mod tests {
 
     #[test]
     fn lines_are_the_paragraphs_blank_ones_left_out() {
-        assert_eq!(lines("ab\n\n  \ncd e\n"), [(0, 2), (7, 11)]);
+        let got: Vec<_> = lines("ab\n\n  \ncd e\n")
+            .iter()
+            .map(|l| (l.chars, l.rtl))
+            .collect();
+        assert_eq!(got, [((0, 2), false), ((7, 11), false)]);
+        // Bytes and chars part ways after Arabic; the direction per line.
+        let text = "قال\nCNN said\nوصل";
+        let got: Vec<_> = lines(text)
+            .iter()
+            .map(|l| (&text[l.bytes.0..l.bytes.1], l.chars, l.rtl))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("قال", (0, 3), true),
+                ("CNN said", (4, 12), false),
+                ("وصل", (13, 16), true)
+            ]
+        );
     }
 }
