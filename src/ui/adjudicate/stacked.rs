@@ -321,10 +321,14 @@ fn line_ui<'a>(
     ] {
         let color = Color32::from_rgb(color.0, color.1, color.2);
         let h = TextBlocks::row_height(ui, size);
-        // One row high to start with (as `horizontal_wrapped`), growing
-        // when the boxes wrap: the row stays under its line.
-        let first = vec2(ui.available_width(), h);
-        ui.allocate_ui_with_layout(first, flow.with_main_wrap(true), |ui| {
+        // The name, then the boxes in the rest of the width: one row high
+        // to start with (as `horizontal_wrapped`), growing when the boxes
+        // wrap, wrapped ones starting under the first box, not the name.
+        let top = match flow.main_dir() {
+            egui::Direction::RightToLeft => Layout::right_to_left(Align::Min),
+            _ => Layout::left_to_right(Align::Min),
+        };
+        ui.allocate_ui_with_layout(vec2(ui.available_width(), h), top, |ui| {
             ui.allocate_ui_with_layout(vec2(NAME_WIDTH, h), flow, |ui| {
                 ui.set_min_width(NAME_WIDTH);
                 let name = format!("row {who}");
@@ -337,15 +341,18 @@ fn line_ui<'a>(
                     BlockStyle::colored(color).interface(),
                 );
             });
-            let mut any = false;
-            for b in here.clone().filter(|b| b.row == row) {
-                any = true;
-                let is_current = b.conflict.is_some() && b.conflict == current_conflict;
-                box_ui(ui, model, who, b, rtl, is_current, blocks, commands);
-            }
-            if !any {
-                ui.label(RichText::new("—").weak());
-            }
+            let rest = vec2(ui.available_width(), h);
+            ui.allocate_ui_with_layout(rest, flow.with_main_wrap(true), |ui| {
+                let mut any = false;
+                for b in here.clone().filter(|b| b.row == row) {
+                    any = true;
+                    let is_current = b.conflict.is_some() && b.conflict == current_conflict;
+                    box_ui(ui, model, who, b, rtl, is_current, blocks, commands);
+                }
+                if !any {
+                    ui.label(RichText::new("—").weak());
+                }
+            });
         });
     }
     ui.separator();
