@@ -9,7 +9,7 @@ use std::process::Command as Process;
 
 use egui::Key;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use kashif::annotation::{DocAnnotations, Origin, Span, Status};
 use kashif::corpus::Corpus;
 use kashif::eval::{self, DocPair, MarkKind};
@@ -891,4 +891,144 @@ fn the_review_panel_shows_the_time_per_entity_as_kashif_stats() {
     // The day's row: entities, per hour, s/entity, shares.
     h.get_by_label("2026-12-05");
     h.get_by_label("seconds per entity, per day");
+}
+
+/// Issue 25, point 2: the stacked (curation) view. V (or the side panel's
+/// toggle) shows each line of the current conflict's document with one row
+/// of boxes per annotator and the gold row; a box only one annotator has is
+/// marked as a disagreement; a click on a box makes its conflict current.
+#[test]
+fn stacked_view_shows_one_row_of_boxes_per_annotator() {
+    let s = setup();
+    let mut h = s.harness();
+    click(&mut h, "Mode");
+    click(&mut h, "Adjudicate…");
+    click(&mut h, "Start");
+    assert!(
+        h.query_by_label("amina LOC واشنطن").is_none(),
+        "article first"
+    );
+    h.key_press(Key::V);
+    h.run();
+    assert!(h.state().model.gold.adjudication.as_ref().unwrap().stacked);
+    let description = |h: &Harness<'_, KashifApp>, label: &str| {
+        h.get_by_label(label).accesskit_node().description()
+    };
+    // amina alone marked واشنطن; badr alone Siyasət: disagreements.
+    let disagreement = Some(kashif::ui::adjudicate::stacked::DISAGREEMENT.to_string());
+    assert_eq!(description(&h, "amina LOC واشنطن"), disagreement);
+    assert_eq!(description(&h, "badr MISC Siyasət"), disagreement);
+    assert_eq!(description(&h, "amina ORG جامعة القاهرة"), disagreement);
+    assert_eq!(description(&h, "badr LOC جامعة القاهرة"), disagreement);
+    // Both marked the person and Armenia alike: in every row, unmarked.
+    for who in ["amina", "badr", "gold"] {
+        assert_eq!(description(&h, &format!("{who} PER أنتوني بلينكين")), None);
+        assert_eq!(description(&h, &format!("{who} LOC أرمينيا")), None);
+    }
+    // Undecided conflicts hold a place in the gold row.
+    h.get_by_label("gold undecided واشنطن");
+    h.get_by_label("gold undecided Siyasət");
+    // Each annotator's row reads right to left, in text order: the person
+    // right of Washington, right of Armenia.
+    let x = |h: &Harness<'_, KashifApp>, label: &str| h.get_by_label(label).rect().center().x;
+    assert!(x(&h, "amina PER أنتوني بلينكين") > x(&h, "amina LOC واشنطن"));
+    assert!(x(&h, "amina LOC واشنطن") > x(&h, "amina LOC أرمينيا"));
+    // The rows are stacked: amina's above badr's above gold.
+    let y = |h: &Harness<'_, KashifApp>, label: &str| h.get_by_label(label).rect().center().y;
+    assert!(y(&h, "amina PER أنتوني بلينكين") < y(&h, "badr PER أنتوني بلينكين"));
+    assert!(y(&h, "badr PER أنتوني بلينكين") < y(&h, "gold PER أنتوني بلينكين"));
+
+    // A click on badr's Siyasət makes its conflict (the third) current.
+    click(&mut h, "badr MISC Siyasət");
+    let current =
+        |h: &Harness<'_, KashifApp>| h.state().model.gold.adjudication.as_ref().unwrap().current;
+    assert_eq!(current(&h), 2);
+    h.get_by_label("conflict 3 of 4 —");
+    // The side panel's keys decide it: neither; gold loses its placeholder.
+    click(&mut h, "amina ORG جامعة القاهرة");
+    assert_eq!(current(&h), 1);
+    h.key_press(Key::Num1);
+    h.run();
+    h.get_by_label("gold ORG جامعة القاهرة");
+    h.get_by_label("gold LOC القاهرة");
+    assert!(h.query_by_label("gold undecided جامعة القاهرة").is_none());
+
+    // The side panel's toggle, and V, switch back to the article.
+    click(&mut h, "stacked view (V)");
+    assert!(!h.state().model.gold.adjudication.as_ref().unwrap().stacked);
+    assert!(h.query_by_label("amina LOC واشنطن").is_none());
+    h.key_press(Key::V);
+    h.run();
+    h.get_by_label("amina LOC واشنطن");
+}
+
+/// The stacked view of a long document draws only the lines in view and
+/// follows the current conflict: its line is scrolled into view, lines far
+/// from it are not drawn (no boxes of theirs in the accessibility tree).
+#[test]
+fn stacked_view_draws_the_lines_in_view_and_follows_the_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let annotations = dir.path().join("annotations");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let text: String = (0..150)
+        .map(|i| format!("قال المتحدث إن الوفد وصل إلى المدينة رقم {i} أمس.\n"))
+        .collect();
+    std::fs::write(corpus.join("long.txt"), &text).unwrap();
+    let c = Corpus::load(&corpus).unwrap();
+    let doc = &c.documents[0];
+    let city = |i: usize, label: &str| span(&text, &format!("المدينة رقم {i} "), label);
+    let trim = |s: Span| Span {
+        end: s.end - 1,
+        text: s.text.trim_end().to_string(),
+        ..s
+    };
+    // Both: PER on line 0 (agreed); badr alone: ORG on line 5; amina
+    // alone: LOC on line 120.
+    for (who, entities) in [
+        ("amina", vec![trim(city(0, "PER")), trim(city(120, "LOC"))]),
+        ("badr", vec![trim(city(0, "PER")), trim(city(5, "ORG"))]),
+    ] {
+        let store = Store::open(&annotations, who).unwrap();
+        let ann = DocAnnotations {
+            status: Status::Done,
+            entities,
+            ..Default::default()
+        };
+        store.save(doc, &ann).unwrap();
+    }
+    let backend = FsBackend {
+        annotations_dir: annotations.clone(),
+        schema: Schema::builtin(),
+    };
+    let mut model = AppModel::new(Schema::builtin(), Box::new(backend));
+    model.apply(Command::SetAnnotator("amina".into()));
+    model.apply(Command::OpenFolder(corpus.clone()));
+    let mut h = ui_support::harness(KashifApp::new(model, Box::new(NoPicker)), 1400.0, 900.0);
+    click(&mut h, "Mode");
+    click(&mut h, "Adjudicate…");
+    click(&mut h, "Start");
+    assert_eq!(
+        h.state()
+            .model
+            .gold
+            .adjudication
+            .as_ref()
+            .unwrap()
+            .conflict_count(),
+        2
+    );
+    h.key_press(Key::V);
+    h.run();
+    h.run();
+    // The first conflict (line 5) in view; line 120 far below, not drawn.
+    h.get_by_label("badr ORG المدينة رقم 5");
+    assert!(h.query_by_label("amina LOC المدينة رقم 120").is_none());
+    // N: the next conflict; the view follows it to line 120.
+    h.key_press(Key::N);
+    h.run();
+    h.run();
+    h.get_by_label("amina LOC المدينة رقم 120");
+    assert!(h.query_by_label("badr ORG المدينة رقم 5").is_none());
+    assert!(h.query_by_label("amina PER المدينة رقم 0").is_none());
 }

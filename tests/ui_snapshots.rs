@@ -596,3 +596,33 @@ fn snapshot_adjudication_lists() {
     );
     snap_app(&mut h, "panels_adjudication");
 }
+
+#[test]
+fn snapshot_adjudication_stacked_view() {
+    // The stacked (curation) view: the line's text, then amina's, badr's
+    // and the gold row of boxes, right to left, disagreements outlined,
+    // the current conflict's boxes framed and its chars marked in the line.
+    if !have_adapter() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let mut h = app_harness(two_annotators(tmp.path()), (1280.0, 800.0));
+    h.run();
+    for c in [
+        GoldCommand::StartAdjudication {
+            a: "amina".into(),
+            b: "badr".into(),
+        },
+        GoldCommand::StackedView(true),
+        // واشنطن: LOC against ORG (after the first document's two).
+        GoldCommand::GoToConflict(3),
+    ] {
+        h.state_mut().model.apply(Command::Gold(c));
+    }
+    assert!(
+        h.state().model.gold.adjudication.is_some(),
+        "{}",
+        h.state().model.message
+    );
+    snap_app(&mut h, "panels_adjudication_stacked");
+}

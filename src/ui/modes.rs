@@ -6,6 +6,7 @@
 use egui::Ui;
 
 use super::adjudicate::dialog::{AdjudicateDialog, adjudicate_dialog_ui};
+use super::adjudicate::stacked::StackedView;
 use super::adjudicate::ui as adjudicate_ui;
 use super::article_view::ArticleView;
 use super::dialogs::export::ExportDialog;
@@ -22,6 +23,9 @@ pub struct GoldUi {
     pub export: Option<ExportDialog>,
     pub review: Option<ReviewDialog>,
     pub adjudicate: Option<AdjudicateDialog>,
+    /// The adjudication's stacked view: lines and heights kept between
+    /// frames.
+    pub stacked: StackedView,
 }
 
 impl Default for GoldUi {
@@ -31,6 +35,7 @@ impl Default for GoldUi {
             export: None,
             review: None,
             adjudicate: None,
+            stacked: StackedView::default(),
         }
     }
 }
@@ -129,7 +134,7 @@ impl GoldUi {
                     .default_size(430.0)
                     .show(ui, |ui| adjudicate_ui::side_ui(ui, model, blocks, commands));
                 egui::CentralPanel::default().show(ui, |ui| {
-                    adjudicate_ui::article_ui(ui, model, view, blocks, commands)
+                    adjudicate_ui::article_ui(ui, model, view, &mut self.stacked, blocks, commands)
                 });
             }
         }

@@ -8,6 +8,7 @@ use crate::eval::{self, Adjudication, Choice, Conflict};
 use crate::ui::backend::{Backend, DocEntry};
 
 pub mod dialog;
+pub mod stacked;
 pub mod ui;
 
 /// One document both annotators have a file for.
@@ -111,6 +112,14 @@ pub struct Adjudicating {
     /// Both annotators' notes for the lead (every document they have a
     /// file for), listed in the panel.
     pub notes: Vec<eval::NoteRow>,
+    /// Whether the central area shows the stacked (curation) view: each
+    /// line of the document with one row of entity boxes per annotator and
+    /// the gold row, instead of the article with both readings overlaid.
+    /// A view choice, not a decision: undo does not take it back.
+    pub stacked: bool,
+    /// Different for every adjudication loaded in this process, so views
+    /// that keep something between frames know when it is another one.
+    serial: u64,
     /// Decision steps, newest last (undo takes one back).
     history: Vec<Snapshot>,
 }
@@ -162,6 +171,11 @@ impl Adjudicating {
             current: 0,
             problems,
             notes,
+            stacked: false,
+            serial: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
             history: Vec::new(),
         };
         for (index, (x, y)) in fa.annotations.iter().zip(&fb.annotations).enumerate() {
@@ -229,6 +243,12 @@ impl Adjudicating {
             n += d.adjudication.conflicts.len();
         }
         None
+    }
+
+    /// Which adjudication this is (see the field): a new one never has
+    /// the serial of an earlier one.
+    pub fn serial(&self) -> u64 {
+        self.serial
     }
 
     /// What the summary line and the table count.
@@ -386,6 +406,8 @@ mod tests {
             current: 0,
             problems: vec![],
             notes: vec![],
+            stacked: false,
+            serial: 0,
             history: Vec::new(),
         }
     }

@@ -5,6 +5,7 @@
 use egui::{Color32, Key, RichText, Ui};
 
 use super::Adjudicating;
+use super::stacked::{StackedView, stacked_ui};
 use crate::annotation::{DocAnnotations, Proposal, Source, Span};
 use crate::eval::Choice;
 use crate::schema::{Label, Schema};
@@ -30,7 +31,7 @@ pub const KEYS: [(Key, Choice, &str); 4] = [
 /// Decisions and navigation from the keyboard (not while typing): 1 2 3 0
 /// decide, Ctrl+1 / Ctrl+2 take the left / right reading for every
 /// remaining conflict, Ctrl+Z undoes the last decision step, Ctrl+S saves,
-/// Down/N and Up/P move.
+/// Down/N and Up/P move, V switches the stacked view on and off.
 pub fn keys(ui: &Ui, commands: &mut Vec<Command>, adj: &Adjudicating) {
     if ui.ctx().text_edit_focused() {
         return;
@@ -64,6 +65,9 @@ pub fn keys(ui: &Ui, commands: &mut Vec<Command>, adj: &Adjudicating) {
             }
             continue;
         }
+        if key == Key::V {
+            commands.push(gold(GoldCommand::StackedView(!adj.stacked)));
+        }
         if let Some((_, choice, _)) = KEYS.iter().find(|(k, _, _)| *k == key) {
             commands.push(gold(GoldCommand::Decide(*choice)));
         }
@@ -89,7 +93,10 @@ fn adjudication_key(key: Key, m: egui::Modifiers) -> bool {
     }
     !m.shift
         && (KEYS.iter().any(|(k, _, _)| *k == key)
-            || matches!(key, Key::ArrowDown | Key::ArrowUp | Key::N | Key::P))
+            || matches!(
+                key,
+                Key::ArrowDown | Key::ArrowUp | Key::N | Key::P | Key::V
+            ))
 }
 
 fn side_label(prefix: &str, s: &Span, color: (u8, u8, u8), labels: &mut Vec<Label>) -> String {
@@ -151,10 +158,13 @@ fn proposal(s: &Span, label: String) -> Proposal {
     }
 }
 
+/// The central area: the document with both readings overlaid, or, with
+/// the stacked view on, its lines with a row of boxes per annotator.
 pub fn article_ui(
     ui: &mut Ui,
     model: &AppModel,
     view: &mut ArticleView,
+    stacked: &mut StackedView,
     blocks: &mut TextBlocks,
     commands: &mut Vec<Command>,
 ) {
@@ -175,6 +185,10 @@ pub fn article_ui(
         );
         return;
     };
+    if adj.stacked {
+        stacked_ui(ui, model, adj, pos, stacked, blocks, commands);
+        return;
+    }
     let (annotations, schema) = document_view(adj, pos, &model.schema);
     derived_article_ui(
         ui,
@@ -265,6 +279,16 @@ pub fn side_ui(
     ui.heading("Adjudication");
     let counts = adj.counts();
     ui.label(summary_line(adj));
+    let mut on = adj.stacked;
+    if ui
+        .checkbox(&mut on, "stacked view (V)")
+        .on_hover_text(
+            "each line with one row of boxes per annotator and the gold row; a click on a box makes its conflict current",
+        )
+        .changed()
+    {
+        commands.push(Command::Gold(GoldCommand::StackedView(on)));
+    }
     ui.separator();
     if let Some((k, c)) = adj.current_conflict() {
         let doc = &model.docs[adj.docs[k].index].document;
@@ -305,7 +329,7 @@ pub fn side_ui(
         });
         ui.label(
             RichText::new(
-                "keys 1 2 3 0 decide; Down/N next, Up/P previous; Ctrl+Z undo; Ctrl+S save",
+                "keys 1 2 3 0 decide; Down/N next, Up/P previous; Ctrl+Z undo; Ctrl+S save; V stacked view",
             )
             .small()
             .weak(),

@@ -99,6 +99,9 @@ pub enum GoldCommand {
     IncludeDocument(usize),
     /// Make conflict number `n` (over all documents) the current one.
     GoToConflict(usize),
+    /// Show (`true`) or hide the stacked view of the adjudication: every
+    /// annotator's entities as rows of boxes under each line of the text.
+    StackedView(bool),
     SaveGold,
     SetMode(Mode),
 }
@@ -213,6 +216,11 @@ impl AppModel {
                     adj.current = n;
                 }
                 self.show_current_conflict();
+            }
+            GoldCommand::StackedView(on) => {
+                if let Some(adj) = &mut self.gold.adjudication {
+                    adj.stacked = on;
+                }
             }
             GoldCommand::SaveGold => self.save_gold(),
             GoldCommand::SetMode(m) => {

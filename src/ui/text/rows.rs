@@ -51,6 +51,15 @@ impl RowHeights {
         (first..last.max(first), top, total)
     }
 
+    /// Top of row `i` (points from the list's top), rows not measured yet
+    /// counted `estimate` high, `gap` between rows: where to scroll to
+    /// bring row `i` into view.
+    pub fn top_of(&self, i: usize, estimate: f32, gap: f32) -> f32 {
+        (0..i)
+            .map(|k| self.heights.get(k).copied().flatten().unwrap_or(estimate) + gap)
+            .sum()
+    }
+
     /// Draws the rows of `0..n` that are in view of `area`, `row_ui` drawing
     /// one; `estimate` is the height (points) assumed for a row not drawn yet.
     pub fn show(

@@ -251,6 +251,24 @@ impl TextBlocks {
         response
     }
 
+    /// Width in points [`TextBlocks::line_ui`] gives `text` at `size`
+    /// points within `max_width` (cut with `…` when wider): for a widget that
+    /// sizes itself around such a line before allocating (the stacked
+    /// view's boxes).
+    pub fn line_width(&mut self, text: &str, size: f32, max_width: f32, style: BlockStyle) -> f32 {
+        let text = text.replace('\n', " ");
+        let max_width = max_width.max(size);
+        let natural = self.laid(&text, Fit::OneLine, style.rtl, max_width, size);
+        let full_rtl = natural.paragraph_rtl(0).unwrap_or(false);
+        let width = extent(natural).map_or(0.0, |(x0, x1)| x1 - x0);
+        if width <= max_width {
+            return width;
+        }
+        let cut = self.elide(&text, full_rtl, max_width, size);
+        extent(self.laid(&cut, Fit::OneLine, Some(full_rtl), max_width, size))
+            .map_or(0.0, |(x0, x1)| x1 - x0)
+    }
+
     /// The longest logical prefix of `text` that, with `…` after it, lays
     /// out within `max_width` points (at least one char), in direction
     /// `rtl`. Cached per text, direction, width and size.
