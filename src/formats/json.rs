@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::error::line_col;
+use super::error::LineCounter;
 use super::{DocSpans, Exported, FormatError, OffsetUnit, Output, valid_spans};
 
 /// How a JSON file lays out its records.
@@ -53,6 +53,7 @@ pub(crate) fn records(
     let mut out = Vec::new();
     let mut at = skipped_bytes;
     let mut multi_line = false;
+    let mut lines = LineCounter::default();
     let whole = loop {
         match stream.next() {
             None => break Ok(()),
@@ -62,7 +63,7 @@ pub(crate) fn records(
                 if contents[start..end].contains('\n') {
                     multi_line = true;
                 }
-                out.push((line_col(contents, start).0, v));
+                out.push((lines.line_at(contents, start), v));
                 at = end;
             }
             Some(Err(e)) => break Err(e),
@@ -117,10 +118,11 @@ pub(crate) fn array_items(path: &Path, contents: &str) -> Result<Vec<(usize, Val
     let values: Vec<Value> =
         serde_json::from_str(contents).map_err(|e| FormatError::json(path, &e, 1, 1))?;
     let starts = item_starts(contents);
+    let mut lines = LineCounter::default();
     Ok(values
         .into_iter()
         .enumerate()
-        .map(|(i, v)| (starts.get(i).map_or(0, |&b| line_col(contents, b).0), v))
+        .map(|(i, v)| (starts.get(i).map_or(0, |&b| lines.line_at(contents, b)), v))
         .collect())
 }
 
