@@ -13,8 +13,6 @@
 //! document's gold, and `kashif export` (CoNLL). `KASHIF_SCALE_CLI=0` skips
 //! the command line.
 
-// Only `ms` is used here; the rest serves the other benches.
-#[allow(dead_code)]
 mod common;
 
 use std::path::{Path, PathBuf};
