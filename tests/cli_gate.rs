@@ -140,4 +140,50 @@ fn validate_warns_about_done_files_with_proposals_pending() {
     );
     assert!(stderr.contains("0 errors, 1 warnings"), "{stderr}");
     assert!(out.status.success(), "a warning, not an error");
+
+    // Export and eval do not take it as gold: left out, and said.
+    let conll = dir.path().join("gold.conll");
+    let out = kashif(
+        &[
+            "export",
+            "--format",
+            "conll",
+            "--annotator",
+            "amina",
+            "--out",
+            conll.to_str().unwrap(),
+        ],
+        &corpus,
+        &ann,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "warning: {}: marked done with 1 proposal(s) pending",
+            path.display()
+        )) && stderr.contains("not gold, left out"),
+        "{stderr}"
+    );
+    assert!(!conll.exists(), "nothing else was done: nothing exported");
+    // With --all it is exported as annotated so far.
+    let out = kashif(
+        &[
+            "export",
+            "--format",
+            "conll",
+            "--annotator",
+            "amina",
+            "--all",
+            "--out",
+            conll.to_str().unwrap(),
+        ],
+        &corpus,
+        &ann,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::read_to_string(&conll).unwrap().contains("B-LOC"));
 }

@@ -7,6 +7,7 @@ use kashif::corpus::{Corpus, Document};
 use kashif::formats::{Format, OffsetUnit};
 use kashif::schema::Schema;
 use kashif::store;
+use kashif::workflow::gate;
 
 use super::common::Folders;
 
@@ -105,7 +106,9 @@ pub fn require_annotator(folders: &Folders, annotator: &str) -> anyhow::Result<(
 }
 
 /// Every document `annotator` has a file for (only those marked done unless
-/// `all`). Problems in files go to stderr; unreadable files set `failed`.
+/// `all`; a done one with proposals pending is left out and said, as not
+/// gold). Problems in files go to stderr; unreadable files and problems that
+/// are errors set `failed`.
 pub fn annotated<'c>(
     folders: &Folders,
     corpus: &'c Corpus,
@@ -129,6 +132,20 @@ pub fn annotated<'c>(
             Ok(Some(loaded)) => {
                 for p in &loaded.problems {
                     eprintln!("{p}");
+                    // What `kashif validate` calls an error fails the run
+                    // here too (the entity is kept detached, not exported).
+                    if p.severity == store::Severity::Error {
+                        *failed = true;
+                    }
+                }
+                // The gate into "done": a done document with proposals
+                // nobody decided is not gold (written around the workbench).
+                if !all && let Some(why) = gate::done_with_pending(&loaded.annotations) {
+                    eprintln!(
+                        "warning: {}: marked done with {why}; not gold, left out (decide them in the workbench, or use --all)",
+                        store::file_path(&folders.annotations, annotator, &doc.id).display()
+                    );
+                    continue;
                 }
                 if all || loaded.annotations.status == Status::Done {
                     out.push(Annotated {

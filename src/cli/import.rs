@@ -145,7 +145,11 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         renames,
         admit_unknown: args.add_labels,
         tag_column: args.tag_column,
-        tag_names: args.labels.clone(),
+        // `--labels "O, B-PER"`: the names without the spaces around them.
+        tag_names: args
+            .labels
+            .as_ref()
+            .map(|l| l.iter().map(|n| n.trim().to_string()).collect()),
         encoding: args.encoding.clone(),
     };
 

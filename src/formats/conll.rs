@@ -757,6 +757,8 @@ pub(crate) struct TokenReader {
     untagged: usize,
     cells: usize,
     invalid: usize,
+    /// Valid tags other than O.
+    entity_tags: usize,
     first_invalid: Option<(usize, String)>,
 }
 
@@ -772,6 +774,7 @@ impl TokenReader {
             untagged: 0,
             cells: 0,
             invalid: 0,
+            entity_tags: 0,
             first_invalid: None,
         }
     }
@@ -839,7 +842,12 @@ impl TokenReader {
         for t in tags {
             self.cells += 1;
             match parse_tag(t) {
-                Ok(p) => parsed.push(p),
+                Ok(p) => {
+                    if p != Tag::O {
+                        self.entity_tags += 1;
+                    }
+                    parsed.push(p)
+                }
                 Err(why) => {
                     self.invalid += 1;
                     if self.first_invalid.is_none() {
@@ -903,6 +911,21 @@ impl TokenReader {
                 format!(
                     "most tags are not IOB tags ({} of {}; the first: {why}): not read, since importing them as O would lose every entity. Is the tag in another column (--tag-column N)?",
                     self.invalid, self.cells
+                ),
+            ));
+        }
+        // Not one valid entity tag, but some invalid ones: every entity
+        // would be lost (`" B-PER"` from a label list written with spaces).
+        if self.invalid > 0
+            && self.entity_tags == 0
+            && let Some((line, why)) = &self.first_invalid
+        {
+            return Err(FormatError::new(
+                &path,
+                *line,
+                format!(
+                    "no valid entity tag, {} invalid (the first: {why}): not read, since importing them as O would lose every entity",
+                    self.invalid
                 ),
             ));
         }
@@ -1436,6 +1459,20 @@ mod tests {
         );
         let back = import(Path::new("w"), body(&e), &ImportOptions::default()).unwrap();
         assert_eq!(ents(&back), ents(&r));
+    }
+
+    #[test]
+    fn no_valid_entity_tag_among_invalid_ones_is_refused() {
+        // Label names read with their spaces: every entity tag invalid.
+        let text = "زار O\nبلينكين  B-PER\nالرياض O\nأمس O\nو O\nعاد O\n";
+        let mut r = TokenReader::new(Path::new("s.conll"));
+        for (i, line) in text.lines().enumerate() {
+            let (tok, tag) = line.split_once(' ').unwrap();
+            r.token(tok, &[tag], i + 1);
+        }
+        let e = r.finish(&ImportOptions::default()).unwrap_err();
+        assert!(e.message.contains("no valid entity tag"), "{e}");
+        assert_eq!(e.line, 2);
     }
 
     #[test]

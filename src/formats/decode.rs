@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1256};
+use encoding_rs::{Encoding, ISO_8859_6, UTF_16BE, UTF_16LE, WINDOWS_1256};
 
 use super::FormatError;
 
@@ -55,6 +55,34 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
 
 /// Whether bytes that are not UTF-8 read as Arabic in Windows-1256: most of
 /// their non-ASCII chars are Arabic letters.
+/// Whether `text` holds a Latin-1 letter (U+00C0..U+00FF) touching an
+/// Arabic letter: Arabic read in the wrong legacy code page (`بنêومêو`, an
+/// ISO-8859-6 file read as Windows-1256).
+fn latin_inside_arabic(text: &str) -> Option<String> {
+    let arabic = |c: char| ('\u{0621}'..='\u{064A}').contains(&c);
+    let latin = |c: char| ('\u{00C0}'..='\u{00FF}').contains(&c) && c != '×' && c != '÷';
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len()).find_map(|i| {
+        let c = chars[i];
+        let near = |j: Option<usize>| j.and_then(|j| chars.get(j)).is_some_and(|&d| arabic(d));
+        (latin(c) && (near(i.checked_sub(1)) || near(Some(i + 1)))).then(|| {
+            let from = i.saturating_sub(4);
+            chars[from..(i + 5).min(chars.len())].iter().collect()
+        })
+    })
+}
+
+/// Whether the bytes read as ISO-8859-6 give Arabic only (every byte
+/// mapped), where Windows-1256 would put Latin letters among them.
+fn looks_like_iso8859_6(bytes: &[u8]) -> bool {
+    let (text, errors) = ISO_8859_6.decode_without_bom_handling(bytes);
+    if errors || !text.chars().any(|c| ('\u{0621}'..='\u{064A}').contains(&c)) {
+        return false;
+    }
+    let (cp, _) = WINDOWS_1256.decode_without_bom_handling(bytes);
+    latin_inside_arabic(&cp).is_some()
+}
+
 fn looks_like_cp1256(bytes: &[u8]) -> bool {
     let (text, _) = WINDOWS_1256.decode_without_bom_handling(bytes);
     let (mut arabic, mut other) = (0usize, 0usize);
@@ -104,6 +132,21 @@ pub(crate) fn decode(
                 ),
             ));
         };
+        // A file already in UTF-8 read through a legacy encoding becomes
+        // mojibake (`ط²ط§ط±`): refused, not stored.
+        if enc != encoding_rs::UTF_8
+            && std::str::from_utf8(bytes).is_ok()
+            && (!bytes.is_ascii() || enc == UTF_16LE || enc == UTF_16BE)
+        {
+            return Err(FormatError::new(
+                path,
+                0,
+                format!(
+                    "the file is UTF-8 already: --encoding {} would read it as mojibake; import it without --encoding",
+                    enc.name()
+                ),
+            ));
+        }
         let (text, used, errors) = enc.decode(bytes);
         if errors {
             let at = text.find('\u{FFFD}').unwrap_or(0);
@@ -113,6 +156,21 @@ pub(crate) fn decode(
                 line,
                 col,
                 format!("bytes that are not valid {}", used.name()),
+            ));
+        }
+        if let Some(bad) = latin_inside_arabic(&text) {
+            let hint = if used == WINDOWS_1256 && looks_like_iso8859_6(bytes) {
+                " It reads as ISO-8859-6: --encoding iso-8859-6".to_string()
+            } else {
+                String::new()
+            };
+            return Err(FormatError::new(
+                path,
+                0,
+                format!(
+                    "read as {} it has Latin letters inside Arabic words («{bad}»): not that encoding.{hint}",
+                    used.name()
+                ),
             ));
         }
         notes.push((
@@ -204,7 +262,12 @@ fn utf8(path: &Path, bytes: &[u8]) -> Result<String, FormatError> {
             let at = e.valid_up_to();
             let before = std::str::from_utf8(&bytes[..at]).unwrap_or("");
             let (line, col) = super::error::line_col(before, at);
-            let guess = if looks_like_cp1256(bytes) {
+            let guess = if looks_like_iso8859_6(bytes) {
+                format!(
+                    "looks like ISO-8859-6 (Arabic); read it with --encoding iso-8859-6, or save it as UTF-8: {}",
+                    iconv("ISO-8859-6", path)
+                )
+            } else if looks_like_cp1256(bytes) {
                 format!(
                     "looks like Windows-1256 (Arabic); read it with --encoding windows-1256, or save it as UTF-8: {}",
                     iconv("WINDOWS-1256", path)
@@ -282,6 +345,25 @@ mod tests {
         assert!(!e.message.contains("Windows-1256 (Arabic)"), "{e}");
         assert!(e.message.contains("--encoding"), "{e}");
         assert!(decode(p(), b"x", Some("klingon"), true).is_err());
+    }
+
+    #[test]
+    fn a_legacy_encoding_never_turns_text_into_mojibake() {
+        // UTF-8 already: --encoding windows-1256 is refused, not decoded.
+        let e = decode(p(), AR.as_bytes(), Some("windows-1256"), true).unwrap_err();
+        assert!(e.message.contains("UTF-8 already"), "{e}");
+        // ASCII reads the same in any ASCII encoding.
+        assert!(decode(p(), b"Paris B-LOC\n", Some("windows-1256"), true).is_ok());
+        // ISO-8859-6 is named as such, and read as Windows-1256 it is refused.
+        let (iso, _, bad) = ISO_8859_6.encode("بلينكين الرياض يريفان");
+        assert!(!bad);
+        let e = decode(p(), &iso, None, true).unwrap_err();
+        assert!(e.message.contains("ISO-8859-6"), "{e}");
+        let e = decode(p(), &iso, Some("windows-1256"), true).unwrap_err();
+        assert!(e.message.contains("Latin letters inside Arabic"), "{e}");
+        assert!(e.message.contains("iso-8859-6"), "{e}");
+        let d = decode(p(), &iso, Some("iso-8859-6"), true).unwrap();
+        assert_eq!(d.text, "بلينكين الرياض يريفان");
     }
 
     #[test]

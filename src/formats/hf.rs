@@ -236,7 +236,7 @@ mod tests {
         assert!(e.message.contains("--labels"), "{e}");
         let names = "O,B-PER,I-PER,B-ORG,I-ORG,B-LOC,I-LOC";
         let opts = ImportOptions {
-            tag_names: Some(names.split(',').map(String::from).collect()),
+            tag_names: Some(names.split(',').map(|n| n.trim().to_string()).collect()),
             ..Default::default()
         };
         let r = import(Path::new("w.jsonl"), ints, &opts).unwrap();
