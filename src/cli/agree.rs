@@ -36,6 +36,7 @@ pub fn run(args: AgreeArgs) -> anyhow::Result<ExitCode> {
             &schema,
             a,
             args.all,
+            exchange::Pending::Keep,
             &mut failed,
         ));
     }

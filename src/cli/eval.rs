@@ -150,6 +150,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         &schema,
         &args.gold,
         args.all,
+        exchange::Pending::Keep,
         &mut failed,
     );
     let mut predict = predictions(&args.pred, &args.folders, &schema, &args.tagger)?;

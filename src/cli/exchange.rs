@@ -105,9 +105,19 @@ pub fn require_annotator(folders: &Folders, annotator: &str) -> anyhow::Result<(
     )
 }
 
+/// What [`annotated`] does with a done document whose proposals are still
+/// pending (the gate into "done" was gone around): always said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pending {
+    /// Not gold: left out (export).
+    LeaveOut,
+    /// Kept, as the workbench's review keeps it (eval, agree).
+    Keep,
+}
+
 /// Every document `annotator` has a file for (only those marked done unless
-/// `all`; a done one with proposals pending is left out and said, as not
-/// gold). Problems in files go to stderr; unreadable files and problems that
+/// `all`; a done one with proposals pending is said, and left out or kept
+/// as `pending` asks). Problems in files go to stderr; unreadable files and problems that
 /// are errors set `failed`.
 pub fn annotated<'c>(
     folders: &Folders,
@@ -115,6 +125,7 @@ pub fn annotated<'c>(
     schema: &Schema,
     annotator: &str,
     all: bool,
+    pending: Pending,
     failed: &mut bool,
 ) -> Vec<Annotated<'c>> {
     let mut out = Vec::new();
@@ -139,13 +150,21 @@ pub fn annotated<'c>(
                     }
                 }
                 // The gate into "done": a done document with proposals
-                // nobody decided is not gold (written around the workbench).
+                // nobody decided is not gold (written around the workbench):
+                // said, and left out of what leaves Kashif as gold.
                 if !all && let Some(why) = gate::done_with_pending(&loaded.annotations) {
+                    let path = store::file_path(&folders.annotations, annotator, &doc.id);
+                    if pending == Pending::LeaveOut {
+                        eprintln!(
+                            "warning: {}: marked done with {why}; not gold, left out (decide them in the workbench, or use --all)",
+                            path.display()
+                        );
+                        continue;
+                    }
                     eprintln!(
-                        "warning: {}: marked done with {why}; not gold, left out (decide them in the workbench, or use --all)",
-                        store::file_path(&folders.annotations, annotator, &doc.id).display()
+                        "warning: {}: marked done with {why}; counted as done here, but export leaves it out until they are decided",
+                        path.display()
                     );
-                    continue;
                 }
                 if all || loaded.annotations.status == Status::Done {
                     out.push(Annotated {

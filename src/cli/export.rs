@@ -68,6 +68,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
         &schema,
         &args.annotator,
         args.all,
+        exchange::Pending::LeaveOut,
         &mut failed,
     );
     if annotated.is_empty() {
