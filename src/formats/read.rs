@@ -145,6 +145,19 @@ pub fn read_path(
             }
         }
     } else {
+        // A file that is neither half of a brat pair: named by its shape
+        // when it has one (`--format brat` on a CoNLL file), rather than
+        // "FILE.ann: cannot read".
+        let pair_half = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ann") || e.eq_ignore_ascii_case("txt"));
+        if !pair_half
+            && path.is_file()
+            && let Ok(decoded) = read_text(path, options, true)
+            && let Err(e) = super::sniff::refuse_foreign(format, path, &decoded.text)
+        {
+            return vec![Err(e)];
+        }
         vec![brat_pair(path)]
     };
     pairs
@@ -230,5 +243,15 @@ mod tests {
         let (id, ann, _) = brat_pair(Path::new("akhbar.2023.v1.txt"));
         assert_eq!(id, "akhbar.2023.v1");
         assert_eq!(ann, Path::new("akhbar.2023.v1.ann"));
+    }
+
+    #[test]
+    fn a_file_of_another_shape_given_as_brat_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("out.conll");
+        std::fs::write(&f, "زار O\nبلينكين B-PER\nالرياض B-LOC\n\nأمس O\n").unwrap();
+        let got = read_path(Format::Brat, &f, &ImportOptions::default());
+        let e = got[0].as_ref().unwrap_err();
+        assert!(e.message.contains("--format conll"), "{e}");
     }
 }
