@@ -23,6 +23,7 @@ pub fn export(docs: &[DocSpans]) -> Exported {
     let mut warnings = Vec::new();
     for doc in docs {
         let spans = valid_spans(doc, &mut warnings);
+        super::warn_edge_spaces(doc, &spans, &mut warnings);
         let chars: Vec<char> = doc.text.chars().collect();
         let mut ann = String::new();
         let mut n = 0;

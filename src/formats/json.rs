@@ -219,7 +219,9 @@ pub(crate) fn export_lines<'a, L: Serialize>(
     let mut warnings = Vec::new();
     for doc in docs {
         let w = OffsetWriter::new(doc.text, offsets);
-        let spans = valid_spans(doc, &mut warnings)
+        let valid = valid_spans(doc, &mut warnings);
+        super::warn_edge_spaces(doc, &valid, &mut warnings);
+        let spans = valid
             .into_iter()
             .map(|s| (w.at(s.start), w.at(s.end), s.label.as_str()))
             .collect();

@@ -60,7 +60,9 @@ pub fn export(docs: &[DocSpans], offsets: OffsetUnit) -> Exported {
     for doc in docs {
         let w = OffsetWriter::new(doc.text, offsets);
         let index = crate::text::CharIndex::new(doc.text);
-        let result = valid_spans(doc, &mut warnings)
+        let valid = valid_spans(doc, &mut warnings);
+        super::warn_edge_spaces(doc, &valid, &mut warnings);
+        let result = valid
             .into_iter()
             .enumerate()
             .map(|(n, s)| Result {

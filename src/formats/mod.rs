@@ -265,9 +265,60 @@ fn valid_spans<'a>(doc: &DocSpans<'a>, warnings: &mut Vec<Warning>) -> Vec<&'a S
     out
 }
 
+/// Warns about spans with whitespace at an edge, which the formats that
+/// keep offsets (doccano, Label Studio, brat) write as they are but every
+/// import (Kashif's, which trims spans by the guidelines, and the tools')
+/// reads back without it: said, so the round trip loses nothing silently.
+fn warn_edge_spaces(doc: &DocSpans, spans: &[&Span], warnings: &mut Vec<Warning>) {
+    for s in spans {
+        let t = crate::text::slice_chars(doc.text, s.start, s.end).unwrap_or_default();
+        let lead = t.chars().take_while(|c| c.is_whitespace()).count();
+        let trail = t.chars().rev().take_while(|c| c.is_whitespace()).count();
+        if (lead > 0 || trail > 0) && lead < t.chars().count() {
+            warnings.push(Warning::new(
+                doc.id,
+                format!(
+                    "{} {}..{} \"{}\" has whitespace at an edge; written as it is, read back as {}..{}",
+                    s.label,
+                    s.start,
+                    s.end,
+                    t,
+                    s.start + lead,
+                    s.end - trail
+                ),
+            ));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_with_whitespace_at_an_edge_are_said_by_every_offset_format() {
+        let spans = vec![
+            Span::manual_with_text(0, 5, "PER", " علي "),
+            Span::manual_with_text(8, 11, "LOC", "مصر"),
+        ];
+        let text = " علي في مصر";
+        let docs = [DocSpans {
+            id: "d",
+            text,
+            spans: &spans,
+        }];
+        for f in [Format::Doccano, Format::LabelStudio, Format::Brat] {
+            let e = export(f, &docs, ExportOptions::default());
+            assert!(
+                e.warnings
+                    .iter()
+                    .any(|w| w.message.contains("whitespace at an edge")
+                        && w.message.contains("read back as 1..4")),
+                "{f:?}: {:?}",
+                e.warnings
+            );
+        }
+    }
 
     #[test]
     fn options_a_format_cannot_use_are_dropped() {
