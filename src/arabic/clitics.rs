@@ -138,6 +138,23 @@ pub fn segment(word: &str) -> Split {
         .unwrap_or(Split::WHOLE)
 }
 
+/// The proclitic readings of `word` that leave at least three letters of
+/// name after the proclitic (both clitic rules weigh only these).
+fn proclitic_readings(word: &str) -> Vec<Split> {
+    let len = word.chars().count();
+    let mut all = splits(word);
+    all.retain(|s| s.entity_start > 0 && len - s.entity_start >= 3);
+    all
+}
+
+/// Where the name may start after those readings, ascending, once each.
+fn entity_starts(all: &[Split]) -> Vec<usize> {
+    let mut starts: Vec<usize> = all.iter().map(|s| s.entity_start).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    starts
+}
+
 /// The chars an entity span leaves out at the start of `word`: the
 /// guidelines' clitic rule, shared by the proposer and by word-snapped
 /// selection in the workbench.
@@ -157,15 +174,11 @@ pub fn segment(word: &str) -> Split {
 ///
 /// Returns a char count (0 = keep the whole word).
 pub fn clitic_skip(word: &str, known: impl Fn(&str) -> bool) -> usize {
-    let len = word.chars().count();
-    let mut all = splits(word);
-    all.retain(|s| s.entity_start > 0 && len - s.entity_start >= 3);
+    let all = proclitic_readings(word);
     if all.is_empty() {
         return 0;
     }
-    let mut starts: Vec<usize> = all.iter().map(|s| s.entity_start).collect();
-    starts.sort_unstable();
-    starts.dedup();
+    let starts = entity_starts(&all);
     for &start in starts.iter().rev() {
         if known(normalize(&tail(word, start)).as_str()) {
             return start;
@@ -224,14 +237,11 @@ const MIN_WORD_REST: usize = 4;
 /// Returns a char count (0 = keep the whole word).
 pub fn clitic_skip_by(word: &str, lexicon: &dyn Lexicon) -> usize {
     let len = word.chars().count();
-    let mut all = splits(word);
-    all.retain(|s| s.entity_start > 0 && len - s.entity_start >= 3);
+    let all = proclitic_readings(word);
     if all.is_empty() {
         return 0;
     }
-    let mut starts: Vec<usize> = all.iter().map(|s| s.entity_start).collect();
-    starts.sort_unstable();
-    starts.dedup();
+    let starts = entity_starts(&all);
     let rest = |s: usize| normalize(&tail(word, s)).into_string();
     if let Some(&s) = starts.iter().rev().find(|&&s| lexicon.is_name(&rest(s))) {
         return s;

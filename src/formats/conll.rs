@@ -57,13 +57,7 @@ pub fn export(docs: &[DocSpans], split_clitics: bool, ids: bool) -> Exported {
         let pieces = pieces(&chars, &kept, split_clitics);
         let owner = owners(&pieces, &kept);
         report_widened(doc.id, &pieces, &owner, &kept, &mut warnings);
-        if ids {
-            out.push_str(ID_PREFIX);
-            out.push_str(doc.id);
-            out.push('\n');
-        } else {
-            out.push_str(DOCSTART);
-        }
+        write_doc_header(&mut out, doc.id, ids);
         write_sentences(&mut out, &chars, &pieces, &owner, &kept);
     }
     Exported {
@@ -234,13 +228,7 @@ pub fn export_nested(docs: &[DocSpans], ids: bool) -> Exported {
                 t.push('O');
             }
         }
-        if ids {
-            out.push_str(ID_PREFIX);
-            out.push_str(doc.id);
-            out.push('\n');
-        } else {
-            out.push_str(DOCSTART);
-        }
+        write_doc_header(&mut out, doc.id, ids);
         write_lines(&mut out, &chars, &pieces, &tags, &joined);
     }
     Exported {
@@ -419,6 +407,18 @@ impl<'a> Tag<'a> {
             Tag::O => None,
             Tag::Begin(l) | Tag::Inside(l) | Tag::End(l) | Tag::Single(l) => Some(l),
         }
+    }
+}
+
+/// A document's first line: `# id = ID` with `--conll-ids`, else
+/// `-DOCSTART-` (both CoNLL exporters).
+fn write_doc_header(out: &mut String, id: &str, ids: bool) {
+    if ids {
+        out.push_str(ID_PREFIX);
+        out.push_str(id);
+        out.push('\n');
+    } else {
+        out.push_str(DOCSTART);
     }
 }
 

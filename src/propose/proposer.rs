@@ -481,22 +481,19 @@ mod tests {
 
     #[test]
     fn a_known_city_overrules_a_model_person_on_the_same_span() {
-        let mut baku = prop(0, 4, "PER", 0.89, Source::Model);
-        baku.text = "باكو".into();
-        let mut gaz = prop(0, 4, "LOC", 0.75, Source::Gazetteer);
-        gaz.text = "باكو".into();
+        let named = |start, end, label, confidence, source, text: &str| Proposal {
+            text: text.into(),
+            ..prop(start, end, label, confidence, source)
+        };
+        let baku = named(0, 4, "PER", 0.89, Source::Model, "باكو");
+        let gaz = named(0, 4, "LOC", 0.75, Source::Gazetteer, "باكو");
         // A subdivision that is also a person's name stays the model's.
-        let mut salah = prop(10, 20, "PER", 0.8, Source::Model);
-        salah.text = "صلاح الدين".into();
-        let mut sub = prop(10, 20, "LOC", 0.75, Source::Gazetteer);
-        sub.text = "صلاح الدين".into();
+        let salah = named(10, 20, "PER", 0.8, Source::Model, "صلاح الدين");
+        let sub = named(10, 20, "LOC", 0.75, Source::Gazetteer, "صلاح الدين");
         // Two capitals the model read as one person.
-        let mut pair = prop(30, 42, "PER", 0.89, Source::Model);
-        pair.text = "باكو ويريفان".into();
-        let mut b2 = prop(30, 34, "LOC", 0.75, Source::Gazetteer);
-        b2.text = "باكو".into();
-        let mut y2 = prop(36, 42, "LOC", 0.75, Source::Gazetteer);
-        y2.text = "يريفان".into();
+        let pair = named(30, 42, "PER", 0.89, Source::Model, "باكو ويريفان");
+        let b2 = named(30, 34, "LOC", 0.75, Source::Gazetteer, "باكو");
+        let y2 = named(36, 42, "LOC", 0.75, Source::Gazetteer, "يريفان");
         let got = resolve(vec![baku, gaz, salah, sub, pair, b2, y2]);
         let brief: Vec<_> = got
             .iter()
