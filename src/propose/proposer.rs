@@ -14,6 +14,9 @@
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 
+use std::borrow::Cow;
+
+use super::accurate::knn::{self, KnnConfig, KnnMemory};
 use super::accurate::{AccurateTagger, EncoderError};
 use super::gazetteer::Gazetteer;
 use super::iob::{Sentence, TokenSpan, spans};
@@ -49,7 +52,7 @@ impl Tier {
 }
 
 /// One sentence's tag names and per-token confidences.
-type TagsOf<'a> = (Vec<&'a str>, Vec<f32>);
+type TagsOf<'a> = (Vec<Cow<'a, str>>, Vec<f32>);
 
 /// The combined proposer. Cheap to clone (the model is shared).
 #[derive(Clone)]
@@ -59,6 +62,10 @@ pub struct Proposer {
     /// fine-tuned encoder instead of the fast tagger (rules, dates,
     /// gazetteers and memory stay as they are).
     accurate: Option<Arc<AccurateTagger>>,
+    /// The accurate tier's nearest-neighbour memory of done documents'
+    /// words ([`knn`]): mixed into the encoder's scores when set and not
+    /// empty.
+    knn: Option<(Arc<KnnMemory>, KnnConfig)>,
     memory: Gazetteer,
     memory_len: usize,
 }
@@ -68,6 +75,7 @@ impl Proposer {
         Proposer {
             model,
             accurate: None,
+            knn: None,
             memory: Gazetteer::default(),
             memory_len: 0,
         }
@@ -88,10 +96,18 @@ impl Proposer {
         self
     }
 
+    /// The same proposer with the accurate tier's scores mixed with the
+    /// neighbours' votes from `memory` (no effect on the fast tier).
+    pub fn with_knn(mut self, memory: Arc<KnnMemory>, config: KnnConfig) -> Proposer {
+        self.knn = Some((memory, config));
+        self
+    }
+
     /// The same proposer with the model's spans from the fast tagger.
     pub fn fast(&self) -> Proposer {
         Proposer {
             accurate: None,
+            knn: None,
             ..self.clone()
         }
     }
@@ -114,12 +130,29 @@ impl Proposer {
         sents: &[Vec<S>],
     ) -> Result<Vec<TagsOf<'_>>, EncoderError> {
         if let Some(acc) = &self.accurate {
+            if let Some((memory, config)) = self.knn.as_ref().filter(|(m, _)| !m.is_empty()) {
+                let rows = acc.sentence_rows(sents, true)?;
+                return Ok(knn::mix(
+                    memory,
+                    *config,
+                    &acc.labels,
+                    &rows.logits,
+                    &rows.states,
+                    acc.temperature,
+                )
+                .into_iter()
+                .map(|t| (t.tags.into_iter().map(Cow::Owned).collect(), t.confidence))
+                .collect());
+            }
             return Ok(acc
                 .tag_sentences(sents)?
                 .into_iter()
                 .map(|t| {
                     (
-                        t.tags.iter().map(|&k| acc.tag_name(k)).collect(),
+                        t.tags
+                            .iter()
+                            .map(|&k| Cow::Borrowed(acc.tag_name(k)))
+                            .collect(),
                         t.confidence,
                     )
                 })
@@ -131,7 +164,10 @@ impl Proposer {
             .into_iter()
             .map(|t| {
                 (
-                    t.tags.iter().map(|&k| self.model.tag_name(k)).collect(),
+                    t.tags
+                        .iter()
+                        .map(|&k| Cow::Borrowed(self.model.tag_name(k)))
+                        .collect(),
                     t.confidence,
                 )
             })
@@ -278,10 +314,22 @@ impl Proposer {
             return 0;
         }
         let lex = &self.model.lexicon;
-        crate::arabic::clitic_skip(w.text, |form| {
+        let skip = crate::arabic::clitic_skip(w.text, |form| {
             let (class, _) = lex.word_class(form);
             class != 0 && class != super::lexicon::UNSEEN
-        })
+        });
+        // A lone conjunction before a rest the training data never saw,
+        // on a word it did see whole, is the word's own letter: `وزارة`
+        // (ministry) is not و + `زارة`.
+        if skip == 1 && w.text.starts_with(['و', 'ف']) {
+            let seen = |form: &str| lex.word_class(form).0 != super::lexicon::UNSEEN;
+            let rest: String = w.text.chars().skip(1).collect();
+            let norm = |s: &str| crate::arabic::normalize(s).into_string();
+            if seen(&norm(w.text)) && !seen(&norm(&rest)) {
+                return 0;
+            }
+        }
+        skip
     }
 }
 

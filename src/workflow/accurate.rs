@@ -20,10 +20,11 @@
 //! naming the file.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::mpsc::{TryRecvError, channel};
+use std::sync::{Arc, Mutex};
 
 use crate::annotation::{Proposal, Source, Status};
+use crate::propose::accurate::knn::{DEFAULT_CAPACITY, KnnConfig, KnnMemory};
 use crate::propose::accurate::{AccurateTagger, EncoderError};
 use crate::propose::proposer::Tier;
 
@@ -79,11 +80,102 @@ impl TierStatus {
 pub struct AccurateProposer {
     base: Arc<ModelProposer>,
     tagger: Arc<AccurateTagger>,
+    /// The neighbour memory of done documents' words, and the gold
+    /// generation it was brought up to date with; `None` in the config:
+    /// off (the encoder alone, as before issue 22).
+    knn: Mutex<(Arc<KnnMemory>, u64)>,
+    knn_config: Option<KnnConfig>,
 }
 
 impl AccurateProposer {
+    /// With the neighbour memory on ([`KnnConfig::default`]).
     pub fn new(base: Arc<ModelProposer>, tagger: Arc<AccurateTagger>) -> AccurateProposer {
-        AccurateProposer { base, tagger }
+        AccurateProposer::with_knn(base, tagger, Some(KnnConfig::default()))
+    }
+
+    /// `knn`: how the neighbour memory of done documents is mixed in, or
+    /// `None` for the encoder alone (benches compare the two).
+    pub fn with_knn(
+        base: Arc<ModelProposer>,
+        tagger: Arc<AccurateTagger>,
+        knn: Option<KnnConfig>,
+    ) -> AccurateProposer {
+        let dim = tagger.hidden_size();
+        AccurateProposer {
+            base,
+            tagger,
+            knn: Mutex::new((Arc::new(KnnMemory::new(dim, DEFAULT_CAPACITY)), u64::MAX)),
+            knn_config: knn,
+        }
+    }
+
+    /// The combined proposer for one document: the model proposer's
+    /// snapshot (memory, rules, gazetteers) with the encoder, and the
+    /// neighbour memory brought up to date with the gold learnt so far.
+    fn combined(&self) -> Result<crate::propose::proposer::Proposer, EncoderError> {
+        let p = self.base.snapshot().with_accurate(self.tagger.clone());
+        let Some(config) = self.knn_config else {
+            return Ok(p);
+        };
+        Ok(p.with_knn(self.knn_memory()?, config))
+    }
+
+    /// The neighbour memory, with the documents learnt since the last call
+    /// encoded (newest first, as many as fit) and those no longer done
+    /// dropped. Runs on the accurate tier's thread (about a third of a
+    /// second a 300-word document), never in a frame.
+    pub fn knn_memory(&self) -> Result<Arc<KnnMemory>, EncoderError> {
+        let mut guard = match self.knn.lock() {
+            Ok(g) => g,
+            Err(e) => e.into_inner(),
+        };
+        let generation = self.base.gold_generation();
+        if guard.1 == generation {
+            return Ok(guard.0.clone());
+        }
+        let gold = self.base.gold_newest_first();
+        let memory = Arc::make_mut(&mut guard.0);
+        let mut fits = Vec::new();
+        let mut words = 0;
+        for (id, sents) in &gold {
+            let n: usize = sents.iter().map(|s| s.tokens.len()).sum();
+            if words > 0 && words + n > memory.capacity() {
+                break;
+            }
+            words += n;
+            fits.push((id, sents));
+        }
+        let keep: std::collections::HashSet<&str> =
+            fits.iter().map(|(id, _)| id.as_str()).collect();
+        let gone: Vec<String> = memory
+            .ids()
+            .filter(|id| !keep.contains(id))
+            .map(str::to_string)
+            .collect();
+        for id in gone {
+            memory.remove(&id);
+        }
+        // Oldest first, so the newest end up newest in the memory.
+        for (id, sents) in fits.into_iter().rev() {
+            let digest = digest_of(sents);
+            if memory.digest_of(id) == Some(digest) {
+                continue;
+            }
+            let toks: Vec<Vec<&str>> = sents
+                .iter()
+                .map(|s| s.tokens.iter().map(String::as_str).collect())
+                .collect();
+            let rows = self.tagger.sentence_rows(&toks, true)?;
+            let states: Vec<Vec<f32>> = rows.states.into_iter().flatten().collect();
+            let tags: Vec<String> = sents
+                .iter()
+                .flat_map(|s| s.tags.iter())
+                .map(|t| neighbour_tag(t))
+                .collect();
+            memory.add(id, digest, &states, &tags);
+        }
+        guard.1 = generation;
+        Ok(guard.0.clone())
     }
 
     /// Loads the encoder's files from `dir` (about 100 ms for the shipped
@@ -100,21 +192,42 @@ impl AccurateProposer {
     }
 }
 
+/// A gold tag as the neighbour memory keeps it: dates are the date rules'
+/// (the encoder never proposes them), so a date word is kept as `O`.
+fn neighbour_tag(tag: &str) -> String {
+    match tag.split_once('-') {
+        Some((_, "DATE")) => "O".to_string(),
+        _ => tag.to_string(),
+    }
+}
+
+/// What a document's gold sentences hash to (tokens and tags).
+fn digest_of(sents: &[crate::propose::iob::Sentence]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for s in sents {
+        s.tokens.hash(&mut h);
+        s.tags.hash(&mut h);
+    }
+    h.finish()
+}
+
 impl Proposer for AccurateProposer {
-    fn propose(&self, _doc_id: &str, text: &str) -> Vec<Proposal> {
-        self.base
-            .snapshot()
-            .with_accurate(self.tagger.clone())
-            .propose(text)
+    fn propose(&self, doc_id: &str, text: &str) -> Vec<Proposal> {
+        match self.try_propose(doc_id, text) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("kashif: accurate tier failed, fast tagger used: {e}");
+                self.base.snapshot().propose(text)
+            }
+        }
     }
 
     /// An encoder failure is the answer (the status bar then names it and
     /// the fast tier's proposals stay), not a silent fall back.
     fn try_propose(&self, doc_id: &str, text: &str) -> Result<Vec<Proposal>, String> {
-        self.base
-            .snapshot()
-            .with_accurate(self.tagger.clone())
-            .try_propose(text)
+        self.combined()
+            .and_then(|p| p.try_propose(text))
             .map_err(|e| format!("{doc_id}: {e}"))
     }
 

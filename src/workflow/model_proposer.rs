@@ -31,6 +31,10 @@ pub struct ModelProposer {
     /// Where retrained models are kept, keyed by what they were trained on
     /// (see [`ModelProposer::with_cache`]); `None`: never kept.
     cache: Option<PathBuf>,
+    /// Bumped whenever the gold changes, with the bump at which each
+    /// document was last marked done (newest learnt first where only some
+    /// fit: the accurate tier's neighbour memory).
+    gold_seen: Mutex<(u64, BTreeMap<String, u64>)>,
 }
 
 /// Retrained models kept in the cache folder; older ones are removed.
@@ -60,6 +64,7 @@ impl ModelProposer {
             gold: Mutex::new(BTreeMap::new()),
             base,
             cache: None,
+            gold_seen: Mutex::new((0, BTreeMap::new())),
         }
     }
 
@@ -170,6 +175,30 @@ impl ModelProposer {
     fn memory_len(&self) -> usize {
         self.inner.read().map_or(0, |p| p.memory_len())
     }
+
+    /// A number that changes whenever a document's gold is learnt.
+    pub(crate) fn gold_generation(&self) -> u64 {
+        match self.gold_seen.lock() {
+            Ok(g) => g.0,
+            Err(e) => e.into_inner().0,
+        }
+    }
+
+    /// The gold sentences of the documents done, newest learnt first
+    /// (document id, sentences).
+    pub(crate) fn gold_newest_first(&self) -> Vec<(String, Vec<Sentence>)> {
+        let gold = match self.gold.lock() {
+            Ok(g) => g.clone(),
+            Err(e) => e.into_inner().clone(),
+        };
+        let seen = match self.gold_seen.lock() {
+            Ok(g) => g.1.clone(),
+            Err(e) => e.into_inner().1.clone(),
+        };
+        let mut out: Vec<(String, Vec<Sentence>)> = gold.into_iter().collect();
+        out.sort_by_key(|(id, _)| std::cmp::Reverse(seen.get(id).copied().unwrap_or(0)));
+        out
+    }
 }
 
 impl Proposer for ModelProposer {
@@ -209,6 +238,11 @@ impl Learner for ModelProposer {
         }
         if let Ok(mut g) = self.gold.lock() {
             g.insert(doc_id.to_string(), sentences_of(text, entities));
+        }
+        if let Ok(mut g) = self.gold_seen.lock() {
+            g.0 += 1;
+            let n = g.0;
+            g.1.insert(doc_id.to_string(), n);
         }
     }
 

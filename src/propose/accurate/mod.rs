@@ -18,6 +18,7 @@
 //! probability as the word's confidence.
 
 pub mod decode;
+pub mod knn;
 pub mod weights;
 pub mod windows;
 
@@ -58,6 +59,14 @@ pub struct EncoderInfo {
     pub load_ms: f64,
 }
 
+/// Per sentence, per word: the classifier's scores (one per label) and,
+/// when asked for, the encoder's state of the word (empty otherwise).
+#[derive(Debug, Clone, Default)]
+pub struct WordRows {
+    pub logits: Vec<Vec<Vec<f32>>>,
+    pub states: Vec<Vec<Vec<f32>>>,
+}
+
 /// Per word of one sentence: the IOB2 tag index (into
 /// [`AccurateTagger::labels`]) and the first piece's probability of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +93,7 @@ pub struct AccurateTagger {
     /// IOB2's rule over [`Self::labels`], for reading a sentence's tags as
     /// one sequence.
     paths: decode::Iob2Paths,
+    hidden_size: usize,
     pad: u32,
     bos: u32,
     eos: u32,
@@ -257,6 +267,7 @@ impl AccurateTagger {
                 .kashif_temperature
                 .filter(|t| t.is_finite() && *t > 0.0)
                 .unwrap_or(1.0),
+            hidden_size: hf.hidden_size,
             pad,
             bos,
             eos,
@@ -308,6 +319,18 @@ impl AccurateTagger {
         &self,
         sents: &[Vec<S>],
     ) -> Result<Vec<Vec<Vec<f32>>>, EncoderError> {
+        Ok(self.word_rows(sents, false)?.logits)
+    }
+
+    /// [`Self::word_logits`], and with `states` also each word's encoder
+    /// state: the final layer's hidden vector of its first piece (the
+    /// classifier's input, `hidden_size` floats: 384 for the shipped
+    /// encoder), which the nearest-neighbour memory ([`knn`]) compares.
+    pub fn word_rows<S: AsRef<str>>(
+        &self,
+        sents: &[Vec<S>],
+        states: bool,
+    ) -> Result<WordRows, EncoderError> {
         struct Win {
             sent: usize,
             ids: Vec<u32>,
@@ -341,8 +364,14 @@ impl AccurateTagger {
             }
         }
         let k = self.labels.len();
-        let mut out: Vec<Vec<Vec<f32>>> =
-            sents.iter().map(|s| vec![vec![0.0; k]; s.len()]).collect();
+        let mut out = WordRows {
+            logits: sents.iter().map(|s| vec![vec![0.0; k]; s.len()]).collect(),
+            states: if states {
+                sents.iter().map(|s| vec![Vec::new(); s.len()]).collect()
+            } else {
+                Vec::new()
+            },
+        };
         let mut order: Vec<usize> = (0..wins.len()).collect();
         order.sort_by_key(|&i| wins[i].ids.len());
         let mut at = 0;
@@ -352,16 +381,21 @@ impl AccurateTagger {
                 end += 1;
             }
             let batch: Vec<&Win> = order[at..end].iter().map(|&i| &wins[i]).collect();
-            let logits =
-                self.forward(&batch.iter().map(|w| w.ids.as_slice()).collect::<Vec<_>>())?;
-            for (&wi, rows) in order[at..end].iter().zip(logits) {
+            let (logits, hidden) = self.forward(
+                &batch.iter().map(|w| w.ids.as_slice()).collect::<Vec<_>>(),
+                states,
+            )?;
+            for (n, (&wi, rows)) in order[at..end].iter().zip(logits).enumerate() {
                 let w = &wins[wi];
                 let index = wi - first_win[w.sent];
                 for &(word, pos) in &w.firsts {
                     if best[w.sent][word] == index
                         && let Some(row) = rows.get(pos)
                     {
-                        out[w.sent][word] = row.clone();
+                        out.logits[w.sent][word] = row.clone();
+                        if let Some(h) = hidden.get(n).and_then(|h| h.get(pos)) {
+                            out.states[w.sent][word] = h.clone();
+                        }
                     }
                 }
             }
@@ -371,8 +405,14 @@ impl AccurateTagger {
     }
 
     /// One forward pass over equal-purpose sequences (padded to the
-    /// longest): per sequence, per position, the classifier's scores.
-    fn forward(&self, seqs: &[&[u32]]) -> Result<Vec<Vec<Vec<f32>>>, EncoderError> {
+    /// longest): per sequence, per position, the classifier's scores, and
+    /// with `states` the final hidden vectors (else empty).
+    #[allow(clippy::type_complexity)]
+    fn forward(
+        &self,
+        seqs: &[&[u32]],
+        states: bool,
+    ) -> Result<(Vec<Vec<Vec<f32>>>, Vec<Vec<Vec<f32>>>), EncoderError> {
         let err = |e: candle_core::Error| EncoderError::Inference(e.to_string());
         let len = seqs.iter().map(|s| s.len()).max().unwrap_or(0);
         let mut ids = Vec::with_capacity(seqs.len() * len);
@@ -396,7 +436,16 @@ impl AccurateTagger {
         for (r, s) in rows.iter_mut().zip(seqs) {
             r.truncate(s.len());
         }
-        Ok(rows)
+        let hidden = if states {
+            let mut h = hidden.to_vec3::<f32>().map_err(err)?;
+            for (r, s) in h.iter_mut().zip(seqs) {
+                r.truncate(s.len());
+            }
+            h
+        } else {
+            Vec::new()
+        };
+        Ok((rows, hidden))
     }
 
     /// IOB2 tags and confidences of every word of every sentence. With
@@ -417,21 +466,38 @@ impl AccurateTagger {
         &self,
         sents: &[Vec<S>],
     ) -> Result<Vec<Vec<Vec<f32>>>, EncoderError> {
+        Ok(self.sentence_rows(sents, false)?.logits)
+    }
+
+    /// [`Self::sentence_logits`], and with `states` each word's encoder
+    /// state too (see [`Self::word_rows`]).
+    pub fn sentence_rows<S: AsRef<str>>(
+        &self,
+        sents: &[Vec<S>],
+        states: bool,
+    ) -> Result<WordRows, EncoderError> {
         match self.context {
-            Context::Sentence => self.word_logits(sents),
+            Context::Sentence => self.word_rows(sents, states),
             Context::Document => {
                 let all: Vec<&str> = sents.iter().flatten().map(|w| w.as_ref()).collect();
-                let mut flat = self
-                    .word_logits(&[all])?
-                    .into_iter()
-                    .next()
-                    .unwrap_or_default();
-                let mut out = Vec::with_capacity(sents.len());
-                let mut rest = flat.drain(..);
-                for s in sents {
-                    out.push(rest.by_ref().take(s.len()).collect());
-                }
-                Ok(out)
+                let flat = self.word_rows(&[all], states)?;
+                let split = |rows: Vec<Vec<Vec<f32>>>| -> Vec<Vec<Vec<f32>>> {
+                    let mut flat = rows.into_iter().next().unwrap_or_default();
+                    let mut out = Vec::with_capacity(sents.len());
+                    let mut rest = flat.drain(..);
+                    for s in sents {
+                        out.push(rest.by_ref().take(s.len()).collect());
+                    }
+                    out
+                };
+                Ok(WordRows {
+                    logits: split(flat.logits),
+                    states: if states {
+                        split(flat.states)
+                    } else {
+                        Vec::new()
+                    },
+                })
             }
         }
     }
@@ -452,6 +518,11 @@ impl AccurateTagger {
                 TaggedWords { tags, confidence }
             })
             .collect()
+    }
+
+    /// Floats in a word's encoder state ([`Self::word_rows`]).
+    pub fn hidden_size(&self) -> usize {
+        self.hidden_size
     }
 
     /// The name of tag index `k` (`O` when out of range).

@@ -1,0 +1,494 @@
+//! Nearest-neighbour memory over the encoder's word states: how the
+//! accurate tier learns from the annotator without retraining (issue 22).
+//!
+//! Each word of a document marked done is kept as a pair (its encoder
+//! state, its gold IOB2 tag). For a new word, the `K` stored states most
+//! like its own (cosine) vote for their tags, each with weight
+//! `exp(cos / T)`; that distribution is mixed with the model's softmax,
+//! `p = (1 − λ)·p_model + λ·p_knn`, and the sentence is read as the best
+//! IOB2 sequence of the mixed scores. This is kNN-NER (Wang et al., 2022,
+//! "kNN-NER: Named Entity Recognition with Nearest Neighbor Search"), with
+//! the values `K`, `T` and `λ` chosen on our own streams (docs/model.md,
+//! "The accurate tier learns").
+//!
+//! Why it helps: a state carries the word's context, so a convention the
+//! base data does not have (a nationality the project tags `NORP`, a
+//! ministry the base data calls `LOC`) reaches words of the same kind that
+//! were never marked, not only the strings the exact memory knows; and a
+//! label the model has never seen can be proposed at all, since the
+//! neighbours' tags extend the model's.
+//!
+//! Cosines are taken after centring (the stored states' mean subtracted):
+//! the encoder's final states share one dominant direction, so raw cosines
+//! are all about 0.999 (measured on the shipped encoder: `الألماني` and
+//! `قال` alike) and say nothing; centred, a nationality word's nearest
+//! neighbours are nationality words.
+//!
+//! Shapes: states are `dim` floats (384 for the shipped encoder), at most
+//! [`KnnMemory::capacity`] of them (the most recently added documents win),
+//! kept twice (as given, and centred and normalised for the search): 12,000
+//! words are about 37 MB.
+
+use candle_core::{Device, Tensor};
+
+use super::decode::{Iob2Paths, softmax_at};
+
+/// How the neighbours' vote is read (see the module's documentation).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct KnnConfig {
+    /// Neighbours that vote.
+    pub k: usize,
+    /// Temperature of the vote's weights `exp((cos − top) / T)`.
+    pub temperature: f32,
+    /// Weight of the neighbours' distribution over the model's own tags
+    /// (0: the model alone), reached when the nearest neighbour's cosine is
+    /// 1 and scaled down linearly to 0 at [`Self::floor`]: a word nothing
+    /// stored resembles keeps the model's answer.
+    pub lambda: f32,
+    /// The cosine at or below which the neighbours have no say.
+    pub floor: f32,
+    /// The same weight for tags the model does not have (a label the
+    /// project added, e.g. `NORP`), which only the neighbours can propose.
+    /// Their vote is divided by each tag's share of the memory (most stored
+    /// words are `O`, which would outvote any rare label around any word).
+    pub new_lambda: f32,
+    /// [`Self::floor`] for the new tags.
+    pub new_floor: f32,
+}
+
+impl Default for KnnConfig {
+    /// Chosen on the Libya 2017 benchmark's tuning split (articles 24, 23, …
+    /// done, 1–10 scored; `KASHIF_LEARN_TUNE=1 cargo bench --bench learn`)
+    /// and the NORP stream of `tests/accurate_learns.rs`; docs/model.md,
+    /// "The accurate tier learns". A strong, share-balanced vote on the
+    /// model's own tags cost up to 12 points there, so only new tags get
+    /// one.
+    fn default() -> KnnConfig {
+        KnnConfig {
+            k: 16,
+            temperature: 0.05,
+            lambda: 0.5,
+            floor: 0.5,
+            new_lambda: 0.9,
+            new_floor: 0.3,
+        }
+    }
+}
+
+/// Words kept by default: about 40 news articles.
+pub const DEFAULT_CAPACITY: usize = 12_000;
+
+/// One document's rows in the memory.
+#[derive(Debug, Clone)]
+struct DocRows {
+    id: String,
+    /// What the rows were computed from (the caller's digest of the
+    /// document's gold), so an unchanged document is not encoded again.
+    digest: u64,
+    rows: usize,
+}
+
+/// The stored (state, tag) pairs, by document, oldest first.
+#[derive(Debug, Clone)]
+pub struct KnnMemory {
+    dim: usize,
+    capacity: usize,
+    /// Tag names: index into this from [`Self::values`].
+    tags: Vec<String>,
+    /// The states as given, `dim` floats a word.
+    keys: Vec<f32>,
+    /// The states centred on their mean and normalised (what is searched),
+    /// and the mean; rebuilt after every change.
+    centred: Vec<f32>,
+    mean: Vec<f32>,
+    /// Each tag's share of the stored words.
+    share: Vec<f32>,
+    values: Vec<u16>,
+    docs: Vec<DocRows>,
+}
+
+impl KnnMemory {
+    /// An empty memory for states of `dim` floats, holding at most
+    /// `capacity` words.
+    pub fn new(dim: usize, capacity: usize) -> KnnMemory {
+        KnnMemory {
+            dim,
+            capacity,
+            tags: vec!["O".to_string()],
+            keys: Vec::new(),
+            centred: Vec::new(),
+            mean: vec![0.0; dim],
+            share: Vec::new(),
+            values: Vec::new(),
+            docs: Vec::new(),
+        }
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// Words kept.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Documents kept.
+    pub fn documents(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// The digest document `id` was stored with, if it is kept.
+    pub fn digest_of(&self, id: &str) -> Option<u64> {
+        self.docs.iter().find(|d| d.id == id).map(|d| d.digest)
+    }
+
+    /// Ids of the documents kept, oldest first.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.docs.iter().map(|d| d.id.as_str())
+    }
+
+    /// Every tag name the stored words carry (`O` first).
+    pub fn tags(&self) -> &[String] {
+        &self.tags
+    }
+
+    /// Removes document `id`'s words (nothing when it is not kept).
+    pub fn remove(&mut self, id: &str) {
+        let mut at = 0;
+        let mut i = 0;
+        while i < self.docs.len() {
+            let n = self.docs[i].rows;
+            if self.docs[i].id == id {
+                self.keys.drain(at * self.dim..(at + n) * self.dim);
+                self.values.drain(at..at + n);
+                self.docs.remove(i);
+            } else {
+                at += n;
+                i += 1;
+            }
+        }
+        self.prepare();
+    }
+
+    /// Recomputes the mean and the centred, normalised copy of the states.
+    fn prepare(&mut self) {
+        let (n, d) = (self.values.len(), self.dim);
+        self.share = vec![0.0; self.tags.len()];
+        for &v in &self.values {
+            self.share[v as usize] += 1.0 / n as f32;
+        }
+        self.mean = vec![0.0; d];
+        if n == 0 {
+            self.centred.clear();
+            return;
+        }
+        for row in self.keys.chunks_exact(d) {
+            for (m, v) in self.mean.iter_mut().zip(row) {
+                *m += v;
+            }
+        }
+        for m in &mut self.mean {
+            *m /= n as f32;
+        }
+        self.centred = Vec::with_capacity(n * d);
+        for row in self.keys.chunks_exact(d) {
+            let c: Vec<f32> = row.iter().zip(&self.mean).map(|(v, m)| v - m).collect();
+            let norm = c.iter().map(|v| v * v).sum::<f32>().sqrt();
+            let norm = if norm.is_finite() && norm > 0.0 {
+                norm
+            } else {
+                1.0
+            };
+            self.centred.extend(c.iter().map(|v| v / norm));
+        }
+    }
+
+    /// Keeps document `id`'s words: `states[i]` (`dim` floats; words whose
+    /// state has another length are skipped) with gold tag `tags[i]`
+    /// (IOB2 names). Replaces what was kept for `id`; when over capacity,
+    /// the oldest documents go.
+    pub fn add(&mut self, id: &str, digest: u64, states: &[Vec<f32>], tags: &[String]) {
+        self.remove(id);
+        let mut rows = 0;
+        for (s, t) in states.iter().zip(tags) {
+            if s.len() != self.dim {
+                continue;
+            }
+            if !s.iter().all(|v| v.is_finite()) {
+                continue;
+            }
+            let tag = match self.tags.iter().position(|x| x == t) {
+                Some(k) => k,
+                None if self.tags.len() < u16::MAX as usize => {
+                    self.tags.push(t.clone());
+                    self.tags.len() - 1
+                }
+                None => 0,
+            };
+            self.keys.extend_from_slice(s);
+            self.values.push(tag as u16);
+            rows += 1;
+        }
+        self.docs.push(DocRows {
+            id: id.to_string(),
+            digest,
+            rows,
+        });
+        while self.values.len() > self.capacity && self.docs.len() > 1 {
+            let n = self.docs[0].rows;
+            self.keys.drain(..n * self.dim);
+            self.values.drain(..n);
+            self.docs.remove(0);
+        }
+        self.prepare();
+    }
+
+    /// The `k` nearest stored words of each query state: (cosine, tag
+    /// index), most similar first. A query of another length gets none.
+    pub fn neighbours(&self, queries: &[Vec<f32>], k: usize) -> Vec<Vec<(f32, u16)>> {
+        let mut out = vec![Vec::new(); queries.len()];
+        let n = self.values.len();
+        if n == 0 || k == 0 {
+            return out;
+        }
+        let keep: Vec<usize> = (0..queries.len())
+            .filter(|&i| queries[i].len() == self.dim)
+            .collect();
+        let Ok(keys) = Tensor::from_slice(&self.centred, (n, self.dim), &Device::Cpu) else {
+            return out;
+        };
+        let Ok(keys_t) = keys.t() else { return out };
+        // Queries in chunks: a chunk's similarity matrix is at most
+        // 256 × capacity floats.
+        for chunk in keep.chunks(256) {
+            let mut q = Vec::with_capacity(chunk.len() * self.dim);
+            for &i in chunk {
+                let c: Vec<f32> = queries[i]
+                    .iter()
+                    .zip(&self.mean)
+                    .map(|(v, m)| v - m)
+                    .collect();
+                let norm = c.iter().map(|v| v * v).sum::<f32>().sqrt();
+                let norm = if norm.is_finite() && norm > 0.0 {
+                    norm
+                } else {
+                    1.0
+                };
+                q.extend(c.iter().map(|v| v / norm));
+            }
+            let sims = Tensor::from_vec(q, (chunk.len(), self.dim), &Device::Cpu)
+                .and_then(|q| q.matmul(&keys_t))
+                .and_then(|m| m.to_vec2::<f32>());
+            let Ok(sims) = sims else { return out };
+            for (&i, row) in chunk.iter().zip(sims) {
+                out[i] = top_k(&row, k)
+                    .into_iter()
+                    .map(|j| (row[j], self.values[j]))
+                    .collect();
+            }
+        }
+        out
+    }
+}
+
+/// Indices of the `k` largest values of `row`, largest first.
+fn top_k(row: &[f32], k: usize) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..row.len()).collect();
+    let k = k.min(row.len());
+    if k == 0 {
+        return Vec::new();
+    }
+    idx.select_nth_unstable_by(k - 1, |&a, &b| row[b].total_cmp(&row[a]));
+    idx.truncate(k);
+    idx.sort_by(|&a, &b| row[b].total_cmp(&row[a]));
+    idx
+}
+
+/// One sentence read with the memory: the tag names of the best IOB2
+/// sequence and each word's mixed probability of its tag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MixedTags {
+    pub tags: Vec<String>,
+    pub confidence: Vec<f32>,
+}
+
+/// Reads sentences with the model's scores and the memory's neighbours.
+///
+/// `labels`: the model's tag names (index = its score column); `logits`
+/// and `states`: per sentence, per word, as
+/// [`super::AccurateTagger::sentence_rows`] gives them; `t`: the model's
+/// softmax temperature. The tag set is the model's plus any the memory's
+/// words carry (a label the model never saw, e.g. `B-NORP`).
+pub fn mix(
+    memory: &KnnMemory,
+    config: KnnConfig,
+    labels: &[String],
+    logits: &[Vec<Vec<f32>>],
+    states: &[Vec<Vec<f32>>],
+    t: f32,
+) -> Vec<MixedTags> {
+    let mut names: Vec<String> = labels.to_vec();
+    for tag in memory.tags() {
+        if !names.contains(tag) {
+            names.push(tag.clone());
+        }
+    }
+    // Memory tag index → column in `names`.
+    let column: Vec<usize> = memory
+        .tags()
+        .iter()
+        .map(|t| names.iter().position(|n| n == t).unwrap_or(0))
+        .collect();
+    let paths = Iob2Paths::new(&names);
+    let m = names.len();
+    let flat: Vec<Vec<f32>> = states.iter().flatten().cloned().collect();
+    let mut near = memory.neighbours(&flat, config.k).into_iter();
+    logits
+        .iter()
+        .map(|sent| {
+            let probs: Vec<Vec<f32>> = sent
+                .iter()
+                .map(|row| {
+                    let mut p = vec![0f32; m];
+                    for (c, slot) in p.iter_mut().enumerate().take(row.len()) {
+                        *slot = softmax_at(row, c, t);
+                    }
+                    let hood = near.next().unwrap_or_default();
+                    let top = hood.first().map_or(f32::NEG_INFINITY, |h| h.0);
+                    let weight = |lambda: f32, floor: f32| {
+                        lambda * ((top - floor) / (1.0 - floor).max(1e-6)).clamp(0.0, 1.0)
+                    };
+                    // Plain vote over every tag, and the share-balanced one
+                    // for the tags only the memory has.
+                    let mut plain = vec![0f32; m];
+                    let mut balanced = vec![0f32; m];
+                    for &(sim, tag) in &hood {
+                        let w = ((sim - top) / config.temperature).exp();
+                        let share = memory.share.get(tag as usize).copied().unwrap_or(1.0);
+                        plain[column[tag as usize]] += w;
+                        balanced[column[tag as usize]] += w / share.max(1e-6);
+                    }
+                    let (ps, bs) = (plain.iter().sum::<f32>(), balanced.iter().sum::<f32>());
+                    let lambda = weight(config.lambda, config.floor);
+                    if lambda > 0.0 && ps > 0.0 && ps.is_finite() {
+                        for (p, v) in p.iter_mut().zip(&plain) {
+                            *p = (1.0 - lambda) * *p + lambda * v / ps;
+                        }
+                    }
+                    let new_lambda = weight(config.new_lambda, config.new_floor);
+                    if new_lambda > 0.0 && bs > 0.0 && bs.is_finite() && m > labels.len() {
+                        let new: Vec<f32> = balanced[labels.len()..]
+                            .iter()
+                            .map(|v| new_lambda * v / bs)
+                            .collect();
+                        let taken: f32 = new.iter().sum();
+                        for v in &mut p[..labels.len()] {
+                            *v *= 1.0 - taken;
+                        }
+                        p[labels.len()..].copy_from_slice(&new);
+                    }
+                    p
+                })
+                .collect();
+            let scores: Vec<Vec<f32>> = probs
+                .iter()
+                .map(|p| p.iter().map(|&v| (v + 1e-9).ln()).collect())
+                .collect();
+            let best = paths.best(&scores);
+            MixedTags {
+                confidence: best.iter().zip(&probs).map(|(&k, p)| p[k]).collect(),
+                tags: best.into_iter().map(|k| names[k].clone()).collect(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn neighbours_are_the_most_similar_states_first() {
+        let mut m = KnnMemory::new(2, 100);
+        m.add(
+            "a",
+            1,
+            &[vec![1.0, 0.0], vec![0.0, 1.0], vec![1.0, 1.0]],
+            &s(&["B-PER", "O", "B-LOC"]),
+        );
+        let n = m.neighbours(&[vec![2.0, 0.1]], 2);
+        assert_eq!(n[0].len(), 2);
+        assert_eq!(m.tags()[n[0][0].1 as usize], "B-PER");
+        assert_eq!(m.tags()[n[0][1].1 as usize], "B-LOC");
+        assert!(n[0][0].0 > n[0][1].0);
+    }
+
+    #[test]
+    fn a_document_added_again_replaces_its_words_and_the_oldest_go_first() {
+        let mut m = KnnMemory::new(2, 3);
+        m.add("a", 1, &[vec![1.0, 0.0], vec![0.0, 1.0]], &s(&["O", "O"]));
+        m.add("a", 2, &[vec![1.0, 0.0]], &s(&["B-PER"]));
+        assert_eq!((m.len(), m.documents(), m.digest_of("a")), (1, 1, Some(2)));
+        m.add("b", 3, &[vec![1.0, 0.0], vec![0.0, 1.0]], &s(&["O", "O"]));
+        assert_eq!(m.len(), 3);
+        m.add("c", 4, &[vec![1.0, 1.0]], &s(&["B-LOC"]));
+        assert_eq!(m.ids().collect::<Vec<_>>(), ["b", "c"]);
+        assert_eq!(m.len(), 3);
+        m.remove("b");
+        assert_eq!((m.len(), m.ids().collect::<Vec<_>>()), (1, vec!["c"]));
+    }
+
+    #[test]
+    fn the_neighbours_bring_a_label_the_model_does_not_have() {
+        let labels = s(&["O", "B-PER", "I-PER"]);
+        let mut m = KnnMemory::new(2, 100);
+        m.add(
+            "a",
+            1,
+            &[vec![1.0, 0.0], vec![0.0, 1.0]],
+            &s(&["B-NORP", "O"]),
+        );
+        // The model says O for both words, not very surely.
+        let logits = vec![vec![vec![1.0, 0.0, 0.0], vec![1.0, 0.0, 0.0]]];
+        let states = vec![vec![vec![0.9, 0.1], vec![0.1, 0.9]]];
+        let cfg = KnnConfig {
+            k: 1,
+            temperature: 0.1,
+            lambda: 0.0,
+            floor: 0.0,
+            new_lambda: 0.7,
+            new_floor: 0.0,
+        };
+        let got = mix(&m, cfg, &labels, &logits, &states, 1.0);
+        assert_eq!(got[0].tags, ["B-NORP", "O"]);
+        assert!(got[0].confidence[0] > 0.6);
+        // λ = 0: the model alone.
+        let off = KnnConfig {
+            new_lambda: 0.0,
+            ..cfg
+        };
+        assert_eq!(
+            mix(&m, off, &labels, &logits, &states, 1.0)[0].tags,
+            ["O", "O"]
+        );
+    }
+
+    #[test]
+    fn an_empty_memory_leaves_the_model_as_it_is() {
+        let labels = s(&["O", "B-PER", "I-PER"]);
+        let m = KnnMemory::new(2, 100);
+        let logits = vec![vec![vec![0.0, 3.0, 0.0], vec![0.0, 0.0, 3.0]]];
+        let states = vec![vec![vec![1.0, 0.0], vec![0.0, 1.0]]];
+        let got = mix(&m, KnnConfig::default(), &labels, &logits, &states, 1.0);
+        assert_eq!(got[0].tags, ["B-PER", "I-PER"]);
+    }
+}
