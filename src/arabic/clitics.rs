@@ -165,7 +165,9 @@ fn entity_starts(all: &[Split]) -> Vec<usize> {
 ///
 /// 1. the longest proclitic reading whose rest (at least 3 chars) is known
 ///    is stripped (`وأرمينيا` → `أرمينيا`, `وباشينيان` → `باشينيان` when
-///    `باشينيان` is known even though `اشينيان` is not);
+///    `باشينيان` is known even though `اشينيان` is not), and a proclitic
+///    before the article whose rest is known with the article restored
+///    (`للأمم` → `لأمم` when `الأمم` is known);
 /// 2. a word known whole keeps its letters (`واشنطن`, `لبنان`);
 /// 3. a preposition before the article is stripped (`بالولايات` → `الولايات`);
 /// 4. a leading conjunction و ف alone is stripped (a ب ل ك after it is as
@@ -183,6 +185,17 @@ pub fn clitic_skip(word: &str, known: impl Fn(&str) -> bool) -> usize {
         if known(normalize(&tail(word, start)).as_str()) {
             return start;
         }
+    }
+    // After ل the article keeps only its ل (`للأمم` = ل + `الأمم`): the
+    // rest is looked up with the article restored, before the whole word
+    // (the model's lexicon learnt `للأمم` itself as a name).
+    if let Some(s) = all
+        .iter()
+        .filter(|s| s.article && s.entity_start > 0)
+        .max_by_key(|s| s.entity_start)
+        .filter(|s| known(s.key(word).as_str()))
+    {
+        return s.entity_start;
     }
     if known(normalize(word).as_str()) {
         return 0;
