@@ -107,19 +107,32 @@ fn rss_mib() -> f64 {
 }
 
 /// The ANT articles as (id, text): title, blank line, text.
+/// `KASHIF_ANT_TAR` names the archive elsewhere (a git worktree has no
+/// `../shared` beside it); `KASHIF_ANT_DIR` an already unpacked copy.
 fn ant(tmp: &Path) -> Vec<(String, String)> {
-    let tar =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/ant-news/antcorpus-v1.1.tar.gz");
-    let out = tmp.join("ant");
-    std::fs::create_dir_all(&out).expect("temp folder");
-    let ok = Process::new("tar")
-        .arg("xzf")
-        .arg(&tar)
-        .arg("-C")
-        .arg(&out)
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(ok, "cannot unpack {}", tar.display());
+    let out = match std::env::var_os("KASHIF_ANT_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => {
+            let tar = std::env::var_os("KASHIF_ANT_TAR").map_or_else(
+                || {
+                    Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join("../shared/data/ant-news/antcorpus-v1.1.tar.gz")
+                },
+                PathBuf::from,
+            );
+            let out = tmp.join("ant");
+            std::fs::create_dir_all(&out).expect("temp folder");
+            let ok = Process::new("tar")
+                .arg("xzf")
+                .arg(&tar)
+                .arg("-C")
+                .arg(&out)
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "cannot unpack {}", tar.display());
+            out
+        }
+    };
     let mut files = Vec::new();
     let mut stack = vec![out];
     while let Some(d) = stack.pop() {
