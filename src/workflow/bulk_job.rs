@@ -217,6 +217,9 @@ impl BulkJob {
         let (tx, rx) = channel();
         let shared = Arc::new(Shared::default());
         shared.held.store(held, Ordering::SeqCst);
+        // What the status bar says until the thread says more.
+        let first = if input.find.is_some() { 0 } else { 1 };
+        shared.phase.store(first, Ordering::SeqCst);
         let on_thread = shared.clone();
         std::thread::Builder::new()
             .name("kashif-bulk".into())

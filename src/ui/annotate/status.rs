@@ -166,7 +166,7 @@ pub fn status_ui(
 fn job_ui(ui: &mut Ui, p: &JobProgress, out: &mut Vec<Command>) {
     let bar = egui::ProgressBar::new(p.fraction())
         .desired_width(160.0)
-        .text(format!("{} / {}", p.done, p.total));
+        .text(format!("{} {} / {}", p.phase.as_str(), p.done, p.total));
     ui.add(bar).on_hover_text(p.text());
     if ui
         .button("Cancel")
