@@ -88,7 +88,10 @@ fn the_result_in_the_background_equals_the_one_applied_at_once_on_the_seeds() {
     for cmd in commands {
         let want = ok(&mut now, cmd.clone());
         let started = ok(&mut later, cmd.clone());
-        assert!(matches!(started, Outcome::Started(_)), "{cmd:?}: {started:?}");
+        assert!(
+            matches!(started, Outcome::Started(_)),
+            "{cmd:?}: {started:?}"
+        );
         match (poll_until_done(&mut later), &want) {
             (JobEnd::Applied { outcome, .. }, _) => assert_eq!(outcome, want, "{cmd:?}"),
             (JobEnd::Nothing(why), Outcome::Nothing(want)) => assert_eq!(&why, want),
@@ -267,7 +270,10 @@ fn the_preview_is_counted_in_the_background() {
     assert_eq!(got, Some(want.clone()));
     assert!(want.new >= 40);
     // a document's preview is counted at once
-    assert!(s.annotate_preview("أذربيجان", "LOC", Scope::Document).is_some());
+    assert!(
+        s.annotate_preview("أذربيجان", "LOC", Scope::Document)
+            .is_some()
+    );
     // annotate-all then uses the occurrences found and gives the preview's
     s.hold_jobs(false);
     ok(&mut s, annotate_all("أذربيجان", "LOC", Scope::Corpus));

@@ -4,13 +4,13 @@ use crate::annotation::{Edit, Origin, Proposal, Rejected, Span, Status};
 
 use super::bulk::accept_edit;
 use super::bulk_job::{AcceptWhich, JobKind};
-use crate::arabic::name_key;
 use super::command::{Command, Outcome, WorkflowError};
 use super::corpus_search::{FIRST_DOCS, SearchJob, hits_in};
 use super::focus::{self, Focus, Items};
 use super::search::Scope;
 use super::session::Session;
 use super::words::{Direction, Edge};
+use crate::arabic::name_key;
 use crate::bidi::paragraph_at_is_rtl;
 
 impl Session {

@@ -29,13 +29,13 @@ use crate::corpus::Document;
 use super::bulk::AnnotatePreview;
 use super::command::Outcome;
 use super::doc_settle::{DocParts, may_hold};
-use super::session::{JobEnd, Session};
-use crate::text::count;
 use super::doc_state::DocState;
 use super::search::{Scope, occurrence_query, whole_word_occurrences};
 use super::search_index::SearchIndex;
+use super::session::{JobEnd, Session};
 use super::waker::Waker;
 use super::words::WordEdges;
+use crate::text::count;
 
 /// Corpora of at least this many documents run bulk commands and the
 /// annotate-all preview in the background (smaller ones answer within a
@@ -709,13 +709,7 @@ impl Session {
             label: label.to_string(),
             scope,
         };
-        let job = BulkJob::start(
-            kind,
-            input,
-            Vec::new(),
-            self.waker.clone(),
-            self.hold_jobs,
-        );
+        let job = BulkJob::start(kind, input, Vec::new(), self.waker.clone(), self.hold_jobs);
         self.preview_job = Some((text.to_string(), job));
         None
     }

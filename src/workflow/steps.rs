@@ -45,7 +45,7 @@ impl Session {
         &mut self,
         edits: Vec<(usize, Edit)>,
         items: usize,
-        mut prepared: Option<&mut JobOutput>,
+        prepared: Option<&mut JobOutput>,
     ) -> Result<Outcome, WorkflowError> {
         if let Some(&(i, _)) = edits
             .iter()
@@ -84,7 +84,7 @@ impl Session {
         step.name = describe(&step.changes, |d| {
             self.states[d].annotations.status.as_str().to_string()
         });
-        let saved = self.follow(&mut step, prepared.as_deref_mut());
+        let saved = self.follow(&mut step, prepared);
         self.save_many(step.documents().into_iter().filter(|d| !saved.contains(d)));
         step.outside_at = self.outside_changes;
         self.undo.push(step);
