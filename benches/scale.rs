@@ -7,8 +7,10 @@
 //! egui pass plus tessellation, CPU): the time from opening the folder to
 //! the first frame, frame times (p50/p99) while scrolling the document
 //! list, typing in its filter and opening documents, the resident memory
-//! after that, a corpus search (first hits, all hits), annotate-all across
-//! the corpus; then the wall times of `kashif import` (doccano, every
+//! after that, a corpus search (first hits, all hits), the annotate-all
+//! preview and annotate-all across the corpus in the background (the
+//! longest frame while it runs, the frame applying it, its total time, the
+//! undo); then the wall times of `kashif import` (doccano, every
 //! document new), `kashif propose` without and with the memory of every
 //! document's gold, and `kashif export` (CoNLL). `KASHIF_SCALE_CLI=0` skips
 //! the command line.
@@ -107,19 +109,32 @@ fn rss_mib() -> f64 {
 }
 
 /// The ANT articles as (id, text): title, blank line, text.
+/// `KASHIF_ANT_TAR` names the archive elsewhere (a git worktree has no
+/// `../shared` beside it); `KASHIF_ANT_DIR` an already unpacked copy.
 fn ant(tmp: &Path) -> Vec<(String, String)> {
-    let tar =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/ant-news/antcorpus-v1.1.tar.gz");
-    let out = tmp.join("ant");
-    std::fs::create_dir_all(&out).expect("temp folder");
-    let ok = Process::new("tar")
-        .arg("xzf")
-        .arg(&tar)
-        .arg("-C")
-        .arg(&out)
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(ok, "cannot unpack {}", tar.display());
+    let out = match std::env::var_os("KASHIF_ANT_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => {
+            let tar = std::env::var_os("KASHIF_ANT_TAR").map_or_else(
+                || {
+                    Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join("../shared/data/ant-news/antcorpus-v1.1.tar.gz")
+                },
+                PathBuf::from,
+            );
+            let out = tmp.join("ant");
+            std::fs::create_dir_all(&out).expect("temp folder");
+            let ok = Process::new("tar")
+                .arg("xzf")
+                .arg(&tar)
+                .arg("-C")
+                .arg(&out)
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "cannot unpack {}", tar.display());
+            out
+        }
+    };
     let mut files = Vec::new();
     let mut stack = vec![out];
     while let Some(d) = stack.pop() {
@@ -241,16 +256,70 @@ fn gui(n: usize, corpus: &Path, root: &Path) {
             "«{q}» {shown}/{hits} hits {first_hits:.0}/{all:.0} ms"
         ));
     }
-    // Annotate-all across the corpus (one undo step).
+    // The annotate-all preview, counted in the background: the frames
+    // meanwhile, and how long until the count shows.
+    let text = "سوسة";
+    let t = Instant::now();
+    let mut counting = Vec::new();
+    while w
+        .session_mut()
+        .annotate_preview(text, "LOC", Scope::Corpus)
+        .is_none()
+    {
+        counting.push(w.frame(vec![]));
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let preview = ms(t.elapsed());
+    let counting_max = counting.iter().copied().fold(0.0, f64::max);
+    // Annotate-all across the corpus (one undo step), in the background:
+    // frames go on (with the next document opened meanwhile, a key); the
+    // longest frame while it runs, the frame that applies it, its total.
     let t = Instant::now();
     w.app
         .model
         .apply(Command::Work(workflow::Command::AnnotateAll {
-            text: "سوسة".into(),
+            text: text.into(),
             label: "LOC".into(),
             scope: Scope::Corpus,
         }));
+    let started = ms(t.elapsed());
+    let mut during = Vec::new();
+    let mut applying = 0.0;
+    let mut k = 0;
+    loop {
+        let running = w.session_mut().job_running();
+        let ev = if k == 3 {
+            vec![Event::Key {
+                key: egui::Key::PageDown,
+                physical_key: None,
+                pressed: true,
+                repeat: false,
+                modifiers: Modifiers::COMMAND,
+            }]
+        } else {
+            vec![]
+        };
+        k += 1;
+        let f = w.frame(ev);
+        if !running {
+            break;
+        }
+        if w.session_mut().job_running() {
+            during.push(f);
+        } else {
+            // this frame's poll took the result in and applied it
+            applying = f;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
     let annotate_all = ms(t.elapsed());
+    let during_max = during.iter().copied().fold(started, f64::max);
+    let message = w.app.model.message.clone();
+    // One undo takes it all back.
+    let t = Instant::now();
+    w.app.model.apply(Command::Work(workflow::Command::Undo));
+    let undo = ms(t.elapsed());
     let (s50, s99) = p50_p99(scroll);
     let (t50, t99) = p50_p99(typing);
     let (o50, o99) = p50_p99(opening);
@@ -258,9 +327,13 @@ fn gui(n: usize, corpus: &Path, root: &Path) {
         "{n:>6} docs | first frame {first:7.0} ms | scroll p50/p99 {s50:5.1}/{s99:5.1} ms | filter {t50:5.1}/{t99:5.1} ms | open doc {o50:5.1}/{o99:5.1} ms | RSS {rss:5.0} MiB"
     );
     println!(
-        "{n:>6} docs | index ready {index_wait:.0} ms after the frames above | search (first/all): {} | annotate-all {annotate_all:.0} ms ({})",
+        "{n:>6} docs | index ready {index_wait:.0} ms after the frames above | search (first/all): {}",
         search.join("; "),
-        w.app.model.message
+    );
+    println!(
+        "{n:>6} docs | annotate-all «{text}» preview counted in {preview:.0} ms ({} frames meanwhile, longest {counting_max:.1} ms) | job {annotate_all:.0} ms in all: {} frames while it ran, longest {during_max:.1} ms (the command's own frame {started:.1} ms), the frame applying it {applying:.1} ms | undo {undo:.0} ms | {message}",
+        counting.len(),
+        during.len(),
     );
     if let Some(s) = w.app.model.session.as_ref() {
         let _ = s.flush();

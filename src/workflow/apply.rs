@@ -3,12 +3,14 @@
 use crate::annotation::{Edit, Origin, Proposal, Rejected, Span, Status};
 
 use super::bulk::accept_edit;
+use super::bulk_job::{AcceptWhich, JobKind};
 use super::command::{Command, Outcome, WorkflowError};
 use super::corpus_search::{FIRST_DOCS, SearchJob, hits_in};
 use super::focus::{self, Focus, Items};
 use super::search::Scope;
 use super::session::Session;
 use super::words::{Direction, Edge};
+use crate::arabic::name_key;
 use crate::bidi::paragraph_at_is_rtl;
 
 impl Session {
@@ -110,14 +112,40 @@ impl Session {
             }
             Command::AcceptAllOfLabel(label) => {
                 self.check_label(&label)?;
+                if self.in_background() {
+                    return self.start_accept(AcceptWhich::Label(label));
+                }
                 self.accept_all(|p| p.label == label)
             }
-            Command::AcceptAllAbove(t) => self.accept_all(|p| p.confidence >= t),
+            Command::AcceptAllAbove(t) => {
+                if self.in_background() {
+                    return self.start_accept(AcceptWhich::Above(t));
+                }
+                self.accept_all(|p| p.confidence >= t)
+            }
+            Command::CancelJob => Ok(Outcome::Nothing(
+                self.cancel_job()
+                    .unwrap_or_else(|| "nothing is running".into()),
+            )),
             Command::AnnotateAll { text, label, scope } => {
                 self.check_label(&label)?;
                 if scope == Scope::Document {
                     let i = self.current.ok_or(WorkflowError::NoDocument)?;
                     self.writable(i)?;
+                }
+                if self.in_background() {
+                    let mut input = self.job_input();
+                    match scope {
+                        Scope::Corpus => match self.found_for(&text) {
+                            Some(found) => input.found = Some(found),
+                            None => input.find = Some((text.clone(), None)),
+                        },
+                        Scope::Document => {
+                            input.find = Some((text.clone(), Some(self.scope_docs(scope))))
+                        }
+                    }
+                    let kind = JobKind::AnnotateAll { text, label, scope };
+                    return Ok(self.start_job(kind, input));
                 }
                 let plan = self.plan_annotate_all(&text, &label, scope);
                 if plan.edits.is_empty() {
@@ -563,6 +591,32 @@ impl Session {
         let out = self.commit(edits, 1)?;
         self.focus = Some(Focus::entity(&moved));
         Ok(out)
+    }
+
+    /// Starts accepting all of the open document's proposals passing
+    /// `which` in the background: the job finds the other documents that
+    /// mention the names and reads them; what is accepted is decided when it
+    /// is applied, from the document as it is then.
+    fn start_accept(&mut self, which: AcceptWhich) -> Result<Outcome, WorkflowError> {
+        let i = self.editable()?;
+        let keep = |p: &Proposal| match &which {
+            AcceptWhich::Label(l) => &p.label == l,
+            AcceptWhich::Above(t) => p.confidence >= *t,
+        };
+        let keys: Vec<String> = self.states[i]
+            .annotations
+            .proposals
+            .iter()
+            .filter(|p| keep(p))
+            .map(|p| name_key(&p.text))
+            .collect();
+        if self.accept_where(i, keep).is_empty() {
+            return Ok(Outcome::Nothing("no such proposals".into()));
+        }
+        let mut input = self.job_input();
+        input.keys = keys;
+        input.edited = vec![i];
+        Ok(self.start_job(JobKind::Accept { doc: i, which }, input))
     }
 
     fn accept_all(

@@ -3,7 +3,8 @@
 
 use crate::annotation::{DocAnnotations, Edit, Origin, Proposal, Span};
 
-use super::search::{Scope, occurrence_query, whole_word_occurrences};
+use super::bulk_job::{Found, occurrences};
+use super::search::{Scope, occurrence_query};
 use super::session::Session;
 use crate::arabic::name_key;
 
@@ -47,7 +48,7 @@ pub(super) struct Plan {
 
 impl Session {
     /// The documents a scope reaches (`Document` without an open one: none).
-    fn scope_docs(&self, scope: Scope) -> Vec<usize> {
+    pub(super) fn scope_docs(&self, scope: Scope) -> Vec<usize> {
         match scope {
             Scope::Document => self.current.into_iter().collect(),
             Scope::Corpus => (0..self.docs.len()).collect(),
@@ -70,10 +71,14 @@ impl Session {
     /// listed in [`AnnotatePreview::left_out`]) becomes an entity; a
     /// pending proposal at the place is accepted under `label`.
     pub(super) fn plan_annotate_all(&mut self, text: &str, label: &str, scope: Scope) -> Plan {
-        let mut plan = Plan {
-            edits: Vec::new(),
-            preview: AnnotatePreview::default(),
-        };
+        let found = self.find_occurrences(text, scope);
+        self.plan_from(&found, label)
+    }
+
+    /// The whole-word occurrences of `text` in the documents `scope`
+    /// reaches, here on this thread (see [`super::bulk_job`] for the same
+    /// off it).
+    pub(super) fn find_occurrences(&mut self, text: &str, scope: Scope) -> Found {
         // Across the corpus, only the documents the search index says may
         // hold the text are looked at (every one while it is being built).
         let docs = match scope {
@@ -84,11 +89,31 @@ impl Session {
                 .unwrap_or_default(),
             _ => self.scope_docs(scope),
         };
+        let mut out = Vec::new();
         for i in docs {
             let doc = self.docs[i].clone();
             self.note_views(i);
             let words = self.states[i].words(&doc.text);
-            let found = whole_word_occurrences(&doc.text, &words, text);
+            let found = occurrences(&doc, &words, text);
+            if !found.is_empty() {
+                out.push((i, found));
+            }
+        }
+        out
+    }
+
+    /// The plan for occurrences `found` (of one text), made against the
+    /// documents' annotations as they are now: the one place what
+    /// annotate-all does is decided, whether its occurrences were found
+    /// here or on a background job's thread.
+    pub(super) fn plan_from(&self, found: &Found, label: &str) -> Plan {
+        let mut plan = Plan {
+            edits: Vec::new(),
+            preview: AnnotatePreview::default(),
+        };
+        for (i, found) in found {
+            let i = *i;
+            let doc = &self.docs[i];
             let state = &self.states[i];
             if state.read_only.is_some() {
                 plan.preview.read_only += found.len();
@@ -97,7 +122,7 @@ impl Session {
             plan.preview.occurrences += found.len();
             let ann = &state.annotations;
             let mut edits = Vec::new();
-            for (start, end) in found {
+            for &(start, end) in found {
                 if ann
                     .entities
                     .iter()

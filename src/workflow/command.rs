@@ -98,16 +98,24 @@ pub enum Command {
     },
 
     /// Accepts every pending proposal of this label in the current document.
+    /// Runs in the background on a large corpus (see
+    /// [`super::Session::set_background_from`]): [`Outcome::Started`].
     AcceptAllOfLabel(String),
-    /// Accepts every pending proposal with confidence `>=` this, current document.
+    /// Accepts every pending proposal with confidence `>=` this, current
+    /// document. In the background as [`Command::AcceptAllOfLabel`].
     AcceptAllAbove(f32),
     /// Annotates every whole-word occurrence of `text` with `label`.
     /// See [`super::Session::preview_annotate_all`] for the count first.
+    /// In the background as [`Command::AcceptAllOfLabel`].
     AnnotateAll {
         text: String,
         label: String,
         scope: Scope,
     },
+
+    /// Cancels the bulk command running in the background: nothing of it
+    /// is applied (Esc, or the button by its progress bar).
+    CancelJob,
 
     /// Undoes the last step (one command = one step, bulk ones included); if
     /// that step changed another document, that document is opened.
@@ -146,6 +154,11 @@ pub enum Outcome {
     Edited { documents: usize, changes: usize },
     /// A search found this many hits.
     Found(usize),
+    /// A bulk command started in the background (what it is): nothing
+    /// changed yet. [`super::Session::poll`] applies it as one undo step
+    /// when it is done; [`super::Session::take_job_end`] then says how it
+    /// ended.
+    Started(String),
 }
 
 /// Why a command was refused; the state is as it was.

@@ -96,6 +96,16 @@ impl DocState {
         self.counted = false;
     }
 
+    /// Takes the views of the text built elsewhere (a background job),
+    /// keeping those already held.
+    pub(crate) fn seed_views(&mut self, parts: &super::doc_settle::DocParts) {
+        self.index.get_or_insert_with(|| parts.idx.clone());
+        self.words.get_or_insert_with(|| parts.words.clone());
+        self.forms.get_or_insert_with(|| parts.forms.clone());
+        self.folded.get_or_insert_with(|| parts.folded.clone());
+        self.edges.get_or_insert_with(|| parts.edges.clone());
+    }
+
     /// The char index of the text, built on first use (long corpora would
     /// otherwise hold an index for every document).
     pub(crate) fn index(&mut self, text: &str) -> Arc<CharIndex> {

@@ -15,6 +15,8 @@ use crate::store::{Journal, Reader, Store, StoreError, TimingLog};
 
 use super::accurate::Loaded;
 use super::autosave::{SaveError, SaveStatus, SaveTiming, Saver};
+use super::bulk_job::{BACKGROUND_FROM, BulkJob, Found};
+use super::command::Outcome;
 use super::corpus_search::{SearchJob, build_index};
 use super::doc_list::{DocFilter, DocRow, Progress, next_generation};
 use super::doc_settle::{self, DocParts, Recheck};
@@ -88,6 +90,35 @@ pub struct Session {
     pub(super) stopwatch: super::timing::Stopwatch,
     /// The timing file's last error, once the status bar has said it.
     pub(super) timing_said: Option<String>,
+    /// The bulk command running in the background ([`super::bulk_job`]).
+    pub(super) job: Option<BulkJob>,
+    /// How the last background bulk command ended, until taken.
+    pub(super) job_end: Option<JobEnd>,
+    /// The annotate-all preview's occurrences being found in the
+    /// background (the text looked for), and the last ones found.
+    pub(super) preview_job: Option<(String, BulkJob)>,
+    pub(super) preview_found: Option<(String, Found)>,
+    /// See [`Session::set_background_from`].
+    pub(super) background_from: usize,
+    /// Tests: new jobs wait until [`Session::release_jobs`].
+    pub(super) hold_jobs: bool,
+}
+
+/// How a bulk command that ran in the background ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobEnd {
+    /// Applied as one undo step; what the status bar says about it.
+    Applied { outcome: Outcome, message: String },
+    /// Nothing was applied (nothing to do, or refused); why.
+    Nothing(String),
+}
+
+impl JobEnd {
+    pub fn message(&self) -> &str {
+        match self {
+            JobEnd::Applied { message, .. } | JobEnd::Nothing(message) => message,
+        }
+    }
 }
 
 /// Documents whose views of their text (char index, words, normalised
@@ -236,6 +267,12 @@ impl Session {
             viewed: VecDeque::new(),
             stopwatch: Default::default(),
             timing_said: None,
+            job: None,
+            job_end: None,
+            preview_job: None,
+            preview_found: None,
+            background_from: BACKGROUND_FROM,
+            hold_jobs: false,
         };
         let first_rev = next_generation();
         session.revs = vec![first_rev; session.docs.len()];
@@ -577,6 +614,7 @@ impl Session {
         }
         changed |= self.poll_accurate();
         changed |= self.take_search_index();
+        changed |= self.poll_jobs();
         if let Some(job) = &self.search_job {
             let (hits, over) = job.take();
             changed |= !hits.is_empty() || over;
@@ -878,6 +916,15 @@ impl Session {
     /// [`VIEWS_KEPT`] plus the open one; O(corpus), for tests and benches).
     pub fn docs_with_views(&self) -> usize {
         self.states.iter().filter(|s| s.has_views()).count()
+    }
+
+    /// Gives document `i` the views of its text a background job built
+    /// (kept as any others: counted, dropped when too many are held).
+    pub(super) fn seed_views(&mut self, i: usize, parts: &DocParts) {
+        self.note_views(i);
+        if let Some(st) = self.states.get_mut(i) {
+            st.seed_views(parts);
+        }
     }
 
     /// Hands document `i`'s state to the autosave thread.

@@ -1,10 +1,11 @@
 //! Committing edits as one undo step, and undoing/redoing steps, across
 //! documents. Every change is handed to autosave.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::annotation::{DocAnnotations, Edit, Proposal, Status};
 
+use super::bulk_job::{JobOutput, candidates_for_keys};
 use super::command::{Outcome, WorkflowError};
 use super::doc_settle::{self, DocParts, Recheck};
 use super::focus::Focus;
@@ -32,6 +33,20 @@ impl Session {
         edits: Vec<(usize, Edit)>,
         items: usize,
     ) -> Result<Outcome, WorkflowError> {
+        self.commit_prepared(edits, items, None)
+    }
+
+    /// As [`Session::commit`], with what a background job prepared for it
+    /// ([`super::bulk_job`]): the documents that may hold the names it
+    /// decides, and the views of the text of those documents, so what
+    /// follows from the step reads no document on this thread. Names or
+    /// documents the job did not prepare for are looked up here as usual.
+    pub(super) fn commit_prepared(
+        &mut self,
+        edits: Vec<(usize, Edit)>,
+        items: usize,
+        prepared: Option<&mut JobOutput>,
+    ) -> Result<Outcome, WorkflowError> {
         if let Some(&(i, _)) = edits
             .iter()
             .find(|(i, _)| self.states[*i].read_only.is_some())
@@ -44,6 +59,9 @@ impl Session {
         };
         self.touched_keys.clear();
         for (doc, edit) in edits {
+            if let Some(parts) = prepared.as_deref().and_then(|p| p.parts.get(&doc)) {
+                self.seed_views(doc, parts);
+            }
             match self.edit_doc(doc, edit) {
                 Ok(inverse) => step.changes.push(Change {
                     doc,
@@ -66,7 +84,7 @@ impl Session {
         step.name = describe(&step.changes, |d| {
             self.states[d].annotations.status.as_str().to_string()
         });
-        let saved = self.follow(&mut step);
+        let saved = self.follow(&mut step, prepared);
         self.save_many(step.documents().into_iter().filter(|d| !saved.contains(d)));
         step.outside_at = self.outside_changes;
         self.undo.push(step);
@@ -83,11 +101,11 @@ impl Session {
     /// memory proposals on the confirmed name's other occurrences. The
     /// changes join `step`, so one undo takes the decision and what followed
     /// from it back.
-    fn follow(&mut self, step: &mut Step) -> BTreeSet<usize> {
+    fn follow(&mut self, step: &mut Step, prepared: Option<&mut JobOutput>) -> BTreeSet<usize> {
         let keys = self.take_touched_keys();
         let edited = changed_places(&step.changes);
         let mut elsewhere = 0;
-        let settled = self.settle_many(&edited, &keys);
+        let settled = self.settle_many(&edited, &keys, prepared);
         let mut saved = BTreeSet::new();
         for (i, edits) in self.put_settled(settled) {
             // The inverse of the settled list's edits (proposals only:
@@ -148,11 +166,41 @@ impl Session {
     /// ([`super::doc_settle::settled`]); memory proposals for `keys` added
     /// where not done. Settled in parallel on the session's own threads
     /// (the proposer's pool may be busy tagging), in document order.
-    fn settle_many(&mut self, edited: &BTreeMap<usize, Places>, keys: &[String]) -> Vec<Settled> {
+    /// `prepared`: see [`Session::commit_prepared`].
+    fn settle_many(
+        &mut self,
+        edited: &BTreeMap<usize, Places>,
+        keys: &[String],
+        prepared: Option<&mut JobOutput>,
+    ) -> Vec<Settled> {
         let mut docs: BTreeSet<usize> = edited.keys().copied().collect();
-        docs.extend(self.holding(keys));
+        let mut parts = HashMap::new();
+        match prepared {
+            Some(p) => {
+                // The job found the documents holding its names; others
+                // (a key it could not foresee) are looked up here.
+                let (known, rest): (Vec<String>, Vec<String>) = keys
+                    .iter()
+                    .cloned()
+                    .partition(|k| p.holding.contains_key(k));
+                for k in &known {
+                    docs.extend(p.holding[k].iter().copied());
+                }
+                docs.extend(self.holding(&rest));
+                parts = std::mem::take(&mut p.parts);
+            }
+            None => docs.extend(self.holding(keys)),
+        }
         docs.retain(|&i| self.states[i].read_only.is_none());
-        let work: Vec<(usize, DocParts)> = docs.into_iter().map(|i| (i, self.parts(i))).collect();
+        let work: Vec<(usize, DocParts)> = docs
+            .into_iter()
+            .map(|i| match parts.remove(&i) {
+                Some(p) => (i, p),
+                None => (i, self.parts(i)),
+            })
+            .collect();
+        // The rest of what the job read is not needed: freed off this thread.
+        doc_settle::drop_elsewhere(vec![parts]);
         let (states, know, names) = (&self.states, &self.knowledge, self.names.clone());
         let settle_one = |memo: &mut AdmitMemo, (i, parts): &(usize, DocParts)| {
             let ann = &states[*i].annotations;
@@ -257,12 +305,19 @@ impl Session {
         keys
     }
 
-    /// Editable documents that may hold one of `keys` (or a variant).
+    /// Editable documents that may hold one of `keys` (or a variant):
+    /// those the search index names for a word of one, once it is built
+    /// (every document before), tested with [`doc_settle::may_hold`].
     fn holding(&mut self, keys: &[String]) -> Vec<usize> {
         if keys.is_empty() {
             return Vec::new();
         }
-        (0..self.docs.len())
+        self.take_search_index();
+        let look: Vec<usize> = match &self.search_index {
+            Some(ix) => candidates_for_keys(ix, keys).into_iter().collect(),
+            None => (0..self.docs.len()).collect(),
+        };
+        look.into_iter()
             .filter(|&i| {
                 self.states[i].read_only.is_none() && keys.iter().any(|k| self.may_hold(i, k))
             })
@@ -403,7 +458,7 @@ impl Session {
         let arrived = reverted.outside_at != self.outside_changes;
         let edited = changed_places(&reverted.changes);
         let settled = if arrived {
-            self.settle_many(&edited, &keys)
+            self.settle_many(&edited, &keys, None)
         } else {
             Vec::new()
         };

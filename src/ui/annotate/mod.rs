@@ -48,7 +48,9 @@ pub struct WorkUi {
     /// current selection.
     pub annotate_label: String,
     pub annotate_scope: Scope,
-    preview: Option<(PreviewKey, workflow::AnnotatePreview)>,
+    /// `None` while the corpus's occurrences are being counted in the
+    /// background.
+    preview: Option<(PreviewKey, Option<workflow::AnnotatePreview>)>,
     /// The documents' and the tools' panel widths as the annotator left
     /// them, to come back to after a small window squeezed them.
     widths: [PanelWidth; 2],
@@ -65,6 +67,9 @@ struct PreviewKey {
     label: String,
     scope: Scope,
     applied: u64,
+    /// [`workflow::Session::list_generation`]: edits a background job
+    /// applied change it too.
+    generation: u64,
 }
 
 impl WorkUi {
@@ -140,8 +145,13 @@ impl WorkUi {
         } else {
             take_actions(ui.ctx(), &self.keymap)
         };
+        let running = model.session.as_ref().is_some_and(|s| s.job_running());
         for action in actions {
             match action {
+                // Esc cancels a bulk command running in the background.
+                Action::Run(workflow::Command::ClearSelection) if running => {
+                    commands.push(Command::Work(workflow::Command::CancelJob))
+                }
                 Action::Run(c) => commands.push(Command::Work(from_screen(c, model, view))),
                 Action::Ui(UiAction::ToggleShortcuts) => self.show_shortcuts ^= true,
                 Action::Ui(UiAction::ToggleGuidelines) => self.show_guidelines ^= true,
@@ -156,8 +166,9 @@ impl WorkUi {
 
         let zoom = view.zoom();
         let blocks = &mut self.blocks;
+        let out = &mut commands;
         egui::Panel::bottom("work-status")
-            .show(ui, |ui| status::status_ui(ui, model, blocks, zoom));
+            .show(ui, |ui| status::status_ui(ui, model, blocks, zoom, out));
         // The documents panel takes at most 15 % of the window and the
         // tools 20 %, so the article keeps 60 % or more at any size; both
         // are resizable (egui remembers their widths between runs) and
@@ -218,11 +229,17 @@ impl WorkUi {
             label: self.annotate_label.clone(),
             scope: self.annotate_scope,
             applied: self.applied,
+            generation: session.list_generation(),
         };
-        if self.preview.as_ref().is_some_and(|(k, _)| *k == key) {
+        if self
+            .preview
+            .as_ref()
+            .is_some_and(|(k, p)| *k == key && p.is_some())
+        {
             return;
         }
-        let p = session.preview_annotate_all(&key.text, &key.label, key.scope);
+        // On a large corpus counted in the background: `None` meanwhile.
+        let p = session.annotate_preview(&key.text, &key.label, key.scope);
         self.preview = Some((key, p));
     }
 }

@@ -3,9 +3,9 @@
 
 use egui::{Color32, Ui};
 
-use crate::ui::model::AppModel;
+use crate::ui::model::{AppModel, Command};
 use crate::ui::text::text_block::{BlockStyle, TextBlocks, body_size, label_width};
-use crate::workflow::{LearnStatus, SaveStatus, TierStatus};
+use crate::workflow::{self, JobProgress, LearnStatus, SaveStatus, TierStatus};
 
 const GREEN: Color32 = Color32::from_rgb(60, 170, 90);
 const AMBER: Color32 = Color32::from_rgb(230, 160, 40);
@@ -27,10 +27,20 @@ pub fn save_text(status: &SaveStatus) -> (String, Color32) {
 /// (hover for the whole text). Saving comes first, so it is never cut. The
 /// document id is laid out by [`TextBlocks`] (bidi; an Arabic id with Latin
 /// and digits in it keeps its order), the rest is egui's own text.
-pub fn status_ui(ui: &mut Ui, model: &AppModel, blocks: &mut TextBlocks, zoom: f32) {
+/// A bulk command running in the background shows a progress bar
+/// (documents done of the phase's total, and what it is doing) with a
+/// Cancel button (Esc does the same) at the start of the line.
+pub fn status_ui(
+    ui: &mut Ui,
+    model: &AppModel,
+    blocks: &mut TextBlocks,
+    zoom: f32,
+    out: &mut Vec<Command>,
+) {
     let Some(s) = &model.session else {
         return;
     };
+    let running = s.job_progress();
     let font = egui::TextStyle::Body.resolve(ui.style());
     let plain = ui.visuals().text_color();
     let mut before: Vec<(String, Color32)> = Vec::new();
@@ -62,6 +72,9 @@ pub fn status_ui(ui: &mut Ui, model: &AppModel, blocks: &mut TextBlocks, zoom: f
     }
     if let Some(m) = s.message() {
         before.push((m.to_string(), AMBER));
+    }
+    if let Some(p) = &running {
+        before.push((p.text(), plain));
     }
     if !model.message.is_empty() {
         before.push((model.message.clone(), plain));
@@ -108,6 +121,9 @@ pub fn status_ui(ui: &mut Ui, model: &AppModel, blocks: &mut TextBlocks, zoom: f
     let size = body_size(ui);
     let response = ui
         .horizontal(|ui| {
+            if let Some(p) = &running {
+                job_ui(ui, p, out);
+            }
             if s.proposing() || s.searching() {
                 ui.spinner();
             }
@@ -144,4 +160,19 @@ pub fn status_ui(ui: &mut Ui, model: &AppModel, blocks: &mut TextBlocks, zoom: f
         let style = BlockStyle::plain().interface();
         blocks.wrapped_ui(ui, &whole, &whole, size, style);
     });
+}
+
+/// The running bulk command's progress bar and its Cancel button.
+fn job_ui(ui: &mut Ui, p: &JobProgress, out: &mut Vec<Command>) {
+    let bar = egui::ProgressBar::new(p.fraction())
+        .desired_width(160.0)
+        .text(format!("{} {} / {}", p.phase.as_str(), p.done, p.total));
+    ui.add(bar).on_hover_text(p.text());
+    if ui
+        .button("Cancel")
+        .on_hover_text("Cancel it (Esc): nothing of it is applied")
+        .clicked()
+    {
+        out.push(Command::Work(workflow::Command::CancelJob));
+    }
 }

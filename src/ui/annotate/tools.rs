@@ -143,12 +143,16 @@ impl WorkUi {
             });
         });
         let preview = match &text {
-            Some(_) => self
-                .preview
-                .as_ref()
-                .map(|(_, p)| p.clone())
-                .unwrap_or_default(),
-            None => Default::default(),
+            Some(_) => self.preview.as_ref().and_then(|(_, p)| p.clone()),
+            None => Some(Default::default()),
+        };
+        let Some(preview) = preview else {
+            // Counted in the background on a large corpus.
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("counting…");
+            });
+            return;
         };
         let mut summary = format!(
             "{} found, {} new, in {} document(s)",

@@ -166,6 +166,12 @@ impl AppModel {
                 self.message = why;
                 Mirror::Place
             }
+            Ok(Outcome::Started(what)) => {
+                // The status bar shows its progress; poll_session says how
+                // it ended.
+                self.message = format!("{what}… (Esc cancels)");
+                Mirror::Place
+            }
             Err(workflow::WorkflowError::PendingProposals { doc_id, pending })
                 if next.is_some() =>
             {
@@ -248,6 +254,10 @@ impl AppModel {
         let changed = self.session.as_mut().is_some_and(|s| s.poll());
         if changed {
             self.mirror(Mirror::All);
+        }
+        // A bulk command that ran in the background just ended.
+        if let Some(end) = self.session.as_mut().and_then(|s| s.take_job_end()) {
+            self.message = end.message().to_string();
         }
         // A corpus search that streamed its hits in just finished.
         if searching && let Some(s) = self.session.as_ref().filter(|s| !s.searching()) {

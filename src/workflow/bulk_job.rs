@@ -1,0 +1,734 @@
+//! Long operations off the frame's thread: annotate-all and the bulk
+//! accepts (and the corpus-wide follow-up of both) on a corpus of many
+//! documents.
+//!
+//! What is expensive in them depends on the documents' texts only, which
+//! never change while a session is open: finding the whole-word
+//! occurrences of a string (normalising and tokenising every candidate
+//! document), finding the documents that may hold the decided names (the
+//! follow-up's corpus scan) and building the views of the text that
+//! settling those documents reads ([`DocParts`]). A [`BulkJob`] does that on
+//! a thread of its own over the corpus's `Arc<Document>`s and the search
+//! index, reporting its progress ([`JobProgress`]) and stopping when
+//! cancelled. What depends on the annotations, which the annotator keeps
+//! editing meanwhile, is decided when the result is applied, in
+//! [`super::Session::poll`], from the annotations as they are then: the
+//! job's plan is made against the current revision of every document, so
+//! an edit made while it ran is never lost or overwritten (see
+//! `docs/workflow.md`). The whole operation is then one undo step.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::time::{Duration, Instant};
+
+use crate::arabic::{name_key, normalize};
+use crate::corpus::Document;
+
+use super::bulk::AnnotatePreview;
+use super::command::Outcome;
+use super::doc_settle::{DocParts, may_hold};
+use super::doc_state::DocState;
+use super::search::{Scope, occurrence_query, whole_word_occurrences};
+use super::search_index::SearchIndex;
+use super::session::{JobEnd, Session};
+use super::waker::Waker;
+use super::words::WordEdges;
+use crate::text::count;
+
+/// Corpora of at least this many documents run bulk commands and the
+/// annotate-all preview in the background (smaller ones answer within a
+/// frame: 24 ms for annotate-all at 1,000 documents before this existed);
+/// see [`super::Session::set_background_from`].
+pub const BACKGROUND_FROM: usize = 1000;
+
+/// The most often a job wakes the UI to show its progress.
+const WAKE_EVERY: Duration = Duration::from_millis(30);
+
+/// Whole-word occurrences per document (corpus position, char ranges), in
+/// corpus order, documents with none left out.
+pub(super) type Found = Vec<(usize, Vec<(usize, usize)>)>;
+
+/// Which accept-all a job prepares.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum AcceptWhich {
+    Label(String),
+    Above(f32),
+}
+
+/// What a job does once its background part is over.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum JobKind {
+    AnnotateAll {
+        text: String,
+        label: String,
+        scope: Scope,
+    },
+    /// Accept all of document `doc`'s pending proposals passing `which`.
+    Accept { doc: usize, which: AcceptWhich },
+}
+
+impl JobKind {
+    /// What the status bar calls it.
+    pub(super) fn name(&self) -> String {
+        match self {
+            JobKind::AnnotateAll { text, label, scope } => {
+                let where_ = match scope {
+                    Scope::Corpus => "the corpus",
+                    Scope::Document => "this document",
+                };
+                format!("annotate-all «{text}» as {label} in {where_}")
+            }
+            JobKind::Accept {
+                which: AcceptWhich::Label(l),
+                ..
+            } => format!("accept all {l}"),
+            JobKind::Accept {
+                which: AcceptWhich::Above(t),
+                ..
+            } => format!("accept all above {t:.2}"),
+        }
+    }
+}
+
+/// What the job does now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobPhase {
+    /// Finding the occurrences of the text (annotate-all).
+    Finding,
+    /// Finding the other documents that mention the decided names.
+    Following,
+    /// Reading the documents the decision reaches.
+    Reading,
+}
+
+impl JobPhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobPhase::Finding => "finding occurrences",
+            JobPhase::Following => "finding the names elsewhere",
+            JobPhase::Reading => "reading the documents reached",
+        }
+    }
+}
+
+/// A running job's progress, for the status bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobProgress {
+    /// What runs ("annotate-all «سوسة» as LOC in the corpus").
+    pub what: String,
+    pub phase: JobPhase,
+    /// Documents done of `total` in this phase.
+    pub done: usize,
+    pub total: usize,
+}
+
+impl JobProgress {
+    /// Done so far, 0 to 1, over all phases of the job.
+    pub fn fraction(&self) -> f32 {
+        let part = if self.total == 0 {
+            1.0
+        } else {
+            self.done as f32 / self.total as f32
+        };
+        let (before, share) = match self.phase {
+            JobPhase::Finding => (0.0, 0.5),
+            JobPhase::Following => (0.5, 0.25),
+            JobPhase::Reading => (0.75, 0.25),
+        };
+        (before + share * part).clamp(0.0, 1.0)
+    }
+
+    /// "annotate-all «سوسة» as LOC in the corpus: finding occurrences, 5,000 / 20,000 documents"
+    pub fn text(&self) -> String {
+        format!(
+            "{}: {}, {} / {} documents",
+            self.what,
+            self.phase.as_str(),
+            self.done,
+            self.total
+        )
+    }
+}
+
+/// Shared between the job's thread and the session.
+#[derive(Default)]
+struct Shared {
+    cancel: AtomicBool,
+    phase: AtomicU8,
+    done: AtomicUsize,
+    total: AtomicUsize,
+    /// Tests: while set, the thread waits after each document.
+    held: AtomicBool,
+}
+
+/// What the job's thread is given: the corpus and what to look for.
+pub(super) struct JobInput {
+    pub docs: Vec<Arc<Document>>,
+    pub index: Option<Arc<SearchIndex>>,
+    /// Annotate-all: the text, and the documents to look in (`None`: the
+    /// corpus, through the index when there is one).
+    pub find: Option<(String, Option<Vec<usize>>)>,
+    /// Occurrences already found (the preview's), instead of `find`.
+    pub found: Option<Found>,
+    /// Name keys known to be decided (accept-all) and documents known to be
+    /// edited.
+    pub keys: Vec<String>,
+    pub edited: Vec<usize>,
+    /// Only find the occurrences (the preview); no follow-up.
+    pub find_only: bool,
+}
+
+/// What the job's thread found.
+#[derive(Default)]
+pub(super) struct JobOutput {
+    pub found: Found,
+    /// Per decided name key: the documents that may hold it or a variant
+    /// ([`may_hold`]), read-only ones included.
+    pub holding: BTreeMap<String, Vec<usize>>,
+    /// The views settling reads, of every document the decision reaches.
+    pub parts: HashMap<usize, DocParts>,
+}
+
+/// A job running on its own thread. Dropping it cancels it: the thread
+/// stops at its next document and nothing is applied.
+pub(super) struct BulkJob {
+    pub kind: JobKind,
+    /// Every document's revision when the job started (see
+    /// [`super::Session::doc_revision`]), to count the documents edited
+    /// while it ran.
+    pub revs: Vec<u64>,
+    rx: Receiver<JobOutput>,
+    shared: Arc<Shared>,
+    pub started: Instant,
+}
+
+impl BulkJob {
+    /// Starts the job's thread; with `held`, it stops after its first
+    /// document until [`BulkJob::release`] (tests).
+    pub(super) fn start(
+        kind: JobKind,
+        input: JobInput,
+        revs: Vec<u64>,
+        waker: Waker,
+        held: bool,
+    ) -> BulkJob {
+        let (tx, rx) = channel();
+        let shared = Arc::new(Shared::default());
+        shared.held.store(held, Ordering::SeqCst);
+        // What the status bar says until the thread says more.
+        let first = if input.find.is_some() { 0 } else { 1 };
+        shared.phase.store(first, Ordering::SeqCst);
+        let on_thread = shared.clone();
+        std::thread::Builder::new()
+            .name("kashif-bulk".into())
+            .spawn(move || {
+                let mut report = Report {
+                    shared: &on_thread,
+                    waker: &waker,
+                    last: Instant::now(),
+                };
+                if let Some(out) = run(input, &mut report)
+                    && tx.send(out).is_ok()
+                {
+                    waker.wake();
+                }
+            })
+            .ok();
+        BulkJob {
+            kind,
+            revs,
+            rx,
+            shared,
+            started: Instant::now(),
+        }
+    }
+
+    /// Lets a held job go on.
+    pub(super) fn release(&self) {
+        self.shared.held.store(false, Ordering::SeqCst);
+    }
+
+    pub(super) fn progress(&self) -> JobProgress {
+        let phase = match self.shared.phase.load(Ordering::Relaxed) {
+            0 => JobPhase::Finding,
+            1 => JobPhase::Following,
+            _ => JobPhase::Reading,
+        };
+        JobProgress {
+            what: self.kind.name(),
+            phase,
+            done: self.shared.done.load(Ordering::Relaxed),
+            total: self.shared.total.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The result once the thread finished; `Err(())` when the thread is
+    /// gone without one (it failed).
+    pub(super) fn try_take(&self) -> Result<Option<JobOutput>, ()> {
+        match self.rx.try_recv() {
+            Ok(out) => Ok(Some(out)),
+            Err(TryRecvError::Empty) => Ok(None),
+            Err(TryRecvError::Disconnected) => Err(()),
+        }
+    }
+
+    /// Blocks until the thread finished (tests, benches).
+    pub(super) fn wait(&self) -> Option<JobOutput> {
+        self.release();
+        self.rx.recv().ok()
+    }
+}
+
+impl Drop for BulkJob {
+    fn drop(&mut self) {
+        self.shared.cancel.store(true, Ordering::SeqCst);
+    }
+}
+
+/// The thread's side of the progress.
+struct Report<'a> {
+    shared: &'a Shared,
+    waker: &'a Waker,
+    last: Instant,
+}
+
+impl Report<'_> {
+    fn phase(&mut self, phase: JobPhase, total: usize) {
+        let p = match phase {
+            JobPhase::Finding => 0,
+            JobPhase::Following => 1,
+            JobPhase::Reading => 2,
+        };
+        self.shared.done.store(0, Ordering::Relaxed);
+        self.shared.total.store(total, Ordering::Relaxed);
+        self.shared.phase.store(p, Ordering::Relaxed);
+        self.waker.wake();
+    }
+
+    /// One more document done; `false` when cancelled.
+    fn step(&mut self) -> bool {
+        self.shared.done.fetch_add(1, Ordering::Relaxed);
+        if self.last.elapsed() >= WAKE_EVERY {
+            self.last = Instant::now();
+            self.waker.wake();
+        }
+        while self.shared.held.load(Ordering::SeqCst) {
+            if self.shared.cancel.load(Ordering::SeqCst) {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        !self.shared.cancel.load(Ordering::Relaxed)
+    }
+}
+
+/// The whole-word occurrences of `text` in document `doc`.
+pub(super) fn occurrences(doc: &Document, words: &WordEdges, text: &str) -> Vec<(usize, usize)> {
+    whole_word_occurrences(&doc.text, words, text)
+}
+
+/// Document `doc`'s views of its text, built here (not cached).
+pub(super) fn build_parts(doc: Arc<Document>) -> DocParts {
+    let mut st = DocState::default();
+    DocParts {
+        idx: st.index(&doc.text),
+        words: st.words(&doc.text),
+        forms: st.forms(&doc.text),
+        folded: st.folded(&doc.text),
+        edges: st.edges(&doc.text),
+        doc,
+    }
+}
+
+/// Documents that may hold one of `keys` (or a variant), per key: those
+/// the index names for any word of the key, tested with [`may_hold`] on
+/// their normalised text (every document without an index).
+fn holding(
+    docs: &[Arc<Document>],
+    index: Option<&SearchIndex>,
+    keys: &[String],
+    report: &mut Report,
+) -> Option<BTreeMap<String, Vec<usize>>> {
+    let mut out: BTreeMap<String, Vec<usize>> =
+        keys.iter().map(|k| (k.clone(), Vec::new())).collect();
+    if keys.is_empty() {
+        return Some(out);
+    }
+    let look: Vec<usize> = match index {
+        Some(ix) => candidates_for_keys(ix, keys).into_iter().collect(),
+        None => (0..docs.len()).collect(),
+    };
+    report.phase(JobPhase::Following, look.len());
+    for i in look {
+        let folded = normalize(&docs[i].text).into_string();
+        for k in keys {
+            if may_hold(&folded, k)
+                && let Some(v) = out.get_mut(k)
+            {
+                v.push(i);
+            }
+        }
+        if !report.step() {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+/// Every document the index says may hold one word (or more) of one of
+/// `keys`: a superset of those that [`may_hold`] one (a name key is
+/// normalised text, so a document whose normalised text holds it or one of
+/// its words is a search candidate for it).
+pub(super) fn candidates_for_keys(ix: &SearchIndex, keys: &[String]) -> BTreeSet<usize> {
+    let mut out = BTreeSet::new();
+    for k in keys {
+        let words: Vec<&str> = k.split(' ').filter(|w| !w.is_empty()).collect();
+        if words.len() < 2 {
+            out.extend(ix.candidates(k));
+        } else {
+            for w in words {
+                out.extend(ix.candidates(w));
+            }
+        }
+    }
+    out
+}
+
+/// The job's background part; `None` when cancelled.
+fn run(input: JobInput, report: &mut Report) -> Option<JobOutput> {
+    let docs = &input.docs;
+    let mut out = JobOutput::default();
+    let mut keys: BTreeSet<String> = input.keys.iter().cloned().collect();
+    let mut reach: BTreeSet<usize> = input.edited.iter().copied().collect();
+    if let Some(found) = input.found {
+        out.found = found;
+    } else if let Some((text, look)) = &input.find {
+        let look = match look {
+            Some(v) => v.clone(),
+            None => match &input.index {
+                Some(ix) => ix.candidates(&occurrence_query(text)),
+                None => (0..docs.len()).collect(),
+            },
+        };
+        report.phase(JobPhase::Finding, look.len());
+        for i in look {
+            let Some(doc) = docs.get(i) else { continue };
+            let words = WordEdges::new(&doc.text);
+            let found = occurrences(doc, &words, text);
+            if !found.is_empty() {
+                out.found.push((i, found));
+            }
+            if !report.step() {
+                return None;
+            }
+        }
+    }
+    if input.find_only {
+        return Some(out);
+    }
+    // The names annotate-all decides: each occurrence's text, as a key.
+    for (i, found) in &out.found {
+        reach.insert(*i);
+        let idx = crate::text::CharIndex::new(&docs[*i].text);
+        for &(s, e) in found {
+            if let Some(t) = idx.slice(&docs[*i].text, s, e) {
+                keys.insert(name_key(t));
+            }
+        }
+    }
+    keys.retain(|k| !k.is_empty());
+    let keys: Vec<String> = keys.into_iter().collect();
+    out.holding = holding(docs, input.index.as_deref(), &keys, report)?;
+    reach.extend(out.holding.values().flatten().copied());
+    report.phase(JobPhase::Reading, reach.len());
+    for i in reach {
+        if let Some(doc) = docs.get(i) {
+            out.parts.insert(i, build_parts(doc.clone()));
+        }
+        if !report.step() {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+impl Session {
+    /// Bulk commands (annotate-all, accept all of a label or above a
+    /// confidence) and the annotate-all preview run in the background on
+    /// corpora of at least `n` documents ([`BACKGROUND_FROM`] by default;
+    /// 0: always, `usize::MAX`: never), applied by [`Session::poll`] when
+    /// done. Below, they are applied at once, in the command's call.
+    pub fn set_background_from(&mut self, n: usize) {
+        self.background_from = n;
+    }
+
+    /// Whether bulk commands run in the background in this session.
+    pub fn in_background(&self) -> bool {
+        self.docs.len() >= self.background_from
+    }
+
+    /// Tests: jobs started from now stop after their first document until
+    /// [`Session::release_jobs`] (or until waited for), so their progress
+    /// and cancelling them can be seen.
+    pub fn hold_jobs(&mut self, hold: bool) {
+        self.hold_jobs = hold;
+    }
+
+    /// Lets held jobs go on.
+    pub fn release_jobs(&mut self) {
+        self.hold_jobs = false;
+        if let Some(j) = &self.job {
+            j.release();
+        }
+        if let Some((_, j)) = &self.preview_job {
+            j.release();
+        }
+    }
+
+    /// Whether a bulk command runs in the background now.
+    pub fn job_running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// The running bulk command's progress, for the status bar.
+    pub fn job_progress(&self) -> Option<JobProgress> {
+        self.job.as_ref().map(BulkJob::progress)
+    }
+
+    /// How the last background bulk command ended, once (the status bar
+    /// says it).
+    pub fn take_job_end(&mut self) -> Option<JobEnd> {
+        self.job_end.take()
+    }
+
+    /// Blocks until the running bulk command's background part is over and
+    /// applies it (tests, benches; the UI polls).
+    pub fn wait_for_job(&mut self) {
+        let Some(job) = self.job.take() else { return };
+        let end = match job.wait() {
+            Some(out) => self.finish_job(&job, out),
+            None => JobEnd::Nothing(format!("{} failed: nothing was changed", job.kind.name())),
+        };
+        self.job_end = Some(end);
+    }
+
+    /// Cancels the running bulk command: nothing of it is applied. What
+    /// the status bar says, or `None` when nothing runs.
+    pub(super) fn cancel_job(&mut self) -> Option<String> {
+        let job = self.job.take()?;
+        Some(format!(
+            "Cancelled {}: nothing was changed",
+            job.kind.name()
+        ))
+    }
+
+    /// Starts `kind` in the background, or says why not (one runs at a time).
+    pub(super) fn start_job(&mut self, kind: JobKind, mut input: JobInput) -> Outcome {
+        if let Some(j) = &self.job {
+            return Outcome::Nothing(format!(
+                "{} is still running: wait for it, or cancel it (Esc)",
+                j.kind.name()
+            ));
+        }
+        self.take_search_index();
+        input.index = self.search_index.clone();
+        let what = kind.name();
+        self.job_end = None;
+        self.job = Some(BulkJob::start(
+            kind,
+            input,
+            self.revs.clone(),
+            self.waker.clone(),
+            self.hold_jobs,
+        ));
+        Outcome::Started(what)
+    }
+
+    /// The corpus as the job's thread reads it.
+    pub(super) fn job_input(&self) -> JobInput {
+        JobInput {
+            docs: self.docs.clone(),
+            index: None,
+            find: None,
+            found: None,
+            keys: Vec::new(),
+            edited: Vec::new(),
+            find_only: false,
+        }
+    }
+
+    /// Takes in what the jobs finished: the bulk command's result is
+    /// applied, the preview's occurrences kept. Whether anything changed.
+    pub(super) fn poll_jobs(&mut self) -> bool {
+        let mut changed = false;
+        if let Some((text, job)) = &self.preview_job {
+            match job.try_take() {
+                Ok(Some(out)) => {
+                    self.preview_found = Some((text.clone(), out.found));
+                    self.preview_job = None;
+                    changed = true;
+                }
+                Ok(None) => {}
+                Err(()) => self.preview_job = None,
+            }
+        }
+        let Some(job) = &self.job else {
+            return changed;
+        };
+        let end = match job.try_take() {
+            Ok(None) => return changed,
+            Ok(Some(out)) => match self.job.take() {
+                Some(job) => self.finish_job(&job, out),
+                None => return changed,
+            },
+            Err(()) => {
+                let name = job.kind.name();
+                self.job = None;
+                JobEnd::Nothing(format!("{name} failed: nothing was changed"))
+            }
+        };
+        self.job_end = Some(end);
+        true
+    }
+
+    /// Applies a job's result, decided on the annotations as they are now,
+    /// as one undo step.
+    fn finish_job(&mut self, job: &BulkJob, mut out: JobOutput) -> JobEnd {
+        let secs = job.started.elapsed().as_secs_f64();
+        let meanwhile = |s: &Session, docs: &mut dyn Iterator<Item = usize>| {
+            docs.filter(|&i| job.revs.get(i) != s.revs.get(i)).count()
+        };
+        match &job.kind {
+            JobKind::AnnotateAll { text, label, .. } => {
+                let edited = meanwhile(self, &mut out.found.iter().map(|(i, _)| *i));
+                let plan = self.plan_from(&out.found, label);
+                if plan.edits.is_empty() {
+                    return JobEnd::Nothing(format!("no new occurrence of {text:?}"));
+                }
+                let items = plan.preview.new;
+                let edits = plan
+                    .edits
+                    .into_iter()
+                    .flat_map(|(i, e)| self.starting(i, e))
+                    .collect();
+                match self.commit_prepared(edits, items, Some(&mut out)) {
+                    Ok(outcome) => {
+                        let Outcome::Edited { documents, changes } = outcome else {
+                            return JobEnd::Nothing(String::new());
+                        };
+                        let mut message = format!(
+                            "Annotated {} in {} ({secs:.1} s, one undo step)",
+                            count(changes, "occurrence", "occurrences"),
+                            count(documents, "document", "documents")
+                        );
+                        if edited > 0 {
+                            message.push_str(&format!(
+                                "; {} changed while it ran: planned on their annotations as they are now, none of your edits overwritten",
+                                count(edited, "document", "documents")
+                            ));
+                        }
+                        JobEnd::Applied { outcome, message }
+                    }
+                    Err(e) => JobEnd::Nothing(format!("{}: {e}", job.kind.name())),
+                }
+            }
+            JobKind::Accept { doc, which } => {
+                let i = *doc;
+                if self.states[i].read_only.is_some() {
+                    return JobEnd::Nothing(self.read_only_error(i).to_string());
+                }
+                let edits = self.accept_where(i, |p| match which {
+                    AcceptWhich::Label(l) => &p.label == l,
+                    AcceptWhich::Above(t) => p.confidence >= *t,
+                });
+                if edits.is_empty() {
+                    return JobEnd::Nothing("no such proposals".into());
+                }
+                let n = edits.len();
+                let edits = self.starting(i, edits);
+                match self.commit_prepared(edits, n, Some(&mut out)) {
+                    Ok(outcome) => {
+                        if self.current == Some(i)
+                            && let Some(f) = self.focus.clone()
+                            && !f.exists(&self.states[i].annotations)
+                        {
+                            let ann = &self.states[i].annotations;
+                            self.focus = super::focus::next(
+                                ann,
+                                Some(&f),
+                                super::focus::Items::ProposalsOnly,
+                            );
+                        }
+                        JobEnd::Applied {
+                            outcome,
+                            message: format!(
+                                "Accepted {} ({secs:.1} s, one undo step)",
+                                count(n, "proposal", "proposals")
+                            ),
+                        }
+                    }
+                    Err(e) => JobEnd::Nothing(format!("{}: {e}", job.kind.name())),
+                }
+            }
+        }
+    }
+
+    /// What annotate-all would do, as [`Session::preview_annotate_all`],
+    /// without stalling a frame: on a corpus run in the background, the
+    /// occurrences across the corpus are found off this thread and `None`
+    /// says they are being counted ([`Session::poll`] takes them in; the
+    /// next call answers). The answer is made from the annotations as they
+    /// are at the call.
+    pub fn annotate_preview(
+        &mut self,
+        text: &str,
+        label: &str,
+        scope: Scope,
+    ) -> Option<AnnotatePreview> {
+        if scope == Scope::Document || !self.in_background() {
+            return Some(self.preview_annotate_all(text, label, scope));
+        }
+        self.poll_jobs();
+        if let Some((t, found)) = &self.preview_found
+            && t == text
+        {
+            return Some(self.plan_from(found, label).preview);
+        }
+        if self.preview_job.as_ref().is_some_and(|(t, _)| t == text) {
+            return None;
+        }
+        self.take_search_index();
+        let mut input = self.job_input();
+        input.index = self.search_index.clone();
+        input.find = Some((text.to_string(), None));
+        input.find_only = true;
+        let kind = JobKind::AnnotateAll {
+            text: text.to_string(),
+            label: label.to_string(),
+            scope,
+        };
+        let job = BulkJob::start(kind, input, Vec::new(), self.waker.clone(), self.hold_jobs);
+        self.preview_job = Some((text.to_string(), job));
+        None
+    }
+
+    /// Blocks until the preview's occurrences are found (tests, benches).
+    pub fn wait_for_preview(&mut self) {
+        if let Some((text, job)) = self.preview_job.take()
+            && let Some(out) = job.wait()
+        {
+            self.preview_found = Some((text, out.found));
+        }
+    }
+
+    /// The occurrences of `text` found for the preview, if those are the
+    /// corpus's (annotate-all then need not look again).
+    pub(super) fn found_for(&self, text: &str) -> Option<Found> {
+        self.preview_found
+            .as_ref()
+            .filter(|(t, _)| t == text)
+            .map(|(_, f)| f.clone())
+    }
+}
