@@ -148,6 +148,16 @@ fn run(
         session.wait_for_proposals();
         proposing += t.elapsed().as_secs_f64();
         let i = session.index_of(id).expect("doc");
+        let sources: Vec<String> = session
+            .annotations(i)
+            .map(|a| {
+                a.proposals
+                    .iter()
+                    .filter(|p| LABELS.contains(&p.label.as_str()))
+                    .map(|p| format!("{:?} {:.2}", p.source, p.confidence))
+                    .collect()
+            })
+            .unwrap_or_default();
         let pred: Vec<Span> = session
             .annotations(i)
             .map(|a| {
@@ -191,7 +201,7 @@ fn run(
                     .skip(pred[q].start)
                     .take(pred[q].end - pred[q].start)
                     .collect();
-                println!("  fp   {} {:?}", pred[q].label, t);
+                println!("  fp   {} {:?} ({})", pred[q].label, t, sources[q]);
             }
         }
         tp += m.pairs.len();
@@ -241,14 +251,23 @@ fn main() {
         }
         print!("{:<26}", setup.name());
         let mut last = 0.0;
+        let mut pr = String::new();
         for k in done_points() {
             let (tp, np, ng, secs) = run(setup, k, &corpus_dir, &gold_dir, &tagger, &cache);
             print!("{:>8.3}", f1(tp, np, ng));
+            pr.push_str(&format!(
+                " K={k}: P {:.3} R {:.3};",
+                tp as f64 / np.max(1) as f64,
+                tp as f64 / ng.max(1) as f64
+            ));
             last = secs;
             use std::io::Write;
             let _ = std::io::stdout().flush();
         }
         println!("   (opening and proposing for the 14 articles at the last K: {last:.2} s)");
+        if std::env::var_os("KASHIF_LEARN_PR").is_some() {
+            println!("   {pr}");
+        }
     }
     println!("({:.0} s)", t0.elapsed().as_secs_f64());
 }

@@ -223,6 +223,7 @@ impl Proposer {
         let words = Words::from_text(text);
         let mut all = self.model_proposals(text, &words)?;
         all.extend(self.other_proposals(&words));
+        drop_offices(&mut all, text);
         Ok(resolve(all))
     }
 
@@ -360,6 +361,7 @@ pub(crate) fn sentences(text: &str, words: &Words) -> Vec<std::ops::Range<usize>
 /// conjunction و) is left out first: the places are knowledge, the person
 /// a guess (issue 22: `باكو`, `يريفان`, `باكو ويريفان` were PER at 0.89).
 pub fn resolve(mut all: Vec<Proposal>) -> Vec<Proposal> {
+    longest_name_wins(&mut all);
     let mut places: Vec<(usize, usize)> = all
         .iter()
         .filter(|p| {
@@ -428,6 +430,74 @@ fn only_places(p: &Proposal, places: &[(usize, usize)]) -> bool {
         let at = p.start + k;
         c.is_whitespace() || c == 'و' || inside.iter().any(|&(s, e)| s <= at && at < e)
     })
+}
+
+/// Drops remembered organisations that are a title's office where they
+/// stand (`الخارجية` in `وزير الخارجية`: [`rules::office_of_title`]).
+/// Offsets are chars of `text`.
+pub fn drop_offices(all: &mut Vec<Proposal>, text: &str) {
+    if !all
+        .iter()
+        .any(|p| p.source == Source::Memory && p.label == "ORG")
+    {
+        return;
+    }
+    let bytes: Vec<usize> = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    all.retain(|p| {
+        if p.source != Source::Memory || p.label != "ORG" {
+            return true;
+        }
+        match (bytes.get(p.start), bytes.get(p.end)) {
+            // An empty or inverted span is left for `resolve` to drop.
+            (Some(&s), Some(&e)) if s < e => !rules::office_of_title(&text[s..e], &text[..s]),
+            _ => true,
+        }
+    });
+}
+
+/// A model span at least this sure keeps a remembered name inside it out
+/// (see [`longest_name_wins`]).
+pub const LONGER_NAME_CONFIDENCE: f32 = 0.5;
+
+/// Drops each memory proposal that lies strictly inside a model proposal of
+/// the same label (confidence ≥ [`LONGER_NAME_CONFIDENCE`]): the guidelines
+/// mark the longest name, and a remembered short form (`السراج`, `حفتر`)
+/// inside a full name the model found (`فايز السراج`, `خليفة حفتر`) is not a
+/// name of its own. Memory otherwise outranks the model, so without this
+/// the short form won. On the Libya 2017 benchmark's tuning split
+/// (`KASHIF_LEARN_TUNE=1 cargo bench --bench learn`): docs/model.md.
+pub fn longest_name_wins(all: &mut Vec<Proposal>) {
+    let mut longer: Vec<(usize, usize, &str)> = all
+        .iter()
+        .filter(|p| p.source == Source::Model && p.confidence >= LONGER_NAME_CONFIDENCE)
+        .map(|p| (p.start, p.end, p.label.as_str()))
+        .collect();
+    if longer.is_empty() {
+        return;
+    }
+    longer.sort_unstable();
+    let max_len = longer.iter().map(|m| m.1 - m.0).max().unwrap_or(0);
+    let inside = |p: &Proposal| {
+        // Model spans starting at most `max_len` before p.
+        let to = longer.partition_point(|m| m.0 <= p.start);
+        let from = longer.partition_point(|m| m.0 + max_len < p.end).min(to);
+        longer[from..to].iter().any(|&(s, e, l)| {
+            l == p.label && s <= p.start && p.end <= e && (s, e) != (p.start, p.end)
+        })
+    };
+    let drop: Vec<bool> = all
+        .iter()
+        .map(|p| p.source == Source::Memory && inside(p))
+        .collect();
+    let mut i = 0;
+    all.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
 }
 
 fn rank(p: &Proposal) -> f32 {
@@ -500,6 +570,51 @@ mod tests {
             confidence,
             source,
         }
+    }
+
+    #[test]
+    fn a_remembered_short_form_inside_a_longer_model_name_of_its_label_goes() {
+        // «فايز السراج»: the model's full name 10..21, memory's «السراج» 15..21.
+        let all = vec![
+            prop(10, 21, "PER", 0.8, Source::Model),
+            prop(15, 21, "PER", 0.95, Source::Memory),
+            // Another label inside stays for resolve to weigh; so does a
+            // memory span where the model is unsure.
+            prop(30, 40, "ORG", 0.9, Source::Model),
+            prop(36, 40, "LOC", 0.95, Source::Memory),
+            prop(50, 60, "PER", 0.3, Source::Model),
+            prop(52, 60, "PER", 0.95, Source::Memory),
+            // Memory spans before every model span and after them all (the
+            // search window must not invert).
+            prop(0, 5, "PER", 0.95, Source::Memory),
+            prop(70, 90, "PER", 0.95, Source::Memory),
+        ];
+        let mut kept = all.clone();
+        longest_name_wins(&mut kept);
+        let gone: Vec<_> = all.iter().filter(|p| !kept.contains(p)).collect();
+        assert_eq!(gone, [&all[1]]);
+        let got = resolve(all);
+        assert!(got.iter().any(|p| (p.start, p.end) == (10, 21)), "{got:?}");
+    }
+
+    #[test]
+    fn a_remembered_office_after_a_title_is_not_proposed() {
+        let text = "قال وزير الخارجية إن الخارجية أعلنت";
+        let at = |w: &str, nth: usize| {
+            let b = text.match_indices(w).nth(nth).map(|(b, _)| b).unwrap();
+            let s = text[..b].chars().count();
+            (s, s + w.chars().count())
+        };
+        let (a, b) = (at("الخارجية", 0), at("الخارجية", 1));
+        let mut all = vec![
+            prop(a.0, a.1, "ORG", 0.95, Source::Memory),
+            prop(b.0, b.1, "ORG", 0.95, Source::Memory),
+            // The model's own ORG there is not memory: it stays.
+            prop(a.0, a.1, "ORG", 0.7, Source::Model),
+        ];
+        drop_offices(&mut all, text);
+        let places: Vec<_> = all.iter().map(|p| (p.start, p.source)).collect();
+        assert_eq!(places, [(b.0, Source::Memory), (a.0, Source::Model)]);
     }
 
     #[test]

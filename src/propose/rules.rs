@@ -340,6 +340,28 @@ fn starts_place(lex: &Lexicon, w: &Word) -> bool {
 }
 
 /// Every rule's proposals over tokens (dates are in `dates`).
+/// Whether a remembered organisation at the end of `before` (the text
+/// before it) is the office of a title rather than a name: `الخارجية`
+/// confirmed as the ministry somewhere (`أعلنت الخارجية`) is not an entity in
+/// `وزير الخارجية` or `وزراء الخارجية` (a role, see the guidelines). True when
+/// `name` is an office word ([`ROLE_WORDS`], with or without its article)
+/// and the word before it is a person title or `وزراء`.
+pub fn office_of_title(name: &str, before: &str) -> bool {
+    let lex = lexicon();
+    let n = crate::arabic::normalize(name.trim()).into_string();
+    let bare = n.strip_prefix("ال").unwrap_or(&n);
+    if n.contains(' ') || !lex.roles.contains(bare) {
+        return false;
+    }
+    let prev = before
+        .trim_end()
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or_default();
+    let prev = crate::arabic::normalize(prev).into_string();
+    lex.titles.contains(prev.as_str()) || prev == "وزراء"
+}
+
 pub fn propose_words(words: &Words) -> Vec<Proposal> {
     let lex = lexicon();
     let gaz = Gazetteer::builtin();

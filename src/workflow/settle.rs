@@ -477,6 +477,21 @@ pub(crate) fn settle_where(
         }
         true
     });
+    // A remembered short form inside a longer name the model found goes
+    // (the guidelines mark the longest name).
+    crate::propose::proposer::longest_name_wins(&mut ok);
+    // A remembered office after a title (`الخارجية` in `وزير الخارجية`) goes.
+    ok.retain(|p| {
+        if p.source != Source::Memory || p.label != "ORG" {
+            return true;
+        }
+        match (doc.idx.byte_of(p.start), doc.idx.byte_of(p.end)) {
+            (Some(s), Some(e)) if s < e && e <= doc.text.len() => {
+                !crate::propose::rules::office_of_title(&doc.text[s..e], &doc.text[..s])
+            }
+            _ => true,
+        }
+    });
     // Greedy: the best first; a later one that coincides with or crosses a
     // kept one goes.
     ok.sort_by(|a, b| {
