@@ -5,7 +5,7 @@
 //! answer is in, replaces the fast tier's proposals for that document.
 //!
 //! Replacing goes through the one path proposals enter a document by
-//! ([`fresh_proposals`], memory candidates, [`Session::settled`]): the
+//! ([`super::doc_settle::with_machine_proposals`], shared with `kashif propose`): the
 //! document's pending machine proposals that did not come from the memory
 //! are dropped and the accurate answer is merged in their place, so a
 //! rejected proposal never comes back, an entity's place is never proposed
@@ -31,7 +31,7 @@ use crate::propose::proposer::Tier;
 use super::doc_state::AccurateAsk;
 use super::focus::{Focus, FocusKind};
 use super::model_proposer::ModelProposer;
-use super::proposals::{Answer, ProposalWorker, Proposer, fresh_proposals};
+use super::proposals::{Answer, ProposalWorker, Proposer};
 use super::session::Session;
 use super::settle::AdmitMemo;
 
@@ -416,7 +416,6 @@ impl Session {
                 return true;
             }
         };
-        let doc = self.docs[i].clone();
         let state = &mut self.states[i];
         state.accurate = AccurateAsk::No;
         // A done document passed the gate with nothing pending: the
@@ -430,12 +429,16 @@ impl Session {
             .annotations
             .proposals
             .retain(|p| p.source == Source::Memory);
-        let idx = state.index(&doc.text);
-        let mut fresh = fresh_proposals(&state.annotations, &doc.text, &idx, proposals);
-        if state.annotations.status != Status::Done {
-            fresh.extend(self.memory_candidates(i, None));
-        }
-        if let Some(new) = self.settled(i, fresh, None, &AdmitMemo::default()) {
+                let parts = self.parts(i);
+        let new = super::doc_settle::with_machine_proposals(
+            &parts,
+            &self.states[i].annotations,
+            proposals,
+            &self.knowledge,
+            &|k| self.knows_name(k),
+            &AdmitMemo::default(),
+        );
+        if let Some(new) = new {
             self.states[i].annotations.proposals = new;
         }
         self.touch(i);
