@@ -741,7 +741,7 @@ impl Session {
                 proposals
             }
         };
-                let parts = self.parts(i);
+        let parts = self.parts(i);
         let new = doc_settle::with_machine_proposals(
             &parts,
             &self.states[i].annotations,
