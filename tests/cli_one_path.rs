@@ -146,3 +146,60 @@ fn the_command_line_proposes_what_the_workbench_shows() {
     }
     assert!(compared > 50, "{compared}");
 }
+
+/// `kashif propose --tagger accurate` mixes in the neighbour memory of the
+/// done documents (each document's own words hidden while it is proposed
+/// for) and says so.
+#[test]
+fn the_accurate_tier_on_the_command_line_uses_the_neighbour_memory() {
+    let enc = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/encoder");
+    if !enc.join("model.safetensors").exists() {
+        eprintln!("no encoder in assets/encoder: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let c = corpus(root);
+    gold(root, &c);
+    let out = Process::new(env!("CARGO_BIN_EXE_kashif"))
+        .args([
+            "propose",
+            "--corpus",
+            "corpus",
+            "--annotations",
+            "annotations",
+            "--annotator",
+            "bob",
+            "--tagger",
+            "accurate",
+        ])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("accurate tier")
+            && err.contains("neighbour memory of")
+            && err.contains("1 done documents"),
+        "{err}"
+    );
+    let variant = normalize(VARIANT).into_string();
+    let props = store::read(
+        &root.join("annotations"),
+        "bob",
+        &c.documents[1],
+        &Schema::builtin(),
+    )
+    .unwrap()
+    .map(|l| l.annotations.proposals)
+    .unwrap_or_default();
+    let on_variant: Vec<_> = props
+        .iter()
+        .filter(|p| normalize(&p.text).as_str().contains(variant.as_str()))
+        .collect();
+    assert!(
+        !on_variant.is_empty() && on_variant.iter().all(|p| p.label == "LOC"),
+        "{on_variant:?}"
+    );
+}
