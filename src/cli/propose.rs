@@ -1,9 +1,10 @@
 //! `kashif propose`: write proposals for every document into one
 //! annotator's files.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use clap::Args;
@@ -11,15 +12,16 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use rayon::prelude::*;
 
-use kashif::annotation::DocAnnotations;
+use kashif::annotation::{DocAnnotations, Span, Status};
 use kashif::arabic::name_key;
 use kashif::corpus::Document;
+use kashif::propose::accurate::knn::{KnnConfig, KnnMemory};
 use kashif::propose::bundled;
-use kashif::propose::proposer::{Proposer, fresh};
+use kashif::propose::proposer::Proposer;
 use kashif::propose::recall::Recall;
 use kashif::schema::Schema;
 use kashif::store::{self, Store};
-use kashif::workflow::Knowledge;
+use kashif::workflow::{Knowledge, knn_memory_of, knows_name_with, proposals_for_document};
 
 use super::common::Folders;
 
@@ -107,25 +109,46 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
         None => bundled::load()?,
     };
     let mut base = Proposer::new(Arc::new(model));
-    if let Some(acc) = args.tagger.accurate()? {
-        base = base.with_accurate(acc);
+    let accurate = args.tagger.accurate()?;
+    if let Some(acc) = &accurate {
+        base = base.with_accurate(acc.clone());
     }
     let tier = format!("{} tier", base.tier().name());
     // Memory: what any annotator already saved as an entity, by document;
     // a document is never proposed for from its own entities, so proposals
     // scored against any annotator's gold never measure that gold.
-    // A name the annotators contradicted (the label rejected or deleted
-    // somewhere, or a bulk-accepted guess confirmed otherwise elsewhere)
-    // is not remembered: the workbench's rule (`Knowledge::spread`).
+    // The same memory rules as the workbench: every saved entity and
+    // rejection is counted in one `Knowledge` (labels by majority, a name
+    // the annotators contradicted not spread, spelling variants, names
+    // behind a glued proclitic), and each document is settled through the
+    // workbench's own path (`proposals_for_document`) with its own
+    // entities taken out of the counts meanwhile. The proposer's exact
+    // memory (`Recall`) stands for the workbench's memory of done
+    // documents inside the proposer.
     let mut memory = Recall::default();
+    let mut know = Knowledge::default();
+    // Every annotator's entities of each document (taken out of `know`
+    // while that document is proposed for).
+    let mut own: Vec<Vec<Span>> = vec![Vec::new(); corpus.documents.len()];
+    // Done documents for the accurate tier's neighbour memory.
+    let mut done: Vec<(String, String, Vec<Span>)> = Vec::new();
     if !args.no_memory {
         let mut remembered: Vec<Remembered> = Vec::new();
-        let mut know = Knowledge::default();
         for annotator in store::annotators(&args.folders.annotations) {
             let reader = store::Reader::open(&args.folders.annotations, &annotator)?;
             for (d, doc) in corpus.documents.iter().enumerate() {
                 if let Ok(Some(l)) = reader.read(doc, &schema) {
                     know.add_document(&l.annotations);
+                    own[d].extend(l.annotations.entities.iter().cloned());
+                    if l.annotations.status == Status::Done {
+                        // One copy per document: the last annotator's.
+                        done.retain(|(id, _, _)| *id != doc.id);
+                        done.push((
+                            doc.id.clone(),
+                            doc.text.clone(),
+                            l.annotations.entities.clone(),
+                        ));
+                    }
                     for e in &l.annotations.entities {
                         remembered.push(Remembered {
                             doc: d,
@@ -146,15 +169,38 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
         }
     }
     memory.build().map_err(anyhow::Error::msg)?;
+    // The accurate tier's neighbour memory of done documents, as the
+    // workbench keeps it; each document's own words hidden for it.
+    let knn: Option<(KnnMemory, KnnConfig)> = match &accurate {
+        Some(acc) if !done.is_empty() => Some((
+            knn_memory_of(acc, &done).context("the accurate tier's neighbour memory")?,
+            KnnConfig::default(),
+        )),
+        _ => None,
+    };
     let knowledge = if args.no_memory {
         format!("model ({tier}), rules, dates and gazetteers; no memory (--no-memory)")
     } else {
         format!(
-            "model ({tier}), rules, dates and gazetteers; memory of {} saved entities, each document's own never used",
-            memory.len()
+            "model ({tier}), rules, dates and gazetteers; memory of {} saved entities (names, their spelling variants and behind a glued proclitic, as the workbench){}, each document's own never used",
+            memory.len(),
+            knn.as_ref()
+                .map(|(m, _)| format!(
+                    "; neighbour memory of {} words of {} done documents",
+                    m.len(),
+                    m.documents()
+                ))
+                .unwrap_or_default()
         )
     };
     eprintln!("knowledge: {knowledge}");
+    let memories = Memories {
+        recall: &memory,
+        know: Mutex::new(Vec::new()),
+        knowledge: &know,
+        own: &own,
+        knn: knn.as_ref(),
+    };
     let mut remembered_total = 0usize;
     let store = Store::open(&args.folders.annotations, &args.annotator)
         .with_context(|| format!("opening {}", args.folders.annotations.display()))?;
@@ -179,7 +225,7 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
         let outcomes: Vec<Outcome> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|&(d, doc)| propose_one(&store, &schema, &base, &memory, d, doc))
+                .map(|&(d, doc)| propose_one(&store, &schema, &base, &memories, d, doc))
                 .collect()
         });
         for (&(_, doc), outcome) in chunk.iter().zip(outcomes) {
@@ -223,13 +269,45 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Loads one document's annotations and adds fresh proposals; leaves a
-/// document whose file has errors alone.
+/// What `kashif propose` remembers, shared by the threads.
+struct Memories<'a> {
+    /// The proposer's exact memory of saved names.
+    recall: &'a Recall,
+    /// Copies of `knowledge`, one per thread at work (a thread takes its
+    /// own document's entities out of one, then puts them back).
+    know: Mutex<Vec<Knowledge>>,
+    knowledge: &'a Knowledge,
+    /// Every annotator's entities by document.
+    own: &'a [Vec<Span>],
+    knn: Option<&'a (KnnMemory, KnnConfig)>,
+}
+
+impl Memories<'_> {
+    /// A copy of the knowledge no other thread uses.
+    fn take(&self) -> Knowledge {
+        let spare = match self.know.lock() {
+            Ok(mut v) => v.pop(),
+            Err(e) => e.into_inner().pop(),
+        };
+        spare.unwrap_or_else(|| self.knowledge.clone())
+    }
+
+    fn give_back(&self, k: Knowledge) {
+        match self.know.lock() {
+            Ok(mut v) => v.push(k),
+            Err(e) => e.into_inner().push(k),
+        }
+    }
+}
+
+/// Loads one document's annotations and settles the proposer's answer and
+/// the memory into them as the workbench does; leaves a document whose
+/// file has errors alone.
 fn propose_one(
     store: &Store,
     schema: &Schema,
     base: &Proposer,
-    memory: &Recall,
+    memory: &Memories,
     d: usize,
     doc: &Document,
 ) -> Outcome {
@@ -248,13 +326,40 @@ fn propose_one(
         return Outcome::Skipped(msgs);
     }
     let mut ann: DocAnnotations = loaded.map(|l| l.annotations).unwrap_or_default();
-    let (proposer, recalled) = memory.proposer_for(base, d, &doc.text);
-    let new: Vec<_> = fresh(&ann, proposer.propose(&doc.text))
+    let (mut proposer, recalled) = memory.recall.proposer_for(base, d, &doc.text);
+    if let Some((knn, config)) = memory.knn {
+        let others = knn.hiding(|id| id == doc.id);
+        if others.visible() > 0 {
+            proposer = proposer.with_knn(Arc::new(others), *config);
+        }
+    }
+    let machine: Vec<_> = proposer
+        .propose(&doc.text)
         .into_iter()
         .filter(|p| schema.contains(&p.label))
         .collect();
-    let n = new.len();
-    ann.proposals.extend(new);
+    let own = memory.own.get(d).map_or(&[][..], Vec::as_slice);
+    let mut know = memory.take();
+    know.count_entities(own, false);
+    let pending = proposals_for_document(Arc::new(doc.clone()), &ann, machine, &know, &|k| {
+        knows_name_with(base, k)
+    });
+    know.count_entities(own, true);
+    memory.give_back(know);
+    let before: HashSet<(usize, usize, &str)> = ann
+        .proposals
+        .iter()
+        .map(|p| (p.start, p.end, p.label.as_str()))
+        .collect();
+    let pending: Vec<_> = pending
+        .into_iter()
+        .filter(|p| schema.contains(&p.label))
+        .collect();
+    let n = pending
+        .iter()
+        .filter(|p| !before.contains(&(p.start, p.end, p.label.as_str())))
+        .count();
+    ann.proposals = pending;
     ann.proposals
         .sort_by_key(|p| (p.start, std::cmp::Reverse(p.end)));
     Outcome::Proposed(ann, n, recalled.used)

@@ -5,7 +5,7 @@
 //! answer is in, replaces the fast tier's proposals for that document.
 //!
 //! Replacing goes through the one path proposals enter a document by
-//! ([`fresh_proposals`], memory candidates, [`Session::settled`]): the
+//! ([`super::doc_settle::with_machine_proposals`], shared with `kashif propose`): the
 //! document's pending machine proposals that did not come from the memory
 //! are dropped and the accurate answer is merged in their place, so a
 //! rejected proposal never comes back, an entity's place is never proposed
@@ -31,7 +31,7 @@ use crate::propose::proposer::Tier;
 use super::doc_state::AccurateAsk;
 use super::focus::{Focus, FocusKind};
 use super::model_proposer::ModelProposer;
-use super::proposals::{Answer, ProposalWorker, Proposer, fresh_proposals};
+use super::proposals::{Answer, ProposalWorker, Proposer};
 use super::session::Session;
 use super::settle::AdmitMemo;
 
@@ -157,22 +157,7 @@ impl AccurateProposer {
         }
         // Oldest first, so the newest end up newest in the memory.
         for (id, sents) in fits.into_iter().rev() {
-            let digest = digest_of(sents);
-            if memory.digest_of(id) == Some(digest) {
-                continue;
-            }
-            let toks: Vec<Vec<&str>> = sents
-                .iter()
-                .map(|s| s.tokens.iter().map(String::as_str).collect())
-                .collect();
-            let rows = self.tagger.sentence_rows(&toks, true)?;
-            let states: Vec<Vec<f32>> = rows.states.into_iter().flatten().collect();
-            let tags: Vec<String> = sents
-                .iter()
-                .flat_map(|s| s.tags.iter())
-                .map(|t| neighbour_tag(t))
-                .collect();
-            memory.add(id, digest, &states, &tags);
+            keep_document(memory, &self.tagger, id, sents)?;
         }
         guard.1 = generation;
         Ok(guard.0.clone())
@@ -190,6 +175,71 @@ impl AccurateProposer {
     pub fn tagger(&self) -> &AccurateTagger {
         &self.tagger
     }
+}
+
+/// Keeps document `id`'s gold sentences in `memory`: each word's encoder
+/// state with its gold tag ([`neighbour_tag`]); nothing is encoded when
+/// the memory already holds the same gold for `id`. The one way done
+/// documents enter a neighbour memory, for the workbench and `kashif
+/// propose --tagger accurate` alike.
+fn keep_document(
+    memory: &mut KnnMemory,
+    tagger: &AccurateTagger,
+    id: &str,
+    sents: &[crate::propose::iob::Sentence],
+) -> Result<(), EncoderError> {
+    let digest = digest_of(sents);
+    if memory.digest_of(id) == Some(digest) {
+        return Ok(());
+    }
+    let toks: Vec<Vec<&str>> = sents
+        .iter()
+        .map(|s| s.tokens.iter().map(String::as_str).collect())
+        .collect();
+    let rows = tagger.sentence_rows(&toks, true)?;
+    let states: Vec<Vec<f32>> = rows.states.into_iter().flatten().collect();
+    let tags: Vec<String> = sents
+        .iter()
+        .flat_map(|s| s.tags.iter())
+        .map(|t| neighbour_tag(t))
+        .collect();
+    memory.add(id, digest, &states, &tags);
+    Ok(())
+}
+
+/// The neighbour memory of `done` documents (id, text, entities), kept in
+/// the order given ([`KnnMemory::add`]: when they hold more words than
+/// [`DEFAULT_CAPACITY`], the first ones are left out), encoded as the workbench
+/// encodes a document marked done: what `kashif propose --tagger accurate`
+/// mixes in, with each document's own words hidden while it is proposed
+/// for ([`KnnMemory::hiding`]).
+///
+/// # Errors
+/// The encoder's, naming what failed.
+pub fn knn_memory_of(
+    tagger: &AccurateTagger,
+    done: &[(String, String, Vec<crate::annotation::Span>)],
+) -> Result<KnnMemory, EncoderError> {
+    let mut memory = KnnMemory::new(tagger.hidden_size(), DEFAULT_CAPACITY);
+    let sents: Vec<_> = done
+        .iter()
+        .map(|(_, text, entities)| crate::propose::gold::sentences_of(text, entities))
+        .collect();
+    // Only the last documents that fit are encoded (the others would go).
+    let mut words = 0;
+    let mut first = done.len();
+    for (i, s) in sents.iter().enumerate().rev() {
+        let n: usize = s.iter().map(|s| s.tokens.len()).sum();
+        if words > 0 && words + n > memory.capacity() {
+            break;
+        }
+        words += n;
+        first = i;
+    }
+    for ((id, _, _), s) in done.iter().zip(&sents).skip(first) {
+        keep_document(&mut memory, tagger, id, s)?;
+    }
+    Ok(memory)
 }
 
 /// A gold tag as the neighbour memory keeps it: dates are the date rules'
@@ -416,7 +466,6 @@ impl Session {
                 return true;
             }
         };
-        let doc = self.docs[i].clone();
         let state = &mut self.states[i];
         state.accurate = AccurateAsk::No;
         // A done document passed the gate with nothing pending: the
@@ -430,12 +479,16 @@ impl Session {
             .annotations
             .proposals
             .retain(|p| p.source == Source::Memory);
-        let idx = state.index(&doc.text);
-        let mut fresh = fresh_proposals(&state.annotations, &doc.text, &idx, proposals);
-        if state.annotations.status != Status::Done {
-            fresh.extend(self.memory_candidates(i, None));
-        }
-        if let Some(new) = self.settled(i, fresh, None, &AdmitMemo::default()) {
+        let parts = self.parts(i);
+        let new = super::doc_settle::with_machine_proposals(
+            &parts,
+            &self.states[i].annotations,
+            proposals,
+            &self.knowledge,
+            &|k| self.knows_name(k),
+            &AdmitMemo::default(),
+        );
+        if let Some(new) = new {
             self.states[i].annotations.proposals = new;
         }
         self.touch(i);

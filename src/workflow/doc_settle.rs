@@ -5,14 +5,14 @@
 
 use std::sync::{Arc, OnceLock};
 
-use crate::annotation::{DocAnnotations, Proposal, Source};
+use crate::annotation::{DocAnnotations, Proposal, Source, Status};
 use crate::corpus::Document;
 use crate::text::CharIndex;
 
 use super::doc_state::{ENDS, STARTS};
 use super::memory::VARIANT_CONFIDENCE;
 use super::names::TokenForms;
-use super::proposals::Proposer;
+use super::proposals::{Proposer, fresh_proposals};
 use super::settle::{AdmitMemo, DocView, Knowledge, Places, settle_where};
 use super::words::WordEdges;
 
@@ -27,6 +27,78 @@ pub(crate) struct DocParts {
     pub folded: Arc<str>,
     /// [`super::doc_state::DocState::edges`].
     pub edges: Arc<[u8]>,
+}
+
+impl DocParts {
+    /// Every view of `doc`'s text, built at once: for callers without the
+    /// session's cache (`kashif propose` proposes each document once).
+    pub(crate) fn new(doc: Arc<Document>) -> DocParts {
+        let mut st = super::doc_state::DocState::default();
+        let text = &doc.text;
+        DocParts {
+            idx: st.index(text),
+            words: st.words(text),
+            forms: st.forms(text),
+            folded: st.folded(text),
+            edges: st.edges(text),
+            doc,
+        }
+    }
+}
+
+/// The pending list of a document once a proposer's `machine` proposals
+/// for it arrive: those not already there (nor rejected, nor on an
+/// entity's place), plus the memory's proposals from `know` (confirmed
+/// names, their spelling variants, behind a glued proclitic; none in a
+/// done document), through [`settled`] (labels the annotator decided,
+/// rejections, the clitic rule, one proposal per place). The one path
+/// proposals take into a document, for the workbench and `kashif propose`
+/// alike ([`proposals_for_document`]), so the command line reproduces what
+/// an annotator saw. `None`: the list stays as it is.
+pub(crate) fn with_machine_proposals(
+    parts: &DocParts,
+    ann: &DocAnnotations,
+    machine: Vec<Proposal>,
+    know: &Knowledge,
+    knows: &dyn Fn(&str) -> bool,
+    memo: &AdmitMemo,
+) -> Option<Vec<Proposal>> {
+    let mut fresh = fresh_proposals(ann, &parts.doc.text, &parts.idx, machine);
+    if ann.status != Status::Done {
+        fresh.extend(memory_candidates(parts, know, None));
+    }
+    settled(
+        parts,
+        ann,
+        fresh,
+        Recheck {
+            keys: None,
+            places: &Places::All,
+        },
+        know,
+        knows,
+        memo,
+    )
+}
+
+/// Document `doc`'s pending list, its annotations `ann` (entities,
+/// rejections, pending proposals, status) with a proposer's `machine`
+/// proposals and the memory of `know` added, exactly as the workbench
+/// settles them when that proposer's answer arrives (see
+/// [`with_machine_proposals`]). `knows` says whether the proposer's data
+/// knows a name key ([`super::knows_name_with`]), for the clitic rule.
+/// Used by `kashif propose`, so the command line proposes what an
+/// annotator with the same gold sees (`tests/cli_one_path.rs`).
+pub fn proposals_for_document(
+    doc: Arc<Document>,
+    ann: &DocAnnotations,
+    machine: Vec<Proposal>,
+    know: &Knowledge,
+    knows: &dyn Fn(&str) -> bool,
+) -> Vec<Proposal> {
+    let parts = DocParts::new(doc);
+    with_machine_proposals(&parts, ann, machine, know, knows, &AdmitMemo::default())
+        .unwrap_or_else(|| ann.proposals.clone())
 }
 
 /// Whether the proposer's data knows a name key (the gazetteers without a

@@ -201,6 +201,22 @@ impl ModelProposer {
     }
 }
 
+/// Whether `proposer`'s data knows name key `key`: the gazetteers, or the
+/// model's lexicon (a word its training data saw mostly inside names; the
+/// first word of a multi-word key). The clitic rule asks it; the workbench
+/// and `kashif propose` share it so both leave out the same proclitics.
+pub fn knows_name_with(proposer: &Combined, key: &str) -> bool {
+    if crate::propose::gazetteer::Gazetteer::builtin()
+        .label_of(key)
+        .is_some()
+    {
+        return true;
+    }
+    let first = key.split(' ').next().unwrap_or_default();
+    let class = proposer.model().lexicon.word_class(first).0;
+    class != 0 && class != crate::propose::lexicon::UNSEEN
+}
+
 impl Proposer for ModelProposer {
     fn propose(&self, _doc_id: &str, text: &str) -> Vec<Proposal> {
         match self.inner.read() {
@@ -212,18 +228,10 @@ impl Proposer for ModelProposer {
     /// The gazetteers, or the model's lexicon: a word its training data saw
     /// mostly inside names (the first word of a multi-word key).
     fn knows_name(&self, key: &str) -> bool {
-        if crate::propose::gazetteer::Gazetteer::builtin()
-            .label_of(key)
-            .is_some()
-        {
-            return true;
+        match self.inner.read() {
+            Ok(p) => knows_name_with(&p, key),
+            Err(e) => knows_name_with(&e.into_inner(), key),
         }
-        let first = key.split(' ').next().unwrap_or_default();
-        let class = match self.inner.read() {
-            Ok(p) => p.model().lexicon.word_class(first).0,
-            Err(e) => e.into_inner().model().lexicon.word_class(first).0,
-        };
-        class != 0 && class != crate::propose::lexicon::UNSEEN
     }
 }
 

@@ -23,7 +23,7 @@ use super::doc_settle::{self, DocParts, Recheck};
 use super::doc_state::DocState;
 use super::focus::Focus;
 use super::learning::{LearnStatus, LearnWorker, Learner};
-use super::proposals::{Answer, ProposalWorker, Proposer, fresh_proposals};
+use super::proposals::{Answer, ProposalWorker, Proposer};
 use super::search::Hit;
 use super::search_index::SearchIndex;
 use super::settle::{AdmitMemo, Knowledge, Places};
@@ -723,7 +723,6 @@ impl Session {
                 return true;
             }
         };
-        let doc = self.docs[i].clone();
         let state = &mut self.states[i];
         // A done document passed the gate with nothing pending: the
         // machine does not reopen it (see `gate`).
@@ -742,12 +741,16 @@ impl Session {
                 proposals
             }
         };
-        let idx = state.index(&doc.text);
-        let mut fresh = fresh_proposals(&state.annotations, &doc.text, &idx, proposals);
-        if state.annotations.status != Status::Done {
-            fresh.extend(self.memory_candidates(i, None));
-        }
-        self.resettle(i, fresh, None, &AdmitMemo::default())
+        let parts = self.parts(i);
+        let new = doc_settle::with_machine_proposals(
+            &parts,
+            &self.states[i].annotations,
+            proposals,
+            &self.knowledge,
+            &|k| self.knows_name(k),
+            &AdmitMemo::default(),
+        );
+        self.take_settled(i, new)
     }
 
     /// Whether the proposer's data knows a name key (the gazetteers without one).
@@ -810,7 +813,17 @@ impl Session {
         if self.states[i].read_only.is_some() {
             return false;
         }
-        let Some(new) = self.settled(i, candidates, keys, memo) else {
+        let new = self.settled(i, candidates, keys, memo);
+        self.take_settled(i, new)
+    }
+
+    /// Takes a settled pending list for document `i` (`None`: unchanged)
+    /// outside any undo step; see [`Session::resettle`].
+    pub(super) fn take_settled(&mut self, i: usize, new: Option<Vec<Proposal>>) -> bool {
+        if self.states[i].read_only.is_some() {
+            return false;
+        }
+        let Some(new) = new else {
             return false;
         };
         if new == self.states[i].annotations.proposals {
@@ -821,15 +834,6 @@ impl Session {
         self.outside_changes += 1;
         self.save_if_edited(i);
         true
-    }
-
-    /// Memory proposals in document `i`: see [`doc_settle::memory_candidates`].
-    pub(super) fn memory_candidates(&mut self, i: usize, only: Option<&[String]>) -> Vec<Proposal> {
-        if self.knowledge.index.is_empty() {
-            return Vec::new();
-        }
-        let parts = self.parts(i);
-        doc_settle::memory_candidates(&parts, &self.knowledge, only)
     }
 
     /// Whether document `i` may hold name key `k` or a spelling variant of

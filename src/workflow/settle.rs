@@ -117,12 +117,22 @@ fn bump(
 impl Knowledge {
     /// Counts every entity and rejection of a document.
     pub fn add_document(&mut self, ann: &DocAnnotations) {
-        for e in &ann.entities {
-            self.entity(name_key(&e.text), &e.label, true);
-            self.weigh(name_key(&e.text), &e.label, e, 1);
-        }
+        self.count_entities(&ann.entities, true);
         for r in &ann.rejected {
             bump(&mut self.rejected, name_key(&r.text), &r.label, true);
+        }
+    }
+
+    /// Counts `entities` as confirmed (`add`) or takes them out again:
+    /// `kashif propose` takes a document's own entities out of the corpus's
+    /// knowledge while it proposes for that document (so its proposals
+    /// never measure its own gold), then puts them back. Taking out what
+    /// was added leaves the knowledge as it was.
+    pub fn count_entities(&mut self, entities: &[Span], add: bool) {
+        let by = if add { 1 } else { -1 };
+        for e in entities {
+            self.entity(name_key(&e.text), &e.label, add);
+            self.weigh(name_key(&e.text), &e.label, e, by);
         }
     }
 

@@ -29,6 +29,8 @@
 //! kept twice (as given, and centred and normalised for the search): 12,000
 //! words are about 37 MB.
 
+use std::sync::Arc;
+
 use candle_core::{Device, Tensor};
 
 use super::decode::{Iob2Paths, softmax_at};
@@ -95,11 +97,15 @@ pub struct KnnMemory {
     capacity: usize,
     /// Tag names: index into this from [`Self::values`].
     tags: Vec<String>,
-    /// The states as given, `dim` floats a word.
-    keys: Vec<f32>,
+    /// The states as given, `dim` floats a word (shared with the views
+    /// [`KnnMemory::hiding`] makes, copied only when changed).
+    keys: Arc<Vec<f32>>,
     /// The states centred on their mean and normalised (what is searched),
     /// and the mean; rebuilt after every change.
-    centred: Vec<f32>,
+    centred: Arc<Vec<f32>>,
+    /// Rows the search skips (a view of [`KnnMemory::hiding`]); empty:
+    /// none.
+    hidden: Vec<bool>,
     mean: Vec<f32>,
     /// Each tag's share of the stored words.
     share: Vec<f32>,
@@ -115,8 +121,9 @@ impl KnnMemory {
             dim,
             capacity,
             tags: vec!["O".to_string()],
-            keys: Vec::new(),
-            centred: Vec::new(),
+            keys: Arc::new(Vec::new()),
+            centred: Arc::new(Vec::new()),
+            hidden: Vec::new(),
             mean: vec![0.0; dim],
             share: Vec::new(),
             values: Vec::new(),
@@ -164,7 +171,7 @@ impl KnnMemory {
         while i < self.docs.len() {
             let n = self.docs[i].rows;
             if self.docs[i].id == id {
-                self.keys.drain(at * self.dim..(at + n) * self.dim);
+                Arc::make_mut(&mut self.keys).drain(at * self.dim..(at + n) * self.dim);
                 self.values.drain(at..at + n);
                 self.docs.remove(i);
             } else {
@@ -177,6 +184,7 @@ impl KnnMemory {
 
     /// Recomputes the mean and the centred, normalised copy of the states.
     fn prepare(&mut self) {
+        self.hidden.clear();
         let (n, d) = (self.values.len(), self.dim);
         self.share = vec![0.0; self.tags.len()];
         for &v in &self.values {
@@ -184,7 +192,7 @@ impl KnnMemory {
         }
         self.mean = vec![0.0; d];
         if n == 0 {
-            self.centred.clear();
+            self.centred = Arc::new(Vec::new());
             return;
         }
         for row in self.keys.chunks_exact(d) {
@@ -195,7 +203,7 @@ impl KnnMemory {
         for m in &mut self.mean {
             *m /= n as f32;
         }
-        self.centred = Vec::with_capacity(n * d);
+        let mut centred = Vec::with_capacity(n * d);
         for row in self.keys.chunks_exact(d) {
             let c: Vec<f32> = row.iter().zip(&self.mean).map(|(v, m)| v - m).collect();
             let norm = c.iter().map(|v| v * v).sum::<f32>().sqrt();
@@ -204,8 +212,47 @@ impl KnnMemory {
             } else {
                 1.0
             };
-            self.centred.extend(c.iter().map(|v| v / norm));
+            centred.extend(c.iter().map(|v| v / norm));
         }
+        self.centred = Arc::new(centred);
+    }
+
+    /// The same memory with the words of the documents for which `hide`
+    /// holds left out of every search (and of each tag's share), so a
+    /// document is never proposed for from its own gold: `kashif propose
+    /// --tagger accurate` proposes for each done document with the others'
+    /// words only. The states stay shared (a view costs a flag a word);
+    /// the centring keeps the whole memory's mean. A view of a view hides
+    /// what either hides; changing a view ([`Self::add`],
+    /// [`Self::remove`]) shows every word again.
+    pub fn hiding(&self, hide: impl Fn(&str) -> bool) -> KnnMemory {
+        let mut view = self.clone();
+        let n = view.values.len();
+        let mut hidden = if view.hidden.len() == n {
+            view.hidden.clone()
+        } else {
+            vec![false; n]
+        };
+        let mut at = 0;
+        for d in &view.docs {
+            if hide(&d.id) {
+                hidden[at..at + d.rows].iter_mut().for_each(|h| *h = true);
+            }
+            at += d.rows;
+        }
+        let shown = hidden.iter().filter(|h| !**h).count();
+        view.share = vec![0.0; view.tags.len()];
+        for (&v, _) in view.values.iter().zip(&hidden).filter(|(_, h)| !**h) {
+            view.share[v as usize] += 1.0 / shown as f32;
+        }
+        view.hidden = hidden;
+        view
+    }
+
+    /// Words a search can find: [`Self::len`] less those hidden
+    /// ([`Self::hiding`]).
+    pub fn visible(&self) -> usize {
+        self.values.len() - self.hidden.iter().filter(|h| **h).count()
     }
 
     /// Keeps document `id`'s words: `states[i]` (`dim` floats; words whose
@@ -230,7 +277,7 @@ impl KnnMemory {
                 }
                 None => 0,
             };
-            self.keys.extend_from_slice(s);
+            Arc::make_mut(&mut self.keys).extend_from_slice(s);
             self.values.push(tag as u16);
             rows += 1;
         }
@@ -241,7 +288,7 @@ impl KnnMemory {
         });
         while self.values.len() > self.capacity && self.docs.len() > 1 {
             let n = self.docs[0].rows;
-            self.keys.drain(..n * self.dim);
+            Arc::make_mut(&mut self.keys).drain(..n * self.dim);
             self.values.drain(..n);
             self.docs.remove(0);
         }
@@ -259,7 +306,8 @@ impl KnnMemory {
         let keep: Vec<usize> = (0..queries.len())
             .filter(|&i| queries[i].len() == self.dim)
             .collect();
-        let Ok(keys) = Tensor::from_slice(&self.centred, (n, self.dim), &Device::Cpu) else {
+        let Ok(keys) = Tensor::from_slice(self.centred.as_slice(), (n, self.dim), &Device::Cpu)
+        else {
             return out;
         };
         let Ok(keys_t) = keys.t() else { return out };
@@ -285,9 +333,13 @@ impl KnnMemory {
                 .and_then(|q| q.matmul(&keys_t))
                 .and_then(|m| m.to_vec2::<f32>());
             let Ok(sims) = sims else { return out };
-            for (&i, row) in chunk.iter().zip(sims) {
+            for (&i, mut row) in chunk.iter().zip(sims) {
+                for (s, _) in row.iter_mut().zip(&self.hidden).filter(|(_, h)| **h) {
+                    *s = f32::NEG_INFINITY;
+                }
                 out[i] = top_k(&row, k)
                     .into_iter()
+                    .filter(|&j| self.hidden.get(j) != Some(&true))
                     .map(|j| (row[j], self.values[j]))
                     .collect();
             }
@@ -430,6 +482,33 @@ mod tests {
         assert_eq!(m.tags()[n[0][0].1 as usize], "B-PER");
         assert_eq!(m.tags()[n[0][1].1 as usize], "B-LOC");
         assert!(n[0][0].0 > n[0][1].0);
+    }
+
+    #[test]
+    fn a_view_hides_one_documents_words_and_leaves_the_memory_as_it_was() {
+        let mut m = KnnMemory::new(2, 100);
+        m.add("a", 1, &[vec![1.0, 0.0]], &s(&["B-PER"]));
+        m.add(
+            "b",
+            2,
+            &[vec![0.9, 0.1], vec![0.0, 1.0]],
+            &s(&["B-LOC", "O"]),
+        );
+        let q = [vec![1.0, 0.0]];
+        let whole = m.neighbours(&q, 3);
+        assert_eq!(m.tags()[whole[0][0].1 as usize], "B-PER");
+        let view = m.hiding(|id| id == "a");
+        assert_eq!((view.len(), view.visible()), (3, 2));
+        let got = view.neighbours(&q, 3);
+        assert_eq!(got[0].len(), 2, "{got:?}");
+        assert!(
+            got[0]
+                .iter()
+                .all(|(_, t)| view.tags()[*t as usize] != "B-PER")
+        );
+        assert_eq!(view.hiding(|id| id == "b").visible(), 0);
+        assert_eq!(m.neighbours(&q, 3), whole);
+        assert_eq!(m.visible(), 3);
     }
 
     #[test]
