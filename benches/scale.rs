@@ -320,6 +320,7 @@ fn gui(n: usize, corpus: &Path, root: &Path) {
     let t = Instant::now();
     w.app.model.apply(Command::Work(workflow::Command::Undo));
     let undo = ms(t.elapsed());
+    let (retrain_line, peak) = retraining(&mut w);
     let (s50, s99) = p50_p99(scroll);
     let (t50, t99) = p50_p99(typing);
     let (o50, o99) = p50_p99(opening);
@@ -335,9 +336,101 @@ fn gui(n: usize, corpus: &Path, root: &Path) {
         counting.len(),
         during.len(),
     );
+    println!("{n:>6} docs | {retrain_line}");
+    println!("{n:>6} docs | peak RSS while retraining {peak:5.0} MiB");
     if let Some(s) = w.app.model.session.as_ref() {
         let _ = s.flush();
     }
+}
+
+/// Peak resident memory since the last [`reset_peak`] (VmHWM).
+fn peak_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kib| kib / 1024.0)
+}
+
+fn reset_peak() {
+    // Linux: "5" resets the process's peak RSS to its current RSS.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// Memory while retraining, as the workbench does it: annotate-all again
+/// (redo), 20 of its documents marked done, then the shipped model's
+/// proposer and learner installed (as `kashif gui` does): the learner is
+/// taught the done documents and retrains on the shipped base data plus
+/// them in the background while frames go on (the next document opened
+/// every 10 frames). Returns what the status bar said and the peak RSS.
+fn retraining(w: &mut Window) -> (String, f64) {
+    w.app.model.apply(Command::Work(workflow::Command::Redo));
+    let ids: Vec<String> = {
+        let s = w.session_mut();
+        (0..s.documents().len())
+            .filter(|&i| s.annotations(i).is_some_and(|a| !a.entities.is_empty()))
+            .take(20)
+            .map(|i| s.documents()[i].id.clone())
+            .collect()
+    };
+    for id in &ids {
+        w.app
+            .model
+            .apply(Command::Work(workflow::Command::Open(id.clone())));
+        w.app
+            .model
+            .apply(Command::Work(workflow::Command::SetStatus(
+                kashif::annotation::Status::Done,
+            )));
+    }
+    w.frame(vec![]);
+    let model = match kashif::propose::bundled::load() {
+        Ok(m) => m,
+        Err(e) => return (format!("no shipped model: {e}"), 0.0),
+    };
+    let p = std::sync::Arc::new(workflow::ModelProposer::with_base(
+        kashif::propose::proposer::Proposer::new(std::sync::Arc::new(model)),
+        workflow::Base::Shipped,
+    ));
+    let before = rss_mib();
+    reset_peak();
+    let t = Instant::now();
+    w.session_mut().set_proposer(p.clone());
+    w.session_mut().set_learner(p);
+    let mut frames = Vec::new();
+    let mut k = 0;
+    while w.session_mut().learn_status() == workflow::LearnStatus::Training {
+        if k % 10 == 9 {
+            w.app
+                .model
+                .apply(Command::Work(workflow::Command::NextDocument));
+        }
+        k += 1;
+        frames.push(w.frame(vec![]));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    w.frame(vec![]);
+    let secs = t.elapsed().as_secs_f64();
+    let peak = peak_mib();
+    let (f50, f99) = if frames.is_empty() {
+        (0.0, 0.0)
+    } else {
+        p50_p99(frames)
+    };
+    let status = match w.session_mut().learn_status() {
+        workflow::LearnStatus::Ready(m) | workflow::LearnStatus::Failed(m) => m,
+        other => format!("{other:?}"),
+    };
+    (
+        format!(
+            "retraining ({} done documents): {secs:.1} s, RSS {before:.0} MiB before, frames meanwhile p50/p99 {f50:.1}/{f99:.1} ms | {status}",
+            ids.len()
+        ),
+        peak,
+    )
 }
 
 fn kashif(args: &[&str], corpus: &Path, annotations: &Path) -> Duration {

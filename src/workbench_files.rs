@@ -90,7 +90,7 @@ impl Backend for FsBackend {
             .into_iter()
             .zip(files.annotations)
             .map(|(document, ann)| DocEntry {
-                document,
+                document: std::sync::Arc::new(document),
                 annotations: ann.unwrap_or_default(),
                 problems: Vec::new(),
             })

@@ -147,3 +147,16 @@ fn the_cancel_button_cancels_and_a_finished_job_is_one_undo_step() {
     assert_eq!(entities(&h), 0);
     assert!(!session(&h).can_undo());
 }
+
+/// The window keeps no second copy of the corpus: its document list holds
+/// the session's own texts (issue 26, item 2: memory).
+#[test]
+fn the_window_shares_the_sessions_texts() {
+    let (_tmp, h) = open();
+    let model = &h.state().model;
+    let s = model.session.as_ref().unwrap();
+    assert_eq!(model.docs.len(), s.documents().len());
+    for (entry, doc) in model.docs.iter().zip(s.documents()) {
+        assert!(Arc::ptr_eq(&entry.document, doc), "{}", doc.id);
+    }
+}

@@ -248,7 +248,7 @@ impl Backend for FsBackend {
             .map(|document| {
                 let (annotations, problems) = self.annotations(&document, annotator);
                 DocEntry {
-                    document,
+                    document: std::sync::Arc::new(document),
                     annotations,
                     problems,
                 }

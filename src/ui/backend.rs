@@ -5,6 +5,7 @@
 //! model.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::annotation::DocAnnotations;
 use crate::corpus::Document;
@@ -15,7 +16,8 @@ use crate::workflow::Session;
 /// One loaded document with what the annotator decided about it.
 #[derive(Debug, Clone)]
 pub struct DocEntry {
-    pub document: Document,
+    /// Shared with the editing session (one copy of each text, not two).
+    pub document: Arc<Document>,
     pub annotations: DocAnnotations,
     /// Problems met loading its annotations (`file:line:col: message`).
     pub problems: Vec<String>,

@@ -21,7 +21,9 @@ impl Session {
     pub fn apply(&mut self, cmd: Command) -> Result<Outcome, WorkflowError> {
         self.poll();
         let before = self.timing_before(&cmd);
-        let out = self.apply_inner(cmd)?;
+        let out = self.apply_inner(cmd);
+        self.free_dropped_views();
+        let out = out?;
         if let (Some(b), Outcome::Edited { .. }) = (before, &out) {
             self.timing_after(b);
         }

@@ -43,6 +43,15 @@ pub struct DocState {
     edges: Option<Arc<[u8]>>,
 }
 
+/// A document's views of its text, let go of ([`DocState::drop_views`]).
+pub(crate) type Views = (
+    Option<Arc<CharIndex>>,
+    Option<Arc<WordEdges>>,
+    Option<Arc<str>>,
+    Option<Arc<super::names::TokenForms>>,
+    Option<Arc<[u8]>>,
+);
+
 /// Where the accurate tier stands on one document.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) enum AccurateAsk {
@@ -87,13 +96,17 @@ impl DocState {
 
     /// Lets go of the views of the text (rebuilt on next use): a corpus of
     /// 20,000 documents must not keep them for every document it touched.
-    pub(crate) fn drop_views(&mut self) {
-        self.index = None;
-        self.words = None;
-        self.folded = None;
-        self.forms = None;
-        self.edges = None;
+    /// They are returned, for the caller to free where it costs no frame
+    /// time (a document's views are thousands of small allocations).
+    pub(crate) fn drop_views(&mut self) -> Views {
         self.counted = false;
+        (
+            self.index.take(),
+            self.words.take(),
+            self.folded.take(),
+            self.forms.take(),
+            self.edges.take(),
+        )
     }
 
     /// Takes the views of the text built elsewhere (a background job),
@@ -172,5 +185,28 @@ impl DocState {
         self.words
             .get_or_insert_with(|| Arc::new(WordEdges::new(text)))
             .clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Letting go of the views hands them over (to be freed elsewhere) and
+    /// leaves none held.
+    #[test]
+    fn dropped_views_are_handed_over() {
+        let text = "وصل الرئيس إلى باريس";
+        let mut st = DocState {
+            counted: true,
+            ..DocState::default()
+        };
+        let edges = st.edges(text);
+        assert!(st.has_views());
+        let (index, words, folded, forms, kept_edges) = st.drop_views();
+        assert!(!st.has_views() && !st.counted);
+        assert!(index.is_some() && words.is_some() && forms.is_some());
+        assert!(folded.is_none(), "edges do not build the normalised text");
+        assert!(kept_edges.is_some_and(|e| Arc::ptr_eq(&e, &edges)));
     }
 }

@@ -102,6 +102,8 @@ pub struct Session {
     pub(super) background_from: usize,
     /// Tests: new jobs wait until [`Session::release_jobs`].
     pub(super) hold_jobs: bool,
+    /// Views of documents let go of, to be freed off the frame's thread.
+    pub(super) dropped_views: Vec<super::doc_state::Views>,
 }
 
 /// How a bulk command that ran in the background ended.
@@ -126,6 +128,10 @@ impl JobEnd {
 /// others' are dropped and rebuilt when needed, so memory follows what is
 /// worked on, not the corpus.
 pub const VIEWS_KEPT: usize = 512;
+
+/// Views let go of are freed elsewhere in batches of at most this many
+/// documents (and at the end of each command and poll).
+const DROP_BATCH: usize = 64;
 
 impl Session {
     /// Opens `annotator`'s store under `annotations_dir` (taking its writer
@@ -273,6 +279,7 @@ impl Session {
             preview_found: None,
             background_from: BACKGROUND_FROM,
             hold_jobs: false,
+            dropped_views: Vec::new(),
         };
         let first_rev = next_generation();
         session.revs = vec![first_rev; session.docs.len()];
@@ -623,6 +630,7 @@ impl Session {
                 self.search_job = None;
             }
         }
+        self.free_dropped_views();
         changed
     }
 
@@ -903,6 +911,7 @@ impl Session {
         st.counted = true;
         self.viewed.push_back(i);
         let mut spared = 0;
+        let mut dropped = Vec::new();
         while self.viewed.len() > VIEWS_KEPT && spared <= self.viewed.len() {
             let Some(j) = self.viewed.pop_front() else {
                 break;
@@ -912,7 +921,21 @@ impl Session {
                 spared += 1;
                 continue;
             }
-            self.states[j].drop_views();
+            dropped.push(self.states[j].drop_views());
+        }
+        if !dropped.is_empty() {
+            self.dropped_views.extend(dropped);
+            if self.dropped_views.len() >= DROP_BATCH {
+                self.free_dropped_views();
+            }
+        }
+    }
+
+    /// Frees the views let go of so far off this thread (see
+    /// [`Session::note_views`]).
+    pub(super) fn free_dropped_views(&mut self) {
+        if !self.dropped_views.is_empty() {
+            doc_settle::drop_elsewhere(std::mem::take(&mut self.dropped_views));
         }
     }
 

@@ -251,7 +251,7 @@ impl Session {
                 snapshot,
             })
         };
-        match doc_settle::pool() {
+        let settled: Vec<Settled> = match doc_settle::pool() {
             // A few long runs rather than rayon's fine splits: each run
             // keeps one memo, so a spelling is decided once per run, not
             // once per split.
@@ -273,7 +273,11 @@ impl Session {
                     .filter_map(|w| settle_one(&mut memo, w))
                     .collect()
             }
-        }
+        };
+        // The views read (most of them held by nothing else now: thousands
+        // of small allocations per document) are freed off this thread.
+        doc_settle::drop_elsewhere(work);
+        settled
     }
 
     /// The ids of documents whose pending list settling it again in full

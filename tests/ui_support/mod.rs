@@ -22,11 +22,11 @@ impl FolderPicker for NoPicker {
 
 pub fn entry(id: &str, text: &str, annotations: DocAnnotations) -> DocEntry {
     DocEntry {
-        document: Document {
+        document: std::sync::Arc::new(Document {
             id: id.to_string(),
             text: text.to_string(),
             path: PathBuf::from(format!("{id}.txt")),
-        },
+        }),
         annotations,
         problems: Vec::new(),
     }

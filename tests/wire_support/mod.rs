@@ -39,7 +39,7 @@ impl Backend for TestBackend {
                 .documents
                 .into_iter()
                 .map(|document| kashif::ui::DocEntry {
-                    document,
+                    document: std::sync::Arc::new(document),
                     annotations: Default::default(),
                     problems: Vec::new(),
                 })

@@ -143,7 +143,7 @@ impl Adjudicating {
                 "adjudication needs two annotators, {a} twice given"
             ));
         }
-        let refs: Vec<&Document> = docs.iter().map(|d| &d.document).collect();
+        let refs: Vec<&Document> = docs.iter().map(|d| &*d.document).collect();
         let fa = backend.read_annotator(a, &refs)?;
         let fb = backend.read_annotator(b, &refs)?;
         let mut problems = fa.problems;

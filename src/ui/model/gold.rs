@@ -257,7 +257,7 @@ impl AppModel {
     fn export(&mut self, request: &ExportRequest) -> ExportOutcome {
         let req = &request.choices;
         let (backend, docs) = self.backend_and_docs();
-        let refs: Vec<&Document> = docs.iter().map(|d| &d.document).collect();
+        let refs: Vec<&Document> = docs.iter().map(|d| &*d.document).collect();
         let files = match backend.read_annotator(&req.annotator, &refs) {
             Ok(f) => f,
             Err(e) => {
@@ -335,7 +335,7 @@ impl AppModel {
         let (backend, docs) = self.backend_and_docs();
         let out: Vec<(&Document, DocAnnotations)> = ready
             .into_iter()
-            .map(|(i, ann)| (&docs[i].document, ann))
+            .map(|(i, ann)| (&*docs[i].document, ann))
             .collect();
         let result = if out.is_empty() {
             Ok(0)
@@ -389,11 +389,11 @@ mod tests {
             let documents = ["a", "b"]
                 .iter()
                 .map(|id| DocEntry {
-                    document: Document {
+                    document: std::sync::Arc::new(Document {
                         id: id.to_string(),
                         text: "قال أنتوني بلينكين في واشنطن".into(),
                         path: PathBuf::from(id),
-                    },
+                    }),
                     annotations: DocAnnotations::default(),
                     problems: Vec::new(),
                 })

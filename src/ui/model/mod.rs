@@ -235,11 +235,11 @@ mod tests {
 
     fn entry(id: &str, text: &str, status: Status) -> DocEntry {
         DocEntry {
-            document: Document {
+            document: std::sync::Arc::new(Document {
                 id: id.into(),
                 text: text.into(),
                 path: PathBuf::from(id),
-            },
+            }),
             annotations: DocAnnotations {
                 status,
                 ..Default::default()

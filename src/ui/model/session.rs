@@ -55,7 +55,7 @@ impl AppModel {
                     .iter()
                     .enumerate()
                     .map(|(i, d)| DocEntry {
-                        document: (**d).clone(),
+                        document: d.clone(),
                         annotations: session.annotations(i).cloned().unwrap_or_default(),
                         problems: session
                             .state(i)

@@ -164,7 +164,7 @@ impl Review {
                 gold.name()
             ));
         }
-        let refs: Vec<&Document> = docs.iter().map(|d| &d.document).collect();
+        let refs: Vec<&Document> = docs.iter().map(|d| &*d.document).collect();
         let gold_files = backend.read_annotator(gold.annotator(), &refs)?;
         // Extraction reads no files: every gold document has a prediction.
         let extraction = match pred {
