@@ -37,6 +37,10 @@ pub struct ModelProposer {
     gold_seen: Mutex<(u64, BTreeMap<String, u64>)>,
 }
 
+/// Threads the workbench's retraining trains on (see [`Learner::retrain`]
+/// for [`ModelProposer`]): one, to bound its memory.
+pub const RETRAIN_THREADS: usize = 1;
+
 /// Retrained models kept in the cache folder; older ones are removed.
 const CACHE_KEEP: usize = 4;
 
@@ -310,12 +314,27 @@ impl Learner for ModelProposer {
                         .map_err(|e| format!("the shipped base data: {e}"))?,
                 };
                 data.extend(gold.into_values().flatten());
-                let model = train(
-                    &data,
-                    &maintained_gazetteer(),
-                    &TrainConfig::default(),
-                    |_| {},
-                )
+                let run = || {
+                    train(
+                        &data,
+                        &maintained_gazetteer(),
+                        &TrainConfig::default(),
+                        |_| {},
+                    )
+                };
+                // One model at a time: each fold model's perceptron holds
+                // about 300 MB of weights while it trains, so the fold
+                // models in parallel took the workbench past 1 GB (issue
+                // 26: at most 800 MB while retraining). `kashif train`
+                // keeps every core.
+                let model = match rayon::ThreadPoolBuilder::new()
+                    .num_threads(RETRAIN_THREADS)
+                    .thread_name(|i| format!("kashif-retrain-{i}"))
+                    .build()
+                {
+                    Ok(pool) => pool.install(run),
+                    Err(_) => run(),
+                }
                 .map_err(|e| e.to_string())?;
                 let mut how = format!("trained in {:.1} s", started.elapsed().as_secs_f64());
                 if let Err(e) = self.keep(&key, &model) {
