@@ -187,3 +187,77 @@ fn validate_warns_about_done_files_with_proposals_pending() {
     );
     assert!(std::fs::read_to_string(&conll).unwrap().contains("B-LOC"));
 }
+
+/// A tester's case: gold imported as done, then `kashif propose` for the
+/// same annotator put pending proposals into the done document, and
+/// `export` then left that gold out ("no documents marked done"). A done
+/// document is left as it is; a document that cannot be read is named.
+#[test]
+fn propose_leaves_done_documents_alone_and_names_what_it_skips() {
+    let dir = tempfile::tempdir().unwrap();
+    let (corpus, ann) = setup(dir.path());
+    std::fs::write(corpus.join("c.txt"), "وصل إلى موسكو").unwrap();
+    let docs = Corpus::load(&corpus).unwrap().documents;
+    let store = Store::open(&ann, "amina").unwrap();
+    let mut gold = DocAnnotations {
+        status: Status::Done,
+        ..Default::default()
+    };
+    let mut span = Span::new(3, 8, "LOC", Origin::Manual);
+    span.text = "بغداد".into();
+    gold.entities.push(span);
+    store.save(&docs[0], &gold).unwrap();
+    drop(store);
+    // c's file is broken.
+    std::fs::write(ann.join("amina/c.ron"), "(version: 1, document: ").unwrap();
+    let before = std::fs::read_to_string(ann.join("amina/a.ron")).unwrap();
+    let out = kashif(&["propose", "--annotator", "amina"], &corpus, &ann);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "code {:?}: {err}",
+        out.status.code()
+    );
+    assert!(
+        err.contains("1 document(s) marked done left as they are"),
+        "{err}"
+    );
+    assert!(err.contains("c.ron"), "the skipped file is named: {err}");
+    assert_eq!(
+        std::fs::read_to_string(ann.join("amina/a.ron")).unwrap(),
+        before,
+        "the done document was changed"
+    );
+    let schema = Schema::builtin();
+    let b = store::read(&ann, "amina", &docs[1], &schema)
+        .unwrap()
+        .unwrap();
+    assert!(!b.annotations.proposals.is_empty(), "b gets its proposals");
+    // The done gold exports (the broken file put aside first: export
+    // refuses to run over it).
+    std::fs::remove_file(ann.join("amina/c.ron")).unwrap();
+    let out = kashif(
+        &[
+            "export",
+            "--format",
+            "conll",
+            "--annotator",
+            "amina",
+            "--out",
+            dir.path().join("x.conll").to_str().unwrap(),
+        ],
+        &corpus,
+        &ann,
+    );
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("exported 1 document(s), 1 entities"),
+        "{said}"
+    );
+}

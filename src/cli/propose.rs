@@ -94,6 +94,10 @@ enum Outcome {
     Proposed(DocAnnotations, usize, usize),
     /// Not touched; the messages say why.
     Skipped(Vec<String>),
+    /// Marked done: left as it is. A done document passed the gate with
+    /// nothing pending (its gold is what `export` writes); proposals added
+    /// to it would keep it out of every export.
+    Done,
 }
 
 /// Saved entities stay, rejected proposals do not come back, undecided
@@ -216,7 +220,7 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
         ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let (mut added, mut docs, mut failed) = (0usize, 0usize, 0usize);
+    let (mut added, mut docs, mut failed, mut done_left) = (0usize, 0usize, 0usize, 0usize);
     // Documents are proposed in parallel a batch at a time, then saved
     // and reported in document order, so files and messages are the same
     // whatever the number of threads.
@@ -232,11 +236,16 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
             bar.set_message(doc.id.clone());
             match outcome {
                 Outcome::Skipped(msgs) => {
-                    for m in msgs {
-                        bar.println(m);
-                    }
+                    // `println` is swallowed when the bar is hidden (standard
+                    // error not a terminal): say it either way.
+                    bar.suspend(|| {
+                        for m in &msgs {
+                            eprintln!("{m}");
+                        }
+                    });
                     failed += 1;
                 }
+                Outcome::Done => done_left += 1,
                 Outcome::Proposed(ann, n, used) => {
                     store
                         .save(doc, &ann)
@@ -251,13 +260,18 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
     }
     bar.finish_and_clear();
     eprintln!(
-        "{added} new proposals in {docs} documents for {}{} ({remembered_total} remembered gold strings used, none from their own document){}",
+        "{added} new proposals in {docs} documents for {}{} ({remembered_total} remembered gold strings used, none from their own document){}{}",
         args.annotator,
         args.shard
             .map(|(i, n)| format!(" (shard {i}/{n} of {} documents)", corpus.documents.len()))
             .unwrap_or_default(),
+        if done_left > 0 {
+            format!("; {done_left} document(s) marked done left as they are")
+        } else {
+            String::new()
+        },
         if failed > 0 {
-            format!("; {failed} documents skipped")
+            format!("; {failed} document(s) skipped (said above)")
         } else {
             String::new()
         }
@@ -326,6 +340,9 @@ fn propose_one(
         return Outcome::Skipped(msgs);
     }
     let mut ann: DocAnnotations = loaded.map(|l| l.annotations).unwrap_or_default();
+    if ann.status == Status::Done {
+        return Outcome::Done;
+    }
     let (mut proposer, recalled) = memory.recall.proposer_for(base, d, &doc.text);
     if let Some((knn, config)) = memory.knn {
         let others = knn.hiding(|id| id == doc.id);

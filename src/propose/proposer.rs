@@ -322,6 +322,9 @@ impl Proposer {
         // A lone conjunction before a rest the training data never saw,
         // on a word it did see whole, is the word's own letter: `وزارة`
         // (ministry) is not و + `زارة`.
+        if skip == 1 && w.text.starts_with(['و', 'ف']) && super::rules::is_cue_word(w.text) {
+            return 0;
+        }
         if skip == 1 && w.text.starts_with(['و', 'ف']) {
             let seen = |form: &str| lex.word_class(form).0 != super::lexicon::UNSEEN;
             let rest: String = w.text.chars().skip(1).collect();

@@ -340,6 +340,22 @@ fn starts_place(lex: &Lexicon, w: &Word) -> bool {
 }
 
 /// Every rule's proposals over tokens (dates are in `dates`).
+/// Whether `word` (as written, one token) is one of the rules' cue words
+/// (an organisation head, a person title or role, a place cue), with or
+/// without its article: such a word's first letter is its own, never a
+/// conjunction (`وزارة` is not و + `زارة`, `وزراء` not و + `زراء`).
+pub fn is_cue_word(word: &str) -> bool {
+    let lex = lexicon();
+    let n = crate::arabic::normalize(word).into_string();
+    let bare = n.strip_prefix("ال").unwrap_or(&n);
+    [n.as_str(), bare].iter().any(|f| {
+        lex.heads.contains(f)
+            || lex.titles.contains(f)
+            || lex.roles.contains(f)
+            || lex.cues.contains(f)
+    })
+}
+
 /// Whether a remembered organisation at the end of `before` (the text
 /// before it) is the office of a title rather than a name: `الخارجية`
 /// confirmed as the ministry somewhere (`أعلنت الخارجية`) is not an entity in
@@ -412,6 +428,14 @@ mod tests {
         assert_eq!(found(s, "PER"), vec!["محمد بن راشد آل مكتوم"]);
         let s = "مستشار الرئيس السوداني ـ في تصريحات";
         assert!(found(s, "PER").is_empty());
+    }
+
+    #[test]
+    fn cue_words_keep_their_first_letter() {
+        for w in ["وزارة", "وزراء", "وزير", "الوزير", "والي"] {
+            let expected = w != "والي";
+            assert_eq!(is_cue_word(w), expected, "{w}");
+        }
     }
 
     #[test]

@@ -706,7 +706,9 @@ fn proclitic_skip(
         0
     } else if best.article {
         best.entity_start
-    } else if word.starts_with(['و', 'ف']) {
+    } else if word.starts_with(['و', 'ف']) && !crate::propose::rules::is_cue_word(word) {
+        // A lone conjunction goes, unless the word is a cue word the rules
+        // know whole (`وزارة`, `وزراء`: not و + `زارة`).
         readings.first().copied().unwrap_or(0)
     } else {
         0
@@ -938,6 +940,24 @@ mod tests {
                 ("ناغورني كاراباخ", "LOC", Source::Memory),
             ]
         );
+    }
+
+    #[test]
+    fn a_cue_word_keeps_its_first_letter() {
+        // A tester's case: the ORG rule's «وزارة الخارجية» came out as
+        // «زارة الخارجية» (a lone و was taken for the conjunction).
+        let text = "أعلنت وزارة الخارجية أن وزراء الخارجية وفرنسا";
+        let got = run(
+            text,
+            &DocAnnotations::default(),
+            vec![
+                prop(text, "وزارة الخارجية", "ORG", 0.5, Source::Rule),
+                prop(text, "وفرنسا", "LOC", 0.9, Source::Model),
+            ],
+            &Knowledge::default(),
+        );
+        let texts: Vec<&str> = got.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["وزارة الخارجية", "فرنسا"]);
     }
 
     #[test]
