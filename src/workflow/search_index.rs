@@ -13,11 +13,16 @@ use rustc_hash::FxHashMap;
 use crate::arabic::{normalize, normalize_char};
 
 /// Normalised tokens → the documents (corpus positions) holding them.
+///
+/// Memory (issue 26: it grows with the corpus): the tokens are kept once,
+/// sorted (an exact token is found by binary search, not through a second
+/// copy of every token in a hash map), and each list of documents exactly
+/// as long as it is.
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
+    /// Distinct tokens, sorted.
     vocab: Vec<String>,
-    token_of: FxHashMap<String, u32>,
-    /// Token id → corpus positions, ascending, no repeats.
+    /// `vocab[i]`'s corpus positions, ascending, no repeats.
     postings: Vec<Vec<u32>>,
     docs: usize,
 }
@@ -62,6 +67,7 @@ impl SearchIndex {
     /// total length.
     pub fn build<'a>(texts: impl IntoIterator<Item = &'a str>) -> SearchIndex {
         let mut ix = SearchIndex::default();
+        let mut token_of: FxHashMap<String, u32> = FxHashMap::default();
         let mut token = String::new();
         for (d, text) in texts.into_iter().enumerate() {
             let d = d as u32;
@@ -73,23 +79,25 @@ impl SearchIndex {
                     Some(c) if c.is_alphanumeric() => token.push(c),
                     Some(_) if token.is_empty() => {}
                     Some(_) => {
-                        ix.add(&token, d);
+                        ix.add(&mut token_of, &token, d);
                         token.clear();
                     }
                 }
             }
             ix.docs = d as usize + 1;
         }
+        drop(token_of);
+        ix.freeze();
         ix
     }
 
-    fn add(&mut self, token: &str, d: u32) {
-        let id = match self.token_of.get(token) {
+    fn add(&mut self, token_of: &mut FxHashMap<String, u32>, token: &str, d: u32) {
+        let id = match token_of.get(token) {
             Some(&id) => id,
             None => {
                 let id = self.vocab.len() as u32;
                 self.vocab.push(token.to_string());
-                self.token_of.insert(token.to_string(), id);
+                token_of.insert(token.to_string(), id);
                 self.postings.push(Vec::new());
                 id
             }
@@ -97,6 +105,24 @@ impl SearchIndex {
         let p = &mut self.postings[id as usize];
         if p.last() != Some(&d) {
             p.push(d);
+        }
+    }
+
+    /// Sorts the tokens (with their lists) and trims every list to its
+    /// length.
+    fn freeze(&mut self) {
+        let mut pairs: Vec<(String, Vec<u32>)> = std::mem::take(&mut self.vocab)
+            .into_iter()
+            .zip(std::mem::take(&mut self.postings))
+            .collect();
+        pairs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        self.vocab.reserve_exact(pairs.len());
+        self.postings.reserve_exact(pairs.len());
+        for (mut t, mut p) in pairs {
+            t.shrink_to_fit();
+            p.shrink_to_fit();
+            self.vocab.push(t);
+            self.postings.push(p);
         }
     }
 
@@ -150,9 +176,9 @@ impl SearchIndex {
     fn docs_of(&self, part: &Part) -> Vec<u32> {
         if let Part::Exact(t) = part {
             return self
-                .token_of
-                .get(t)
-                .map(|&id| self.postings[id as usize].clone())
+                .vocab
+                .binary_search_by(|v| v.as_str().cmp(t.as_str()))
+                .map(|i| self.postings[i].clone())
                 .unwrap_or_default();
         }
         let mut lists: Vec<&[u32]> = Vec::new();
