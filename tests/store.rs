@@ -191,7 +191,15 @@ fn reanchors_after_the_text_changed_and_keeps_what_it_cannot_place() {
     let dir = tempfile::tempdir().unwrap();
     let schema = Schema::builtin();
     let store = Store::open(dir.path(), "amina").unwrap();
-    store.save(&doc(TEXT), &annotated(TEXT)).unwrap();
+    let mut first = annotated(TEXT);
+    let (rs, re) = range_of(TEXT, "أذربيجان");
+    first.rejected.push(kashif::annotation::Rejected {
+        start: rs,
+        end: re,
+        label: "PER".into(),
+        text: "أذربيجان".into(),
+    });
+    store.save(&doc(TEXT), &first).unwrap();
 
     // A sentence is inserted before, and "أرمينيا" is edited away.
     let new_text = format!("(واشنطن) {}", TEXT.replace("أرمينيا", "روسيا"));
@@ -223,6 +231,16 @@ fn reanchors_after_the_text_changed_and_keeps_what_it_cannot_place() {
             .iter()
             .any(|p| p.message.contains("text changed"))
     );
+
+    // Rejections move with their text too (one left at its old offsets
+    // covered other words and its name was proposed again).
+    let r = ann
+        .rejected
+        .iter()
+        .find(|r| r.text == "أذربيجان")
+        .expect("the rejection is kept");
+    assert_eq!(idx.slice(&new_text, r.start, r.end), Some("أذربيجان"));
+    assert_ne!((r.start, r.end), (rs, re));
 
     // Saving keeps the detached entity in the file: nothing is dropped.
     store.save(&d2, ann).unwrap();

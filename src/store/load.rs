@@ -213,10 +213,38 @@ pub(crate) fn check(
     let text = doc.text.as_str();
     let mut ann = DocAnnotations {
         status: file.status,
-        rejected: file.rejected,
         notes: file.notes,
         ..DocAnnotations::default()
     };
+    // Rejections move with their text as entities do: one left at its old
+    // offsets would cover other words once text is inserted before it, and
+    // the name it turned down would be proposed again (found by a tester).
+    for (i, mut r) in file.rejected.into_iter().enumerate() {
+        if r.text.is_empty() || !changed {
+            ann.rejected.push(r);
+            continue;
+        }
+        match place(text, &index, &r.text, r.start, r.end) {
+            Placement::Fits => {}
+            Placement::Moved(start) => {
+                r.end = start + r.text.chars().count();
+                r.start = start;
+            }
+            Placement::Lost(why) => {
+                // The name is not in the text any more: nothing is
+                // proposed on it there, so the rejection has no place.
+                report(
+                    at("rejected", i),
+                    Severity::Warning,
+                    format!("rejection {} {:?}: {why}; dropped", r.label, r.text),
+                );
+                continue;
+            }
+        }
+        if !ann.rejected.contains(&r) {
+            ann.rejected.push(r);
+        }
+    }
     for (i, mut span) in file.entities.into_iter().enumerate() {
         let pos = at("entities", i);
         if !schema.contains(&span.label) {
