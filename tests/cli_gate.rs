@@ -261,3 +261,56 @@ fn propose_leaves_done_documents_alone_and_names_what_it_skips() {
         "{said}"
     );
 }
+
+/// A tester's case: a rerun of `kashif propose` withdrew and relabelled
+/// undecided proposals (as the workbench settles them) while its summary
+/// counted only new ones. A proposal on a name rejected in another
+/// document is withdrawn, and the summary says so.
+#[test]
+fn propose_says_how_many_undecided_proposals_it_withdrew() {
+    let dir = tempfile::tempdir().unwrap();
+    let (corpus, ann) = setup(dir.path());
+    let docs = Corpus::load(&corpus).unwrap().documents;
+    let store = Store::open(&ann, "amina").unwrap();
+    // a: PER pending on «بغداد»; b: PER rejected on «بغداد».
+    let mut a = DocAnnotations::default();
+    a.proposals.push(Proposal {
+        start: 3,
+        end: 8,
+        label: "PER".into(),
+        text: "بغداد".into(),
+        confidence: 0.4,
+        source: Source::Model,
+    });
+    store.save(&docs[0], &a).unwrap();
+    let b = DocAnnotations {
+        rejected: vec![kashif::annotation::Rejected {
+            start: 3,
+            end: 8,
+            label: "PER".into(),
+            text: "بغداد".into(),
+        }],
+        ..Default::default()
+    };
+    store.save(&docs[1], &b).unwrap();
+    drop(store);
+    let out = kashif(&["propose", "--annotator", "amina"], &corpus, &ann);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let schema = Schema::builtin();
+    let a = store::read(&ann, "amina", &docs[0], &schema)
+        .unwrap()
+        .unwrap();
+    assert!(
+        !a.annotations
+            .proposals
+            .iter()
+            .any(|p| p.label == "PER" && p.start == 3),
+        "{:?}",
+        a.annotations.proposals
+    );
+    assert!(
+        err.contains("1 undecided proposal(s) already in the files withdrawn"),
+        "{err}"
+    );
+}

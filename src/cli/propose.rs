@@ -89,9 +89,11 @@ struct Remembered {
 
 /// What happened to one document, reported in document order.
 enum Outcome {
-    /// Its annotations with the new proposals added, how many, and how
-    /// many remembered gold strings its proposer used.
-    Proposed(DocAnnotations, usize, usize),
+    /// Its annotations with the new proposals added, how many, how many
+    /// undecided proposals of the file are gone (withdrawn or relabelled by
+    /// the workbench's rules), and how many remembered gold strings its
+    /// proposer used.
+    Proposed(DocAnnotations, usize, usize, usize),
     /// Not touched; the messages say why.
     Skipped(Vec<String>),
     /// Marked done: left as it is. A done document passed the gate with
@@ -221,6 +223,7 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let (mut added, mut docs, mut failed, mut done_left) = (0usize, 0usize, 0usize, 0usize);
+    let mut gone = 0usize;
     // Documents are proposed in parallel a batch at a time, then saved
     // and reported in document order, so files and messages are the same
     // whatever the number of threads.
@@ -246,11 +249,12 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
                     failed += 1;
                 }
                 Outcome::Done => done_left += 1,
-                Outcome::Proposed(ann, n, used) => {
+                Outcome::Proposed(ann, n, g, used) => {
                     store
                         .save(doc, &ann)
                         .with_context(|| store.path(&doc.id).display().to_string())?;
                     added += n;
+                    gone += g;
                     remembered_total += used;
                     docs += 1;
                 }
@@ -260,11 +264,18 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
     }
     bar.finish_and_clear();
     eprintln!(
-        "{added} new proposals in {docs} documents for {}{} ({remembered_total} remembered gold strings used, none from their own document){}{}",
+        "{added} new proposals in {docs} documents for {}{} ({remembered_total} remembered gold strings used, none from their own document){}{}{}",
         args.annotator,
         args.shard
             .map(|(i, n)| format!(" (shard {i}/{n} of {} documents)", corpus.documents.len()))
             .unwrap_or_default(),
+        if gone > 0 {
+            format!(
+                "; {gone} undecided proposal(s) already in the files withdrawn or relabelled (decisions and rejections elsewhere, as the workbench settles them)"
+            )
+        } else {
+            String::new()
+        },
         if done_left > 0 {
             format!("; {done_left} document(s) marked done left as they are")
         } else {
@@ -376,8 +387,13 @@ fn propose_one(
         .iter()
         .filter(|p| !before.contains(&(p.start, p.end, p.label.as_str())))
         .count();
+    let after: HashSet<(usize, usize, &str)> = pending
+        .iter()
+        .map(|p| (p.start, p.end, p.label.as_str()))
+        .collect();
+    let gone = before.difference(&after).count();
     ann.proposals = pending;
     ann.proposals
         .sort_by_key(|p| (p.start, std::cmp::Reverse(p.end)));
-    Outcome::Proposed(ann, n, recalled.used)
+    Outcome::Proposed(ann, n, gone, recalled.used)
 }
