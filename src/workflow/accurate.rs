@@ -33,7 +33,6 @@ use super::focus::{Focus, FocusKind};
 use super::model_proposer::ModelProposer;
 use super::proposals::{Answer, ProposalWorker, Proposer};
 use super::session::Session;
-use super::settle::AdmitMemo;
 
 /// What the loading thread hands back: the accurate tier's proposer, or why
 /// there is none (the error names the file).
@@ -479,15 +478,7 @@ impl Session {
             .annotations
             .proposals
             .retain(|p| p.source == Source::Memory);
-        let parts = self.parts(i);
-        let new = super::doc_settle::with_machine_proposals(
-            &parts,
-            &self.states[i].annotations,
-            proposals,
-            &self.knowledge,
-            &|k| self.knows_name(k),
-            &AdmitMemo::default(),
-        );
+        let new = self.settle_machine(i, proposals);
         if let Some(new) = new {
             self.states[i].annotations.proposals = new;
         }

@@ -29,7 +29,6 @@ use crate::corpus::Document;
 use super::bulk::AnnotatePreview;
 use super::command::Outcome;
 use super::doc_settle::{DocParts, may_hold};
-use super::doc_state::DocState;
 use super::search::{Scope, occurrence_query, whole_word_occurrences};
 use super::search_index::SearchIndex;
 use super::session::{JobEnd, Session};
@@ -329,19 +328,6 @@ pub(super) fn occurrences(doc: &Document, words: &WordEdges, text: &str) -> Vec<
     whole_word_occurrences(&doc.text, words, text)
 }
 
-/// Document `doc`'s views of its text, built here (not cached).
-pub(super) fn build_parts(doc: Arc<Document>) -> DocParts {
-    let mut st = DocState::default();
-    DocParts {
-        idx: st.index(&doc.text),
-        words: st.words(&doc.text),
-        forms: st.forms(&doc.text),
-        folded: st.folded(&doc.text),
-        edges: st.edges(&doc.text),
-        doc,
-    }
-}
-
 /// Documents that may hold one of `keys` (or a variant), per key: those
 /// the index names for any word of the key, tested with [`may_hold`] on
 /// their normalised text (every document without an index).
@@ -445,7 +431,7 @@ fn run(input: JobInput, report: &mut Report) -> Option<JobOutput> {
     report.phase(JobPhase::Reading, reach.len());
     for i in reach {
         if let Some(doc) = docs.get(i) {
-            out.parts.insert(i, build_parts(doc.clone()));
+            out.parts.insert(i, DocParts::new(doc.clone()));
         }
         if !report.step() {
             return None;

@@ -33,7 +33,12 @@ impl DocParts {
     /// Every view of `doc`'s text, built at once: for callers without the
     /// session's cache (`kashif propose` proposes each document once).
     pub(crate) fn new(doc: Arc<Document>) -> DocParts {
-        let mut st = super::doc_state::DocState::default();
+        DocParts::from_state(doc, &mut super::doc_state::DocState::default())
+    }
+
+    /// `doc`'s views from `st`'s cache, each built there on first use (the
+    /// session's documents keep theirs).
+    pub(crate) fn from_state(doc: Arc<Document>, st: &mut super::doc_state::DocState) -> DocParts {
         let text = &doc.text;
         DocParts {
             idx: st.index(text),

@@ -749,16 +749,27 @@ impl Session {
                 proposals
             }
         };
+        let new = self.settle_machine(i, proposals);
+        self.take_settled(i, new)
+    }
+
+    /// Document `i`'s pending list once a tier's `proposals` for it arrive
+    /// (the one path: [`doc_settle::with_machine_proposals`]); `None`: the
+    /// list stays as it is.
+    pub(super) fn settle_machine(
+        &mut self,
+        i: usize,
+        proposals: Vec<Proposal>,
+    ) -> Option<Vec<Proposal>> {
         let parts = self.parts(i);
-        let new = doc_settle::with_machine_proposals(
+        doc_settle::with_machine_proposals(
             &parts,
             &self.states[i].annotations,
             proposals,
             &self.knowledge,
             &|k| self.knows_name(k),
             &AdmitMemo::default(),
-        );
-        self.take_settled(i, new)
+        )
     }
 
     /// Whether the proposer's data knows a name key (the gazetteers without one).
@@ -769,16 +780,7 @@ impl Session {
     /// Document `i`'s text and cached views, built on first use.
     pub(super) fn parts(&mut self, i: usize) -> DocParts {
         self.note_views(i);
-        let doc = self.docs[i].clone();
-        let st = &mut self.states[i];
-        DocParts {
-            idx: st.index(&doc.text),
-            words: st.words(&doc.text),
-            forms: st.forms(&doc.text),
-            folded: st.folded(&doc.text),
-            edges: st.edges(&doc.text),
-            doc,
-        }
+        DocParts::from_state(self.docs[i].clone(), &mut self.states[i])
     }
 
     /// Document `i`'s pending list with `candidates` added (`None`: as it
