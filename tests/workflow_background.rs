@@ -87,6 +87,7 @@ fn the_result_in_the_background_equals_the_one_applied_at_once_on_the_seeds() {
     ];
     for cmd in commands {
         let want = ok(&mut now, cmd.clone());
+        let landings = later.job_landings();
         let started = ok(&mut later, cmd.clone());
         assert!(
             matches!(started, Outcome::Started(_)),
@@ -99,9 +100,19 @@ fn the_result_in_the_background_equals_the_one_applied_at_once_on_the_seeds() {
         }
         assert_eq!(all(&later), all(&now), "{cmd:?}");
         assert_eq!(later.undo_name(), now.undo_name());
+        if matches!(cmd, Command::AnnotateAll { .. }) && matches!(want, Outcome::Edited { .. }) {
+            // nothing changed while it ran: put in place as the job
+            // prepared it, not decided again on the frame's thread
+            assert_eq!(
+                later.job_landings(),
+                (landings.0 + 1, landings.1),
+                "{cmd:?}"
+            );
+        }
         now.wait_for_proposals();
         later.wait_for_proposals();
     }
+    assert!(later.job_landings().0 >= 2, "{:?}", later.job_landings());
     // and undone step by step, they stay equal
     while now.can_undo() {
         ok(&mut now, Command::Undo);
@@ -228,6 +239,8 @@ fn an_edit_made_while_the_job_runs_is_kept() {
     assert!(mine.entities.iter().any(|e| (e.start, e.end) == (a, b)));
     s.release_jobs();
     let end = poll_until_done(&mut s);
+    // what the job prepared no longer holds: decided again on the frame
+    assert_eq!(s.job_landings(), (0, 1));
     assert!(
         end.message().contains("changed while it ran"),
         "{}",

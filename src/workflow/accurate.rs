@@ -475,12 +475,12 @@ impl Session {
         state.tier = Some(Tier::Accurate);
         let before = state.annotations.proposals.clone();
         state
-            .annotations
+            .annotations_mut()
             .proposals
             .retain(|p| p.source == Source::Memory);
         let new = self.settle_machine(i, proposals);
         if let Some(new) = new {
-            self.states[i].annotations.proposals = new;
+            self.states[i].annotations_mut().proposals = new;
         }
         self.touch(i);
         if self.states[i].annotations.proposals != before {

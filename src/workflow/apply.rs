@@ -146,6 +146,7 @@ impl Session {
                             input.find = Some((text.clone(), Some(self.scope_docs(scope))))
                         }
                     }
+                    input.land = Some(self.land_input(&label));
                     let kind = JobKind::AnnotateAll { text, label, scope };
                     return Ok(self.start_job(kind, input));
                 }

@@ -175,12 +175,9 @@ impl Saver {
     /// frame is still being built. Returns at once.
     pub fn enqueue_many(
         &self,
-        snapshots: impl IntoIterator<Item = (Arc<Document>, DocAnnotations)>,
+        snapshots: impl IntoIterator<Item = (Arc<Document>, Arc<DocAnnotations>)>,
     ) {
-        let jobs: Vec<(Arc<Document>, Arc<DocAnnotations>)> = snapshots
-            .into_iter()
-            .map(|(doc, ann)| (doc, Arc::new(ann)))
-            .collect();
+        let jobs: Vec<(Arc<Document>, Arc<DocAnnotations>)> = snapshots.into_iter().collect();
         if jobs.is_empty() {
             return;
         }
@@ -599,7 +596,7 @@ mod tests {
                 },
                 ..Default::default()
             };
-            saver.enqueue_many([(doc.clone(), ann)]);
+            saver.enqueue_many([(doc.clone(), Arc::new(ann))]);
         }
         assert_eq!(saver.status(), SaveStatus::Saving { documents: 1 });
         assert_eq!(saver.writes(), 0);
@@ -609,7 +606,7 @@ mod tests {
         let loaded = store.load(&doc, &Schema::builtin()).unwrap().unwrap();
         assert_eq!(loaded.annotations.status, Status::Done);
         // Dropping writes what is still queued.
-        saver.enqueue_many([(doc.clone(), DocAnnotations::default())]);
+        saver.enqueue_many([(doc.clone(), Arc::new(DocAnnotations::default()))]);
         drop(saver);
         let loaded = store.load(&doc, &Schema::builtin()).unwrap().unwrap();
         assert_eq!(loaded.annotations.status, Status::Todo);

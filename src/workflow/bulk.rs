@@ -107,74 +107,14 @@ impl Session {
     /// annotate-all does is decided, whether its occurrences were found
     /// here or on a background job's thread.
     pub(super) fn plan_from(&self, found: &Found, label: &str) -> Plan {
-        let mut plan = Plan {
-            edits: Vec::new(),
-            preview: AnnotatePreview::default(),
-        };
-        for (i, found) in found {
-            let i = *i;
-            let doc = &self.docs[i];
+        plan_for(found, label, &|i| {
             let state = &self.states[i];
-            if state.read_only.is_some() {
-                plan.preview.read_only += found.len();
-                continue;
-            }
-            plan.preview.occurrences += found.len();
-            let ann = &state.annotations;
-            let mut edits = Vec::new();
-            for &(start, end) in found {
-                if ann
-                    .entities
-                    .iter()
-                    .any(|s| s.start == start && s.end == end)
-                {
-                    continue;
-                }
-                // Inside a longer name (confirmed, or proposed and still
-                // pending): part of that name, not a name of its own.
-                let longer = |s: usize, e: usize| s <= start && end <= e && e - s > end - start;
-                let inside = ann
-                    .entities
-                    .iter()
-                    .find(|x| longer(x.start, x.end))
-                    .map(|x| (x.text.clone(), false))
-                    .or_else(|| {
-                        ann.proposals
-                            .iter()
-                            .find(|p| longer(p.start, p.end))
-                            .map(|p| (p.text.clone(), true))
-                    });
-                if let Some((inside, proposed)) = inside {
-                    plan.preview.left_out.push(LeftOut {
-                        doc_id: doc.id.clone(),
-                        start,
-                        end,
-                        inside,
-                        proposed,
-                    });
-                    continue;
-                }
-                let pending = ann
-                    .proposals
-                    .iter()
-                    .find(|p| p.start == start && p.end == end && p.label == label)
-                    .or_else(|| {
-                        ann.proposals
-                            .iter()
-                            .find(|p| p.start == start && p.end == end)
-                    });
-                edits.push(match pending {
-                    Some(p) => Edit::accept(p, Some(label)),
-                    None => Edit::Add(Span::new(start, end, label, Origin::Manual)),
-                });
-            }
-            if !edits.is_empty() {
-                plan.preview.new += edits.len();
-                plan.preview.documents += 1;
-                plan.edits.push((i, edits));
-            }
-        }
-        plan
+            (
+                self.docs[i].id.as_str(),
+                &*state.annotations,
+                state.read_only.is_some(),
+            )
+        })
     }
 
     /// Accept edits for the current document's proposals passing `keep`,
@@ -211,4 +151,81 @@ pub(super) fn accept_edit(
     } else {
         Edit::accept(p, label)
     }
+}
+
+/// The plan for occurrences `found` (of one text) against the annotations
+/// `doc(i)` gives for document `i` (its id, its annotations, whether it is
+/// read-only): [`Session::plan_from`] on the session's, a bulk job on its
+/// snapshot of them.
+pub(super) fn plan_for<'a>(
+    found: &Found,
+    label: &str,
+    doc: &dyn Fn(usize) -> (&'a str, &'a DocAnnotations, bool),
+) -> Plan {
+    let mut plan = Plan {
+        edits: Vec::new(),
+        preview: AnnotatePreview::default(),
+    };
+    for (i, found) in found {
+        let i = *i;
+        let (doc_id, ann, read_only) = doc(i);
+        if read_only {
+            plan.preview.read_only += found.len();
+            continue;
+        }
+        plan.preview.occurrences += found.len();
+        let mut edits = Vec::new();
+        for &(start, end) in found {
+            if ann
+                .entities
+                .iter()
+                .any(|s| s.start == start && s.end == end)
+            {
+                continue;
+            }
+            // Inside a longer name (confirmed, or proposed and still
+            // pending): part of that name, not a name of its own.
+            let longer = |s: usize, e: usize| s <= start && end <= e && e - s > end - start;
+            let inside = ann
+                .entities
+                .iter()
+                .find(|x| longer(x.start, x.end))
+                .map(|x| (x.text.clone(), false))
+                .or_else(|| {
+                    ann.proposals
+                        .iter()
+                        .find(|p| longer(p.start, p.end))
+                        .map(|p| (p.text.clone(), true))
+                });
+            if let Some((inside, proposed)) = inside {
+                plan.preview.left_out.push(LeftOut {
+                    doc_id: doc_id.to_string(),
+                    start,
+                    end,
+                    inside,
+                    proposed,
+                });
+                continue;
+            }
+            let pending = ann
+                .proposals
+                .iter()
+                .find(|p| p.start == start && p.end == end && p.label == label)
+                .or_else(|| {
+                    ann.proposals
+                        .iter()
+                        .find(|p| p.start == start && p.end == end)
+                });
+            edits.push(match pending {
+                Some(p) => Edit::accept(p, Some(label)),
+                None => Edit::Add(Span::new(start, end, label, Origin::Manual)),
+            });
+        }
+        if !edits.is_empty() {
+            plan.preview.new += edits.len();
+            plan.preview.documents += 1;
+            plan.edits.push((i, edits));
+        }
+    }
+    plan
 }

@@ -26,12 +26,19 @@ use std::time::{Duration, Instant};
 use crate::arabic::{name_key, normalize};
 use crate::corpus::Document;
 
-use super::bulk::AnnotatePreview;
+use crate::annotation::{DocAnnotations, Edit, Status};
+
+use super::bulk::{AnnotatePreview, plan_for};
 use super::command::Outcome;
-use super::doc_settle::{DocParts, may_hold};
+use super::doc_list::next_generation;
+use super::doc_settle::{self, DocParts, may_hold};
+use super::proposals::Proposer;
 use super::search::{Scope, occurrence_query, whole_word_occurrences};
 use super::search_index::SearchIndex;
 use super::session::{JobEnd, Session};
+use super::settle::Knowledge;
+use super::steps::{SettleWith, changed_places, follow_inverse, settle_docs};
+use super::undo::{Change, Step, describe};
 use super::waker::Waker;
 use super::words::WordEdges;
 use crate::text::count;
@@ -177,6 +184,48 @@ pub(super) struct JobInput {
     pub edited: Vec<usize>,
     /// Only find the occurrences (the preview); no follow-up.
     pub find_only: bool,
+    /// Annotate-all: what its landing is prepared from ([`Landing`]).
+    pub land: Option<LandInput>,
+}
+
+/// A snapshot of what annotate-all's result depends on beyond the texts,
+/// taken when the job starts (reference counts, no copies): with it the
+/// job prepares the whole landing, so the frame that takes the result in
+/// only puts it in place ([`Landing`]).
+pub(super) struct LandInput {
+    pub label: String,
+    /// Every document's annotations, by corpus position.
+    pub annotations: Vec<Arc<DocAnnotations>>,
+    pub read_only: Vec<bool>,
+    pub knowledge: Arc<Knowledge>,
+    pub names: Option<Arc<dyn Proposer>>,
+}
+
+/// Annotate-all decided off the frame, on the annotations as they were
+/// when the job started: what the frame's path
+/// ([`Session::commit_prepared`]) would do, ready to be put in place. Used
+/// only when nothing it read changed meanwhile (the same knowledge, the same
+/// revision of every document it reached, see `Session::can_land`);
+/// otherwise the frame decides on the annotations as they are then.
+pub(super) struct Landing {
+    /// The knowledge the job read; the session must still hold this one.
+    pub from: Arc<Knowledge>,
+    /// The proposer whose names the job asked about.
+    pub names: Option<Arc<dyn Proposer>>,
+    /// The knowledge once the edits are made.
+    pub knowledge: Arc<Knowledge>,
+    /// Every document the job reached (edited or settled): their revisions
+    /// must be those the job started from.
+    pub reach: Vec<usize>,
+    /// The new annotations of every document that changed.
+    pub annotations: Vec<(usize, Arc<DocAnnotations>)>,
+    /// The undo step's changes: the edits' inverses, then the follow-up's.
+    pub changes: Vec<Change>,
+    /// How many of `changes` are the edits' (the rest followed).
+    pub edits: usize,
+    /// Occurrences annotated and documents they are in.
+    pub items: usize,
+    pub documents: usize,
 }
 
 /// What the job's thread found.
@@ -188,6 +237,8 @@ pub(super) struct JobOutput {
     pub holding: BTreeMap<String, Vec<usize>>,
     /// The views settling reads, of every document the decision reaches.
     pub parts: HashMap<usize, DocParts>,
+    /// Annotate-all's landing, when the job could prepare it.
+    pub landing: Option<Landing>,
 }
 
 /// A job running on its own thread. Dropping it cancels it: the thread
@@ -437,7 +488,98 @@ fn run(input: JobInput, report: &mut Report) -> Option<JobOutput> {
             return None;
         }
     }
+    if let Some(land) = input.land {
+        out.landing = landing(&out, land, docs);
+    }
     Some(out)
+}
+
+/// Annotate-all's plan, edits and follow-up made on the job's snapshot
+/// (`land`), as [`Session::commit_prepared`] makes them on the session:
+/// the same functions ([`plan_for`], [`Edit::apply`], [`Knowledge::note`],
+/// [`settle_docs`]) in the same order. `None` when there is nothing to do or
+/// something the job did not read is needed (the frame's path then decides).
+fn landing(out: &JobOutput, land: LandInput, docs: &[Arc<Document>]) -> Option<Landing> {
+    let snap = &land.annotations;
+    let plan = plan_for(&out.found, &land.label, &|i| {
+        (
+            docs[i].id.as_str(),
+            &*snap[i],
+            land.read_only.get(i).copied().unwrap_or(true),
+        )
+    });
+    if plan.edits.is_empty() {
+        return None;
+    }
+    let mut know = (*land.knowledge).clone();
+    let mut keys = Vec::new();
+    let mut changes = Vec::new();
+    let mut edited: HashMap<usize, Arc<DocAnnotations>> = HashMap::new();
+    for (i, mut edits) in plan.edits {
+        let parts = out.parts.get(&i)?;
+        let text = &docs[i].text;
+        let mut ann = (*snap[i]).clone();
+        // As `Session::starting`: the first decision starts the document.
+        if ann.status == Status::Todo {
+            edits.push(Edit::SetStatus(Status::InProgress));
+        }
+        for e in edits {
+            let inverse = e.apply(&mut ann, text, &parts.idx).ok()?;
+            if Knowledge::counts(&inverse) {
+                know.note(&inverse, text, &parts.idx, &mut keys);
+            }
+            changes.push(Change {
+                doc: i,
+                inverse,
+                follows: false,
+            });
+        }
+        edited.insert(i, Arc::new(ann));
+    }
+    keys.sort();
+    keys.dedup();
+    keys.retain(|k| !k.is_empty());
+    let places = changed_places(&changes);
+    let mut reach: BTreeSet<usize> = places.keys().copied().collect();
+    for k in &keys {
+        reach.extend(out.holding.get(k)?.iter().copied());
+    }
+    reach.retain(|&i| !land.read_only.get(i).copied().unwrap_or(true));
+    let work: Vec<(usize, DocParts)> = reach
+        .iter()
+        .map(|&i| Some((i, out.parts.get(&i)?.clone())))
+        .collect::<Option<_>>()?;
+    let settled = settle_docs(
+        &work,
+        &|i| edited.get(&i).map_or(&*snap[i], |a| &**a),
+        SettleWith {
+            keys: &keys,
+            edited: &places,
+            know: &know,
+            names: land.names.as_ref(),
+        },
+    );
+    let edits = changes.len();
+    let mut annotations: BTreeMap<usize, Arc<DocAnnotations>> = edited.into_iter().collect();
+    for s in settled {
+        annotations.insert(s.doc, s.annotations);
+        changes.push(Change {
+            doc: s.doc,
+            inverse: follow_inverse(s.edits),
+            follows: true,
+        });
+    }
+    Some(Landing {
+        from: land.knowledge,
+        names: land.names,
+        knowledge: Arc::new(know),
+        reach: reach.into_iter().collect(),
+        annotations: annotations.into_iter().collect(),
+        changes,
+        edits,
+        items: plan.preview.new,
+        documents: plan.preview.documents,
+    })
 }
 
 impl Session {
@@ -471,6 +613,13 @@ impl Session {
         if let Some((_, j)) = &self.preview_job {
             j.release();
         }
+    }
+
+    /// How many annotate-all results were put in place as their job
+    /// prepared them (nothing they read changed while they ran), and how
+    /// many were decided on the frame's thread: for tests and benches.
+    pub fn job_landings(&self) -> (usize, usize) {
+        self.landings
     }
 
     /// Whether a bulk command runs in the background now.
@@ -542,6 +691,94 @@ impl Session {
             keys: Vec::new(),
             edited: Vec::new(),
             find_only: false,
+            land: None,
+        }
+    }
+
+    /// What annotate-all's job prepares its landing from: a snapshot of
+    /// every document's annotations and of the knowledge (see [`LandInput`]).
+    pub(super) fn land_input(&self, label: &str) -> LandInput {
+        LandInput {
+            label: label.to_string(),
+            annotations: self.states.iter().map(|s| s.annotations.clone()).collect(),
+            read_only: self.states.iter().map(|s| s.read_only.is_some()).collect(),
+            knowledge: self.knowledge.clone(),
+            names: self.names.clone(),
+        }
+    }
+
+    /// Whether a job's prepared landing still holds: the session's
+    /// knowledge and proposer are those the job read, and no document it
+    /// reached changed since it started.
+    fn can_land(&self, job: &BulkJob, l: &Landing) -> bool {
+        let same_names = match (&self.names, &l.names) {
+            (Some(a), Some(b)) => std::ptr::addr_eq(Arc::as_ptr(a), Arc::as_ptr(b)),
+            (None, None) => true,
+            _ => false,
+        };
+        Arc::ptr_eq(&self.knowledge, &l.from)
+            && same_names
+            && l.reach.iter().all(|&i| {
+                job.revs.get(i) == self.revs.get(i)
+                    && self.states.get(i).is_some_and(|s| s.read_only.is_none())
+            })
+    }
+
+    /// Puts a job's prepared landing in place as one undo step: what
+    /// [`Session::commit_prepared`] does, without deciding anything on this
+    /// thread (swapping each changed document's annotations, one hand-over
+    /// to autosave, the old states freed elsewhere).
+    fn land(&mut self, l: Landing) -> Outcome {
+        let Landing {
+            from,
+            knowledge,
+            annotations,
+            mut changes,
+            edits,
+            items,
+            documents,
+            ..
+        } = l;
+        let mut saves = Vec::with_capacity(annotations.len());
+        let mut olds = Vec::with_capacity(annotations.len());
+        for (i, ann) in annotations {
+            saves.push((self.docs[i].clone(), ann.clone()));
+            olds.push(std::mem::replace(&mut self.states[i].annotations, ann));
+            self.states[i].edited = true;
+            self.touch(i);
+        }
+        self.list_gen = next_generation();
+        let old_knowledge = std::mem::replace(&mut self.knowledge, knowledge);
+        self.saver.enqueue_many(saves);
+        doc_settle::drop_elsewhere((olds, old_knowledge, from));
+        self.touched_keys.clear();
+        let elsewhere: usize = changes[edits..]
+            .iter()
+            .filter(|c| self.current != Some(c.doc))
+            .map(|c| match &c.inverse {
+                Edit::Batch(v) => v.len(),
+                _ => 1,
+            })
+            .sum();
+        if elsewhere > 0 {
+            self.message = Some(format!(
+                "{} in other documents",
+                count(elsewhere, "proposal changed", "proposals changed")
+            ));
+        }
+        let name = describe(&changes[..edits], |d| {
+            self.states[d].annotations.status.as_str().to_string()
+        });
+        changes.shrink_to_fit();
+        self.undo.push(Step {
+            changes,
+            items,
+            name,
+            outside_at: self.outside_changes,
+        });
+        Outcome::Edited {
+            documents,
+            changes: items,
         }
     }
 
@@ -589,6 +826,27 @@ impl Session {
         match &job.kind {
             JobKind::AnnotateAll { text, label, .. } => {
                 let edited = meanwhile(self, &mut out.found.iter().map(|(i, _)| *i));
+                if let Some(l) = out.landing.take()
+                    && self.can_land(job, &l)
+                {
+                    self.landings.0 += 1;
+                    let outcome = self.land(l);
+                    // What the job read (the views of every document it
+                    // reached: thousands of allocations) is freed elsewhere.
+                    doc_settle::drop_elsewhere(std::mem::take(&mut out.parts));
+                    let Outcome::Edited { documents, changes } = outcome else {
+                        return JobEnd::Nothing(String::new());
+                    };
+                    return JobEnd::Applied {
+                        outcome,
+                        message: format!(
+                            "Annotated {} in {} ({secs:.1} s, one undo step)",
+                            count(changes, "occurrence", "occurrences"),
+                            count(documents, "document", "documents")
+                        ),
+                    };
+                }
+                self.landings.1 += 1;
                 let plan = self.plan_from(&out.found, label);
                 if plan.edits.is_empty() {
                     return JobEnd::Nothing(format!("no new occurrence of {text:?}"));

@@ -62,8 +62,9 @@ pub struct Session {
     pub(super) hits: Vec<Hit>,
     pub(super) message: Option<String>,
     /// The annotator's decisions on names, over the corpus (kept equal to
-    /// the annotations by [`Session::edit_doc`]).
-    pub(super) knowledge: Knowledge,
+    /// the annotations by [`Session::edit_doc`]). Shared, copied on write:
+    /// a background job reads a snapshot of it.
+    pub(super) knowledge: Arc<Knowledge>,
     /// Name keys the edits applied since the last commit touched.
     pub(super) touched_keys: Vec<String>,
     /// Pending-list changes made outside undo steps so far (proposals
@@ -93,6 +94,10 @@ pub struct Session {
     /// The bulk command running in the background ([`super::bulk_job`]).
     pub(super) job: Option<BulkJob>,
     /// How the last background bulk command ended, until taken.
+    /// Annotate-all results put in place as their job prepared them, and
+    /// those decided on the frame's thread (something changed meanwhile);
+    /// see [`Session::job_landings`].
+    pub(super) landings: (usize, usize),
     pub(super) job_end: Option<JobEnd>,
     /// The annotate-all preview's occurrences being found in the
     /// background (the text looked for), and the last ones found.
@@ -261,7 +266,7 @@ impl Session {
             learner: None,
             hits: Vec::new(),
             message,
-            knowledge: Knowledge::default(),
+            knowledge: Arc::default(),
             touched_keys: Vec::new(),
             outside_changes: 0,
             names: None,
@@ -275,6 +280,7 @@ impl Session {
             timing_said: None,
             job: None,
             job_end: None,
+            landings: (0, 0),
             preview_job: None,
             preview_found: None,
             background_from: BACKGROUND_FROM,
@@ -286,8 +292,9 @@ impl Session {
         // The search index is built off this thread: the first frame does
         // not wait for it (a search meanwhile looks in every document).
         session.index_building = Some(build_index(session.docs.clone(), session.waker.clone()));
+        let know = Arc::make_mut(&mut session.knowledge);
         for s in &session.states {
-            session.knowledge.add_document(&s.annotations);
+            know.add_document(&s.annotations);
         }
         // Files written before these rules (or by hand) may hold clutter;
         // a document with no pending proposal has none (settling it changes
@@ -399,7 +406,7 @@ impl Session {
     }
 
     pub fn annotations(&self, i: usize) -> Option<&DocAnnotations> {
-        self.states.get(i).map(|s| &s.annotations)
+        self.states.get(i).map(|s| &*s.annotations)
     }
 
     /// Index of the open document.
@@ -412,7 +419,7 @@ impl Session {
     }
 
     pub fn current_annotations(&self) -> Option<&DocAnnotations> {
-        self.current.map(|i| &self.states[i].annotations)
+        self.current.map(|i| &*self.states[i].annotations)
     }
 
     /// Why the open document cannot be edited, if it cannot.
@@ -839,7 +846,7 @@ impl Session {
         if new == self.states[i].annotations.proposals {
             return false;
         }
-        self.states[i].annotations.proposals = new;
+        self.states[i].annotations_mut().proposals = new;
         self.touch(i);
         self.outside_changes += 1;
         self.save_if_edited(i);
@@ -892,11 +899,18 @@ impl Session {
         let doc = self.docs[i].clone();
         let state = &mut self.states[i];
         let idx = state.index(&doc.text);
-        let inverse = edit.apply(&mut state.annotations, &doc.text, &idx)?;
+        let inverse = edit.apply(state.annotations_mut(), &doc.text, &idx)?;
         self.list_gen = next_generation();
         self.touch(i);
-        self.knowledge
-            .note(&inverse, &doc.text, &idx, &mut self.touched_keys);
+        // Copied first only while a background job holds a snapshot.
+        if Knowledge::counts(&inverse) {
+            Arc::make_mut(&mut self.knowledge).note(
+                &inverse,
+                &doc.text,
+                &idx,
+                &mut self.touched_keys,
+            );
+        }
         Ok(inverse)
     }
 
@@ -981,10 +995,12 @@ impl Session {
         for &i in &docs {
             self.states[i].edited = true;
         }
-        self.saver.enqueue_many(
-            docs.into_iter()
-                .map(|i| (self.docs[i].clone(), self.states[i].annotations.clone())),
-        );
+        self.saver.enqueue_many(docs.into_iter().map(|i| {
+            (
+                self.docs[i].clone(),
+                Arc::clone(&self.states[i].annotations),
+            )
+        }));
     }
 }
 

@@ -247,6 +247,19 @@ impl Knowledge {
 
     /// Updates the counts from an edit just applied to a document with text
     /// `text`, given the inverse it returned; pushes the keys it touched.
+    /// Whether [`Knowledge::note`] would change anything for `edit`: only
+    /// entities and rejections count (a pending proposal, a status or a
+    /// note decides nothing about a name).
+    pub fn counts(edit: &Edit) -> bool {
+        match edit {
+            Edit::Batch(es) => es.iter().any(Knowledge::counts),
+            Edit::Propose(_) | Edit::Unpropose(_) | Edit::SetStatus(_) | Edit::SetNote { .. } => {
+                false
+            }
+            _ => true,
+        }
+    }
+
     pub fn note(&mut self, inverse: &Edit, text: &str, idx: &CharIndex, keys: &mut Vec<String>) {
         let mut ent = |k: &mut Self, t: &str, label: &str, e: &Span, add: bool| {
             let key = name_key(t);

@@ -2,26 +2,28 @@
 //! documents. Every change is handed to autosave.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
-use crate::annotation::{DocAnnotations, Edit, Proposal, Status};
+use crate::annotation::{DocAnnotations, Edit, Status};
 
 use super::bulk_job::{JobOutput, candidates_for_keys};
 use super::command::{Outcome, WorkflowError};
 use super::doc_settle::{self, DocParts, Recheck};
 use super::focus::Focus;
+use super::proposals::Proposer;
 use super::session::Session;
-use super::settle::{AdmitMemo, Places};
+use super::settle::{AdmitMemo, Knowledge, Places};
 use super::undo::{Change, Step, describe};
 use rayon::prelude::*;
 
 /// One document's new pending list after a decision followed into it.
 pub(super) struct Settled {
     pub doc: usize,
-    pub proposals: Vec<Proposal>,
-    /// From the old list to `proposals`.
+    /// The document's whole state with its new pending list (what replaces
+    /// it in the session, and what autosave writes).
+    pub annotations: Arc<DocAnnotations>,
+    /// From the old pending list to the new one.
     pub edits: Vec<Edit>,
-    /// The document's whole state with `proposals`, for autosave.
-    pub snapshot: DocAnnotations,
 }
 
 impl Session {
@@ -116,13 +118,7 @@ impl Session {
             }
             step.changes.push(Change {
                 doc: i,
-                inverse: Edit::Batch(
-                    edits
-                        .into_iter()
-                        .rev()
-                        .map(inverse_of_proposal_edit)
-                        .collect(),
-                ),
+                inverse: follow_inverse(edits),
                 follows: true,
             });
             saved.insert(i);
@@ -145,13 +141,13 @@ impl Session {
         let mut olds = Vec::with_capacity(settled.len());
         let mut out = Vec::with_capacity(settled.len());
         for s in settled {
+            snapshots.push((self.docs[s.doc].clone(), s.annotations.clone()));
             olds.push(std::mem::replace(
-                &mut self.states[s.doc].annotations.proposals,
-                s.proposals,
+                &mut self.states[s.doc].annotations,
+                s.annotations,
             ));
             self.states[s.doc].edited = true;
             self.touch(s.doc);
-            snapshots.push((self.docs[s.doc].clone(), s.snapshot));
             out.push((s.doc, s.edits));
         }
         self.saver.enqueue_many(snapshots);
@@ -201,79 +197,17 @@ impl Session {
             .collect();
         // The rest of what the job read is not needed: freed off this thread.
         doc_settle::drop_elsewhere(vec![parts]);
-        let (states, know, names) = (&self.states, &self.knowledge, self.names.clone());
-        let settle_one = |memo: &mut AdmitMemo, (i, parts): &(usize, DocParts)| {
-            let ann = &states[*i].annotations;
-            let candidates = if ann.status == Status::Done || keys.is_empty() {
-                Vec::new()
-            } else {
-                doc_settle::memory_candidates(parts, know, Some(keys))
-            };
-            // Whether a proposal is admitted (its clitic, its label from
-            // memory, a rejection) depends only on what is known about its
-            // name: only proposals on the decided names are checked again,
-            // in the edited documents too; entities, rejections at a place
-            // and done-ness are checked for every proposal below.
-            let only = Some(keys);
-            let knows = |k: &str| doc_settle::knows_name(names.as_ref(), k);
-            let new = doc_settle::settled(
-                parts,
-                ann,
-                candidates,
-                Recheck {
-                    keys: only,
-                    places: edited.get(i).unwrap_or(&UNCHANGED),
-                },
+        let (states, know) = (&self.states, &*self.knowledge);
+        let settled = settle_docs(
+            &work,
+            &|i| &*states[i].annotations,
+            SettleWith {
+                keys,
+                edited,
                 know,
-                &knows,
-                memo,
-            );
-            let new = new?;
-            let edits = super::settle::diff(&ann.proposals, &new);
-            if edits.is_empty() {
-                return None;
-            }
-            // The copy autosave writes, made here rather than on the
-            // frame's thread: the document's state once `new` replaces
-            // its pending list.
-            let snapshot = DocAnnotations {
-                status: ann.status,
-                entities: ann.entities.clone(),
-                proposals: new.clone(),
-                rejected: ann.rejected.clone(),
-                detached: ann.detached.clone(),
-                notes: ann.notes.clone(),
-            };
-            Some(Settled {
-                doc: *i,
-                proposals: new,
-                edits,
-                snapshot,
-            })
-        };
-        let settled: Vec<Settled> = match doc_settle::pool() {
-            // A few long runs rather than rayon's fine splits: each run
-            // keeps one memo, so a spelling is decided once per run, not
-            // once per split.
-            Some(pool) => pool.install(|| {
-                let runs = 2 * pool.current_num_threads();
-                let size = work.len().div_ceil(runs).max(1);
-                work.par_chunks(size)
-                    .flat_map_iter(|run| {
-                        let mut memo = AdmitMemo::default();
-                        run.iter()
-                            .filter_map(|w| settle_one(&mut memo, w))
-                            .collect::<Vec<_>>()
-                    })
-                    .collect()
-            }),
-            None => {
-                let mut memo = AdmitMemo::default();
-                work.iter()
-                    .filter_map(|w| settle_one(&mut memo, w))
-                    .collect()
-            }
-        };
+                names: self.names.as_ref(),
+            },
+        );
         // The views read (most of them held by nothing else now: thousands
         // of small allocations per document) are freed off this thread.
         doc_settle::drop_elsewhere(work);
@@ -561,6 +495,18 @@ impl Session {
 }
 
 /// The inverse of a proposal edit of [`super::settle::diff`].
+/// The inverse of a settled list's edits (proposals only: nothing the
+/// knowledge counts), as one change that puts the old list back.
+pub(super) fn follow_inverse(edits: Vec<Edit>) -> Edit {
+    Edit::Batch(
+        edits
+            .into_iter()
+            .rev()
+            .map(inverse_of_proposal_edit)
+            .collect(),
+    )
+}
+
 fn inverse_of_proposal_edit(e: Edit) -> Edit {
     match e {
         Edit::Propose(p) => Edit::Unpropose(p),
@@ -569,12 +515,112 @@ fn inverse_of_proposal_edit(e: Edit) -> Edit {
     }
 }
 
+/// What settling documents after a decision reads besides each document.
+#[derive(Clone, Copy)]
+pub(super) struct SettleWith<'a> {
+    /// The name keys the decision touched.
+    pub keys: &'a [String],
+    /// Where each edited document changed.
+    pub edited: &'a BTreeMap<usize, Places>,
+    /// The knowledge after the decision.
+    pub know: &'a Knowledge,
+    /// The proposer that knows names ([`doc_settle::knows_name`]).
+    pub names: Option<&'a Arc<dyn Proposer>>,
+}
+
+/// The documents of `work` whose pending list a decision changes, settled
+/// in parallel on the session's own threads (the proposer's pool may be
+/// busy tagging), in document order: their new state and the edits from
+/// the old list. `ann(i)`: document `i`'s annotations before settling.
+/// Called on the frame's thread ([`Session::commit_prepared`]) and on a
+/// bulk job's (its landing prepared off the frame).
+pub(super) fn settle_docs<'a>(
+    work: &[(usize, DocParts)],
+    ann: &(dyn Fn(usize) -> &'a DocAnnotations + Sync),
+    with: SettleWith,
+) -> Vec<Settled> {
+    let SettleWith {
+        keys,
+        edited,
+        know,
+        names,
+    } = with;
+    let settle_one = |memo: &mut AdmitMemo, (i, parts): &(usize, DocParts)| {
+        let ann = ann(*i);
+        let candidates = if ann.status == Status::Done || keys.is_empty() {
+            Vec::new()
+        } else {
+            doc_settle::memory_candidates(parts, know, Some(keys))
+        };
+        // Whether a proposal is admitted (its clitic, its label from
+        // memory, a rejection) depends only on what is known about its
+        // name: only proposals on the decided names are checked again,
+        // in the edited documents too; entities, rejections at a place
+        // and done-ness are checked for every proposal below.
+        let knows = |k: &str| doc_settle::knows_name(names, k);
+        let new = doc_settle::settled(
+            parts,
+            ann,
+            candidates,
+            Recheck {
+                keys: Some(keys),
+                places: edited.get(i).unwrap_or(&UNCHANGED),
+            },
+            know,
+            &knows,
+            memo,
+        )?;
+        let edits = super::settle::diff(&ann.proposals, &new);
+        if edits.is_empty() {
+            return None;
+        }
+        // The document's state once `new` replaces its pending list,
+        // copied here rather than on the frame's thread.
+        let annotations = Arc::new(DocAnnotations {
+            status: ann.status,
+            entities: ann.entities.clone(),
+            proposals: new,
+            rejected: ann.rejected.clone(),
+            detached: ann.detached.clone(),
+            notes: ann.notes.clone(),
+        });
+        Some(Settled {
+            doc: *i,
+            annotations,
+            edits,
+        })
+    };
+    match doc_settle::pool() {
+        // A few long runs rather than rayon's fine splits: each run
+        // keeps one memo, so a spelling is decided once per run, not
+        // once per split.
+        Some(pool) => pool.install(|| {
+            let runs = 2 * pool.current_num_threads();
+            let size = work.len().div_ceil(runs).max(1);
+            work.par_chunks(size)
+                .flat_map_iter(|run| {
+                    let mut memo = AdmitMemo::default();
+                    run.iter()
+                        .filter_map(|w| settle_one(&mut memo, w))
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        }),
+        None => {
+            let mut memo = AdmitMemo::default();
+            work.iter()
+                .filter_map(|w| settle_one(&mut memo, w))
+                .collect()
+        }
+    }
+}
+
 /// A document nobody edited: no place changed.
 static UNCHANGED: Places = Places::At(Vec::new());
 
 /// Per edited document, where its entities, rejections, status or pending
 /// proposals changed (a status change: everywhere).
-fn changed_places(changes: &[Change]) -> BTreeMap<usize, Places> {
+pub(super) fn changed_places(changes: &[Change]) -> BTreeMap<usize, Places> {
     fn add(places: &mut Places, e: &Edit) {
         match e {
             Edit::SetStatus(_) => *places = Places::All,
