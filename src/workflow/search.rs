@@ -41,12 +41,16 @@ pub fn find(text: &str, query: &str) -> Vec<(usize, usize)> {
     }
     let n = normalize(text);
     let folded = n.as_str();
-    let idx = CharIndex::new(folded);
     let qlen = q.char_len();
+    // Char offsets counted forward from match to match (matches come in
+    // order): no index of the whole folded text is built.
+    let (mut at_byte, mut at_char) = (0, 0);
     folded
         .match_indices(q.as_str())
         .filter_map(|(b, _)| {
-            let s = idx.char_of(b);
+            at_char += folded[at_byte..b].chars().count();
+            at_byte = b;
+            let s = at_char;
             let (start, end) = n.original_range(s, s + qlen)?;
             // The end reaches up to the next kept char; whitespace after a
             // match is kept, so only dropped marks and controls join it.
