@@ -1175,3 +1175,39 @@ fn auto_names_each_files_shape_and_why() {
         out.stdout
     );
 }
+
+/// A chunk (or POS) column beside the NER column is never read as a
+/// nesting level of entities (a tester's `token B-NP B-LOC` file became NP
+/// and VP "entities"): the NER column is read and the summary says which;
+/// a file of chunk tags alone is refused naming the file, line and option.
+#[test]
+fn chunk_columns_are_not_entities() {
+    let r = fresh();
+    let f = r.root.join("chunks-ner.conll");
+    std::fs::write(
+        &f,
+        "قال B-VP O\nأنتوني B-NP B-PER\nبلينكين I-NP I-PER\nفي B-PP O\nالقاهرة B-NP B-LOC\n",
+    )
+    .unwrap();
+    for format in ["conll", "auto", "conll-nested"] {
+        let r = fresh();
+        let out = r.import(format, &[], std::slice::from_ref(&f));
+        assert_eq!(out.code, 0, "{format}: {}", out.all());
+        let (_, text, _, ents) = r.only_doc();
+        assert_eq!(text, "قال أنتوني بلينكين في القاهرة");
+        let got: Vec<(usize, usize, &str)> =
+            ents.iter().map(|x| (x.0, x.1, x.2.as_str())).collect();
+        assert_eq!(got, [(4, 18, "PER"), (22, 29, "LOC")], "{format}");
+        assert!(out.stdout.contains("NER tag in column 3"), "{}", out.stdout);
+    }
+    let chunks = r.root.join("chunks.conll");
+    std::fs::write(&chunks, "قال VBD B-VP\nأنتوني NNP B-NP\nبلينكين NNP I-NP\n").unwrap();
+    let out = r.import("conll", &[], std::slice::from_ref(&chunks));
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr.contains("chunks.conll:1:") && out.stderr.contains("--tag-column"),
+        "{}",
+        out.stderr
+    );
+    assert!(r.docs("t").is_empty());
+}
