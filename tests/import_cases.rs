@@ -1211,3 +1211,91 @@ fn chunk_columns_are_not_entities() {
     );
     assert!(r.docs("t").is_empty());
 }
+
+/// Vague errors a tester met, each now naming the file (and line or place),
+/// what is wrong and what to do: `--tag-column 3` on a two-column file; a
+/// `dataset_info.json` beside Hugging Face rows in the list form (read) or
+/// in a form that gives no names (named); options the format has no use
+/// for; a corpus folder that is not there.
+#[test]
+fn errors_name_the_file_the_place_and_the_fix() {
+    let r = fresh();
+    let two = r.root.join("two.conll");
+    std::fs::write(&two, "قال O\nبلينكين B-PER\n").unwrap();
+    let out = r.import("conll", &["--tag-column", "3"], std::slice::from_ref(&two));
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr.contains("two.conll:1: --tag-column 3, but no line has 3 columns")
+            && out.stderr.contains("give --tag-column 2"),
+        "{}",
+        out.stderr
+    );
+    // An option the format has no use for is refused, not ignored.
+    let out = r.import("hf", &["--tag-column", "3"], std::slice::from_ref(&two));
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(out.stderr.contains("--tag-column is for CoNLL"), "{}", out.stderr);
+    let out = r.import("conll", &["--labels", "O,B-PER"], std::slice::from_ref(&two));
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(out.stderr.contains("--labels names the integer tags"), "{}", out.stderr);
+    // dataset_info.json in the list form (the dataset card's) is read.
+    let ints = fixture(CASE_20, "wikiann-ar-train.jsonl");
+    let labels = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"];
+    let by_id: Vec<String> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("\"{i}\": \"{l}\""))
+        .collect();
+    let dir = r.root.join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(&ints, dir.join("train.jsonl")).unwrap();
+    let info = dir.join("dataset_info.json");
+    std::fs::write(
+        &info,
+        format!(
+            "{{\"features\": [{{\"name\": \"tokens\", \"sequence\": \"string\"}}, {{\"name\": \"ner_tags\", \"sequence\": {{\"class_label\": {{\"names\": {{{}}}}}}}}}]}}",
+            by_id.join(", ")
+        ),
+    )
+    .unwrap();
+    let out = r.import("hf", &[], &[dir.join("train.jsonl")]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert_eq!(r.only_doc().3.len(), 5);
+    // A list with no names for ner_tags: the error names dataset_info.json,
+    // what it lacks, and --labels.
+    let r = fresh();
+    std::fs::write(&info, r#"[{"name": "tokens"}, {"name": "langs"}]"#).unwrap();
+    let out = r.import("hf", &[], &[dir.join("train.jsonl")]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr.contains("dataset_info.json: the integer ner_tags of")
+            && out.stderr.contains("none a feature named \"ner_tags\"")
+            && out.stderr.contains("--labels"),
+        "{}",
+        out.stderr
+    );
+    // A corpus folder that is not there, for every command that reads one.
+    for args in [
+        vec!["stats"],
+        vec!["validate"],
+        vec!["export", "--format", "conll", "--annotator", "t", "--out", "x"],
+        vec!["import", "--format", "conll", "--annotator", "t"],
+    ] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kashif"));
+        cmd.args(&args)
+            .arg("--corpus")
+            .arg(r.root.join("no-such-corpus"))
+            .arg("--annotations")
+            .arg(&r.annotations);
+        if args[0] == "import" {
+            cmd.arg(&two);
+        }
+        let out = cmd.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(
+            err.contains("--corpus: ")
+                && err.contains("no-such-corpus: no such folder: a corpus is a folder of .txt articles"),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -577,6 +577,8 @@ struct Columns<'a> {
     chunks: bool,
     /// The first line with more than two fields.
     first_wide: usize,
+    /// The first line with the most fields.
+    widest_line: usize,
     /// The language prefix of the first token (`ar:`), while every token
     /// has it.
     prefix: Option<&'a str>,
@@ -595,6 +597,7 @@ impl<'a> Columns<'a> {
             placeholders: true,
             chunks: true,
             first_wide: 0,
+            widest_line: 0,
             prefix: None,
             labels: Vec::new(),
         }
@@ -616,7 +619,10 @@ impl<'a> Columns<'a> {
         if f.len() > 2 && self.first_wide == 0 {
             self.first_wide = line;
         }
-        self.widest = self.widest.max(f.len());
+        if f.len() > self.widest {
+            self.widest = f.len();
+            self.widest_line = line;
+        }
         if self.cells.len() < f.len() {
             self.cells.resize(f.len(), (0, 0));
             self.labels.resize(f.len(), LabelKinds::default());
@@ -769,6 +775,29 @@ fn choose_column(
     cols: &Columns,
     asked: Option<TagColumn>,
 ) -> Result<(TagColumn, Option<String>), FormatError> {
+    if let Some(TagColumn::Nth(n)) = asked
+        && n > cols.widest
+        && cols.rows > 0
+    {
+        return Err(FormatError::new(
+            path,
+            cols.widest_line,
+            format!(
+                "--tag-column {n}, but no line has {n} columns: the widest (this one) has {} (the token is column 1{}); give --tag-column {}, or leave it out to let Kashif find the tag",
+                cols.widest,
+                match cols.widest {
+                    0 | 1 => ", and there is no tag column".to_string(),
+                    2 => ", the tag column 2".to_string(),
+                    w => format!(", tags in column 2 to {w}"),
+                },
+                if cols.widest <= 2 {
+                    "2".to_string()
+                } else {
+                    format!("2 to {}", cols.widest)
+                }
+            ),
+        ));
+    }
     if let Some(c) = asked {
         let why = match c {
             TagColumn::Last => "tag in the last column (--tag-column last)".to_string(),
@@ -1764,6 +1793,29 @@ mod tests {
         // Wojood's levels stay levels.
         let w = "مجلس B-ORG\nالأسد I-ORG B-PERS\n";
         assert_eq!(ents(&import_nested(Path::new("n"), w, &o).unwrap()).len(), 2);
+    }
+
+    #[test]
+    fn a_tag_column_beyond_the_lines_is_refused_naming_them() {
+        let three = ImportOptions {
+            tag_column: Some(TagColumn::Nth(3)),
+            ..Default::default()
+        };
+        let e = import(
+            Path::new("two.conll"),
+            "# c\nقال O\nبلينكين B-PER\n",
+            &three,
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        let m = e.to_string();
+        assert!(m.starts_with("two.conll:2:"), "{m}");
+        assert!(m.contains("--tag-column 3, but no line has 3 columns"), "{m}");
+        assert!(m.contains("give --tag-column 2"), "{m}");
+        // A column some lines have is read (the shorter lines reported).
+        let f = "قال O\nبلينكين NNP B-PER\n";
+        let r = import(Path::new("a"), f, &three).unwrap();
+        assert_eq!(r.docs[0].spans.len(), 1);
     }
 
     #[test]
