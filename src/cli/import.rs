@@ -319,6 +319,9 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
                     for m in s.migrated() {
                         eprintln!("note: {m}");
                     }
+                    if let Some(d) = &s.folded().damage {
+                        eprintln!("warning: {d}");
+                    }
                     v.insert(s)
                 }
                 Err(e) => {
