@@ -1225,7 +1225,8 @@ fn errors_name_the_file_the_place_and_the_fix() {
     let out = r.import("conll", &["--tag-column", "3"], std::slice::from_ref(&two));
     assert_eq!(out.code, 2, "{}", out.all());
     assert!(
-        out.stderr.contains("two.conll:1: --tag-column 3, but no line has 3 columns")
+        out.stderr
+            .contains("two.conll:1: --tag-column 3, but no line has 3 columns")
             && out.stderr.contains("give --tag-column 2"),
         "{}",
         out.stderr
@@ -1233,10 +1234,22 @@ fn errors_name_the_file_the_place_and_the_fix() {
     // An option the format has no use for is refused, not ignored.
     let out = r.import("hf", &["--tag-column", "3"], std::slice::from_ref(&two));
     assert_eq!(out.code, 2, "{}", out.all());
-    assert!(out.stderr.contains("--tag-column is for CoNLL"), "{}", out.stderr);
-    let out = r.import("conll", &["--labels", "O,B-PER"], std::slice::from_ref(&two));
+    assert!(
+        out.stderr.contains("--tag-column is for CoNLL"),
+        "{}",
+        out.stderr
+    );
+    let out = r.import(
+        "conll",
+        &["--labels", "O,B-PER"],
+        std::slice::from_ref(&two),
+    );
     assert_eq!(out.code, 2, "{}", out.all());
-    assert!(out.stderr.contains("--labels names the integer tags"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--labels names the integer tags"),
+        "{}",
+        out.stderr
+    );
     // dataset_info.json in the list form (the dataset card's) is read.
     let ints = fixture(CASE_20, "wikiann-ar-train.jsonl");
     let labels = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"];
@@ -1267,7 +1280,8 @@ fn errors_name_the_file_the_place_and_the_fix() {
     let out = r.import("hf", &[], &[dir.join("train.jsonl")]);
     assert_eq!(out.code, 2, "{}", out.all());
     assert!(
-        out.stderr.contains("dataset_info.json: the integer ner_tags of")
+        out.stderr
+            .contains("dataset_info.json: the integer ner_tags of")
             && out.stderr.contains("none a feature named \"ner_tags\"")
             && out.stderr.contains("--labels"),
         "{}",
@@ -1277,7 +1291,15 @@ fn errors_name_the_file_the_place_and_the_fix() {
     for args in [
         vec!["stats"],
         vec!["validate"],
-        vec!["export", "--format", "conll", "--annotator", "t", "--out", "x"],
+        vec![
+            "export",
+            "--format",
+            "conll",
+            "--annotator",
+            "t",
+            "--out",
+            "x",
+        ],
         vec!["import", "--format", "conll", "--annotator", "t"],
     ] {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_kashif"));
@@ -1294,7 +1316,9 @@ fn errors_name_the_file_the_place_and_the_fix() {
         assert_ne!(out.status.code(), Some(0), "{args:?}: {err}");
         assert!(
             err.contains("--corpus: ")
-                && err.contains("no-such-corpus: no such folder: a corpus is a folder of .txt articles"),
+                && err.contains(
+                    "no-such-corpus: no such folder: a corpus is a folder of .txt articles"
+                ),
             "{args:?}: {err}"
         );
     }

@@ -353,7 +353,11 @@ fn a_damaged_journal_is_kept_aside_said_and_never_replayed_past_the_damage() {
             && e.contains("Open the workbench"),
         "{e}"
     );
-    assert_eq!(fs::read(&journal).unwrap(), bytes, "a reader changes nothing");
+    assert_eq!(
+        fs::read(&journal).unwrap(),
+        bytes,
+        "a reader changes nothing"
+    );
 
     // The workbench: a is recovered from the record before the damage; b is
     // not replayed from garbage; the whole journal is kept aside.
@@ -368,7 +372,11 @@ fn a_damaged_journal_is_kept_aside_said_and_never_replayed_past_the_damage() {
             .starts_with(".kashif-journal.damaged-"),
         "{kept:?}"
     );
-    assert_eq!(fs::read(&kept).unwrap(), bytes, "the whole file, byte for byte");
+    assert_eq!(
+        fs::read(&kept).unwrap(),
+        bytes,
+        "the whole file, byte for byte"
+    );
     let m = s.message().unwrap_or_default().to_string();
     assert!(
         m.starts_with("Warning: ")

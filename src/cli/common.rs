@@ -41,9 +41,7 @@ impl Folders {
 
     /// The corpus; a missing folder is an error, bad files are in `errors`.
     pub fn corpus(&self) -> anyhow::Result<Corpus> {
-        Corpus::load(&self.corpus).map_err(|e| {
-            anyhow::anyhow!("--corpus: {e}")
-        })
+        Corpus::load(&self.corpus).map_err(|e| anyhow::anyhow!("--corpus: {e}"))
     }
 }
 

@@ -385,8 +385,9 @@ mod tests {
     fn missing_folder_is_an_error() {
         let e = Corpus::load(Path::new("/no/such/folder")).unwrap_err();
         assert!(
-            e.to_string()
-                .starts_with("/no/such/folder: no such folder: a corpus is a folder of .txt articles"),
+            e.to_string().starts_with(
+                "/no/such/folder: no such folder: a corpus is a folder of .txt articles"
+            ),
             "{e}"
         );
         let dir = tempfile::tempdir().unwrap();

@@ -505,8 +505,8 @@ const PHRASES: &[&str] = &[
 const POS_TAGS: &[&str] = &[
     "NN", "NNS", "NNP", "NNPS", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "JJ", "JJR", "JJS", "RB",
     "RBR", "RBS", "IN", "DT", "CC", "CD", "PRP", "PRP$", "WP", "WDT", "WRB", "TO", "MD", "RP",
-    "EX", "PDT", "UH", "FW", "NOUN", "PROPN", "VERB", "ADJ", "ADV", "ADP", "AUX", "CCONJ",
-    "SCONJ", "DET", "PRON", "PART", "PUNCT",
+    "EX", "PDT", "UH", "FW", "NOUN", "PROPN", "VERB", "ADJ", "ADV", "ADP", "AUX", "CCONJ", "SCONJ",
+    "DET", "PRON", "PART", "PUNCT",
 ];
 
 /// Whether a tag's label is a chunk phrase or a part of speech rather than
@@ -1792,7 +1792,10 @@ mod tests {
         assert!(e.message.contains("chunk"), "{e}");
         // Wojood's levels stay levels.
         let w = "مجلس B-ORG\nالأسد I-ORG B-PERS\n";
-        assert_eq!(ents(&import_nested(Path::new("n"), w, &o).unwrap()).len(), 2);
+        assert_eq!(
+            ents(&import_nested(Path::new("n"), w, &o).unwrap()).len(),
+            2
+        );
     }
 
     #[test]
@@ -1810,7 +1813,10 @@ mod tests {
         assert_eq!(e.line, 2, "{e}");
         let m = e.to_string();
         assert!(m.starts_with("two.conll:2:"), "{m}");
-        assert!(m.contains("--tag-column 3, but no line has 3 columns"), "{m}");
+        assert!(
+            m.contains("--tag-column 3, but no line has 3 columns"),
+            "{m}"
+        );
         assert!(m.contains("give --tag-column 2"), "{m}");
         // A column some lines have is read (the shorter lines reported).
         let f = "قال O\nبلينكين NNP B-PER\n";

@@ -38,13 +38,8 @@ fn tag_key(o: &serde_json::Map<String, Value>) -> Option<&str> {
 /// A message saying what in the file is wrong and what was expected, so a
 /// file that is there but unreadable is never passed over in silence.
 pub fn names_from_info(json: &str, key: &str) -> Result<Vec<String>, String> {
-    let v: Value = serde_json::from_str(json).map_err(|e| {
-        format!(
-            "not JSON (line {}, column {}: {e})",
-            e.line(),
-            e.column()
-        )
-    })?;
+    let v: Value = serde_json::from_str(json)
+        .map_err(|e| format!("not JSON (line {}, column {}: {e})", e.line(), e.column()))?;
     let feature = find_feature(&v, key, 0)?;
     names_of(feature, key)
 }
@@ -162,7 +157,10 @@ fn name_list(n: &Value, key: &str) -> Result<Vec<String>, String> {
             .enumerate()
             .map(|(i, x)| {
                 x.as_str().map(str::to_string).ok_or_else(|| {
-                    format!("the \"{key}\" names: item {i} is {}, not a string", json_kind(x))
+                    format!(
+                        "the \"{key}\" names: item {i} is {}, not a string",
+                        json_kind(x)
+                    )
                 })
             })
             .collect(),
@@ -180,7 +178,10 @@ fn name_list(n: &Value, key: &str) -> Result<Vec<String>, String> {
                         )
                     })?;
                 let name = name.as_str().ok_or_else(|| {
-                    format!("the \"{key}\" names: id {id} is {}, not a string", json_kind(name))
+                    format!(
+                        "the \"{key}\" names: id {id} is {}, not a string",
+                        json_kind(name)
+                    )
                 })?;
                 out[i] = Some(name.to_string());
             }
@@ -444,14 +445,27 @@ mod tests {
         let bare = r#"[{"name": "tokens", "list": "string"}, {"name": "ner_tags", "list": {"class_label": {"names": ["O", "B-LOC"]}}}]"#;
         assert_eq!(names_from_info(bare, "ner_tags").unwrap(), ["O", "B-LOC"]);
         // dataset_infos.json: one info per config.
-        let configs = r#"{"ar": {"features": {"ner_tags": {"feature": {"names": ["O", "B-ORG"]}}}}}"#;
-        assert_eq!(names_from_info(configs, "ner_tags").unwrap(), ["O", "B-ORG"]);
+        let configs =
+            r#"{"ar": {"features": {"ner_tags": {"feature": {"names": ["O", "B-ORG"]}}}}}"#;
+        assert_eq!(
+            names_from_info(configs, "ner_tags").unwrap(),
+            ["O", "B-ORG"]
+        );
         // What cannot give names says what is wrong and what is expected.
         for (bad, want) in [
-            (r#"[{"name": "tokens"}, {"name": "pos_tags"}]"#, "none a feature named \"ner_tags\" (names there: tokens, pos_tags)"),
+            (
+                r#"[{"name": "tokens"}, {"name": "pos_tags"}]"#,
+                "none a feature named \"ner_tags\" (names there: tokens, pos_tags)",
+            ),
             (r#"["O", "B-PER"]"#, "none a feature named"),
-            (r#"{"features": {"ner_tags": {"feature": {"dtype": "string"}}}}"#, "no ClassLabel \"names\""),
-            (r#"{"features": [{"name": "ner_tags", "sequence": {"class_label": {"names": {"0": "O", "2": "B-PER"}}}}]}"#, "key \"2\" is not an id"),
+            (
+                r#"{"features": {"ner_tags": {"feature": {"dtype": "string"}}}}"#,
+                "no ClassLabel \"names\"",
+            ),
+            (
+                r#"{"features": [{"name": "ner_tags", "sequence": {"class_label": {"names": {"0": "O", "2": "B-PER"}}}}]}"#,
+                "key \"2\" is not an id",
+            ),
             ("{\"features\": ", "not JSON (line 1"),
             (r#"{"features": 3}"#, "a number"),
         ] {

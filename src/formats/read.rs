@@ -97,9 +97,7 @@ fn read_as(
                     0,
                     "",
                     IssueKind::Note,
-                    format!(
-                        "not used (the rows' tags are strings): {why}"
-                    ),
+                    format!("not used (the rows' tags are strings): {why}"),
                 ));
                 f
             }

@@ -693,7 +693,11 @@ mod tests {
                 &text.chars().skip(s).take(e - s).collect::<String>(),
             )
         };
-        let spans = vec![sp(0, 3, "PER_X"), sp(11, 16, "LOC->Y"), sp(22, 24, "MISC|Z")];
+        let spans = vec![
+            sp(0, 3, "PER_X"),
+            sp(11, 16, "LOC->Y"),
+            sp(22, 24, "MISC|Z"),
+        ];
         let e = export(&[DocSpans {
             id: "d",
             text,

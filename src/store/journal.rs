@@ -456,8 +456,10 @@ mod tests {
         assert_eq!(std::fs::read(&aside[0]).unwrap(), bad);
         let m = d.to_string();
         assert!(
-            m.contains(&format!("{}: the edit journal is damaged at byte {first}", path.display()))
-                && m.contains(&aside[0].display().to_string())
+            m.contains(&format!(
+                "{}: the edit journal is damaged at byte {first}",
+                path.display()
+            )) && m.contains(&aside[0].display().to_string())
                 && m.contains("nothing deleted"),
             "{m}"
         );
@@ -495,7 +497,8 @@ mod tests {
         std::fs::write(&path, &rec).unwrap();
         let (_, r) = Journal::open(dir.path()).unwrap();
         assert!(
-            r.damage.is_some_and(|d| d.why.contains("does not read as annotations")),
+            r.damage
+                .is_some_and(|d| d.why.contains("does not read as annotations")),
         );
         // Zeros after the last record: the file grew before its data
         // reached the disk, a crash explains it: torn, nothing kept.
