@@ -700,12 +700,22 @@ fn settle_syntax(
     let Some(&first_bad) = bad.first() else {
         return Ok(None);
     };
-    let all = tag_columns(cols);
+    let mut all = tag_columns(cols);
     let entity_cols: Vec<usize> = all
         .iter()
-        .filter(|(c, k)| *k == ColumnKind::Entities && cols.labels[c - 1].entity > 0)
+        .filter(|(c, k)| {
+            *k == ColumnKind::Entities && cols.labels.get(c - 1).is_some_and(|l| l.entity > 0)
+        })
         .map(|(c, _)| *c)
         .collect();
+    // The columns the layout would read count even when few of their
+    // cells are tags.
+    for &c in &bad {
+        if !all.iter().any(|(x, _)| *x == c) {
+            all.push((c, cols.kind(c - 1)));
+        }
+    }
+    all.sort_unstable_by_key(|(c, _)| *c);
     let mixed: Vec<usize> = all
         .iter()
         .filter(|(_, k)| *k == ColumnKind::Mixed)
@@ -726,13 +736,14 @@ fn settle_syntax(
     };
     if mixed.is_empty()
         && let [one] = entity_cols.as_slice()
+        && let Some(&first_syntax) = syntax.first()
     {
         return Ok(Some((
             TagColumn::Nth(*one),
             format!(
                 "NER tag in column {one}; {} chunk or part-of-speech tags (such as {}), not entities: not read",
                 list(&syntax),
-                cols.syntax_example(syntax[0] - 1).1
+                cols.syntax_example(first_syntax - 1).1
             ),
         )));
     }
@@ -1761,6 +1772,10 @@ mod tests {
             assert!(e.message.contains("--tag-column"), "{e}");
             assert_eq!(e.line, 1, "{e}");
         }
+        // Half the cells chunk tags, half not tags at all: still refused
+        // (not read as NP and VP entities among tags read as O).
+        let e = import(Path::new("c"), "a B-NP\nb x\nc y\nd B-VP\n", &o).unwrap_err();
+        assert!(e.message.contains("chunk or part-of-speech"), "{e}");
         // Two entity columns beside a chunk column: which is it? Refused,
         // naming the columns.
         let f = "Obama B-NP B-PER B-PER\nvisited B-VP O O\nParis B-NP B-LOC B-GPE\n";
