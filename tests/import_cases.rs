@@ -1175,3 +1175,151 @@ fn auto_names_each_files_shape_and_why() {
         out.stdout
     );
 }
+
+/// A chunk (or POS) column beside the NER column is never read as a
+/// nesting level of entities (a tester's `token B-NP B-LOC` file became NP
+/// and VP "entities"): the NER column is read and the summary says which;
+/// a file of chunk tags alone is refused naming the file, line and option.
+#[test]
+fn chunk_columns_are_not_entities() {
+    let r = fresh();
+    let f = r.root.join("chunks-ner.conll");
+    std::fs::write(
+        &f,
+        "قال B-VP O\nأنتوني B-NP B-PER\nبلينكين I-NP I-PER\nفي B-PP O\nالقاهرة B-NP B-LOC\n",
+    )
+    .unwrap();
+    for format in ["conll", "auto", "conll-nested"] {
+        let r = fresh();
+        let out = r.import(format, &[], std::slice::from_ref(&f));
+        assert_eq!(out.code, 0, "{format}: {}", out.all());
+        let (_, text, _, ents) = r.only_doc();
+        assert_eq!(text, "قال أنتوني بلينكين في القاهرة");
+        let got: Vec<(usize, usize, &str)> =
+            ents.iter().map(|x| (x.0, x.1, x.2.as_str())).collect();
+        assert_eq!(got, [(4, 18, "PER"), (22, 29, "LOC")], "{format}");
+        assert!(out.stdout.contains("NER tag in column 3"), "{}", out.stdout);
+    }
+    let chunks = r.root.join("chunks.conll");
+    std::fs::write(&chunks, "قال VBD B-VP\nأنتوني NNP B-NP\nبلينكين NNP I-NP\n").unwrap();
+    let out = r.import("conll", &[], std::slice::from_ref(&chunks));
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr.contains("chunks.conll:1:") && out.stderr.contains("--tag-column"),
+        "{}",
+        out.stderr
+    );
+    assert!(r.docs("t").is_empty());
+}
+
+/// Vague errors a tester met, each now naming the file (and line or place),
+/// what is wrong and what to do: `--tag-column 3` on a two-column file; a
+/// `dataset_info.json` beside Hugging Face rows in the list form (read) or
+/// in a form that gives no names (named); options the format has no use
+/// for; a corpus folder that is not there.
+#[test]
+fn errors_name_the_file_the_place_and_the_fix() {
+    let r = fresh();
+    let two = r.root.join("two.conll");
+    std::fs::write(&two, "قال O\nبلينكين B-PER\n").unwrap();
+    let out = r.import("conll", &["--tag-column", "3"], std::slice::from_ref(&two));
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr
+            .contains("two.conll:1: --tag-column 3, but no line has 3 columns")
+            && out.stderr.contains("give --tag-column 2"),
+        "{}",
+        out.stderr
+    );
+    // An option the format has no use for is refused, not ignored.
+    let out = r.import("hf", &["--tag-column", "3"], std::slice::from_ref(&two));
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr.contains("--tag-column is for CoNLL"),
+        "{}",
+        out.stderr
+    );
+    let out = r.import(
+        "conll",
+        &["--labels", "O,B-PER"],
+        std::slice::from_ref(&two),
+    );
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr.contains("--labels names the integer tags"),
+        "{}",
+        out.stderr
+    );
+    // dataset_info.json in the list form (the dataset card's) is read.
+    let ints = fixture(CASE_20, "wikiann-ar-train.jsonl");
+    let labels = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"];
+    let by_id: Vec<String> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("\"{i}\": \"{l}\""))
+        .collect();
+    let dir = r.root.join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(&ints, dir.join("train.jsonl")).unwrap();
+    let info = dir.join("dataset_info.json");
+    std::fs::write(
+        &info,
+        format!(
+            "{{\"features\": [{{\"name\": \"tokens\", \"sequence\": \"string\"}}, {{\"name\": \"ner_tags\", \"sequence\": {{\"class_label\": {{\"names\": {{{}}}}}}}}}]}}",
+            by_id.join(", ")
+        ),
+    )
+    .unwrap();
+    let out = r.import("hf", &[], &[dir.join("train.jsonl")]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert_eq!(r.only_doc().3.len(), 5);
+    // A list with no names for ner_tags: the error names dataset_info.json,
+    // what it lacks, and --labels.
+    let r = fresh();
+    std::fs::write(&info, r#"[{"name": "tokens"}, {"name": "langs"}]"#).unwrap();
+    let out = r.import("hf", &[], &[dir.join("train.jsonl")]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr
+            .contains("dataset_info.json: the integer ner_tags of")
+            && out.stderr.contains("none a feature named \"ner_tags\"")
+            && out.stderr.contains("--labels"),
+        "{}",
+        out.stderr
+    );
+    // A corpus folder that is not there, for every command that reads one.
+    for args in [
+        vec!["stats"],
+        vec!["validate"],
+        vec![
+            "export",
+            "--format",
+            "conll",
+            "--annotator",
+            "t",
+            "--out",
+            "x",
+        ],
+        vec!["import", "--format", "conll", "--annotator", "t"],
+    ] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kashif"));
+        cmd.args(&args)
+            .arg("--corpus")
+            .arg(r.root.join("no-such-corpus"))
+            .arg("--annotations")
+            .arg(&r.annotations);
+        if args[0] == "import" {
+            cmd.arg(&two);
+        }
+        let out = cmd.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(
+            err.contains("--corpus: ")
+                && err.contains(
+                    "no-such-corpus: no such folder: a corpus is a folder of .txt articles"
+                ),
+            "{args:?}: {err}"
+        );
+    }
+}

@@ -302,3 +302,95 @@ fn annotators_and_files_are_listed() {
     assert_eq!(files[0].0, "sub/article");
     assert!(Path::new(&files[0].1).ends_with("amina/sub/article.ron"));
 }
+
+/// A journal damaged before its end (not a crash's torn tail): the
+/// read-only commands refuse to read past it, naming the file and the byte;
+/// the workbench replays only the records before the damage, keeps the
+/// whole file aside (never deleted, never overwritten), and says so in the
+/// status bar and among the folder's errors; afterwards everything reads.
+#[test]
+fn a_damaged_journal_is_kept_aside_said_and_never_replayed_past_the_damage() {
+    use kashif::corpus::Corpus;
+    use kashif::store::{AnnotationFile, JOURNAL_NAME, Journal};
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let ann = dir.path().join("ann");
+    fs::create_dir_all(&corpus).unwrap();
+    fs::write(corpus.join("a.txt"), "قال بلينكين في الرياض").unwrap();
+    fs::write(corpus.join("b.txt"), "زار أنتوني القاهرة").unwrap();
+    let c = Corpus::load(&corpus).unwrap();
+    let folder = ann.join("amina");
+    fs::create_dir_all(&folder).unwrap();
+    let done = DocAnnotations {
+        status: Status::Done,
+        ..Default::default()
+    };
+    {
+        let (mut j, _) = Journal::open(&folder).unwrap();
+        for d in &c.documents {
+            j.append(&[AnnotationFile::new(&d.id, d.text_hash(), "amina", &done)])
+                .unwrap();
+        }
+        j.append(&[AnnotationFile::new(
+            &c.documents[0].id,
+            c.documents[0].text_hash(),
+            "amina",
+            &done,
+        )])
+        .unwrap();
+    }
+    let journal = folder.join(JOURNAL_NAME);
+    let mut bytes = fs::read(&journal).unwrap();
+    let first = 8 + u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize;
+    bytes[first + 12] ^= 0x01; // inside b's record; a third record follows
+    fs::write(&journal, &bytes).unwrap();
+
+    // Readers (export, stats, eval...) refuse, naming file, byte and fix.
+    let e = store::Reader::open(&ann, "amina").unwrap_err().to_string();
+    assert!(
+        e.contains(&journal.display().to_string())
+            && e.contains(&format!("damaged at byte {first} of {}", bytes.len()))
+            && e.contains("Open the workbench"),
+        "{e}"
+    );
+    assert_eq!(
+        fs::read(&journal).unwrap(),
+        bytes,
+        "a reader changes nothing"
+    );
+
+    // The workbench: a is recovered from the record before the damage; b is
+    // not replayed from garbage; the whole journal is kept aside.
+    let s = kashif::workflow::Session::open(c.clone(), Schema::builtin(), &ann, "amina").unwrap();
+    let d = s.journal_damage().expect("damage said").clone();
+    assert_eq!(d.offset, first as u64);
+    let kept = d.kept.clone().expect("kept aside");
+    assert!(
+        kept.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with(".kashif-journal.damaged-"),
+        "{kept:?}"
+    );
+    assert_eq!(
+        fs::read(&kept).unwrap(),
+        bytes,
+        "the whole file, byte for byte"
+    );
+    let m = s.message().unwrap_or_default().to_string();
+    assert!(
+        m.starts_with("Warning: ")
+            && m.contains(&format!("damaged at byte {first}"))
+            && m.contains(&kept.display().to_string()),
+        "{m}"
+    );
+    let a = s.index_of(&c.documents[0].id).unwrap();
+    let b = s.index_of(&c.documents[1].id).unwrap();
+    assert_eq!(s.annotations(a).unwrap().status, Status::Done);
+    assert_ne!(s.annotations(b).unwrap().status, Status::Done);
+    drop(s);
+    // The live journal holds nothing damaged any more; readers read again.
+    let r = store::Reader::open(&ann, "amina").unwrap();
+    assert!(r.journaled().is_empty() || !r.journaled().contains(&"b"));
+    assert_eq!(fs::read(&kept).unwrap(), bytes, "never touched again");
+}

@@ -34,14 +34,14 @@ impl Folders {
     /// The label schema: the given file, or the shipped one.
     pub fn schema(&self) -> anyhow::Result<Schema> {
         match &self.schema {
-            Some(p) => Ok(Schema::load(p)?),
+            Some(p) => Schema::load(p).map_err(|e| anyhow::anyhow!("--schema: {e}")),
             None => Ok(Schema::builtin()),
         }
     }
 
     /// The corpus; a missing folder is an error, bad files are in `errors`.
     pub fn corpus(&self) -> anyhow::Result<Corpus> {
-        Ok(Corpus::load(&self.corpus)?)
+        Corpus::load(&self.corpus).map_err(|e| anyhow::anyhow!("--corpus: {e}"))
     }
 }
 

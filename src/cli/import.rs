@@ -119,11 +119,32 @@ fn change_kind(message: &str) -> &'static str {
     }
 }
 
+/// Refuses an option the format has no use for, rather than ignoring it:
+/// a user who gives `--tag-column 3` or `--labels` expects it to change
+/// what is read.
+fn check_options_fit(format: Format, args: &ImportArgs) -> anyhow::Result<()> {
+    let name = format.name();
+    if args.tag_column.is_some() && !matches!(format, Format::Conll | Format::ConllNested) {
+        anyhow::bail!(
+            "--tag-column is for CoNLL files (--format conll or conll-nested); --format {name} has no tag columns: leave it out"
+        );
+    }
+    if args.labels.is_some() && format != Format::Hf {
+        anyhow::bail!(
+            "--labels names the integer tags of Hugging Face rows (--format hf); --format {name} has no integer tags: leave it out (to rename a label, use --rename FROM=TO)"
+        );
+    }
+    Ok(())
+}
+
 pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let format = args.format.format();
     let offsets = args.offsets.map(OffsetUnit::from);
     if offsets == Some(OffsetUnit::Utf16) && format == Some(Format::Conll) {
         anyhow::bail!("--offsets utf16 has no meaning for conll (it has no offsets)");
+    }
+    if let Some(f) = format {
+        check_options_fit(f, &args)?;
     }
     store::check_annotator(&args.annotator)?;
     if args.add_labels && args.folders.schema.is_none() {
@@ -297,6 +318,9 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
                 Ok(s) => {
                     for m in s.migrated() {
                         eprintln!("note: {m}");
+                    }
+                    if let Some(d) = &s.folded().damage {
+                        eprintln!("warning: {d}");
                     }
                     v.insert(s)
                 }

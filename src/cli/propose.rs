@@ -210,6 +210,9 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
     let mut remembered_total = 0usize;
     let store = Store::open(&args.folders.annotations, &args.annotator)
         .with_context(|| format!("opening {}", args.folders.annotations.display()))?;
+    if let Some(d) = &store.folded().damage {
+        eprintln!("warning: {d}");
+    }
     let docs_here: Vec<(usize, &Document)> = corpus
         .documents
         .iter()

@@ -168,8 +168,12 @@ fn done_documents(folders: &Folders) -> anyhow::Result<Vec<Sentence>> {
 }
 
 pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(&args.data)
-        .with_context(|| format!("reading {}", args.data.display()))?;
+    let text = std::fs::read_to_string(&args.data).with_context(|| {
+        format!(
+            "--data {}: cannot read the training file",
+            args.data.display()
+        )
+    })?;
     let data = read_conll(&text, true).with_context(|| args.data.display().to_string())?;
     let total = data.len();
     let (mut train_part, heldout) = split(data, args.holdout_fraction);

@@ -43,6 +43,18 @@ pub fn text_hash(text: &str) -> String {
 pub enum CorpusError {
     #[error("{path}: cannot read: {reason}")]
     Unreadable { path: PathBuf, reason: String },
+    /// The corpus folder itself is not there (a typo in the path is the
+    /// usual cause): said as such, not as an OS error code.
+    #[error(
+        "{path}: no such folder: a corpus is a folder of .txt articles; check the path (relative paths start at {cwd})"
+    )]
+    NoFolder { path: PathBuf, cwd: String },
+    /// The corpus path is a file (an article, an export) rather than the
+    /// folder of articles.
+    #[error(
+        "{path}: a file, not a folder: a corpus is a folder of .txt articles; give the folder (for one article, the folder it is in)"
+    )]
+    NotAFolder { path: PathBuf },
     #[error("{path}: not UTF-8 (invalid byte at offset {offset})")]
     NotUtf8 { path: PathBuf, offset: usize },
     #[error("{path}: empty file")]
@@ -82,6 +94,18 @@ impl Corpus {
     /// Only an unreadable `root` is an error; bad files are collected in
     /// [`Corpus::errors`] and the rest loads.
     pub fn load(root: &Path) -> Result<Corpus, CorpusError> {
+        if !root.exists() {
+            return Err(CorpusError::NoFolder {
+                path: root.to_path_buf(),
+                cwd: std::env::current_dir()
+                    .map_or_else(|_| "the current folder".into(), |d| d.display().to_string()),
+            });
+        }
+        if !root.is_dir() {
+            return Err(CorpusError::NotAFolder {
+                path: root.to_path_buf(),
+            });
+        }
         let mut files = Vec::new();
         let mut errors = Vec::new();
         walk(root, &mut files, &mut errors).map_err(|e| CorpusError::Unreadable {
@@ -359,6 +383,18 @@ mod tests {
 
     #[test]
     fn missing_folder_is_an_error() {
-        assert!(Corpus::load(Path::new("/no/such/folder")).is_err());
+        let e = Corpus::load(Path::new("/no/such/folder")).unwrap_err();
+        assert!(
+            e.to_string().starts_with(
+                "/no/such/folder: no such folder: a corpus is a folder of .txt articles"
+            ),
+            "{e}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, "نص").unwrap();
+        let e = Corpus::load(&file).unwrap_err();
+        assert!(matches!(e, CorpusError::NotAFolder { .. }), "{e}");
+        assert!(e.to_string().contains("a file, not a folder"), "{e}");
     }
 }

@@ -492,17 +492,73 @@ fn row(line: &str) -> Row<'_> {
     Row::Token(fields)
 }
 
+/// Phrase labels of chunk tags (CoNLL-2000 and the Penn Treebank phrases
+/// a chunker may keep): `B-NP` is a noun phrase, never an entity type.
+const PHRASES: &[&str] = &[
+    "NP", "VP", "PP", "ADVP", "ADJP", "SBAR", "PRT", "INTJ", "CONJP", "LST", "UCP", "WHNP",
+    "WHADVP", "WHADJP", "WHPP", "QP", "NX", "PRN", "FRAG", "RRC", "NAC", "SBARQ", "SINV", "SQ",
+];
+
+/// Part-of-speech tags (Penn Treebank and Universal Dependencies) that a
+/// POS column written with IOB prefixes (`B-NOUN`) carries. Tags that could
+/// name an entity type (`NUM`, `X`, `SYM`) are left out.
+const POS_TAGS: &[&str] = &[
+    "NN", "NNS", "NNP", "NNPS", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "JJ", "JJR", "JJS", "RB",
+    "RBR", "RBS", "IN", "DT", "CC", "CD", "PRP", "PRP$", "WP", "WDT", "WRB", "TO", "MD", "RP",
+    "EX", "PDT", "UH", "FW", "NOUN", "PROPN", "VERB", "ADJ", "ADV", "ADP", "AUX", "CCONJ", "SCONJ",
+    "DET", "PRON", "PART", "PUNCT",
+];
+
+/// Whether a tag's label is a chunk phrase or a part of speech rather than
+/// an entity type: a column of such tags is syntax, and reading it as
+/// entities would invent thousands of them.
+fn syntactic_label(label: &str) -> bool {
+    PHRASES.contains(&label) || POS_TAGS.contains(&label)
+}
+
 /// Chunk tags and placeholders of the third column of CoNLL-2003 (and of
 /// Label Studio's export, which writes `_` there).
 fn chunk_like(cell: &str) -> bool {
-    const PHRASES: &[&str] = &[
-        "NP", "VP", "PP", "ADVP", "ADJP", "SBAR", "PRT", "INTJ", "CONJP", "LST", "UCP",
-    ];
     matches!(cell, "_" | "-X-" | "O")
         || parse_tag(cell)
             .ok()
             .and_then(Tag::label)
             .is_some_and(|l| PHRASES.contains(&l))
+}
+
+/// What the labels of one column are: syntax (chunk phrases, parts of
+/// speech) or entity types, with the first line of each.
+#[derive(Clone, Default)]
+struct LabelKinds {
+    syntactic: usize,
+    entity: usize,
+    /// First line and cell with a syntactic label.
+    first_syntactic: Option<(usize, String)>,
+    /// First line and cell with an entity label.
+    first_entity: Option<(usize, String)>,
+}
+
+/// How a column of tags reads.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum ColumnKind {
+    /// Entity types only (or `O` only).
+    Entities,
+    /// Chunk or part-of-speech labels only (nine in ten at least).
+    Syntax,
+    /// Both: no reading is safe.
+    Mixed,
+}
+
+impl LabelKinds {
+    fn kind(&self) -> ColumnKind {
+        if self.syntactic == 0 {
+            ColumnKind::Entities
+        } else if self.syntactic >= 9 * self.entity {
+            ColumnKind::Syntax
+        } else {
+            ColumnKind::Mixed
+        }
+    }
 }
 
 /// What the token lines of a file show about their columns, gathered line
@@ -521,9 +577,13 @@ struct Columns<'a> {
     chunks: bool,
     /// The first line with more than two fields.
     first_wide: usize,
+    /// The first line with the most fields.
+    widest_line: usize,
     /// The language prefix of the first token (`ar:`), while every token
     /// has it.
     prefix: Option<&'a str>,
+    /// Per column (0-based): what its tags' labels are.
+    labels: Vec<LabelKinds>,
 }
 
 impl<'a> Columns<'a> {
@@ -537,7 +597,9 @@ impl<'a> Columns<'a> {
             placeholders: true,
             chunks: true,
             first_wide: 0,
+            widest_line: 0,
             prefix: None,
+            labels: Vec::new(),
         }
     }
 
@@ -557,14 +619,28 @@ impl<'a> Columns<'a> {
         if f.len() > 2 && self.first_wide == 0 {
             self.first_wide = line;
         }
-        self.widest = self.widest.max(f.len());
+        if f.len() > self.widest {
+            self.widest = f.len();
+            self.widest_line = line;
+        }
         if self.cells.len() < f.len() {
             self.cells.resize(f.len(), (0, 0));
+            self.labels.resize(f.len(), LabelKinds::default());
         }
         for (c, cell) in f.iter().enumerate().skip(1) {
             self.cells[c].0 += 1;
-            if is_tag(cell) {
+            if let Ok(tag) = parse_tag(cell) {
                 self.cells[c].1 += 1;
+                if let Some(label) = tag.label() {
+                    let k = &mut self.labels[c];
+                    let (n, first) = if syntactic_label(label) {
+                        (&mut k.syntactic, &mut k.first_syntactic)
+                    } else {
+                        (&mut k.entity, &mut k.first_entity)
+                    };
+                    *n += 1;
+                    first.get_or_insert_with(|| (line, (*cell).to_string()));
+                }
             }
         }
         self.placeholders &= f.get(1) == Some(&"-X-") && f.get(2) == Some(&"_");
@@ -581,6 +657,126 @@ impl<'a> Columns<'a> {
             .get(c)
             .is_some_and(|&(n, t)| n > 0 && t * 5 >= n * 4)
     }
+
+    /// What the labels of column `c` (0-based) are.
+    fn kind(&self, c: usize) -> ColumnKind {
+        self.labels
+            .get(c)
+            .map_or(ColumnKind::Entities, LabelKinds::kind)
+    }
+
+    /// The first line showing column `c`'s syntactic labels, and the cell.
+    fn syntax_example(&self, c: usize) -> (usize, String) {
+        self.labels
+            .get(c)
+            .and_then(|k| k.first_syntactic.clone())
+            .unwrap_or((self.first_wide, String::new()))
+    }
+}
+
+/// The columns (1-based, as `--tag-column` counts) of `cols` that hold tags,
+/// each with what its labels are.
+fn tag_columns(cols: &Columns) -> Vec<(usize, ColumnKind)> {
+    (1..cols.widest)
+        .filter(|&c| cols.tag_col(c))
+        .map(|c| (c + 1, cols.kind(c)))
+        .collect()
+}
+
+/// Refuses a file whose tag columns hold chunk or part-of-speech labels
+/// where entity types were expected, or picks the one entity column beside
+/// them. `chosen` are the columns (1-based) the layout would read; `Ok(None)`
+/// when none of them is syntax (the layout stands).
+fn settle_syntax(
+    path: &Path,
+    cols: &Columns,
+    chosen: &[usize],
+) -> Result<Option<(TagColumn, String)>, FormatError> {
+    let bad: Vec<usize> = chosen
+        .iter()
+        .copied()
+        .filter(|&c| cols.kind(c - 1) != ColumnKind::Entities)
+        .collect();
+    let Some(&first_bad) = bad.first() else {
+        return Ok(None);
+    };
+    let mut all = tag_columns(cols);
+    let entity_cols: Vec<usize> = all
+        .iter()
+        .filter(|(c, k)| {
+            *k == ColumnKind::Entities && cols.labels.get(c - 1).is_some_and(|l| l.entity > 0)
+        })
+        .map(|(c, _)| *c)
+        .collect();
+    // The columns the layout would read count even when few of their
+    // cells are tags.
+    for &c in &bad {
+        if !all.iter().any(|(x, _)| *x == c) {
+            all.push((c, cols.kind(c - 1)));
+        }
+    }
+    all.sort_unstable_by_key(|(c, _)| *c);
+    let mixed: Vec<usize> = all
+        .iter()
+        .filter(|(_, k)| *k == ColumnKind::Mixed)
+        .map(|(c, _)| *c)
+        .collect();
+    let syntax: Vec<usize> = all
+        .iter()
+        .filter(|(_, k)| *k == ColumnKind::Syntax)
+        .map(|(c, _)| *c)
+        .collect();
+    // "column 2 holds", "columns 2, 3 hold".
+    let list = |v: &[usize]| {
+        let n: Vec<String> = v.iter().map(usize::to_string).collect();
+        match n.as_slice() {
+            [one] => format!("column {one} holds"),
+            _ => format!("columns {} hold", n.join(", ")),
+        }
+    };
+    if mixed.is_empty()
+        && let [one] = entity_cols.as_slice()
+        && let Some(&first_syntax) = syntax.first()
+    {
+        return Ok(Some((
+            TagColumn::Nth(*one),
+            format!(
+                "NER tag in column {one}; {} chunk or part-of-speech tags (such as {}), not entities: not read",
+                list(&syntax),
+                cols.syntax_example(first_syntax - 1).1
+            ),
+        )));
+    }
+    let (line, cell) = cols.syntax_example(first_bad - 1);
+    let what = if !mixed.is_empty() {
+        format!(
+            "{} chunk or part-of-speech labels mixed with entity types (line {line}: \"{cell}\")",
+            list(&mixed)
+        )
+    } else {
+        format!(
+            "{} chunk or part-of-speech tags, not entity types (line {line}: \"{cell}\")",
+            list(&syntax)
+        )
+    };
+    let hint = if entity_cols.is_empty() && !mixed.is_empty() {
+        "give --tag-column N for the column of entity tags (the token is column 1)".to_string()
+    } else if entity_cols.is_empty() {
+        "no column holds entity types (a chunking or tagging file, such as CoNLL-2000, has no entities to import); if one does, give --tag-column N (the token is column 1)".to_string()
+    } else {
+        format!(
+            "entity types are in {}: give --tag-column N (the token is column 1)",
+            {
+                let n: Vec<String> = entity_cols.iter().map(usize::to_string).collect();
+                format!("column {}", n.join(" and column "))
+            }
+        )
+    };
+    Err(FormatError::new(
+        path,
+        line,
+        format!("which column holds the named entities? {what}; {hint}"),
+    ))
 }
 
 /// Which column holds the tag, and why (for the summary; `None` for the
@@ -590,6 +786,29 @@ fn choose_column(
     cols: &Columns,
     asked: Option<TagColumn>,
 ) -> Result<(TagColumn, Option<String>), FormatError> {
+    if let Some(TagColumn::Nth(n)) = asked
+        && n > cols.widest
+        && cols.rows > 0
+    {
+        return Err(FormatError::new(
+            path,
+            cols.widest_line,
+            format!(
+                "--tag-column {n}, but no line has {n} columns: the widest (this one) has {} (the token is column 1{}); give --tag-column {}, or leave it out to let Kashif find the tag",
+                cols.widest,
+                match cols.widest {
+                    0 | 1 => ", and there is no tag column".to_string(),
+                    2 => ", the tag column 2".to_string(),
+                    w => format!(", tags in column 2 to {w}"),
+                },
+                if cols.widest <= 2 {
+                    "2".to_string()
+                } else {
+                    format!("2 to {}", cols.widest)
+                }
+            ),
+        ));
+    }
     if let Some(c) = asked {
         let why = match c {
             TagColumn::Last => "tag in the last column (--tag-column last)".to_string(),
@@ -602,34 +821,46 @@ fn choose_column(
         return Ok((c, Some(why)));
     }
     let widest = cols.widest;
+    // A layout read as it is unless the columns it reads hold syntax.
+    let layout = |column: TagColumn, chosen: &[usize], why: Option<String>| {
+        Ok(match settle_syntax(path, cols, chosen)? {
+            Some((c, w)) => (c, Some(w)),
+            None => (column, why),
+        })
+    };
     if widest <= 2 {
-        return Ok((TagColumn::Last, None));
+        return layout(TagColumn::Last, &[2], None);
     }
     if (1..widest).all(|c| cols.tag_col(c)) {
-        return Ok((
+        let all: Vec<usize> = (2..=widest).collect();
+        return layout(
             TagColumn::Every,
-            Some("every column after the token holds IOB tags: one nesting level each (Wojood nested layout)".into()),
-        ));
+            &all,
+            Some("every column after the token holds IOB tags of entity types: one nesting level each (Wojood nested layout)".into()),
+        );
     }
     if cols.all_wide(4) && !cols.tag_col(1) && cols.tag_col(3) {
         if cols.placeholders {
-            return Ok((
+            return layout(
                 TagColumn::Nth(4),
+                &[4],
                 Some("Label Studio's CoNLL export layout (token -X- _ tag)".into()),
-            ));
+            );
         }
         if cols.chunks {
-            return Ok((
+            return layout(
                 TagColumn::Nth(4),
+                &[4],
                 Some("CoNLL-2003 layout (token, POS, chunk, NER tag)".into()),
-            ));
+            );
         }
     }
     if cols.all_wide(3) && !cols.tag_col(1) && cols.tag_col(2) {
-        return Ok((
+        return layout(
             TagColumn::Nth(3),
+            &[3],
             Some("CoNLL-2002 layout (token, POS, NER tag)".into()),
-        ));
+        );
     }
     let tags: Vec<String> = (1..widest)
         .filter(|&c| cols.tag_col(c))
@@ -688,6 +919,30 @@ pub fn import(
     contents: &str,
     options: &ImportOptions,
 ) -> Result<FileImport, FormatError> {
+    import_as(path, contents, options, false)
+}
+
+/// Reads nested CoNLL (`--format conll-nested`): as [`import`], but with
+/// no `--tag-column` every column after the token is a nesting level, as
+/// long as none of them holds chunk or part-of-speech tags (then the one
+/// column of entity tags is read, or the file is refused naming them).
+///
+/// # Errors
+/// As [`import`].
+pub fn import_nested(
+    path: &Path,
+    contents: &str,
+    options: &ImportOptions,
+) -> Result<FileImport, FormatError> {
+    import_as(path, contents, options, true)
+}
+
+fn import_as(
+    path: &Path,
+    contents: &str,
+    options: &ImportOptions,
+    nested: bool,
+) -> Result<FileImport, FormatError> {
     // Two passes over the lines: the columns first, then the tokens, so
     // nothing of a large file is kept but the text being rebuilt.
     let mut cols = Columns::new();
@@ -696,7 +951,22 @@ pub fn import(
             cols.see(n + 1, &f);
         }
     }
-    let (column, why) = choose_column(path, &cols, options.tag_column)?;
+    let (column, why) = match options.tag_column {
+        None if nested => {
+            let all: Vec<usize> = (2..=cols.widest.max(2)).collect();
+            match settle_syntax(path, &cols, &all)? {
+                Some((c, w)) => (c, Some(w)),
+                None => (
+                    TagColumn::Every,
+                    Some(
+                        "every column after the token a tag, one nesting level each (--format conll-nested)"
+                            .into(),
+                    ),
+                ),
+            }
+        }
+        asked => choose_column(path, &cols, asked)?,
+    };
     let prefix = cols.prefix;
     let mut reader = TokenReader::new(path);
     if let Some(p) = prefix {
@@ -1459,6 +1729,114 @@ mod tests {
         );
         let back = import(Path::new("w"), body(&e), &ImportOptions::default()).unwrap();
         assert_eq!(ents(&back), ents(&r));
+    }
+
+    #[test]
+    fn chunk_and_pos_columns_are_never_read_as_entities() {
+        let o = ImportOptions::default();
+        // CoNLL-2000-like: token, chunk, NER. Both columns hold IOB tags,
+        // but the chunk labels are not entity types: the NER column is read.
+        let f = "Obama B-NP B-PER\nvisited B-VP O\nthe B-NP O\nFrench I-NP B-MISC\nParis I-NP B-LOC\n. O O\n";
+        let r = import(Path::new("c3"), f, &o).unwrap();
+        assert_eq!(
+            ents(&r),
+            [
+                (0, 5, "PER".to_string()),
+                (18, 24, "MISC".to_string()),
+                (25, 30, "LOC".to_string())
+            ]
+        );
+        assert!(r.shape.contains("chunk"), "{}", r.shape);
+        // NER first, chunk second: the same.
+        let f = "Obama B-PER B-NP\nvisited O B-VP\nParis B-LOC B-NP\n";
+        let r = import(Path::new("c3"), f, &o).unwrap();
+        assert_eq!(
+            ents(&r),
+            [(0, 5, "PER".to_string()), (14, 19, "LOC".to_string())]
+        );
+        // Token, POS, chunk, NER with chunk tags beyond CoNLL-2000's.
+        let f = "who WP B-WHNP O\nObama NNP B-NP B-PER\nmet VBD B-VP O\nParis NNP B-NP B-LOC\n";
+        let r = import(Path::new("c4"), f, &o).unwrap();
+        assert_eq!(
+            ents(&r),
+            [(4, 9, "PER".to_string()), (14, 19, "LOC".to_string())]
+        );
+        // Chunk tags and no entity column at all: refused, by line.
+        for f in [
+            "Obama B-NP\nvisited B-VP\nParis B-NP\n",
+            "Obama NNP B-NP\nvisited VBD B-VP\nParis NNP B-NP\n",
+            "Obama B-NP B-NP\nvisited B-VP B-VP\n",
+        ] {
+            let e = import(Path::new("chunks.txt"), f, &o).unwrap_err();
+            assert!(e.message.contains("chunk or part-of-speech"), "{e}");
+            assert!(e.message.contains("--tag-column"), "{e}");
+            assert_eq!(e.line, 1, "{e}");
+        }
+        // Half the cells chunk tags, half not tags at all: still refused
+        // (not read as NP and VP entities among tags read as O).
+        let e = import(Path::new("c"), "a B-NP\nb x\nc y\nd B-VP\n", &o).unwrap_err();
+        assert!(e.message.contains("chunk or part-of-speech"), "{e}");
+        // Two entity columns beside a chunk column: which is it? Refused,
+        // naming the columns.
+        let f = "Obama B-NP B-PER B-PER\nvisited B-VP O O\nParis B-NP B-LOC B-GPE\n";
+        let e = import(Path::new("c"), f, &o).unwrap_err();
+        assert!(e.message.contains("column 2"), "{e}");
+        assert!(e.message.contains("--tag-column"), "{e}");
+        // Named, the user's choice is read.
+        let three = ImportOptions {
+            tag_column: Some(TagColumn::Nth(3)),
+            ..Default::default()
+        };
+        assert_eq!(ents(&import(Path::new("c"), f, &three).unwrap()).len(), 2);
+        // A column mixing chunk and entity labels: refused.
+        let f = "Obama B-PER B-NP\nvisited B-VP O\nParis B-LOC B-NP\nin B-PP O\n";
+        let e = import(Path::new("c"), f, &o).unwrap_err();
+        assert!(e.message.contains("column 2"), "{e}");
+    }
+
+    #[test]
+    fn nested_format_never_reads_a_chunk_column_as_a_level() {
+        let o = ImportOptions::default();
+        let f = "Obama B-NP B-PER\nvisited B-VP O\nParis B-NP B-LOC\n";
+        let r = import_nested(Path::new("n"), f, &o).unwrap();
+        assert_eq!(
+            ents(&r),
+            [(0, 5, "PER".to_string()), (14, 19, "LOC".to_string())]
+        );
+        let e = import_nested(Path::new("n"), "a B-NP\nb I-NP\n", &o).unwrap_err();
+        assert!(e.message.contains("chunk"), "{e}");
+        // Wojood's levels stay levels.
+        let w = "مجلس B-ORG\nالأسد I-ORG B-PERS\n";
+        assert_eq!(
+            ents(&import_nested(Path::new("n"), w, &o).unwrap()).len(),
+            2
+        );
+    }
+
+    #[test]
+    fn a_tag_column_beyond_the_lines_is_refused_naming_them() {
+        let three = ImportOptions {
+            tag_column: Some(TagColumn::Nth(3)),
+            ..Default::default()
+        };
+        let e = import(
+            Path::new("two.conll"),
+            "# c\nقال O\nبلينكين B-PER\n",
+            &three,
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        let m = e.to_string();
+        assert!(m.starts_with("two.conll:2:"), "{m}");
+        assert!(
+            m.contains("--tag-column 3, but no line has 3 columns"),
+            "{m}"
+        );
+        assert!(m.contains("give --tag-column 2"), "{m}");
+        // A column some lines have is read (the shorter lines reported).
+        let f = "قال O\nبلينكين NNP B-PER\n";
+        let r = import(Path::new("a"), f, &three).unwrap();
+        assert_eq!(r.docs[0].spans.len(), 1);
     }
 
     #[test]

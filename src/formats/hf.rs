@@ -27,27 +27,190 @@ fn tag_key(o: &serde_json::Map<String, Value>) -> Option<&str> {
         .map(|(k, _)| k.as_str())
 }
 
-/// The names of the integer tags of `key` in a `dataset_info.json` (or a
-/// `features` object): `features.<key>.feature.names`.
-pub fn names_from_info(json: &str, key: &str) -> Option<Vec<String>> {
-    let v: Value = serde_json::from_str(json).ok()?;
-    let features = v.get("features").unwrap_or(&v);
-    let f = features.get(key)?;
-    let names = f
-        .get("feature")
-        .and_then(|x| x.get("names"))
-        .or_else(|| f.get("names"))?
-        .as_array()?;
-    names
-        .iter()
-        .map(|n| n.as_str().map(str::to_string))
-        .collect()
+/// The names of the integer tags of `key` in a `dataset_info.json`, in
+/// every form `datasets` writes it: the object form
+/// (`features.<key>.feature.names`, or `names` on the feature itself), a
+/// `dataset_infos.json` keyed by config name, and the list form of the
+/// dataset card (`features: [{"name": "<key>", "sequence": {"class_label":
+/// {"names": {"0": "O", ...}}}}]`, `list` for `sequence` in datasets 4).
+///
+/// # Errors
+/// A message saying what in the file is wrong and what was expected, so a
+/// file that is there but unreadable is never passed over in silence.
+pub fn names_from_info(json: &str, key: &str) -> Result<Vec<String>, String> {
+    let v: Value = serde_json::from_str(json)
+        .map_err(|e| format!("not JSON (line {}, column {}: {e})", e.line(), e.column()))?;
+    let feature = find_feature(&v, key, 0)?;
+    names_of(feature, key)
 }
+
+/// The feature `key` in a `dataset_info.json` value (object or list form,
+/// or one level of configs).
+fn find_feature<'v>(v: &'v Value, key: &str, depth: usize) -> Result<&'v Value, String> {
+    let features = v.get("features").unwrap_or(v);
+    match features {
+        Value::Object(o) => {
+            if let Some(f) = o.get(key) {
+                return Ok(f);
+            }
+            // dataset_infos.json: {"config": {"features": ...}}
+            if depth == 0 {
+                for info in o.values().filter(|x| x.get("features").is_some()) {
+                    if let Ok(f) = find_feature(info, key, depth + 1) {
+                        return Ok(f);
+                    }
+                }
+            }
+            Err(format!(
+                "no \"{key}\" feature (features there: {}); expected \"features\": {{\"{key}\": {{\"feature\": {{\"names\": [\"O\", \"B-PER\", ...]}}}}}}",
+                keys_list(o.keys().map(String::as_str))
+            ))
+        }
+        Value::Array(items) => {
+            if let Some(f) = items
+                .iter()
+                .find(|x| x.get("name").and_then(Value::as_str) == Some(key))
+            {
+                return Ok(f);
+            }
+            // A list of infos, one per config.
+            if depth == 0 {
+                for info in items.iter().filter(|x| x.get("features").is_some()) {
+                    if let Ok(f) = find_feature(info, key, depth + 1) {
+                        return Ok(f);
+                    }
+                }
+            }
+            Err(format!(
+                "a list of {} item(s), none a feature named \"{key}\" (names there: {}); expected the object form \"features\": {{\"{key}\": {{\"feature\": {{\"names\": [...]}}}}}} or the list form [{{\"name\": \"{key}\", \"sequence\": {{\"class_label\": {{\"names\": ...}}}}}}]",
+                items.len(),
+                keys_list(
+                    items
+                        .iter()
+                        .filter_map(|x| x.get("name").and_then(Value::as_str))
+                )
+            ))
+        }
+        other => Err(format!(
+            "\"features\" is {}, not an object or a list of features",
+            json_kind(other)
+        )),
+    }
+}
+
+fn keys_list<'a>(keys: impl Iterator<Item = &'a str>) -> String {
+    let v: Vec<&str> = keys.take(12).collect();
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The ClassLabel names of one feature: under `feature`, `sequence` or
+/// `list` (a sequence of labels), under `class_label` (the list form), or
+/// on the feature itself; a list of names, or an object of id → name.
+fn names_of(feature: &Value, key: &str) -> Result<Vec<String>, String> {
+    let mut at = feature;
+    for _ in 0..4 {
+        if let Some(n) = at.get("names") {
+            return name_list(n, key);
+        }
+        match ["feature", "sequence", "list", "class_label"]
+            .iter()
+            .find_map(|k| at.get(*k).filter(|x| x.is_object()))
+        {
+            Some(inner) => at = inner,
+            None => break,
+        }
+    }
+    Err(format!(
+        "the \"{key}\" feature has no ClassLabel \"names\" (its tags are not integer labels there: {}); expected \"{key}\": {{\"feature\": {{\"names\": [\"O\", \"B-PER\", ...], \"_type\": \"ClassLabel\"}}}}",
+        {
+            let t = feature.to_string();
+            if t.chars().count() > 120 {
+                format!("{}…", t.chars().take(120).collect::<String>())
+            } else {
+                t
+            }
+        }
+    ))
+}
+
+/// Names as a list of strings, or as an object `{"0": "O", "1": ...}` with
+/// every id from 0.
+fn name_list(n: &Value, key: &str) -> Result<Vec<String>, String> {
+    match n {
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .map(|(i, x)| {
+                x.as_str().map(str::to_string).ok_or_else(|| {
+                    format!(
+                        "the \"{key}\" names: item {i} is {}, not a string",
+                        json_kind(x)
+                    )
+                })
+            })
+            .collect(),
+        Value::Object(o) => {
+            let mut out = vec![None; o.len()];
+            for (id, name) in o {
+                let i = id
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|&i| i < o.len())
+                    .ok_or_else(|| {
+                        format!(
+                            "the \"{key}\" names: key \"{id}\" is not an id from 0 to {}",
+                            o.len() - 1
+                        )
+                    })?;
+                let name = name.as_str().ok_or_else(|| {
+                    format!(
+                        "the \"{key}\" names: id {id} is {}, not a string",
+                        json_kind(name)
+                    )
+                })?;
+                out[i] = Some(name.to_string());
+            }
+            out.into_iter()
+                .enumerate()
+                .map(|(i, n)| n.ok_or_else(|| format!("the \"{key}\" names: no id {i}")))
+                .collect()
+        }
+        other => Err(format!(
+            "the \"{key}\" names are {}, not a list of strings",
+            json_kind(other)
+        )),
+    }
+}
+
+/// Whether an import error is the one for integer tags without names
+/// (then a `dataset_info.json` beside the file that could not give them is
+/// the thing to name).
+pub(crate) fn needs_names(e: &FormatError) -> bool {
+    e.message.contains(NAMES_MISSING)
+}
+
+/// The words that open the hint for integer tags without names.
+const NAMES_MISSING: &str = "are ClassLabel ids whose names are not in the rows";
 
 /// The hint for integer tags without names.
 fn names_hint(key: &str) -> String {
     format!(
-        "integer {key} are ClassLabel ids whose names are not in the rows: give them in id order with --labels O,B-PER,I-PER,... (as load_dataset(...).features[\"{key}\"].feature.names prints them), or put the dataset's dataset_info.json next to the file"
+        "integer {key} {NAMES_MISSING}: give them in id order with --labels O,B-PER,I-PER,... (as load_dataset(...).features[\"{key}\"].feature.names prints them), or put the dataset's dataset_info.json next to the file"
     )
 }
 
@@ -267,6 +430,47 @@ mod tests {
     fn dataset_info_names() {
         let info = r#"{"features": {"tokens": {"feature": {"dtype": "string"}}, "ner_tags": {"feature": {"names": ["O", "B-PER"], "_type": "ClassLabel"}, "_type": "Sequence"}}}"#;
         assert_eq!(names_from_info(info, "ner_tags").unwrap(), ["O", "B-PER"]);
-        assert!(names_from_info("{}", "ner_tags").is_none());
+        assert!(names_from_info("{}", "ner_tags").is_err());
+    }
+
+    #[test]
+    fn dataset_info_in_list_form_and_per_config() {
+        // The dataset card's list form (YAML turned JSON), names by id.
+        let list = r#"{"features": [{"name": "tokens", "sequence": "string"}, {"name": "ner_tags", "sequence": {"class_label": {"names": {"0": "O", "1": "B-PER", "2": "I-PER"}}}}]}"#;
+        assert_eq!(
+            names_from_info(list, "ner_tags").unwrap(),
+            ["O", "B-PER", "I-PER"]
+        );
+        // The whole file a list of features; datasets 4's `list`.
+        let bare = r#"[{"name": "tokens", "list": "string"}, {"name": "ner_tags", "list": {"class_label": {"names": ["O", "B-LOC"]}}}]"#;
+        assert_eq!(names_from_info(bare, "ner_tags").unwrap(), ["O", "B-LOC"]);
+        // dataset_infos.json: one info per config.
+        let configs =
+            r#"{"ar": {"features": {"ner_tags": {"feature": {"names": ["O", "B-ORG"]}}}}}"#;
+        assert_eq!(
+            names_from_info(configs, "ner_tags").unwrap(),
+            ["O", "B-ORG"]
+        );
+        // What cannot give names says what is wrong and what is expected.
+        for (bad, want) in [
+            (
+                r#"[{"name": "tokens"}, {"name": "pos_tags"}]"#,
+                "none a feature named \"ner_tags\" (names there: tokens, pos_tags)",
+            ),
+            (r#"["O", "B-PER"]"#, "none a feature named"),
+            (
+                r#"{"features": {"ner_tags": {"feature": {"dtype": "string"}}}}"#,
+                "no ClassLabel \"names\"",
+            ),
+            (
+                r#"{"features": [{"name": "ner_tags", "sequence": {"class_label": {"names": {"0": "O", "2": "B-PER"}}}}]}"#,
+                "key \"2\" is not an id",
+            ),
+            ("{\"features\": ", "not JSON (line 1"),
+            (r#"{"features": 3}"#, "a number"),
+        ] {
+            let e = names_from_info(bad, "ner_tags").unwrap_err();
+            assert!(e.contains(want), "{bad}: {e}");
+        }
     }
 }

@@ -221,14 +221,7 @@ pub fn import(
 ) -> Result<FileImport, FormatError> {
     match format {
         Format::Conll => conll::import(path, contents, options),
-        Format::ConllNested => conll::import(
-            path,
-            contents,
-            &ImportOptions {
-                tag_column: options.tag_column.or(Some(TagColumn::Every)),
-                ..options.clone()
-            },
-        ),
+        Format::ConllNested => conll::import_nested(path, contents, options),
         Format::Webanno => webanno::import(path, contents, options),
         Format::Hf => hf::import(path, contents, options),
         Format::Conllu => conllu::import(path, contents, options),

@@ -13,8 +13,16 @@ fn read_text(
     options: &ImportOptions,
     line_starts: bool,
 ) -> Result<super::decode::Decoded, FormatError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| FormatError::new(path, 0, format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file: check the path".to_string(),
+            std::io::ErrorKind::IsADirectory => {
+                "a folder: give the files in it (only brat and WebAnno TSV read folders)".into()
+            }
+            _ => format!("cannot read: {e}"),
+        };
+        FormatError::new(path, 0, why)
+    })?;
     decode(path, &bytes, options.encoding.as_deref(), line_starts)
 }
 
@@ -58,12 +66,43 @@ fn read_as(
     options: &ImportOptions,
 ) -> Result<FileImport, FormatError> {
     let info = path.with_file_name("dataset_info.json");
-    let names = (format == Format::Hf && options.tag_names.is_none())
-        .then(|| std::fs::read_to_string(&info).ok())
-        .flatten()
-        .and_then(|json| super::hf::names_from_info(&json, "ner_tags"));
+    // A dataset_info.json beside the file that cannot give the names is
+    // named when the rows need them, never passed over in silence.
+    let names = if format == Format::Hf && options.tag_names.is_none() && info.is_file() {
+        Some(
+            std::fs::read_to_string(&info)
+                .map_err(|e| format!("cannot read: {e}"))
+                .and_then(|json| super::hf::names_from_info(&json, "ner_tags")),
+        )
+    } else {
+        None
+    };
     let mut f = match names {
-        Some(n) => {
+        Some(Err(why)) => match super::import(format, path, &decoded.text, options) {
+            Err(e) if super::hf::needs_names(&e) => {
+                return Err(FormatError::new(
+                    &info,
+                    0,
+                    format!(
+                        "the integer ner_tags of {} (line {}) need their names, and this file beside it cannot give them: {why}. Fix it, or give the names in id order with --labels O,B-PER,I-PER,...",
+                        path.display(),
+                        e.line
+                    ),
+                ));
+            }
+            Err(e) => return Err(e),
+            Ok(mut f) => {
+                f.issues.push(Issue::new(
+                    &info,
+                    0,
+                    "",
+                    IssueKind::Note,
+                    format!("not used (the rows' tags are strings): {why}"),
+                ));
+                f
+            }
+        },
+        Some(Ok(n)) => {
             let with = ImportOptions {
                 tag_names: Some(n),
                 ..options.clone()

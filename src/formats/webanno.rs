@@ -22,30 +22,78 @@ use super::{
 
 const NE_LAYER: &str = "de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity";
 
-/// Removes TSV3 backslash escapes (`\[`, `\|`, `\_`, `\\`...).
+/// Removes WebAnno TSV 3 backslash escapes as INCEpTION writes them, so
+/// the text and its UTF-16 offsets agree again: `\\`, `\t`, `\n`, `\r`
+/// (a tab, line feed, carriage return; in `#Text=` lines, token forms and
+/// feature values), and `\[`, `\]`, `\|`, `\_`, `\*`, `\;`, `\->` (feature
+/// values). INCEpTION doubles every backslash it writes, so reading them
+/// all alike is safe; any other backslash is kept as it is.
 fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut it = s.chars();
+    let mut it = s.chars().peekable();
     while let Some(c) = it.next() {
-        if c == '\\' {
-            if let Some(n) = it.next() {
-                out.push(n);
-            }
-        } else {
+        if c != '\\' {
             out.push(c);
+            continue;
+        }
+        match it.peek().copied() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some(n @ ('\\' | '[' | ']' | '|' | '_' | '*' | ';')) => out.push(n),
+            Some('-') if it.clone().nth(1) == Some('>') => {
+                out.push_str("->");
+                it.next();
+            }
+            // A backslash escaping nothing: kept, with what follows.
+            _ => {
+                out.push('\\');
+                continue;
+            }
+        }
+        it.next();
+    }
+    out
+}
+
+/// Escapes text the way INCEpTION writes `#Text=` lines and token forms:
+/// the backslash, tab, line feed and carriage return (which would end or
+/// split the line).
+fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
         }
     }
     out
 }
 
-/// Escapes what TSV3 escapes in tokens and values.
-fn escape(s: &str) -> String {
+/// Escapes a feature value (a label) as TSV3 does: the characters that
+/// frame values (`[`, `]`, `|`, `_`, `*`, `;`, `->`), the backslash, and
+/// tab, line feed, carriage return.
+fn escape_value(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(c, '\\' | '[' | ']' | '|' | '_' | '*' | ';' | '>') {
-            out.push('\\');
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        match c {
+            '\\' | '[' | ']' | '|' | '_' | '*' | ';' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '-' if it.peek() == Some(&'>') => {
+                out.push_str("\\->");
+                it.next();
+            }
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
         }
-        out.push(c);
     }
     out
 }
@@ -105,7 +153,8 @@ struct Row<'a> {
 /// A sentence: its text lines and rows.
 #[derive(Default)]
 struct Sentence<'a> {
-    text: Vec<&'a str>,
+    /// The `#Text=` lines, unescaped.
+    text: Vec<String>,
     line: usize,
     rows: Vec<Row<'a>>,
 }
@@ -167,6 +216,7 @@ pub fn import(
                 features: parts.map(str::to_string).collect(),
             });
         } else if let Some(t) = l.strip_prefix("#Text=") {
+            let t = unescape(t);
             match sentences.last_mut() {
                 Some(s) if s.rows.is_empty() => s.text.push(t),
                 _ => sentences.push(Sentence {
@@ -396,20 +446,15 @@ pub fn import(
 /// (`#Text=`), tokens from [`crate::arabic::tokenize`], the NamedEntity
 /// layer with `identifier` (empty) and `value`. An entity edge inside a
 /// token becomes a sub-token row; stacked and multi-row entities get ids.
-/// What WebAnno cannot hold (an entity covering no token char; edges on
-/// spaces or invisible marks, which rows cannot cover; carriage returns) is
-/// reported.
+/// `#Text=` lines and token forms are escaped as INCEpTION escapes them
+/// (backslash, tab, carriage return), labels as feature values. What WebAnno
+/// cannot hold (an entity covering no token char; edges on spaces or
+/// invisible marks, which rows cannot cover) is reported.
 pub fn export(docs: &[DocSpans]) -> Exported {
     let mut files = Vec::new();
     let mut warnings = Vec::new();
     for doc in docs {
         let spans = valid_spans(doc, &mut warnings);
-        if doc.text.contains('\r') {
-            warnings.push(Warning::new(
-                doc.id,
-                "the text has carriage returns (CR): WebAnno TSV lines drop them, so the text read back lacks them",
-            ));
-        }
         let chars: Vec<char> = doc.text.chars().collect();
         // UTF-16 offset of every char boundary.
         let mut u16s = Vec::with_capacity(chars.len() + 1);
@@ -502,7 +547,7 @@ pub fn export(docs: &[DocSpans]) -> Exported {
                     let v = if ident {
                         "*".to_string()
                     } else {
-                        escape(&spans[e].label)
+                        escape_value(&spans[e].label)
                     };
                     match ids[e] {
                         Some(id) => format!("{v}[{id}]"),
@@ -517,7 +562,7 @@ pub fn export(docs: &[DocSpans]) -> Exported {
         for (si, (a, b, toks)) in lines.iter().enumerate() {
             out.push('\n');
             out.push_str("#Text=");
-            out.extend(&chars[*a..*b]);
+            out.push_str(&escape_text(&chars[*a..*b].iter().collect::<String>()));
             out.push('\n');
             for (k, &(ta, tb)) in toks.iter().enumerate() {
                 let subs = per_token.get(&t_index);
@@ -532,7 +577,7 @@ pub fn export(docs: &[DocSpans]) -> Exported {
                     k + 1,
                     u16s[ta],
                     u16s[tb],
-                    escape(&form),
+                    escape_text(&form),
                     cell(&whole, true),
                     cell(&whole, false)
                 ));
@@ -550,7 +595,7 @@ pub fn export(docs: &[DocSpans]) -> Exported {
                         sub_n,
                         u16s[ra],
                         u16s[rb],
-                        escape(&form),
+                        escape_text(&form),
                         cell(ents, true),
                         cell(ents, false)
                     ));
@@ -597,6 +642,87 @@ mod tests {
             "{:?}",
             r.issues
         );
+    }
+
+    #[test]
+    fn escaped_text_lines_are_read_as_inception_writes_them() {
+        // The sentence `a\b<TAB>في بغداد`: INCEpTION writes the backslash
+        // doubled and the tab as `\t`, and counts offsets in the text as it
+        // is (12 UTF-16 units, not the 14 of the escaped line).
+        let f = "#FORMAT=WebAnno TSV 3.3\n#T_SP=de.tudarmstadt.ukp.dkpro.core.api.ner.type.NamedEntity|identifier|value\n\n\n\
+#Text=a\\\\b\\tفي بغداد\n1-1\t0-3\ta\\\\b\t_\t_\t\n1-2\t4-6\tفي\t_\t_\t\n1-3\t7-12\tبغداد\t*\tLOC\\_CITY\t\n\n\
+#Text=قال \\\\n لا\\r\n2-1\t13-16\tقال\t*\tPER\\->X\t\n2-2\t17-19\t\\\\n\t_\t_\t\n2-3\t20-22\tلا\t_\t_\t\n";
+        let r = import(Path::new("x.tsv"), f, &ImportOptions::default()).unwrap();
+        let d = &r.docs[0];
+        // (The CR comes in as a line break, as in every corpus text.)
+        assert_eq!(d.text, "a\\b\tفي بغداد\nقال \\n لا\n");
+        let got: Vec<_> = d
+            .spans
+            .iter()
+            .map(|s| (s.start, s.end, s.label.as_str(), s.text.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [(7, 12, "LOC_CITY", "بغداد"), (13, 16, "PER->X", "قال")]
+        );
+        assert!(
+            r.issues.iter().all(|i| i.kind == IssueKind::Note),
+            "{:?}",
+            r.issues
+        );
+    }
+
+    #[test]
+    fn escapes_round_trip() {
+        for s in ["a\\b", "\\t", "x_y[1]|z;*->w", "\t\r\n", "\\\\n", "-", "->"] {
+            assert_eq!(unescape(&escape_value(s)), s, "{s:?}");
+            assert_eq!(unescape(&escape_text(s)), s, "{s:?}");
+        }
+        assert_eq!(escape_text("a\\b\tc\r"), "a\\\\b\\tc\\r");
+        assert_eq!(escape_value("PER_X->Y"), "PER\\_X\\->Y");
+        // A backslash escaping nothing stays.
+        assert_eq!(unescape("C:\\Users"), "C:\\Users");
+        // Text with a backslash (before an n, too) and a tab, and labels
+        // with reserved characters, go out and come back exactly.
+        let text = "قال a\\b\tفي بغداد\nC:\\n لا";
+        let sp = |s: usize, e: usize, l: &str| {
+            Span::manual_with_text(
+                s,
+                e,
+                l,
+                &text.chars().skip(s).take(e - s).collect::<String>(),
+            )
+        };
+        let spans = vec![
+            sp(0, 3, "PER_X"),
+            sp(11, 16, "LOC->Y"),
+            sp(22, 24, "MISC|Z"),
+        ];
+        let e = export(&[DocSpans {
+            id: "d",
+            text,
+            spans: &spans,
+        }]);
+        assert!(e.warnings.is_empty(), "{:?}", e.warnings);
+        let Output::Folder(files) = &e.output else {
+            panic!()
+        };
+        let tsv = &files[0].1;
+        assert!(tsv.contains("#Text=قال a\\\\b\\tفي بغداد\n"), "{tsv}");
+        assert!(tsv.contains("#Text=C:\\\\n لا\n"), "{tsv}");
+        assert!(tsv.contains("PER\\_X"), "{tsv}");
+        let r = import(Path::new("d.tsv"), tsv, &ImportOptions::default()).unwrap();
+        assert_eq!(r.docs[0].text, text);
+        let got: Vec<_> = r.docs[0]
+            .spans
+            .iter()
+            .map(|s| (s.start, s.end, s.label.clone()))
+            .collect();
+        let want: Vec<_> = spans
+            .iter()
+            .map(|s| (s.start, s.end, s.label.clone()))
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[test]

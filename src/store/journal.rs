@@ -11,6 +11,15 @@
 //! wins. Once every document in the journal has been written to its RON file
 //! (atomically, see `Store::save`), the journal is emptied, so it holds at
 //! most the edits of one autosave interval.
+//!
+//! A journal that stops being readable *before* its end is not a torn write
+//! but damage (a record whose checksum fails with more bytes after it, a
+//! length no record has, a record that checks but does not read as
+//! annotations, a file overwritten by something else): the records before it
+//! are replayed, nothing after it is, and the writer first keeps the whole
+//! file aside as `.kashif-journal.damaged-<UTC time>` (never deleted) and
+//! says so, naming the file and the byte ([`Damage`]); readers refuse to
+//! read past it rather than show the annotations without those edits.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -35,6 +44,111 @@ pub struct Replay {
     pub records: usize,
     /// Bytes dropped after the last complete record (a torn write), if any.
     pub torn_bytes: u64,
+    /// Damage before the end of the journal (not a torn write), if any:
+    /// the records after it are not replayed.
+    pub damage: Option<Damage>,
+}
+
+/// A journal unreadable from some byte on, for a reason a write cut short
+/// by a crash cannot explain. Kept so the user is told where and why, and
+/// where the whole file was kept: edits after that byte may be lost to the
+/// RON files, and only a person can judge the bytes kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Damage {
+    /// The journal.
+    pub journal: PathBuf,
+    /// The byte where the unreadable part starts.
+    pub offset: u64,
+    /// The journal's length.
+    pub len: u64,
+    /// Complete records before `offset` (replayed).
+    pub records: usize,
+    /// What is wrong at `offset`.
+    pub why: String,
+    /// Where the whole damaged journal was copied before the live one was
+    /// cut back (set by the writer that kept it aside).
+    pub kept: Option<PathBuf>,
+}
+
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: the edit journal is damaged at byte {} of {} ({}), which no crash explains: the {} complete record(s) before it were replayed, the {} byte(s) from there on were not",
+            self.journal.display(),
+            self.offset,
+            self.len,
+            self.why,
+            self.records,
+            self.len - self.offset
+        )?;
+        match &self.kept {
+            Some(k) => write!(
+                f,
+                "; the whole journal is kept as {} (nothing deleted): edits after that byte may be missing from the annotations, check the documents you edited last",
+                k.display()
+            ),
+            None => write!(f, "; nothing was changed"),
+        }
+    }
+}
+
+/// The name a damaged journal is kept under: `.kashif-journal.damaged-`
+/// and the UTC time, so it says what it is and when it was found.
+const DAMAGED_PREFIX: &str = ".kashif-journal.damaged-";
+
+/// Copies the whole damaged journal at `path` (its `bytes`) beside it
+/// under a name that says so, never over another file, durably (before
+/// the live journal is cut back). Returns the copy's path.
+pub(crate) fn keep_aside(path: &Path, bytes: &[u8]) -> Result<PathBuf, StoreError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let stamp = utc_stamp(secs);
+    let mut n = 1;
+    let kept = loop {
+        let name = if n == 1 {
+            format!("{DAMAGED_PREFIX}{stamp}")
+        } else {
+            format!("{DAMAGED_PREFIX}{stamp}-{n}")
+        };
+        let p = dir.join(name);
+        if !p.exists() {
+            break p;
+        }
+        n += 1;
+    };
+    super::atomic::write_atomic(&kept, bytes).map_err(|e| StoreError::Io {
+        path: path.to_path_buf(),
+        reason: format!(
+            "the edit journal is damaged and could not be kept aside as {} ({e}); nothing was changed: copy the journal somewhere safe, free space or fix permissions, and open again",
+            kept.display()
+        ),
+    })?;
+    Ok(kept)
+}
+
+/// `YYYYMMDDTHHMMSSZ` for Unix seconds `secs` (UTC).
+fn utc_stamp(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rest = secs % 86_400;
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}Z",
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
 }
 
 /// The open journal of the folder whose writer lock the caller holds.
@@ -61,7 +175,11 @@ impl Journal {
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)
             .map_err(|e| StoreError::io(&path, e))?;
-        let (replay, valid) = parse(&bytes);
+        let (mut replay, valid) = parse(&path, &bytes);
+        // Damage is kept aside whole before the live journal is cut back.
+        if let Some(d) = &mut replay.damage {
+            d.kept = Some(keep_aside(&path, &bytes)?);
+        }
         if valid < bytes.len() as u64 {
             file.set_len(valid)
                 .and_then(|()| file.sync_data())
@@ -147,14 +265,26 @@ pub(crate) fn encode(path: &Path, files: &[AnnotationFile]) -> Result<Vec<u8>, S
     Ok(buf)
 }
 
-/// The complete records of `bytes` and the length of that valid prefix.
-pub(crate) fn parse(bytes: &[u8]) -> (Replay, u64) {
+/// The complete records of the journal at `path` (its `bytes`) and the
+/// length of that valid prefix. What follows the prefix is a torn write
+/// (counted in [`Replay::torn_bytes`]) when a crash explains it: a header
+/// or record running past the end, a last record whose checksum fails, or
+/// zeros (a file grown before its data reached the disk); anything else is
+/// [`Replay::damage`].
+pub(crate) fn parse(path: &Path, bytes: &[u8]) -> (Replay, u64) {
     let mut replay = Replay::default();
     let mut at = 0usize;
+    let mut damage: Option<String> = None;
     while bytes.len() - at >= HEADER {
         let len = u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
         let crc = u32::from_le_bytes([bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]]);
         let start = at + HEADER;
+        if len > MAX_RECORD {
+            damage = Some(format!(
+                "a record length of {len} bytes, more than any record has"
+            ));
+            break;
+        }
         let Some(end) = start
             .checked_add(len as usize)
             .filter(|&e| e <= bytes.len())
@@ -162,21 +292,47 @@ pub(crate) fn parse(bytes: &[u8]) -> (Replay, u64) {
             break;
         };
         let payload = &bytes[start..end];
-        if len > MAX_RECORD || crc32fast::hash(payload) != crc {
+        if crc32fast::hash(payload) != crc {
+            if end < bytes.len() {
+                damage = Some(format!(
+                    "the checksum of the {len}-byte record there fails, and {} byte(s) follow it",
+                    bytes.len() - end
+                ));
+            }
             break;
         }
-        let Some(file) = std::str::from_utf8(payload)
-            .ok()
-            .and_then(|s| ron::from_str::<AnnotationFile>(s).ok())
-        else {
-            break;
+        let file = match std::str::from_utf8(payload) {
+            Err(e) => Err(format!("not UTF-8 ({e})")),
+            Ok(s) => ron::from_str::<AnnotationFile>(s).map_err(|e| e.to_string()),
+        };
+        let file = match file {
+            Ok(f) => f,
+            Err(e) => {
+                damage = Some(format!(
+                    "a record whose checksum is right but which does not read as annotations: {e}"
+                ));
+                break;
+            }
         };
         replay.files.retain(|f| f.document != file.document);
         replay.files.push(file);
         replay.records += 1;
         at = end;
     }
-    replay.torn_bytes = (bytes.len() - at) as u64;
+    let zeros = bytes[at..].iter().all(|&b| b == 0);
+    match damage {
+        Some(why) if !zeros => {
+            replay.damage = Some(Damage {
+                journal: path.to_path_buf(),
+                offset: at as u64,
+                len: bytes.len() as u64,
+                records: replay.records,
+                why,
+                kept: None,
+            });
+        }
+        _ => replay.torn_bytes = (bytes.len() - at) as u64,
+    }
     (replay, at as u64)
 }
 
@@ -251,6 +407,120 @@ mod tests {
         std::fs::write(&path, &bad).unwrap();
         let (_, r) = Journal::open(dir.path()).unwrap();
         assert_eq!(r.records, 1);
+    }
+
+    /// The damaged copies kept beside the journal in `dir`.
+    fn kept(dir: &Path) -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(DAMAGED_PREFIX))
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn damage_before_the_end_is_kept_aside_never_replayed_nor_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(JOURNAL_NAME);
+        {
+            let (mut j, _) = Journal::open(dir.path()).unwrap();
+            j.append(&[file("x", Status::InProgress)]).unwrap();
+            j.append(&[file("y", Status::Done)]).unwrap();
+            j.append(&[file("z", Status::Done)]).unwrap();
+        }
+        let good = std::fs::read(&path).unwrap();
+        let first = HEADER + u32::from_le_bytes([good[0], good[1], good[2], good[3]]) as usize;
+        // A byte flipped inside the second record, with a third after it:
+        // not a torn write. x is replayed; y and z are not, and are kept.
+        let mut bad = good.clone();
+        bad[first + HEADER + 5] ^= 0x20;
+        std::fs::write(&path, &bad).unwrap();
+        let (mut j, r) = Journal::open(dir.path()).unwrap();
+        assert_eq!(r.records, 1);
+        assert_eq!(r.files[0].document, "x");
+        assert_eq!(r.torn_bytes, 0);
+        let d = r.damage.clone().expect("damage reported");
+        assert_eq!(d.offset, first as u64);
+        assert_eq!(d.len, bad.len() as u64);
+        assert!(d.why.contains("checksum"), "{}", d.why);
+        let aside = kept(dir.path());
+        assert_eq!(aside.len(), 1);
+        assert_eq!(d.kept.as_deref(), Some(aside[0].as_path()));
+        // The whole damaged file, byte for byte.
+        assert_eq!(std::fs::read(&aside[0]).unwrap(), bad);
+        let m = d.to_string();
+        assert!(
+            m.contains(&format!(
+                "{}: the edit journal is damaged at byte {first}",
+                path.display()
+            )) && m.contains(&aside[0].display().to_string())
+                && m.contains("nothing deleted"),
+            "{m}"
+        );
+        // The live journal goes on from the good prefix.
+        j.append(&[file("w", Status::Done)]).unwrap();
+        drop(j);
+        let (_, r) = Journal::open(dir.path()).unwrap();
+        assert!(r.damage.is_none());
+        assert_eq!(r.records, 2);
+        // A second damaged journal never overwrites the first copy.
+        std::fs::write(&path, &bad).unwrap();
+        let (_, r) = Journal::open(dir.path()).unwrap();
+        assert!(r.damage.is_some());
+        assert_eq!(kept(dir.path()).len(), 2);
+    }
+
+    #[test]
+    fn garbage_is_damage_and_zeros_are_a_torn_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(JOURNAL_NAME);
+        // Text where a journal was: no record at all.
+        let garbage = b"this is not a journal\nat all\n".to_vec();
+        std::fs::write(&path, &garbage).unwrap();
+        let (_, r) = Journal::open(dir.path()).unwrap();
+        assert_eq!(r.records, 0);
+        let d = r.damage.expect("garbage is damage");
+        assert_eq!(d.offset, 0);
+        assert!(d.why.contains("record length"), "{}", d.why);
+        assert_eq!(std::fs::read(d.kept.unwrap()).unwrap(), garbage);
+        // A record whose checksum is right but which is not annotations.
+        let payload = b"(not: \"an annotation file\")";
+        let mut rec = (payload.len() as u32).to_le_bytes().to_vec();
+        rec.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+        rec.extend_from_slice(payload);
+        std::fs::write(&path, &rec).unwrap();
+        let (_, r) = Journal::open(dir.path()).unwrap();
+        assert!(
+            r.damage
+                .is_some_and(|d| d.why.contains("does not read as annotations")),
+        );
+        // Zeros after the last record: the file grew before its data
+        // reached the disk, a crash explains it: torn, nothing kept.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(JOURNAL_NAME);
+        {
+            let (mut j, _) = Journal::open(dir.path()).unwrap();
+            j.append(&[file("x", Status::Done)]).unwrap();
+        }
+        let mut b = std::fs::read(&path).unwrap();
+        b.extend_from_slice(&[0; 300]);
+        std::fs::write(&path, &b).unwrap();
+        let (_, r) = Journal::open(dir.path()).unwrap();
+        assert!(r.damage.is_none());
+        assert_eq!((r.records, r.torn_bytes), (1, 300));
+        assert!(kept(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn utc_stamps() {
+        assert_eq!(utc_stamp(0), "19700101T000000Z");
+        assert_eq!(utc_stamp(1_767_225_600 + 3_661), "20260101T010101Z");
     }
 
     #[test]

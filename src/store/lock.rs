@@ -41,6 +41,10 @@ pub struct Folded {
     pub kept: Vec<(String, String)>,
     /// Bytes of a record cut short by a crash, dropped (never shown as saved).
     pub torn_bytes: u64,
+    /// Damage in the journal that no crash explains: the records before it
+    /// were folded, the whole file kept aside first (see
+    /// [`super::journal::Damage`]); to be told to the user.
+    pub damage: Option<super::journal::Damage>,
 }
 
 /// What opening a store did about a file named by the rule before issue 14
@@ -162,9 +166,14 @@ fn fold_journal(annotations_dir: &Path, annotator: &str) -> Result<Folded, Store
     if bytes.is_empty() {
         return Ok(Folded::default());
     }
-    let (replay, _) = super::journal::parse(&bytes);
+    let (mut replay, _) = super::journal::parse(&journal, &bytes);
+    // Kept aside whole before the journal is rewritten without it.
+    if let Some(d) = &mut replay.damage {
+        d.kept = Some(super::journal::keep_aside(&journal, &bytes)?);
+    }
     let mut folded = Folded {
         torn_bytes: replay.torn_bytes,
+        damage: replay.damage.clone(),
         ..Folded::default()
     };
     let mut remaining = Vec::new();

@@ -16,7 +16,7 @@ pub mod timing;
 
 pub use atomic::{Place, write_atomic, write_group};
 pub use file::{AnnotationFile, FORMAT_VERSION};
-pub use journal::{JOURNAL_NAME, Journal, Replay};
+pub use journal::{Damage, JOURNAL_NAME, Journal, Replay};
 pub use load::{Loaded, Problem, Severity, read_file};
 pub use lock::{Folded, Migration, Store, parse_document_field};
 pub use reader::{Reader, read};

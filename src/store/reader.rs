@@ -35,9 +35,10 @@ pub struct Reader {
 
 impl Reader {
     /// Reads `annotator`'s journal (`<annotations>/<annotator>/.kashif-journal`;
-    /// none is an empty one). A journal that exists but cannot be read is an
-    /// error naming it and how to recover, rather than a silent read of the
-    /// RON files without its edits.
+    /// none is an empty one). A journal that exists but cannot be read, or
+    /// is damaged before its end (not a torn write), is an error naming it,
+    /// the byte and how to recover, rather than a silent read of the RON
+    /// files without its edits.
     pub fn open(annotations_dir: &Path, annotator: &str) -> Result<Reader, StoreError> {
         check_annotator(annotator)?;
         let journal_path = annotations_dir.join(annotator).join(JOURNAL_NAME);
@@ -53,7 +54,25 @@ impl Reader {
                 });
             }
         };
-        let (replay, _) = journal::parse(&bytes);
+        let (replay, _) = journal::parse(&journal_path, &bytes);
+        // Reading past damage would show the annotations without edits
+        // the journal may hold; a reader cannot keep the file aside (the
+        // workbench may be writing it), so it says what to do.
+        if let Some(d) = &replay.damage {
+            return Err(StoreError::Io {
+                path: journal_path.clone(),
+                reason: format!(
+                    "the edit journal is damaged at byte {} of {} ({}), which no crash explains, so edits not yet in the RON files may be missing; nothing was read or changed. Open the workbench as {annotator:?} (or run kashif import or propose as {annotator:?}): it replays the {} record(s) before that byte, keeps the whole journal aside as {}<UTC time> and says so",
+                    d.offset,
+                    d.len,
+                    d.why,
+                    d.records,
+                    journal_path
+                        .with_file_name(".kashif-journal.damaged-")
+                        .display()
+                ),
+            });
+        }
         Ok(Reader::with_replay(annotations_dir, annotator, replay))
     }
 

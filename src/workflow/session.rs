@@ -35,6 +35,8 @@ pub struct Session {
     pub(super) docs: Vec<Arc<Document>>,
     pub(super) root: PathBuf,
     pub(super) corpus_errors: Vec<CorpusError>,
+    /// Damage found in the journal when the session opened (kept aside).
+    pub(super) journal_damage: Option<crate::store::Damage>,
     pub(super) schema: Schema,
     pub(super) store: Arc<Store>,
     pub(super) states: Vec<DocState>,
@@ -171,6 +173,7 @@ impl Session {
         let store = Arc::new(Store::open(annotations_dir, annotator)?);
         let folded = store.folded().clone();
         let (journal, replay) = Journal::open(&annotations_dir.join(annotator))?;
+        let replay_damage = replay.damage.clone();
         // The one read path: RON files with the journal replayed over them.
         let reader = Reader::with_replay(annotations_dir, annotator, replay);
         let docs: Vec<Arc<Document>> = corpus.documents.into_iter().map(Arc::new).collect();
@@ -227,7 +230,14 @@ impl Session {
                     .map_or(true, |i| states[i].read_only.is_some())
             })
             .collect();
-        if replayed > 0 || !skipped.is_empty() || torn_bytes > 0 {
+        let journal_damage = folded.damage.clone().or(replay_damage);
+        if let Some(d) = &journal_damage {
+            // Said first and whole: the user must know some edits may be
+            // missing and where the file was kept.
+            message = Some(format!(
+                "Warning: {d}; the unsaved edits of {replayed} document(s) before that byte were recovered"
+            ));
+        } else if replayed > 0 || !skipped.is_empty() || torn_bytes > 0 {
             let mut m =
                 format!("Recovered the unsaved edits of {replayed} document(s) from the journal");
             if torn_bytes > 0 {
@@ -248,6 +258,7 @@ impl Session {
             docs,
             root: corpus.root,
             corpus_errors: corpus.errors,
+            journal_damage,
             schema,
             saver,
             store,
@@ -370,6 +381,14 @@ impl Session {
     }
 
     /// Files of the corpus folder that did not load as documents.
+    /// Damage found in the annotator's journal when the session opened
+    /// (the whole file kept aside, the records after it not replayed): for
+    /// the workbench to show among the folder's errors, not only once in
+    /// the status bar.
+    pub fn journal_damage(&self) -> Option<&crate::store::Damage> {
+        self.journal_damage.as_ref()
+    }
+
     pub fn corpus_errors(&self) -> &[CorpusError] {
         &self.corpus_errors
     }

@@ -46,9 +46,10 @@ impl AppModel {
             Ok(session) => {
                 self.folder = Some(dir.to_path_buf());
                 self.errors = session
-                    .corpus_errors()
-                    .iter()
-                    .map(|e| e.to_string())
+                    .journal_damage()
+                    .map(|d| d.to_string())
+                    .into_iter()
+                    .chain(session.corpus_errors().iter().map(|e| e.to_string()))
                     .collect();
                 self.docs = session
                     .documents()
