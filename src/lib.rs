@@ -10,6 +10,7 @@ pub mod bidi;
 pub mod corpus;
 pub mod eval;
 pub mod formats;
+pub mod heap;
 pub mod propose;
 pub mod schema;
 pub mod store;

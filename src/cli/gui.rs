@@ -307,6 +307,8 @@ fn parse_size(s: &str) -> anyhow::Result<[f32; 2]> {
 }
 
 pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
+    // Before any thread starts (see kashif::heap).
+    kashif::heap::limit_arenas(4);
     let fixture = args.fixture.as_deref().map(read_fixture).transpose()?;
     let size = match &args.size {
         Some(s) => parse_size(s)?,
@@ -349,6 +351,9 @@ pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
     if let Some(script) = &args.script {
         return super::script::run(&args, script, backend);
     }
+    // What background work freed goes back to the system (issue 26's
+    // memory bound; see kashif::heap).
+    kashif::heap::start_trimming(std::time::Duration::from_secs(10));
     eframe::run_native(
         "kashif",
         options,
