@@ -18,6 +18,7 @@ use kashif::annotation::{Origin, Span};
 use kashif::corpus::Corpus;
 use kashif::propose::bundled;
 use kashif::propose::proposer::Proposer as Combined;
+use kashif::propose::train::TrainControl;
 use kashif::workflow::{Base, Learner, ModelProposer};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -42,13 +43,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(p)
     };
     let t = Instant::now();
-    let msg = start()?.retrain()?;
+    let msg = start()?.retrain(&TrainControl::new())?;
     println!(
         "first start (retrains):  {:.2} s  {msg}",
         t.elapsed().as_secs_f64()
     );
     let t = Instant::now();
-    let msg = start()?.retrain()?;
+    let msg = start()?.retrain(&TrainControl::new())?;
     println!(
         "next start (nothing new): {:.2} s  {msg}",
         t.elapsed().as_secs_f64()
