@@ -26,7 +26,11 @@ use kashif::workflow::LearnStatus;
 use wire_support::*;
 use workflow_support::{FakeProposer, HeldLearner};
 
-fn open() -> (tempfile::TempDir, Harness<'static, KashifApp>, Arc<HeldLearner>) {
+fn open() -> (
+    tempfile::TempDir,
+    Harness<'static, KashifApp>,
+    Arc<HeldLearner>,
+) {
     let tmp = tempfile::tempdir().unwrap();
     let corpus = tmp.path().join("corpus");
     let ann = tmp.path().join("annotations");
