@@ -4,6 +4,9 @@
 //! annotator sees: the first (nothing kept: trains and keeps the model) and
 //! the next one with nothing new done (loads the kept model), through the
 //! same `ModelProposer::retrain` the workbench runs in the background.
+//! Before them, a retraining cancelled half-way (how soon it stops, and
+//! that it keeps nothing), and with the first, when its progress bar
+//! reached each tenth (how evenly it moves over the stages).
 //!
 //! The gold: the seed articles (`seeds/`), each taken as done with the
 //! shipped model's proposals as its entities.
@@ -11,13 +14,14 @@
 //!     cargo run --release --example retrain_cache
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use kashif::annotation::{Origin, Span};
 use kashif::corpus::Corpus;
 use kashif::propose::bundled;
 use kashif::propose::proposer::Proposer as Combined;
+use kashif::propose::train::TrainControl;
 use kashif::workflow::{Base, Learner, ModelProposer};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -41,14 +45,50 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Ok(p)
     };
+    // Cancelled half-way (the status bar's Cancel): how soon it stops.
+    let cancelled_at: Arc<Mutex<Option<Instant>>> = Arc::default();
+    let at = cancelled_at.clone();
+    let control = TrainControl::with_listener(move |c| {
+        if c.fraction() >= 0.5 && c.cancel() {
+            at.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert_with(Instant::now);
+        }
+    });
     let t = Instant::now();
-    let msg = start()?.retrain()?;
+    let r = start()?.retrain(&control);
+    let stopped = cancelled_at
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .map(|c| c.elapsed().as_secs_f64());
+    println!(
+        "cancelled at 50 %:        {r:?} after {:.2} s, {:.2} s after the cancel",
+        t.elapsed().as_secs_f64(),
+        stopped.unwrap_or(f64::NAN)
+    );
+    // The progress bar's fraction over time: when each tenth was reached.
+    let marks: Arc<Mutex<Vec<f64>>> = Arc::default();
+    let (m, t) = (marks.clone(), Instant::now());
+    let control = TrainControl::with_listener(move |c| {
+        let mut m = m.lock().unwrap_or_else(|e| e.into_inner());
+        while (m.len() as f32) < (c.fraction() * 10.0).floor() {
+            m.push(t.elapsed().as_secs_f64());
+        }
+    });
+    let msg = start()?.retrain(&control)?;
     println!(
         "first start (retrains):  {:.2} s  {msg}",
         t.elapsed().as_secs_f64()
     );
+    let marks = marks.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let marks: Vec<String> = marks
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{}0 % {s:.1} s", i + 1))
+        .collect();
+    println!("  progress reached: {}", marks.join(", "));
     let t = Instant::now();
-    let msg = start()?.retrain()?;
+    let msg = start()?.retrain(&TrainControl::new())?;
     println!(
         "next start (nothing new): {:.2} s  {msg}",
         t.elapsed().as_secs_f64()

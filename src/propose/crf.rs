@@ -22,6 +22,8 @@ pub(crate) struct Sgd {
 }
 
 /// Returns `(state weights nf × l, transition weights (l + 1) × l)`.
+/// `progress` is told each finished epoch; `false` from it stops
+/// (cancelled: see [`super::train::TrainControl`]).
 pub(crate) fn train(
     items: &[Item],
     order_of_epoch: &mut dyn FnMut(usize) -> Vec<usize>,
@@ -29,7 +31,7 @@ pub(crate) fn train(
     l: usize,
     allowed: &[bool],
     cfg: &Sgd,
-    progress: &mut dyn FnMut(usize),
+    progress: &mut dyn FnMut(usize) -> bool,
 ) -> (Vec<f32>, Vec<f32>) {
     let n = items.len().max(1);
     let lambda = 2.0 * cfg.c2 / n as f64;
@@ -79,7 +81,9 @@ pub(crate) fn train(
                 tw[it.gold[i - 1] * l + it.gold[i]] += gain;
             }
         }
-        progress(epoch + 1);
+        if !progress(epoch + 1) {
+            break;
+        }
     }
     (
         w.iter().map(|x| (x * scale) as f32).collect(),
@@ -186,14 +190,15 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 /// Trains by L-BFGS (backtracking line search); stops after
 /// `max_iterations` or when the objective improved by less than 1e-5
 /// (relative) over the last 10 iterations. Returns `(state weights nf × l,
-/// transition weights (l + 1) × l)`.
+/// transition weights (l + 1) × l)`. `progress` is told each iteration;
+/// `false` from it stops (cancelled).
 pub(crate) fn train_lbfgs(
     items: &[Item],
     nf: usize,
     l: usize,
     allowed: &[bool],
     cfg: &Lbfgs,
-    progress: &mut dyn FnMut(usize),
+    progress: &mut dyn FnMut(usize) -> bool,
 ) -> (Vec<f32>, Vec<f32>) {
     let nw = nf * l;
     let dim = nw + (l + 1) * l;
@@ -258,7 +263,9 @@ pub(crate) fn train_lbfgs(
         std::mem::swap(&mut g, &mut gn);
         f = fnew;
         past.push(f);
-        progress(iter + 1);
+        if !progress(iter + 1) {
+            break;
+        }
         if past.len() > 10 {
             let old = past[past.len() - 11];
             if (old - f) / f.abs().max(1e-12) < 1e-5 {
@@ -416,7 +423,9 @@ mod tests {
             c2: 0.1,
             eta0: 0.1,
         };
-        let (w, t) = train(&items, &mut |_| vec![0], 2, l, &allowed, &cfg, &mut |_| {});
+        let (w, t) = train(&items, &mut |_| vec![0], 2, l, &allowed, &cfg, &mut |_| {
+            true
+        });
         assert_eq!(best_path(&w, &t, &allowed), GOLD);
     }
 
@@ -485,10 +494,13 @@ mod tests {
             c2: 0.01,
         };
         let mut iters = 0;
-        let (w, t) = train_lbfgs(&items, 2, l, &allowed, &cfg, &mut |i| iters = i);
+        let (w, t) = train_lbfgs(&items, 2, l, &allowed, &cfg, &mut |i| {
+            iters = i;
+            true
+        });
         assert!(iters > 1);
         assert_eq!(best_path(&w, &t, &allowed), GOLD);
-        let again = train_lbfgs(&items, 2, l, &allowed, &cfg, &mut |_| {});
+        let again = train_lbfgs(&items, 2, l, &allowed, &cfg, &mut |_| true);
         assert_eq!((w, t), again);
     }
 }

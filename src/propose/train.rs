@@ -3,6 +3,7 @@
 //! a fixed shuffle, so training is byte-for-byte repeatable.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -131,6 +132,166 @@ pub enum TrainError {
     Ragged(usize, usize, usize),
     #[error("more than 127 entity types")]
     TooManyTypes,
+    /// [`TrainControl::cancel`] was called: training stopped at its next
+    /// check (at most about one epoch of one model later); no model.
+    #[error("training was cancelled")]
+    Cancelled,
+}
+
+/// How far a training is, and a way to stop it, shared between the thread
+/// that trains and whoever waits for it: the workbench retrains for most
+/// of a minute on a thread of its own, and its status bar reads the
+/// progress on the UI thread every frame, so everything here is a plain
+/// atomic (reading never waits on the trainer).
+///
+/// Progress is counted in units of about one epoch's work over all the
+/// stages (the tokens, each first-pass fold model, the first pass and the
+/// final model; in each model its lexicon folds, its feature ids and its
+/// epochs), so the fraction moves evenly rather than stalling in the
+/// stages no epoch counter sees (about half of each model's time).
+pub struct TrainControl {
+    /// [`RUNNING`], [`CANCELLED`] or [`COMMITTED`].
+    state: AtomicU8,
+    done: AtomicU64,
+    total: AtomicU64,
+    listener: Option<Listener>,
+}
+
+/// Called after every step of progress, on the training's threads.
+type Listener = Box<dyn Fn(&TrainControl) + Send + Sync>;
+
+const RUNNING: u8 = 0;
+const CANCELLED: u8 = 1;
+const COMMITTED: u8 = 2;
+
+impl Default for TrainControl {
+    fn default() -> Self {
+        TrainControl::new()
+    }
+}
+
+impl std::fmt::Debug for TrainControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrainControl")
+            .field("state", &self.state.load(Ordering::Relaxed))
+            .field("done", &self.done.load(Ordering::Relaxed))
+            .field("total", &self.total.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+impl TrainControl {
+    pub fn new() -> TrainControl {
+        TrainControl {
+            state: AtomicU8::new(RUNNING),
+            done: AtomicU64::new(0),
+            total: AtomicU64::new(0),
+            listener: None,
+        }
+    }
+
+    /// With `listener` called after every step of progress (on the
+    /// training's threads; it must be quick): the workbench wakes its UI
+    /// with it so the progress bar moves without polling.
+    pub fn with_listener(listener: impl Fn(&TrainControl) + Send + Sync + 'static) -> TrainControl {
+        TrainControl {
+            listener: Some(Box::new(listener)),
+            ..TrainControl::new()
+        }
+    }
+
+    /// Asks the training to stop: it returns [`TrainError::Cancelled`] at
+    /// its next check. `false` when it is too late: the result was already
+    /// [`TrainControl::commit`]ted (put in use), so cancelling changes
+    /// nothing; `true` otherwise, and then no result of this training is
+    /// ever put in use.
+    pub fn cancel(&self) -> bool {
+        match self
+            .state
+            .compare_exchange(RUNNING, CANCELLED, Ordering::SeqCst, Ordering::SeqCst)
+        {
+            Ok(_) => true,
+            Err(now) => now == CANCELLED,
+        }
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.state.load(Ordering::SeqCst) == CANCELLED
+    }
+
+    /// Called by whoever puts the trained model in use, just before: from
+    /// then on [`TrainControl::cancel`] is refused, so "cancelled" always
+    /// means "the model in use is unchanged". `false` when it was
+    /// cancelled first (then the model must not be used or kept).
+    pub fn commit(&self) -> bool {
+        match self
+            .state
+            .compare_exchange(RUNNING, COMMITTED, Ordering::SeqCst, Ordering::SeqCst)
+        {
+            Ok(_) => true,
+            Err(now) => now == COMMITTED,
+        }
+    }
+
+    /// How far it is, 0 to 1; it only grows (0 before training starts).
+    pub fn fraction(&self) -> f32 {
+        let total = self.total.load(Ordering::Relaxed);
+        if total == 0 {
+            return 0.0;
+        }
+        let done = self.done.load(Ordering::Relaxed).min(total);
+        (done as f64 / total as f64) as f32
+    }
+
+    /// Sets the work to come, in units (training does this itself; a
+    /// [`crate::workflow::Learner`] that learns some other way reports
+    /// through [`TrainControl::begin`] and [`TrainControl::advance`] too).
+    pub fn begin(&self, total: u64) {
+        self.done.store(0, Ordering::Relaxed);
+        self.total.store(total, Ordering::Relaxed);
+        self.notify();
+    }
+
+    /// `units` more of the work are done.
+    pub fn advance(&self, units: u64) {
+        if units > 0 {
+            self.done.fetch_add(units, Ordering::Relaxed);
+            self.notify();
+        }
+    }
+
+    fn notify(&self) {
+        if let Some(f) = &self.listener {
+            f(self);
+        }
+    }
+
+    /// `Err(Cancelled)` once cancelled: the stages' check.
+    fn check(&self) -> Result<(), TrainError> {
+        if self.is_cancelled() {
+            Err(TrainError::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// Units of progress (see [`TrainControl`]; one unit is about one epoch of
+/// the workbench's retraining, 0.3 s on a quiet core): preparing the
+/// tokens, building a model's full lexicon, each of its lexicon folds (with
+/// the fold's features), and counting then numbering its features.
+const PREP_UNITS: u64 = 1;
+const LEXICON_UNITS: u64 = 1;
+const FOLD_UNITS: u64 = 1;
+const COUNT_UNITS: u64 = 2;
+const IDS_UNITS: u64 = 2;
+
+/// The units one model trained by [`train_tokens`] on `n_main` main
+/// sentences counts (it advances exactly these).
+fn model_units(cfg: &TrainConfig, n_main: usize) -> u64 {
+    let folds = cfg.folds.clamp(1, n_main.max(1)) as u64;
+    let epochs = (cfg.epochs * cfg.ensemble.max(1)) as u64;
+    LEXICON_UNITS + folds * FOLD_UNITS + COUNT_UNITS + IDS_UNITS + epochs
 }
 
 /// Single-word gazetteer entries `(surface form, label)` given to the model.
@@ -187,6 +348,22 @@ pub fn train(
     train_with_extra(data, &[], gazetteer, cfg, progress)
 }
 
+/// As [`train_with_extra`], reporting its progress over all its stages to
+/// `control` and stopping with [`TrainError::Cancelled`] soon after
+/// `control` is cancelled (it checks between stages, after each lexicon
+/// fold and after each epoch): the workbench's retraining, which runs for
+/// most of a minute behind a progress bar with a Cancel button.
+pub fn train_with_control(
+    data: &[Sentence],
+    extra: &[Sentence],
+    gazetteer: &GazetteerEntries,
+    cfg: &TrainConfig,
+    control: &TrainControl,
+    progress: impl FnMut(usize),
+) -> Result<Model, TrainError> {
+    train_inner(data, extra, gazetteer, cfg, control, progress)
+}
+
 /// As [`train`], with `extra` labelled sentences of another domain (e.g.
 /// WikiFANE mapped to the same labels, `assets/train/`): they count
 /// `cfg.extra_weight` as much, get their own feature copies with
@@ -200,6 +377,18 @@ pub fn train_with_extra(
     cfg: &TrainConfig,
     progress: impl FnMut(usize),
 ) -> Result<Model, TrainError> {
+    train_inner(data, extra, gazetteer, cfg, &TrainControl::new(), progress)
+}
+
+fn train_inner(
+    data: &[Sentence],
+    extra: &[Sentence],
+    gazetteer: &GazetteerEntries,
+    cfg: &TrainConfig,
+    control: &TrainControl,
+    progress: impl FnMut(usize),
+) -> Result<Model, TrainError> {
+    control.check()?;
     let main: Vec<&Sentence> = data.iter().filter(|s| !s.tokens.is_empty()).collect();
     if main.is_empty() {
         return Err(TrainError::Empty);
@@ -230,6 +419,31 @@ pub fn train_with_extra(
     if types.len() > 127 {
         return Err(TrainError::TooManyTypes);
     }
+    let plain = TrainConfig {
+        groups: Groups(cfg.groups.0 & !Groups::DOCUMENT),
+        ..cfg.clone()
+    };
+    let n = data.len();
+    let n_train = domains.n_train;
+    let folds = cfg.first_pass_folds.clamp(1, n_main);
+    let first_pass = cfg.groups.has(Groups::DOCUMENT);
+    // Every model this trains, in units (see `TrainControl`).
+    let mut total = PREP_UNITS + model_units(cfg, n_main);
+    if first_pass {
+        total += model_units(&plain, n_main);
+        for f in 0..folds {
+            let outside = (0..n).filter(|&i| domains.fold(i, folds) != Some(f));
+            let (mut any, mut main_outside) = (false, 0);
+            for i in outside {
+                any = true;
+                main_outside += usize::from(i < n_main);
+            }
+            if any {
+                total += model_units(&plain, main_outside);
+            }
+        }
+    }
+    control.begin(total);
     let mut toks: Vec<Vec<Token>> = data
         .iter()
         .map(|s| {
@@ -240,18 +454,13 @@ pub fn train_with_extra(
             t
         })
         .collect();
-    if !cfg.groups.has(Groups::DOCUMENT) {
-        return Ok(train_tokens(
-            &toks, &data, &domains, &types, gazetteer, cfg, progress,
-        ));
+    control.advance(PREP_UNITS);
+    control.check()?;
+    if !first_pass {
+        return train_tokens(
+            &toks, &data, &domains, &types, gazetteer, cfg, control, progress,
+        );
     }
-    let plain = TrainConfig {
-        groups: Groups(cfg.groups.0 & !Groups::DOCUMENT),
-        ..cfg.clone()
-    };
-    let n = data.len();
-    let n_train = domains.n_train;
-    let folds = cfg.first_pass_folds.clamp(1, n_main);
     // The fold models and the full first pass are independent: trained in
     // parallel (each is deterministic, so the model is the same whatever
     // the threads; with the silver base data this cuts the workbench's
@@ -276,28 +485,45 @@ pub fn train_with_extra(
                 &types,
                 gazetteer,
                 &plain,
+                control,
                 |_| {},
             ))
         };
         inside
             .into_iter()
             .map(|i| match &m {
-                Some(m) => m.tag_tokens(&toks[i], false).tags,
-                None => vec![0; toks[i].len()],
+                Some(Ok(m)) => m.tag_tokens(&toks[i], false).tags,
+                // Cancelled: placeholders, never used (checked below).
+                Some(Err(_)) | None => vec![0; toks[i].len()],
             })
             .collect()
     };
     let (first_tags, first) = rayon::join(
         || per_fold(n_train, folds, |i| domains.fold(i, folds), fold_tags),
-        || train_tokens(&toks, &data, &domains, &types, gazetteer, &plain, |_| {}),
+        || {
+            train_tokens(
+                &toks,
+                &data,
+                &domains,
+                &types,
+                gazetteer,
+                &plain,
+                control,
+                |_| {},
+            )
+        },
     );
+    control.check()?;
+    let first = first?;
     super::context::annotate(
         &mut toks[..n_train],
         &first_tags,
         &first.tag_classes(),
         types.len(),
     );
-    let mut model = train_tokens(&toks, &data, &domains, &types, gazetteer, cfg, progress);
+    let mut model = train_tokens(
+        &toks, &data, &domains, &types, gazetteer, cfg, control, progress,
+    )?;
     model.first_pass = Some(Box::new(first));
     Ok(model)
 }
@@ -363,6 +589,9 @@ fn per_fold<T: Send + Default>(
     out
 }
 
+/// One model; advances `control` by exactly [`model_units`] for
+/// `domains.n_main` (unless cancelled: then `Err(Cancelled)`).
+#[allow(clippy::too_many_arguments)]
 fn train_tokens(
     toks: &[Vec<Token>],
     data: &[&Sentence],
@@ -370,8 +599,10 @@ fn train_tokens(
     types: &[String],
     gazetteer: &GazetteerEntries,
     cfg: &TrainConfig,
+    control: &TrainControl,
     mut progress: impl FnMut(usize),
-) -> Model {
+) -> Result<Model, TrainError> {
+    control.check()?;
     let labels = label_set(types, cfg.bioes);
     let l = labels.len();
     let label_id: HashMap<&str, usize> = labels
@@ -437,12 +668,18 @@ fn train_tokens(
             .zip(&data[..lex_end])
             .map(|(t, s)| (&t[..], &s.tags[..])),
     ));
+    control.advance(LEXICON_UNITS);
+    control.check()?;
 
     // Each training sentence sees a lexicon built without its own fold.
     let n = domains.n_train;
     let folds = cfg.folds.clamp(1, domains.n_main.max(1));
     let fold_of = |i: usize| domains.fold(i, folds);
     let mut hashes: Vec<SentenceFeatures> = per_fold(n, folds, fold_of, |f, inside| {
+        if control.is_cancelled() {
+            // Placeholders, never used (checked below).
+            return Vec::new();
+        }
         let lex = if folds == 1 {
             full.clone()
         } else {
@@ -453,15 +690,18 @@ fn train_tokens(
                     .map(|i| (&toks[i][..], &data[i].tags[..])),
             ))
         };
-        inside
+        let out = inside
             .into_iter()
             .map(|i| {
                 let mut sf = SentenceFeatures::default();
                 extract(&toks[i], &lex, cfg.groups, &mut sf);
                 sf
             })
-            .collect()
+            .collect();
+        control.advance(FOLD_UNITS);
+        out
     });
+    control.check()?;
     // Shared features, before any domain copies (the ones a model keeps).
     let mut shared: std::collections::HashSet<u64> = std::collections::HashSet::new();
     if cfg.domain_copies {
@@ -505,6 +745,8 @@ fn train_tokens(
         .map(|(i, &h)| (h, i as u32))
         .collect();
     drop(counts);
+    control.advance(COUNT_UNITS);
+    control.check()?;
     // Per sentence: per token the dense feature ids.
     let feats: Vec<(Vec<u32>, Vec<usize>)> = hashes
         .iter()
@@ -519,6 +761,8 @@ fn train_tokens(
         })
         .collect();
     drop(hashes);
+    control.advance(IDS_UNITS);
+    control.check()?;
 
     let nf = kept.len();
     let allowed = super::model::allowed_for(&labels);
@@ -540,10 +784,15 @@ fn train_tokens(
             rng.shuffle(&mut order);
             order.clone()
         };
+        // Every epoch is a unit; `false` stops the run (cancelled).
+        let mut reported = 0;
         let mut report = |e: usize| {
+            reported += 1;
+            control.advance(1);
             if run + 1 == runs {
                 progress(e)
             }
+            !control.is_cancelled()
         };
         let (rw, rt) = match cfg.algorithm {
             Algorithm::Perceptron => perceptron(
@@ -573,6 +822,9 @@ fn train_tokens(
                 super::crf::train_lbfgs(&items, nf, l, &allowed, &cfg, &mut report)
             }
         };
+        control.check()?;
+        // L-BFGS may converge before its last iteration: the rest counts.
+        control.advance((cfg.epochs as u64).saturating_sub(reported));
         for (a, b) in w.iter_mut().zip(rw) {
             *a += b / runs as f32;
         }
@@ -607,11 +859,12 @@ fn train_tokens(
     model.temperature = cfg
         .temperature
         .unwrap_or_else(|| cfg.algorithm.temperature());
-    model
+    Ok(model)
 }
 
 /// Averaged structured perceptron with integer updates; returns averaged
-/// `(state weights nf × l, transition weights (l + 1) × l)`.
+/// `(state weights nf × l, transition weights (l + 1) × l)`. `progress` is
+/// told each finished epoch; `false` from it stops (cancelled).
 #[allow(clippy::too_many_arguments)]
 fn perceptron(
     feats: &[(Vec<u32>, Vec<usize>)],
@@ -622,7 +875,7 @@ fn perceptron(
     allowed: &[bool],
     epochs: usize,
     next_order: &mut dyn FnMut(usize) -> Vec<usize>,
-    progress: &mut dyn FnMut(usize),
+    progress: &mut dyn FnMut(usize) -> bool,
 ) -> (Vec<f32>, Vec<f32>) {
     let mut w = vec![0i32; nf * l];
     let mut u = vec![0i64; nf * l];
@@ -675,7 +928,9 @@ fn perceptron(
             }
             c += 1;
         }
-        progress(epoch + 1);
+        if !progress(epoch + 1) {
+            break;
+        }
     }
     // Steps are in quarters (`steps`); dividing by 4 keeps the weights'
     // scale (exactly: 4 is a power of two), so temperature and penalties
@@ -841,6 +1096,110 @@ mod tests {
         // no extra data: the same model as `train`, byte for byte
         let none = train_with_extra(&toy(), &[], &[], &base, |_| {}).unwrap();
         assert_eq!(none.to_bytes(), plain.to_bytes());
+    }
+
+    /// Trains on the toy data on one thread (as the workbench does, so the
+    /// listener sees the steps in order) with `control`.
+    fn train_on_one_thread(
+        cfg: &TrainConfig,
+        control: &TrainControl,
+        epochs: &mut usize,
+    ) -> Result<Model, TrainError> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("a thread pool");
+        pool.install(|| train_with_control(&toy(), &[], &[], cfg, control, |_| *epochs += 1))
+    }
+
+    fn small() -> TrainConfig {
+        TrainConfig {
+            min_count: 1,
+            folds: 2,
+            first_pass_folds: 2,
+            ..TrainConfig::default()
+        }
+    }
+
+    /// The fractions a control's listener saw, in order.
+    fn recording(
+        also: impl Fn(&TrainControl) + Send + Sync + 'static,
+    ) -> (TrainControl, std::sync::Arc<std::sync::Mutex<Vec<f32>>>) {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let s = seen.clone();
+        let control = TrainControl::with_listener(move |c| {
+            s.lock().expect("not poisoned").push(c.fraction());
+            also(c);
+        });
+        (control, seen)
+    }
+
+    #[test]
+    fn progress_rises_over_every_stage_to_one_and_changes_nothing() {
+        let cfg = small();
+        let (control, seen) = recording(|_| {});
+        let mut epochs = 0;
+        let m = train_on_one_thread(&cfg, &control, &mut epochs).unwrap();
+        assert_eq!(
+            m.to_bytes(),
+            train(&toy(), &[], &cfg, |_| {}).unwrap().to_bytes(),
+            "the same model as without a control"
+        );
+        assert_eq!(epochs, cfg.epochs, "the final pass's epochs still reported");
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen.first(), Some(&0.0), "begins at 0");
+        assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+        assert_eq!(seen.last(), Some(&1.0), "{seen:?}");
+        assert_eq!(control.fraction(), 1.0);
+        // Every stage counts, not only epochs: the tokens (1 unit), then
+        // two fold models, the first pass and the final model, each with
+        // its lexicon (1), 2 lexicon folds (1 each), feature counting (2)
+        // and ids (2), 12 epochs (1 each); one step each, after `begin`.
+        let per_model = 1 + 2 + 2 + 2 + cfg.epochs;
+        assert_eq!((1.0 / seen[1]).round() as usize, 1 + 4 * per_model);
+        let steps = 1 + 2 + 1 + 1 + cfg.epochs;
+        assert_eq!(seen.len(), 1 + 1 + 4 * steps, "{seen:?}");
+    }
+
+    #[test]
+    fn a_cancelled_training_stops_at_its_next_check_with_its_own_error() {
+        // Cancelled from the listener once 30 % is done (inside the first
+        // fold model's epochs).
+        let (control, seen) = recording(|c| {
+            if c.fraction() >= 0.3 {
+                c.cancel();
+            }
+        });
+        let mut epochs = 0;
+        let r = train_on_one_thread(&small(), &control, &mut epochs);
+        assert!(matches!(r, Err(TrainError::Cancelled)), "{r:?}");
+        assert!(control.is_cancelled());
+        assert_eq!(epochs, 0, "the final pass never started");
+        let seen = seen.lock().unwrap().clone();
+        // The step that cancelled it is the last: no unit of work (about
+        // one epoch) was done after it.
+        let at = seen.iter().position(|&f| f >= 0.3).expect("reached 30 %");
+        assert_eq!(at + 1, seen.len(), "{seen:?}");
+        assert!(control.fraction() < 0.5);
+        // Cancelled before it starts: nothing is done at all.
+        let early = TrainControl::new();
+        assert!(early.cancel());
+        let r = train_with_control(&toy(), &[], &[], &small(), &early, |_| {});
+        assert!(matches!(r, Err(TrainError::Cancelled)), "{r:?}");
+        assert_eq!(early.fraction(), 0.0);
+    }
+
+    #[test]
+    fn cancel_and_commit_exclude_each_other() {
+        let c = TrainControl::new();
+        assert!(c.commit());
+        assert!(!c.cancel(), "too late once the model is in use");
+        assert!(!c.is_cancelled());
+        assert!(c.commit());
+        let c = TrainControl::new();
+        assert!(c.cancel());
+        assert!(c.cancel());
+        assert!(!c.commit(), "a cancelled training's model is never used");
     }
 
     #[test]

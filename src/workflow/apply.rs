@@ -129,6 +129,7 @@ impl Session {
                 self.cancel_job()
                     .unwrap_or_else(|| "nothing is running".into()),
             )),
+            Command::CancelRetraining => Ok(Outcome::Nothing(self.cancel_retraining())),
             Command::AnnotateAll { text, label, scope } => {
                 self.check_label(&label)?;
                 if scope == Scope::Document {

@@ -116,6 +116,10 @@ pub enum Command {
     /// Cancels the bulk command running in the background: nothing of it
     /// is applied (Esc, or the button by its progress bar).
     CancelJob,
+    /// Cancels the retraining running in the background (and any waiting):
+    /// the model in use stays unchanged (the button by its progress bar).
+    /// Marking a document done later starts a fresh one.
+    CancelRetraining,
 
     /// Undoes the last step (one command = one step, bulk ones included); if
     /// that step changed another document, that document is opened.

@@ -11,10 +11,11 @@ use crate::annotation::{Proposal, Source, Span};
 use crate::arabic::normalize;
 use crate::text::slice_chars;
 
-use super::learning::Learner;
+use super::learning::{Learner, RetrainError};
 use super::proposals::Proposer;
 use super::search::whole_word_occurrences;
 use super::words::WordEdges;
+use crate::propose::train::TrainControl;
 
 /// Confidence of a remembered string: a person already said so.
 pub const MEMORY_CONFIDENCE: f32 = crate::annotation::DECIDED_CONFIDENCE;
@@ -95,7 +96,7 @@ impl<P: Proposer> Learner for LearningProposer<P> {
 
     /// Nothing to train without a model: reports what the memory holds, so
     /// the status bar can say that new proposals are ready.
-    fn retrain(&self) -> Result<String, String> {
+    fn retrain(&self, _: &TrainControl) -> Result<String, RetrainError> {
         Ok(format!("{} gold names remembered", self.remembered()))
     }
 }
@@ -118,7 +119,10 @@ mod tests {
         assert!(p.propose("d", text).is_empty());
         let span = |t: &str, l: &str| Span::manual_with_text(0, t.chars().count(), l, t);
         p.remember("x", "", &[span("علييف", "PER"), span("علييف", "LOC")]);
-        assert_eq!(p.retrain().unwrap(), "1 gold names remembered");
+        assert_eq!(
+            p.retrain(&TrainControl::new()).unwrap(),
+            "1 gold names remembered"
+        );
         let got = p.propose("d", text);
         assert_eq!(got.len(), 2);
         assert!(got.iter().all(|q| q.label == "PER" && q.text == "علييف"));

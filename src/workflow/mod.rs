@@ -53,7 +53,7 @@ pub use doc_state::DocState;
 pub use focus::{Focus, FocusKind, Items, first_from, last_before};
 pub use guidelines::GUIDELINES;
 pub use keymap::{Action, Binding, Chord, Key, Keymap, Modifiers, OverlayRow, UiAction, Where};
-pub use learning::{LearnStatus, Learner};
+pub use learning::{CancelRetrain, LearnProgress, LearnStatus, Learner, RetrainError};
 pub use memory::{LearningProposer, MEMORY_CONFIDENCE, VARIANT_CONFIDENCE};
 pub use model_proposer::{Base, ModelProposer, knows_name_with};
 pub use names::{NameIndex, NameMatch, TokenForms, VARIANT_MIN_LETTERS, one_edit};

@@ -15,9 +15,11 @@ use crate::annotation::{DocAnnotations, Proposal, Span};
 use crate::propose::gold::sentences_of;
 use crate::propose::iob::{Sentence, read_conll};
 use crate::propose::proposer::Proposer as Combined;
-use crate::propose::train::{TrainConfig, maintained_gazetteer, train};
+use crate::propose::train::{
+    TrainConfig, TrainControl, TrainError, maintained_gazetteer, train_with_control,
+};
 
-use super::learning::Learner;
+use super::learning::{Learner, RetrainError};
 use super::proposals::Proposer;
 
 /// The combined proposer behind the workflow's traits.
@@ -258,8 +260,15 @@ impl Learner for ModelProposer {
         }
     }
 
-    fn retrain(&self) -> Result<String, String> {
+    /// Trains on one thread ([`RETRAIN_THREADS`]) with `control`'s
+    /// progress and cancel; a cancelled retraining keeps the model in use
+    /// and writes nothing to the cache.
+    fn retrain(&self, control: &TrainControl) -> Result<String, RetrainError> {
         let started = std::time::Instant::now();
+        let failed = RetrainError::Failed;
+        if control.is_cancelled() {
+            return Err(RetrainError::Cancelled);
+        }
         // The base data as text, and what identifies it for the cache.
         let (base_text, base_id): (Vec<String>, Vec<u8>) = match &self.base {
             Base::Nothing => {
@@ -279,7 +288,7 @@ impl Learner for ModelProposer {
             }
             Base::File(base) => {
                 let text = std::fs::read_to_string(base)
-                    .map_err(|e| format!("{}: {e}", base.display()))?;
+                    .map_err(|e| failed(format!("{}: {e}", base.display())))?;
                 use sha2::{Digest, Sha256};
                 let id = [b"file".as_slice(), &Sha256::digest(text.as_bytes())].concat();
                 (vec![text], id)
@@ -309,16 +318,18 @@ impl Learner for ModelProposer {
             None => {
                 let mut data = match &self.base {
                     Base::File(base) => read_conll(&base_text[0], true)
-                        .map_err(|e| format!("{}: {e}", base.display()))?,
+                        .map_err(|e| failed(format!("{}: {e}", base.display())))?,
                     _ => crate::propose::base::base_sentences()
-                        .map_err(|e| format!("the shipped base data: {e}"))?,
+                        .map_err(|e| failed(format!("the shipped base data: {e}")))?,
                 };
                 data.extend(gold.into_values().flatten());
                 let run = || {
-                    train(
+                    train_with_control(
                         &data,
+                        &[],
                         &maintained_gazetteer(),
                         &TrainConfig::default(),
+                        control,
                         |_| {},
                     )
                 };
@@ -335,7 +346,14 @@ impl Learner for ModelProposer {
                     Ok(pool) => pool.install(run),
                     Err(_) => run(),
                 }
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| match e {
+                    TrainError::Cancelled => RetrainError::Cancelled,
+                    e => failed(e.to_string()),
+                })?;
+                // Cancelled just as it finished: not kept, not used.
+                if !control.commit() {
+                    return Err(RetrainError::Cancelled);
+                }
                 let mut how = format!("trained in {:.1} s", started.elapsed().as_secs_f64());
                 if let Err(e) = self.keep(&key, &model) {
                     how.push_str(&format!("; not kept for the next start: {e}"));
@@ -343,6 +361,10 @@ impl Learner for ModelProposer {
                 (model, how)
             }
         };
+        // (A kept model loaded: the same check before it goes in use.)
+        if !control.commit() {
+            return Err(RetrainError::Cancelled);
+        }
         match self.inner.write() {
             Ok(mut p) => p.set_model(std::sync::Arc::new(model)),
             Err(e) => e.into_inner().set_model(std::sync::Arc::new(model)),
@@ -374,7 +396,7 @@ mod tests {
         let s = text.chars().position(|c| c == 'ز').unwrap();
         let span = Span::manual_with_text(s, s + 7, "ORG", "زيزفونة");
         p.remember("d", text, &[span]);
-        let msg = p.retrain().unwrap();
+        let msg = p.retrain(&TrainControl::new()).unwrap();
         assert!(msg.contains("1 gold names"), "{msg}");
         let after = p.propose("e", "ثم قالت زيزفونة شيئا");
         assert!(
@@ -416,7 +438,7 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         let first = start();
-        let msg = first.retrain().unwrap();
+        let msg = first.retrain(&TrainControl::new()).unwrap();
         assert!(msg.contains("trained in"), "{msg}");
         let kept = models();
         assert_eq!(kept.len(), 1);
@@ -424,7 +446,7 @@ mod tests {
         let trained = first.snapshot().model().to_bytes();
         // A new start with the same gold loads it: the same model, no training.
         let second = start();
-        let msg = second.retrain().unwrap();
+        let msg = second.retrain(&TrainControl::new()).unwrap();
         assert!(msg.contains("loaded in"), "{msg}");
         assert_eq!(second.snapshot().model().to_bytes(), trained);
         // New gold (another label) is a new key: trained again, kept beside.
@@ -434,14 +456,90 @@ mod tests {
             text,
             &[Span::manual_with_text(s, s + 5, "ORG", "ممدوح")],
         );
-        let msg = third.retrain().unwrap();
+        let msg = third.retrain(&TrainControl::new()).unwrap();
         assert!(msg.contains("trained in"), "{msg}");
         assert_eq!(models().len(), 2);
         // A damaged cache file is not trusted: retrained over.
         std::fs::write(&kept[0], b"garbage").unwrap();
-        let msg = start().retrain().unwrap();
+        let msg = start().retrain(&TrainControl::new()).unwrap();
         assert!(msg.contains("trained in"), "{msg}");
         assert_eq!(std::fs::read(&kept[0]).unwrap(), trained);
+    }
+
+    #[test]
+    fn a_cancelled_retraining_stops_at_once_and_changes_and_keeps_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("base.conll");
+        std::fs::write(
+            &base,
+            "قال O\nبلينكين B-PERS\n. O\n\nفي O\nباريس B-LOC\n. O\n",
+        )
+        .unwrap();
+        let cache = dir.path().join("cache");
+        let models = || {
+            std::fs::read_dir(&cache)
+                .map(|it| {
+                    it.filter_map(|e| e.ok())
+                        .filter(|e| e.file_name().to_string_lossy().ends_with(".model"))
+                        .count()
+                })
+                .unwrap_or(0)
+        };
+        let p = ModelProposer::new(
+            Combined::new(Arc::new(bundled::load().unwrap())),
+            Some(base.clone()),
+        )
+        .with_cache(cache.clone());
+        let text = "وصل ممدوح إلى القاهرة .";
+        let s = text.chars().position(|c| c == 'م').unwrap();
+        p.remember(
+            "d",
+            text,
+            &[Span::manual_with_text(s, s + 5, "PER", "ممدوح")],
+        );
+        let shipped = p.snapshot().model().to_bytes();
+        // Cancelled from its own progress once 30 % is done; every step
+        // of progress after that is recorded.
+        let after = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let a = after.clone();
+        let control = TrainControl::with_listener(move |c| {
+            if c.is_cancelled() {
+                a.lock().unwrap().push(c.fraction());
+            } else if c.fraction() >= 0.3 {
+                c.cancel();
+            }
+        });
+        assert_eq!(p.retrain(&control), Err(RetrainError::Cancelled));
+        assert!(control.is_cancelled());
+        assert!(control.fraction() < 0.5, "{control:?}");
+        let after = after.lock().unwrap().clone();
+        assert!(after.is_empty(), "work went on after the cancel: {after:?}");
+        assert_eq!(p.snapshot().model().to_bytes(), shipped, "model unchanged");
+        assert_eq!(models(), 0, "nothing kept in the cache");
+        // A later retraining is a fresh one: trained, kept, in use.
+        let msg = p.retrain(&TrainControl::new()).unwrap();
+        assert!(msg.contains("trained in"), "{msg}");
+        assert_eq!(models(), 1);
+        let retrained = p.snapshot().model().to_bytes();
+        assert_ne!(retrained, shipped);
+        // Cancelled before a kept model is loaded: not loaded either.
+        let q = ModelProposer::new(
+            Combined::new(Arc::new(bundled::load().unwrap())),
+            Some(base),
+        )
+        .with_cache(cache.clone());
+        q.remember(
+            "d",
+            text,
+            &[Span::manual_with_text(s, s + 5, "PER", "ممدوح")],
+        );
+        let early = TrainControl::new();
+        early.cancel();
+        assert_eq!(q.retrain(&early), Err(RetrainError::Cancelled));
+        assert_eq!(q.snapshot().model().to_bytes(), shipped);
+        let msg = q.retrain(&TrainControl::new()).unwrap();
+        assert!(msg.contains("loaded in"), "{msg}");
+        assert_eq!(q.snapshot().model().to_bytes(), retrained);
     }
 
     #[test]
@@ -459,14 +557,14 @@ mod tests {
         let s = text.chars().position(|c| c == 'م').unwrap();
         let span = Span::manual_with_text(s, s + 5, "PER", "ممدوح");
         p.remember("d", text, &[span]);
-        let msg = p.retrain().unwrap();
+        let msg = p.retrain(&TrainControl::new()).unwrap();
         assert!(msg.contains("1 gold documents (1 gold sentences)"), "{msg}");
         // A missing base file is an error that names it.
         let q = ModelProposer::new(
             Combined::new(Arc::new(bundled::load().unwrap())),
             Some(dir.path().join("missing.conll")),
         );
-        let err = q.retrain().unwrap_err();
+        let err = q.retrain(&TrainControl::new()).unwrap_err().to_string();
         assert!(err.contains("missing.conll"), "{err}");
     }
 }

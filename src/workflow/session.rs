@@ -22,7 +22,9 @@ use super::doc_list::{DocFilter, DocRow, Progress, next_generation};
 use super::doc_settle::{self, DocParts, Recheck};
 use super::doc_state::DocState;
 use super::focus::Focus;
-use super::learning::{LearnStatus, LearnWorker, Learner};
+use super::learning::{
+    CancelRetrain, LearnProgress, LearnStatus, LearnWorker, Learner, RetrainError,
+};
 use super::proposals::{Answer, ProposalWorker, Proposer};
 use super::search::Hit;
 use super::search_index::SearchIndex;
@@ -515,6 +517,25 @@ impl Session {
     /// appended and `fdatasync`ed before its RON file is rewritten).
     pub fn journaled(&self) -> u64 {
         self.saver.journaled()
+    }
+
+    /// The retraining's progress while one runs or waits (the status
+    /// bar's progress bar), else `None`.
+    pub fn learn_progress(&self) -> Option<LearnProgress> {
+        self.learner.as_ref().and_then(|l| l.progress())
+    }
+
+    /// Cancels the retraining ([`super::Command::CancelRetraining`]); what the
+    /// status bar says.
+    pub(super) fn cancel_retraining(&mut self) -> String {
+        let done = self.learner.as_ref().map(|l| l.cancel());
+        match done {
+            Some(CancelRetrain::Cancelled) => RetrainError::Cancelled.to_string(),
+            Some(CancelRetrain::Finished) => {
+                "the retraining had already finished: its model is in use".into()
+            }
+            Some(CancelRetrain::NothingRunning) | None => "nothing is retraining".into(),
+        }
     }
 
     pub fn learn_status(&self) -> LearnStatus {

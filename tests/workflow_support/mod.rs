@@ -6,17 +6,18 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use kashif::annotation::{Proposal, Source, Span};
 use kashif::corpus::Corpus;
+use kashif::propose::train::TrainControl;
 use kashif::schema::Schema;
 use kashif::store;
 use kashif::text::CharIndex;
 use kashif::workflow::{
-    Action, Chord, Command, Key, Keymap, Learner, Modifiers, Outcome, Proposer, SaveTiming,
-    Session, WordEdges, WorkflowError, whole_word_occurrences,
+    Action, Chord, Command, Key, Keymap, Learner, Modifiers, Outcome, Proposer, RetrainError,
+    SaveTiming, Session, WordEdges, WorkflowError, whole_word_occurrences,
 };
 
 pub const ANNOTATOR: &str = "tester";
@@ -106,9 +107,69 @@ impl Learner for FakeLearner {
             .push((doc_id.to_string(), texts));
     }
 
-    fn retrain(&self) -> Result<String, String> {
+    fn retrain(&self, _: &TrainControl) -> Result<String, RetrainError> {
         let n = self.retrains.fetch_add(1, Ordering::SeqCst) + 1;
         Ok(format!("model {n}"))
+    }
+}
+
+/// A retraining that is seen running: each run reports 30 % done, then
+/// holds until it is cancelled (it returns `Cancelled`, as training does
+/// at its next check) or let go ([`HeldLearner::release`]: it finishes,
+/// commits and says "held model N", N counting the runs that finished).
+#[derive(Default)]
+pub struct HeldLearner {
+    /// Runs started.
+    pub started: AtomicUsize,
+    /// Runs that finished and put their "model" in use.
+    pub finished: AtomicUsize,
+    go: AtomicBool,
+}
+
+impl HeldLearner {
+    /// Lets every run, now and later, finish.
+    pub fn release(&self) {
+        self.go.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Learner for HeldLearner {
+    fn remember(&self, _: &str, _: &str, _: &[Span]) {}
+
+    fn retrain(&self, control: &TrainControl) -> Result<String, RetrainError> {
+        self.started.fetch_add(1, Ordering::SeqCst);
+        control.begin(10);
+        control.advance(3);
+        while !self.go.load(Ordering::SeqCst) {
+            if control.is_cancelled() {
+                return Err(RetrainError::Cancelled);
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        control.advance(7);
+        if !control.commit() {
+            return Err(RetrainError::Cancelled);
+        }
+        let n = self.finished.fetch_add(1, Ordering::SeqCst) + 1;
+        Ok(format!("held model {n}"))
+    }
+}
+
+/// Waits (polling the session) until the retraining's progress bar would
+/// show `fraction`; panics after 30 s (a hang, not a timing).
+pub fn wait_for_learn_progress(s: &mut Session, fraction: f32) {
+    let t = std::time::Instant::now();
+    loop {
+        s.poll();
+        if s.learn_progress().is_some_and(|p| p.fraction == fraction) {
+            return;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(30),
+            "{:?}",
+            s.learn_progress()
+        );
+        std::thread::sleep(Duration::from_millis(1));
     }
 }
 

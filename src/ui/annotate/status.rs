@@ -5,7 +5,9 @@ use egui::{Color32, Ui};
 
 use crate::ui::model::{AppModel, Command};
 use crate::ui::text::text_block::{BlockStyle, TextBlocks, body_size, label_width};
-use crate::workflow::{self, JobProgress, LearnStatus, SaveStatus, TierStatus};
+use crate::workflow::{
+    self, JobProgress, LearnProgress, LearnStatus, RetrainError, SaveStatus, TierStatus,
+};
 
 const GREEN: Color32 = Color32::from_rgb(60, 170, 90);
 const AMBER: Color32 = Color32::from_rgb(230, 160, 40);
@@ -29,7 +31,9 @@ pub fn save_text(status: &SaveStatus) -> (String, Color32) {
 /// and digits in it keeps its order), the rest is egui's own text.
 /// A bulk command running in the background shows a progress bar
 /// (documents done of the phase's total, and what it is doing) with a
-/// Cancel button (Esc does the same) at the start of the line.
+/// Cancel button (Esc does the same) at the start of the line; so does a
+/// retraining (how far it is over all its stages; its Cancel keeps the
+/// model in use).
 pub fn status_ui(
     ui: &mut Ui,
     model: &AppModel,
@@ -41,6 +45,7 @@ pub fn status_ui(
         return;
     };
     let running = s.job_progress();
+    let retraining = s.learn_progress();
     let font = egui::TextStyle::Body.resolve(ui.style());
     let plain = ui.visuals().text_color();
     let mut before: Vec<(String, Color32)> = Vec::new();
@@ -65,10 +70,12 @@ pub fn status_ui(
     }
     match s.learn_status() {
         LearnStatus::Idle => {}
-        LearnStatus::Training => before.push(("retraining…".into(), plain)),
+        // The progress bar says it.
+        LearnStatus::Training => {}
         // Which model proposes: the shipped one or the retrained one.
         LearnStatus::Ready(m) => before.push((m.to_string(), plain)),
         LearnStatus::Failed(m) => before.push((format!("retraining failed: {m}"), RED)),
+        LearnStatus::Cancelled => before.push((RetrainError::Cancelled.to_string(), plain)),
     }
     if let Some(m) = s.message() {
         before.push((m.to_string(), AMBER));
@@ -124,6 +131,9 @@ pub fn status_ui(
             if let Some(p) = &running {
                 job_ui(ui, p, out);
             }
+            if let Some(p) = &retraining {
+                retrain_ui(ui, p, out);
+            }
             if s.proposing() || s.searching() {
                 ui.spinner();
             }
@@ -174,5 +184,23 @@ fn job_ui(ui: &mut Ui, p: &JobProgress, out: &mut Vec<Command>) {
         .clicked()
     {
         out.push(Command::Work(workflow::Command::CancelJob));
+    }
+}
+
+/// The running retraining's progress bar and its Cancel button.
+fn retrain_ui(ui: &mut Ui, p: &LearnProgress, out: &mut Vec<Command>) {
+    let percent = (p.fraction * 100.0).floor();
+    let bar = egui::ProgressBar::new(p.fraction)
+        .desired_width(120.0)
+        .text(format!("retraining {percent:.0}%"));
+    ui.add(bar).on_hover_text(
+        "Retraining the model on the base data and every done document, in the background",
+    );
+    if ui
+        .button("Cancel")
+        .on_hover_text("Cancel the retraining: the model in use stays unchanged")
+        .clicked()
+    {
+        out.push(Command::Work(workflow::Command::CancelRetraining));
     }
 }
