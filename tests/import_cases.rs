@@ -1323,3 +1323,31 @@ fn errors_name_the_file_the_place_and_the_fix() {
         );
     }
 }
+
+/// A row without the tag column (`--tag-column 4`, one line of three
+/// columns) is read as O and listed with its place; the summary no longer
+/// ends "everything in the files came in" as if nothing had changed (the
+/// entity it cut short: found by a tester).
+#[test]
+fn a_row_short_of_its_tag_is_listed_and_the_summary_says_so() {
+    let r = fresh();
+    let f = r.root.join("ragged.conll");
+    std::fs::write(
+        &f,
+        "التقى VBD B-VP O\nالملك NN B-NP B-PER\nعبدالله NNP I-NP\nفي IN B-PP O\n",
+    )
+    .unwrap();
+    let out = r.import("conll", &["--tag-column", "4"], std::slice::from_ref(&f));
+    assert!(out.all().contains("ragged.conll:3"), "{}", out.all());
+    assert!(out.stdout.contains("read as O"), "{}", out.stdout);
+    assert!(
+        !out.stdout.contains("everything in the files came in\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("changed where listed above"),
+        "{}",
+        out.stdout
+    );
+}

@@ -38,7 +38,7 @@ pub fn run(args: AgreeArgs) -> anyhow::Result<ExitCode> {
             args.all,
             exchange::Pending::Keep,
             &mut failed,
-        ));
+        )?);
     }
     let mut results: Vec<PairAgreement> = Vec::new();
     for i in 0..sets.len() {

@@ -152,7 +152,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         args.all,
         exchange::Pending::Keep,
         &mut failed,
-    );
+    )?;
     let mut predict = predictions(&args.pred, &args.folders, &schema, &args.tagger)?;
     let mut preds = Vec::with_capacity(gold.len());
     let mut skipped = Vec::new();

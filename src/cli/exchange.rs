@@ -127,16 +127,12 @@ pub fn annotated<'c>(
     all: bool,
     pending: Pending,
     failed: &mut bool,
-) -> Vec<Annotated<'c>> {
+) -> anyhow::Result<Vec<Annotated<'c>>> {
     let mut out = Vec::new();
-    let reader = match store::Reader::open(&folders.annotations, annotator) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("{e}");
-            *failed = true;
-            return out;
-        }
-    };
+    // An annotator whose files cannot be read at all (a damaged journal)
+    // stops the command: going on would report or export nothing as if
+    // the annotator had annotated nothing.
+    let reader = store::Reader::open(&folders.annotations, annotator)?;
     for doc in &corpus.documents {
         match reader.read(doc, schema) {
             Ok(None) => {}
@@ -179,5 +175,5 @@ pub fn annotated<'c>(
             }
         }
     }
-    out
+    Ok(out)
 }

@@ -70,7 +70,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
         args.all,
         exchange::Pending::LeaveOut,
         &mut failed,
-    );
+    )?;
     if annotated.is_empty() {
         eprintln!(
             "nothing to export: {} has no documents {}",

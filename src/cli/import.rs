@@ -484,7 +484,14 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         println!("  labels added to the schema: {}", new_labels.join(", "));
     }
     if t.skipped_records + t.skipped_docs == 0 && t.unreadable == 0 && !write_failed {
-        println!("  everything in the files came in");
+        if changed == 0 {
+            println!("  everything in the files came in");
+        } else {
+            // A tag read as O may cut an entity short: not "as it was".
+            println!(
+                "  everything in the files came in, changed where listed above (check those places)"
+            );
+        }
     }
     let nothing = t.unreadable == t.files || (t.docs_read == 0 && t.unreadable > 0);
     Ok(if nothing {

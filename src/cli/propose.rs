@@ -110,6 +110,15 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
     for e in &corpus.errors {
         eprintln!("{e}");
     }
+    // The annotator's store first: opening it replays (folds) its journal,
+    // and a damaged one is kept aside and said here, before the memory
+    // below reads every annotator's files (a reader refuses to read past
+    // damage it cannot keep aside).
+    let store = Store::open(&args.folders.annotations, &args.annotator)
+        .with_context(|| format!("opening {}", args.folders.annotations.display()))?;
+    if let Some(d) = &store.folded().damage {
+        eprintln!("warning: {d}");
+    }
     let model = match &args.model {
         Some(p) => bundled::load_file(p)?,
         None => bundled::load()?,
@@ -208,11 +217,6 @@ pub fn run(args: ProposeArgs) -> anyhow::Result<ExitCode> {
         knn: knn.as_ref(),
     };
     let mut remembered_total = 0usize;
-    let store = Store::open(&args.folders.annotations, &args.annotator)
-        .with_context(|| format!("opening {}", args.folders.annotations.display()))?;
-    if let Some(d) = &store.folded().damage {
-        eprintln!("warning: {d}");
-    }
     let docs_here: Vec<(usize, &Document)> = corpus
         .documents
         .iter()

@@ -826,29 +826,33 @@ impl Session {
         match &job.kind {
             JobKind::AnnotateAll { text, label, .. } => {
                 let edited = meanwhile(self, &mut out.found.iter().map(|(i, _)| *i));
-                if let Some(l) = out.landing.take()
-                    && self.can_land(job, &l)
-                {
-                    self.landings.0 += 1;
-                    let outcome = self.land(l);
-                    // What the job read (the views of every document it
-                    // reached: thousands of allocations) is freed elsewhere.
-                    doc_settle::drop_elsewhere(std::mem::take(&mut out.parts));
-                    let Outcome::Edited { documents, changes } = outcome else {
-                        return JobEnd::Nothing(String::new());
-                    };
-                    return JobEnd::Applied {
-                        outcome,
-                        message: format!(
-                            "Annotated {} in {} ({secs:.1} s, one undo step)",
-                            count(changes, "occurrence", "occurrences"),
-                            count(documents, "document", "documents")
-                        ),
-                    };
+                if let Some(l) = out.landing.take() {
+                    if self.can_land(job, &l) {
+                        self.landings.0 += 1;
+                        let outcome = self.land(l);
+                        // What the job read (the views of every document it
+                        // reached: thousands of allocations) is freed elsewhere.
+                        doc_settle::drop_elsewhere(std::mem::take(&mut out.parts));
+                        let Outcome::Edited { documents, changes } = outcome else {
+                            return JobEnd::Nothing(String::new());
+                        };
+                        return JobEnd::Applied {
+                            outcome,
+                            message: format!(
+                                "Annotated {} in {} ({secs:.1} s, one undo step)",
+                                count(changes, "occurrence", "occurrences"),
+                                count(documents, "document", "documents")
+                            ),
+                        };
+                    }
+                    // Decided again below: what the job prepared is
+                    // freed elsewhere.
+                    doc_settle::drop_elsewhere(l);
                 }
                 self.landings.1 += 1;
                 let plan = self.plan_from(&out.found, label);
                 if plan.edits.is_empty() {
+                    doc_settle::drop_elsewhere(std::mem::take(&mut out.parts));
                     return JobEnd::Nothing(format!("no new occurrence of {text:?}"));
                 }
                 let items = plan.preview.new;
