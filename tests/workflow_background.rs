@@ -223,8 +223,22 @@ fn the_whole_bulk_operation_is_one_undo_step_and_redo_redoes_it() {
 
 #[test]
 fn an_edit_made_while_the_job_runs_is_kept() {
+    // planned again off the frame on the annotations as they are now
+    edit_made_while_the_job_runs(kashif::workflow::LANDING_TRIES, (1, 0));
+}
+
+#[test]
+fn an_edit_made_while_the_job_runs_is_kept_when_the_frame_decides() {
+    edit_made_while_the_job_runs(0, (0, 1));
+}
+
+/// An edit on an occurrence while annotate-all runs survives it, whether
+/// the landing is prepared again (`tries` > 0) or decided on the frame;
+/// `landings`: [`Session::job_landings`] after it.
+fn edit_made_while_the_job_runs(tries: u8, landings: (usize, usize)) {
     let dir = tempfile::tempdir().unwrap();
     let mut s = session(dir.path(), true);
+    s.set_landing_tries(tries);
     s.hold_jobs(true);
     ok(&mut s, annotate_all("أذربيجان", "LOC", Scope::Corpus));
     first_document_done(&s);
@@ -239,8 +253,9 @@ fn an_edit_made_while_the_job_runs_is_kept() {
     assert!(mine.entities.iter().any(|e| (e.start, e.end) == (a, b)));
     s.release_jobs();
     let end = poll_until_done(&mut s);
-    // what the job prepared no longer holds: decided again on the frame
-    assert_eq!(s.job_landings(), (0, 1));
+    // what the job prepared no longer holds: prepared again, or decided
+    // on the frame
+    assert_eq!(s.job_landings(), landings);
     assert!(
         end.message().contains("changed while it ran"),
         "{}",

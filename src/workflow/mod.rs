@@ -43,7 +43,7 @@ pub use accurate::{AccurateProposer, TierStatus, knn_memory_of};
 pub use autosave::{SaveError, SaveStatus, SaveTiming};
 pub use builtin::RulesProposer;
 pub use bulk::{AnnotatePreview, LeftOut};
-pub use bulk_job::{BACKGROUND_FROM, JobPhase, JobProgress};
+pub use bulk_job::{BACKGROUND_FROM, JobPhase, JobProgress, LANDING_TRIES};
 pub use caret::{Caret, SessionLexicon};
 pub use command::{Command, Outcome, WorkflowError};
 pub use corpus_search::FIRST_DOCS;

@@ -111,6 +111,10 @@ pub struct Session {
     pub(super) background_from: usize,
     /// Tests: new jobs wait until [`Session::release_jobs`].
     pub(super) hold_jobs: bool,
+    /// How many times annotate-all's landing is prepared again off the
+    /// frame when something changed while its job ran (see
+    /// [`Session::set_landing_tries`]).
+    pub(super) landing_tries: u8,
     /// Views of documents let go of, to be freed off the frame's thread.
     pub(super) dropped_views: Vec<super::doc_state::Views>,
 }
@@ -298,6 +302,7 @@ impl Session {
             preview_found: None,
             background_from: BACKGROUND_FROM,
             hold_jobs: false,
+            landing_tries: super::bulk_job::LANDING_TRIES,
             dropped_views: Vec::new(),
         };
         let first_rev = next_generation();
