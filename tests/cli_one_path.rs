@@ -203,3 +203,59 @@ fn the_accurate_tier_on_the_command_line_uses_the_neighbour_memory() {
         "{on_variant:?}"
     );
 }
+
+/// The review's extraction source goes through the same path: on every
+/// seed it equals what `kashif propose --tagger fast --no-memory` writes for
+/// an annotator with no files (the shipped model, rules, dates and
+/// gazetteers, clitics settled; no memory), label for label and place for
+/// place.
+#[test]
+fn the_reviews_extraction_is_what_propose_writes_for_a_new_annotator() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let corpus = corpus(root);
+    let out = Process::new(env!("CARGO_BIN_EXE_kashif"))
+        .args([
+            "propose",
+            "--corpus",
+            "corpus",
+            "--annotations",
+            "annotations",
+            "--annotator",
+            "fresh",
+            "--tagger",
+            "fast",
+            "--no-memory",
+        ])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let schema = Schema::builtin();
+    let shipped = kashif::propose::proposer::Proposer::new(Arc::new(
+        kashif::propose::bundled::load().unwrap(),
+    ));
+    let mut compared = 0;
+    for d in &corpus.documents {
+        let written: Vec<(usize, usize, String)> =
+            store::read(&root.join("annotations"), "fresh", d, &schema)
+                .unwrap()
+                .map(|l| l.annotations.proposals)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| (p.start, p.end, p.label))
+                .collect();
+        let review: Vec<(usize, usize, String)> =
+            kashif::ui::review::extraction_spans(&shipped, d, &schema)
+                .into_iter()
+                .map(|s| (s.start, s.end, s.label))
+                .collect();
+        assert_eq!(review, written, "{}", d.id);
+        compared += written.len();
+    }
+    assert!(compared > 50, "{compared} proposals compared");
+}

@@ -84,15 +84,26 @@ impl ReviewSource {
     }
 }
 
-/// What the shipped proposer extracts from a text, as spans of the labels
-/// of `schema`: [`ReviewSource::Extraction`].
-pub fn extraction_spans(proposer: &Proposer, text: &str, schema: &Schema) -> Vec<Span> {
-    proposer
-        .propose(text)
-        .iter()
-        .filter(|p| schema.contains(&p.label))
-        .map(proposal_span)
-        .collect()
+/// What the shipped proposer extracts from a document, as spans of the
+/// labels of `schema`: [`ReviewSource::Extraction`]. Its answer goes through
+/// the one path every caller's proposals take
+/// ([`crate::workflow::proposals_for_document`]: clitics, spelling variants,
+/// decided labels) with nothing known (no memory, no annotator's
+/// decisions), so the review scores what the workbench would propose on a
+/// document nobody touched (issue 22, point 4).
+pub fn extraction_spans(proposer: &Proposer, doc: &Document, schema: &Schema) -> Vec<Span> {
+    let machine = proposer.propose(&doc.text);
+    crate::workflow::proposals_for_document(
+        std::sync::Arc::new(doc.clone()),
+        &DocAnnotations::default(),
+        machine,
+        &crate::workflow::Knowledge::default(),
+        &|k| crate::workflow::knows_name_with(proposer, k),
+    )
+    .iter()
+    .filter(|p| schema.contains(&p.label))
+    .map(proposal_span)
+    .collect()
 }
 
 fn proposal_span(p: &Proposal) -> Span {
@@ -207,7 +218,7 @@ impl Review {
                 continue;
             };
             let ps = match &extraction {
-                Some((proposer, schema)) => extraction_spans(proposer, &refs[index].text, schema),
+                Some((proposer, schema)) => extraction_spans(proposer, refs[index], schema),
                 None => pred.spans(p),
             };
             let gs = gold.spans(g);
