@@ -64,6 +64,9 @@ const WAKE_EVERY: Duration = Duration::from_millis(30);
 /// corpus order, documents with none left out.
 pub(super) type Found = Vec<(usize, Vec<(usize, usize)>)>;
 
+/// Per decided name key, the documents that may hold it ([`may_hold`]).
+pub(super) type Holding = BTreeMap<String, Vec<usize>>;
+
 /// Which accept-all a job prepares.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum AcceptWhich {
@@ -196,7 +199,7 @@ pub(super) struct JobInput {
     pub land: Option<LandInput>,
     /// What an earlier run of the job found (the documents holding the
     /// names, their views), with `found`: only the landing is prepared.
-    pub prepared: Option<(BTreeMap<String, Vec<usize>>, HashMap<usize, DocParts>)>,
+    pub prepared: Option<(Holding, HashMap<usize, DocParts>)>,
 }
 
 /// A snapshot of what annotate-all's result depends on beyond the texts,
