@@ -314,3 +314,39 @@ fn propose_says_how_many_undecided_proposals_it_withdrew() {
         "{err}"
     );
 }
+
+/// `--annotations` naming a file: every command that reads or writes the
+/// annotations says so by name, and the file is left as it was (a tester
+/// met a bare "Not a directory (os error 20)").
+#[test]
+fn an_annotations_path_that_is_a_file_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (corpus, _) = setup(dir.path());
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "mine").unwrap();
+    let out_file = dir.path().join("out.conll");
+    let runs: [&[&str]; 4] = [
+        &["stats"],
+        &["validate"],
+        &["propose", "--annotator", "a", "--tagger", "fast"],
+        &[
+            "export",
+            "--annotator",
+            "a",
+            "--format",
+            "conll",
+            "--out",
+            out_file.to_str().unwrap(),
+        ],
+    ];
+    for args in runs {
+        let out = kashif(args, &corpus, &file);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            err.contains("--annotations") && err.contains("a file, not a folder"),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+}

@@ -40,7 +40,16 @@ impl Folders {
     }
 
     /// The corpus; a missing folder is an error, bad files are in `errors`.
+    /// The corpus; first, the annotations folder is checked not to be a
+    /// file (every command that loads a corpus reads or writes it next:
+    /// "Not a directory (os error 20)" from deep inside said too little).
     pub fn corpus(&self) -> anyhow::Result<Corpus> {
+        if self.annotations.exists() && !self.annotations.is_dir() {
+            anyhow::bail!(
+                "--annotations: {}: a file, not a folder: the annotations folder holds one folder per annotator (give a folder, or a path that does not exist yet)",
+                self.annotations.display()
+            );
+        }
         Corpus::load(&self.corpus).map_err(|e| anyhow::anyhow!("--corpus: {e}"))
     }
 }
