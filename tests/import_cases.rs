@@ -1351,3 +1351,28 @@ fn a_row_short_of_its_tag_is_listed_and_the_summary_says_so() {
         out.stdout
     );
 }
+
+/// The older `datasets` layout's `dataset_infos.json` (plural, one info per
+/// config) beside integer rows gives the names too (a tester's copy was
+/// not read, and the error named only `dataset_info.json`).
+#[test]
+fn dataset_infos_json_of_the_older_layout_gives_the_names() {
+    let r = fresh();
+    let ints = fixture(CASE_20, "wikiann-ar-train.jsonl");
+    let labels = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"];
+    let names: Vec<String> = labels.iter().map(|l| format!("\"{l}\"")).collect();
+    let dir = r.root.join("in");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(&ints, dir.join("train.jsonl")).unwrap();
+    std::fs::write(
+        dir.join("dataset_infos.json"),
+        format!(
+            "{{\"ar\": {{\"features\": {{\"ner_tags\": {{\"feature\": {{\"names\": [{}], \"_type\": \"ClassLabel\"}}, \"_type\": \"Sequence\"}}}}}}}}",
+            names.join(", ")
+        ),
+    )
+    .unwrap();
+    let out = r.import("hf", &[], &[dir.join("train.jsonl")]);
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert_eq!(r.only_doc().3.len(), 5);
+}

@@ -210,7 +210,7 @@ const NAMES_MISSING: &str = "are ClassLabel ids whose names are not in the rows"
 /// The hint for integer tags without names.
 fn names_hint(key: &str) -> String {
     format!(
-        "integer {key} {NAMES_MISSING}: give them in id order with --labels O,B-PER,I-PER,... (as load_dataset(...).features[\"{key}\"].feature.names prints them), or put the dataset's dataset_info.json next to the file"
+        "integer {key} {NAMES_MISSING}: give them in id order with --labels O,B-PER,I-PER,... (as load_dataset(...).features[\"{key}\"].feature.names prints them), or put the dataset's dataset_info.json (or the older dataset_infos.json) next to the file"
     )
 }
 

@@ -58,14 +58,19 @@ fn tsv_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// Imports decoded contents as `format`; for Hugging Face rows without
 /// `--labels`, the label names come from a `dataset_info.json` beside the
-/// file when there is one (said in the shape).
+/// file when there is one (said in the shape), else from the older
+/// `datasets` layout's `dataset_infos.json` (one info per config).
 fn read_as(
     format: Format,
     path: &Path,
     decoded: &super::decode::Decoded,
     options: &ImportOptions,
 ) -> Result<FileImport, FormatError> {
-    let info = path.with_file_name("dataset_info.json");
+    let info = ["dataset_info.json", "dataset_infos.json"]
+        .into_iter()
+        .map(|n| path.with_file_name(n))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| path.with_file_name("dataset_info.json"));
     // A dataset_info.json beside the file that cannot give the names is
     // named when the rows need them, never passed over in silence.
     let names = if format == Format::Hf && options.tag_names.is_none() && info.is_file() {
