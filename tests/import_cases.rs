@@ -1376,3 +1376,31 @@ fn dataset_infos_json_of_the_older_layout_gives_the_names() {
     assert_eq!(out.code, 0, "{}", out.all());
     assert_eq!(r.only_doc().3.len(), 5);
 }
+
+/// A part-of-speech column written as IOB (`B-VERB`, `B-NOUN_PROP`) beside
+/// the NER column is refused without calling its labels entity types (a
+/// tester was told "labels mixed with entity types (line 1: B-VERB)"),
+/// with the fix; `--tag-column 3` then reads the entities.
+#[test]
+fn an_iob_pos_column_is_not_called_entity_types() {
+    let r = fresh();
+    let f = r.root.join("iobpos.conll");
+    std::fs::write(
+        &f,
+        "قال B-VERB O\nأنتوني B-NOUN_PROP B-PERS\nبلينكين I-NOUN_PROP I-PERS\nفي B-PREP O\nالقاهرة B-NOUN_PROP B-LOC\n",
+    )
+    .unwrap();
+    let out = r.import("conll", &[], std::slice::from_ref(&f));
+    assert_ne!(out.code, 0, "{}", out.all());
+    assert!(
+        !out.stderr.contains("mixed with entity types")
+            && out.stderr.contains("iobpos.conll:")
+            && out.stderr.contains("--tag-column"),
+        "{}",
+        out.stderr
+    );
+    let r = fresh();
+    let out = r.import("conll", &["--tag-column", "3"], std::slice::from_ref(&f));
+    assert_eq!(out.code, 0, "{}", out.all());
+    assert_eq!(r.only_doc().3.len(), 2);
+}

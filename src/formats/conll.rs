@@ -750,7 +750,7 @@ fn settle_syntax(
     let (line, cell) = cols.syntax_example(first_bad - 1);
     let what = if !mixed.is_empty() {
         format!(
-            "{} chunk or part-of-speech labels mixed with entity types (line {line}: \"{cell}\")",
+            "{} chunk or part-of-speech labels (line {line}: \"{cell}\") beside other labels, so it cannot be read as entities",
             list(&mixed)
         )
     } else {
