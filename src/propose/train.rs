@@ -206,12 +206,18 @@ impl TrainControl {
     /// nothing; `true` otherwise, and then no result of this training is
     /// ever put in use.
     pub fn cancel(&self) -> bool {
+        self.end_as(CANCELLED)
+    }
+
+    /// Moves a running training to `end` (cancelled or committed, each
+    /// excluding the other); whether it now is there.
+    fn end_as(&self, end: u8) -> bool {
         match self
             .state
-            .compare_exchange(RUNNING, CANCELLED, Ordering::SeqCst, Ordering::SeqCst)
+            .compare_exchange(RUNNING, end, Ordering::SeqCst, Ordering::SeqCst)
         {
             Ok(_) => true,
-            Err(now) => now == CANCELLED,
+            Err(now) => now == end,
         }
     }
 
@@ -224,13 +230,7 @@ impl TrainControl {
     /// means "the model in use is unchanged". `false` when it was
     /// cancelled first (then the model must not be used or kept).
     pub fn commit(&self) -> bool {
-        match self
-            .state
-            .compare_exchange(RUNNING, COMMITTED, Ordering::SeqCst, Ordering::SeqCst)
-        {
-            Ok(_) => true,
-            Err(now) => now == COMMITTED,
-        }
+        self.end_as(COMMITTED)
     }
 
     /// How far it is, 0 to 1; it only grows (0 before training starts).

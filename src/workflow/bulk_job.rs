@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use crate::arabic::{name_key, normalize};
 use crate::corpus::Document;
 
-use crate::annotation::{DocAnnotations, Edit, Status};
+use crate::annotation::{DocAnnotations, Edit};
 
 use super::bulk::{AnnotatePreview, plan_for};
 use super::command::Outcome;
@@ -37,7 +37,7 @@ use super::search::{Scope, occurrence_query, whole_word_occurrences};
 use super::search_index::SearchIndex;
 use super::session::{JobEnd, Session};
 use super::settle::Knowledge;
-use super::steps::{SettleWith, changed_places, follow_inverse, settle_docs};
+use super::steps::{SettleWith, Settled, changed_places, follow_inverse, settle_docs, start_edit};
 use super::undo::{Change, Step, describe};
 use super::waker::Waker;
 use super::words::WordEdges;
@@ -558,9 +558,7 @@ fn landing(out: &JobOutput, land: LandInput, docs: &[Arc<Document>]) -> Option<L
         let text = &docs[i].text;
         let mut ann = (*snap[i]).clone();
         // As `Session::starting`: the first decision starts the document.
-        if ann.status == Status::Todo {
-            edits.push(Edit::SetStatus(Status::InProgress));
-        }
+        edits.extend(start_edit(ann.status));
         for e in edits {
             let inverse = e.apply(&mut ann, text, &parts.idx).ok()?;
             if Knowledge::counts(&inverse) {
@@ -792,20 +790,21 @@ impl Session {
             documents,
             ..
         } = l;
-        let mut saves = Vec::with_capacity(annotations.len());
-        let mut olds = Vec::with_capacity(annotations.len());
-        for (i, ann) in annotations {
-            saves.push((self.docs[i].clone(), ann.clone()));
-            olds.push(std::mem::replace(&mut self.states[i].annotations, ann));
-            self.states[i].edited = true;
-            self.touch(i);
-        }
+        self.put_settled(
+            annotations
+                .into_iter()
+                .map(|(doc, annotations)| Settled {
+                    doc,
+                    annotations,
+                    edits: Vec::new(),
+                })
+                .collect(),
+        );
         self.list_gen = next_generation();
         let old_knowledge = std::mem::replace(&mut self.knowledge, knowledge);
-        self.saver.enqueue_many(saves);
-        doc_settle::drop_elsewhere((olds, old_knowledge, from));
+        doc_settle::drop_elsewhere((old_knowledge, from));
         self.touched_keys.clear();
-        let elsewhere: usize = changes[edits..]
+        let elsewhere = changes[edits..]
             .iter()
             .filter(|c| self.current != Some(c.doc))
             .map(|c| match &c.inverse {
@@ -813,12 +812,7 @@ impl Session {
                 _ => 1,
             })
             .sum();
-        if elsewhere > 0 {
-            self.message = Some(format!(
-                "{} in other documents",
-                count(elsewhere, "proposal changed", "proposals changed")
-            ));
-        }
+        self.say_elsewhere(elsewhere);
         let name = describe(&changes[..edits], |d| {
             self.states[d].annotations.status.as_str().to_string()
         });
@@ -895,28 +889,28 @@ impl Session {
             JobKind::AnnotateAll { text, label, .. } => {
                 let edited =
                     job.changed_before + meanwhile(self, &mut out.found.iter().map(|(i, _)| *i));
-                let replanned = |message: &mut String| {
+                // How it ended, whichever path put it in place.
+                let applied = |outcome: Outcome| {
+                    let Outcome::Edited { documents, changes } = outcome else {
+                        return JobEnd::Nothing(String::new());
+                    };
+                    let mut message = format!(
+                        "Annotated {} in {} ({secs:.1} s, one undo step)",
+                        count(changes, "occurrence", "occurrences"),
+                        count(documents, "document", "documents")
+                    );
                     if edited > 0 {
                         message.push_str(&format!(
                             "; {} changed while it ran: planned on their annotations as they are now, none of your edits overwritten",
                             count(edited, "document", "documents")
                         ));
                     }
+                    JobEnd::Applied { outcome, message }
                 };
                 if let Some(l) = out.landing.take() {
                     if self.can_land(job, &l) {
                         self.landings.0 += 1;
-                        let outcome = self.land(l);
-                        let Outcome::Edited { documents, changes } = outcome else {
-                            return Some(JobEnd::Nothing(String::new()));
-                        };
-                        let mut message = format!(
-                            "Annotated {} in {} ({secs:.1} s, one undo step)",
-                            count(changes, "occurrence", "occurrences"),
-                            count(documents, "document", "documents")
-                        );
-                        replanned(&mut message);
-                        return Some(JobEnd::Applied { outcome, message });
+                        return Some(applied(self.land(l)));
                     }
                     // Something it read changed meanwhile: prepared again
                     // off the frame on a snapshot of now, reusing what the
@@ -956,18 +950,7 @@ impl Session {
                     .flat_map(|(i, e)| self.starting(i, e))
                     .collect();
                 Some(match self.commit_prepared(edits, items, Some(out)) {
-                    Ok(outcome) => {
-                        let Outcome::Edited { documents, changes } = outcome else {
-                            return Some(JobEnd::Nothing(String::new()));
-                        };
-                        let mut message = format!(
-                            "Annotated {} in {} ({secs:.1} s, one undo step)",
-                            count(changes, "occurrence", "occurrences"),
-                            count(documents, "document", "documents")
-                        );
-                        replanned(&mut message);
-                        JobEnd::Applied { outcome, message }
-                    }
+                    Ok(outcome) => applied(outcome),
                     Err(e) => JobEnd::Nothing(format!("{}: {e}", job.kind.name())),
                 })
             }

@@ -124,19 +124,25 @@ impl Session {
             saved.insert(i);
         }
         self.touched_keys.clear();
-        if elsewhere > 0 {
+        self.say_elsewhere(elsewhere);
+        saved
+    }
+
+    /// Says how many pending proposals a decision changed in documents
+    /// other than the open one (nothing when none).
+    pub(super) fn say_elsewhere(&mut self, changed: usize) {
+        if changed > 0 {
             self.message = Some(format!(
                 "{} in other documents",
-                crate::text::count(elsewhere, "proposal changed", "proposals changed")
+                crate::text::count(changed, "proposal changed", "proposals changed")
             ));
         }
-        saved
     }
 
     /// Puts settled lists in place at once, hands their autosave copies over
     /// in one batch and frees the old lists off this thread; the documents
     /// and their edits from old to new, in the order given.
-    fn put_settled(&mut self, settled: Vec<Settled>) -> Vec<(usize, Vec<Edit>)> {
+    pub(super) fn put_settled(&mut self, settled: Vec<Settled>) -> Vec<(usize, Vec<Edit>)> {
         let mut snapshots = Vec::with_capacity(settled.len());
         let mut olds = Vec::with_capacity(settled.len());
         let mut out = Vec::with_capacity(settled.len());
@@ -272,11 +278,11 @@ impl Session {
     /// `edits` for document `i`, plus moving it from todo to in progress:
     /// the first decision on a document starts it (and undo un-starts it).
     pub(super) fn starting(&self, i: usize, edits: Vec<Edit>) -> Vec<(usize, Edit)> {
-        let mut out: Vec<(usize, Edit)> = edits.into_iter().map(|e| (i, e)).collect();
-        if self.states[i].annotations.status == Status::Todo {
-            out.push((i, Edit::SetStatus(Status::InProgress)));
-        }
-        out
+        edits
+            .into_iter()
+            .chain(start_edit(self.states[i].annotations.status))
+            .map(|e| (i, e))
+            .collect()
     }
 
     /// Applies the inverses of `step` newest first, returning the step that
@@ -495,6 +501,12 @@ impl Session {
 }
 
 /// The inverse of a proposal edit of [`super::settle::diff`].
+/// The edit a document of status `status` gets with its first decision:
+/// a document still to do is started (and undo un-starts it).
+pub(super) fn start_edit(status: Status) -> Option<Edit> {
+    (status == Status::Todo).then_some(Edit::SetStatus(Status::InProgress))
+}
+
 /// The inverse of a settled list's edits (proposals only: nothing the
 /// knowledge counts), as one change that puts the old list back.
 pub(super) fn follow_inverse(edits: Vec<Edit>) -> Edit {
