@@ -5,24 +5,16 @@
 //! aside and goes on, as `import` and the workbench do (its refusal used to
 //! send the user to run `propose`: found by a tester).
 
+mod cli_support;
+
+use cli_support::kashif;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use kashif::annotation::{DocAnnotations, Span, Status};
 use kashif::corpus::Corpus;
 use kashif::store::{AnnotationFile, JOURNAL_NAME, Journal};
-
-fn kashif(args: &[&str], corpus: &Path, annotations: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kashif"))
-        .args(args)
-        .arg("--corpus")
-        .arg(corpus)
-        .arg("--annotations")
-        .arg(annotations)
-        .output()
-        .unwrap()
-}
 
 /// Two documents done with one entity each, journaled for "amina"; a
 /// record after them, and one byte of the second record flipped (damage no

@@ -3,8 +3,11 @@
 //! (it comes in as in progress, and says so), and `kashif validate` warns
 //! about done files holding pending proposals.
 
+mod cli_support;
+
+use cli_support::kashif;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use kashif::annotation::{DocAnnotations, Origin, Proposal, Source, Span, Status};
 use kashif::corpus::Corpus;
@@ -12,17 +15,6 @@ use kashif::schema::Schema;
 use kashif::store::{self, Store};
 
 const TEXT: &str = "في بغداد وموسكو";
-
-fn kashif(args: &[&str], corpus: &Path, annotations: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kashif"))
-        .args(args)
-        .arg("--corpus")
-        .arg(corpus)
-        .arg("--annotations")
-        .arg(annotations)
-        .output()
-        .unwrap()
-}
 
 fn setup(dir: &Path) -> (PathBuf, PathBuf) {
     let corpus = dir.join("corpus");

@@ -52,9 +52,9 @@ fn gold(root: &Path, corpus: &Corpus) {
     store.save(doc, &ann).unwrap();
 }
 
-/// Runs the real `kashif propose` for bob; bob's pending proposals by
-/// document.
-fn propose(root: &Path, corpus: &Corpus) -> Vec<Vec<Proposal>> {
+/// Runs the real `kashif propose` for `annotator` in `root` (with `extra`
+/// options), which must succeed; what it said on stderr.
+fn run_propose(root: &Path, annotator: &str, extra: &[&str]) -> String {
     let out = Process::new(env!("CARGO_BIN_EXE_kashif"))
         .args([
             "propose",
@@ -63,22 +63,38 @@ fn propose(root: &Path, corpus: &Corpus) -> Vec<Vec<Proposal>> {
             "--annotations",
             "annotations",
             "--annotator",
-            "bob",
+            annotator,
         ])
+        .args(extra)
         .current_dir(root)
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(out.status.success(), "{err}");
+    err
+}
+
+/// `annotator`'s pending proposals in document `doc`, as saved.
+fn pending(root: &Path, annotator: &str, doc: &kashif::corpus::Document) -> Vec<Proposal> {
+    store::read(
+        &root.join("annotations"),
+        annotator,
+        doc,
+        &Schema::builtin(),
+    )
+    .unwrap()
+    .map(|l| l.annotations.proposals)
+    .unwrap_or_default()
+}
+
+/// Runs the real `kashif propose` for bob; bob's pending proposals by
+/// document.
+fn propose(root: &Path, corpus: &Corpus) -> Vec<Vec<Proposal>> {
+    run_propose(root, "bob", &[]);
     corpus
         .documents
         .iter()
-        .map(|d| {
-            store::read(&root.join("annotations"), "bob", d, &Schema::builtin())
-                .unwrap()
-                .map(|l| l.annotations.proposals)
-                .unwrap_or_default()
-        })
+        .map(|d| pending(root, "bob", d))
         .collect()
 }
 
@@ -161,23 +177,7 @@ fn the_accurate_tier_on_the_command_line_uses_the_neighbour_memory() {
     let root = dir.path();
     let c = corpus(root);
     gold(root, &c);
-    let out = Process::new(env!("CARGO_BIN_EXE_kashif"))
-        .args([
-            "propose",
-            "--corpus",
-            "corpus",
-            "--annotations",
-            "annotations",
-            "--annotator",
-            "bob",
-            "--tagger",
-            "accurate",
-        ])
-        .current_dir(root)
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).to_string();
-    assert!(out.status.success(), "{err}");
+    let err = run_propose(root, "bob", &["--tagger", "accurate"]);
     assert!(
         err.contains("accurate tier")
             && err.contains("neighbour memory of")
@@ -185,15 +185,7 @@ fn the_accurate_tier_on_the_command_line_uses_the_neighbour_memory() {
         "{err}"
     );
     let variant = normalize(VARIANT).into_string();
-    let props = store::read(
-        &root.join("annotations"),
-        "bob",
-        &c.documents[1],
-        &Schema::builtin(),
-    )
-    .unwrap()
-    .map(|l| l.annotations.proposals)
-    .unwrap_or_default();
+    let props = pending(root, "bob", &c.documents[1]);
     let on_variant: Vec<_> = props
         .iter()
         .filter(|p| normalize(&p.text).as_str().contains(variant.as_str()))
@@ -214,41 +206,17 @@ fn the_reviews_extraction_is_what_propose_writes_for_a_new_annotator() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let corpus = corpus(root);
-    let out = Process::new(env!("CARGO_BIN_EXE_kashif"))
-        .args([
-            "propose",
-            "--corpus",
-            "corpus",
-            "--annotations",
-            "annotations",
-            "--annotator",
-            "fresh",
-            "--tagger",
-            "fast",
-            "--no-memory",
-        ])
-        .current_dir(root)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_propose(root, "fresh", &["--tagger", "fast", "--no-memory"]);
     let schema = Schema::builtin();
     let shipped = kashif::propose::proposer::Proposer::new(Arc::new(
         kashif::propose::bundled::load().unwrap(),
     ));
     let mut compared = 0;
     for d in &corpus.documents {
-        let written: Vec<(usize, usize, String)> =
-            store::read(&root.join("annotations"), "fresh", d, &schema)
-                .unwrap()
-                .map(|l| l.annotations.proposals)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|p| (p.start, p.end, p.label))
-                .collect();
+        let written: Vec<(usize, usize, String)> = pending(root, "fresh", d)
+            .into_iter()
+            .map(|p| (p.start, p.end, p.label))
+            .collect();
         let review: Vec<(usize, usize, String)> =
             kashif::ui::review::extraction_spans(&shipped, d, &schema)
                 .into_iter()

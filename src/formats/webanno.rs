@@ -685,85 +685,74 @@ mod tests {
         // Text with a backslash (before an n, too) and a tab, and labels
         // with reserved characters, go out and come back exactly.
         let text = "قال a\\b\tفي بغداد\nC:\\n لا";
-        let sp = |s: usize, e: usize, l: &str| {
-            Span::manual_with_text(
-                s,
-                e,
-                l,
-                &text.chars().skip(s).take(e - s).collect::<String>(),
-            )
-        };
-        let spans = vec![
-            sp(0, 3, "PER_X"),
-            sp(11, 16, "LOC->Y"),
-            sp(22, 24, "MISC|Z"),
-        ];
-        let e = export(&[DocSpans {
-            id: "d",
+        let spans = spans_of(
             text,
-            spans: &spans,
-        }]);
-        assert!(e.warnings.is_empty(), "{:?}", e.warnings);
-        let Output::Folder(files) = &e.output else {
-            panic!()
-        };
-        let tsv = &files[0].1;
+            &[(0, 3, "PER_X"), (11, 16, "LOC->Y"), (22, 24, "MISC|Z")],
+        );
+        let (_, tsv) = export_one(text, &spans);
         assert!(tsv.contains("#Text=قال a\\\\b\\tفي بغداد\n"), "{tsv}");
         assert!(tsv.contains("#Text=C:\\\\n لا\n"), "{tsv}");
         assert!(tsv.contains("PER\\_X"), "{tsv}");
-        let r = import(Path::new("d.tsv"), tsv, &ImportOptions::default()).unwrap();
+        let r = import(Path::new("d.tsv"), &tsv, &ImportOptions::default()).unwrap();
         assert_eq!(r.docs[0].text, text);
-        let got: Vec<_> = r.docs[0]
-            .spans
+        assert_eq!(places(&r.docs[0].spans), places(&spans));
+    }
+
+    /// Spans `(start, end, label)` of `text` (char offsets), drawn by hand.
+    fn spans_of(text: &str, spans: &[(usize, usize, &str)]) -> Vec<Span> {
+        spans
+            .iter()
+            .map(|&(s, e, l)| {
+                Span::manual_with_text(
+                    s,
+                    e,
+                    l,
+                    &text.chars().skip(s).take(e - s).collect::<String>(),
+                )
+            })
+            .collect()
+    }
+
+    /// The one file (its path and contents) exporting document `d` with
+    /// `spans` writes; no warnings.
+    fn export_one(text: &str, spans: &[Span]) -> (std::path::PathBuf, String) {
+        let e = export(&[DocSpans {
+            id: "d",
+            text,
+            spans,
+        }]);
+        assert!(e.warnings.is_empty(), "{:?}", e.warnings);
+        let Output::Folder(files) = e.output else {
+            panic!()
+        };
+        files.into_iter().next().expect("one file")
+    }
+
+    /// Where the spans are and their labels.
+    fn places(spans: &[Span]) -> Vec<(usize, usize, String)> {
+        spans
             .iter()
             .map(|s| (s.start, s.end, s.label.clone()))
-            .collect();
-        let want: Vec<_> = spans
-            .iter()
-            .map(|s| (s.start, s.end, s.label.clone()))
-            .collect();
-        assert_eq!(got, want);
+            .collect()
     }
 
     #[test]
     fn export_reads_back_exactly() {
         let text = "(واشنطن) 😊 وأذربيجان\n\nفي جامعة القاهرة.";
-        let sp = |s: usize, e: usize, l: &str| {
-            Span::manual_with_text(
-                s,
-                e,
-                l,
-                &text.chars().skip(s).take(e - s).collect::<String>(),
-            )
-        };
-        let spans = vec![
-            sp(1, 7, "LOC"),
-            sp(12, 20, "LOC"),
-            sp(25, 38, "ORG"),
-            sp(31, 38, "LOC"),
-        ];
-        let e = export(&[DocSpans {
-            id: "d",
+        let spans = spans_of(
             text,
-            spans: &spans,
-        }]);
-        assert!(e.warnings.is_empty(), "{:?}", e.warnings);
-        let Output::Folder(files) = &e.output else {
-            panic!()
-        };
-        assert_eq!(files[0].0, Path::new("d.tsv"));
-        let r = import(Path::new("d.tsv"), &files[0].1, &ImportOptions::default()).unwrap();
+            &[
+                (1, 7, "LOC"),
+                (12, 20, "LOC"),
+                (25, 38, "ORG"),
+                (31, 38, "LOC"),
+            ],
+        );
+        let (path, tsv) = export_one(text, &spans);
+        assert_eq!(path, Path::new("d.tsv"));
+        let r = import(Path::new("d.tsv"), &tsv, &ImportOptions::default()).unwrap();
         assert_eq!(r.docs[0].text, text);
         assert_eq!(r.docs[0].id.as_deref(), Some("d"));
-        let got: Vec<_> = r.docs[0]
-            .spans
-            .iter()
-            .map(|s| (s.start, s.end, s.label.clone()))
-            .collect();
-        let want: Vec<_> = spans
-            .iter()
-            .map(|s| (s.start, s.end, s.label.clone()))
-            .collect();
-        assert_eq!(got, want);
+        assert_eq!(places(&r.docs[0].spans), places(&spans));
     }
 }

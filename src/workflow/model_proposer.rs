@@ -380,7 +380,50 @@ impl Learner for ModelProposer {
 mod tests {
     use super::*;
     use crate::propose::bundled;
+    use std::path::Path;
     use std::sync::Arc;
+
+    /// A two-sentence base file, `dir/base.conll`: retraining on it takes
+    /// a moment.
+    fn small_base(dir: &Path) -> PathBuf {
+        let base = dir.join("base.conll");
+        std::fs::write(
+            &base,
+            "قال O\nبلينكين B-PERS\n. O\n\nفي O\nباريس B-LOC\n. O\n",
+        )
+        .unwrap();
+        base
+    }
+
+    /// The document the retraining tests remember as gold.
+    const MAMDOUH: &str = "وصل ممدوح إلى القاهرة .";
+
+    /// `ممدوح` in [`MAMDOUH`] as `label`.
+    fn mamdouh(label: &str) -> Span {
+        let s = MAMDOUH.chars().position(|c| c == 'م').unwrap();
+        Span::manual_with_text(s, s + 5, label, "ممدوح")
+    }
+
+    /// The shipped model, retrained on `base`, its models kept in `cache`.
+    fn cached_proposer(base: &Path, cache: &Path) -> ModelProposer {
+        ModelProposer::new(
+            Combined::new(Arc::new(bundled::load().unwrap())),
+            Some(base.to_path_buf()),
+        )
+        .with_cache(cache.to_path_buf())
+    }
+
+    /// The models kept in `cache` (none when it does not exist).
+    fn kept_models(cache: &Path) -> Vec<PathBuf> {
+        std::fs::read_dir(cache)
+            .map(|it| {
+                it.filter_map(|e| e.ok())
+                    .filter(|e| e.file_name().to_string_lossy().ends_with(".model"))
+                    .map(|e| e.path())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
 
     #[test]
     fn proposes_with_the_model_and_learns_gold_names() {
@@ -410,33 +453,14 @@ mod tests {
     #[test]
     fn a_retrained_model_is_kept_and_loaded_when_nothing_is_new() {
         let dir = tempfile::tempdir().unwrap();
-        let base = dir.path().join("base.conll");
-        std::fs::write(
-            &base,
-            "قال O\nبلينكين B-PERS\n. O\n\nفي O\nباريس B-LOC\n. O\n",
-        )
-        .unwrap();
+        let base = small_base(dir.path());
         let cache = dir.path().join("cache");
-        let text = "وصل ممدوح إلى القاهرة .";
-        let s = text.chars().position(|c| c == 'م').unwrap();
-        let span = Span::manual_with_text(s, s + 5, "PER", "ممدوح");
         let start = || {
-            let p = ModelProposer::new(
-                Combined::new(Arc::new(bundled::load().unwrap())),
-                Some(base.clone()),
-            )
-            .with_cache(cache.clone());
-            p.remember("d", text, std::slice::from_ref(&span));
+            let p = cached_proposer(&base, &cache);
+            p.remember("d", MAMDOUH, &[mamdouh("PER")]);
             p
         };
-        let models = || {
-            std::fs::read_dir(&cache)
-                .unwrap()
-                .filter_map(|e| e.ok())
-                .filter(|e| e.file_name().to_string_lossy().ends_with(".model"))
-                .map(|e| e.path())
-                .collect::<Vec<_>>()
-        };
+        let models = || kept_models(&cache);
         let first = start();
         let msg = first.retrain(&TrainControl::new()).unwrap();
         assert!(msg.contains("trained in"), "{msg}");
@@ -451,11 +475,7 @@ mod tests {
         assert_eq!(second.snapshot().model().to_bytes(), trained);
         // New gold (another label) is a new key: trained again, kept beside.
         let third = start();
-        third.remember(
-            "d",
-            text,
-            &[Span::manual_with_text(s, s + 5, "ORG", "ممدوح")],
-        );
+        third.remember("d", MAMDOUH, &[mamdouh("ORG")]);
         let msg = third.retrain(&TrainControl::new()).unwrap();
         assert!(msg.contains("trained in"), "{msg}");
         assert_eq!(models().len(), 2);
@@ -469,34 +489,11 @@ mod tests {
     #[test]
     fn a_cancelled_retraining_stops_at_once_and_changes_and_keeps_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let base = dir.path().join("base.conll");
-        std::fs::write(
-            &base,
-            "قال O\nبلينكين B-PERS\n. O\n\nفي O\nباريس B-LOC\n. O\n",
-        )
-        .unwrap();
+        let base = small_base(dir.path());
         let cache = dir.path().join("cache");
-        let models = || {
-            std::fs::read_dir(&cache)
-                .map(|it| {
-                    it.filter_map(|e| e.ok())
-                        .filter(|e| e.file_name().to_string_lossy().ends_with(".model"))
-                        .count()
-                })
-                .unwrap_or(0)
-        };
-        let p = ModelProposer::new(
-            Combined::new(Arc::new(bundled::load().unwrap())),
-            Some(base.clone()),
-        )
-        .with_cache(cache.clone());
-        let text = "وصل ممدوح إلى القاهرة .";
-        let s = text.chars().position(|c| c == 'م').unwrap();
-        p.remember(
-            "d",
-            text,
-            &[Span::manual_with_text(s, s + 5, "PER", "ممدوح")],
-        );
+        let models = || kept_models(&cache).len();
+        let p = cached_proposer(&base, &cache);
+        p.remember("d", MAMDOUH, &[mamdouh("PER")]);
         let shipped = p.snapshot().model().to_bytes();
         // Cancelled from its own progress once 30 % is done; every step
         // of progress after that is recorded.
@@ -523,16 +520,8 @@ mod tests {
         let retrained = p.snapshot().model().to_bytes();
         assert_ne!(retrained, shipped);
         // Cancelled before a kept model is loaded: not loaded either.
-        let q = ModelProposer::new(
-            Combined::new(Arc::new(bundled::load().unwrap())),
-            Some(base),
-        )
-        .with_cache(cache.clone());
-        q.remember(
-            "d",
-            text,
-            &[Span::manual_with_text(s, s + 5, "PER", "ممدوح")],
-        );
+        let q = cached_proposer(&base, &cache);
+        q.remember("d", MAMDOUH, &[mamdouh("PER")]);
         let early = TrainControl::new();
         early.cancel();
         assert_eq!(q.retrain(&early), Err(RetrainError::Cancelled));
@@ -545,18 +534,10 @@ mod tests {
     #[test]
     fn retraining_with_base_data_swaps_in_a_model_trained_with_the_gold() {
         let dir = tempfile::tempdir().unwrap();
-        let base = dir.path().join("base.conll");
-        std::fs::write(
-            &base,
-            "قال O\nبلينكين B-PERS\n. O\n\nفي O\nباريس B-LOC\n. O\n",
-        )
-        .unwrap();
+        let base = small_base(dir.path());
         let model = bundled::load().expect("shipped model");
         let p = ModelProposer::new(Combined::new(Arc::new(model)), Some(base));
-        let text = "وصل ممدوح إلى القاهرة .";
-        let s = text.chars().position(|c| c == 'م').unwrap();
-        let span = Span::manual_with_text(s, s + 5, "PER", "ممدوح");
-        p.remember("d", text, &[span]);
+        p.remember("d", MAMDOUH, &[mamdouh("PER")]);
         let msg = p.retrain(&TrainControl::new()).unwrap();
         assert!(msg.contains("1 gold documents (1 gold sentences)"), "{msg}");
         // A missing base file is an error that names it.
