@@ -394,3 +394,17 @@ fn a_damaged_journal_is_kept_aside_said_and_never_replayed_past_the_damage() {
     assert!(r.journaled().is_empty() || !r.journaled().contains(&"b"));
     assert_eq!(fs::read(&kept).unwrap(), bytes, "never touched again");
 }
+
+/// A lock let go of a moment after the open began (a workbench killed just
+/// before it restarts, still being torn down) is taken, not refused.
+#[test]
+fn a_lock_let_go_within_the_grace_is_taken() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = Store::open(dir.path(), "amina").unwrap();
+    let let_go = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        drop(first);
+    });
+    Store::open(dir.path(), "amina").expect("taken once let go");
+    let_go.join().unwrap();
+}

@@ -212,8 +212,13 @@ fn fold_journal(annotations_dir: &Path, annotator: &str) -> Result<Folded, Store
     Ok(folded)
 }
 
+/// How long [`Store::open`] tries again a lock another process holds
+/// before refusing: long enough for a killed process to be torn down.
+pub const LOCK_GRACE: std::time::Duration = std::time::Duration::from_secs(3);
+
 impl Store {
-    /// Takes the folder's lock (refused if another process holds it),
+    /// Takes the folder's lock (refused if another process holds it for
+    /// longer than [`LOCK_GRACE`]),
     /// removes temporary files a crash left behind, moves files named by
     /// the old rule, and writes the edits a killed workbench left in the
     /// journal to their RON files ([`Store::folded`]).
@@ -228,12 +233,24 @@ impl Store {
             .write(true)
             .open(&lock_path)
             .map_err(|e| StoreError::io(&lock_path, e))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(StoreError::Locked { path: dir });
+        // A workbench killed a moment ago holds its lock until the system
+        // has torn it down (0.1–2 s for one killed with SIGKILL, measured
+        // 2026-12-06: a restart right after the crash came up read-only):
+        // a lock held is tried again for a short while before refusing.
+        let waited = std::time::Instant::now();
+        loop {
+            match lock.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if waited.elapsed() < LOCK_GRACE => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(StoreError::Locked { path: dir });
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(StoreError::io(&lock_path, e));
+                }
             }
-            Err(std::fs::TryLockError::Error(e)) => return Err(StoreError::io(&lock_path, e)),
         }
         let cleaned = clean_temp_files(&dir);
         let migrated = migrate(annotations_dir, annotator);

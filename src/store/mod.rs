@@ -18,7 +18,7 @@ pub use atomic::{Place, write_atomic, write_group};
 pub use file::{AnnotationFile, FORMAT_VERSION};
 pub use journal::{Damage, JOURNAL_NAME, Journal, Replay};
 pub use load::{Loaded, Problem, Severity, read_file};
-pub use lock::{Folded, Migration, Store, parse_document_field};
+pub use lock::{Folded, LOCK_GRACE, Migration, Store, parse_document_field};
 pub use reader::{Reader, read};
 pub use timing::{
     Act, IDLE_CAP_SECS, Made, TIMING_NAME, TimingFile, TimingLog, TimingRecord, read_timing,
