@@ -38,6 +38,31 @@ struct Paragraph {
 }
 
 impl Paragraph {
+    /// Whether the laid-out lines give every char but whitespace a glyph.
+    fn every_char_drawn(&self) -> bool {
+        let Some(lines) = self.line.layout_opt() else {
+            return true;
+        };
+        let mut ranges: Vec<(usize, usize)> = lines
+            .iter()
+            .flat_map(|l| l.glyphs.iter().map(|g| (g.start, g.end)))
+            .collect();
+        ranges.sort_unstable();
+        let text = self.line.text();
+        let mut r = 0;
+        let mut reach = 0;
+        for (b, c) in text.char_indices().filter(|&(b, _)| b >= self.prefix) {
+            while r < ranges.len() && ranges[r].0 <= b {
+                reach = reach.max(ranges[r].1);
+                r += 1;
+            }
+            if b >= reach && !c.is_whitespace() {
+                return false;
+            }
+        }
+        true
+    }
+
     /// Document char offset of a cosmic-text byte offset.
     fn char_of(&self, byte: usize) -> usize {
         if byte <= self.prefix {
@@ -275,7 +300,7 @@ impl ArticleLayout {
         let mut top = 0.0;
         for (pi, p) in self.paragraphs.iter_mut().enumerate() {
             p.line.reset_layout();
-            let laid = p.line.layout(
+            p.line.layout(
                 font_system,
                 font_size,
                 width_opt,
@@ -285,6 +310,25 @@ impl ArticleLayout {
                 8,
                 Hinting::Disabled,
             );
+            if wrap == Wrap::WordOrGlyph && !p.every_char_drawn() {
+                // cosmic-text 0.19 can drop a whole wrapped line when one
+                // word wider than the view mixes directions
+                // (`Siyasət)((2020CNN(((2020قال…` at 120 pt lost 12 chars;
+                // found by `hit_inverts_pieces`): such a paragraph is
+                // broken between glyphs instead, which keeps every char.
+                p.line.reset_layout();
+                p.line.layout(
+                    font_system,
+                    font_size,
+                    width_opt,
+                    Wrap::Glyph,
+                    ellipsize,
+                    None,
+                    8,
+                    Hinting::Disabled,
+                );
+            }
+            let laid = p.line.layout_opt().map_or(&[][..], |l| &l[..]);
             let empty = p.char_bytes.is_empty();
             for (sub, ll) in laid.iter().enumerate() {
                 let height = if empty {
@@ -741,6 +785,30 @@ mod properties {
             " ",
             "\n",
         ])
+    }
+
+    /// The case `hit_inverts_pieces` found: one word wider than the view
+    /// mixing directions lost a whole wrapped line (12 chars) in
+    /// cosmic-text's word-or-glyph wrapping.
+    #[test]
+    fn a_long_mixed_word_keeps_every_char_when_it_wraps() {
+        let text = "Siyasət)((2020CNN(((2020قالقالالوزير";
+        let mut fs = font_system();
+        let mut l = ArticleLayout::new(&mut fs, text);
+        l.layout(&mut fs, 120.0, 20.0);
+        let mut covered = vec![false; text.chars().count()];
+        for line in l.lines() {
+            for &(s, e) in &line.glyph_chars {
+                covered[s..e].iter_mut().for_each(|c| *c = true);
+            }
+        }
+        let lost: String = text
+            .chars()
+            .zip(&covered)
+            .filter(|(_, c)| !**c)
+            .map(|(ch, _)| ch)
+            .collect();
+        assert_eq!(lost, "", "chars without a glyph");
     }
 
     proptest! {
