@@ -192,7 +192,10 @@ fn run(
         let m = match_spans(&gold, &pred, Mode::Strict);
         if std::env::var_os("KASHIF_LEARN_DUMP").is_some() {
             for &g in &m.missed {
-                println!("  miss {} {:?}", gold[g].label, gold[g].text);
+                println!(
+                    "  miss {} {:?} {} {}..{}",
+                    gold[g].label, gold[g].text, doc.id, gold[g].start, gold[g].end
+                );
             }
             for &q in &m.false_pos {
                 let t: String = doc
@@ -201,7 +204,10 @@ fn run(
                     .skip(pred[q].start)
                     .take(pred[q].end - pred[q].start)
                     .collect();
-                println!("  fp   {} {:?} ({})", pred[q].label, t, sources[q]);
+                println!(
+                    "  fp   {} {:?} ({}) {} {}..{}",
+                    pred[q].label, t, sources[q], doc.id, pred[q].start, pred[q].end
+                );
             }
         }
         tp += m.pairs.len();

@@ -359,9 +359,10 @@ pub fn is_cue_word(word: &str) -> bool {
 /// Whether a remembered organisation at the end of `before` (the text
 /// before it) is the office of a title rather than a name: `الخارجية`
 /// confirmed as the ministry somewhere (`أعلنت الخارجية`) is not an entity in
-/// `وزير الخارجية` or `وزراء الخارجية` (a role, see the guidelines). True when
-/// `name` is an office word ([`ROLE_WORDS`], with or without its article)
-/// and the word before it is a person title or `وزراء`.
+/// `وزير الخارجية`, `وزراء الخارجية` or `وزير الشؤون الخارجية` (a role, see
+/// the guidelines). True when `name` is an office word ([`ROLE_WORDS`], with
+/// or without its article) and the word before it, past `الشؤون`, is a
+/// person title or `وزراء`, also behind a proclitic (`لوزراء`, `ووزير`).
 pub fn office_of_title(name: &str, before: &str) -> bool {
     let lex = lexicon();
     let n = crate::arabic::normalize(name.trim()).into_string();
@@ -369,13 +370,22 @@ pub fn office_of_title(name: &str, before: &str) -> bool {
     if n.contains(' ') || !lex.roles.contains(bare) {
         return false;
     }
-    let prev = before
-        .trim_end()
-        .rsplit(char::is_whitespace)
-        .next()
-        .unwrap_or_default();
-    let prev = crate::arabic::normalize(prev).into_string();
-    lex.titles.contains(prev.as_str()) || prev == "وزراء"
+    let mut words = before
+        .split(char::is_whitespace)
+        .rev()
+        .filter(|w| !w.is_empty())
+        .map(|w| crate::arabic::normalize(w).into_string());
+    let mut prev = words.next().unwrap_or_default();
+    if prev == crate::arabic::normalize("الشؤون").as_str() {
+        prev = words.next().unwrap_or_default();
+    }
+    let title = |w: &str| lex.titles.contains(w) || w == "وزراء";
+    title(&prev)
+        || crate::arabic::splits(&prev).iter().any(|s| {
+            s.entity_start > 0
+                && !s.article
+                && title(&prev.chars().skip(s.entity_start).collect::<String>())
+        })
 }
 
 pub fn propose_words(words: &Words) -> Vec<Proposal> {

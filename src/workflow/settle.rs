@@ -22,10 +22,11 @@
 //!   confidence, then length;
 //! - a proclitic glued to the first word is left out when the rest is a name
 //!   the data knows (confirmed by the annotator, the model's lexicon, the
-//!   gazetteers), or when it is a conjunction (و ف) or a preposition with
-//!   the article (بال); it stays only when the whole word is the known name
-//!   (`لبنان`) or a lone ب ل ك sits before a word nobody knows (`بلينكين`,
-//!   whose ب is its own);
+//!   gazetteers), or when it is the conjunction و or a preposition with the
+//!   article (بال); it stays when the whole word is a name known with the
+//!   proposal's label (`لبنان` LOC, though `بنان` is a given name), when the
+//!   whole word is the known name, or when a lone ف ب ل ك sits before a word
+//!   nobody knows (`بلينكين`, `فائز`, whose first letter is their own);
 //! - a name the annotator confirmed is proposed with the label most of its
 //!   confirmed occurrences carry (source memory), and a label the annotator
 //!   rejected (or deleted) on a name is not proposed on it again, unless
@@ -693,6 +694,19 @@ fn proclitic_skip(
         return 0;
     }
     let known = |k: &str| know.is_name(k) || knows(k);
+    let whole = doc
+        .idx
+        .slice(doc.text, p.start, p.end)
+        .map(name_key)
+        .unwrap_or_default();
+    // A name known whole with this label keeps its letters even when the
+    // rest is a name too: `لبنان` LOC is not ل + the given name `بنان`.
+    if know.label_of(&whole) == Some(p.label.as_str())
+        || crate::propose::gazetteer::Gazetteer::builtin().label_of(&whole)
+            == Some(p.label.as_str())
+    {
+        return 0;
+    }
     let rest_of = |skip: usize| {
         doc.idx
             .slice(doc.text, p.start + skip, p.end)
@@ -710,18 +724,15 @@ fn proclitic_skip(
     if let Some(&s) = readings.iter().rev().find(|&&s| known(&rest_of(s))) {
         return s;
     }
-    let whole = doc
-        .idx
-        .slice(doc.text, p.start, p.end)
-        .map(name_key)
-        .unwrap_or_default();
     if known(&whole) {
         0
     } else if best.article {
         best.entity_start
-    } else if word.starts_with(['و', 'ف']) && !crate::propose::rules::is_cue_word(word) {
-        // A lone conjunction goes, unless the word is a cue word the rules
-        // know whole (`وزارة`, `وزراء`: not و + `زارة`).
+    } else if word.starts_with('و') && !crate::propose::rules::is_cue_word(word) {
+        // A lone و goes, unless the word is a cue word the rules know whole
+        // (`وزارة`, `وزراء`: not و + `زارة`). A lone ف before a rest nobody
+        // knows stays (`فائز`, `فياض`): names start with ف far more often
+        // than a conjunction ف glues to one.
         readings.first().copied().unwrap_or(0)
     } else {
         0
@@ -992,6 +1003,38 @@ mod tests {
         );
         let texts: Vec<&str> = got.iter().map(|p| p.text.as_str()).collect();
         assert_eq!(texts, ["بلينكين", "لبنان"]);
+    }
+
+    #[test]
+    fn a_place_known_whole_keeps_its_letter_and_fa_stays_before_an_unknown_rest() {
+        // `بنان` is a given name the proposer's data knows; `لبنان` is a
+        // country in the gazetteers, so as a place it stays whole. `فائز`
+        // and `فياض` are names, not ف + `ائز`, `ياض`; `فالسراج` is ف + a
+        // known name.
+        let text = "زار لبنان فائز السراج وفياض فالسراج";
+        let idx = CharIndex::new(text);
+        let words = WordEdges::new(text);
+        let ann = DocAnnotations::default();
+        let view = DocView {
+            ann: &ann,
+            text,
+            idx: &idx,
+            words: &words,
+        };
+        let knows = |k: &str| k == "بنان" || k == "السراج";
+        let got = settle(
+            &view,
+            vec![
+                prop(text, "لبنان", "LOC", 0.9, Source::Model),
+                prop(text, "فائز السراج", "PER", 0.6, Source::Rule),
+                prop(text, "فياض", "PER", 0.6, Source::Model),
+                prop(text, "فالسراج", "PER", 0.6, Source::Model),
+            ],
+            &Knowledge::default(),
+            &knows,
+        );
+        let texts: Vec<&str> = got.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["لبنان", "فائز السراج", "فياض", "السراج"]);
     }
 
     #[test]
