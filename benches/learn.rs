@@ -197,6 +197,9 @@ fn run(
                     gold[g].label, gold[g].text, doc.id, gold[g].start, gold[g].end
                 );
             }
+            for &(_, q) in &m.pairs {
+                println!("  tp   {} ({})", pred[q].label, sources[q]);
+            }
             for &q in &m.false_pos {
                 let t: String = doc
                     .text

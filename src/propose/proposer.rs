@@ -666,7 +666,12 @@ mod tests {
         ] {
             assert!(rules::office_of_title("الخارجية", before), "{before}");
         }
-        for before in ["أعلنت ", "وزارة الشؤون ", ""] {
+        // After an organisation head the office is part of the ministry's
+        // name, not a name inside it.
+        for before in ["بلاغ لوزارة ", "عن وزارة الشؤون "] {
+            assert!(rules::office_of_title("الخارجية", before), "{before}");
+        }
+        for before in ["أعلنت ", "قالت الشؤون ", ""] {
             assert!(!rules::office_of_title("الخارجية", before), "{before}");
         }
     }

@@ -141,6 +141,15 @@ fn adjective_like(w: &Word) -> bool {
         || (definite(w) && n.ends_with('ي'))
 }
 
+/// A definite nisba adjective (`الليبي`, `الأرمينية`): what a nationality
+/// looks like after a noun; `الوطني` (national) is not one: `الجيش الوطني
+/// الليبي` is a name.
+fn nationality_like(w: &Word) -> bool {
+    definite(w)
+        && (w.norm.ends_with("يه") || w.norm.ends_with('ي'))
+        && !matches!(w.norm.as_str(), "الوطني" | "الوطنيه")
+}
+
 fn is_trigger(lex: &Lexicon, w: &Word) -> bool {
     reading_in(w, &lex.titles).is_some()
         || reading_in(w, &lex.heads).is_some()
@@ -271,6 +280,17 @@ fn organisations(lex: &Lexicon, gaz: &Gazetteer, words: &Words, out: &mut Vec<Pr
                 j += 1;
             }
         }
+        // An army or forces named by a nationality are not a name (the
+        // guidelines; ANERcorp tags `الجيش الإسرائيلي` O O): `الجيش الليبي`,
+        // `القوات الأرمينية`, not `القوات المسلحة الليبية`.
+        let head = w.key(&split);
+        let head = head.strip_prefix("ال").unwrap_or(&head);
+        if matches!(head, "جيش" | "قوات")
+            && head_definite
+            && (i + 1..=last).all(|k| nationality_like(&ws[k]))
+        {
+            continue;
+        }
         // A known name of another kind (`الاتحاد السوفياتي` is a place) wins.
         let known_other = gaz
             .match_at(words, i)
@@ -362,7 +382,9 @@ pub fn is_cue_word(word: &str) -> bool {
 /// `وزير الخارجية`, `وزراء الخارجية` or `وزير الشؤون الخارجية` (a role, see
 /// the guidelines). True when `name` is an office word ([`ROLE_WORDS`], with
 /// or without its article) and the word before it, past `الشؤون`, is a
-/// person title or `وزراء`, also behind a proclitic (`لوزراء`, `ووزير`).
+/// person title, `وزراء` or an organisation head (`وزارة الخارجية`: the
+/// office is part of the ministry's name, not a name inside it), also
+/// behind a proclitic (`لوزراء`, `لوزارة`).
 pub fn office_of_title(name: &str, before: &str) -> bool {
     let lex = lexicon();
     let n = crate::arabic::normalize(name.trim()).into_string();
@@ -379,7 +401,10 @@ pub fn office_of_title(name: &str, before: &str) -> bool {
     if prev == crate::arabic::normalize("الشؤون").as_str() {
         prev = words.next().unwrap_or_default();
     }
-    let title = |w: &str| lex.titles.contains(w) || w == "وزراء";
+    let title = |w: &str| {
+        let bare = w.strip_prefix("ال").unwrap_or(w);
+        lex.titles.contains(w) || w == "وزراء" || lex.heads.contains(bare)
+    };
     title(&prev)
         || crate::arabic::splits(&prev).iter().any(|s| {
             s.entity_start > 0
@@ -493,6 +518,16 @@ mod tests {
         );
         assert!(found("انهيار الاتحاد السوفياتي", "ORG").is_empty());
         assert!(found("في مركز مؤتمرات بالقرب", "ORG").is_empty());
+    }
+
+    #[test]
+    fn an_army_named_by_a_nationality_is_no_organisation_but_a_named_one_is() {
+        assert!(found("وقال الجيش الليبي إن", "ORG").is_empty());
+        assert!(found("أعلن الجيش العراقي أمس", "ORG").is_empty());
+        assert_eq!(
+            found("أعلن الجيش الوطني الليبي أمس", "ORG"),
+            vec!["الجيش الوطني الليبي"]
+        );
     }
 
     #[test]
