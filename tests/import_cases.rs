@@ -1250,6 +1250,31 @@ fn errors_name_the_file_the_place_and_the_fix() {
         "{}",
         out.stderr
     );
+    // So is --offsets for a format read by tokens, whatever its unit; with
+    // --format auto the file is read and a note says it had no effect.
+    for (format, unit) in [
+        ("conll", "utf16"),
+        ("hf", "chars"),
+        ("conll-nested", "utf16"),
+    ] {
+        let out = r.import(format, &["--offsets", unit], std::slice::from_ref(&two));
+        assert_eq!(out.code, 2, "{format}: {}", out.all());
+        assert!(
+            out.stderr.contains(&format!(
+                "--format {format} has no char offsets (it is read by tokens)"
+            )),
+            "{}",
+            out.stderr
+        );
+    }
+    let fresh_r = fresh();
+    let out = fresh_r.import("auto", &["--offsets", "utf16"], std::slice::from_ref(&two));
+    assert!(
+        out.stderr
+            .contains("which has no char offsets: --offsets had no effect on it"),
+        "{}",
+        out.all()
+    );
     // dataset_info.json in the list form (the dataset card's) is read.
     let ints = fixture(CASE_20, "wikiann-ar-train.jsonl");
     let labels = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"];

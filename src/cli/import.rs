@@ -129,6 +129,15 @@ fn check_options_fit(format: Format, args: &ImportArgs) -> anyhow::Result<()> {
             "--tag-column is for CoNLL files (--format conll or conll-nested); --format {name} has no tag columns: leave it out"
         );
     }
+    let has_offsets = matches!(
+        format,
+        Format::Brat | Format::Doccano | Format::Spacy | Format::LabelStudio | Format::Webanno
+    );
+    if args.offsets.is_some() && !has_offsets {
+        anyhow::bail!(
+            "--offsets says how char offsets are counted; --format {name} has no char offsets (it is read by tokens): leave it out"
+        );
+    }
     if args.labels.is_some() && format != Format::Hf {
         anyhow::bail!(
             "--labels names the integer tags of Hugging Face rows (--format hf); --format {name} has no integer tags: leave it out (to rename a label, use --rename FROM=TO)"
@@ -140,9 +149,6 @@ fn check_options_fit(format: Format, args: &ImportArgs) -> anyhow::Result<()> {
 pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let format = args.format.format();
     let offsets = args.offsets.map(OffsetUnit::from);
-    if offsets == Some(OffsetUnit::Utf16) && format == Some(Format::Conll) {
-        anyhow::bail!("--offsets utf16 has no meaning for conll (it has no offsets)");
-    }
     if let Some(f) = format {
         check_options_fit(f, &args)?;
     }
@@ -207,6 +213,13 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
                     .first()
                     .map(|d| d.path.display().to_string())
                     .unwrap_or_default();
+                if args.offsets.is_some() && f.reading.is_none() {
+                    // `--format auto` found a shape without char offsets.
+                    eprintln!(
+                        "note: {path}: read as {}, which has no char offsets: --offsets had no effect on it",
+                        f.shape
+                    );
+                }
                 readings.push(format!(
                     "{path}: read as {}{}",
                     f.shape,

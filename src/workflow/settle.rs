@@ -585,12 +585,9 @@ const NOT_OF_THE_NAME: &[&str] = &[
 /// organisations wrong after 10 done articles, `cargo bench --bench learn`).
 fn with_nisba_adjectives(doc: &DocView, p: &mut Proposal) {
     let toks = &doc.words.tokens;
-    let mut t = toks.partition_point(|&(s, _)| s < p.end);
+    let first = toks.partition_point(|&(s, _)| s < p.end);
     let mut end = p.end;
-    for _ in 0..3 {
-        let Some(&(ts, te)) = toks.get(t) else {
-            break;
-        };
+    for &(ts, te) in toks.iter().skip(first).take(3) {
         let gap = doc.idx.slice(doc.text, end, ts).unwrap_or("\n");
         let word = doc.idx.slice(doc.text, ts, te).unwrap_or_default();
         let n = crate::arabic::normalize(word).into_string();
@@ -607,7 +604,6 @@ fn with_nisba_adjectives(doc: &DocView, p: &mut Proposal) {
             break;
         }
         end = te;
-        t += 1;
     }
     if end > p.end
         && let Some(text) = doc.idx.slice(doc.text, p.start, end)
