@@ -567,6 +567,33 @@ fn domain_copy(h: u64, domain: u8) -> u64 {
 /// vector of `n` (`T::default()` where no fold holds an index). Each fold's
 /// work depends on nothing but its fold, so the vector is the same whatever
 /// the threads.
+/// Feature hashes numbered in the order they are first met, with how
+/// often each was met; training turns the numbers into the model's dense
+/// ids (by hash order) once everything is counted.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<u64, u32>,
+    hashes: Vec<u64>,
+    counts: Vec<u32>,
+    /// Met as a feature of its own, not only as a domain copy.
+    original: Vec<bool>,
+}
+
+impl Interner {
+    fn intern(&mut self, h: u64, original: bool) -> u32 {
+        let next = self.hashes.len() as u32;
+        let id = *self.ids.entry(h).or_insert(next);
+        if id == next {
+            self.hashes.push(h);
+            self.counts.push(0);
+            self.original.push(false);
+        }
+        self.counts[id as usize] += 1;
+        self.original[id as usize] |= original;
+        id
+    }
+}
+
 fn per_fold<T: Send + Default>(
     n: usize,
     folds: usize,
@@ -678,10 +705,15 @@ fn train_tokens(
     control.check()?;
 
     // Each training sentence sees a lexicon built without its own fold.
+    // Its feature hashes are interned as they are made (4 bytes a feature
+    // instead of 8, counted on the way): all sentences' hashes were held
+    // whole before the ids were made, the largest part of the training's
+    // peak memory.
     let n = domains.n_train;
     let folds = cfg.folds.clamp(1, domains.n_main.max(1));
     let fold_of = |i: usize| domains.fold(i, folds);
-    let mut hashes: Vec<SentenceFeatures> = per_fold(n, folds, fold_of, |f, inside| {
+    let interner = std::sync::Mutex::new(Interner::default());
+    let mut interned: Vec<(Vec<u32>, Vec<usize>)> = per_fold(n, folds, fold_of, |f, inside| {
         if control.is_cancelled() {
             // Placeholders, never used (checked below).
             return Vec::new();
@@ -696,36 +728,45 @@ fn train_tokens(
                     .map(|i| (&toks[i][..], &data[i].tags[..])),
             ))
         };
+        let mut sf = SentenceFeatures::default();
+        let mut copies = SentenceFeatures::default();
         let out = inside
             .into_iter()
             .map(|i| {
-                let mut sf = SentenceFeatures::default();
                 extract(&toks[i], &lex, cfg.groups, &mut sf);
-                sf
+                let own = if cfg.domain_copies {
+                    // Each feature beside its copy for the sentence's domain.
+                    let d = domains.is_extra(i) as u8;
+                    copies.hashes.clear();
+                    copies.offsets.clear();
+                    copies.offsets.push(0);
+                    for t in 0..sf.len() {
+                        for &h in sf.token(t) {
+                            copies.hashes.push(h);
+                            copies.hashes.push(domain_copy(h, d));
+                        }
+                        copies.offsets.push(copies.hashes.len());
+                    }
+                    &copies
+                } else {
+                    &sf
+                };
+                let mut table = interner.lock().unwrap_or_else(|e| e.into_inner());
+                let ids = own
+                    .hashes
+                    .iter()
+                    .enumerate()
+                    // With domain copies every other hash is a copy.
+                    .map(|(k, &h)| table.intern(h, !cfg.domain_copies || k % 2 == 0))
+                    .collect();
+                (ids, own.offsets.clone())
             })
             .collect();
         control.advance(FOLD_UNITS);
         out
     });
     control.check()?;
-    // Shared features, before any domain copies (the ones a model keeps).
-    let mut shared: std::collections::HashSet<u64> = std::collections::HashSet::new();
-    if cfg.domain_copies {
-        for (i, sf) in hashes.iter_mut().enumerate() {
-            shared.extend(sf.hashes.iter().copied());
-            let d = domains.is_extra(i) as u8;
-            let mut out = SentenceFeatures::default();
-            out.offsets.push(0);
-            for t in 0..sf.len() {
-                for &h in sf.token(t) {
-                    out.hashes.push(h);
-                    out.hashes.push(domain_copy(h, d));
-                }
-                out.offsets.push(out.hashes.len());
-            }
-            *sf = out;
-        }
-    }
+    let table = interner.into_inner().unwrap_or_else(|e| e.into_inner());
     // Perceptron step per sentence, in quarters.
     let extra_step = ((cfg.extra_weight * 4.0).round() as i32).max(1);
     let steps: Vec<i32> = (0..n)
@@ -733,46 +774,48 @@ fn train_tokens(
         .collect();
 
     // Dense ids for features seen often enough, in hash order.
-    let mut counts: HashMap<u64, u32> = HashMap::new();
-    for sf in &hashes {
-        for &h in &sf.hashes {
-            *counts.entry(h).or_default() += 1;
-        }
-    }
-    let mut kept: Vec<u64> = counts
+    let mut kept: Vec<u64> = table
+        .hashes
         .iter()
+        .zip(&table.counts)
         .filter(|&(_, &c)| c >= cfg.min_count)
         .map(|(&h, _)| h)
         .collect();
     kept.sort_unstable();
-    let dense: HashMap<u64, u32> = kept
-        .iter()
-        .enumerate()
-        .map(|(i, &h)| (h, i as u32))
-        .collect();
-    drop(counts);
+    let mut dense_of = vec![u32::MAX; table.hashes.len()];
+    for (d, h) in kept.iter().enumerate() {
+        dense_of[table.ids[h] as usize] = d as u32;
+    }
     control.advance(COUNT_UNITS);
     control.check()?;
-    // Per sentence: per token the dense feature ids. Each sentence's hashes
-    // are freed as its ids are made (the two were held whole at once).
-    let feats: Vec<(Vec<u32>, Vec<usize>)> = hashes
-        .into_iter()
-        .map(|sf| {
-            let mut ids = Vec::with_capacity(sf.hashes.len());
-            let mut off = vec![0];
-            for i in 0..sf.len() {
-                ids.extend(sf.token(i).iter().filter_map(|h| dense.get(h).copied()));
-                off.push(ids.len());
+    // Per sentence: per token the dense feature ids, made in place (the
+    // features seen too rarely leave; each token's offsets follow).
+    for (ids, off) in &mut interned {
+        let mut w = 0;
+        let mut a = off.first().copied().unwrap_or(0);
+        for o in off.iter_mut().skip(1) {
+            let b = *o;
+            for r in a..b {
+                let d = dense_of[ids[r] as usize];
+                if d != u32::MAX {
+                    ids[w] = d;
+                    w += 1;
+                }
             }
-            (ids, off)
-        })
-        .collect();
-    // The hash → id map is needed again only to join domain copies; the
-    // weights are trained without it (about 30 MB at the shipped base data).
-    let dense = cfg.domain_copies.then_some(dense);
+            *o = w;
+            a = b;
+        }
+        ids.truncate(w);
+        ids.shrink_to_fit();
+    }
+    let feats: Vec<(Vec<u32>, Vec<usize>)> = interned;
+    // The hash → id table is needed again only to join domain copies; the
+    // weights are trained without it.
+    let copies = cfg
+        .domain_copies
+        .then_some((table.ids, table.original, dense_of));
     control.advance(IDS_UNITS);
     control.check()?;
-
     let nf = kept.len();
     let allowed = super::model::allowed_for(&labels);
     // Several runs over differently shuffled data, weights averaged: one
@@ -845,14 +888,14 @@ fn train_tokens(
     for (f, &h) in kept.iter().enumerate() {
         // With domain copies, a shared feature's weight gains its main-domain
         // copy's (new text is main-domain text); the copies themselves go.
-        let main_copy = if cfg.domain_copies {
-            if !shared.contains(&h) {
+        let main_copy = if let Some((ids, original, dense_of)) = &copies {
+            if !ids.get(&h).is_some_and(|&i| original[i as usize]) {
                 continue;
             }
-            dense
-                .as_ref()
-                .and_then(|d| d.get(&domain_copy(h, 0)))
-                .map(|&c| c as usize)
+            ids.get(&domain_copy(h, 0))
+                .map(|&i| dense_of[i as usize])
+                .filter(|&c| c != u32::MAX)
+                .map(|c| c as usize)
         } else {
             None
         };
