@@ -126,6 +126,10 @@ proptest! {
         let e = formats::export(Format::Brat, &docs, ExportOptions::default());
         let Output::Folder(files) = &e.output else { panic!() };
         let back = formats::brat::import("d", Path::new("d.ann"), &files[1].1, &files[0].1, &ImportOptions::default()).unwrap();
+        // With chars outside the BMP, char and UTF-16 offsets may both fit
+        // every record (`٣٣` after an emoji): the import then says so and
+        // which reading it took.
+        let ambiguous = back.issues.iter().any(|i| i.message.contains("ambiguous offsets"));
         let back = &back.docs[0];
         prop_assert_eq!(&back.text, &t);
         // Entities with a line break at an edge are the only ones brat
@@ -133,7 +137,7 @@ proptest! {
         let edge = |s: &Span| s.text.starts_with('\n') || s.text.ends_with('\n');
         let n_edge = spans.iter().filter(|s| edge(s)).count();
         prop_assert_eq!(e.warnings.len(), n_edge);
-        if n_edge == 0 {
+        if n_edge == 0 && !ambiguous {
             prop_assert_eq!(&back.spans, &spans);
         }
     }

@@ -461,3 +461,42 @@ fn an_undo_settles_again_the_proposals_that_arrived_after_the_step() {
     assert!(s.unsettled().is_empty(), "{:?}", s.unsettled());
     assert_disk_matches(&s, &dir.path().join("ann"));
 }
+
+/// Issue 26: a rejected name changes only documents with pending
+/// proposals (no memory spreads from it), so following it looks at those
+/// alone; a confirmed name still reaches a document without any. Either
+/// way every list equals a full settle.
+#[test]
+fn a_rejection_reaches_pending_lists_and_a_confirmation_every_document() {
+    let dir = tempfile::tempdir().unwrap();
+    // d mentions both names; the model proposes only in a, b and c.
+    let d = "كتب بلينكين عن ناغورني كاراباخ.";
+    let mut s = open_docs(dir.path(), &[("a", A), ("b", B), ("c", C), ("d", d)]);
+    s.set_proposer(Arc::new(model()));
+    for _ in 0..3 {
+        s.apply(Command::NextDocument).unwrap();
+    }
+    s.wait_for_proposals();
+    ok(&mut s, Command::Open("c".into()));
+    focus_first(&mut s, "بلينكين");
+    ok(&mut s, Command::RejectFocused);
+    assert!(on(&s, 1, "بلينكين").is_empty(), "{:?}", pending(&s, 1));
+    assert_eq!(s.unsettled(), Vec::<String>::new());
+    ok(&mut s, Command::Open("a".into()));
+    focus_first(&mut s, NK);
+    ok(
+        &mut s,
+        Command::AcceptFocused {
+            label: Some("LOC".into()),
+        },
+    );
+    assert!(
+        pending(&s, 3)
+            .iter()
+            .any(|p| p.0 == NK && p.1 == "LOC" && p.2 == Source::Memory),
+        "{:?}",
+        pending(&s, 3)
+    );
+    assert_eq!(s.unsettled(), Vec::<String>::new());
+    assert_proposal_invariants(&s, "after reject and accept");
+}
