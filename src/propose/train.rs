@@ -827,8 +827,11 @@ fn train_tokens(
         .map(|((ids, off), g)| super::crf::Item { ids, off, gold: g })
         .collect();
     let runs = cfg.ensemble.max(1);
-    let mut w = vec![0f32; nf * l];
-    let mut trans = vec![0f32; (l + 1) * l];
+    // One run's weights are the model's as they are (no zeroed sum beside
+    // them: nf × l floats, 36 MB at the shipped base data); several are
+    // averaged.
+    let mut w: Vec<f32> = Vec::new();
+    let mut trans: Vec<f32> = Vec::new();
     for run in 0..runs {
         let mut rng = Rng((cfg.seed.wrapping_add(run as u64 * 0x9E37_79B9)) | 1);
         let mut order: Vec<usize> = (0..n).collect();
@@ -877,6 +880,19 @@ fn train_tokens(
         control.check()?;
         // L-BFGS may converge before its last iteration: the rest counts.
         control.advance((cfg.epochs as u64).saturating_sub(reported));
+        if runs == 1 {
+            // As `0 + x / 1` gave them (a negative zero becomes 0).
+            w = rw;
+            trans = rt;
+            for x in w.iter_mut().chain(trans.iter_mut()) {
+                *x += 0.0;
+            }
+            continue;
+        }
+        if w.is_empty() {
+            w = vec![0f32; nf * l];
+            trans = vec![0f32; (l + 1) * l];
+        }
         for (a, b) in w.iter_mut().zip(rw) {
             *a += b / runs as f32;
         }

@@ -757,14 +757,6 @@ fn proclitic_skip(
         .slice(doc.text, p.start, p.end)
         .map(name_key)
         .unwrap_or_default();
-    // A name known whole with this label keeps its letters even when the
-    // rest is a name too: `لبنان` LOC is not ل + the given name `بنان`.
-    if know.label_of(&whole) == Some(p.label.as_str())
-        || crate::propose::gazetteer::Gazetteer::builtin().label_of(&whole)
-            == Some(p.label.as_str())
-    {
-        return 0;
-    }
     let rest_of = |skip: usize| {
         doc.idx
             .slice(doc.text, p.start + skip, p.end)
@@ -779,6 +771,18 @@ fn proclitic_skip(
         .collect();
     readings.sort_unstable();
     readings.dedup();
+    // A rest the annotator confirmed is stripped first; then a name known
+    // whole with this label keeps its letters even when the rest is a name
+    // the data knows: `لبنان` LOC is not ل + the given name `بنان`.
+    if let Some(&s) = readings.iter().rev().find(|&&s| know.is_name(&rest_of(s))) {
+        return s;
+    }
+    if know.label_of(&whole) == Some(p.label.as_str())
+        || crate::propose::gazetteer::Gazetteer::builtin().label_of(&whole)
+            == Some(p.label.as_str())
+    {
+        return 0;
+    }
     if let Some(&s) = readings.iter().rev().find(|&&s| known(&rest_of(s))) {
         return s;
     }
