@@ -232,6 +232,14 @@ impl Lexicon {
         }
     }
 
+    /// Whether the training data saw the normalised word form mostly inside
+    /// names (a class other than `O` and [`UNSEEN`]): what the clitic rule
+    /// takes as a known name.
+    pub fn names(&self, norm: &str) -> bool {
+        let (class, _) = self.word_class(norm);
+        class != 0 && class != UNSEEN
+    }
+
     /// Class and confidence bucket of a normalised word form.
     pub fn word_class(&self, norm: &str) -> (u8, u8) {
         let found = self.index.words.get(&lookup_key(norm)).copied();

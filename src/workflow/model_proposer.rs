@@ -219,8 +219,7 @@ pub fn knows_name_with(proposer: &Combined, key: &str) -> bool {
         return true;
     }
     let first = key.split(' ').next().unwrap_or_default();
-    let class = proposer.model().lexicon.word_class(first).0;
-    class != 0 && class != crate::propose::lexicon::UNSEEN
+    proposer.model().lexicon.names(first)
 }
 
 impl Proposer for ModelProposer {

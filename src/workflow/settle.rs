@@ -881,6 +881,17 @@ mod tests {
     }
 
     fn run(text: &str, ann: &DocAnnotations, c: Vec<Proposal>, k: &Knowledge) -> Vec<Proposal> {
+        run_knowing(text, ann, c, k, &|_| false)
+    }
+
+    /// [`run`] with `knows` as the proposer's data.
+    fn run_knowing(
+        text: &str,
+        ann: &DocAnnotations,
+        c: Vec<Proposal>,
+        k: &Knowledge,
+        knows: &dyn Fn(&str) -> bool,
+    ) -> Vec<Proposal> {
         let idx = CharIndex::new(text);
         let words = WordEdges::new(text);
         let view = DocView {
@@ -889,7 +900,7 @@ mod tests {
             idx: &idx,
             words: &words,
         };
-        settle(&view, c, k, &|_| false)
+        settle(&view, c, k, knows)
     }
 
     fn entity(text: &str, s: &str, label: &str) -> Span {
@@ -1074,18 +1085,10 @@ mod tests {
         // and `فياض` are names, not ف + `ائز`, `ياض`; `فالسراج` is ف + a
         // known name.
         let text = "زار لبنان فائز السراج وفياض فالسراج";
-        let idx = CharIndex::new(text);
-        let words = WordEdges::new(text);
-        let ann = DocAnnotations::default();
-        let view = DocView {
-            ann: &ann,
-            text,
-            idx: &idx,
-            words: &words,
-        };
         let knows = |k: &str| k == "بنان" || k == "السراج";
-        let got = settle(
-            &view,
+        let got = run_knowing(
+            text,
+            &DocAnnotations::default(),
             vec![
                 prop(text, "لبنان", "LOC", 0.9, Source::Model),
                 prop(text, "فائز السراج", "PER", 0.6, Source::Rule),
