@@ -91,3 +91,56 @@ fn many_documents_import_whole_with_no_temp_file_left() {
         assert_eq!((e[0].text.as_str(), e[0].label.as_str()), ("بغداد", "LOC"));
     }
 }
+
+/// A group commit holds only a batch of files open at a time: 400
+/// documents (800 files) import whole under a limit of 64 descriptors,
+/// where holding every file open until its flush failed from the 60th on.
+#[test]
+fn many_documents_import_under_a_small_descriptor_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("corpus")).unwrap();
+    let n = 400;
+    let mut jsonl = String::new();
+    for i in 0..n {
+        jsonl.push_str(&format!(
+            "{{\"id\": \"doc{i:04}\", \"text\": \"في بغداد {i}\", \"label\": [[3, 8, \"LOC\"]]}}\n"
+        ));
+    }
+    let f = root.join("many.jsonl");
+    std::fs::write(&f, jsonl).unwrap();
+    // `ulimit -n` then exec: the limit holds for kashif alone.
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 64 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_kashif"))
+        .args(["import", "--format", "doccano", "--add-texts"])
+        .args(["--annotator", "amina"])
+        .arg("--corpus")
+        .arg(root.join("corpus"))
+        .arg("--annotations")
+        .arg(root.join("ann"))
+        .arg(&f)
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.status.success(), "{said}");
+    assert!(
+        said.contains(&format!("{n} of {n} document(s) imported")),
+        "{said}"
+    );
+    let corpus = Corpus::load(&root.join("corpus")).unwrap();
+    assert_eq!(corpus.documents.len(), n);
+    let schema = Schema::builtin();
+    for doc in &corpus.documents {
+        let l = store::read(&root.join("ann"), "amina", doc, &schema)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{}: no annotation file", doc.id));
+        assert_eq!(l.annotations.entities.len(), 1, "{}", doc.id);
+    }
+    assert!(temp_files(root).is_empty());
+}
