@@ -198,7 +198,10 @@ fn run(
                 );
             }
             for &(_, q) in &m.pairs {
-                println!("  tp   {} ({})", pred[q].label, sources[q]);
+                println!(
+                    "  tp   {} ({}) {} {}..{}",
+                    pred[q].label, sources[q], doc.id, pred[q].start, pred[q].end
+                );
             }
             for &q in &m.false_pos {
                 let t: String = doc

@@ -3,7 +3,8 @@
 # Xvfb on CORPUS (e.g. 20,000 ANT articles: the scale bench builds such a
 # folder), waits 45 s, marks the first article done with Ctrl+Enter and
 # rejects its pending proposals with Enter (which starts a retraining), then
-# prints VmRSS and VmHWM (the peak) every 5 s for 90 s.
+# prints VmRSS and VmHWM (the peak) every 5 s for 150 s (retraining takes
+# 36-75 s alone, longer beside other work).
 #
 #   scripts/gui_retrain_memory.sh CORPUS [KASHIF_BINARY]
 #
@@ -25,7 +26,7 @@ WID=$(xdotool search --pid $PID | tail -1)
 xdotool windowfocus "$WID"; sleep 1
 xdotool key ctrl+Return; sleep 2
 xdotool key Return; sleep 1
-for i in $(seq 1 18); do
+for i in $(seq 1 30); do
     sleep 5
     echo "t+$((i * 5)) s: $(grep -E 'VmRSS|VmHWM' /proc/$PID/status | tr -s ' \t' ' ' | tr '\n' ' ')"
 done

@@ -47,6 +47,25 @@ pub fn limit_arenas(n: i32) {
     let _ = n;
 }
 
+/// Serves every allocation of at least `bytes` with pages of its own
+/// (`mmap`), handed back the moment it is freed. glibc starts at 128 KiB
+/// but raises that bar to the size of each such block freed (up to 32
+/// MiB), after which a retraining's big buffers (feature tables, weights,
+/// per-sentence ids) come from the arenas and stay resident once freed. In
+/// the real workbench at 20,000 documents the peak while retraining went
+/// from 751 MiB to 693 MiB with the bar fixed at 1 MiB (Xvfb, 2026-12-07,
+/// `scripts/gui_retrain_memory.sh`). Call before threads start; does
+/// nothing where the C library has no `mallopt`.
+pub fn fix_mmap_threshold(bytes: i32) {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, bytes);
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    let _ = bytes;
+}
+
 /// Trims the heap ([`trim`]) every `every` on a thread of its own, for as
 /// long as the process lives (the workbench: its big frees come from
 /// background work at moments the frame's thread does not see).
