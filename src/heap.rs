@@ -66,6 +66,15 @@ pub fn fix_mmap_threshold(bytes: i32) {
     let _ = bytes;
 }
 
+/// The workbench's allocator settings, before any thread starts: at most
+/// 4 arenas ([`limit_arenas`]) and pages of their own from 1 MiB
+/// ([`fix_mmap_threshold`]). Benches of the workbench call it too, so they
+/// measure what it holds.
+pub fn configure_for_workbench() {
+    limit_arenas(4);
+    fix_mmap_threshold(1 << 20);
+}
+
 /// Trims the heap ([`trim`]) every `every` on a thread of its own, for as
 /// long as the process lives (the workbench: its big frees come from
 /// background work at moments the frame's thread does not see).

@@ -308,8 +308,7 @@ fn parse_size(s: &str) -> anyhow::Result<[f32; 2]> {
 
 pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
     // Before any thread starts (see kashif::heap).
-    kashif::heap::limit_arenas(4);
-    kashif::heap::fix_mmap_threshold(1 << 20);
+    kashif::heap::configure_for_workbench();
     let fixture = args.fixture.as_deref().map(read_fixture).transpose()?;
     let size = match &args.size {
         Some(s) => parse_size(s)?,
