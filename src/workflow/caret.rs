@@ -63,7 +63,9 @@ impl Caret {
 /// holds clitic-attached forms such as `للأمم`, so it only vouches for a
 /// rest).
 pub struct SessionLexicon<'a> {
-    corpus: &'a Vocabulary,
+    /// The corpus vocabulary's cell and the documents, looked at only
+    /// when a selection asks (never in a plain frame).
+    corpus: (&'a OnceLock<Vocabulary>, &'a [Arc<Document>]),
     names: Option<&'a Arc<dyn Proposer>>,
     knowledge: &'a Knowledge,
 }
@@ -77,11 +79,14 @@ impl Lexicon for SessionLexicon<'_> {
     }
 
     fn is_word(&self, form: &str) -> bool {
-        self.corpus.contains(form) || super::doc_settle::knows_name(self.names, form)
+        corpus_vocabulary(self.corpus.0, self.corpus.1).contains(form)
+            || super::doc_settle::knows_name(self.names, form)
     }
 }
 
-/// The Arabic words of every document, built once on first use.
+/// The Arabic words of every document, built once on first use: by the
+/// thread [`build_vocabulary`] starts, or here if it has not begun (a
+/// caller arriving while it builds waits for it).
 pub(super) fn corpus_vocabulary<'a>(
     cell: &'a OnceLock<Vocabulary>,
     docs: &[Arc<Document>],
@@ -93,6 +98,22 @@ pub(super) fn corpus_vocabulary<'a>(
         }
         v
     })
+}
+
+/// Builds the corpus vocabulary on a thread of its own: built on the
+/// frame's thread when the first article was drawn, it held that frame
+/// 0.5-0.8 s at 20,000 documents (issue 26; perf: `article_ui` ->
+/// `corpus_vocabulary` -> `Vocabulary::add`, 2026-12-07). Only a
+/// selection made before it is done waits for it.
+pub(super) fn build_vocabulary(cell: &Arc<OnceLock<Vocabulary>>, docs: &[Arc<Document>]) {
+    let (cell, docs) = (cell.clone(), docs.to_vec());
+    let built = std::thread::Builder::new()
+        .name("kashif-vocabulary".into())
+        .spawn(move || {
+            corpus_vocabulary(&cell, &docs);
+        });
+    // No thread: the first selection builds it.
+    drop(built);
 }
 
 /// Index of the word token holding char `c`, or else the first word after
@@ -107,10 +128,16 @@ impl Session {
     /// selections alike): see [`SessionLexicon`].
     pub fn lexicon(&self) -> SessionLexicon<'_> {
         SessionLexicon {
-            corpus: corpus_vocabulary(&self.vocabulary, &self.docs),
+            corpus: (&self.vocabulary, &self.docs),
             names: self.names.as_ref(),
             knowledge: &self.knowledge,
         }
+    }
+
+    /// Whether the corpus vocabulary the clitic rule uses is built (by its
+    /// own thread from open; a selection before waits for it).
+    pub fn corpus_words_ready(&self) -> bool {
+        self.vocabulary.get().is_some()
     }
 
     /// The keyboard caret in the open document, if it is placed.

@@ -50,7 +50,9 @@ pub struct Session {
     pub(super) caret: Option<super::caret::Caret>,
     /// The Arabic words of the whole corpus, for the clitic rule; built on
     /// first use ([`Session::lexicon`]).
-    pub(super) vocabulary: std::sync::OnceLock<crate::arabic::Vocabulary>,
+    /// The Arabic words of every document (the clitic rule's), built on a
+    /// thread of its own at open ([`super::caret::build_vocabulary`]).
+    pub(super) vocabulary: Arc<std::sync::OnceLock<crate::arabic::Vocabulary>>,
     pub(super) undo: UndoStack,
     pub(super) saver: Saver,
     pub(super) waker: Waker,
@@ -273,7 +275,7 @@ impl Session {
             selection: None,
             focus: None,
             caret: None,
-            vocabulary: std::sync::OnceLock::new(),
+            vocabulary: Arc::new(std::sync::OnceLock::new()),
             undo: UndoStack::default(),
             waker,
             proposer: None,
@@ -310,6 +312,7 @@ impl Session {
         // The search index is built off this thread: the first frame does
         // not wait for it (a search meanwhile looks in every document).
         session.index_building = Some(build_index(session.docs.clone(), session.waker.clone()));
+        super::caret::build_vocabulary(&session.vocabulary, &session.docs);
         let know = Arc::make_mut(&mut session.knowledge);
         for s in &session.states {
             know.add_document(&s.annotations);
