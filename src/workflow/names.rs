@@ -311,6 +311,57 @@ fn match_at(
     Some((skip, differs == 1))
 }
 
+/// Whether normalised text `folded` holds a word that could be a spelling
+/// variant of the name word `w` under the variant rule: one letter apart
+/// ([`one_edit`]), the same first letter, both with at least
+/// [`VARIANT_MIN_LETTERS`] letters; for a name's first word (`first`) also
+/// after one or two glued proclitic letters, with the article's alef back
+/// after ل (`للولايات` reads `الولايات`). A superset of where [`NameIndex`]
+/// finds a variant of a name holding `w` (it does not ask whether the
+/// variant is itself a name); no allocation but for that alef.
+pub fn holds_variant_of(folded: &str, w: &str, first: bool) -> bool {
+    let Some(w0) = w.chars().next() else {
+        return false;
+    };
+    if letters(w) < VARIANT_MIN_LETTERS {
+        return false;
+    }
+    let nw = w.chars().count();
+    let near = |t: &str| {
+        t.chars().next() == Some(w0)
+            && t.chars().count().abs_diff(nw) <= 1
+            && one_edit(t, w)
+            && letters(t) >= VARIANT_MIN_LETTERS
+    };
+    // Words as the tokenizer cuts them: runs of Arabic letters, runs of
+    // other letters.
+    let mut rest = folded;
+    while !rest.is_empty() {
+        let Some((at, c)) = rest.char_indices().find(|&(_, c)| c.is_alphabetic()) else {
+            break;
+        };
+        let arabic = crate::arabic::is_arabic_letter(c);
+        let run = &rest[at..];
+        let end = run
+            .char_indices()
+            .find(|&(_, c)| !c.is_alphabetic() || crate::arabic::is_arabic_letter(c) != arabic)
+            .map_or(run.len(), |(b, _)| b);
+        let word = &run[..end];
+        rest = &run[end..];
+        let skips = if first { 2 } else { 0 };
+        for (k, (b, _)) in word.char_indices().enumerate().take(skips + 1) {
+            let t = &word[b..];
+            if near(t) {
+                return true;
+            }
+            if k > 0 && w.starts_with("ال") && t.starts_with('ل') && near(&format!("ا{t}")) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
 fn letters(w: &str) -> usize {
     w.chars().filter(|c| c.is_alphabetic()).count()
 }
