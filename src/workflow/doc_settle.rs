@@ -142,10 +142,7 @@ pub(crate) fn may_hold(folded: &str, k: &str) -> bool {
                 && w.strip_prefix("ال")
                     .is_some_and(|stem| folded.contains(&format!("ل{stem}"))))
     };
-    let mut missing = words
-        .iter()
-        .enumerate()
-        .filter(|&(j, w)| !holds(j, w));
+    let mut missing = words.iter().enumerate().filter(|&(j, w)| !holds(j, w));
     match (missing.next(), missing.next()) {
         (None, _) => true,
         (Some((j, w)), None) => super::names::holds_variant_of(folded, w, j == 0),

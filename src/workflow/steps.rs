@@ -194,13 +194,38 @@ impl Session {
             None => docs.extend(self.holding(keys)),
         }
         docs.retain(|&i| self.states[i].read_only.is_none());
-        let work: Vec<(usize, DocParts)> = docs
-            .into_iter()
-            .map(|i| match parts.remove(&i) {
-                Some(p) => (i, p),
-                None => (i, self.parts(i)),
-            })
-            .collect();
+        // Views held (or prepared) are used; those of documents holding
+        // none are built on the settling threads, not kept (a name in
+        // thousands of documents would otherwise build them one by one on
+        // this thread, and keep them past `VIEWS_KEPT`).
+        let mut work: Vec<(usize, DocParts)> = Vec::with_capacity(docs.len());
+        let mut fresh: Vec<usize> = Vec::new();
+        for i in docs {
+            match parts.remove(&i) {
+                Some(p) => work.push((i, p)),
+                None if self.states[i].has_views() || Some(i) == self.current => {
+                    work.push((i, self.parts(i)))
+                }
+                None => fresh.push(i),
+            }
+        }
+        if !fresh.is_empty() {
+            let docs = &self.docs;
+            let build = || -> Vec<(usize, DocParts)> {
+                fresh
+                    .par_iter()
+                    .map(|&i| (i, DocParts::new(docs[i].clone())))
+                    .collect()
+            };
+            work.extend(match doc_settle::pool() {
+                Some(pool) => pool.install(build),
+                None => fresh
+                    .iter()
+                    .map(|&i| (i, DocParts::new(docs[i].clone())))
+                    .collect(),
+            });
+            work.sort_unstable_by_key(|(i, _)| *i);
+        }
         // The rest of what the job read is not needed: freed off this thread.
         doc_settle::drop_elsewhere(vec![parts]);
         let (states, know) = (&self.states, &*self.knowledge);
