@@ -328,7 +328,7 @@ pub fn holds_variant_of(folded: &str, w: &str, first: bool) -> bool {
     }
     let nw = w.chars().count();
     let near = |t: &str| {
-        t.chars().next() == Some(w0)
+        t.starts_with(w0)
             && t.chars().count().abs_diff(nw) <= 1
             && one_edit(t, w)
             && letters(t) >= VARIANT_MIN_LETTERS
