@@ -98,14 +98,7 @@ fn p50_p99(mut v: Vec<f64>) -> (f64, f64) {
 }
 
 fn rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kib| kib / 1024.0)
+    kashif::heap::resident_kib().map_or(0.0, |kib| kib as f64 / 1024.0)
 }
 
 /// The ANT articles as (id, text): title, blank line, text.

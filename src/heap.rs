@@ -29,6 +29,18 @@ pub fn trim() -> bool {
     }
 }
 
+/// The process's resident size now, in KiB (`VmRSS` of
+/// `/proc/self/status`); `None` where there is no such file. For the tests
+/// and benches that check what [`trim`] and [`fix_mmap_threshold`] give
+/// back.
+pub fn resident_kib() -> Option<u64> {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+}
+
 /// Lets the allocator keep at most `n` arenas. glibc gives threads arenas
 /// of their own (up to 8 per core), and memory freed in one arena serves
 /// only the threads using it: the workbench runs about 20 threads (tiers,

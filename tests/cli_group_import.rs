@@ -41,19 +41,42 @@ fn temp_files(dir: &Path) -> Vec<String> {
     out
 }
 
+/// `n` doccano records `doc0000`.., each "في بغداد <i>" with LOC on بغداد
+/// (chars 3..8).
+fn baghdad_records(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            format!(
+                "{{\"id\": \"doc{i:04}\", \"text\": \"في بغداد {i}\", \"label\": [[3, 8, \"LOC\"]]}}\n"
+            )
+        })
+        .collect()
+}
+
+/// `n` texts in `root/corpus`, each with amina's one LOC on بغداد, and no
+/// temporary file anywhere.
+fn assert_each_baghdad_imported(root: &Path, n: usize) {
+    assert!(temp_files(root).is_empty(), "{:?}", temp_files(root));
+    let corpus = Corpus::load(&root.join("corpus")).unwrap();
+    assert_eq!(corpus.documents.len(), n);
+    let schema = Schema::builtin();
+    for doc in &corpus.documents {
+        let l = store::read(&root.join("ann"), "amina", doc, &schema)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{}: no annotation file", doc.id));
+        let e = &l.annotations.entities;
+        assert_eq!(e.len(), 1, "{}", doc.id);
+        assert_eq!((e[0].text.as_str(), e[0].label.as_str()), ("بغداد", "LOC"));
+    }
+}
+
 #[test]
 fn many_documents_import_whole_with_no_temp_file_left() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     std::fs::create_dir_all(root.join("corpus")).unwrap();
     let n = 300;
-    let mut jsonl = String::new();
-    for i in 0..n {
-        // "في بغداد <i>": LOC on بغداد (chars 3..8)
-        jsonl.push_str(&format!(
-            "{{\"id\": \"doc{i:04}\", \"text\": \"في بغداد {i}\", \"label\": [[3, 8, \"LOC\"]]}}\n"
-        ));
-    }
+    let mut jsonl = baghdad_records(n);
     // the first document again, with another label: reported, not written
     // over
     jsonl.push_str(
@@ -78,18 +101,7 @@ fn many_documents_import_whole_with_no_temp_file_left() {
         err.contains("doc0000\" already receives an earlier document of these files; not imported"),
         "{err}"
     );
-    assert!(temp_files(root).is_empty(), "{:?}", temp_files(root));
-    let corpus = Corpus::load(&root.join("corpus")).unwrap();
-    assert_eq!(corpus.documents.len(), n);
-    let schema = Schema::builtin();
-    for doc in &corpus.documents {
-        let l = store::read(&root.join("ann"), "amina", doc, &schema)
-            .unwrap()
-            .unwrap_or_else(|| panic!("{}: no annotation file", doc.id));
-        let e = &l.annotations.entities;
-        assert_eq!(e.len(), 1, "{}", doc.id);
-        assert_eq!((e[0].text.as_str(), e[0].label.as_str()), ("بغداد", "LOC"));
-    }
+    assert_each_baghdad_imported(root, n);
 }
 
 /// A group commit holds only a batch of files open at a time: 400
@@ -101,12 +113,7 @@ fn many_documents_import_under_a_small_descriptor_limit() {
     let root = dir.path();
     std::fs::create_dir_all(root.join("corpus")).unwrap();
     let n = 400;
-    let mut jsonl = String::new();
-    for i in 0..n {
-        jsonl.push_str(&format!(
-            "{{\"id\": \"doc{i:04}\", \"text\": \"في بغداد {i}\", \"label\": [[3, 8, \"LOC\"]]}}\n"
-        ));
-    }
+    let jsonl = baghdad_records(n);
     let f = root.join("many.jsonl");
     std::fs::write(&f, jsonl).unwrap();
     // `ulimit -n` then exec: the limit holds for kashif alone.
@@ -133,14 +140,5 @@ fn many_documents_import_under_a_small_descriptor_limit() {
         said.contains(&format!("{n} of {n} document(s) imported")),
         "{said}"
     );
-    let corpus = Corpus::load(&root.join("corpus")).unwrap();
-    assert_eq!(corpus.documents.len(), n);
-    let schema = Schema::builtin();
-    for doc in &corpus.documents {
-        let l = store::read(&root.join("ann"), "amina", doc, &schema)
-            .unwrap()
-            .unwrap_or_else(|| panic!("{}: no annotation file", doc.id));
-        assert_eq!(l.annotations.entities.len(), 1, "{}", doc.id);
-    }
-    assert!(temp_files(root).is_empty());
+    assert_each_baghdad_imported(root, n);
 }
