@@ -500,3 +500,54 @@ fn a_rejection_reaches_pending_lists_and_a_confirmation_every_document() {
     assert_eq!(s.unsettled(), Vec::<String>::new());
     assert_proposal_invariants(&s, "after reject and accept");
 }
+
+/// A name confirmed in more documents than fit a frame's follow-up
+/// (`FOLLOW_BACKGROUND_FROM` holding no views of their text) reaches them
+/// once their views are built off the frame's thread: the accept answers
+/// at once, the memory proposals follow within a poll or two, and the
+/// decision and all it reached still undo as one step.
+#[test]
+fn a_confirmation_reaching_many_documents_follows_in_the_background_as_one_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let many = kashif::workflow::FOLLOW_BACKGROUND_FROM + 36;
+    let texts: Vec<(String, String)> = (0..many)
+        .map(|i| {
+            (
+                format!("m{i:03}"),
+                format!("زار الوفد ناغورني كاراباخ يوم {i}."),
+            )
+        })
+        .collect();
+    let mut docs: Vec<(&str, &str)> = vec![("a", A)];
+    docs.extend(texts.iter().map(|(id, t)| (id.as_str(), t.as_str())));
+    let mut s = open_docs(dir.path(), &docs);
+    s.set_proposer(Arc::new(model()));
+    s.wait_for_proposals();
+    ok(&mut s, Command::Open("a".into()));
+    s.wait_for_proposals();
+    focus_first(&mut s, NK);
+    ok(
+        &mut s,
+        Command::AcceptFocused {
+            label: Some("LOC".into()),
+        },
+    );
+    assert!(s.following(), "the follow-up waits for views off the frame");
+    // Settled as a full settle would, once landed (unsettled() lands it).
+    assert_eq!(s.unsettled(), Vec::<String>::new());
+    assert!(!s.following());
+    let memory_in = |s: &Session| {
+        (1..=many)
+            .filter(|&i| {
+                pending(s, i)
+                    .iter()
+                    .any(|p| p.0 == NK && p.1 == "LOC" && p.2 == Source::Memory)
+            })
+            .count()
+    };
+    assert_eq!(memory_in(&s), many);
+    assert_proposal_invariants(&s, "after the background follow-up");
+    ok(&mut s, Command::Undo);
+    assert_eq!(memory_in(&s), 0, "one undo takes the follow-up back");
+    assert_eq!(s.unsettled(), Vec::<String>::new());
+}

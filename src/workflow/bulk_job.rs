@@ -871,6 +871,9 @@ impl Session {
     /// Applies a job's result, decided on the annotations as they are now,
     /// as one undo step.
     fn finish_job(&mut self, job: &BulkJob, mut out: JobOutput) -> Option<JobEnd> {
+        // A follow-up still landing joins the step before this job's (what
+        // it changes, the job's landing sees as changed under it).
+        self.land_follow(true);
         let end = self.decide(job, &mut out);
         // What the job read and nobody took (the views of every document
         // it reached: thousands of allocations) is freed elsewhere.

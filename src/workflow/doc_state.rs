@@ -104,6 +104,13 @@ impl DocState {
             || self.edges.is_some()
     }
 
+    /// Whether the token forms are held: the view settling costs most to
+    /// build (every word's proclitic readings); finding the documents that
+    /// may hold a name builds only the folded text.
+    pub(crate) fn has_forms(&self) -> bool {
+        self.forms.is_some()
+    }
+
     /// Lets go of the views of the text (rebuilt on next use): a corpus of
     /// 20,000 documents must not keep them for every document it touched.
     /// They are returned, for the caller to free where it costs no frame

@@ -62,5 +62,6 @@ pub use search::{CONTEXT_CHARS, Hit, Scope, find, whole_word_occurrences};
 pub use search_index::SearchIndex;
 pub use session::{JobEnd, Session, VIEWS_KEPT};
 pub use settle::Knowledge;
+pub use steps::FOLLOW_BACKGROUND_FROM;
 pub use undo::UNDO_LIMIT;
 pub use words::{Direction, Edge, Side, WordEdges};

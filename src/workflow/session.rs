@@ -73,6 +73,9 @@ pub struct Session {
     pub(super) knowledge: Arc<Knowledge>,
     /// Name keys the edits applied since the last commit touched.
     pub(super) touched_keys: Vec<String>,
+    /// A follow-up whose documents' views are being built
+    /// ([`super::steps::FOLLOW_BACKGROUND_FROM`]).
+    pub(super) pending_follow: Option<super::steps::PendingFollow>,
     /// Pending-list changes made outside undo steps so far (proposals
     /// arriving, lists settled again after an undo): see
     /// [`super::undo::Step::outside_at`].
@@ -287,6 +290,7 @@ impl Session {
             message,
             knowledge: Arc::default(),
             touched_keys: Vec::new(),
+            pending_follow: None,
             outside_changes: 0,
             names: None,
             list_gen: next_generation(),
@@ -675,6 +679,7 @@ impl Session {
             changed |= self.merge_proposals(a);
         }
         changed |= self.poll_accurate();
+        changed |= self.land_follow(false);
         changed |= self.take_search_index();
         changed |= self.poll_jobs();
         if let Some(job) = &self.search_job {
