@@ -1,7 +1,7 @@
 //! Atomic file replacement: a reader (or a crash) sees the old file or the new
 //! one, never half of one.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -54,11 +54,6 @@ pub enum Place {
     /// (new corpus texts).
     CreateNew,
 }
-
-/// How many temporary files [`write_group`] holds open at once: well under
-/// the 1,024 descriptors a desktop session usually allows a process, and
-/// under what a process keeps open besides (fonts, the lock, logs).
-pub const GROUP_OPEN_FILES: usize = 32;
 
 /// From how many files [`write_group`] flushes the file system once (Linux
 /// `syncfs`) instead of each file: below it, a few flushes cost less than
@@ -113,14 +108,18 @@ fn sync_filesystem(dir: &Path) -> bool {
 
 /// Writes many files with one group commit: every temporary file written,
 /// then every one flushed to disk, then each renamed (or linked, for
-/// [`Place::CreateNew`]) over its path, then each folder flushed once. A
-/// reader or a crash sees each file whole, old or new, never half of one;
-/// no temporary file stays behind. Much faster than [`write_atomic`] per
-/// file for thousands of files (one pass of flushes, one per folder). From
-/// [`SYNC_FILESYSTEM_FROM`] files on Linux the flush is one `syncfs` per
-/// folder; otherwise at most [`GROUP_OPEN_FILES`] files are open at a time,
-/// each batch written and flushed before the next. Nothing is renamed
-/// before all are flushed.
+/// [`Place::CreateNew`]) over its path, then the folders flushed. A reader
+/// or a crash sees each file whole, old or new, never half of one; no
+/// temporary file stays behind. Nothing is renamed before all are flushed.
+///
+/// From [`SYNC_FILESYSTEM_FROM`] files on Linux, both flushes are one
+/// `syncfs` per file system (20,000 documents' 40,000 files took 8.5-8.8 s
+/// with a flush each, 2.5-3.0 s so; ids in a folder each no longer cost a
+/// flush a folder). Otherwise each file is flushed as it is written and
+/// each folder once. A file is open only while it is written: holding
+/// every file open until its flush ran out of descriptors (20,000
+/// documents under a limit of 20,000 lost 6; 30 under a limit of 32 lost
+/// 3 with batches of 32).
 ///
 /// Returns one result per file, in order.
 ///
@@ -131,87 +130,50 @@ pub fn write_group(files: &[(&Path, &[u8], Place)]) -> Vec<std::io::Result<()>> 
     let mut results: Vec<std::io::Result<()>> = Vec::with_capacity(files.len());
     let mut written: Vec<Option<PathBuf>> = Vec::with_capacity(files.len());
     let mut folders: HashSet<&Path> = HashSet::new();
-    if files.len() >= SYNC_FILESYSTEM_FROM && cfg!(target_os = "linux") {
-        // 1. write every temporary file and close it; 2. flush them all
-        // with one `syncfs` per folder: 20,000 documents' 40,000 files
-        // took 11.7-18.8 s with a flush each (half of it in fsync), where
-        // one flush of the file system writes them out in one sweep.
-        for &(path, contents, _) in files {
-            match write_temp(path, contents, &mut folders) {
-                Ok((tmp, f)) => {
-                    drop(f);
-                    written.push(Some(tmp));
-                    results.push(Ok(()));
-                }
-                Err(e) => {
-                    written.push(None);
-                    results.push(Err(e));
-                }
+    let whole = files.len() >= SYNC_FILESYSTEM_FROM && cfg!(target_os = "linux");
+    // 1. write every temporary file (flushed at once unless the file
+    // system is flushed whole below) and close it
+    for &(path, contents, _) in files {
+        let made = write_temp(path, contents, &mut folders).and_then(|(tmp, f)| {
+            if !whole && let Err(e) = f.sync_all() {
+                let _ = fs::remove_file(&tmp);
+                return Err(e);
+            }
+            Ok(tmp)
+        });
+        match made {
+            Ok(tmp) => {
+                written.push(Some(tmp));
+                results.push(Ok(()));
+            }
+            Err(e) => {
+                written.push(None);
+                results.push(Err(e));
             }
         }
-        let mut synced: Vec<(&Path, bool)> = Vec::new();
+    }
+    // 2. flush them all: once per file system; where that fails, each file
+    // on its own
+    let mut systems = FileSystems::default();
+    if whole {
         for ((&(path, _, _), slot), r) in
             files.iter().zip(written.iter_mut()).zip(results.iter_mut())
         {
             let Some(tmp) = slot else {
                 continue;
             };
-            let dir = path.parent().unwrap_or(Path::new("."));
-            let whole = match synced.iter().find(|(d, _)| *d == dir) {
-                Some(&(_, ok)) => ok,
-                None => {
-                    let ok = sync_filesystem(dir);
-                    synced.push((dir, ok));
-                    ok
-                }
-            };
-            // Where the file system could not be flushed whole, each file
-            // is flushed on its own.
-            if !whole && let Err(e) = File::open(&*tmp).and_then(|f| f.sync_all()) {
+            if !systems.flushed(path.parent().unwrap_or(Path::new(".")))
+                && let Err(e) = File::open(&*tmp).and_then(|f| f.sync_all())
+            {
                 let _ = fs::remove_file(&*tmp);
                 *r = Err(e);
                 *slot = None;
             }
         }
-    } else {
-        // 1. write every temporary file and 2. flush them all, a batch of
-        // at most `GROUP_OPEN_FILES` open at a time: holding every file
-        // open until its flush ran out of descriptors (20,000 documents
-        // imported under a limit of 20,000 lost 6; a desktop's usual 1,024
-        // would lose most).
-        for batch in files.chunks(GROUP_OPEN_FILES) {
-            let mut open: Vec<Option<(PathBuf, File)>> = Vec::with_capacity(batch.len());
-            let first = results.len();
-            for &(path, contents, _) in batch {
-                match write_temp(path, contents, &mut folders) {
-                    Ok(made) => {
-                        open.push(Some(made));
-                        results.push(Ok(()));
-                    }
-                    Err(e) => {
-                        open.push(None);
-                        results.push(Err(e));
-                    }
-                }
-            }
-            for (slot, r) in open.into_iter().zip(results[first..].iter_mut()) {
-                let Some((tmp, f)) = slot else {
-                    written.push(None);
-                    continue;
-                };
-                match f.sync_all() {
-                    Ok(()) => written.push(Some(tmp)),
-                    Err(e) => {
-                        let _ = fs::remove_file(&tmp);
-                        *r = Err(e);
-                        written.push(None);
-                    }
-                }
-            }
-        }
     }
     // 3. put each in place
     let mut dirs: Vec<&Path> = Vec::new();
+    let mut seen: HashSet<&Path> = HashSet::new();
     for ((&(path, _, place), slot), r) in files.iter().zip(written).zip(results.iter_mut()) {
         let Some(tmp) = slot else {
             continue;
@@ -227,17 +189,63 @@ pub fn write_group(files: &[(&Path, &[u8], Place)]) -> Vec<std::io::Result<()>> 
             continue;
         }
         let dir = path.parent().unwrap_or(Path::new("."));
-        if !dirs.contains(&dir) {
+        if seen.insert(dir) {
             dirs.push(dir);
         }
     }
-    // 4. flush each folder once (not every platform can open one)
+    // 4. flush the folders: once per file system again, or each folder
+    // once (not every platform can open one)
+    let mut again = FileSystems::default();
     for dir in dirs {
+        if whole && again.flushed(dir) {
+            continue;
+        }
         if let Ok(d) = File::open(dir) {
             let _ = d.sync_all();
         }
     }
     results
+}
+
+/// The file systems flushed whole so far (by device), for
+/// [`write_group`]: one `syncfs` each.
+#[derive(Default)]
+struct FileSystems {
+    devices: HashMap<u64, bool>,
+    folders: HashMap<PathBuf, bool>,
+}
+
+impl FileSystems {
+    /// Whether the file system holding `dir` is flushed (now or before);
+    /// false where it could not be (the caller flushes files itself).
+    fn flushed(&mut self, dir: &Path) -> bool {
+        if let Some(&ok) = self.folders.get(dir) {
+            return ok;
+        }
+        let ok = match device_of(dir) {
+            Some(dev) => *self
+                .devices
+                .entry(dev)
+                .or_insert_with(|| sync_filesystem(dir)),
+            None => sync_filesystem(dir),
+        };
+        self.folders.insert(dir.to_path_buf(), ok);
+        ok
+    }
+}
+
+/// The device a folder is on (Unix), to flush each file system once.
+fn device_of(dir: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(dir).ok().map(|m| m.dev())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
 }
 
 /// Removes temporary files a crashed writer left under `dir` (recursively).
@@ -322,12 +330,12 @@ mod tests {
         assert!(keep.exists());
     }
 
-    /// Both ways of flushing: batches of open files (fewer files than
-    /// `SYNC_FILESYSTEM_FROM`, more than one batch) and one flush of the
-    /// file system (more): every file placed whole, none left behind.
+    /// Both ways of flushing: each file (fewer files than
+    /// `SYNC_FILESYSTEM_FROM`) and one flush of the file system (more):
+    /// every file placed whole, none left behind.
     #[test]
     fn a_group_commit_of_many_files_places_each() {
-        for n in [GROUP_OPEN_FILES + 5, SYNC_FILESYSTEM_FROM + 5] {
+        for n in [SYNC_FILESYSTEM_FROM - 5, SYNC_FILESYSTEM_FROM + 5] {
             let dir = tempfile::tempdir().unwrap();
             let paths: Vec<PathBuf> = (0..n)
                 .map(|i| {
