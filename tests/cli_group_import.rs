@@ -151,3 +151,44 @@ fn imports_under_limit(root: &Path, n: usize, limit: usize) {
     );
     assert_each_baghdad_imported(root, n);
 }
+
+/// A temporary file a crashed writer left in the corpus folder is no
+/// document (no warning telling to rename it) and the next import adding
+/// texts removes it, saying so; one of a running writer stays.
+#[test]
+fn a_crashed_writers_temporary_text_is_ignored_and_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let corpus = root.join("corpus");
+    std::fs::create_dir_all(corpus.join("sub")).unwrap();
+    // Above any pid Linux gives (pid_max is at most 2^22).
+    let dead = corpus.join("sub").join(".kashif-tmp.4294967.x.txt");
+    std::fs::write(&dead, "في بغد").unwrap();
+    let alive = corpus.join(format!(".kashif-tmp.{}.y.txt", std::process::id()));
+    std::fs::write(&alive, "في").unwrap();
+    let loaded = Corpus::load(&corpus).unwrap();
+    assert!(loaded.documents.is_empty());
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    let f = root.join("one.jsonl");
+    std::fs::write(&f, baghdad_records(1)).unwrap();
+    let o = kashif(
+        root,
+        &[
+            "import",
+            "--format",
+            "doccano",
+            "--add-texts",
+            "--annotator",
+            "amina",
+            f.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("removed 1 temporary file left by an interrupted writer"),
+        "{err}"
+    );
+    assert!(!dead.exists());
+    assert!(alive.exists(), "a running writer's file stays");
+}

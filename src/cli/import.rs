@@ -389,6 +389,19 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    // What a crashed writer left in the corpus folder goes first (only
+    // files of writers no longer running: another import may be adding
+    // texts at this moment).
+    if !new_texts.is_empty() {
+        let gone = store::clean_stale_temp_files(&args.folders.corpus);
+        if !gone.is_empty() {
+            eprintln!(
+                "note: removed {} left by an interrupted writer in {}",
+                kashif::text::count(gone.len(), "temporary file", "temporary files"),
+                args.folders.corpus.display()
+            );
+        }
+    }
     // New texts first: a document whose text could not be written gets no
     // annotation file.
     let mut text_failed: HashSet<String> = HashSet::new();

@@ -205,6 +205,11 @@ fn walk(
             }
             continue;
         };
+        if crate::store::is_temp_name(name) {
+            // A writer's temporary file (one running, or one a crash left
+            // for the next writer to remove): never an article.
+            continue;
+        }
         if name.starts_with('.') {
             // Version-control folders hold no articles.
             let vcs = kind.is_dir() && matches!(name, ".git" | ".hg" | ".svn");

@@ -16,7 +16,17 @@ pub fn temp_path(path: &Path) -> PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    path.with_file_name(format!("{TEMP_PREFIX}{}.{name}", std::process::id()))
+    let pid = std::process::id();
+    let mut temp = format!("{TEMP_PREFIX}{pid}.{name}");
+    // File names hold at most 255 bytes on common file systems: a name
+    // near that (an id of 125 Arabic letters) is stood for by its hash.
+    if temp.len() > 255 {
+        let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        temp = format!("{TEMP_PREFIX}{pid}.{hash:016x}");
+    }
+    path.with_file_name(temp)
 }
 
 /// Writes `contents` to a temporary file in the same folder, flushes it to
@@ -248,6 +258,44 @@ fn device_of(dir: &Path) -> Option<u64> {
     }
 }
 
+/// Whether a file name is one of [`temp_path`]'s (readers skip such files).
+pub fn is_temp_name(name: &str) -> bool {
+    name.starts_with(TEMP_PREFIX)
+}
+
+/// Removes the temporary files under `dir` (recursively) whose writer is no
+/// longer running: the name carries the writer's process id
+/// ([`temp_path`]), so a folder several writers share (the corpus folder,
+/// which two annotators' imports may add texts to at once) loses only
+/// what a crashed one left. Where running processes cannot be told (no
+/// `/proc`), nothing is removed. Returns what was removed.
+pub fn clean_stale_temp_files(dir: &Path) -> Vec<PathBuf> {
+    let mut removed = Vec::new();
+    if !Path::new("/proc/self").exists() {
+        return removed;
+    }
+    let Ok(entries) = fs::read_dir(dir) else {
+        return removed;
+    };
+    for e in entries.filter_map(|e| e.ok()) {
+        let path = e.path();
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            removed.extend(clean_stale_temp_files(&path));
+            continue;
+        }
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(TEMP_PREFIX) else {
+            continue;
+        };
+        let pid = rest.split('.').next().and_then(|p| p.parse::<u32>().ok());
+        let alive = pid.is_some_and(|p| Path::new(&format!("/proc/{p}")).exists());
+        if !alive && fs::remove_file(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed
+}
+
 /// Removes temporary files a crashed writer left under `dir` (recursively).
 /// Only the one writer holding the folder's lock may call this.
 pub fn clean_temp_files(dir: &Path) -> Vec<PathBuf> {
@@ -357,5 +405,20 @@ mod tests {
             }
             assert!(clean_temp_files(dir.path()).is_empty());
         }
+    }
+
+    /// A name that fits the file system but not with the temporary
+    /// prefix before it (250 bytes) is written all the same.
+    #[test]
+    fn a_name_near_the_length_limit_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(format!("{}.txt", "x".repeat(246)));
+        write_atomic(&p, b"one").unwrap();
+        let q = dir.path().join(format!("{}.txt", "ب".repeat(125)));
+        let r = write_group(&[(&q, b"two", Place::CreateNew)]);
+        assert!(r[0].is_ok(), "{r:?}");
+        assert_eq!(fs::read(&p).unwrap(), b"one");
+        assert_eq!(fs::read(&q).unwrap(), b"two");
+        assert!(clean_temp_files(dir.path()).is_empty());
     }
 }

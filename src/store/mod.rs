@@ -14,7 +14,7 @@ mod reader;
 mod reanchor;
 pub mod timing;
 
-pub use atomic::{Place, write_atomic, write_group};
+pub use atomic::{Place, clean_stale_temp_files, is_temp_name, write_atomic, write_group};
 pub use file::{AnnotationFile, FORMAT_VERSION};
 pub use journal::{Damage, JOURNAL_NAME, Journal, Replay};
 pub use load::{Loaded, Problem, Severity, read_file};
