@@ -67,6 +67,15 @@ pub fn place(docs: &[ImportedDoc], corpus: &Corpus, add_texts: bool) -> Vec<Plac
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
     let index_of = |id: &str| by_id.get(id).copied();
+    // Ids equal but for case name one annotation file (and one text file
+    // on macOS and Windows): the corpus reads neither of such a pair, so
+    // a new one is refused (see `Corpus::load`).
+    let by_case: HashMap<String, &str> = corpus
+        .documents
+        .iter()
+        .map(|d| (d.id.to_lowercase(), d.id.as_str()))
+        .collect();
+    let mut new_by_case: HashMap<String, String> = HashMap::new();
     // (document, annotator) pairs already receiving an imported document:
     // several annotators of one task each get the document.
     let mut taken: std::collections::HashSet<(String, Option<String>)> =
@@ -102,7 +111,25 @@ pub fn place(docs: &[ImportedDoc], corpus: &Corpus, add_texts: bool) -> Vec<Plac
                         .unwrap_or_default();
                     format!("{stem}-{unnamed}")
                 });
-                if is_safe_id(&id) {
+                let case = id.to_lowercase();
+                let same_but_case = by_case
+                    .get(&case)
+                    .map(|o| format!("the corpus document \"{o}\""))
+                    .or_else(|| {
+                        new_by_case
+                            .get(&case)
+                            .map(|o| format!("the new document \"{o}\" of these files"))
+                    })
+                    .filter(|_| {
+                        by_case.get(&case) != Some(&id.as_str())
+                            && new_by_case.get(&case) != Some(&id)
+                    });
+                if let Some(other) = same_but_case {
+                    Placement::Refused(format!(
+                        "the id \"{id}\" is the same, but for case, as {other} (one annotation file for both, one text on macOS and Windows; the corpus would read neither); rename it"
+                    ))
+                } else if is_safe_id(&id) {
+                    new_by_case.insert(case, id.clone());
                     new_by_text
                         .entry(d.text.clone())
                         .or_insert_with(|| id.clone());
@@ -226,5 +253,39 @@ mod tests {
             matches!(&got[2], Placement::Refused(m) if m.contains("differs from the corpus document \"a\""))
         );
         assert!(matches!(&got[3], Placement::New { id, .. } if id == "f-2"));
+    }
+
+    /// An id equal but for case to a corpus document's, or to an earlier
+    /// new one's, is refused (the corpus would read neither of the pair);
+    /// the same new id for two annotators is one document.
+    #[test]
+    fn ids_equal_but_for_case_are_refused() {
+        let c = corpus(&[("doc", "في بغداد 15")]);
+        let mut amina = doc(Some("New"), "في دمشق", &[(3, 7)]);
+        amina.annotator = Some("amina".into());
+        let mut omar = doc(Some("New"), "في دمشق", &[(3, 7)]);
+        omar.annotator = Some("omar".into());
+        let got = place(
+            &[
+                doc(Some("Doc"), "في بغداد 14", &[(3, 8)]),
+                amina,
+                omar,
+                doc(Some("new"), "في عمان", &[(3, 7)]),
+            ],
+            &c,
+            true,
+        );
+        assert!(
+            matches!(&got[0], Placement::Refused(m) if m.contains("but for case, as the corpus document \"doc\"")),
+            "{:?}",
+            got[0]
+        );
+        assert!(matches!(&got[1], Placement::New { id, .. } if id == "New"));
+        assert!(matches!(&got[2], Placement::New { id, .. } if id == "New"));
+        assert!(
+            matches!(&got[3], Placement::Refused(m) if m.contains("as the new document \"New\"")),
+            "{:?}",
+            got[3]
+        );
     }
 }
