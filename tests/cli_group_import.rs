@@ -192,3 +192,47 @@ fn a_crashed_writers_temporary_text_is_ignored_and_removed() {
     assert!(!dead.exists());
     assert!(alive.exists(), "a running writer's file stays");
 }
+
+/// Two annotators' imports of the same new texts at once: whichever writes
+/// a text first, the other finds the same text there and goes on (it
+/// reported "File exists" and imported nothing); nothing is overwritten.
+#[test]
+fn two_imports_of_the_same_new_texts_at_once_both_come_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("corpus")).unwrap();
+    let n = 3000;
+    let f = root.join("many.jsonl");
+    std::fs::write(&f, baghdad_records(n)).unwrap();
+    let start = |who: &str| {
+        Command::new(env!("CARGO_BIN_EXE_kashif"))
+            .args(["import", "--format", "doccano", "--add-texts"])
+            .args(["--annotator", who])
+            .arg("--corpus")
+            .arg(root.join("corpus"))
+            .arg("--annotations")
+            .arg(root.join("ann"))
+            .arg(&f)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (start("amina"), start("omar"));
+    for (who, child) in [("amina", a), ("omar", b)] {
+        let o = child.wait_with_output().unwrap();
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(o.status.success(), "{who}: {said}");
+        assert!(
+            said.contains(&format!("{n} of {n} document(s) imported")),
+            "{who}: {said}"
+        );
+    }
+    let corpus = Corpus::load(&root.join("corpus")).unwrap();
+    assert_eq!(corpus.documents.len(), n);
+    assert!(temp_files(root).is_empty());
+}
