@@ -236,3 +236,47 @@ fn two_imports_of_the_same_new_texts_at_once_both_come_in() {
     assert_eq!(corpus.documents.len(), n);
     assert!(temp_files(root).is_empty());
 }
+
+/// A document that cannot be written is named with its record's place, and
+/// the summary counts it: the text of `x/doc` cannot go under `x`, a file.
+#[test]
+fn a_document_that_cannot_be_written_is_named_with_its_place_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("corpus")).unwrap();
+    std::fs::write(root.join("corpus").join("x"), "not a folder").unwrap();
+    let f = root.join("two.jsonl");
+    std::fs::write(
+        &f,
+        "{\"id\": \"ok\", \"text\": \"في بغداد\", \"label\": [[3, 8, \"LOC\"]]}\n\
+         {\"id\": \"x/doc\", \"text\": \"في دمشق\", \"label\": [[3, 7, \"LOC\"]]}\n",
+    )
+    .unwrap();
+    let o = kashif(
+        root,
+        &[
+            "import",
+            "--format",
+            "doccano",
+            "--add-texts",
+            "--annotator",
+            "amina",
+            f.to_str().unwrap(),
+        ],
+    );
+    let (out, err) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(
+        err.contains("two.jsonl:2: document \"x/doc\": ") && err.contains("not imported"),
+        "{err}"
+    );
+    assert!(out.contains("1 of 2 document(s) imported"), "{out}");
+    assert!(
+        out.contains("failed: 1 document(s) could not be written"),
+        "{out}"
+    );
+    assert!(temp_files(root).is_empty());
+}

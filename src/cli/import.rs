@@ -94,6 +94,8 @@ struct Tally {
     rejected: usize,
     skipped_records: usize,
     skipped_docs: usize,
+    /// Documents whose text or annotation file could not be written.
+    failed_docs: usize,
     /// Documents asked to be done but left in progress: proposals pending.
     not_done: usize,
     changed: BTreeMap<&'static str, usize>,
@@ -315,8 +317,9 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     // What to write, gathered first and then written with one group commit
     // per kind (new texts, then each annotator's files): thousands of
     // documents cost one pass of flushes, and each file is whole or absent.
-    let mut new_texts: Vec<Document> = Vec::new();
-    let mut saves: Vec<(String, Document, DocAnnotations)> = Vec::new();
+    // Each with the place of its record (`file:line`), for the errors.
+    let mut new_texts: Vec<(Document, String)> = Vec::new();
+    let mut saves: Vec<(String, Document, DocAnnotations, String)> = Vec::new();
     // (annotator, document id) → its place in `saves`.
     let mut queued_at: HashMap<(String, String), usize> = HashMap::new();
     for (k, doc, spans, is_new) in targets {
@@ -356,8 +359,9 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             t.skipped_docs += 1;
             continue;
         }
+        let place = format!("{}:{}", d.path.display(), d.line);
         if is_new && written_texts.insert(doc.id.clone()) {
-            new_texts.push(doc.clone());
+            new_texts.push((doc.clone(), place.clone()));
         }
         let (proposals, rejected) = d.extras_on(&doc.text).unwrap_or_default();
         let mut ann = DocAnnotations {
@@ -382,10 +386,10 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         match queued {
             // --force: the later record replaces the earlier, as writing
             // them one after the other would.
-            Some(at) => saves[at] = (name, doc, ann),
+            Some(at) => saves[at] = (name, doc, ann, place),
             None => {
                 queued_at.insert((name.clone(), doc.id.clone()), saves.len());
-                saves.push((name, doc, ann));
+                saves.push((name, doc, ann, place));
             }
         }
     }
@@ -407,9 +411,9 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let mut text_failed: HashSet<String> = HashSet::new();
     let group: Vec<(&Path, &[u8], Place)> = new_texts
         .iter()
-        .map(|d| (d.path.as_path(), d.text.as_bytes(), Place::CreateNew))
+        .map(|(d, _)| (d.path.as_path(), d.text.as_bytes(), Place::CreateNew))
         .collect();
-    for (doc, r) in new_texts.iter().zip(write_group(&group)) {
+    for ((doc, place), r) in new_texts.iter().zip(write_group(&group)) {
         match r {
             Ok(()) => t.added += 1,
             // The same text written meanwhile (another annotator's import
@@ -418,25 +422,40 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
                 if e.kind() == std::io::ErrorKind::AlreadyExists
                     && std::fs::read(&doc.path).is_ok_and(|b| b == doc.text.as_bytes()) => {}
             Err(e) => {
-                eprintln!("error: {}: cannot write: {e}", doc.path.display());
+                eprintln!(
+                    "error: {place}: document \"{}\": {}: cannot write: {e}; not imported",
+                    doc.id,
+                    doc.path.display()
+                );
                 write_failed = true;
                 text_failed.insert(doc.id.clone());
             }
         }
     }
-    saves.retain(|(_, doc, _)| !text_failed.contains(&doc.id));
+    t.failed_docs += saves
+        .iter()
+        .filter(|(_, doc, _, _)| text_failed.contains(&doc.id))
+        .count();
+    saves.retain(|(_, doc, _, _)| !text_failed.contains(&doc.id));
     let mut names: Vec<&String> = stores.keys().collect();
     names.sort();
     for name in names {
         let mine: Vec<(&Document, &DocAnnotations)> = saves
             .iter()
-            .filter(|(n, _, _)| n == name)
-            .map(|(_, d, a)| (d, a))
+            .filter(|(n, _, _, _)| n == name)
+            .map(|(_, d, a, _)| (d, a))
             .collect();
-        for ((_, ann), r) in mine.iter().zip(stores[name].save_many(&mine)) {
+        let places: Vec<&String> = saves
+            .iter()
+            .filter(|(n, _, _, _)| n == name)
+            .map(|(_, _, _, p)| p)
+            .collect();
+        let results = stores[name].save_many(&mine);
+        for (((doc, ann), place), r) in mine.iter().zip(&places).zip(results) {
             if let Err(e) = r {
-                eprintln!("error: {e}");
+                eprintln!("error: {place}: document \"{}\": {e}; not imported", doc.id);
                 write_failed = true;
+                t.failed_docs += 1;
                 continue;
             }
             t.entities += ann.entities.len();
@@ -500,6 +519,12 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         println!(
             "  skipped: {} record(s), {} document(s) (each listed above with its place)",
             t.skipped_records, t.skipped_docs
+        );
+    }
+    if t.failed_docs > 0 {
+        println!(
+            "  failed: {} document(s) could not be written (each listed above with its place)",
+            t.failed_docs
         );
     }
     if t.not_done > 0 {
