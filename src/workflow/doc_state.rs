@@ -111,6 +111,11 @@ impl DocState {
         self.forms.is_some()
     }
 
+    /// Whether the normalised text is held.
+    pub(crate) fn has_folded(&self) -> bool {
+        self.folded.is_some()
+    }
+
     /// Lets go of the views of the text (rebuilt on next use): a corpus of
     /// 20,000 documents must not keep them for every document it touched.
     /// They are returned, for the caller to free where it costs no frame

@@ -178,16 +178,33 @@ impl Session {
 
     /// Builds the views of `docs` on a thread of their own; they are
     /// settled for `keys` when [`Session::land_follow`] takes them in.
-    fn defer_follow(&mut self, keys: &[String], docs: Vec<usize>) {
-        let texts: Vec<(usize, Arc<crate::corpus::Document>)> =
-            docs.iter().map(|&i| (i, self.docs[i].clone())).collect();
+    ///
+    /// Each document comes with `None` when it is known to hold a name of
+    /// `keys`, or `Some(pending)` when that is still to be found out there
+    /// (from its normalised text: the names that spread always, the others
+    /// only where proposals are `pending`, as [`Session::holding`] does).
+    fn defer_follow(&mut self, keys: &[String], docs: Vec<(usize, Option<bool>)>) {
+        let texts: Vec<(usize, Arc<crate::corpus::Document>, Option<bool>)> = docs
+            .iter()
+            .map(|&(i, check)| (i, self.docs[i].clone(), check))
+            .collect();
+        let (spreading, quiet): (Vec<String>, Vec<String>) = keys
+            .iter()
+            .cloned()
+            .partition(|k| self.knowledge.spread(k).is_some());
         let (tx, rx) = std::sync::mpsc::channel();
         let waker = self.waker.clone();
         let build = move || {
+            let holds = |text: &str, pending: bool| {
+                let folded = crate::arabic::normalize(text).into_string();
+                spreading.iter().any(|k| doc_settle::may_hold(&folded, k))
+                    || (pending && quiet.iter().any(|k| doc_settle::may_hold(&folded, k)))
+            };
             let run = || -> Vec<(usize, DocParts)> {
                 texts
                     .into_par_iter()
-                    .map(|(i, d)| (i, DocParts::new(d)))
+                    .filter(|(_, d, check)| check.is_none_or(|pending| holds(&d.text, pending)))
+                    .map(|(i, d, _)| (i, DocParts::new(d)))
                     .collect()
             };
             let parts = match doc_settle::pool() {
@@ -204,7 +221,11 @@ impl Session {
         {
             // No thread: built here when it lands.
             let (tx, rx2) = std::sync::mpsc::channel();
-            let parts = docs.iter().map(|&i| (i, self.parts(i))).collect();
+            let parts = self
+                .holding(keys)
+                .into_iter()
+                .map(|i| (i, self.parts(i)))
+                .collect();
             let _ = tx.send(parts);
             self.pending_follow = Some(PendingFollow {
                 keys: keys.to_vec(),
@@ -330,6 +351,9 @@ impl Session {
     ) -> Vec<Settled> {
         let mut docs: BTreeSet<usize> = edited.keys().copied().collect();
         let mut parts = HashMap::new();
+        // Reached documents settled when a thread has read them (see
+        // `defer_follow`).
+        let mut later_docs: Vec<(usize, Option<bool>)> = Vec::new();
         match prepared {
             Some(p) => {
                 // The job found the documents holding its names; others
@@ -343,6 +367,19 @@ impl Session {
                 }
                 docs.extend(self.holding(&rest));
                 parts = std::mem::take(&mut p.parts);
+            }
+            None if defer && !keys.is_empty() => {
+                // Documents whose normalised text is not at hand are
+                // looked at off the frame when there are many (making it
+                // for 1,700 documents was most of an accept's frame).
+                let (now, unread) = self.holding_split(keys, &docs);
+                docs.extend(now);
+                if unread.len() >= FOLLOW_BACKGROUND_FROM {
+                    later_docs = unread.into_iter().map(|(i, p)| (i, Some(p))).collect();
+                } else {
+                    let rest: Vec<usize> = unread.into_iter().map(|(i, _)| i).collect();
+                    docs.extend(self.holding_among(keys, rest));
+                }
             }
             None => docs.extend(self.holding(keys)),
         }
@@ -367,7 +404,10 @@ impl Session {
             let (later, now): (Vec<usize>, Vec<usize>) =
                 fresh.into_iter().partition(|i| !edited.contains_key(i));
             fresh = now;
-            self.defer_follow(keys, later);
+            later_docs.extend(later.into_iter().map(|i| (i, None)));
+        }
+        if !later_docs.is_empty() {
+            self.defer_follow(keys, std::mem::take(&mut later_docs));
         }
         if !fresh.is_empty() {
             let docs = &self.docs;
@@ -449,14 +489,49 @@ impl Session {
         if keys.is_empty() {
             return Vec::new();
         }
+        let look = self.candidates_of(keys);
+        self.holding_among(keys, look)
+    }
+
+    /// The documents the search index says may hold one of `keys` (every
+    /// document before the index is built).
+    fn candidates_of(&mut self, keys: &[String]) -> Vec<usize> {
+        self.take_search_index();
+        match &self.search_index {
+            Some(ix) => candidates_for_keys(ix, keys).into_iter().collect(),
+            None => (0..self.docs.len()).collect(),
+        }
+    }
+
+    /// [`Session::holding`] for the candidates whose normalised text is at
+    /// hand (not in `skip`); the others, not read-only, with whether their
+    /// proposals are pending, to be looked at elsewhere.
+    fn holding_split(
+        &mut self,
+        keys: &[String],
+        skip: &BTreeSet<usize>,
+    ) -> (Vec<usize>, Vec<(usize, bool)>) {
+        let look = self.candidates_of(keys);
+        let (at_hand, unread): (Vec<usize>, Vec<usize>) = look
+            .into_iter()
+            .filter(|i| !skip.contains(i) && self.states[*i].read_only.is_none())
+            .partition(|&i| self.states[i].has_folded());
+        let unread = unread
+            .into_iter()
+            .map(|i| (i, !self.states[i].annotations.proposals.is_empty()))
+            .collect();
+        (self.holding_among(keys, at_hand), unread)
+    }
+
+    /// Those of `look` that hold one of `keys` as [`Session::holding`]
+    /// counts them.
+    fn holding_among(&mut self, keys: &[String], look: Vec<usize>) -> Vec<usize> {
+        if keys.is_empty() {
+            return Vec::new();
+        }
         let (spreading, quiet): (Vec<&String>, Vec<&String>) = keys
             .iter()
             .partition(|k| self.knowledge.spread(k).is_some());
-        self.take_search_index();
-        let look: Vec<usize> = match &self.search_index {
-            Some(ix) => candidates_for_keys(ix, keys).into_iter().collect(),
-            None => (0..self.docs.len()).collect(),
-        };
         look.into_iter()
             .filter(|&i| {
                 let st = &self.states[i];
