@@ -41,6 +41,20 @@ fn temp_files(dir: &Path) -> Vec<String> {
     out
 }
 
+/// `kashif import` of doccano `file` for annotator `who`, texts added (the
+/// folders come after).
+fn doccano_import<'a>(who: &'a str, file: &'a str) -> [&'a str; 7] {
+    [
+        "import",
+        "--format",
+        "doccano",
+        "--add-texts",
+        "--annotator",
+        who,
+        file,
+    ]
+}
+
 /// `n` doccano records `doc0000`.., each "في بغداد <i>" with LOC on بغداد
 /// (chars 3..8).
 fn baghdad_records(n: usize) -> String {
@@ -84,18 +98,7 @@ fn many_documents_import_whole_with_no_temp_file_left() {
     );
     let f = root.join("many.jsonl");
     std::fs::write(&f, jsonl).unwrap();
-    let o = kashif(
-        root,
-        &[
-            "import",
-            "--format",
-            "doccano",
-            "--add-texts",
-            "--annotator",
-            "amina",
-            f.to_str().unwrap(),
-        ],
-    );
+    let o = kashif(root, &doccano_import("amina", f.to_str().unwrap()));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("doc0000\" already receives an earlier document of these files; not imported"),
@@ -130,13 +133,11 @@ fn imports_under_limit(root: &Path, n: usize, limit: usize) {
         .arg("-c")
         .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
         .arg(env!("CARGO_BIN_EXE_kashif"))
-        .args(["import", "--format", "doccano", "--add-texts"])
-        .args(["--annotator", "amina"])
+        .args(doccano_import("amina", f.to_str().unwrap()))
         .arg("--corpus")
         .arg(root.join("corpus"))
         .arg("--annotations")
         .arg(root.join("ann"))
-        .arg(&f)
         .output()
         .unwrap();
     let said = format!(
@@ -171,18 +172,7 @@ fn a_crashed_writers_temporary_text_is_ignored_and_removed() {
     assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
     let f = root.join("one.jsonl");
     std::fs::write(&f, baghdad_records(1)).unwrap();
-    let o = kashif(
-        root,
-        &[
-            "import",
-            "--format",
-            "doccano",
-            "--add-texts",
-            "--annotator",
-            "amina",
-            f.to_str().unwrap(),
-        ],
-    );
+    let o = kashif(root, &doccano_import("amina", f.to_str().unwrap()));
     assert!(o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -206,13 +196,11 @@ fn two_imports_of_the_same_new_texts_at_once_both_come_in() {
     std::fs::write(&f, baghdad_records(n)).unwrap();
     let start = |who: &str| {
         Command::new(env!("CARGO_BIN_EXE_kashif"))
-            .args(["import", "--format", "doccano", "--add-texts"])
-            .args(["--annotator", who])
+            .args(doccano_import(who, f.to_str().unwrap()))
             .arg("--corpus")
             .arg(root.join("corpus"))
             .arg("--annotations")
             .arg(root.join("ann"))
-            .arg(&f)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -252,18 +240,7 @@ fn a_document_that_cannot_be_written_is_named_with_its_place_and_counted() {
          {\"id\": \"x/doc\", \"text\": \"في دمشق\", \"label\": [[3, 7, \"LOC\"]]}\n",
     )
     .unwrap();
-    let o = kashif(
-        root,
-        &[
-            "import",
-            "--format",
-            "doccano",
-            "--add-texts",
-            "--annotator",
-            "amina",
-            f.to_str().unwrap(),
-        ],
-    );
+    let o = kashif(root, &doccano_import("amina", f.to_str().unwrap()));
     let (out, err) = (
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr),

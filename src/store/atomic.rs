@@ -270,35 +270,24 @@ pub fn is_temp_name(name: &str) -> bool {
 /// what a crashed one left. Where running processes cannot be told (no
 /// `/proc`), nothing is removed. Returns what was removed.
 pub fn clean_stale_temp_files(dir: &Path) -> Vec<PathBuf> {
-    let mut removed = Vec::new();
     if !Path::new("/proc/self").exists() {
-        return removed;
+        return Vec::new();
     }
-    let Ok(entries) = fs::read_dir(dir) else {
-        return removed;
-    };
-    for e in entries.filter_map(|e| e.ok()) {
-        let path = e.path();
-        if e.file_type().is_ok_and(|t| t.is_dir()) {
-            removed.extend(clean_stale_temp_files(&path));
-            continue;
-        }
-        let name = e.file_name().to_string_lossy().into_owned();
-        let Some(rest) = name.strip_prefix(TEMP_PREFIX) else {
-            continue;
-        };
+    clean_temp_files_where(dir, &|rest| {
         let pid = rest.split('.').next().and_then(|p| p.parse::<u32>().ok());
-        let alive = pid.is_some_and(|p| Path::new(&format!("/proc/{p}")).exists());
-        if !alive && fs::remove_file(&path).is_ok() {
-            removed.push(path);
-        }
-    }
-    removed
+        !pid.is_some_and(|p| Path::new(&format!("/proc/{p}")).exists())
+    })
 }
 
 /// Removes temporary files a crashed writer left under `dir` (recursively).
 /// Only the one writer holding the folder's lock may call this.
 pub fn clean_temp_files(dir: &Path) -> Vec<PathBuf> {
+    clean_temp_files_where(dir, &|_| true)
+}
+
+/// Removes the temporary files under `dir` (recursively) for which `stale`
+/// holds of the name after [`TEMP_PREFIX`]; returns what was removed.
+fn clean_temp_files_where(dir: &Path, stale: &dyn Fn(&str) -> bool) -> Vec<PathBuf> {
     let mut removed = Vec::new();
     let Ok(entries) = fs::read_dir(dir) else {
         return removed;
@@ -306,10 +295,11 @@ pub fn clean_temp_files(dir: &Path) -> Vec<PathBuf> {
     for e in entries.filter_map(|e| e.ok()) {
         let path = e.path();
         if e.file_type().is_ok_and(|t| t.is_dir()) {
-            removed.extend(clean_temp_files(&path));
-        } else if e.file_name().to_string_lossy().starts_with(TEMP_PREFIX)
-            && fs::remove_file(&path).is_ok()
-        {
+            removed.extend(clean_temp_files_where(&path, stale));
+            continue;
+        }
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.strip_prefix(TEMP_PREFIX).is_some_and(stale) && fs::remove_file(&path).is_ok() {
             removed.push(path);
         }
     }

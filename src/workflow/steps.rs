@@ -214,25 +214,11 @@ impl Session {
             let _ = tx.send(parts);
             waker.wake();
         };
-        if std::thread::Builder::new()
+        // No thread: the sender goes with the closure, and landing finds
+        // the channel closed and builds the follow-up itself.
+        let _ = std::thread::Builder::new()
             .name("kashif-follow".into())
-            .spawn(build)
-            .is_err()
-        {
-            // No thread: built here when it lands.
-            let (tx, rx2) = std::sync::mpsc::channel();
-            let parts = self
-                .holding(keys)
-                .into_iter()
-                .map(|i| (i, self.parts(i)))
-                .collect();
-            let _ = tx.send(parts);
-            self.pending_follow = Some(PendingFollow {
-                keys: keys.to_vec(),
-                parts: rx2,
-            });
-            return;
-        }
+            .spawn(build);
         self.pending_follow = Some(PendingFollow {
             keys: keys.to_vec(),
             parts: rx,
@@ -269,7 +255,7 @@ impl Session {
         };
         let work: Vec<(usize, DocParts)> = match parts {
             Some(p) => p,
-            // The thread died: built here.
+            // No thread, or it died: built here.
             None => {
                 let docs = self.holding(&pending.keys);
                 docs.into_iter().map(|i| (i, self.parts(i))).collect()
