@@ -34,7 +34,7 @@ use super::doc_list::next_generation;
 use super::doc_settle::{self, DocParts, may_hold};
 use super::proposals::Proposer;
 use super::search::{Scope, occurrence_query, whole_word_occurrences};
-use super::search_index::SearchIndex;
+use super::search_index::{DocSet, SearchIndex};
 use super::session::{JobEnd, Session};
 use super::settle::Knowledge;
 use super::steps::{SettleWith, Settled, changed_places, follow_inverse, settle_docs, start_edit};
@@ -298,6 +298,7 @@ impl BulkJob {
         std::thread::Builder::new()
             .name("kashif-bulk".into())
             .spawn(move || {
+                super::priority::lower_this_thread();
                 let mut report = Report {
                     shared: &on_thread,
                     waker: &waker,
@@ -440,23 +441,62 @@ fn holding(
     Some(out)
 }
 
-/// Every document the index says may hold one word (or more) of one of
-/// `keys`: a superset of those that [`may_hold`] one (a name key is
-/// normalised text, so a document whose normalised text holds it or one of
-/// its words is a search candidate for it).
+/// Every document the index says may hold one of `keys`: a superset of
+/// those that [`may_hold`] one (a name key is normalised text, so a
+/// document whose normalised text holds a word of it is a search candidate
+/// for that word).
+///
+/// [`may_hold`] asks for every word of a name but one, and that one only
+/// if the variant rule allows it (at least
+/// [`super::names::VARIANT_MIN_LETTERS`] letters); a name's first word
+/// also counts after a glued ل that took the article's alef. So a
+/// document holds the name's words that cannot be variants, and all but
+/// one of the others: the lookup asks for one word it must hold, or for
+/// any of two or more words of three chars or more (found through the
+/// index's trigrams). Only a name whose words of three chars are too
+/// few is looked up by a short word (`بن`): each token is tested then.
 pub(super) fn candidates_for_keys(ix: &SearchIndex, keys: &[String]) -> BTreeSet<usize> {
-    let mut out = BTreeSet::new();
+    let mut out = DocSet::new(ix.len());
     for k in keys {
         let words: Vec<&str> = k.split(' ').filter(|w| !w.is_empty()).collect();
         if words.len() < 2 {
-            out.extend(ix.candidates(k));
-        } else {
-            for w in words {
-                out.extend(ix.candidates(w));
+            ix.add_candidates(k, &mut out);
+            continue;
+        }
+        // each word as it may stand in a document
+        let forms = |j: usize, w: &str| -> Vec<String> {
+            let mut f = vec![w.to_string()];
+            if j == 0
+                && let Some(stem) = w.strip_prefix("ال")
+            {
+                f.push(format!("ل{stem}"));
+            }
+            f
+        };
+        let long = |w: &str| w.chars().count() >= 3;
+        let required = |w: &str| super::names::letters(w) < super::names::VARIANT_MIN_LETTERS;
+        let look: Vec<usize> = match words
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| required(w))
+            .max_by_key(|(_, w)| w.chars().count())
+        {
+            // one word it must hold, found through trigrams
+            Some((j, w)) if long(w) => vec![j],
+            // two words or more of which it holds one at least
+            _ if words.iter().filter(|w| long(w)).count() >= 2 => {
+                (0..words.len()).filter(|&j| long(words[j])).collect()
+            }
+            Some((j, _)) => vec![j],
+            None => (0..words.len()).collect(),
+        };
+        for j in look {
+            for f in forms(j, words[j]) {
+                ix.add_candidates(&f, &mut out);
             }
         }
     }
-    out
+    out.positions().into_iter().collect()
 }
 
 /// The job's background part; `None` when cancelled.
@@ -1053,5 +1093,90 @@ impl Session {
             .as_ref()
             .filter(|(t, _)| t == text)
             .map(|(_, f)| f.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The seeds, and texts where a name stands only as a variant, after a
+    /// glued ل, or beside a short word.
+    fn texts() -> Vec<String> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        paths.sort();
+        let mut texts: Vec<String> = paths
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect();
+        texts.extend(
+            [
+                "قال للولايات المتحدث إن الوفد وصل.",
+                "التقى محمد بن سلمان وزير الخارجية.",
+                "زار بن سليمان الرياض.",
+                "في ناغورنو كاراباغ اشتباكات.",
+                "كاراباخ وحدها هنا.",
+                "حي الزهور",
+            ]
+            .map(String::from),
+        );
+        texts
+    }
+
+    #[test]
+    fn the_lookup_misses_no_document_that_may_hold_a_name() {
+        let texts = texts();
+        let folded: Vec<String> = texts.iter().map(|t| normalize(t).into_string()).collect();
+        let ix = SearchIndex::build(texts.iter().map(String::as_str));
+        let words: Vec<&str> = folded
+            .iter()
+            .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
+            .filter(|w| !w.is_empty())
+            .collect();
+        let mut keys: Vec<String> = [
+            "الولايات المتحدة",
+            "محمد بن سلمان",
+            "بن سلمان",
+            "ناغورني كاراباخ",
+            "غدوة حي",
+            "حي الزهور",
+        ]
+        .map(|k| normalize(k).into_string())
+        .to_vec();
+        // names of two and three words from the texts, and the same with a
+        // letter of one word changed (a variant)
+        for (j, pair) in words.windows(3).enumerate().step_by(7) {
+            keys.push(pair[..2].join(" "));
+            keys.push(pair.join(" "));
+            let mut changed: Vec<String> = pair.iter().map(|w| w.to_string()).collect();
+            let w = &mut changed[j % 3];
+            if w.chars().count() > 2 {
+                let mut cs: Vec<char> = w.chars().collect();
+                cs[1] = 'ز';
+                *w = cs.into_iter().collect();
+            }
+            keys.push(changed.join(" "));
+        }
+        let mut held = 0;
+        for k in &keys {
+            let found = candidates_for_keys(&ix, std::slice::from_ref(k));
+            for (d, f) in folded.iter().enumerate() {
+                if may_hold(f, k) {
+                    held += 1;
+                    assert!(found.contains(&d), "{k:?} in document {d}");
+                }
+            }
+        }
+        assert!(held > keys.len(), "{held}");
+        // a name is looked up by its words, not every document
+        let k = normalize("الولايات المتحدة").into_string();
+        let found = candidates_for_keys(&ix, std::slice::from_ref(&k));
+        assert!(found.contains(&(texts.len() - 6)), "after a glued ل");
+        assert!(found.len() < texts.len());
     }
 }

@@ -362,7 +362,7 @@ pub fn holds_variant_of(folded: &str, w: &str, first: bool) -> bool {
     false
 }
 
-fn letters(w: &str) -> usize {
+pub(super) fn letters(w: &str) -> usize {
     w.chars().filter(|c| c.is_alphabetic()).count()
 }
 
