@@ -510,6 +510,8 @@ fn cli(n: usize, docs: &[(String, String)], root: &Path) {
 fn main() {
     // The workbench's allocator settings, so RSS is what it would hold.
     kashif::heap::configure_for_workbench();
+    // and its thread priorities
+    kashif::workflow::priority::background_global_pool();
     if let (Ok(corpus), Ok(n)) = (
         std::env::var("KASHIF_SCALE_GUI"),
         std::env::var("KASHIF_SCALE_N"),

@@ -310,6 +310,9 @@ pub fn run(args: GuiArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     // Before any thread starts (see kashif::heap).
     kashif::heap::configure_for_workbench();
+    // Proposing and retraining run on rayon's global pool: below the
+    // frame's thread (see kashif::workflow::priority).
+    kashif::workflow::priority::background_global_pool();
     let fixture = args.fixture.as_deref().map(read_fixture).transpose()?;
     let size = match &args.size {
         Some(s) => parse_size(s)?,

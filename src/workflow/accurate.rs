@@ -316,6 +316,7 @@ impl Session {
         let started = std::thread::Builder::new()
             .name("kashif-encoder-load".into())
             .spawn(move || {
+                super::priority::lower_this_thread();
                 let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(load))
                     .unwrap_or_else(|_| Err("loading the encoder failed (panicked)".into()));
                 let _ = tx.send(loaded);

@@ -110,6 +110,7 @@ pub(super) fn build_vocabulary(cell: &Arc<OnceLock<Vocabulary>>, docs: &[Arc<Doc
     let built = std::thread::Builder::new()
         .name("kashif-vocabulary".into())
         .spawn(move || {
+            super::priority::lower_this_thread();
             corpus_vocabulary(&cell, &docs);
         });
     // No thread: the first selection builds it.

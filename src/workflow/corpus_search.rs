@@ -30,6 +30,7 @@ pub(super) fn build_index(docs: Vec<Arc<Document>>, waker: Waker) -> Receiver<Se
     std::thread::Builder::new()
         .name("kashif-search-index".into())
         .spawn(move || {
+            super::priority::lower_this_thread();
             let ix = SearchIndex::build(docs.iter().map(|d| d.text.as_str()));
             if tx.send(ix).is_ok() {
                 waker.wake();

@@ -248,8 +248,11 @@ pub(crate) fn settled(
     settle_where(&view, candidates, know, knows, &touched, places, memo)
 }
 
-/// The threads following a decision settles documents on: one per core,
-/// apart from rayon's global pool, which the proposer may keep busy.
+/// The threads following a decision settles documents on while the frame
+/// waits: one per core, apart from rayon's global pool, which the proposer
+/// may keep busy, and from the background pool
+/// ([`super::priority::background_pool`]), whose queued work a frame
+/// waited behind for 192-254 ms.
 /// `None` when no thread could be started (settling then runs on the
 /// calling thread).
 pub(crate) fn pool() -> Option<&'static rayon::ThreadPool> {
@@ -265,11 +268,13 @@ pub(crate) fn pool() -> Option<&'static rayon::ThreadPool> {
     .as_ref()
 }
 
-/// Frees `garbage` on a settling thread rather than the caller's: the old
-/// pending lists a decision replaced in 600 documents are tens of thousands
-/// of strings, a millisecond or two a frame need not spend.
+/// Frees `garbage` on a background thread rather than the caller's
+/// ([`super::priority::background_pool`]: not one the frame's settling
+/// waits for): the old pending lists a decision replaced in 600 documents
+/// are tens of thousands of strings, a millisecond or two a frame need not
+/// spend.
 pub(crate) fn drop_elsewhere<T: Send + 'static>(garbage: T) {
-    match pool() {
+    match super::priority::background_pool() {
         Some(pool) => pool.spawn(move || drop(garbage)),
         None => drop(garbage),
     }

@@ -102,6 +102,7 @@ impl LearnWorker {
         let thread = std::thread::Builder::new()
             .name("kashif-learn".into())
             .spawn(move || {
+                super::priority::lower_this_thread();
                 while rx.recv().is_ok() {
                     while rx.try_recv().is_ok() {}
                     // The bar moves as training goes (the UI is woken).

@@ -28,6 +28,7 @@ mod learning;
 mod memory;
 mod model_proposer;
 mod names;
+pub mod priority;
 mod proposals;
 mod search;
 mod search_index;

@@ -102,6 +102,7 @@ impl ProposalWorker {
         let thread = std::thread::Builder::new()
             .name(format!("kashif-propose-{}", tier.name()))
             .spawn(move || {
+                super::priority::lower_this_thread();
                 while let Some(r) = next_request(&theirs) {
                     let doc_id = r.document.id.as_str();
                     let text = r.document.text.as_str();

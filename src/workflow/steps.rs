@@ -195,6 +195,7 @@ impl Session {
         let (tx, rx) = std::sync::mpsc::channel();
         let waker = self.waker.clone();
         let build = move || {
+            super::priority::lower_this_thread();
             let holds = |text: &str, pending: bool| {
                 let folded = crate::arabic::normalize(text).into_string();
                 spreading.iter().any(|k| doc_settle::may_hold(&folded, k))
@@ -207,7 +208,7 @@ impl Session {
                     .map(|(i, d, _)| (i, DocParts::new(d)))
                     .collect()
             };
-            let parts = match doc_settle::pool() {
+            let parts = match super::priority::background_pool() {
                 Some(pool) => pool.install(run),
                 None => run(),
             };
