@@ -14,9 +14,31 @@ pub fn doc_id(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
+/// The form under which two ids (or names) are one file where file names
+/// ignore case and Unicode composition: lower case, then NFC. macOS's file
+/// systems match names that way and Windows' ignore case, so `Doc` and
+/// `doc`, or `آمال` written with U+0622 and with ا + U+0653 (both common in
+/// Arabic text), are one text file and one annotation file there, while
+/// Linux keeps two. Such ids are refused or reported, never both written.
+pub fn clash_key(id: &str) -> String {
+    icu_normalizer::ComposingNormalizerBorrowed::new_nfc()
+        .normalize(&id.to_lowercase())
+        .into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_equal_but_for_case_or_composition_clash() {
+        assert_eq!(clash_key("Doc"), clash_key("doc"));
+        assert_eq!(clash_key("caf\u{e9}"), clash_key("cafe\u{301}"));
+        assert_eq!(clash_key("\u{622}مال"), clash_key("\u{627}\u{653}مال"));
+        assert_eq!(clash_key("\u{623}حمد"), clash_key("\u{627}\u{654}حمد"));
+        assert_ne!(clash_key("أحمد"), clash_key("احمد"));
+        assert_ne!(clash_key("a/b"), clash_key("a_b"));
+    }
 
     #[test]
     fn relative_path_without_extension_joined_by_slash() {

@@ -143,7 +143,8 @@ fn is_txt(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("txt"))
 }
 
-/// Files whose document ids clash (equal, or equal but for case) reported
+/// Files whose document ids clash (equal, or equal but for case or Unicode
+/// composition: [`crate::corpus::clash_key`]) reported
 /// by name, each one of them; the others returned.
 fn without_clashes(
     root: &Path,
@@ -153,7 +154,7 @@ fn without_clashes(
     let mut by_key: std::collections::BTreeMap<String, Vec<PathBuf>> = Default::default();
     for f in files {
         by_key
-            .entry(doc_id(root, &f).to_lowercase())
+            .entry(crate::corpus::clash_key(&doc_id(root, &f)))
             .or_default()
             .push(f);
     }
@@ -172,7 +173,7 @@ fn without_clashes(
             errors.push(CorpusError::BadName {
                 path: f.clone(),
                 reason: format!(
-                    "its document id {:?} is the same, but for case or extension, as that of {} (one annotation file for both; one file on macOS and Windows); rename one of them",
+                    "its document id {:?} is the same, but for case, Unicode composition (NFC/NFD) or extension, as that of {} (one annotation file for both; one file on macOS, and on Windows where only case differs); rename one of them",
                     doc_id(root, f),
                     others.join(", ")
                 ),
@@ -336,6 +337,9 @@ mod tests {
             "same.txt",
             "b.txt",
             "b.Txt",
+            // آمال composed (U+0622) and decomposed (ا + U+0653)
+            "\u{622}مال.txt",
+            "\u{627}\u{653}مال.txt",
         ] {
             std::fs::write(root.join(name), "نص").unwrap();
         }
@@ -355,6 +359,8 @@ mod tests {
             "b.txt",
             "b.Txt",
             ".drafts",
+            "\u{622}مال.txt",
+            "\u{627}\u{653}مال.txt",
         ] {
             let n = msgs
                 .iter()
@@ -362,7 +368,7 @@ mod tests {
                 .count();
             assert_eq!(n, 1, "{name}: {msgs:#?}");
         }
-        assert_eq!(msgs.len(), 7, "{msgs:#?}");
+        assert_eq!(msgs.len(), 9, "{msgs:#?}");
     }
 
     #[cfg(unix)]

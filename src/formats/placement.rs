@@ -67,13 +67,13 @@ pub fn place(docs: &[ImportedDoc], corpus: &Corpus, add_texts: bool) -> Vec<Plac
         .map(|(i, d)| (d.id.as_str(), i))
         .collect();
     let index_of = |id: &str| by_id.get(id).copied();
-    // Ids equal but for case name one annotation file (and one text file
-    // on macOS and Windows): the corpus reads neither of such a pair, so
+    // Ids equal but for case or composition name one annotation file (and
+    // one text file on macOS and Windows: `clash_key`): the corpus reads neither of such a pair, so
     // a new one is refused (see `Corpus::load`).
     let by_case: HashMap<String, &str> = corpus
         .documents
         .iter()
-        .map(|d| (d.id.to_lowercase(), d.id.as_str()))
+        .map(|d| (crate::corpus::clash_key(&d.id), d.id.as_str()))
         .collect();
     let mut new_by_case: HashMap<String, String> = HashMap::new();
     // (document, annotator) pairs already receiving an imported document:
@@ -111,7 +111,7 @@ pub fn place(docs: &[ImportedDoc], corpus: &Corpus, add_texts: bool) -> Vec<Plac
                         .unwrap_or_default();
                     format!("{stem}-{unnamed}")
                 });
-                let case = id.to_lowercase();
+                let case = crate::corpus::clash_key(&id);
                 let same_but_case = by_case
                     .get(&case)
                     .map(|o| format!("the corpus document \"{o}\""))
@@ -126,7 +126,7 @@ pub fn place(docs: &[ImportedDoc], corpus: &Corpus, add_texts: bool) -> Vec<Plac
                     });
                 if let Some(other) = same_but_case {
                     Placement::Refused(format!(
-                        "the id \"{id}\" is the same, but for case, as {other} (one annotation file for both, one text on macOS and Windows; the corpus would read neither); rename it"
+                        "the id \"{id}\" is the same, but for case or Unicode composition (NFC/NFD), as {other} (one annotation file for both, one text on macOS, and on Windows where case differs; the corpus would read neither); rename it"
                     ))
                 } else if is_safe_id(&id) {
                     new_by_case.insert(case, id.clone());
@@ -260,7 +260,7 @@ mod tests {
     /// the same new id for two annotators is one document.
     #[test]
     fn ids_equal_but_for_case_are_refused() {
-        let c = corpus(&[("doc", "في بغداد 15")]);
+        let c = corpus(&[("doc", "في بغداد 15"), ("\u{622}مال", "في حمص")]);
         let mut amina = doc(Some("New"), "في دمشق", &[(3, 7)]);
         amina.annotator = Some("amina".into());
         let mut omar = doc(Some("New"), "في دمشق", &[(3, 7)]);
@@ -271,12 +271,14 @@ mod tests {
                 amina,
                 omar,
                 doc(Some("new"), "في عمان", &[(3, 7)]),
+                // the corpus's composed آمال, decomposed
+                doc(Some("\u{627}\u{653}مال"), "في حلب", &[(3, 6)]),
             ],
             &c,
             true,
         );
         assert!(
-            matches!(&got[0], Placement::Refused(m) if m.contains("but for case, as the corpus document \"doc\"")),
+            matches!(&got[0], Placement::Refused(m) if m.contains("but for case or Unicode composition (NFC/NFD), as the corpus document \"doc\"")),
             "{:?}",
             got[0]
         );
@@ -286,6 +288,11 @@ mod tests {
             matches!(&got[3], Placement::Refused(m) if m.contains("as the new document \"New\"")),
             "{:?}",
             got[3]
+        );
+        assert!(
+            matches!(&got[4], Placement::Refused(m) if m.contains("as the corpus document \"\u{622}مال\"")),
+            "{:?}",
+            got[4]
         );
     }
 }

@@ -130,8 +130,10 @@ pub fn annotators(annotations_dir: &Path) -> Vec<String> {
 /// What is wrong with the annotator folders under `annotations_dir`, one
 /// line each naming the folders: names that are not UTF-8 (no annotator can
 /// be named by them, so they are never read), and names equal but for case
-/// (`Amina`, `amina`), which are one folder on macOS and Windows checkouts
-/// and so would mix two annotators' files there.
+/// (`Amina`, `amina`) or Unicode composition (`آمنة` written with U+0622 or
+/// with ا + U+0653: [`crate::corpus::clash_key`]), which are one folder on
+/// macOS checkouts (and on Windows where case differs) and so would mix two
+/// annotators' files there.
 pub fn annotator_folder_problems(annotations_dir: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(annotations_dir) else {
         return Vec::new();
@@ -143,9 +145,10 @@ pub fn annotator_folder_problems(annotations_dir: &Path) -> Vec<String> {
             continue;
         }
         match e.file_name().into_string() {
-            Ok(name) if check_annotator(&name).is_ok() => {
-                by_case.entry(name.to_lowercase()).or_default().push(name)
-            }
+            Ok(name) if check_annotator(&name).is_ok() => by_case
+                .entry(crate::corpus::clash_key(&name))
+                .or_default()
+                .push(name),
             Ok(_) => {}
             Err(raw) => out.push(format!(
                 "{}: annotator folder name {raw:?} is not UTF-8, so it is never read; rename it",
@@ -160,7 +163,7 @@ pub fn annotator_folder_problems(annotations_dir: &Path) -> Vec<String> {
             .map(|n| annotations_dir.join(n).display().to_string())
             .collect();
         out.push(format!(
-            "{}: annotator folders whose names differ only in case ({}); they are one folder on macOS and Windows: merge or rename them",
+            "{}: annotator folders whose names differ only in case or Unicode composition ({}); they are one folder on macOS (and on Windows where case differs): merge or rename them",
             paths.join(", "),
             names.join(", ")
         ));
@@ -239,6 +242,16 @@ mod tests {
         assert!(p[0].contains("Amina") && p[0].contains("amina") && !p[0].contains("layla"));
         std::fs::remove_dir(dir.path().join("Amina")).unwrap();
         assert!(annotator_folder_problems(dir.path()).is_empty());
+        // one name composed and decomposed (one folder on macOS)
+        for n in ["zo\u{e9}", "zoe\u{301}"] {
+            std::fs::create_dir(dir.path().join(n)).unwrap();
+        }
+        let p = annotator_folder_problems(dir.path());
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].contains("zo\u{e9}") && p[0].contains("zoe\u{301}"),
+            "{p:?}"
+        );
     }
 
     #[cfg(unix)]
