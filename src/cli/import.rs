@@ -103,6 +103,10 @@ struct Tally {
 }
 
 /// What kind of change an issue is, for the summary line.
+/// The summary's name for records whose id no corpus document has, placed
+/// on the one with their text.
+const PLACED_BY_TEXT: &str = "record(s) placed by their text on a document of another id";
+
 fn change_kind(message: &str) -> &'static str {
     if message.contains("joined over line breaks") {
         "span(s) merged from fragments"
@@ -284,7 +288,17 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         }
         match placement {
             Placement::Existing { doc, spans } => {
-                targets.push((k, corpus.documents[doc].clone(), spans, false))
+                let target = &corpus.documents[doc];
+                if let Some(id) = d.id.as_deref().filter(|id| *id != target.id) {
+                    eprintln!(
+                        "changed: {}:{}: document \"{id}\": no corpus document has this id; placed on \"{}\", whose text is the same",
+                        d.path.display(),
+                        d.line,
+                        target.id
+                    );
+                    *t.changed.entry(PLACED_BY_TEXT).or_default() += 1;
+                }
+                targets.push((k, target.clone(), spans, false))
             }
             Placement::New { id, text, spans } => {
                 let path = args.folders.corpus.join(format!("{id}.txt"));

@@ -305,7 +305,16 @@ pub fn import(
             skip(&mut reader, "tokens must be strings".into());
             continue;
         }
-        let id = super::json::doc_id(o.get("doc_id"), None);
+        let id = super::json::doc_id(o.get("doc_id"), None).unwrap_or_else(|why| {
+            reader.issues.push(Issue::new(
+                path,
+                *line,
+                &place,
+                IssueKind::Note,
+                format!("{why}; the row is read as one without a doc_id"),
+            ));
+            None
+        });
         if current.as_ref() != Some(&id) {
             // A new id starts a document (the rows before it, if any, were
             // another one).

@@ -163,20 +163,27 @@ fn item_starts(s: &str) -> Vec<usize> {
     out
 }
 
-/// A document id from an `id` field (string or number) or from
-/// `meta.id` / `meta.doc_id`.
-pub(crate) fn doc_id(id: Option<&Value>, meta: Option<&Value>) -> Option<String> {
+/// A document id from an `id` field (string or whole number) or from
+/// `meta.id` / `meta.doc_id`: `Ok(None)` when none is given, `Err(why)`
+/// when one is given that cannot be an id (`true`, `null`, an object, an
+/// empty string, or a number that is not a whole one JSON keeps exactly:
+/// `12345678901234567890123` reads as `1.2345678901234568e+22`, and two
+/// such ids would name one document).
+pub(crate) fn doc_id(id: Option<&Value>, meta: Option<&Value>) -> Result<Option<String>, String> {
     let from = |v: &Value| match v {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
+        Value::String(s) if !s.is_empty() => Ok(s.clone()),
+        Value::Number(n) if n.is_u64() || n.is_i64() => Ok(n.to_string()),
+        Value::Number(n) => Err(format!(
+            "the id {n} is not a whole number JSON keeps exactly"
+        )),
+        other => Err(format!("the id {other} is neither a string nor a number")),
     };
-    id.and_then(from).or_else(|| {
-        let m = meta?;
-        m.get("id")
-            .and_then(from)
-            .or_else(|| m.get("doc_id").and_then(from))
-    })
+    let meta_id = meta.and_then(|m| m.get("id").or_else(|| m.get("doc_id")));
+    match (id.map(from), meta_id.map(from)) {
+        (Some(Ok(id)), _) | (_, Some(Ok(id))) => Ok(Some(id)),
+        (Some(Err(why)), _) | (None, Some(Err(why))) => Err(why),
+        (None, None) => Ok(None),
+    }
 }
 
 /// Writes char offsets in the unit a tool wants.
@@ -232,6 +239,40 @@ pub(crate) fn export_lines<'a, L: Serialize>(
     Exported {
         output: Output::File(out),
         warnings,
+    }
+}
+
+#[cfg(test)]
+mod ids {
+    use super::*;
+
+    #[test]
+    fn an_id_given_that_cannot_be_one_is_told() {
+        let v = |s: &str| serde_json::from_str::<Value>(s).unwrap();
+        assert_eq!(doc_id(Some(&v("\"a\"")), None), Ok(Some("a".into())));
+        assert_eq!(doc_id(Some(&v("7")), None), Ok(Some("7".into())));
+        assert_eq!(doc_id(Some(&v("-7")), None), Ok(Some("-7".into())));
+        assert_eq!(doc_id(None, None), Ok(None));
+        assert_eq!(
+            doc_id(None, Some(&v("{\"doc_id\": 3}"))),
+            Ok(Some("3".into()))
+        );
+        // the meta's id when the record's cannot be one
+        assert_eq!(
+            doc_id(Some(&v("\"\"")), Some(&v("{\"id\": \"m\"}"))),
+            Ok(Some("m".into()))
+        );
+        for bad in [
+            "true",
+            "null",
+            "{\"a\": 1}",
+            "[1]",
+            "\"\"",
+            "1.5",
+            "12345678901234567890123",
+        ] {
+            assert!(doc_id(Some(&v(bad)), None).is_err(), "{bad}");
+        }
     }
 }
 

@@ -34,7 +34,7 @@ pub use imported::{
     is_layout,
 };
 pub use overlap::{Warning, outermost};
-pub use placement::{Placement, is_safe_id, place};
+pub use placement::{Placement, id_problem, is_safe_id, place};
 pub use read::{read_files, read_files_auto, read_path, read_path_auto};
 pub use write::{WriteError, write_export};
 

@@ -29,35 +29,91 @@ fn skeleton(text: &str) -> String {
     text.chars().filter(|c| !is_layout(*c)).collect()
 }
 
-/// A document id usable as a relative path below the corpus folder.
+/// A document id usable as a relative path below the corpus folder, on
+/// every system the corpus may be shared to ([`id_problem`]).
 pub fn is_safe_id(id: &str) -> bool {
-    !id.is_empty()
-        && !id.starts_with('/')
-        && !id.contains('\\')
-        && !id.chars().any(char::is_control)
-        && id
-            .split('/')
-            .all(|p| !p.is_empty() && p != "." && p != ".." && !p.starts_with('.'))
+    id_problem(id).is_none()
+}
+
+/// Why `id` cannot name a new text file below the corpus folder, on this
+/// system or on one a corpus is shared to (Windows, macOS, through git):
+/// empty, absolute, a backslash or control char, a part that is empty,
+/// `.`, `..` or hidden; a char Windows file names cannot hold (`<>:"|?*`),
+/// a part ending in a dot or space (Windows drops them) or a device name
+/// (`CON`, `PRN`, `AUX`, `NUL`, `COM1`–`COM9`, `LPT1`–`LPT9`, with any
+/// extension, in any case: Microsoft's "Naming Files, Paths, and
+/// Namespaces"); or an invisible char (Unicode general category Cf:
+/// bidi marks, zero-width chars, a BOM), which makes two ids that look
+/// the same. `None` when it can.
+pub fn id_problem(id: &str) -> Option<String> {
+    if id.is_empty() {
+        return Some("it is empty".into());
+    }
+    if id.starts_with('/') {
+        return Some("it is an absolute path".into());
+    }
+    if let Some(c) = id.chars().find(|&c| c == '\\' || c.is_control()) {
+        return Some(format!("it holds {}", describe(c)));
+    }
+    let format = icu_properties::CodePointMapData::<icu_properties::props::GeneralCategory>::new();
+    if let Some(c) = id
+        .chars()
+        .find(|&c| format.get(c) == icu_properties::props::GeneralCategory::Format)
+    {
+        return Some(format!(
+            "it holds the invisible {} (an id that looks like another)",
+            describe(c)
+        ));
+    }
+    if let Some(c) = id.chars().find(|c| "<>:\"|?*".contains(*c)) {
+        return Some(format!("it holds {c:?}, which Windows file names cannot"));
+    }
+    for part in id.split('/') {
+        if part.is_empty() || part == "." || part == ".." || part.starts_with('.') {
+            return Some(format!("its part {part:?} is empty, hidden or a step up"));
+        }
+        if part.ends_with('.') || part.ends_with(' ') {
+            return Some(format!(
+                "its part {part:?} ends in a dot or space, which Windows drops"
+            ));
+        }
+        let stem = part.split('.').next().unwrap_or(part).trim_end();
+        let upper = stem.to_ascii_uppercase();
+        let device = matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+            || (upper.len() == 4
+                && (upper.starts_with("COM") || upper.starts_with("LPT"))
+                && upper.as_bytes()[3].is_ascii_digit()
+                && upper.as_bytes()[3] != b'0');
+        if device {
+            return Some(format!("its part {part:?} is a device name on Windows"));
+        }
+    }
+    None
+}
+
+/// A char as `U+XXXX` with its escape, for messages.
+fn describe(c: char) -> String {
+    format!("U+{:04X} ({c:?})", c as u32)
 }
 
 /// Places every imported document: on the corpus document with its id when
 /// the texts agree, else on the one with the identical text, else on the one
 /// whose text differs only in layout ([`is_layout`]); otherwise as a new text
-/// when `add_texts` (named by its id, or `<file stem>-<n>`), or refused. A
-/// corpus document (or new id) receives at most one imported document.
+/// when `add_texts` (named by its id, or `<file stem>-<n>` with the first `n`
+/// that no corpus document, new text or record of the files names), or
+/// refused. A text several corpus documents share places no record without
+/// its id: it is refused naming them (a CoNLL file exported without ids
+/// put one document's entities on its twin). A corpus document (or new id)
+/// receives at most one imported document.
 pub fn place(docs: &[ImportedDoc], corpus: &Corpus, add_texts: bool) -> Vec<Placement> {
-    let by_text: HashMap<&str, usize> = corpus
-        .documents
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.text.as_str(), i))
-        .collect();
-    let by_skeleton: HashMap<String, usize> = corpus
-        .documents
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (skeleton(&d.text), i))
-        .collect();
+    // Every corpus document with a text: a text several documents share
+    // cannot tell which one a record without its id annotates.
+    let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_skeleton: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, d) in corpus.documents.iter().enumerate() {
+        by_text.entry(d.text.as_str()).or_default().push(i);
+        by_skeleton.entry(skeleton(&d.text)).or_default().push(i);
+    }
     // By id through a map: a scan per imported document made importing
     // into a corpus of 20,000 quadratic.
     let by_id: HashMap<&str, usize> = corpus
@@ -81,17 +137,45 @@ pub fn place(docs: &[ImportedDoc], corpus: &Corpus, add_texts: bool) -> Vec<Plac
     let mut taken: std::collections::HashSet<(String, Option<String>)> =
         std::collections::HashSet::new();
     let mut unnamed = 0;
+    // Ids the files give: a name made for a document without one skips
+    // them (and the corpus's, and other new ones), or a later record's own
+    // id would find its document taken.
+    let given: std::collections::HashSet<String> = docs
+        .iter()
+        .filter_map(|d| d.id.as_deref().map(crate::corpus::clash_key))
+        .collect();
     let mut new_by_text: HashMap<String, String> = HashMap::new();
     let mut out = Vec::with_capacity(docs.len());
     for d in docs {
         let named = d.id.as_deref().and_then(index_of);
         let on = |i: usize| Some((i, d.spans_on(&corpus.documents[i].text)?));
+        // The one document with the text, or every one when several have it.
+        let lookup = |same: Option<&Vec<usize>>| match same?.as_slice() {
+            [i] => on(*i).map(Ok),
+            many => Some(Err(many.to_vec())),
+        };
         let found = named
             .and_then(on)
-            .or_else(|| by_text.get(d.text.as_str()).and_then(|&i| on(i)))
-            .or_else(|| by_skeleton.get(&skeleton(&d.text)).and_then(|&i| on(i)));
+            .map(Ok)
+            .or_else(|| lookup(by_text.get(d.text.as_str())))
+            .or_else(|| lookup(by_skeleton.get(&skeleton(&d.text))));
         let placement = match (found, named) {
-            (Some((i, spans)), _) => Placement::Existing { doc: i, spans },
+            (Some(Ok((i, spans))), _) => Placement::Existing { doc: i, spans },
+            (Some(Err(many)), _) => {
+                let mut ids: Vec<String> = many
+                    .iter()
+                    .take(5)
+                    .map(|&i| format!("\"{}\"", corpus.documents[i].id))
+                    .collect();
+                if many.len() > 5 {
+                    ids.push("…".into());
+                }
+                Placement::Refused(format!(
+                    "the text is that of {} corpus documents ({}), so which one it annotates cannot be told; give the record its document's id (a CoNLL export names them with --conll-ids)",
+                    many.len(),
+                    ids.join(", ")
+                ))
+            }
             (None, Some(i)) => Placement::Refused(format!(
                 "the text differs from the corpus document \"{}\"",
                 corpus.documents[i].id
@@ -103,13 +187,22 @@ pub fn place(docs: &[ImportedDoc], corpus: &Corpus, add_texts: bool) -> Vec<Plac
                 // Several annotators of one text share its new id.
                 let id = d.id.clone().or_else(|| new_by_text.get(&d.text).cloned());
                 let id = id.unwrap_or_else(|| {
-                    unnamed += 1;
                     let stem = d
                         .path
                         .file_stem()
                         .map(|s| s.to_string_lossy().into_owned())
                         .unwrap_or_default();
-                    format!("{stem}-{unnamed}")
+                    loop {
+                        unnamed += 1;
+                        let made = format!("{stem}-{unnamed}");
+                        let key = crate::corpus::clash_key(&made);
+                        if !by_case.contains_key(&key)
+                            && !new_by_case.contains_key(&key)
+                            && !given.contains(&key)
+                        {
+                            break made;
+                        }
+                    }
                 });
                 let case = crate::corpus::clash_key(&id);
                 let same_but_case = by_case
@@ -128,7 +221,9 @@ pub fn place(docs: &[ImportedDoc], corpus: &Corpus, add_texts: bool) -> Vec<Plac
                     Placement::Refused(format!(
                         "the id \"{id}\" is the same, but for case or Unicode composition (NFC/NFD), as {other} (one annotation file for both, one text on macOS, and on Windows where case differs; the corpus would read neither); rename it"
                     ))
-                } else if is_safe_id(&id) {
+                } else if let Some(why) = id_problem(&id) {
+                    Placement::Refused(format!("the id {id:?} cannot name a file: {why}"))
+                } else {
                     new_by_case.insert(case, id.clone());
                     new_by_text
                         .entry(d.text.clone())
@@ -138,8 +233,6 @@ pub fn place(docs: &[ImportedDoc], corpus: &Corpus, add_texts: bool) -> Vec<Plac
                         text: d.text.clone(),
                         spans: d.spans.clone(),
                     }
-                } else {
-                    Placement::Refused(format!("the id \"{id}\" cannot name a file"))
                 }
             }
         };
@@ -253,6 +346,97 @@ mod tests {
             matches!(&got[2], Placement::Refused(m) if m.contains("differs from the corpus document \"a\""))
         );
         assert!(matches!(&got[3], Placement::New { id, .. } if id == "f-2"));
+    }
+
+    #[test]
+    fn ids_that_cannot_name_a_file_everywhere_are_told_why() {
+        for ok in ["a", "sub/b", "تقرير 1", "a.b", "COM0", "CONSOLE", "x/com10"] {
+            assert_eq!(id_problem(ok), None, "{ok:?}");
+        }
+        for (bad, why) in [
+            ("", "empty"),
+            ("/abs", "absolute"),
+            ("a\\b", "U+005C"),
+            ("a\u{1}", "U+0001"),
+            ("تقرير\u{200f}", "invisible U+200F"),
+            ("\u{feff}x", "invisible U+FEFF"),
+            ("x\u{202e}y", "invisible U+202E"),
+            ("a/../b", "step up"),
+            (".hidden", "hidden"),
+            ("q?", "Windows"),
+            ("col:on", "Windows"),
+            ("pi|pe", "Windows"),
+            ("dq\"", "Windows"),
+            ("trail.", "dot or space"),
+            ("sub /x", "dot or space"),
+            ("CON", "device"),
+            ("nul.txt", "device"),
+            ("sub/Lpt1.foo", "device"),
+            ("com9", "device"),
+        ] {
+            let got = id_problem(bad);
+            assert!(
+                got.as_deref().is_some_and(|m| m.contains(why)),
+                "{bad:?}: {got:?}"
+            );
+        }
+    }
+
+    /// A record without its id whose text several corpus documents share
+    /// is refused naming them; with its id it goes to that one.
+    #[test]
+    fn a_text_several_documents_share_needs_the_id() {
+        let c = corpus(&[("p", "في بغداد"), ("q", "في بغداد"), ("r", "في دمشق")]);
+        let got = place(
+            &[
+                doc(None, "في بغداد", &[(3, 8)]),
+                doc(Some("q"), "في بغداد", &[(3, 8)]),
+                doc(Some("base"), "في بغداد", &[(3, 8)]),
+                doc(None, "في دمشق", &[(3, 7)]),
+            ],
+            &c,
+            true,
+        );
+        for g in &got[..1].iter().chain(&got[2..3]).collect::<Vec<_>>() {
+            assert!(
+                matches!(g, Placement::Refused(m) if m.contains("that of 2 corpus documents (\"p\", \"q\")")),
+                "{g:?}"
+            );
+        }
+        assert!(
+            matches!(&got[1], Placement::Existing { doc: 1, .. }),
+            "{:?}",
+            got[1]
+        );
+        assert!(
+            matches!(&got[3], Placement::Existing { doc: 2, .. }),
+            "{:?}",
+            got[3]
+        );
+    }
+
+    /// A name made for a record without an id is none that the corpus, a
+    /// new text or a record of the files has (equal but for case too).
+    #[test]
+    fn made_names_skip_the_ones_taken() {
+        let c = corpus(&[("f-1", "في بغداد"), ("F-2", "في دمشق")]);
+        let got = place(
+            &[
+                doc(None, "في حلب", &[(3, 6)]),
+                doc(None, "في حمص", &[(3, 6)]),
+                doc(Some("f-3"), "في عمان", &[(3, 7)]),
+            ],
+            &c,
+            true,
+        );
+        let ids: Vec<&str> = got
+            .iter()
+            .map(|g| match g {
+                Placement::New { id, .. } => id.as_str(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(ids, ["f-4", "f-5", "f-3"]);
     }
 
     /// An id equal but for case to a corpus document's, or to an earlier

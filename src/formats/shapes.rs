@@ -40,6 +40,26 @@ fn note(path: &Path, line: usize, place: &str, tally: &str, message: String) -> 
     i
 }
 
+/// The record's document id ([`doc_id`]); an id given that cannot be one
+/// is told in a note, and the record is named as one without an id.
+fn record_id(
+    id: Option<&Value>,
+    meta: Option<&Value>,
+    (path, line, place): (&Path, usize, &str),
+    issues: &mut Vec<Issue>,
+) -> Option<String> {
+    doc_id(id, meta).unwrap_or_else(|why| {
+        issues.push(note(
+            path,
+            line,
+            place,
+            "unusable id(s), named by the file instead",
+            format!("{why}; the document is named by the file instead"),
+        ));
+        None
+    })
+}
+
 fn skipped(path: &Path, line: usize, place: &str, message: String) -> Issue {
     Issue::new(path, line, place, IssueKind::Skipped, message)
 }
@@ -272,7 +292,7 @@ fn spacy_record(
             return None;
         }
     };
-    let id = doc_id(o.get("id"), o.get("meta"));
+    let id = record_id(o.get("id"), o.get("meta"), (path, line, place), issues);
     let mut d = RawDoc::new(id, text, line);
     d.gold = role == SpanRole::Gold;
     if role == SpanRole::Rejected {
@@ -319,7 +339,7 @@ fn doccano_or_min(
     shapes: &mut Shapes,
     issues: &mut Vec<Issue>,
 ) -> Result<Option<RawDoc>, FormatError> {
-    let id = doc_id(o.get("id"), o.get("meta"));
+    let id = record_id(o.get("id"), o.get("meta"), (path, line, place), issues);
     let mut d = RawDoc::new(None, text, line);
     if o.contains_key("data") && !o.contains_key("text") {
         shapes.add("doccano JSONL (\"data\" key)");
@@ -579,7 +599,14 @@ fn label_studio(
         ));
         return Ok(());
     };
-    let id = data.and_then(|d| doc_id(d.get("doc_id").or(d.get("id")), o.get("meta")));
+    let id = data.and_then(|d| {
+        record_id(
+            d.get("doc_id").or(d.get("id")),
+            o.get("meta"),
+            (path, line, &place),
+            issues,
+        )
+    });
     let key = if o.contains_key("annotations") {
         "annotations"
     } else {

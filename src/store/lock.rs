@@ -224,6 +224,13 @@ impl Store {
     /// journal to their RON files ([`Store::folded`]).
     pub fn open(annotations_dir: &Path, annotator: &str) -> Result<Store, StoreError> {
         check_annotator(annotator)?;
+        if let Some(folder) = super::clashing_annotator_folder(annotations_dir, annotator) {
+            return Err(StoreError::AnnotatorClash {
+                name: annotator.to_string(),
+                existing: annotations_dir.join(&folder),
+                folder,
+            });
+        }
         let dir = annotations_dir.join(annotator);
         std::fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
         let lock_path = dir.join(".lock");

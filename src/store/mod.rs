@@ -52,6 +52,14 @@ pub enum StoreError {
     Locked { path: PathBuf },
     #[error("annotator name {name:?} is not usable as a folder name")]
     BadAnnotator { name: String },
+    #[error(
+        "{existing}: annotator {name:?} differs from this folder's name only in case or Unicode composition (one folder on macOS, and on Windows where case differs); use {folder:?}, or rename the folder"
+    )]
+    AnnotatorClash {
+        name: String,
+        folder: String,
+        existing: PathBuf,
+    },
     #[error("{path}: the file on disk does not load ({reason}); refusing to overwrite it")]
     WouldOverwriteBroken { path: PathBuf, reason: String },
 }
@@ -110,6 +118,23 @@ pub fn check_annotator(name: &str) -> Result<(), StoreError> {
             name: name.to_string(),
         })
     }
+}
+
+/// The folder under `annotations_dir` whose name differs from `annotator`
+/// only in case or Unicode composition ([`crate::corpus::clash_key`]),
+/// when `annotator` has no folder of its own: writing there would make a
+/// second folder that macOS merges with it.
+pub fn clashing_annotator_folder(annotations_dir: &Path, annotator: &str) -> Option<String> {
+    if annotations_dir.join(annotator).is_dir() {
+        return None;
+    }
+    let key = crate::corpus::clash_key(annotator);
+    std::fs::read_dir(annotations_dir)
+        .ok()?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .find(|n| n != annotator && crate::corpus::clash_key(n) == key)
 }
 
 /// Annotators with a folder under `annotations_dir`, sorted.
@@ -242,6 +267,19 @@ mod tests {
         assert!(p[0].contains("Amina") && p[0].contains("amina") && !p[0].contains("layla"));
         std::fs::remove_dir(dir.path().join("Amina")).unwrap();
         assert!(annotator_folder_problems(dir.path()).is_empty());
+        // opening a store for a name that differs only in case is refused
+        std::fs::create_dir(dir.path().join("Amina")).unwrap();
+        std::fs::remove_dir(dir.path().join("amina")).unwrap();
+        assert_eq!(
+            clashing_annotator_folder(dir.path(), "amina").as_deref(),
+            Some("Amina")
+        );
+        assert_eq!(clashing_annotator_folder(dir.path(), "Amina"), None);
+        assert!(matches!(
+            Store::open(dir.path(), "amina"),
+            Err(StoreError::AnnotatorClash { folder, .. }) if folder == "Amina"
+        ));
+        assert!(!dir.path().join("amina").exists());
         // one name composed and decomposed (one folder on macOS)
         for n in ["zo\u{e9}", "zoe\u{301}"] {
             std::fs::create_dir(dir.path().join(n)).unwrap();
@@ -252,6 +290,11 @@ mod tests {
             p[0].contains("zo\u{e9}") && p[0].contains("zoe\u{301}"),
             "{p:?}"
         );
+        std::fs::remove_dir(dir.path().join("zoe\u{301}")).unwrap();
+        assert!(matches!(
+            Store::open(dir.path(), "zoe\u{301}"),
+            Err(StoreError::AnnotatorClash { .. })
+        ));
     }
 
     #[cfg(unix)]
