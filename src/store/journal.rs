@@ -233,15 +233,54 @@ impl Journal {
     }
 
     /// Empties the journal: every record in it is in the RON files now.
+    ///
+    /// An empty file is put in its place (written, flushed, renamed over
+    /// it, the folder flushed), not the file cut in place: a reader beside
+    /// the workbench (`kashif export`, `validate`) that has the journal open
+    /// reads all of it, or opens the empty one. Cut in place under a reader,
+    /// the reader got the journal's first part, whose older records it read
+    /// over newer RON files: `workflow_soak` saw a document's state of
+    /// hundreds of edits before on disk, now and then (2026-12-07).
     pub fn clear(&mut self) -> Result<(), StoreError> {
         if self.len == 0 {
             return Ok(());
         }
-        self.file
-            .set_len(0)
-            .and_then(|()| self.file.seek(SeekFrom::Start(0)).map(|_| ()))
-            .and_then(|()| self.file.sync_data())
-            .map_err(|e| StoreError::io(&self.path, e))?;
+        if !cfg!(unix) {
+            // A file open elsewhere cannot be renamed over on Windows.
+            self.file
+                .set_len(0)
+                .and_then(|()| self.file.seek(SeekFrom::Start(0)).map(|_| ()))
+                .and_then(|()| self.file.sync_data())
+                .map_err(|e| StoreError::io(&self.path, e))?;
+            self.len = 0;
+            return Ok(());
+        }
+        let tmp = super::atomic::temp_path(&self.path);
+        let io = |e: std::io::Error| StoreError::io(&self.path, e);
+        let fresh = (|| {
+            let f = OpenOptions::new()
+                .create(true)
+                .truncate(true)
+                .read(true)
+                .write(true)
+                .open(&tmp)?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, &self.path)?;
+            Ok(f)
+        })();
+        let file = match fresh {
+            Ok(f) => f,
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(io(e));
+            }
+        };
+        if let Some(dir) = self.path.parent()
+            && let Ok(d) = File::open(dir)
+        {
+            let _ = d.sync_all();
+        }
+        self.file = file;
         self.len = 0;
         Ok(())
     }
@@ -369,6 +408,39 @@ mod tests {
             .collect();
         assert_eq!(got, vec![("y", Status::InProgress), ("x", Status::Done)]);
         assert!(!j.is_empty());
+    }
+
+    /// A reader that opened the journal before it was emptied reads all of
+    /// it (its newest records too), and the journal goes on from empty.
+    #[cfg(unix)]
+    #[test]
+    fn emptying_leaves_an_open_reader_the_whole_journal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(JOURNAL_NAME);
+        let (mut j, _) = Journal::open(dir.path()).unwrap();
+        j.append(&[file("x", Status::InProgress)]).unwrap();
+        j.append(&[file("x", Status::Done)]).unwrap();
+        let whole = std::fs::read(&path).unwrap();
+        let mut reader = File::open(&path).unwrap();
+        j.clear().unwrap();
+        let mut seen = Vec::new();
+        reader.read_to_end(&mut seen).unwrap();
+        assert_eq!(seen, whole, "the reader lost the journal's end");
+        let (r, _) = parse(&path, &seen);
+        assert_eq!(r.files.last().map(|f| f.status), Some(Status::Done));
+        // emptied for the next reader; appends go to the new file
+        assert_eq!(std::fs::read(&path).unwrap().len(), 0);
+        j.append(&[file("y", Status::InProgress)]).unwrap();
+        let (r, _) = parse(&path, &std::fs::read(&path).unwrap());
+        assert_eq!(r.records, 1);
+        assert!(
+            std::fs::read_dir(dir.path()).unwrap().all(|e| !e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".kashif-tmp")),
+            "a temporary file was left"
+        );
     }
 
     #[test]
