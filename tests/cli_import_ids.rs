@@ -3,18 +3,14 @@
 //! and never starts an annotator folder that macOS would merge with another
 //! (found by a fresh tester, 2026-12-07).
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod cli_support;
 
+use std::path::Path;
+use std::process::Output;
+
+/// `kashif ARGS` on `root`'s `corpus` and `ann` folders, its output shown.
 fn kashif(root: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_kashif"))
-        .args(args)
-        .arg("--corpus")
-        .arg(root.join("corpus"))
-        .arg("--annotations")
-        .arg(root.join("ann"))
-        .output()
-        .unwrap();
+    let out = cli_support::kashif(args, &root.join("corpus"), &root.join("ann"));
     eprintln!(
         "kashif {args:?}\n{}{}",
         String::from_utf8_lossy(&out.stdout),

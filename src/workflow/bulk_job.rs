@@ -1103,17 +1103,7 @@ mod tests {
     /// The seeds, and texts where a name stands only as a variant, after a
     /// glued ل, or beside a short word.
     fn texts() -> Vec<String> {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
-        let mut paths: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-            .collect();
-        paths.sort();
-        let mut texts: Vec<String> = paths
-            .iter()
-            .map(|p| std::fs::read_to_string(p).unwrap())
-            .collect();
+        let mut texts = super::super::search_index::tests::seed_texts();
         texts.extend(
             [
                 "قال للولايات المتحدث إن الوفد وصل.",

@@ -19,26 +19,23 @@ pub const BACKGROUND_NICE: i32 = 10;
 /// system has no per-thread priority, or refuses.
 pub fn lower_this_thread() {
     #[cfg(target_os = "linux")]
-    // SAFETY: `gettid`, `getpriority` and `setpriority` only read or set the
-    // calling thread's scheduling value; no memory is passed.
-    unsafe {
-        let tid = libc::gettid() as libc::id_t;
-        *libc::__errno_location() = 0;
-        let now = libc::getpriority(libc::PRIO_PROCESS, tid);
-        if now == -1 && *libc::__errno_location() != 0 {
-            return;
-        }
+    if let Some(now) = this_thread_nice() {
         let target = (now + BACKGROUND_NICE).min(19);
         if target > now {
-            libc::setpriority(libc::PRIO_PROCESS, tid, target);
+            // SAFETY: sets only the calling thread's scheduling value; no
+            // memory is passed.
+            unsafe {
+                libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, target);
+            }
         }
     }
 }
 
-/// The calling thread's nice value (`None` where unknown): for tests.
+/// The calling thread's nice value (`None` where unknown).
 pub fn this_thread_nice() -> Option<i32> {
     #[cfg(target_os = "linux")]
-    // SAFETY: as in `lower_this_thread`.
+    // SAFETY: `gettid` and `getpriority` only read the calling thread's
+    // scheduling value; errno is the thread's own.
     unsafe {
         let tid = libc::gettid() as libc::id_t;
         *libc::__errno_location() = 0;

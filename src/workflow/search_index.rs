@@ -391,11 +391,12 @@ fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::search::find;
     use super::*;
 
-    fn seeds() -> Vec<String> {
+    /// The seed articles' texts, in file order (for the lookups' tests).
+    pub(in crate::workflow) fn seed_texts() -> Vec<String> {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
         let mut paths: Vec<_> = std::fs::read_dir(dir)
             .unwrap()
@@ -403,10 +404,14 @@ mod tests {
             .filter(|p| p.extension().is_some_and(|e| e == "txt"))
             .collect();
         paths.sort();
-        let mut texts: Vec<String> = paths
+        paths
             .iter()
             .map(|p| std::fs::read_to_string(p).unwrap())
-            .collect();
+            .collect()
+    }
+
+    fn seeds() -> Vec<String> {
+        let mut texts = seed_texts();
         texts.push("زار أذربيجانَ ثم اذربيجان وأذربيجان في ١٥ نوفمبر و15 نوفمبر U.S. CNN's".into());
         texts.push("ــــ ، . 2023/11/15 (عاجل) الإمارات-السعودية".into());
         texts
