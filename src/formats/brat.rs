@@ -227,8 +227,9 @@ pub fn import(
     })
 }
 
-/// The `.ann` files under a folder (recursively), each with its document id
-/// (its path relative to the folder, without extension).
+/// The `.ann` files under a folder (recursively; the extension in any
+/// case), each with its document id (its path relative to the folder,
+/// without extension).
 pub fn ann_files(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -237,7 +238,10 @@ pub fn ann_files(dir: &Path) -> std::io::Result<Vec<(String, PathBuf)>> {
             let path = entry?.path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "ann") {
+            } else if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("ann"))
+            {
                 out.push((doc_id(dir, &path), path));
             }
         }

@@ -131,16 +131,52 @@ fn brat_pair(path: &Path) -> (String, PathBuf, PathBuf) {
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let stem = name
-        .strip_suffix(".ann")
-        .or_else(|| name.strip_suffix(".txt"))
+    // The extension in any case, as the corpus takes `.TXT` too.
+    let cut = |ext: &str| {
+        let n = name.len().checked_sub(ext.len())?;
+        (name.is_char_boundary(n) && name[n..].eq_ignore_ascii_case(ext)).then(|| &name[..n])
+    };
+    let stem = cut(".ann")
+        .or_else(|| cut(".txt"))
         .unwrap_or(&name)
         .to_string();
     (
         stem.clone(),
-        path.with_file_name(format!("{stem}.ann")),
-        path.with_file_name(format!("{stem}.txt")),
+        beside(&path.with_file_name(format!("{stem}.ann"))),
+        beside(&path.with_file_name(format!("{stem}.txt"))),
     )
+}
+
+/// `path`, or when it does not exist, the file beside it whose name
+/// differs only in the extension's case (`x.TXT` for `x.txt`): the pair of
+/// `x.ann` written by a tool on Windows.
+fn beside(path: &Path) -> PathBuf {
+    if path.exists() {
+        return path.to_path_buf();
+    }
+    let (Some(dir), Some(stem), Some(ext)) = (path.parent(), path.file_stem(), path.extension())
+    else {
+        return path.to_path_buf();
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_stem() == Some(stem)
+                && p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(ext) && e != ext)
+        })
+        .map_or_else(
+            || path.to_path_buf(),
+            |p| path.with_file_name(p.file_name().unwrap_or_default()),
+        )
 }
 
 /// Reads every document of one path. For brat, a path may be a folder (all
@@ -176,7 +212,7 @@ pub fn read_path(
             Ok(v) => v
                 .into_iter()
                 .map(|(id, ann)| {
-                    let txt = ann.with_extension("txt");
+                    let txt = beside(&ann.with_extension("txt"));
                     (id, ann, txt)
                 })
                 .collect(),
@@ -287,6 +323,27 @@ mod tests {
         let (id, ann, _) = brat_pair(Path::new("akhbar.2023.v1.txt"));
         assert_eq!(id, "akhbar.2023.v1");
         assert_eq!(ann, Path::new("akhbar.2023.v1.ann"));
+    }
+
+    #[test]
+    fn a_pair_is_found_whatever_the_case_of_its_extensions() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("up.ann"), "T1\tLOC 3 8\tبغداد\n").unwrap();
+        std::fs::write(dir.path().join("up.TXT"), "في بغداد").unwrap();
+        std::fs::write(dir.path().join("low.ANN"), "T1\tLOC 3 7\tدمشق\n").unwrap();
+        std::fs::write(dir.path().join("low.txt"), "في دمشق").unwrap();
+        let (id, _, txt) = brat_pair(&dir.path().join("up.ann"));
+        assert_eq!((id.as_str(), txt), ("up", dir.path().join("up.TXT")));
+        let (id, ann, _) = brat_pair(&dir.path().join("low.txt"));
+        assert_eq!((id.as_str(), ann), ("low", dir.path().join("low.ANN")));
+        // the folder too: both documents
+        let got = read_path(Format::Brat, dir.path(), &ImportOptions::default());
+        assert_eq!(got.iter().filter(|r| r.is_ok()).count(), 2, "{got:?}");
+        for path in [dir.path().join("up.ann"), dir.path().join("low.ANN")] {
+            let got = read_path(Format::Brat, &path, &ImportOptions::default());
+            assert!(got.iter().all(|r| r.is_ok()), "{path:?}: {got:?}");
+            assert_eq!(got.len(), 1);
+        }
     }
 
     #[test]
