@@ -188,3 +188,23 @@ fn an_annotator_folder_differing_only_in_case_is_not_made() {
         assert!(!root.join("ann").join(who).exists(), "{who}");
     }
 }
+
+/// `stats` shows an id with a trailing space quoted, so it does not look
+/// like the id without it.
+#[test]
+fn stats_tells_ids_apart_that_differ_in_spaces_at_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("ann")).unwrap();
+    std::fs::create_dir(root.join("corpus")).unwrap();
+    std::fs::write(root.join("corpus/trail.txt"), "في بغداد").unwrap();
+    std::fs::write(root.join("corpus/trail .txt"), "في دمشق").unwrap();
+    std::fs::create_dir_all(root.join("ann/amina")).unwrap();
+    let out = kashif(root, &["stats"]);
+    let rows = String::from_utf8_lossy(&out.stdout);
+    assert!(rows.contains("\"trail \""), "{rows}");
+    assert!(
+        rows.lines().any(|l| l.trim_start().starts_with("trail ")),
+        "{rows}"
+    );
+}

@@ -45,7 +45,7 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
     let width = corpus
         .documents
         .iter()
-        .map(|d| d.id.chars().count())
+        .map(|d| kashif::corpus::shown_id(&d.id).chars().count())
         .max()
         .unwrap_or(8)
         .max(8);
@@ -76,7 +76,11 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
                 Err(e) => {
                     eprintln!("{e}");
                     failed = true;
-                    println!("  {:width$}  {:11}", doc.id, "unreadable");
+                    println!(
+                        "  {:width$}  {:11}",
+                        kashif::corpus::shown_id(&doc.id),
+                        "unreadable"
+                    );
                     continue;
                 }
             };
@@ -88,7 +92,11 @@ pub fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
                 noted.push((doc, ann.clone()));
             }
             let counts = ann.counts();
-            print!("  {:width$}  {:11}", doc.id, ann.status.as_str());
+            print!(
+                "  {:width$}  {:11}",
+                kashif::corpus::shown_id(&doc.id),
+                ann.status.as_str()
+            );
             for (i, l) in labels.iter().enumerate() {
                 let n = counts.get(*l).copied().unwrap_or(0);
                 totals[i] += n;

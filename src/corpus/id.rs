@@ -26,9 +26,35 @@ pub fn clash_key(id: &str) -> String {
         .into_owned()
 }
 
+/// `id` as a listing shows it: as it is, or quoted with escapes (`"trail "`,
+/// `"\u{200f}x"`) when spaces at its ends, or chars that do not show
+/// (controls, Unicode format chars such as bidi marks), would make it look
+/// like another id or like none in a padded column.
+pub fn shown_id(id: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}' | '\u{61c}' | '\u{ad}')
+    };
+    if id.is_empty() || id.trim() != id || id.chars().any(hidden) {
+        std::borrow::Cow::Owned(format!("{id:?}"))
+    } else {
+        std::borrow::Cow::Borrowed(id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_that_would_look_like_others_are_shown_quoted() {
+        assert_eq!(shown_id("a/b"), "a/b");
+        assert_eq!(shown_id("تقرير 1"), "تقرير 1");
+        assert_eq!(shown_id("trail "), "\"trail \"");
+        assert_eq!(shown_id("  "), "\"  \"");
+        assert_eq!(shown_id("\u{200f}x"), "\"\\u{200f}x\"");
+        assert_ne!(shown_id("trail "), shown_id("trail"));
+    }
 
     #[test]
     fn ids_equal_but_for_case_or_composition_clash() {
