@@ -19,6 +19,15 @@ fn kashif(root: &Path, args: &[&str]) -> Output {
     out
 }
 
+/// `kashif import --format doccano --add-texts --annotator WHO FILE`, with
+/// `extra` options, on `root`'s folders.
+fn import_doccano(root: &Path, who: &str, file: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["import", "--format", "doccano", "--add-texts"];
+    args.extend_from_slice(extra);
+    args.extend(["--annotator", who, file.to_str().unwrap()]);
+    kashif(root, &args)
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -41,21 +50,7 @@ fn a_text_two_documents_share_is_refused_without_ids() {
         ),
     )
     .unwrap();
-    let f = file.to_str().unwrap();
-    let out = kashif(
-        root,
-        &[
-            "import",
-            "--format",
-            "doccano",
-            "--add-texts",
-            "--status",
-            "done",
-            "--annotator",
-            "carl",
-            f,
-        ],
-    );
+    let out = import_doccano(root, "carl", &file, &["--status", "done"]);
     assert!(out.status.success());
     let conll = root.join("carl.conll");
     let out = kashif(
@@ -118,18 +113,7 @@ fn made_names_skip_taken_ones_and_a_text_match_is_told() {
          {\"id\":\"base\",\"text\":\"في بغداد\",\"label\":[[3,8,\"LOC\"]]}\n",
     )
     .unwrap();
-    let out = kashif(
-        root,
-        &[
-            "import",
-            "--format",
-            "doccano",
-            "--add-texts",
-            "--annotator",
-            "amina",
-            file.to_str().unwrap(),
-        ],
-    );
+    let out = import_doccano(root, "amina", &file, &[]);
     assert!(out.status.success());
     let err = stderr(&out);
     for id in ["d-3", "d-4", "d-5"] {
@@ -170,18 +154,7 @@ fn an_annotator_folder_differing_only_in_case_is_not_made() {
     )
     .unwrap();
     for who in ["Amina", "zoe\u{301}"] {
-        let out = kashif(
-            root,
-            &[
-                "import",
-                "--format",
-                "doccano",
-                "--add-texts",
-                "--annotator",
-                who,
-                file.to_str().unwrap(),
-            ],
-        );
+        let out = import_doccano(root, who, &file, &[]);
         let err = stderr(&out);
         assert!(!out.status.success(), "{err}");
         assert!(err.contains("only in case or Unicode composition"), "{err}");

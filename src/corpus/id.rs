@@ -26,16 +26,21 @@ pub fn clash_key(id: &str) -> String {
         .into_owned()
 }
 
+/// Whether `c` does not show: a control, or a Unicode format char (general
+/// category Cf: bidi marks such as U+200F, zero-width chars, a BOM). An id
+/// holding one looks like another id.
+pub fn is_invisible(c: char) -> bool {
+    c.is_control()
+        || icu_properties::CodePointMapData::<icu_properties::props::GeneralCategory>::new().get(c)
+            == icu_properties::props::GeneralCategory::Format
+}
+
 /// `id` as a listing shows it: as it is, or quoted with escapes (`"trail "`,
 /// `"\u{200f}x"`) when spaces at its ends, or chars that do not show
-/// (controls, Unicode format chars such as bidi marks), would make it look
-/// like another id or like none in a padded column.
+/// ([`is_invisible`]), would make it look like another id or like none in a
+/// padded column.
 pub fn shown_id(id: &str) -> std::borrow::Cow<'_, str> {
-    let hidden = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}' | '\u{61c}' | '\u{ad}')
-    };
-    if id.is_empty() || id.trim() != id || id.chars().any(hidden) {
+    if id.is_empty() || id.trim() != id || id.chars().any(is_invisible) {
         std::borrow::Cow::Owned(format!("{id:?}"))
     } else {
         std::borrow::Cow::Borrowed(id)

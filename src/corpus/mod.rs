@@ -3,5 +3,5 @@
 mod id;
 mod load;
 
-pub use id::{clash_key, doc_id, shown_id};
+pub use id::{clash_key, doc_id, is_invisible, shown_id};
 pub use load::{Corpus, CorpusError, Document, MAX_FILE_BYTES, decode, text_hash};

@@ -55,11 +55,7 @@ pub fn id_problem(id: &str) -> Option<String> {
     if let Some(c) = id.chars().find(|&c| c == '\\' || c.is_control()) {
         return Some(format!("it holds {}", describe(c)));
     }
-    let format = icu_properties::CodePointMapData::<icu_properties::props::GeneralCategory>::new();
-    if let Some(c) = id
-        .chars()
-        .find(|&c| format.get(c) == icu_properties::props::GeneralCategory::Format)
-    {
+    if let Some(c) = id.chars().find(|&c| crate::corpus::is_invisible(c)) {
         return Some(format!(
             "it holds the invisible {} (an id that looks like another)",
             describe(c)

@@ -421,7 +421,7 @@ fn holding(
         return Some(out);
     }
     let look: Vec<usize> = match index {
-        Some(ix) => candidates_for_keys(ix, keys).into_iter().collect(),
+        Some(ix) => candidates_for_keys(ix, keys),
         None => (0..docs.len()).collect(),
     };
     report.phase(JobPhase::Following, look.len());
@@ -441,7 +441,7 @@ fn holding(
     Some(out)
 }
 
-/// Every document the index says may hold one of `keys`: a superset of
+/// Every document (ascending) the index says may hold one of `keys`: a superset of
 /// those that [`may_hold`] one (a name key is normalised text, so a
 /// document whose normalised text holds a word of it is a search candidate
 /// for that word).
@@ -455,7 +455,7 @@ fn holding(
 /// any of two or more words of three chars or more (found through the
 /// index's trigrams). Only a name whose words of three chars are too
 /// few is looked up by a short word (`بن`): each token is tested then.
-pub(super) fn candidates_for_keys(ix: &SearchIndex, keys: &[String]) -> BTreeSet<usize> {
+pub(super) fn candidates_for_keys(ix: &SearchIndex, keys: &[String]) -> Vec<usize> {
     let mut out = DocSet::new(ix.len());
     for k in keys {
         let words: Vec<&str> = k.split(' ').filter(|w| !w.is_empty()).collect();
@@ -496,7 +496,7 @@ pub(super) fn candidates_for_keys(ix: &SearchIndex, keys: &[String]) -> BTreeSet
             }
         }
     }
-    out.positions().into_iter().collect()
+    out.positions()
 }
 
 /// The job's background part; `None` when cancelled.

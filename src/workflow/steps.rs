@@ -485,7 +485,7 @@ impl Session {
     fn candidates_of(&mut self, keys: &[String]) -> Vec<usize> {
         self.take_search_index();
         match &self.search_index {
-            Some(ix) => candidates_for_keys(ix, keys).into_iter().collect(),
+            Some(ix) => candidates_for_keys(ix, keys),
             None => (0..self.docs.len()).collect(),
         }
     }
