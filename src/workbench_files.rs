@@ -91,7 +91,7 @@ impl Backend for FsBackend {
             .zip(files.annotations)
             .map(|(document, ann)| DocEntry {
                 document: std::sync::Arc::new(document),
-                annotations: ann.unwrap_or_default(),
+                annotations: std::sync::Arc::new(ann.unwrap_or_default()),
                 problems: Vec::new(),
             })
             .collect();

@@ -551,3 +551,59 @@ fn a_confirmation_reaching_many_documents_follows_in_the_background_as_one_step(
     assert_eq!(memory_in(&s), 0, "one undo takes the follow-up back");
     assert_eq!(s.unsettled(), Vec::<String>::new());
 }
+
+/// A follow-up settled on its own thread does not overwrite what reached a
+/// document meanwhile: a document opened while the follow-up runs gets the
+/// proposer's answer (`بلينكين` PER beside the followed name), and landing
+/// settles that document again from what it holds now instead of putting
+/// the list the thread made from the old one in its place.
+#[test]
+fn a_background_follow_up_keeps_proposals_that_arrived_while_it_ran() {
+    let dir = tempfile::tempdir().unwrap();
+    let many = kashif::workflow::FOLLOW_BACKGROUND_FROM + 8;
+    let texts: Vec<(String, String)> = (0..many)
+        .map(|i| {
+            let extra = if i == 5 { " مع بلينكين" } else { "" };
+            (
+                format!("m{i:03}"),
+                format!("زار الوفد ناغورني كاراباخ{extra} يوم {i}."),
+            )
+        })
+        .collect();
+    let mut docs: Vec<(&str, &str)> = vec![("a", A)];
+    docs.extend(texts.iter().map(|(id, t)| (id.as_str(), t.as_str())));
+    let mut s = open_docs(dir.path(), &docs);
+    s.set_proposer(Arc::new(model()));
+    s.wait_for_proposals();
+    ok(&mut s, Command::Open("a".into()));
+    s.wait_for_proposals();
+    focus_first(&mut s, NK);
+    ok(
+        &mut s,
+        Command::AcceptFocused {
+            label: Some("LOC".into()),
+        },
+    );
+    assert!(s.following());
+    // m005 is document 6: opened while the follow-up is out, its proposals
+    // arrive and are merged before it lands.
+    ok(&mut s, Command::Open("m005".into()));
+    s.wait_for_proposals();
+    assert!(s.following(), "opening lands nothing");
+    let blinken = |s: &Session| {
+        pending(s, 6)
+            .iter()
+            .any(|p| p.0 == "بلينكين" && p.1 == "PER")
+    };
+    assert!(blinken(&s), "{:?}", pending(&s, 6));
+    assert_eq!(s.unsettled(), Vec::<String>::new());
+    assert!(blinken(&s), "landing kept it: {:?}", pending(&s, 6));
+    assert!(
+        pending(&s, 6)
+            .iter()
+            .any(|p| p.0 == NK && p.1 == "LOC" && p.2 == Source::Memory),
+        "{:?}",
+        pending(&s, 6)
+    );
+    assert_proposal_invariants(&s, "after a follow-up landed on a changed document");
+}

@@ -249,7 +249,7 @@ impl Backend for FsBackend {
                 let (annotations, problems) = self.annotations(&document, annotator);
                 DocEntry {
                     document: std::sync::Arc::new(document),
-                    annotations,
+                    annotations: std::sync::Arc::new(annotations),
                     problems,
                 }
             })

@@ -18,7 +18,8 @@ use crate::workflow::Session;
 pub struct DocEntry {
     /// Shared with the editing session (one copy of each text, not two).
     pub document: Arc<Document>,
-    pub annotations: DocAnnotations,
+    /// Shared with the editing session too (copy-on-write there).
+    pub annotations: Arc<DocAnnotations>,
     /// Problems met loading its annotations (`file:line:col: message`).
     pub problems: Vec<String>,
 }

@@ -157,6 +157,17 @@ impl DocState {
             .clone()
     }
 
+    /// Keeps `folded` as the normalised text (made elsewhere from this
+    /// document's text) unless one is at hand; the one kept.
+    pub(crate) fn keep_folded(&mut self, folded: Arc<str>) -> Arc<str> {
+        self.folded.get_or_insert(folded).clone()
+    }
+
+    /// The normalised text if it is at hand.
+    pub(crate) fn folded_at_hand(&self) -> Option<Arc<str>> {
+        self.folded.clone()
+    }
+
     /// The normalised tokens of the text (those of [`DocState::words`]) and
     /// their proclitic readings, for finding confirmed names; built on first use.
     /// Per char offset (0 ..= the text's length): [`STARTS`] where a token

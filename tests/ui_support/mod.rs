@@ -27,7 +27,7 @@ pub fn entry(id: &str, text: &str, annotations: DocAnnotations) -> DocEntry {
             text: text.to_string(),
             path: PathBuf::from(format!("{id}.txt")),
         }),
-        annotations,
+        annotations: annotations.into(),
         problems: Vec::new(),
     }
 }

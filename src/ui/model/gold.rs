@@ -394,7 +394,7 @@ mod tests {
                         text: "قال أنتوني بلينكين في واشنطن".into(),
                         path: PathBuf::from(id),
                     }),
-                    annotations: DocAnnotations::default(),
+                    annotations: Default::default(),
                     problems: Vec::new(),
                 })
                 .collect();

@@ -240,10 +240,10 @@ mod tests {
                 text: text.into(),
                 path: PathBuf::from(id),
             }),
-            annotations: DocAnnotations {
+            annotations: std::sync::Arc::new(DocAnnotations {
                 status,
                 ..Default::default()
-            },
+            }),
             problems: Vec::new(),
         }
     }

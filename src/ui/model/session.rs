@@ -57,7 +57,7 @@ impl AppModel {
                     .enumerate()
                     .map(|(i, d)| DocEntry {
                         document: d.clone(),
-                        annotations: session.annotations(i).cloned().unwrap_or_default(),
+                        annotations: session.shared_annotations(i).cloned().unwrap_or_default(),
                         problems: session
                             .state(i)
                             .map(|s| s.problems.clone())
@@ -292,8 +292,8 @@ impl AppModel {
             if self.mirrored[i] == rev {
                 continue;
             }
-            if let (Some(entry), Some(ann)) = (self.docs.get_mut(i), s.annotations(i)) {
-                entry.annotations.clone_from(ann);
+            if let (Some(entry), Some(ann)) = (self.docs.get_mut(i), s.shared_annotations(i)) {
+                entry.annotations = ann.clone();
                 self.mirrored[i] = rev;
             }
         }
