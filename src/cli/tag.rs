@@ -35,6 +35,12 @@ pub struct TagArgs {
     /// (more recall, less precision on ANERcorp: see docs/model.md).
     #[arg(long)]
     pub with_rules: bool,
+    /// With `--tagger accurate`: the fast tagger's share (0 to 1) of each
+    /// word's tag distribution, mixed with the encoder's before decoding
+    /// (docs/model.md, "Both tiers in one answer"). 0: the encoder alone.
+    /// Ignored with the fast tier.
+    #[arg(long, default_value_t = kashif::propose::proposer::DEFAULT_FAST_WEIGHT)]
+    pub fast_weight: f32,
     /// Subtract this from every token's O score (overrides the model's own
     /// setting): more recall, less precision.
     #[arg(long)]
@@ -59,6 +65,7 @@ pub fn tag_conll(
     model: &Model,
     accurate: Option<&AccurateTagger>,
     proposer: Option<&Proposer>,
+    with_rules: bool,
     input: &str,
     keep: &[String],
     out: &mut impl Write,
@@ -95,6 +102,13 @@ pub fn tag_conll(
         Ok(())
     };
     match (proposer, accurate) {
+        (Some(p), _) if !with_rules => {
+            let tagged = p
+                .model_tags(&sents)
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            let mut tags = tagged.iter().flatten().map(|t| kept_or_outside(t, &wanted));
+            write(&mut tags)
+        }
         (Some(p), _) => {
             let tagged: Vec<String> = p
                 .propose_tokens(&sents, wanted)
@@ -182,8 +196,12 @@ pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout());
-    let proposer = args.with_rules.then(|| {
-        let p = Proposer::new(Arc::new(model.clone()));
+    if !(0.0..=1.0).contains(&args.fast_weight) {
+        bail!("--fast-weight: {} is not between 0 and 1", args.fast_weight);
+    }
+    let blend = args.fast_weight > 0.0 && accurate.is_some();
+    let proposer = (args.with_rules || blend).then(|| {
+        let p = Proposer::new(Arc::new(model.clone())).with_fast_weight(args.fast_weight);
         match &accurate {
             Some(acc) => p.with_accurate(acc.clone()),
             None => p,
@@ -194,6 +212,7 @@ pub fn run(args: TagArgs) -> anyhow::Result<ExitCode> {
             &model,
             accurate.as_deref(),
             proposer.as_ref(),
+            args.with_rules,
             &input,
             &args.labels,
             &mut out,

@@ -326,6 +326,11 @@ pub struct Model {
 pub struct Tagged {
     pub tags: Vec<usize>,
     pub confidence: Vec<f32>,
+    /// With confidences: every tag's marginal probability, word by word
+    /// (`words × tags` floats, tag ids as [`Model::tag_name`] names them),
+    /// which the combined tiers mix with the encoder's
+    /// ([`crate::propose::proposer::Proposer::with_fast_weight`]).
+    pub marginals: Vec<f32>,
 }
 
 /// The tag set for entity types: `O`, then per type `B-X`, `I-X`, and
@@ -516,19 +521,25 @@ impl Model {
     fn decode(&self, e: &[f32], confidence: bool) -> Tagged {
         let l = self.labels.len();
         let tags = viterbi(e, &self.trans, &self.allowed, l);
-        let confidence = if confidence {
+        let (confidence, marginals) = if confidence {
             let t = self.temperature.max(1e-3);
             let e: Vec<f32> = e.iter().map(|x| x / t).collect();
             let tr: Vec<f32> = self.trans.iter().map(|x| x / t).collect();
             let m = marginals(&e, &tr, &self.allowed, l);
-            tags.iter()
+            let c = tags
+                .iter()
                 .enumerate()
                 .map(|(i, &t)| m[i * l + t])
-                .collect()
+                .collect();
+            (c, m)
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
-        Tagged { tags, confidence }
+        Tagged {
+            tags,
+            confidence,
+            marginals,
+        }
     }
 
     /// Best tags of prepared tokens (their document context already set).

@@ -84,6 +84,10 @@ pub struct AccurateProposer {
     /// off (the encoder alone, as before issue 22).
     knn: Mutex<(Arc<KnnMemory>, u64)>,
     knn_config: Option<KnnConfig>,
+    /// The fast tagger's share of each word's distribution (the model in
+    /// use: retrained on done documents), see
+    /// [`crate::propose::proposer::Proposer::with_fast_weight`].
+    fast_weight: f32,
 }
 
 impl AccurateProposer {
@@ -105,14 +109,26 @@ impl AccurateProposer {
             tagger,
             knn: Mutex::new((Arc::new(KnnMemory::new(dim, DEFAULT_CAPACITY)), u64::MAX)),
             knn_config: knn,
+            fast_weight: crate::propose::proposer::DEFAULT_FAST_WEIGHT,
         }
+    }
+
+    /// The same with the fast tagger's share `w` (0: the encoder and
+    /// neighbours alone, as before; benches compare).
+    pub fn with_fast_weight(mut self, w: f32) -> AccurateProposer {
+        self.fast_weight = w.clamp(0.0, 1.0);
+        self
     }
 
     /// The combined proposer for one document: the model proposer's
     /// snapshot (memory, rules, gazetteers) with the encoder, and the
     /// neighbour memory brought up to date with the gold learnt so far.
     fn combined(&self) -> Result<crate::propose::proposer::Proposer, EncoderError> {
-        let p = self.base.snapshot().with_accurate(self.tagger.clone());
+        let p = self
+            .base
+            .snapshot()
+            .with_accurate(self.tagger.clone())
+            .with_fast_weight(self.fast_weight);
         let Some(config) = self.knn_config else {
             return Ok(p);
         };

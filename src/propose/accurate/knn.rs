@@ -386,6 +386,21 @@ pub fn mix(
     states: &[Vec<Vec<f32>>],
     t: f32,
 ) -> Vec<MixedTags> {
+    let (names, probs) = mixed_probabilities(memory, config, labels, logits, states, t);
+    best_tags(&names, &probs)
+}
+
+/// What [`mix`] decodes: the tag names (the model's, then those only the
+/// memory's words carry) and, per sentence, per word, one probability per
+/// name.
+pub fn mixed_probabilities(
+    memory: &KnnMemory,
+    config: KnnConfig,
+    labels: &[String],
+    logits: &[Vec<Vec<f32>>],
+    states: &[Vec<Vec<f32>>],
+    t: f32,
+) -> (Vec<String>, Vec<Vec<Vec<f32>>>) {
     let mut names: Vec<String> = labels.to_vec();
     for tag in memory.tags() {
         if !names.contains(tag) {
@@ -398,16 +413,14 @@ pub fn mix(
         .iter()
         .map(|t| names.iter().position(|n| n == t).unwrap_or(0))
         .collect();
-    let paths = Iob2Paths::new(&names);
     let enough_for_new = memory.visible() >= MIN_NEW_LABEL_WORDS;
     let m = names.len();
     let flat: Vec<Vec<f32>> = states.iter().flatten().cloned().collect();
     let mut near = memory.neighbours(&flat, config.k).into_iter();
-    logits
+    let probs = logits
         .iter()
         .map(|sent| {
-            let probs: Vec<Vec<f32>> = sent
-                .iter()
+            sent.iter()
                 .map(|row| {
                     let mut p = vec![0f32; m];
                     for (c, slot) in p.iter_mut().enumerate().take(row.len()) {
@@ -464,14 +477,27 @@ pub fn mix(
                     }
                     p
                 })
-                .collect();
+                .collect()
+        })
+        .collect();
+    (names, probs)
+}
+
+/// Each sentence's best IOB2 sequence under per-word probabilities
+/// `probs` over tag `names` (Viterbi over their logarithms), with each
+/// word's probability of its tag.
+pub fn best_tags(names: &[String], probs: &[Vec<Vec<f32>>]) -> Vec<MixedTags> {
+    let paths = Iob2Paths::new(names);
+    probs
+        .iter()
+        .map(|probs| {
             let scores: Vec<Vec<f32>> = probs
                 .iter()
                 .map(|p| p.iter().map(|&v| (v + 1e-9).ln()).collect())
                 .collect();
             let best = paths.best(&scores);
             MixedTags {
-                confidence: best.iter().zip(&probs).map(|(&k, p)| p[k]).collect(),
+                confidence: best.iter().zip(probs).map(|(&k, p)| p[k]).collect(),
                 tags: best.into_iter().map(|k| names[k].clone()).collect(),
             }
         })
