@@ -510,28 +510,7 @@ fn a_rejection_reaches_pending_lists_and_a_confirmation_every_document() {
 fn a_confirmation_reaching_many_documents_follows_in_the_background_as_one_step() {
     let dir = tempfile::tempdir().unwrap();
     let many = kashif::workflow::FOLLOW_BACKGROUND_FROM + 36;
-    let texts: Vec<(String, String)> = (0..many)
-        .map(|i| {
-            (
-                format!("m{i:03}"),
-                format!("زار الوفد ناغورني كاراباخ يوم {i}."),
-            )
-        })
-        .collect();
-    let mut docs: Vec<(&str, &str)> = vec![("a", A)];
-    docs.extend(texts.iter().map(|(id, t)| (id.as_str(), t.as_str())));
-    let mut s = open_docs(dir.path(), &docs);
-    s.set_proposer(Arc::new(model()));
-    s.wait_for_proposals();
-    ok(&mut s, Command::Open("a".into()));
-    s.wait_for_proposals();
-    focus_first(&mut s, NK);
-    ok(
-        &mut s,
-        Command::AcceptFocused {
-            label: Some("LOC".into()),
-        },
-    );
+    let mut s = nk_accepted_beside_many(dir.path(), many, "");
     assert!(s.following(), "the follow-up waits for views off the frame");
     // Settled as a full settle would, once landed (unsettled() lands it).
     assert_eq!(s.unsettled(), Vec::<String>::new());
@@ -561,29 +540,7 @@ fn a_confirmation_reaching_many_documents_follows_in_the_background_as_one_step(
 fn a_background_follow_up_keeps_proposals_that_arrived_while_it_ran() {
     let dir = tempfile::tempdir().unwrap();
     let many = kashif::workflow::FOLLOW_BACKGROUND_FROM + 8;
-    let texts: Vec<(String, String)> = (0..many)
-        .map(|i| {
-            let extra = if i == 5 { " مع بلينكين" } else { "" };
-            (
-                format!("m{i:03}"),
-                format!("زار الوفد ناغورني كاراباخ{extra} يوم {i}."),
-            )
-        })
-        .collect();
-    let mut docs: Vec<(&str, &str)> = vec![("a", A)];
-    docs.extend(texts.iter().map(|(id, t)| (id.as_str(), t.as_str())));
-    let mut s = open_docs(dir.path(), &docs);
-    s.set_proposer(Arc::new(model()));
-    s.wait_for_proposals();
-    ok(&mut s, Command::Open("a".into()));
-    s.wait_for_proposals();
-    focus_first(&mut s, NK);
-    ok(
-        &mut s,
-        Command::AcceptFocused {
-            label: Some("LOC".into()),
-        },
-    );
+    let mut s = nk_accepted_beside_many(dir.path(), many, " مع بلينكين");
     assert!(s.following());
     // m005 is document 6: opened while the follow-up is out, its proposals
     // arrive and are merged before it lands.
@@ -606,4 +563,34 @@ fn a_background_follow_up_keeps_proposals_that_arrived_while_it_ran() {
         pending(&s, 6)
     );
     assert_proposal_invariants(&s, "after a follow-up landed on a changed document");
+}
+
+/// Article `a` and `many` short documents `m000`, `m001`, … naming
+/// `ناغورني كاراباخ` (`m005` with `extra` after it), proposed for; the name
+/// accepted as LOC in `a`, so the follow-up reaches all of them.
+fn nk_accepted_beside_many(dir: &std::path::Path, many: usize, extra: &str) -> Session {
+    let texts: Vec<(String, String)> = (0..many)
+        .map(|i| {
+            let extra = if i == 5 { extra } else { "" };
+            (
+                format!("m{i:03}"),
+                format!("زار الوفد ناغورني كاراباخ{extra} يوم {i}."),
+            )
+        })
+        .collect();
+    let mut docs: Vec<(&str, &str)> = vec![("a", A)];
+    docs.extend(texts.iter().map(|(id, t)| (id.as_str(), t.as_str())));
+    let mut s = open_docs(dir, &docs);
+    s.set_proposer(Arc::new(model()));
+    s.wait_for_proposals();
+    ok(&mut s, Command::Open("a".into()));
+    s.wait_for_proposals();
+    focus_first(&mut s, NK);
+    ok(
+        &mut s,
+        Command::AcceptFocused {
+            label: Some("LOC".into()),
+        },
+    );
+    s
 }
