@@ -16,6 +16,7 @@ use std::sync::mpsc::{Receiver, channel};
 
 use std::borrow::Cow;
 
+use super::accurate::decode::softmax;
 use super::accurate::knn::{self, KnnConfig, KnnMemory};
 use super::accurate::{AccurateTagger, EncoderError};
 use super::gazetteer::Gazetteer;
@@ -174,21 +175,7 @@ impl Proposer {
                         acc.labels.clone(),
                         rows.logits
                             .iter()
-                            .map(|s| {
-                                s.iter()
-                                    .map(|row| {
-                                        (0..row.len())
-                                            .map(|c| {
-                                                super::accurate::decode::softmax_at(
-                                                    row,
-                                                    c,
-                                                    acc.temperature,
-                                                )
-                                            })
-                                            .collect()
-                                    })
-                                    .collect()
-                            })
+                            .map(|s| s.iter().map(|row| softmax(row, acc.temperature)).collect())
                             .collect(),
                     ),
                 };

@@ -231,10 +231,7 @@ impl Session {
                     .map(|(i, d, _)| (i, DocParts::new(d)))
                     .collect()
             };
-            let work = match pool {
-                Some(pool) => pool.install(run),
-                None => run(),
-            };
+            let work = super::priority::on_pool(pool, run);
             let held: Vec<(usize, Arc<DocAnnotations>)> = work
                 .iter()
                 .filter_map(|(i, _)| Some((*i, anns.get(i)?.clone())))
@@ -616,10 +613,7 @@ impl Session {
                 })
                 .collect()
         };
-        let made = match doc_settle::pool() {
-            Some(pool) => pool.install(make),
-            None => make(),
-        };
+        let made = super::priority::on_pool(doc_settle::pool(), make);
         let mut made: HashMap<usize, Arc<str>> = made.into_iter().collect();
         let texts: Vec<(usize, Arc<str>, bool)> = look
             .into_iter()
@@ -643,10 +637,7 @@ impl Session {
                 .map(|(i, _, _)| *i)
                 .collect()
         };
-        let held = match doc_settle::pool() {
-            Some(pool) => pool.install(test),
-            None => test(),
-        };
+        let held = super::priority::on_pool(doc_settle::pool(), test);
         doc_settle::drop_elsewhere(texts);
         held
     }

@@ -99,6 +99,19 @@ fn log_softmax(row: &[f32], k: usize) -> Vec<f32> {
     row.iter().map(|&v| v - log_sum).collect()
 }
 
+/// Every tag's softmax probability in `row` at temperature `t`, each as
+/// [`softmax_at`] gives it (all 0 when the row has no finite sum), in one
+/// pass over the row rather than one a tag.
+pub fn softmax(row: &[f32], t: f32) -> Vec<f32> {
+    let max = row.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let sum: f32 = row.iter().map(|&x| ((x - max) / t).exp()).sum();
+    if sum > 0.0 && sum.is_finite() {
+        row.iter().map(|&v| ((v - max) / t).exp() / sum).collect()
+    } else {
+        vec![0.0; row.len()]
+    }
+}
+
 /// The softmax probability of tag `tag` in `row` at temperature `t` (0 when
 /// out of range).
 pub fn softmax_at(row: &[f32], tag: usize, t: f32) -> f32 {

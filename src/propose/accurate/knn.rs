@@ -33,7 +33,7 @@ use std::sync::Arc;
 
 use candle_core::{Device, Tensor};
 
-use super::decode::{Iob2Paths, softmax_at};
+use super::decode::{Iob2Paths, softmax};
 
 /// How the neighbours' vote is read (see the module's documentation).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -371,28 +371,16 @@ pub struct MixedTags {
     pub confidence: Vec<f32>,
 }
 
-/// Reads sentences with the model's scores and the memory's neighbours.
+/// Reads sentences with the model's scores and the memory's neighbours:
+/// the tag names (the model's, then those only the memory's words carry,
+/// e.g. `B-NORP`) and, per sentence, per word, one probability per name,
+/// for [`best_tags`] to decode (after the fast tagger's share is mixed in:
+/// [`crate::propose::proposer::Proposer::with_fast_weight`]).
 ///
 /// `labels`: the model's tag names (index = its score column); `logits`
 /// and `states`: per sentence, per word, as
 /// [`super::AccurateTagger::sentence_rows`] gives them; `t`: the model's
-/// softmax temperature. The tag set is the model's plus any the memory's
-/// words carry (a label the model never saw, e.g. `B-NORP`).
-pub fn mix(
-    memory: &KnnMemory,
-    config: KnnConfig,
-    labels: &[String],
-    logits: &[Vec<Vec<f32>>],
-    states: &[Vec<Vec<f32>>],
-    t: f32,
-) -> Vec<MixedTags> {
-    let (names, probs) = mixed_probabilities(memory, config, labels, logits, states, t);
-    best_tags(&names, &probs)
-}
-
-/// What [`mix`] decodes: the tag names (the model's, then those only the
-/// memory's words carry) and, per sentence, per word, one probability per
-/// name.
+/// softmax temperature.
 pub fn mixed_probabilities(
     memory: &KnnMemory,
     config: KnnConfig,
@@ -423,8 +411,8 @@ pub fn mixed_probabilities(
             sent.iter()
                 .map(|row| {
                     let mut p = vec![0f32; m];
-                    for (c, slot) in p.iter_mut().enumerate().take(row.len()) {
-                        *slot = softmax_at(row, c, t);
+                    for (slot, v) in p.iter_mut().zip(softmax(row, t)) {
+                        *slot = v;
                     }
                     let hood = near.next().unwrap_or_default();
                     let top = hood.first().map_or(f32::NEG_INFINITY, |h| h.0);
@@ -512,6 +500,12 @@ mod tests {
         v.iter().map(|x| x.to_string()).collect()
     }
 
+    /// The memory's mix decoded, as the proposer reads it with no fast
+    /// tagger's share.
+    fn decoded((names, probs): (Vec<String>, Vec<Vec<Vec<f32>>>)) -> Vec<MixedTags> {
+        best_tags(&names, &probs)
+    }
+
     #[test]
     fn neighbours_are_the_most_similar_states_first() {
         let mut m = KnnMemory::new(2, 100);
@@ -595,15 +589,15 @@ mod tests {
         let one = vec![vec![vec![1.0, 0.0, 0.0]]];
         let near = vec![vec![vec![0.9, 0.1]]];
         assert_eq!(
-            mix(
+            decoded(mixed_probabilities(
                 &m,
                 few,
                 &["O", "B-PER", "I-PER"].map(String::from),
                 &one,
                 &near,
                 1.0
-            )[0]
-            .tags,
+            ))[0]
+                .tags,
             ["O"]
         );
         m.add("a", 1, &states, &tags);
@@ -618,7 +612,7 @@ mod tests {
             new_lambda: 0.7,
             new_floor: 0.0,
         };
-        let got = mix(&m, cfg, &labels, &logits, &states, 1.0);
+        let got = decoded(mixed_probabilities(&m, cfg, &labels, &logits, &states, 1.0));
         assert_eq!(got[0].tags, ["B-NORP", "O"]);
         assert!(got[0].confidence[0] > 0.6);
         // λ = 0: the model alone.
@@ -627,7 +621,7 @@ mod tests {
             ..cfg
         };
         assert_eq!(
-            mix(&m, off, &labels, &logits, &states, 1.0)[0].tags,
+            decoded(mixed_probabilities(&m, off, &labels, &logits, &states, 1.0))[0].tags,
             ["O", "O"]
         );
     }
@@ -638,7 +632,14 @@ mod tests {
         let m = KnnMemory::new(2, 100);
         let logits = vec![vec![vec![0.0, 3.0, 0.0], vec![0.0, 0.0, 3.0]]];
         let states = vec![vec![vec![1.0, 0.0], vec![0.0, 1.0]]];
-        let got = mix(&m, KnnConfig::default(), &labels, &logits, &states, 1.0);
+        let got = decoded(mixed_probabilities(
+            &m,
+            KnnConfig::default(),
+            &labels,
+            &logits,
+            &states,
+            1.0,
+        ));
         assert_eq!(got[0].tags, ["B-PER", "I-PER"]);
     }
 }
