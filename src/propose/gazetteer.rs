@@ -75,7 +75,9 @@ pub struct Gazetteer {
     nodes: HashMap<String, Node>,
     /// Common words (normalised): never a one-word match, never read as
     /// proclitic + name (`لجأوا` is not ل + جاوا).
-    common: HashSet<String>,
+    /// Shared, so that a list of a document's own names
+    /// ([`Gazetteer::with_builtin_common_words`]) costs no copy of it.
+    common: std::sync::Arc<HashSet<String>>,
 }
 
 /// One name found: words `first..=last`; the entity starts `skip` chars into
@@ -144,6 +146,17 @@ impl Gazetteer {
         }
     }
 
+    /// An empty list with the shipped lists' common words: names added to
+    /// it never match a common word alone (`super::repeat`'s names of one
+    /// document). The words are shared with [`Gazetteer::builtin`], not
+    /// copied.
+    pub fn with_builtin_common_words() -> Gazetteer {
+        Gazetteer {
+            common: Gazetteer::builtin().common.clone(),
+            ..Gazetteer::default()
+        }
+    }
+
     /// Adds common words (one per line, `#` comments), which never match
     /// alone nor through a stripped reading.
     pub fn add_common_words(&mut self, text: &str) {
@@ -151,7 +164,7 @@ impl Gazetteer {
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'));
-        self.common
+        std::sync::Arc::make_mut(&mut self.common)
             .extend(words.map(|w| normalize(w).into_string()));
     }
 

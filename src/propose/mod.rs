@@ -17,6 +17,7 @@ pub mod lexicon;
 pub mod model;
 pub mod proposer;
 pub mod recall;
+pub mod repeat;
 pub mod rules;
 pub mod train;
 pub mod words;

@@ -339,7 +339,7 @@ impl Proposer {
         let mut all = self.model_proposals(text, &words)?;
         all.extend(self.other_proposals(&words));
         drop_offices(&mut all, text);
-        Ok(resolve(all))
+        Ok(super::repeat::repeat_in_document(resolve(all), &words))
     }
 
     /// Token-level proposals for CoNLL input (`kashif tag`): sentences of
