@@ -49,6 +49,15 @@ fn done_points() -> Vec<usize> {
         Err(_) => DONE_ALL.to_vec(),
     }
 }
+/// Copies of each done document in retraining: the workbench's, or
+/// `KASHIF_LEARN_GOLD_WEIGHT`.
+fn gold_weight() -> usize {
+    std::env::var("KASHIF_LEARN_GOLD_WEIGHT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(kashif::workflow::DEFAULT_GOLD_WEIGHT)
+}
+
 /// The default's fast-tagger share, or `KASHIF_LEARN_FAST_WEIGHT`.
 fn fast_weight() -> f32 {
     std::env::var("KASHIF_LEARN_FAST_WEIGHT")
@@ -95,6 +104,15 @@ fn knn_config() -> KnnConfig {
             c.new_floor = nf.parse().expect("new floor");
         }
     }
+    // KASHIF_LEARN_HEAD=epochs,rate,l2 (epochs 0: the head as shipped).
+    if let Ok(v) = std::env::var("KASHIF_LEARN_HEAD") {
+        let parts: Vec<&str> = v.split(',').collect();
+        if let [e, r, l2] = parts.as_slice() {
+            c.head.epochs = e.parse().expect("epochs");
+            c.head.rate = r.parse().expect("rate");
+            c.head.l2 = l2.parse().expect("l2");
+        }
+    }
     c
 }
 
@@ -135,7 +153,9 @@ fn run(
         _ => Base::Nothing,
     };
     let p = Arc::new(
-        ModelProposer::with_base(Combined::new(Arc::new(model)), base).with_cache(cache.into()),
+        ModelProposer::with_base(Combined::new(Arc::new(model)), base)
+            .with_cache(cache.into())
+            .with_gold_weight(gold_weight()),
     );
     session.set_proposer(p.clone());
     session.set_learner(p.clone());

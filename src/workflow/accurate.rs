@@ -213,12 +213,13 @@ fn keep_document(
         .collect();
     let rows = tagger.sentence_rows(&toks, true)?;
     let states: Vec<Vec<f32>> = rows.states.into_iter().flatten().collect();
+    let scores: Vec<Vec<f32>> = rows.logits.into_iter().flatten().collect();
     let tags: Vec<String> = sents
         .iter()
         .flat_map(|s| s.tags.iter())
         .map(|t| neighbour_tag(t))
         .collect();
-    memory.add(id, digest, &states, &tags);
+    memory.add_scored(id, digest, &states, &scores, &tags);
     Ok(())
 }
 

@@ -56,7 +56,7 @@ pub use guidelines::GUIDELINES;
 pub use keymap::{Action, Binding, Chord, Key, Keymap, Modifiers, OverlayRow, UiAction, Where};
 pub use learning::{CancelRetrain, LearnProgress, LearnStatus, Learner, RetrainError};
 pub use memory::{LearningProposer, MEMORY_CONFIDENCE, VARIANT_CONFIDENCE};
-pub use model_proposer::{Base, ModelProposer, knows_name_with};
+pub use model_proposer::{Base, DEFAULT_GOLD_WEIGHT, ModelProposer, knows_name_with};
 pub use names::{NameIndex, NameMatch, TokenForms, VARIANT_MIN_LETTERS, one_edit};
 pub use proposals::{Proposer, Tier, fresh_proposals};
 pub use search::{CONTEXT_CHARS, Hit, Scope, find, whole_word_occurrences};

@@ -29,11 +29,12 @@
 //! [`KnnMemory::capacity`] of them (the most recently added documents win),
 //! centred for each search: 12,000 words are about 18 MB.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use candle_core::{Device, Tensor};
 
 use super::decode::{Iob2Paths, softmax};
+use super::head::{HeadConfig, HeadShift};
 
 /// How the neighbours' vote is read (see the module's documentation).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -56,6 +57,9 @@ pub struct KnnConfig {
     pub new_lambda: f32,
     /// [`Self::floor`] for the new tags.
     pub new_floor: f32,
+    /// The encoder's head refitted on the stored words
+    /// ([`super::head`]); [`HeadConfig::OFF`]: as shipped.
+    pub head: HeadConfig,
 }
 
 impl Default for KnnConfig {
@@ -73,6 +77,7 @@ impl Default for KnnConfig {
             floor: 0.5,
             new_lambda: 0.9,
             new_floor: 0.6,
+            head: HeadConfig::OFF,
         }
     }
 }
@@ -113,8 +118,19 @@ pub struct KnnMemory {
     /// Each tag's share of the stored words.
     share: Vec<f32>,
     values: Vec<u16>,
+    /// The encoder's raw scores of each stored word, [`Self::score_len`]
+    /// a word ([`Self::add_scored`]), for refitting its head; empty when a
+    /// document came without them.
+    scores: Vec<f32>,
+    score_len: usize,
+    /// The head correction fitted on the visible words, by the settings
+    /// it was fitted with (fitted on first use, again after a change).
+    shift: Arc<Mutex<ShiftCache>>,
     docs: Vec<DocRows>,
 }
+
+/// A fitted head correction and what it was fitted for.
+type ShiftCache = Option<(HeadConfig, Vec<String>, Option<Arc<HeadShift>>)>;
 
 impl KnnMemory {
     /// An empty memory for states of `dim` floats, holding at most
@@ -129,6 +145,9 @@ impl KnnMemory {
             mean: vec![0.0; dim],
             share: Vec::new(),
             values: Vec::new(),
+            scores: Vec::new(),
+            score_len: 0,
+            shift: Arc::new(Mutex::new(None)),
             docs: Vec::new(),
         }
     }
@@ -173,8 +192,13 @@ impl KnnMemory {
         while i < self.docs.len() {
             let n = self.docs[i].rows;
             if self.docs[i].id == id {
+                let scored = self.has_scores();
                 Arc::make_mut(&mut self.keys).drain(at * self.dim..(at + n) * self.dim);
                 self.values.drain(at..at + n);
+                if scored {
+                    self.scores
+                        .drain(at * self.score_len..(at + n) * self.score_len);
+                }
                 self.docs.remove(i);
             } else {
                 at += n;
@@ -187,6 +211,10 @@ impl KnnMemory {
     /// Recomputes each tag's share and the stored states' mean.
     fn prepare(&mut self) {
         self.hidden.clear();
+        self.shift = Arc::new(Mutex::new(None));
+        if !self.has_scores() {
+            self.scores.clear();
+        }
         let (n, d) = (self.values.len(), self.dim);
         self.share = vec![0.0; self.tags.len()];
         for &v in &self.values {
@@ -234,6 +262,9 @@ impl KnnMemory {
         for (&v, _) in view.values.iter().zip(&hidden).filter(|(_, h)| !**h) {
             view.share[v as usize] += 1.0 / shown as f32;
         }
+        if hidden.iter().any(|h| *h) {
+            view.shift = Arc::new(Mutex::new(None));
+        }
         view.hidden = hidden;
         view
     }
@@ -249,14 +280,47 @@ impl KnnMemory {
     /// (IOB2 names). Replaces what was kept for `id`; when over capacity,
     /// the oldest documents go.
     pub fn add(&mut self, id: &str, digest: u64, states: &[Vec<f32>], tags: &[String]) {
+        self.add_scored(id, digest, states, &[], tags);
+    }
+
+    /// [`Self::add`] with the encoder's raw scores of each word
+    /// (`scores[i]`, one per model tag), which refitting the head needs.
+    /// A memory refits its head only when every stored word came with
+    /// scores of one length.
+    pub fn add_scored(
+        &mut self,
+        id: &str,
+        digest: u64,
+        states: &[Vec<f32>],
+        scores: &[Vec<f32>],
+        tags: &[String],
+    ) {
         self.remove(id);
+        let scored = !scores.is_empty()
+            && scores.len() == states.len()
+            && (self.values.is_empty() || self.has_scores())
+            && scores.iter().all(|r| {
+                !r.is_empty()
+                    && r.iter().all(|v| v.is_finite())
+                    && (self.values.is_empty() || r.len() == self.score_len)
+                    && r.len() == scores[0].len()
+            });
+        if scored {
+            self.score_len = scores[0].len();
+        } else {
+            self.scores.clear();
+            self.score_len = 0;
+        }
         let mut rows = 0;
-        for (s, t) in states.iter().zip(tags) {
+        for (i, (s, t)) in states.iter().zip(tags).enumerate() {
             if s.len() != self.dim {
                 continue;
             }
             if !s.iter().all(|v| v.is_finite()) {
                 continue;
+            }
+            if scored {
+                self.scores.extend_from_slice(&scores[i]);
             }
             let tag = match self.tags.iter().position(|x| x == t) {
                 Some(k) => k,
@@ -277,11 +341,62 @@ impl KnnMemory {
         });
         while self.values.len() > self.capacity && self.docs.len() > 1 {
             let n = self.docs[0].rows;
+            let scored = self.has_scores();
             Arc::make_mut(&mut self.keys).drain(..n * self.dim);
             self.values.drain(..n);
+            if scored {
+                self.scores.drain(..n * self.score_len);
+            }
             self.docs.remove(0);
         }
         self.prepare();
+    }
+
+    /// Whether every stored word has its scores.
+    fn has_scores(&self) -> bool {
+        self.score_len > 0 && self.scores.len() == self.values.len() * self.score_len
+    }
+
+    /// The head correction fitted on the visible words for the model's
+    /// tags `labels` (a stored tag the model does not have counts as `O`),
+    /// fitted on first use and kept until the memory changes; `None` when
+    /// `config` is off, or the words came without scores, or the scores
+    /// do not match `labels`.
+    pub fn head_shift(&self, labels: &[String], config: HeadConfig) -> Option<Arc<HeadShift>> {
+        if config.epochs == 0 || !self.has_scores() || self.score_len != labels.len() {
+            return None;
+        }
+        let mut cache = match self.shift.lock() {
+            Ok(c) => c,
+            Err(e) => e.into_inner(),
+        };
+        if let Some((c, l, shift)) = cache.as_ref()
+            && *c == config
+            && l.as_slice() == labels
+        {
+            return shift.clone();
+        }
+        let outside = labels.iter().position(|l| l == "O").unwrap_or(0);
+        let column: Vec<usize> = self
+            .tags
+            .iter()
+            .map(|t| labels.iter().position(|l| l == t).unwrap_or(outside))
+            .collect();
+        let (d, l) = (self.dim, self.score_len);
+        let mut states = Vec::new();
+        let mut scores = Vec::new();
+        let mut gold = Vec::new();
+        for (i, &v) in self.values.iter().enumerate() {
+            if self.hidden.get(i) == Some(&true) {
+                continue;
+            }
+            states.extend_from_slice(&self.keys[i * d..(i + 1) * d]);
+            scores.extend_from_slice(&self.scores[i * l..(i + 1) * l]);
+            gold.push(column[v as usize]);
+        }
+        let shift = HeadShift::fit(&states, &scores, &gold, d, l, config).map(Arc::new);
+        *cache = Some((config, labels.to_vec(), shift.clone()));
+        shift
     }
 
     /// The `k` nearest stored words of each query state: (cosine, tag
@@ -405,13 +520,24 @@ pub fn mixed_probabilities(
     let m = names.len();
     let flat: Vec<Vec<f32>> = states.iter().flatten().cloned().collect();
     let mut near = memory.neighbours(&flat, config.k).into_iter();
+    let shift = memory.head_shift(labels, config.head);
+    let mut state = flat.iter();
     let probs = logits
         .iter()
         .map(|sent| {
             sent.iter()
                 .map(|row| {
                     let mut p = vec![0f32; m];
-                    for (slot, v) in p.iter_mut().zip(softmax(row, t)) {
+                    let h = state.next();
+                    let scores = match (&shift, h) {
+                        (Some(shift), Some(h)) => {
+                            let mut r = row.clone();
+                            shift.apply(h, &mut r);
+                            softmax(&r, t)
+                        }
+                        _ => softmax(row, t),
+                    };
+                    for (slot, v) in p.iter_mut().zip(scores) {
                         *slot = v;
                     }
                     let hood = near.next().unwrap_or_default();
@@ -584,6 +710,7 @@ mod tests {
             floor: 0.0,
             new_lambda: 0.7,
             new_floor: 0.0,
+            head: HeadConfig::OFF,
         };
         // Two stored words: too few for a new label.
         let one = vec![vec![vec![1.0, 0.0, 0.0]]];
@@ -611,6 +738,7 @@ mod tests {
             floor: 0.0,
             new_lambda: 0.7,
             new_floor: 0.0,
+            head: HeadConfig::OFF,
         };
         let got = decoded(mixed_probabilities(&m, cfg, &labels, &logits, &states, 1.0));
         assert_eq!(got[0].tags, ["B-NORP", "O"]);
@@ -641,5 +769,59 @@ mod tests {
             1.0,
         ));
         assert_eq!(got[0].tags, ["B-PER", "I-PER"]);
+    }
+
+    /// A memory whose words came with the encoder's scores refits the
+    /// head: the base scores say `O` everywhere, the gold says `B-PER`
+    /// along one direction, and with the vote off (λ = 0) the refitted
+    /// head alone proposes it on an unseen word along that direction;
+    /// hiding the document that taught it takes it back.
+    #[test]
+    fn a_refitted_head_reaches_words_no_neighbour_decides() {
+        let labels = s(&["O", "B-PER", "I-PER"]);
+        let mut m = KnnMemory::new(2, 100);
+        let mut states = Vec::new();
+        let mut tags = Vec::new();
+        for i in 0..20 {
+            let a = i as f32 / 20.0;
+            states.push(vec![1.0, a]);
+            tags.push("B-PER".to_string());
+            states.push(vec![-1.0, a]);
+            tags.push("O".to_string());
+        }
+        let scores = vec![vec![1.0, 0.0, -1.0]; states.len()];
+        m.add_scored("a", 1, &states, &scores, &tags);
+        let head = HeadConfig {
+            epochs: 100,
+            rate: 0.1,
+            l2: 0.001,
+        };
+        let cfg = KnnConfig {
+            lambda: 0.0,
+            new_lambda: 0.0,
+            head,
+            ..KnnConfig::default()
+        };
+        let logits = vec![vec![vec![1.0, 0.0, -1.0], vec![1.0, 0.0, -1.0]]];
+        let read = vec![vec![vec![2.0, 3.0], vec![-2.0, 3.0]]];
+        let got = decoded(mixed_probabilities(&m, cfg, &labels, &logits, &read, 1.0));
+        assert_eq!(got[0].tags, ["B-PER", "O"]);
+        // The head as shipped, or the teaching document hidden: O.
+        let off = KnnConfig {
+            head: HeadConfig::OFF,
+            ..cfg
+        };
+        let got = decoded(mixed_probabilities(&m, off, &labels, &logits, &read, 1.0));
+        assert_eq!(got[0].tags, ["O", "O"]);
+        let hidden = m.hiding(|id| id == "a");
+        assert!(hidden.head_shift(&labels, head).is_none());
+        // Words added without scores: no refit, the model alone.
+        let mut plain = KnnMemory::new(2, 100);
+        plain.add("a", 1, &states, &tags);
+        assert!(plain.head_shift(&labels, head).is_none());
+        // Removing a document keeps the others' scores aligned.
+        m.add_scored("b", 2, &states[..2], &scores[..2], &tags[..2]);
+        m.remove("a");
+        assert!(m.head_shift(&labels, head).is_some());
     }
 }

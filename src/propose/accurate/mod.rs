@@ -18,6 +18,7 @@
 //! probability as the word's confidence.
 
 pub mod decode;
+pub mod head;
 pub mod knn;
 pub mod weights;
 pub mod windows;
