@@ -72,8 +72,23 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
             }
             TokenKind::Arabic
         } else if is_other_letter(c) {
-            while i < chars.len() && is_other_letter(chars[i].1) {
-                i += 1;
+            // An apostrophe between two letters is the word's own
+            // (`l'Aube`, `O'Brien`, `rock’n’roll`): French and English
+            // names in Arabic news kept whole, not cut into `l`, `'`,
+            // `Aube` (the proposer had tagged `Aube` alone).
+            while i < chars.len() {
+                let d = chars[i].1;
+                if is_other_letter(d) {
+                    i += 1;
+                } else if matches!(d, '\'' | '\u{2019}')
+                    && chars
+                        .get(i + 1)
+                        .is_some_and(|&(_, n)| is_other_letter(n) && !is_latin_mark(n))
+                {
+                    i += 2;
+                } else {
+                    break;
+                }
             }
             TokenKind::Latin
         } else if is_digit(c) {
@@ -152,6 +167,34 @@ mod tests {
                 ("أكتوبر", Arabic),
                 ("2020", Number),
                 ("؟", Punct),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_apostrophe_between_latin_letters_is_the_word_s_own() {
+        assert_eq!(
+            kinds("Demain Dès l'Aube و O’Brien"),
+            vec![
+                ("Demain", Latin),
+                ("Dès", Latin),
+                ("l'Aube", Latin),
+                ("و", Arabic),
+                ("O’Brien", Latin),
+            ]
+        );
+        // Quotes around a word, or an apostrophe at its end, stay marks.
+        assert_eq!(
+            kinds("'Aube' l' 'رجلين'"),
+            vec![
+                ("'", Punct),
+                ("Aube", Latin),
+                ("'", Punct),
+                ("l", Latin),
+                ("'", Punct),
+                ("'", Punct),
+                ("رجلين", Arabic),
+                ("'", Punct),
             ]
         );
     }
