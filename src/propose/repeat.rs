@@ -135,6 +135,10 @@ mod tests {
         }
     }
 
+    fn repeated(text: &str, kept: Vec<Proposal>) -> Vec<Proposal> {
+        repeat_in_document(kept, &Words::from_text(text))
+    }
+
     fn texts(ps: &[Proposal]) -> Vec<(String, String)> {
         ps.iter()
             .map(|p| (p.text.clone(), p.label.clone()))
@@ -150,7 +154,7 @@ mod tests {
         let text =
             "نجا فائز السراج من إطلاق نار . وقال إن موكب السراج تعرض لهجوم ونجا والسراج بخير .";
         let kept = vec![nth(text, "فائز السراج", 0, "PER", 0.9)];
-        let got = repeat_in_document(kept, &Words::from_text(text));
+        let got = repeated(text, kept);
         assert_eq!(
             texts(&got),
             [
@@ -172,7 +176,7 @@ mod tests {
             nth(text, "راشد الغنوشي", 0, "PER", 0.95),
             nth(text, "غازي", 1, "PER", 0.92),
         ];
-        let got = repeat_in_document(kept, &Words::from_text(text));
+        let got = repeated(text, kept);
         let t = texts(&got);
         assert_eq!(t[0], pair("الغنوشي", "PER"));
         assert_eq!(got[0].start, 4);
@@ -186,7 +190,7 @@ mod tests {
             nth(text, "غازي معلى", 0, "PER", 0.9),
             nth(text, "غازي", 1, "PER", 0.3),
         ];
-        let got = repeat_in_document(kept, &Words::from_text(text));
+        let got = repeated(text, kept);
         assert_eq!(
             texts(&got),
             [pair("غازي معلى", "PER"), pair("غازي معلى", "PER")]
@@ -201,19 +205,13 @@ mod tests {
             nth(text, "تونس", 1, "ORG", 0.7),
             nth(text, "يوم الخميس", 0, "DATE", 0.9),
         ];
-        let got = repeat_in_document(kept.clone(), &Words::from_text(text));
+        let got = repeated(text, kept.clone());
         assert_eq!(texts(&got), texts(&kept));
         let unsure = vec![nth(text, "تونس", 0, "LOC", 0.4)];
-        assert_eq!(
-            texts(&repeat_in_document(unsure.clone(), &Words::from_text(text))),
-            texts(&unsure)
-        );
+        assert_eq!(texts(&repeated(text, unsure.clone())), texts(&unsure));
         // A stop word is never a one-word name of its own.
         let text = "جاء محمد قال . ثم قال";
         let kept = vec![nth(text, "محمد قال", 0, "PER", 0.9)];
-        assert_eq!(
-            texts(&repeat_in_document(kept.clone(), &Words::from_text(text))),
-            texts(&kept)
-        );
+        assert_eq!(texts(&repeated(text, kept.clone())), texts(&kept));
     }
 }

@@ -83,65 +83,56 @@ impl HeadShift {
         {
             return None;
         }
-        Self::fit_tensors(states, scores, gold, dim, labels, config).ok()
-    }
-
-    fn fit_tensors(
-        states: &[f32],
-        scores: &[f32],
-        gold: &[usize],
-        dim: usize,
-        labels: usize,
-        config: HeadConfig,
-    ) -> candle_core::Result<HeadShift> {
-        let n = gold.len();
-        let cpu = Device::Cpu;
-        let mut mean = vec![0f32; dim];
-        for row in states.chunks_exact(dim) {
-            for (m, v) in mean.iter_mut().zip(row) {
-                *m += v / n as f32;
+        let fitted = || -> candle_core::Result<HeadShift> {
+            let cpu = Device::Cpu;
+            let mut mean = vec![0f32; dim];
+            for row in states.chunks_exact(dim) {
+                for (m, v) in mean.iter_mut().zip(row) {
+                    *m += v / n as f32;
+                }
             }
-        }
-        let centred: Vec<f32> = states
-            .chunks_exact(dim)
-            .flat_map(|row| row.iter().zip(&mean).map(|(v, m)| v - m))
-            .collect();
-        let x = Tensor::from_vec(centred, (n, dim), &cpu)?;
-        let z0 = Tensor::from_vec(scores.to_vec(), (n, labels), &cpu)?;
-        let mut one_hot = vec![0f32; n * labels];
-        for (i, &g) in gold.iter().enumerate() {
-            one_hot[i * labels + g] = 1.0;
-        }
-        let y = Tensor::from_vec(one_hot, (n, labels), &cpu)?;
-        let mut w = Tensor::zeros((labels, dim), candle_core::DType::F32, &cpu)?;
-        let mut b = Tensor::zeros(labels, candle_core::DType::F32, &cpu)?;
-        let (mut mw, mut vw) = (w.zeros_like()?, w.zeros_like()?);
-        let (mut mb, mut vb) = (b.zeros_like()?, b.zeros_like()?);
-        let (beta1, beta2, eps) = (0.9f64, 0.999f64, 1e-8f64);
-        for step in 1..=config.epochs {
-            let z = (z0.clone() + x.matmul(&w.t()?)?)?.broadcast_add(&b)?;
-            let p = candle_nn::ops::softmax_last_dim(&z)?;
-            let g = ((p - &y)? / n as f64)?;
-            let gw = (g.t()?.matmul(&x)? + (&w * config.l2 as f64)?)?;
-            let gb = (g.sum(0)? + (&b * config.l2 as f64)?)?;
-            let c1 = 1.0 - beta1.powi(step as i32);
-            let c2 = 1.0 - beta2.powi(step as i32);
-            let adam = |m: &mut Tensor,
-                        v: &mut Tensor,
-                        grad: &Tensor,
-                        param: &Tensor|
-             -> candle_core::Result<Tensor> {
-                *m = ((&*m * beta1)? + (grad * (1.0 - beta1))?)?;
-                *v = ((&*v * beta2)? + (grad.sqr()? * (1.0 - beta2))?)?;
-                let step = ((&*m / c1)? / ((&*v / c2)?.sqrt()? + eps)?)?;
-                param - (step * config.rate as f64)?
-            };
-            w = adam(&mut mw, &mut vw, &gw, &w)?;
-            b = adam(&mut mb, &mut vb, &gb, &b)?;
-        }
-        let w = w.flatten_all()?.to_vec1::<f32>()?;
-        let b = b.to_vec1::<f32>()?;
-        Ok(HeadShift { dim, w, b, mean })
+            let centred: Vec<f32> = states
+                .chunks_exact(dim)
+                .flat_map(|row| row.iter().zip(&mean).map(|(v, m)| v - m))
+                .collect();
+            let x = Tensor::from_vec(centred, (n, dim), &cpu)?;
+            let z0 = Tensor::from_vec(scores.to_vec(), (n, labels), &cpu)?;
+            let mut one_hot = vec![0f32; n * labels];
+            for (i, &g) in gold.iter().enumerate() {
+                one_hot[i * labels + g] = 1.0;
+            }
+            let y = Tensor::from_vec(one_hot, (n, labels), &cpu)?;
+            let mut w = Tensor::zeros((labels, dim), candle_core::DType::F32, &cpu)?;
+            let mut b = Tensor::zeros(labels, candle_core::DType::F32, &cpu)?;
+            let (mut mw, mut vw) = (w.zeros_like()?, w.zeros_like()?);
+            let (mut mb, mut vb) = (b.zeros_like()?, b.zeros_like()?);
+            let (beta1, beta2, eps) = (0.9f64, 0.999f64, 1e-8f64);
+            for step in 1..=config.epochs {
+                let z = (z0.clone() + x.matmul(&w.t()?)?)?.broadcast_add(&b)?;
+                let p = candle_nn::ops::softmax_last_dim(&z)?;
+                let g = ((p - &y)? / n as f64)?;
+                let gw = (g.t()?.matmul(&x)? + (&w * config.l2 as f64)?)?;
+                let gb = (g.sum(0)? + (&b * config.l2 as f64)?)?;
+                let c1 = 1.0 - beta1.powi(step as i32);
+                let c2 = 1.0 - beta2.powi(step as i32);
+                let adam = |m: &mut Tensor,
+                            v: &mut Tensor,
+                            grad: &Tensor,
+                            param: &Tensor|
+                 -> candle_core::Result<Tensor> {
+                    *m = ((&*m * beta1)? + (grad * (1.0 - beta1))?)?;
+                    *v = ((&*v * beta2)? + (grad.sqr()? * (1.0 - beta2))?)?;
+                    let step = ((&*m / c1)? / ((&*v / c2)?.sqrt()? + eps)?)?;
+                    param - (step * config.rate as f64)?
+                };
+                w = adam(&mut mw, &mut vw, &gw, &w)?;
+                b = adam(&mut mb, &mut vb, &gb, &b)?;
+            }
+            let w = w.flatten_all()?.to_vec1::<f32>()?;
+            let b = b.to_vec1::<f32>()?;
+            Ok(HeadShift { dim, w, b, mean })
+        };
+        fitted().ok()
     }
 
     /// Adds the correction for a word whose encoder state is `state` to
