@@ -559,6 +559,31 @@ mod tests {
         assert_eq!(q.snapshot().model().to_bytes(), retrained);
     }
 
+    /// A model retrained with the gold weighted is kept apart from one
+    /// trained on it once (the cache would otherwise hand back the other),
+    /// and weight 1 keeps the key models were kept under before weights.
+    #[test]
+    fn the_gold_weight_is_part_of_what_a_kept_model_was_trained_on() {
+        let mut gold = BTreeMap::new();
+        gold.insert(
+            "d".to_string(),
+            vec![Sentence {
+                tokens: vec!["ممدوح".into()],
+                tags: vec!["B-PER".into()],
+                line: 1,
+            }],
+        );
+        let once = ModelProposer::cache_key(b"base", &gold, 1);
+        assert_eq!(once, ModelProposer::cache_key(b"base", &gold, 1));
+        assert_ne!(once, ModelProposer::cache_key(b"base", &gold, 5));
+        let p = ModelProposer::with_base(
+            Combined::new(Arc::new(bundled::load().unwrap())),
+            Base::Nothing,
+        );
+        assert_eq!(p.gold_weight, DEFAULT_GOLD_WEIGHT);
+        assert_eq!(p.with_gold_weight(0).gold_weight, 1);
+    }
+
     #[test]
     fn retraining_with_base_data_swaps_in_a_model_trained_with_the_gold() {
         let dir = tempfile::tempdir().unwrap();
