@@ -248,22 +248,24 @@ impl Proposer {
         probs: &mut [Vec<Vec<f32>>],
     ) {
         let w = self.fast_weight;
+        // The fast tagger's tag k → its column in `names`, the same for
+        // every sentence.
+        let l = self.model.labels.len();
+        let column: Vec<Option<usize>> = (0..l)
+            .map(|k| {
+                let name = self.model.tag_name(k);
+                names.iter().position(|x| x == name)
+            })
+            .collect();
+        let mut known = vec![false; names.len()];
+        for c in column.iter().flatten() {
+            known[*c] = true;
+        }
         let fast = self.model.tag_document(sents, true);
         for (tagged, sent) in fast.iter().zip(probs.iter_mut()) {
             let n = tagged.tags.len();
-            if n == 0 || n != sent.len() || tagged.marginals.len() % n != 0 {
+            if n == 0 || n != sent.len() || tagged.marginals.len() != n * l {
                 continue;
-            }
-            let l = tagged.marginals.len() / n;
-            let column: Vec<Option<usize>> = (0..l)
-                .map(|k| {
-                    let name = self.model.tag_name(k);
-                    names.iter().position(|x| x == name)
-                })
-                .collect();
-            let mut known = vec![false; names.len()];
-            for c in column.iter().flatten() {
-                known[*c] = true;
             }
             for (i, p) in sent.iter_mut().enumerate() {
                 let mut f = vec![0f32; p.len()];

@@ -81,21 +81,19 @@ pub fn repeat_in_document(kept: Vec<Proposal>, words: &Words) -> Vec<Proposal> {
         claim(key, p);
     }
     let mut names = Gazetteer::with_builtin_common_words();
-    let mut found_in: HashMap<String, (f32, Source)> = HashMap::new();
     for (key, v) in &by_key {
-        if let Some((label, confidence, source)) = v {
+        if let Some((label, confidence, _)) = v {
             names.add(key, label, *confidence);
-            found_in.insert(key.clone(), (*confidence, *source));
         }
     }
     let mut out = kept;
     out.sort_by_key(|p| p.start);
     let mut added = Vec::new();
     for mut q in names.propose_words(words, Source::Model) {
-        let Some(&(confidence, source)) = found_in.get(&entry_key(&q.text)) else {
+        let Some(Some((_, confidence, source))) = by_key.get(&entry_key(&q.text)) else {
             continue;
         };
-        q.source = source;
+        q.source = *source;
         q.confidence = confidence * REPEAT_FACTOR;
         let from = out.partition_point(|p| p.end <= q.start);
         let over: Vec<&Proposal> = out[from..].iter().take_while(|p| p.start < q.end).collect();

@@ -346,10 +346,7 @@ impl Learner for ModelProposer {
                         .map_err(|e| failed(format!("the shipped base data: {e}")))?,
                 };
                 for s in gold.into_values().flatten() {
-                    for _ in 1..self.gold_weight {
-                        data.push(s.clone());
-                    }
-                    data.push(s);
+                    data.extend(std::iter::repeat_n(s, self.gold_weight));
                 }
                 let run = || {
                     train_with_control(

@@ -142,14 +142,14 @@ impl HeadShift {
         if state.len() != self.dim {
             return;
         }
-        for (k, z) in row.iter_mut().enumerate().take(self.b.len()) {
-            let wk = &self.w[k * self.dim..(k + 1) * self.dim];
-            let dot: f32 = wk
-                .iter()
-                .zip(state.iter().zip(&self.mean))
-                .map(|(w, (h, m))| w * (h - m))
-                .sum();
-            *z += dot + self.b[k];
+        let centred: Vec<f32> = state.iter().zip(&self.mean).map(|(h, m)| h - m).collect();
+        for ((z, wk), b) in row
+            .iter_mut()
+            .zip(self.w.chunks_exact(self.dim))
+            .zip(&self.b)
+        {
+            let dot: f32 = wk.iter().zip(&centred).map(|(w, c)| w * c).sum();
+            *z += dot + b;
         }
     }
 }

@@ -212,9 +212,6 @@ impl KnnMemory {
     fn prepare(&mut self) {
         self.hidden.clear();
         self.shift = Arc::new(Mutex::new(None));
-        if !self.has_scores() {
-            self.scores.clear();
-        }
         let (n, d) = (self.values.len(), self.dim);
         self.share = vec![0.0; self.tags.len()];
         for &v in &self.values {
@@ -296,17 +293,23 @@ impl KnnMemory {
         tags: &[String],
     ) {
         self.remove(id);
+        // The length every row must have: the stored words' (none stored:
+        // the first row's); none when stored words came without scores.
+        let want = if self.values.is_empty() {
+            scores.first().map(Vec::len)
+        } else {
+            self.has_scores().then_some(self.score_len)
+        };
         let scored = !scores.is_empty()
             && scores.len() == states.len()
-            && (self.values.is_empty() || self.has_scores())
-            && scores.iter().all(|r| {
-                !r.is_empty()
-                    && r.iter().all(|v| v.is_finite())
-                    && (self.values.is_empty() || r.len() == self.score_len)
-                    && r.len() == scores[0].len()
+            && want.is_some_and(|len| {
+                len > 0
+                    && scores
+                        .iter()
+                        .all(|r| r.len() == len && r.iter().all(|v| v.is_finite()))
             });
-        if scored {
-            self.score_len = scores[0].len();
+        if let Some(len) = want.filter(|_| scored) {
+            self.score_len = len;
         } else {
             self.scores.clear();
             self.score_len = 0;
