@@ -157,6 +157,12 @@ impl Gazetteer {
         }
     }
 
+    /// Whether `norm` (a normalised word) is one of the common words, which
+    /// never match alone.
+    pub fn is_common(&self, norm: &str) -> bool {
+        self.common.contains(norm)
+    }
+
     /// Adds common words (one per line, `#` comments), which never match
     /// alone nor through a stripped reading.
     pub fn add_common_words(&mut self, text: &str) {

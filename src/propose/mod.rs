@@ -7,6 +7,7 @@ pub mod base;
 pub mod bundled;
 pub mod clusters;
 pub mod context;
+pub mod conventions;
 mod crf;
 pub mod dates;
 pub mod features;
