@@ -29,11 +29,9 @@
 //! project keeps inside names: `الشيخ`) only takes a person. Source [`Source::Memory`]
 //! (it is the annotator's decision), confidence [`CUE_CONFIDENCE`].
 
-use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::collections::HashMap;
 
 use crate::annotation::{Proposal, Source};
-use crate::arabic::normalize;
 
 use super::gazetteer::Gazetteer;
 use super::words::Words;
@@ -72,19 +70,6 @@ pub struct Conventions {
     cues: HashMap<String, Cue>,
 }
 
-/// Known given names, normalised (`assets/gazetteer/per_names.txt`).
-fn given_names() -> &'static HashSet<String> {
-    static NAMES: OnceLock<HashSet<String>> = OnceLock::new();
-    NAMES.get_or_init(|| {
-        include_str!("../../assets/gazetteer/per_names.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.starts_with('#') && !l.is_empty())
-            .map(|l| normalize(l).into_string())
-            .collect()
-    })
-}
-
 impl Conventions {
     /// Learns from one entity the annotator decided on: its text (as
     /// marked, no proclitic) and label.
@@ -103,7 +88,7 @@ impl Conventions {
         let key = first.norm.clone();
         if key.chars().count() < 3
             || FUNCTION_WORDS.contains(&key.as_str())
-            || given_names().contains(&key)
+            || Gazetteer::given_names().contains(&key)
         {
             return;
         }

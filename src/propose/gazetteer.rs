@@ -146,6 +146,21 @@ impl Gazetteer {
         }
     }
 
+    /// Known given and family names, normalised: the words of
+    /// `assets/gazetteer/per_names.txt` (arabnamer's JRC-Names pairs,
+    /// CC BY 4.0; name particles such as `عبد` dropped). Read once.
+    pub fn given_names() -> &'static HashSet<String> {
+        static NAMES: OnceLock<HashSet<String>> = OnceLock::new();
+        NAMES.get_or_init(|| {
+            include_str!("../../assets/gazetteer/per_names.txt")
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.starts_with('#') && !l.is_empty())
+                .map(|l| normalize(l).into_string())
+                .collect()
+        })
+    }
+
     /// An empty list with the shipped lists' common words: names added to
     /// it never match a common word alone (`super::repeat`'s names of one
     /// document). The words are shared with [`Gazetteer::builtin`], not

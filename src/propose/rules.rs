@@ -92,8 +92,6 @@ struct Lexicon {
     cues: HashSet<&'static str>,
     complement_stops: HashSet<&'static str>,
     stopwords: HashSet<&'static str>,
-    /// Known given names, normalised (`assets/gazetteer/per_names.txt`).
-    given_names: HashSet<String>,
 }
 
 fn lexicon() -> &'static Lexicon {
@@ -107,12 +105,6 @@ fn lexicon() -> &'static Lexicon {
         stopwords: include_str!("../../assets/gazetteer/stopwords.txt")
             .lines()
             .filter(|l| !l.starts_with('#') && !l.is_empty())
-            .collect(),
-        given_names: include_str!("../../assets/gazetteer/per_names.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.starts_with('#') && !l.is_empty())
-            .map(|l| crate::arabic::normalize(l).into_string())
             .collect(),
     })
 }
@@ -218,8 +210,8 @@ fn name_end(lex: &Lexicon, words: &Words, first: usize, extra: impl Fn(&Word) ->
 /// Whether `w` is joined to what precedes by the conjunction `و` and is
 /// no known given name (`وحثهم`, `وفتح`: "and urged them", "and opening";
 /// `وليد` is a name): after a title such a word starts a new clause.
-fn joined_by_and(lex: &Lexicon, w: &Word) -> bool {
-    w.norm.starts_with('و') && !lex.given_names.contains(w.norm.as_str())
+fn joined_by_and(w: &Word) -> bool {
+    w.norm.starts_with('و') && !Gazetteer::given_names().contains(w.norm.as_str())
 }
 
 /// Title + (office, country) + 1–3 name words → PER.
@@ -262,7 +254,7 @@ fn persons(lex: &Lexicon, gaz: &Gazetteer, words: &Words, out: &mut Vec<Proposal
         if j >= ws.len()
             || (needs_complement && j == i + 1)
             || !starts_name(lex, gaz, words, j)
-            || joined_by_and(lex, &ws[j])
+            || joined_by_and(&ws[j])
         {
             continue;
         }
