@@ -104,13 +104,17 @@ fn knn_config() -> KnnConfig {
             c.new_floor = nf.parse().expect("new floor");
         }
     }
-    // KASHIF_LEARN_HEAD=epochs,rate,l2 (epochs 0: the head as shipped).
+    // KASHIF_LEARN_HEAD=epochs,rate,l2[,replay] (epochs 0: the head as
+    // shipped; replay: the base data's weight, 0 none).
     if let Ok(v) = std::env::var("KASHIF_LEARN_HEAD") {
         let parts: Vec<&str> = v.split(',').collect();
-        if let [e, r, l2] = parts.as_slice() {
+        if let [e, r, l2, rest @ ..] = parts.as_slice() {
             c.head.epochs = e.parse().expect("epochs");
             c.head.rate = r.parse().expect("rate");
             c.head.l2 = l2.parse().expect("l2");
+            if let [replay] = rest {
+                c.head.replay = replay.parse().expect("replay");
+            }
         }
     }
     c

@@ -150,6 +150,16 @@ impl AccurateProposer {
         }
         let gold = self.base.gold_newest_first();
         let memory = Arc::make_mut(&mut guard.0);
+        if let Some(config) = self.knn_config
+            && config.head.epochs > 0
+            && config.head.replay > 0.0
+            && !memory.has_replay()
+            && let Ok(replay) = self.tagger.base_replay()
+        {
+            // Without the base data (a folder that lacks it) the head is
+            // refitted on the done words alone.
+            memory.set_replay(replay);
+        }
         let mut fits = Vec::new();
         let mut words = 0;
         for (id, sents) in &gold {

@@ -34,7 +34,7 @@ use std::sync::{Arc, Mutex};
 use candle_core::{Device, Tensor};
 
 use super::decode::{Iob2Paths, softmax};
-use super::head::{HeadConfig, HeadShift};
+use super::head::{HeadConfig, HeadShift, Replay};
 
 /// How the neighbours' vote is read (see the module's documentation).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -126,6 +126,9 @@ pub struct KnnMemory {
     /// The head correction fitted on the visible words, by the settings
     /// it was fitted with (fitted on first use, again after a change).
     shift: Arc<Mutex<ShiftCache>>,
+    /// The base data's words replayed when the head is refitted
+    /// ([`HeadConfig::replay`]); `None`: none.
+    replay: Option<Arc<Replay>>,
     docs: Vec<DocRows>,
 }
 
@@ -148,8 +151,21 @@ impl KnnMemory {
             scores: Vec::new(),
             score_len: 0,
             shift: Arc::new(Mutex::new(None)),
+            replay: None,
             docs: Vec::new(),
         }
+    }
+
+    /// Replays `replay` (the base data's words) beside the stored words
+    /// whenever the head is refitted with [`HeadConfig::replay`] above 0.
+    pub fn set_replay(&mut self, replay: Arc<Replay>) {
+        self.replay = Some(replay);
+        self.shift = Arc::new(Mutex::new(None));
+    }
+
+    /// Whether base data is set for replay ([`Self::set_replay`]).
+    pub fn has_replay(&self) -> bool {
+        self.replay.is_some()
     }
 
     pub fn capacity(&self) -> usize {
@@ -397,7 +413,16 @@ impl KnnMemory {
             scores.extend_from_slice(&self.scores[i * l..(i + 1) * l]);
             gold.push(column[v as usize]);
         }
-        let shift = HeadShift::fit(&states, &scores, &gold, d, l, config).map(Arc::new);
+        let shift = HeadShift::fit(
+            &states,
+            &scores,
+            &gold,
+            d,
+            l,
+            config,
+            self.replay.as_deref(),
+        )
+        .map(Arc::new);
         *cache = Some((config, labels.to_vec(), shift.clone()));
         shift
     }
@@ -798,6 +823,7 @@ mod tests {
             epochs: 100,
             rate: 0.1,
             l2: 0.001,
+            replay: 0.0,
         };
         let cfg = KnnConfig {
             lambda: 0.0,
@@ -822,6 +848,19 @@ mod tests {
         let mut plain = KnnMemory::new(2, 100);
         plain.add("a", 1, &states, &tags);
         assert!(plain.head_shift(&labels, head).is_none());
+        // Base words replayed at a weight above 0 change the fit; at 0, or
+        // with none set, it is the done words' alone.
+        let mut replayed = m.clone();
+        replayed.set_replay(Arc::new(Replay {
+            states: vec![1.0, 0.5],
+            scores: vec![1.0, 0.0, -1.0],
+            gold: vec![0],
+        }));
+        let with_replay = HeadConfig { replay: 5.0, ..head };
+        let plain_fit = m.head_shift(&labels, head);
+        assert_eq!(replayed.head_shift(&labels, head), plain_fit);
+        assert_eq!(m.head_shift(&labels, with_replay), plain_fit);
+        assert_ne!(replayed.head_shift(&labels, with_replay), plain_fit);
         // Removing a document keeps the others' scores aligned.
         m.add_scored("b", 2, &states[..2], &scores[..2], &tags[..2]);
         m.remove("a");

@@ -60,6 +60,10 @@ pub struct EncoderInfo {
     pub load_ms: f64,
 }
 
+/// Sentences of the base data a head refit replays
+/// ([`AccurateTagger::base_replay`]).
+pub const REPLAY_SENTENCES: usize = 300;
+
 /// Per sentence, per word: the classifier's scores (one per label) and,
 /// when asked for, the encoder's state of the word (empty otherwise).
 #[derive(Debug, Clone, Default)]
@@ -100,6 +104,9 @@ pub struct AccurateTagger {
     eos: u32,
     unk: u32,
     pub info: EncoderInfo,
+    /// The base data's words for a head refit with replay, read and
+    /// encoded on first use ([`Self::base_replay`]).
+    replay: std::sync::OnceLock<Result<std::sync::Arc<head::Replay>, String>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -273,6 +280,7 @@ impl AccurateTagger {
             bos,
             eos,
             unk,
+            replay: std::sync::OnceLock::new(),
             info: EncoderInfo {
                 dir: dir.to_path_buf(),
                 layers: hf.num_hidden_layers,
@@ -519,6 +527,59 @@ impl AccurateTagger {
                 TaggedWords { tags, confidence }
             })
             .collect()
+    }
+
+    /// Words of the base data replayed when the head is refitted
+    /// ([`head::Replay`]): every `k`-th of the first [`REPLAY_SENTENCES`]
+    /// sentences spread over the shipped ANERcorp part the encoder was
+    /// fine-tuned on (`assets/train/anercorp_train90.conll` beside the
+    /// encoder's folder), encoded once per tagger, about 6,000 words (15
+    /// s on two cores; call it off the UI thread). Later calls return the
+    /// same set, or the same error.
+    ///
+    /// # Errors
+    /// The file's path with what failed: missing, not CoNLL, or the
+    /// encoder's error.
+    pub fn base_replay(&self) -> Result<std::sync::Arc<head::Replay>, String> {
+        self.replay
+            .get_or_init(|| {
+                let path = self
+                    .info
+                    .dir
+                    .parent()
+                    .unwrap_or(Path::new("."))
+                    .join("train/anercorp_train90.conll");
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                let sents = crate::propose::iob::read_conll(&text, true)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                let step = (sents.len() / REPLAY_SENTENCES).max(1);
+                let picked: Vec<_> = sents.iter().step_by(step).take(REPLAY_SENTENCES).collect();
+                let toks: Vec<Vec<&str>> = picked
+                    .iter()
+                    .map(|s| s.tokens.iter().map(String::as_str).collect())
+                    .collect();
+                let rows = self
+                    .sentence_rows(&toks, true)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                let outside = self.labels.iter().position(|l| l == "O").unwrap_or(0);
+                let mut replay = head::Replay::default();
+                for ((s, logits), states) in picked.iter().zip(&rows.logits).zip(&rows.states) {
+                    for ((tag, row), state) in s.tags.iter().zip(logits).zip(states) {
+                        replay.states.extend_from_slice(state);
+                        replay.scores.extend_from_slice(row);
+                        let tag = kashif_tag(tag);
+                        replay.gold.push(
+                            self.labels
+                                .iter()
+                                .position(|l| *l == tag)
+                                .unwrap_or(outside),
+                        );
+                    }
+                }
+                Ok(std::sync::Arc::new(replay))
+            })
+            .clone()
     }
 
     /// Floats in a word's encoder state ([`Self::word_rows`]).
