@@ -533,8 +533,8 @@ impl AccurateTagger {
     /// ([`head::Replay`]): every `k`-th of the first [`REPLAY_SENTENCES`]
     /// sentences spread over the shipped ANERcorp part the encoder was
     /// fine-tuned on (`assets/train/anercorp_train90.conll` beside the
-    /// encoder's folder), encoded once per tagger, about 6,000 words (15
-    /// s on two cores; call it off the UI thread). Later calls return the
+    /// encoder's folder), encoded once per tagger: 8,499 words, tens of
+    /// seconds on two cores (call it off the UI thread). Later calls return the
     /// same set, or the same error.
     ///
     /// # Errors
