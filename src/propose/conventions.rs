@@ -27,7 +27,10 @@
 //! `الإنقاذ`) → the cue's label over the two. Not before an adjective
 //! (`الجيش الليبي`, `الحرس الشخصي`: the head qualified, no name). A `PER` cue (a title the
 //! project keeps inside names: `الشيخ`) only takes a person. Source [`Source::Memory`]
-//! (it is the annotator's decision), confidence [`CUE_CONFIDENCE`].
+//! (it is the annotator's decision), confidence [`CUE_CONFIDENCE`]. The
+//! guidelines mark the longest name and proposals do not nest, so
+//! [`Conventions::apply`] drops what a cue's proposal covers after its
+//! head (`طرابلس`, even remembered, inside `حكومة طرابلس`).
 
 use std::collections::HashMap;
 
@@ -113,6 +116,18 @@ impl Conventions {
         let mut top = cue.labels.iter().filter(|(_, n)| **n == best);
         let (label, _) = top.next()?;
         top.next().is_none().then_some(label.as_str())
+    }
+
+    /// Adds the cues' proposals ([`Self::propose`]) to `all` and drops the
+    /// proposals they hold after their head: the longest name is the one
+    /// marked.
+    pub fn apply(&self, words: &Words, all: &mut Vec<Proposal>) {
+        let cued = self.propose(words, all);
+        if cued.is_empty() {
+            return;
+        }
+        all.retain(|p| !cued.iter().any(|c| c.start < p.start && p.end <= c.end));
+        all.extend(cued);
     }
 
     /// Proposals the cues make in a text split into `words`, given the

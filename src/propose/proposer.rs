@@ -348,8 +348,7 @@ impl Proposer {
         let words = Words::from_text(text);
         let mut all = self.model_proposals(text, &words)?;
         all.extend(self.other_proposals(&words));
-        let cued = self.conventions.propose(&words, &all);
-        all.extend(cued);
+        self.conventions.apply(&words, &mut all);
         drop_offices(&mut all, text);
         Ok(super::repeat::repeat_in_document(resolve(all), &words))
     }
@@ -381,8 +380,7 @@ impl Proposer {
                     })
                     .collect();
                 all.extend(self.other_proposals(&words));
-                let cued = self.conventions.propose(&words, &all);
-                all.extend(cued);
+                self.conventions.apply(&words, &mut all);
                 all.retain(|p| keep(&p.label));
                 resolve(all)
                     .into_iter()
@@ -951,6 +949,9 @@ mod tests {
         assert!(!whole(&guessed), "{:?}", guessed.propose(text));
         let mut decided = p.clone();
         decided.remember("حكومة الوفاق", "ORG");
+        assert!(whole(&decided), "{:?}", decided.propose(text));
+        // A remembered name after the head does not cut it back.
+        decided.remember("طرابلس", "LOC");
         assert!(whole(&decided), "{:?}", decided.propose(text));
     }
 
