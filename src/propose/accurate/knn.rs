@@ -856,7 +856,10 @@ mod tests {
             scores: vec![1.0, 0.0, -1.0],
             gold: vec![0],
         }));
-        let with_replay = HeadConfig { replay: 5.0, ..head };
+        let with_replay = HeadConfig {
+            replay: 5.0,
+            ..head
+        };
         let plain_fit = m.head_shift(&labels, head);
         assert_eq!(replayed.head_shift(&labels, head), plain_fit);
         assert_eq!(m.head_shift(&labels, with_replay), plain_fit);
