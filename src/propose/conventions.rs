@@ -138,8 +138,8 @@ impl Conventions {
         if self.cues.is_empty() {
             return out;
         }
-        // The longest proposal starting at each char offset, and every
-        // covered char range, to find the name after a cue.
+        // The longest proposal starting at each char offset: the name
+        // after a cue.
         let mut starting: HashMap<usize, &Proposal> = HashMap::new();
         for p in others.iter().filter(|p| p.label != "DATE") {
             let e = starting.entry(p.start).or_insert(p);
@@ -177,7 +177,9 @@ impl Conventions {
                 if label == "PER" && p.label != "PER" {
                     continue;
                 }
-                match ws.iter().rposition(|x| x.start < p.end) {
+                // Words are in text order: the last one starting before
+                // the proposal's end.
+                match ws.partition_point(|x| x.start < p.end).checked_sub(1) {
                     Some(last) if last > i => last,
                     _ => continue,
                 }
