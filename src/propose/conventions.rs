@@ -63,59 +63,111 @@ const FUNCTION_WORDS: &[&str] = &[
 struct Cue {
     /// Entities starting with it, by label.
     labels: HashMap<String, u32>,
-    /// Whether one of them had exactly one further word.
-    one_more: bool,
+    /// How many of them had exactly one further word.
+    one_more: u32,
 }
 
-/// The cues learnt so far. Cheap to clone for a few hundred cues.
+/// The cues learnt so far, and optionally a shared set learnt elsewhere
+/// less some entities (`kashif propose`: every saved document's, less the
+/// document's own: [`Conventions::shared_less`]). Cheap to clone for a
+/// few hundred cues of its own.
 #[derive(Debug, Clone, Default)]
 pub struct Conventions {
     cues: HashMap<String, Cue>,
+    shared: Option<std::sync::Arc<Conventions>>,
+    less: HashMap<String, Cue>,
+}
+
+/// The cue key and whether one word follows, of an entity that can teach
+/// one (see the module's documentation).
+fn cue_of(text: &str, label: &str) -> Option<(String, bool)> {
+    if label == "DATE" {
+        return None;
+    }
+    let words = Words::from_text(text);
+    let ws: Vec<_> = words.words.iter().filter(|w| w.is_word()).collect();
+    let [first, rest @ ..] = ws.as_slice() else {
+        return None;
+    };
+    let key = first.norm.clone();
+    (!rest.is_empty()
+        && key.chars().count() >= 3
+        && !FUNCTION_WORDS.contains(&key.as_str())
+        && !Gazetteer::given_names().contains(&key))
+    .then_some((key, rest.len() == 1))
+}
+
+fn add_to(cues: &mut HashMap<String, Cue>, text: &str, label: &str) {
+    if let Some((key, one_more)) = cue_of(text, label) {
+        let cue = cues.entry(key).or_default();
+        *cue.labels.entry(label.to_string()).or_default() += 1;
+        cue.one_more += u32::from(one_more);
+    }
 }
 
 impl Conventions {
     /// Learns from one entity the annotator decided on: its text (as
     /// marked, no proclitic) and label.
     pub fn learn(&mut self, text: &str, label: &str) {
-        if label == "DATE" {
-            return;
-        }
-        let words = Words::from_text(text);
-        let ws: Vec<_> = words.words.iter().filter(|w| w.is_word()).collect();
-        let [first, rest @ ..] = ws.as_slice() else {
-            return;
-        };
-        if rest.is_empty() {
-            return;
-        }
-        let key = first.norm.clone();
-        if key.chars().count() < 3
-            || FUNCTION_WORDS.contains(&key.as_str())
-            || Gazetteer::given_names().contains(&key)
-        {
-            return;
-        }
-        let cue = self.cues.entry(key).or_default();
-        *cue.labels.entry(label.to_string()).or_default() += 1;
-        cue.one_more |= rest.len() == 1;
+        add_to(&mut self.cues, text, label);
     }
 
-    /// Cues learnt (keys with at least one entity).
+    /// `shared` (learnt once from every saved document) less the entities
+    /// `own` (text, label) it was also learnt from: what one document may
+    /// use without its own gold, at the cost of its own entities only.
+    pub fn shared_less<'a>(
+        shared: std::sync::Arc<Conventions>,
+        own: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Conventions {
+        let mut less = HashMap::new();
+        for (text, label) in own {
+            add_to(&mut less, text, label);
+        }
+        Conventions {
+            cues: HashMap::new(),
+            shared: Some(shared),
+            less,
+        }
+    }
+
+    /// Cues learnt here (keys with at least one entity; a shared set's
+    /// not counted).
     pub fn len(&self) -> usize {
         self.cues.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.cues.is_empty()
+        self.cues.is_empty() && self.shared.as_ref().is_none_or(|s| s.cues.is_empty())
     }
 
-    /// The label a cue proposes: the one most of its entities had (`None`
-    /// on a tie).
-    fn label_of(cue: &Cue) -> Option<&str> {
-        let best = cue.labels.values().copied().max()?;
-        let mut top = cue.labels.iter().filter(|(_, n)| **n == best);
+    /// The label the cue `key` proposes, the one most of its entities had
+    /// (`None` on a tie or when it has none), and whether one of them had
+    /// one further word.
+    fn cue(&self, key: &str) -> Option<(String, bool)> {
+        let sources = [
+            (self.shared.as_ref().and_then(|s| s.cues.get(key)), 1i64),
+            (self.cues.get(key), 1),
+            (self.less.get(key), -1),
+        ];
+        if sources[0].0.is_none() && sources[1].0.is_none() {
+            return None;
+        }
+        let mut labels: HashMap<&str, i64> = HashMap::new();
+        let mut one_more = 0i64;
+        for (cue, sign) in sources {
+            if let Some(cue) = cue {
+                for (l, n) in &cue.labels {
+                    *labels.entry(l.as_str()).or_default() += sign * i64::from(*n);
+                }
+                one_more += sign * i64::from(cue.one_more);
+            }
+        }
+        let best = labels.values().copied().max().filter(|&n| n > 0)?;
+        let mut top = labels.iter().filter(|(_, n)| **n == best);
         let (label, _) = top.next()?;
-        top.next().is_none().then_some(label.as_str())
+        top.next()
+            .is_none()
+            .then(|| (label.to_string(), one_more > 0))
     }
 
     /// Adds the cues' proposals ([`Self::propose`]) to `all` and drops the
@@ -135,7 +187,7 @@ impl Conventions {
     /// documentation). Offsets are chars of that text.
     pub fn propose(&self, words: &Words, others: &[Proposal]) -> Vec<Proposal> {
         let mut out = Vec::new();
-        if self.cues.is_empty() {
+        if self.is_empty() {
             return out;
         }
         // The longest proposal starting at each char offset: the name
@@ -155,16 +207,14 @@ impl Conventions {
             if !w.is_word() {
                 continue;
             }
-            let Some((split, cue)) = w
+            let Some((split, (label, one_more))) = w
                 .splits
                 .iter()
-                .find_map(|s| self.cues.get(&w.key(s)).map(|c| (s, c)))
+                .find_map(|s| self.cue(&w.key(s)).map(|c| (s, c)))
             else {
                 continue;
             };
-            let Some(label) = Conventions::label_of(cue) else {
-                continue;
-            };
+            let label = label.as_str();
             let next = &ws[i + 1];
             // An adjective after the head qualifies it (`الجيش الليبي`,
             // `الحرس الشخصي`): no name follows.
@@ -183,7 +233,7 @@ impl Conventions {
                     Some(last) if last > i => last,
                     _ => continue,
                 }
-            } else if cue.one_more
+            } else if one_more
                 && label != "PER"
                 && next.splits.iter().any(|s| s.is_whole() && s.article)
                 && !Gazetteer::builtin().is_common(&next.norm)

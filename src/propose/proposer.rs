@@ -306,13 +306,29 @@ impl Proposer {
     /// ([`crate::annotation::Span::memory_confidence`]).
     pub fn remember_with(&mut self, text: &str, label: &str, confidence: f32) {
         if !text.trim().is_empty() {
-            self.memory.add(text, label, confidence);
-            self.memory_len += 1;
+            self.remember_name_with(text, label, confidence);
             // A name accepted in bulk is the model's guess, no convention.
             if confidence >= MEMORY_CONFIDENCE {
                 self.conventions.learn(text, label);
             }
         }
+    }
+
+    /// [`Proposer::remember_with`] without learning its head
+    /// ([`Conventions`]): for a caller that sets the conventions itself
+    /// ([`Proposer::set_conventions`]).
+    pub fn remember_name_with(&mut self, text: &str, label: &str, confidence: f32) {
+        if !text.trim().is_empty() {
+            self.memory.add(text, label, confidence);
+            self.memory_len += 1;
+        }
+    }
+
+    /// Replaces the name heads learnt so far (`kashif propose`: every
+    /// saved document's less the document's own,
+    /// [`Conventions::shared_less`]).
+    pub fn set_conventions(&mut self, conventions: Conventions) {
+        self.conventions = conventions;
     }
 
     /// Remembers every entity of a document's annotations, each with the

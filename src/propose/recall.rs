@@ -9,6 +9,9 @@
 use aho_corasick::{AhoCorasick, MatchKind};
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use std::sync::Arc;
+
+use super::conventions::Conventions;
 use super::proposer::Proposer;
 use crate::arabic::{name_key, normalize};
 
@@ -44,6 +47,12 @@ pub struct Recall {
     wordless: Vec<usize>,
     automaton: Option<AhoCorasick>,
     len: usize,
+    /// Name heads of every decided entity added ([`Conventions`]), shared
+    /// by every document once built, and each document's own decided
+    /// entities, which its proposals must not learn from.
+    learnt: Conventions,
+    heads: Arc<Conventions>,
+    own: FxHashMap<usize, Vec<(String, String)>>,
 }
 
 /// What [`Recall::proposer_for`] handed to a proposer.
@@ -99,6 +108,14 @@ impl Recall {
             confidence,
         });
         self.len += 1;
+        // As `Proposer::remember_with`: a bulk-accepted guess teaches no head.
+        if confidence >= crate::annotation::DECIDED_CONFIDENCE {
+            self.learnt.learn(text, label);
+            self.own
+                .entry(doc)
+                .or_default()
+                .push((text.to_string(), label.to_string()));
+        }
     }
 
     /// Builds the automaton over every name word added so far.
@@ -106,6 +123,7 @@ impl Recall {
     /// # Errors
     /// The automaton's own (a memory too large for it), as text.
     pub fn build(&mut self) -> Result<(), String> {
+        self.heads = Arc::new(std::mem::take(&mut self.learnt));
         self.automaton = if self.words.is_empty() {
             None
         } else {
@@ -142,10 +160,17 @@ impl Recall {
             if let Some(first) = others().next() {
                 // The first label remembered for a key stays: remembering
                 // the first one stands for remembering them all.
-                p.remember_with(&first.text, &first.label, first.confidence);
+                p.remember_name_with(&first.text, &first.label, first.confidence);
                 used += others().count();
             }
         }
+        // Heads from every other document's decided names, found in this
+        // text or not (the workbench learns them from every done document).
+        let own = self.own.get(&doc).into_iter().flatten();
+        p.set_conventions(Conventions::shared_less(
+            self.heads.clone(),
+            own.map(|(t, l)| (t.as_str(), l.as_str())),
+        ));
         (p, Recalled { used })
     }
 
@@ -247,5 +272,34 @@ mod tests {
             memory_of(&p, "زار أذربيجان"),
             [("أذربيجان".into(), "LOC".into())]
         );
+    }
+
+    /// A name head learnt from another document's decided name reaches a
+    /// text that name is not in (as in the workbench); a document's own
+    /// names teach it nothing, nor do names accepted in bulk.
+    #[test]
+    fn heads_come_from_every_other_document_and_never_from_its_own() {
+        let base = Proposer::new(Arc::new(crate::propose::bundled::load().unwrap()));
+        let text = "وأعلنت حكومة طرابلس أمس عن خطة جديدة.";
+        let whole = |p: &Proposer| {
+            p.propose(text)
+                .into_iter()
+                .any(|x| x.text == "حكومة طرابلس" && x.label == "ORG")
+        };
+        let mut r = Recall::default();
+        r.add(
+            0,
+            "حكومة الوفاق",
+            "ORG",
+            crate::annotation::DECIDED_CONFIDENCE,
+        );
+        r.add(1, "حكومة الإنقاذ", "ORG", 0.6);
+        r.build().unwrap();
+        assert!(whole(&r.proposer_for(&base, 2, text).0));
+        assert!(!whole(&r.proposer_for(&base, 0, text).0));
+        let mut bulk = Recall::default();
+        bulk.add(1, "حكومة الإنقاذ", "ORG", 0.6);
+        bulk.build().unwrap();
+        assert!(!whole(&bulk.proposer_for(&base, 2, text).0));
     }
 }
