@@ -106,6 +106,16 @@ fn add_to(cues: &mut HashMap<String, Cue>, text: &str, label: &str) {
 }
 
 impl Conventions {
+    /// Whether an entity remembered with this memory confidence
+    /// ([`crate::annotation::Span::memory_confidence`]) teaches its head:
+    /// one the annotator decided on does, one accepted in bulk (the
+    /// model's guess, below [`crate::annotation::DECIDED_CONFIDENCE`])
+    /// does not. The one rule for the workbench's proposer and `kashif
+    /// propose`'s recall.
+    pub fn teaches(confidence: f32) -> bool {
+        confidence >= crate::annotation::DECIDED_CONFIDENCE
+    }
+
     /// Learns from one entity the annotator decided on: its text (as
     /// marked, no proclitic) and label.
     pub fn learn(&mut self, text: &str, label: &str) {

@@ -305,12 +305,11 @@ impl Proposer {
     /// an entity accepted in bulk spreads no stronger than the proposal was
     /// ([`crate::annotation::Span::memory_confidence`]).
     pub fn remember_with(&mut self, text: &str, label: &str, confidence: f32) {
-        if !text.trim().is_empty() {
-            self.remember_name_with(text, label, confidence);
-            // A name accepted in bulk is the model's guess, no convention.
-            if confidence >= MEMORY_CONFIDENCE {
-                self.conventions.learn(text, label);
-            }
+        self.remember_name_with(text, label, confidence);
+        // A name accepted in bulk is the model's guess, no convention (an
+        // empty text teaches nothing either).
+        if Conventions::teaches(confidence) {
+            self.conventions.learn(text, label);
         }
     }
 

@@ -109,7 +109,7 @@ impl Recall {
         });
         self.len += 1;
         // As `Proposer::remember_with`: a bulk-accepted guess teaches no head.
-        if confidence >= crate::annotation::DECIDED_CONFIDENCE {
+        if Conventions::teaches(confidence) {
             self.learnt.learn(text, label);
             self.own
                 .entry(doc)

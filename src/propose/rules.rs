@@ -236,13 +236,11 @@ fn persons(lex: &Lexicon, gaz: &Gazetteer, words: &Words, out: &mut Vec<Proposal
             if let Some(m) = gaz.match_at(words, j).filter(|m| m.label != "PER") {
                 j = m.last + 1;
                 in_construct = false;
-            } else if w.is_word()
-                && (definite(w)
-                    || lex.roles.contains(w.norm.as_str())
-                    || reading_in(w, &lex.heads).is_some())
+            } else if let Some(head) = w.is_word().then(|| reading_in(w, &lex.heads).is_some())
+                && (definite(w) || lex.roles.contains(w.norm.as_str()) || head)
                 && !lex.complement_stops.contains(w.norm.as_str())
             {
-                in_construct = !definite(w) && reading_in(w, &lex.heads).is_some();
+                in_construct = head && !definite(w);
                 j += 1;
             } else if in_construct && w.is_word() && !common(lex, w) {
                 in_construct = false;

@@ -530,12 +530,12 @@ impl AccurateTagger {
     }
 
     /// Words of the base data replayed when the head is refitted
-    /// ([`head::Replay`]): every `k`-th of the first [`REPLAY_SENTENCES`]
-    /// sentences spread over the shipped ANERcorp part the encoder was
+    /// ([`head::Replay`]): [`REPLAY_SENTENCES`] sentences spread evenly
+    /// (every `k`-th) over the shipped ANERcorp part the encoder was
     /// fine-tuned on (`assets/train/anercorp_train90.conll` beside the
     /// encoder's folder), encoded once per tagger: 8,499 words, tens of
-    /// seconds on two cores (call it off the UI thread). Later calls return the
-    /// same set, or the same error.
+    /// seconds on two cores (call it off the UI thread). Later calls return
+    /// the same set, or the same error.
     ///
     /// # Errors
     /// The file's path with what failed: missing, not CoNLL, or the
@@ -566,15 +566,13 @@ impl AccurateTagger {
                 let mut replay = head::Replay::default();
                 for ((s, logits), states) in picked.iter().zip(&rows.logits).zip(&rows.states) {
                     for ((tag, row), state) in s.tags.iter().zip(logits).zip(states) {
+                        // `read_conll` already reads `PERS` as `PER`,
+                        // the name `labels` has too.
                         replay.states.extend_from_slice(state);
                         replay.scores.extend_from_slice(row);
-                        let tag = kashif_tag(tag);
-                        replay.gold.push(
-                            self.labels
-                                .iter()
-                                .position(|l| *l == tag)
-                                .unwrap_or(outside),
-                        );
+                        replay
+                            .gold
+                            .push(self.labels.iter().position(|l| l == tag).unwrap_or(outside));
                     }
                 }
                 Ok(std::sync::Arc::new(replay))
